@@ -1,0 +1,6 @@
+import './instrument';
+
+import { AuditModule } from '@polymux/audit';
+import { runService } from '@polymux/runtime';
+
+runService({ name: 'audit', modules: [AuditModule] });

@@ -1,0 +1,6 @@
+import './instrument';
+
+import { RouterModule } from '@polymux/router';
+import { runService } from '@polymux/runtime';
+
+runService({ name: 'router', modules: [RouterModule] });

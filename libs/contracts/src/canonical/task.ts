@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const TaskType = z.enum([
+  'chat',
+  'summarization',
+  'code',
+  'reasoning',
+  'agent',
+  'extraction',
+  'creative',
+  'translation',
+  'vision',
+]);
+export type TaskType = z.infer<typeof TaskType>;
+
+/** Structural facts about a request that the classifier derives and the router bounds on. */
+export const RequestSignals = z.object({
+  /** Upper-bound estimate of the prompt's tokens. */
+  estimatedInputTokens: z.number().int().nonnegative(),
+  messageCount: z.number().int().nonnegative(),
+  hasTools: z.boolean(),
+  hasImages: z.boolean(),
+  hasResponseFormat: z.boolean(),
+  hasCodeFence: z.boolean(),
+  complexity: z.enum(['low', 'medium', 'high']),
+});
+export type RequestSignals = z.infer<typeof RequestSignals>;
+
+export const Classification = z.object({
+  task: TaskType,
+  confidence: z.number().min(0).max(1),
+  signals: RequestSignals,
+});
+export type Classification = z.infer<typeof Classification>;

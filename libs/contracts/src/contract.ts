@@ -1,0 +1,62 @@
+import type { z } from 'zod';
+
+/** The service that answers or consumes a subject; queue groups and durable consumers are named after it. */
+export type ServiceName =
+  | 'ingress'
+  | 'classifier'
+  | 'router'
+  | 'executor'
+  | 'billing'
+  | 'audit'
+  | 'control';
+
+/** A request/reply step of a call. */
+export interface RequestContract<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  readonly kind: 'request';
+  readonly subject: string;
+  readonly owner: ServiceName;
+  readonly request: Req;
+  readonly response: Res;
+  /** Replies arrive as a sequence of frames on the caller's inbox. */
+  readonly streaming: boolean;
+}
+
+/**
+ * A fact. `durable` events go through JetStream with the request id as message id and are
+ * consumed once per consuming service; `broadcast` events reach every replica of every subscriber.
+ */
+export interface EventContract<Payload extends z.ZodType = z.ZodType> {
+  readonly kind: 'event';
+  readonly subject: string;
+  readonly payload: Payload;
+  readonly delivery: 'durable' | 'broadcast';
+  /** JetStream stream holding a durable event. */
+  readonly stream?: string;
+}
+
+export type Contract = RequestContract | EventContract;
+export type RequestOf<C extends RequestContract> = z.infer<C['request']>;
+export type ResponseOf<C extends RequestContract> = z.infer<C['response']>;
+export type PayloadOf<C extends EventContract> = z.infer<C['payload']>;
+
+export const defineRequest = <Req extends z.ZodType, Res extends z.ZodType>(
+  subject: string,
+  owner: ServiceName,
+  request: Req,
+  response: Res,
+  options: { streaming?: boolean } = {},
+): RequestContract<Req, Res> => ({
+  kind: 'request',
+  subject,
+  owner,
+  request,
+  response,
+  streaming: options.streaming ?? false,
+});
+
+export const defineEvent = <Payload extends z.ZodType>(
+  subject: string,
+  payload: Payload,
+  delivery: EventContract['delivery'],
+  stream?: string,
+): EventContract<Payload> => ({ kind: 'event', subject, payload, delivery, stream });

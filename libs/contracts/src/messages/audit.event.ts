@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** An audit fact. Metadata only: never prompt or completion content. */
+export const AuditRecorded = z.object({
+  /** Unique per fact; also the JetStream message id. */
+  id: z.string(),
+  category: z.enum(['call', 'admin']),
+  action: z.string(),
+  outcome: z.enum(['success', 'failure']),
+  actorKeyId: z.string().nullable(),
+  orgId: z.string().nullable(),
+  projectId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  target: z.string().nullable(),
+  metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  occurredAt: z.string(),
+});
+export type AuditRecorded = z.infer<typeof AuditRecorded>;
+
+export const AuditQuery = z.object({
+  requestId: z.string().optional(),
+  orgId: z.string().optional(),
+  limit: z.number().int().positive().max(1000).default(100),
+});
+export const AuditRecords = z.object({
+  records: z.array(AuditRecorded.extend({ seq: z.number().int(), hash: z.string() })),
+});

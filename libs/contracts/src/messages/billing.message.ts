@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+import { Money } from './money';
+
+export const ReserveRequest = z.object({
+  accountId: z.string(),
+  /** The call's maximum possible cost. */
+  amount: Money,
+  ttlSeconds: z.number().int().positive(),
+});
+export const Reservation = z.object({
+  reservationId: z.string(),
+  amount: Money,
+});
+export type Reservation = z.infer<typeof Reservation>;
+
+export const ReleaseRequest = z.object({ accountId: z.string(), reservationId: z.string() });
+export const Released = z.object({ released: z.boolean() });
+
+export const TopUpRequest = z.object({
+  accountId: z.string(),
+  amount: Money,
+  /** A retried top-up with the same key is applied once. */
+  idempotencyKey: z.string().min(1),
+});
+export const Balance = z.object({
+  accountId: z.string(),
+  /** Credits minus settled charges. */
+  balance: Money,
+  /** Held by calls in flight. */
+  reserved: Money,
+});
+export type Balance = z.infer<typeof Balance>;
+export const TopUpResult = Balance.extend({ applied: z.boolean() });
+
+export const BalanceRequest = z.object({ accountId: z.string() });
+
+export const LedgerQuery = z.object({
+  accountId: z.string(),
+  requestId: z.string().optional(),
+  limit: z.number().int().positive().max(1000).default(100),
+});
+export const LedgerEntry = z.object({
+  id: z.string(),
+  transactionId: z.string(),
+  account: z.string(),
+  amount: Money,
+  kind: z.enum(['top_up', 'charge']),
+  requestId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntry>;
+export const LedgerEntries = z.object({ entries: z.array(LedgerEntry) });

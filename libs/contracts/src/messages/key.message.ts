@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const ApiKeyRecord = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  teamId: z.string().nullable(),
+  projectId: z.string(),
+  /** Billing account charged for the key's calls. */
+  accountId: z.string(),
+  /** May call the admin API. */
+  admin: z.boolean(),
+  /** Models the key may call; null means any. */
+  allowedModels: z.array(z.string()).nullable(),
+  expiresAt: z.string().nullable(),
+});
+export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
+
+export const ResolveKeyRequest = z.object({ keyHash: z.string().length(64) });
+export const ResolvedKey = z.object({ key: ApiKeyRecord.nullable() });
+
+export const KeyRevoked = z.object({ keyId: z.string(), keyHash: z.string() });

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+import { TaskType } from '../canonical/task';
+import { Money } from './money';
+
+export const Attempt = z.object({
+  deploymentId: z.string(),
+  outcome: z.enum(['success', 'failed', 'cancelled']),
+  errorCode: z.string().optional(),
+  upstreamStatus: z.number().int().optional(),
+});
+
+/** What a call used and cost. Metadata only: never prompt or completion content. */
+export const UsageRecorded = z.object({
+  requestId: z.string(),
+  accountId: z.string(),
+  reservationId: z.string(),
+  orgId: z.string(),
+  teamId: z.string().nullable(),
+  projectId: z.string(),
+  keyId: z.string(),
+  requestedModel: z.string(),
+  model: z.string(),
+  deploymentId: z.string(),
+  provider: z.string(),
+  task: TaskType,
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cost: Money,
+  outcome: z.enum(['success', 'cancelled']),
+  stream: z.boolean(),
+  attempts: z.array(Attempt),
+  durationMs: z.number().nonnegative(),
+  occurredAt: z.string(),
+});
+export type UsageRecorded = z.infer<typeof UsageRecorded>;

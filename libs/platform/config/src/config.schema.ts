@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const millis = z.coerce.number().int().positive();
+
+/** Every environment variable Polymux reads (besides the standard `OTEL_*`), validated at boot. */
+export const EnvSchema = z.object({
+  POLYMUX_MODE: z.enum(['embedded', 'distributed']).default('distributed'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: port.default(8080),
+  CONTROL_PORT: port.default(8081),
+  PROVIDER_SIM_PORT: port.default(8090),
+  PROVIDER_SIM_URL: z.url().optional(),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/polymux'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default('polymux:'),
+  POLYMUX_DATA_DIR: z.string().default('./.polymux'),
+  POLYMUX_CATALOG_FILE: z.string().default('config/catalog.yaml'),
+  POLYMUX_BOOTSTRAP_KEY: z.string().min(20, 'must be at least 20 characters').optional(),
+  POLYMUX_BOOTSTRAP_CREDITS_USD: z.coerce.number().nonnegative().default(0),
+  POLYMUX_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  POLYMUX_UPSTREAM_CONNECT_TIMEOUT_MS: millis.default(5_000),
+  POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: millis.default(30_000),
+  POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS: millis.default(600_000),
+  POLYMUX_KEY_CACHE_TTL_MS: millis.default(60_000),
+  POLYMUX_RESERVATION_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+
+import type { Env } from './config.schema';
+import { EnvSchema } from './config.schema';
+
+export type RunMode = 'embedded' | 'distributed';
+
+/** Typed, nested configuration; built once at boot by `loadConfig`. */
+export interface PolymuxConfig {
+  mode: RunMode;
+  /** `ingress`, `billing`, …; `polymux` when every service shares one process. */
+  service: string;
+  http: { host: string; port: number; controlPort: number; maxBodyBytes: number };
+  bus: { kind: 'memory' | 'nats'; natsUrl: string };
+  database: { kind: 'pglite' | 'postgres'; url: string; dataDir: string };
+  counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
+  providerSim: { port: number; url: string };
+  catalog: { file: string };
+  bootstrap: { key?: string; creditsUsd: number };
+  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; totalTimeoutMs: number };
+  keys: { cacheTtlMs: number };
+  billing: { reservationTtlSeconds: number };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once, failing with every bad key listed. */
+export const loadConfig = (
+  service: string,
+  overrides: Partial<Record<keyof Env, string>> = {},
+  source: NodeJS.ProcessEnv = process.env,
+): PolymuxConfig => {
+  const parsed = EnvSchema.safeParse({ ...source, ...overrides });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const embedded = env.POLYMUX_MODE === 'embedded';
+  const dataDir = resolve(env.POLYMUX_DATA_DIR);
+  return {
+    mode: env.POLYMUX_MODE,
+    service,
+    http: { host: env.HOST, port: env.PORT, controlPort: env.CONTROL_PORT, maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES },
+    bus: { kind: embedded ? 'memory' : 'nats', natsUrl: env.NATS_URL },
+    database: { kind: embedded ? 'pglite' : 'postgres', url: env.DATABASE_URL, dataDir },
+    counters: { kind: embedded ? 'memory' : 'redis', redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    providerSim: {
+      port: env.PROVIDER_SIM_PORT,
+      url: env.PROVIDER_SIM_URL ?? `http://127.0.0.1:${env.PROVIDER_SIM_PORT}`,
+    },
+    catalog: { file: resolve(env.POLYMUX_CATALOG_FILE) },
+    bootstrap: { key: env.POLYMUX_BOOTSTRAP_KEY, creditsUsd: env.POLYMUX_BOOTSTRAP_CREDITS_USD },
+    upstream: {
+      connectTimeoutMs: env.POLYMUX_UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteTimeoutMs: env.POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      totalTimeoutMs: env.POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS,
+    },
+    keys: { cacheTtlMs: env.POLYMUX_KEY_CACHE_TTL_MS },
+    billing: { reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS },
+    logLevel: env.LOG_LEVEL,
+  };
+};
+
+/**
+ * Replaces `${NAME}` and `${NAME:-default}` in a config file's text with environment values, so
+ * that files such as the model catalog can point at deployment-specific URLs.
+ */
+export const interpolateEnv = (text: string, source: NodeJS.ProcessEnv = process.env): string =>
+  text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
+    const value = source[name];
+    if (value !== undefined && value !== '') return value;
+    if (fallback !== undefined) return fallback;
+    throw new ConfigError([`${name}: referenced by a config file but not set`]);
+  });
+
+/** Resolves a credentials reference such as `env:OPENAI_API_KEY`; undefined when unset. */
+export const resolveSecret = (reference: string | undefined, source: NodeJS.ProcessEnv = process.env) => {
+  if (!reference) return undefined;
+  const [scheme, name] = reference.split(':', 2);
+  if (scheme !== 'env' || !name) throw new ConfigError([`credentials reference ${reference}: only env:<NAME> is supported`]);
+  return source[name];
+};

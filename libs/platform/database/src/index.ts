@@ -1,0 +1,3 @@
+export * from './connection';
+export * from './database.module';
+export * from './migrate';

@@ -1,0 +1,65 @@
+export type BusHeaders = Record<string, string>;
+
+export interface BusMessage {
+  data: Uint8Array;
+  headers: BusHeaders;
+}
+
+export interface IncomingMessage extends BusMessage {
+  subject: string;
+  reply?: string;
+}
+
+export type Unsubscribe = () => void;
+
+export interface StreamOptions {
+  /** Longest wait for the first reply frame. */
+  firstTimeoutMs: number;
+  /** Longest wait between two reply frames. */
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * The transport every service talks through. `NatsBus` is the distributed implementation,
+ * `MemoryBus` the embedded one; services never know which they have.
+ */
+export interface Bus {
+  request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage>;
+  /** Replies arrive as many messages on a fresh inbox until one carries the stream-end header. */
+  requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage>;
+  publish(subject: string, message: BusMessage, reply?: string): void;
+  subscribe(
+    subject: string,
+    handler: (message: IncomingMessage) => void,
+    options?: { queue?: string },
+  ): Unsubscribe;
+  ensureStream(name: string, subjects: string[]): Promise<void>;
+  /** Persists an event once per `messageId` (duplicates inside the dedupe window are dropped). */
+  publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void>;
+  /** Delivers each durable event to one replica of `consumer`; a rejected handler means redelivery. */
+  consumeDurable(
+    stream: string,
+    subject: string,
+    consumer: string,
+    handler: (message: BusMessage) => Promise<void>,
+  ): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+export class BusTimeoutError extends Error {
+  constructor(subject: string, timeoutMs: number) {
+    super(`no reply on ${subject} within ${timeoutMs} ms`);
+    this.name = 'BusTimeoutError';
+  }
+}
+
+export class NoRespondersError extends Error {
+  constructor(subject: string) {
+    super(`no service is subscribed to ${subject}`);
+    this.name = 'NoRespondersError';
+  }
+}
+
+/** Header a bus sets on a synthetic reply when nobody listens on the request subject. */
+export const NO_RESPONDERS_HEADER = 'polymux-no-responders';

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Bus, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
+import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
+import { requestMany } from './request-many';
+
+type Handler = (message: IncomingMessage) => void;
+interface Subscription {
+  handler: Handler;
+  queue?: string;
+}
+interface DurableConsumer {
+  subject: string;
+  handler: (message: BusMessage) => Promise<void>;
+  backlog: BusMessage[];
+}
+
+const RETRY_DELAY_MS = 200;
+const DEDUPE_WINDOW_MS = 120_000;
+
+/**
+ * In-process bus for the embedded mode: the same semantics as NATS (queue groups, inbox replies,
+ * no-responders, durable once-per-consumer delivery with de-duplication and redelivery) in memory.
+ */
+export class MemoryBus implements Bus {
+  private readonly subscriptions = new Map<string, Subscription[]>();
+  private readonly consumers = new Map<string, DurableConsumer>();
+  private readonly pending = new Map<string, BusMessage[]>();
+  /** Message ids seen inside the de-duplication window, with when they were seen. */
+  private readonly seenMessageIds = new Map<string, number>();
+  private readonly roundRobin = new Map<string, number>();
+  private closed = false;
+
+  async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
+    const iterator = this.requestMany(subject, message, { firstTimeoutMs: timeoutMs, idleTimeoutMs: timeoutMs });
+    for await (const reply of iterator) return reply;
+    throw new BusTimeoutError(subject, timeoutMs);
+  }
+
+  requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage> {
+    return requestMany(this, `_INBOX.${randomUUID()}`, subject, message, options);
+  }
+
+  publish(subject: string, message: BusMessage, reply?: string): void {
+    if (this.closed) return;
+    const targets = this.pickTargets(subject);
+    if (targets.length === 0) {
+      if (reply) this.publish(reply, { data: new Uint8Array(0), headers: { [NO_RESPONDERS_HEADER]: '1' } });
+      return;
+    }
+    for (const target of targets) {
+      queueMicrotask(() => target.handler({ subject, reply, data: message.data, headers: message.headers }));
+    }
+  }
+
+  subscribe(subject: string, handler: Handler, options: { queue?: string } = {}): Unsubscribe {
+    const subscription: Subscription = { handler, queue: options.queue };
+    const list = this.subscriptions.get(subject) ?? [];
+    list.push(subscription);
+    this.subscriptions.set(subject, list);
+    return () => {
+      const current = this.subscriptions.get(subject)?.filter((entry) => entry !== subscription) ?? [];
+      if (current.length === 0) this.subscriptions.delete(subject);
+      else this.subscriptions.set(subject, current);
+    };
+  }
+
+  async ensureStream(): Promise<void> {
+    // Nothing to provision in memory.
+  }
+
+  async publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void> {
+    const key = `${subject}\u0000${messageId}`;
+    const now = Date.now();
+    if ((this.seenMessageIds.get(key) ?? -Infinity) > now - DEDUPE_WINDOW_MS) return;
+    this.seenMessageIds.set(key, now);
+    this.forgetOldMessageIds(now);
+    let delivered = false;
+    for (const consumer of this.consumers.values()) {
+      if (consumer.subject !== subject) continue;
+      delivered = true;
+      this.deliver(consumer, message);
+    }
+    if (!delivered) {
+      const backlog = this.pending.get(subject) ?? [];
+      backlog.push(message);
+      this.pending.set(subject, backlog);
+    }
+  }
+
+  async consumeDurable(
+    _stream: string,
+    subject: string,
+    consumer: string,
+    handler: (message: BusMessage) => Promise<void>,
+  ): Promise<Unsubscribe> {
+    const entry: DurableConsumer = { subject, handler, backlog: [] };
+    this.consumers.set(consumer, entry);
+    for (const message of this.pending.get(subject) ?? []) this.deliver(entry, message);
+    this.pending.delete(subject);
+    return () => this.consumers.delete(consumer);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.subscriptions.clear();
+    this.consumers.clear();
+  }
+
+  private forgetOldMessageIds(now: number): void {
+    for (const [key, seenAt] of this.seenMessageIds) {
+      if (seenAt > now - DEDUPE_WINDOW_MS) return;
+      this.seenMessageIds.delete(key);
+    }
+  }
+
+  private deliver(consumer: DurableConsumer, message: BusMessage): void {
+    setImmediate(() => {
+      if (this.closed) return;
+      consumer.handler(message).catch(() => setTimeout(() => this.deliver(consumer, message), RETRY_DELAY_MS));
+    });
+  }
+
+  private pickTargets(subject: string): Subscription[] {
+    const list = this.subscriptions.get(subject);
+    if (!list || list.length === 0) return [];
+    const plain = list.filter((entry) => !entry.queue);
+    const groups = new Map<string, Subscription[]>();
+    for (const entry of list) {
+      if (!entry.queue) continue;
+      groups.set(entry.queue, [...(groups.get(entry.queue) ?? []), entry]);
+    }
+    for (const [queue, members] of groups) {
+      const counterKey = `${subject}\u0000${queue}`;
+      const next = (this.roundRobin.get(counterKey) ?? 0) % members.length;
+      this.roundRobin.set(counterKey, next + 1);
+      plain.push(members[next]);
+    }
+    return plain;
+  }
+}

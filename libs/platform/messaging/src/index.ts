@@ -1,0 +1,11 @@
+export * from './bus/bus';
+export { MemoryBus } from './bus/memory.bus';
+export { NatsBus } from './bus/nats.bus';
+export * from './bus-context';
+export * from './bus.transport';
+export * from './codec';
+export * from './decorators';
+export * from './messaging.client';
+export * from './messaging.module';
+export * from './streams';
+export * from './tokens';

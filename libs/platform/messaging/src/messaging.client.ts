@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import type { ErrorPayload, EventContract, PayloadOf, RequestContract, RequestOf, ResponseOf } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
+
+import type { Bus, BusHeaders, BusMessage } from './bus/bus';
+import { BusTimeoutError, NoRespondersError } from './bus/bus';
+import { decode, encode } from './codec';
+import { injectTraceContext, messagingAttributes, tracer } from './trace-context';
+import { BUS } from './tokens';
+
+export interface CallOptions {
+  timeoutMs?: number;
+  requestId?: string;
+  headers?: BusHeaders;
+}
+
+export interface StreamCallOptions extends CallOptions {
+  firstTimeoutMs: number;
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+const translate = (error: unknown, subject: string): unknown => {
+  if (error instanceof NoRespondersError) {
+    return new PolymuxException(ErrorCode.ServiceUnavailable, `no ${subject.split('.')[0]} service is available`);
+  }
+  if (error instanceof BusTimeoutError) {
+    return new PolymuxException(ErrorCode.Timeout, `${subject.split('.')[0]} did not answer in time`);
+  }
+  return error;
+};
+
+const unwrapReply = (reply: BusMessage): unknown => {
+  const payload = decode(reply.data);
+  if (reply.headers[Headers.error]) throw PolymuxException.fromPayload(payload as ErrorPayload);
+  return payload;
+};
+
+/** Typed request/reply, streamed request and event publishing over whichever bus is configured. */
+@Injectable()
+export class MessagingClient {
+  constructor(@Inject(BUS) private readonly bus: Bus) {}
+
+  async request<C extends RequestContract>(
+    contract: C,
+    payload: RequestOf<C>,
+    options: CallOptions = {},
+  ): Promise<ResponseOf<C>> {
+    const span = tracer.startSpan(`send ${contract.subject}`, {
+      kind: SpanKind.CLIENT,
+      attributes: messagingAttributes(contract.subject, 'send'),
+    });
+    try {
+      const headers = this.headers(span, options);
+      const reply = await this.bus.request(
+        contract.subject,
+        { data: encode(payload), headers },
+        options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
+      return unwrapReply(reply) as ResponseOf<C>;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw translate(error, contract.subject);
+    } finally {
+      span.end();
+    }
+  }
+
+  async *stream<C extends RequestContract>(
+    contract: C,
+    payload: RequestOf<C>,
+    options: StreamCallOptions,
+  ): AsyncGenerator<ResponseOf<C>> {
+    const span = tracer.startSpan(`send ${contract.subject}`, {
+      kind: SpanKind.CLIENT,
+      attributes: messagingAttributes(contract.subject, 'send'),
+    });
+    try {
+      const replies = this.bus.requestMany(
+        contract.subject,
+        { data: encode(payload), headers: this.headers(span, options) },
+        options,
+      );
+      for await (const reply of replies) yield unwrapReply(reply) as ResponseOf<C>;
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw translate(error, contract.subject);
+    } finally {
+      span.end();
+    }
+  }
+
+  /** Durable events are persisted (JetStream) before this resolves; broadcasts are fire-and-forget. */
+  async emit<C extends EventContract>(
+    contract: C,
+    payload: PayloadOf<C>,
+    options: { messageId: string; requestId?: string },
+  ): Promise<void> {
+    const headers = injectTraceContext({});
+    if (options.requestId) headers[Headers.requestId] = options.requestId;
+    const message = { data: encode(payload), headers };
+    if (contract.delivery === 'broadcast') {
+      this.bus.publish(contract.subject, message);
+      return;
+    }
+    await this.bus.publishDurable(contract.subject, message, options.messageId);
+  }
+
+  private headers(span: ReturnType<typeof tracer.startSpan>, options: CallOptions): BusHeaders {
+    const headers = injectTraceContext({ ...options.headers }, trace.setSpan(context.active(), span));
+    if (options.requestId) headers[Headers.requestId] = options.requestId;
+    return headers;
+  }
+}

@@ -1,0 +1,36 @@
+import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module } from '@nestjs/common';
+import type { PolymuxConfig } from '@polymux/config';
+
+import type { Bus } from './bus/bus';
+import { MemoryBus } from './bus/memory.bus';
+import { NatsBus } from './bus/nats.bus';
+import { MessagingClient } from './messaging.client';
+import { ensureStreams } from './streams';
+import { BUS } from './tokens';
+
+/** Connects the bus the configuration names and provisions the durable streams. */
+export const createBus = async (config: PolymuxConfig): Promise<Bus> => {
+  const bus = config.bus.kind === 'nats' ? await NatsBus.connect(config.bus.natsUrl, `polymux-${config.service}`) : new MemoryBus();
+  await ensureStreams(bus);
+  return bus;
+};
+
+@Global()
+@Module({})
+export class MessagingModule implements OnApplicationShutdown {
+  constructor(@Inject(BUS) private readonly bus: Bus) {}
+
+  /** Provides the given bus and a `MessagingClient` over it to every module. */
+  static forBus(bus: Bus): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [{ provide: BUS, useValue: bus }, MessagingClient],
+      exports: [BUS, MessagingClient],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+  }
+}

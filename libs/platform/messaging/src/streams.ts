@@ -1,0 +1,13 @@
+import { allContracts } from '@polymux/contracts';
+
+import type { Bus } from './bus/bus';
+
+/** Creates or updates every JetStream stream the contracts declare, each holding exactly its subjects. */
+export const ensureStreams = async (bus: Bus): Promise<void> => {
+  const streams = new Map<string, string[]>();
+  for (const contract of allContracts) {
+    if (contract.kind !== 'event' || !contract.stream) continue;
+    streams.set(contract.stream, [...(streams.get(contract.stream) ?? []), contract.subject]);
+  }
+  for (const [name, subjects] of streams) await bus.ensureStream(name, subjects);
+};

@@ -1,0 +1,2 @@
+/** Injection token of the configured `Bus`. */
+export const BUS = Symbol('polymux.bus');

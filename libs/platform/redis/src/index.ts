@@ -1,0 +1,2 @@
+export * from './redis.module';
+export type { Redis } from 'ioredis';

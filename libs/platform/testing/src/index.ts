@@ -1,0 +1,3 @@
+export * from './poll-until';
+export * from './service-urls';
+export * from './span-collector';

@@ -1,3 +1,4 @@
+export * from './api-key';
 export * from './canonical/chat';
 export * from './canonical/task';
 export * from './contract';
@@ -7,7 +8,9 @@ export * from './messages/audit.event';
 export * from './messages/billing.message';
 export * from './messages/invoke.message';
 export * from './messages/key.message';
+export * from './messages/models.message';
 export * from './messages/money';
 export * from './messages/plan.message';
 export * from './messages/usage.event';
+export * from './pricing';
 export * from './subjects';

@@ -15,6 +15,7 @@ import {
 } from './messages/billing.message';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
 import { KeyRevoked, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
+import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { UsageRecorded } from './messages/usage.event';
 
@@ -24,6 +25,7 @@ export const Streams = { usage: 'USAGE', audit: 'AUDIT' } as const;
 export const Subjects = {
   classify: defineRequest('classifier.classify.v1', 'classifier', ClassifyRequest, Classification),
   plan: defineRequest('router.plan.v1', 'router', PlanRequest, Plan),
+  listModels: defineRequest('router.models.list.v1', 'router', ListModelsRequest, ModelList),
   reserve: defineRequest('billing.reservation.create.v1', 'billing', ReserveRequest, Reservation),
   release: defineRequest('billing.reservation.release.v1', 'billing', ReleaseRequest, Released),
   topUp: defineRequest('billing.credits.top-up.v1', 'billing', TopUpRequest, TopUpResult),

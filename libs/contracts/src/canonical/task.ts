@@ -15,8 +15,10 @@ export type TaskType = z.infer<typeof TaskType>;
 
 /** Structural facts about a request that the classifier derives and the router bounds on. */
 export const RequestSignals = z.object({
-  /** Upper-bound estimate of the prompt's tokens. */
+  /** Likely prompt tokens (about four characters a token); used for context-window fit. */
   estimatedInputTokens: z.number().int().nonnegative(),
+  /** A bound the prompt's tokens cannot exceed on any tokenizer; used to reserve the maximum cost. */
+  inputTokensUpperBound: z.number().int().nonnegative(),
   messageCount: z.number().int().nonnegative(),
   hasTools: z.boolean(),
   hasImages: z.boolean(),

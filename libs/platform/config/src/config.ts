@@ -11,11 +11,12 @@ export interface PolymuxConfig {
   /** `ingress`, `billing`, …; `polymux` when every service shares one process. */
   service: string;
   http: { host: string; port: number; controlPort: number; maxBodyBytes: number };
-  bus: { kind: 'memory' | 'nats'; natsUrl: string };
+  bus: { kind: 'memory' | 'nats'; natsUrl: string; subjectPrefix: string };
   database: { kind: 'pglite' | 'postgres'; url: string; dataDir: string };
   counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
   providerSim: { port: number; url: string };
-  catalog: { file: string };
+  /** `variables` are what `${VAR}` in the catalog file may reference. */
+  catalog: { file: string; variables: Record<string, string | undefined> };
   bootstrap: { key?: string; creditsUsd: number };
   upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; totalTimeoutMs: number };
   keys: { cacheTtlMs: number };
@@ -43,18 +44,19 @@ export const loadConfig = (
   const env = parsed.data;
   const embedded = env.POLYMUX_MODE === 'embedded';
   const dataDir = resolve(env.POLYMUX_DATA_DIR);
+  const providerSimUrl = env.PROVIDER_SIM_URL ?? `http://127.0.0.1:${env.PROVIDER_SIM_PORT}`;
   return {
     mode: env.POLYMUX_MODE,
     service,
     http: { host: env.HOST, port: env.PORT, controlPort: env.CONTROL_PORT, maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES },
-    bus: { kind: embedded ? 'memory' : 'nats', natsUrl: env.NATS_URL },
+    bus: { kind: embedded ? 'memory' : 'nats', natsUrl: env.NATS_URL, subjectPrefix: env.NATS_SUBJECT_PREFIX },
     database: { kind: embedded ? 'pglite' : 'postgres', url: env.DATABASE_URL, dataDir },
     counters: { kind: embedded ? 'memory' : 'redis', redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
-    providerSim: {
-      port: env.PROVIDER_SIM_PORT,
-      url: env.PROVIDER_SIM_URL ?? `http://127.0.0.1:${env.PROVIDER_SIM_PORT}`,
+    providerSim: { port: env.PROVIDER_SIM_PORT, url: providerSimUrl },
+    catalog: {
+      file: resolve(env.POLYMUX_CATALOG_FILE),
+      variables: { ...source, ...overrides, PROVIDER_SIM_URL: providerSimUrl },
     },
-    catalog: { file: resolve(env.POLYMUX_CATALOG_FILE) },
     bootstrap: { key: env.POLYMUX_BOOTSTRAP_KEY, creditsUsd: env.POLYMUX_BOOTSTRAP_CREDITS_USD },
     upstream: {
       connectTimeoutMs: env.POLYMUX_UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -71,7 +73,7 @@ export const loadConfig = (
  * Replaces `${NAME}` and `${NAME:-default}` in a config file's text with environment values, so
  * that files such as the model catalog can point at deployment-specific URLs.
  */
-export const interpolateEnv = (text: string, source: NodeJS.ProcessEnv = process.env): string =>
+export const interpolateEnv = (text: string, source: Record<string, string | undefined> = process.env): string =>
   text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
     const value = source[name];
     if (value !== undefined && value !== '') return value;

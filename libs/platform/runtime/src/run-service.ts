@@ -62,6 +62,7 @@ export const startService = async (
   await app.startAllMicroservices();
   let url: string | undefined;
   if (port !== undefined) {
+    (app as NestFastifyApplication).getHttpAdapter().get('/health', (_request, reply) => reply.send({ status: 'ok' }));
     await app.listen(port, config.http.host);
     const address = app.getHttpServer().address() as { port: number };
     url = `http://127.0.0.1:${address.port}`;
@@ -69,6 +70,8 @@ export const startService = async (
   } else {
     await app.init();
   }
+  // The launcher (`startStack`) and operators wait for this line.
+  process.stdout.write(`polymux ${definition.name} ready${url ? ` ${url}` : ''}\n`);
   return { app, config, bus, url, close: () => app.close() };
 };
 

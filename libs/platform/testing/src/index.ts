@@ -1,3 +1,4 @@
 export * from './poll-until';
 export * from './service-urls';
 export * from './span-collector';
+export * from './stack';

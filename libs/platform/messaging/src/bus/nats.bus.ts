@@ -32,17 +32,30 @@ export class NatsBus implements Bus {
     private readonly connection: NatsConnection,
     private readonly jetstream: JetStreamClient,
     private readonly manager: JetStreamManager,
+    private readonly prefix: string,
   ) {}
 
-  static async connect(url: string, name: string): Promise<NatsBus> {
+  /**
+   * `prefix` namespaces every subject and stream, so several Polymux deployments (or test runs)
+   * can share one NATS cluster without seeing each other's traffic.
+   */
+  static async connect(url: string, name: string, prefix = ''): Promise<NatsBus> {
     const connection = await connect({ servers: url, name, maxReconnectAttempts: -1 });
     const manager = await connection.jetstreamManager();
-    return new NatsBus(connection, connection.jetstream(), manager);
+    return new NatsBus(connection, connection.jetstream(), manager, prefix);
+  }
+
+  private subject(subject: string): string {
+    return this.prefix && !subject.startsWith('_INBOX.') ? `${this.prefix}.${subject}` : subject;
+  }
+
+  private stream(name: string): string {
+    return this.prefix ? `${this.prefix.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${name}` : name;
   }
 
   async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
     try {
-      const reply = await this.connection.request(subject, message.data, {
+      const reply = await this.connection.request(this.subject(subject), message.data, {
         timeout: timeoutMs,
         headers: toNatsHeaders(message.headers),
       });
@@ -60,7 +73,7 @@ export class NatsBus implements Bus {
   }
 
   publish(subject: string, message: BusMessage, reply?: string): void {
-    this.connection.publish(subject, message.data, { headers: toNatsHeaders(message.headers), reply });
+    this.connection.publish(this.subject(subject), message.data, { headers: toNatsHeaders(message.headers), reply });
   }
 
   subscribe(
@@ -68,7 +81,7 @@ export class NatsBus implements Bus {
     handler: (message: IncomingMessage) => void,
     options: { queue?: string } = {},
   ): Unsubscribe {
-    const subscription = this.connection.subscribe(subject, {
+    const subscription = this.connection.subscribe(this.subject(subject), {
       queue: options.queue,
       callback: (error, msg) => {
         if (error) return;
@@ -79,18 +92,19 @@ export class NatsBus implements Bus {
   }
 
   async ensureStream(name: string, subjects: string[]): Promise<void> {
-    const config = { subjects, duplicate_window: DEDUPE_WINDOW, max_age: MAX_AGE };
+    const stream = this.stream(name);
+    const config = { subjects: subjects.map((subject) => this.subject(subject)), duplicate_window: DEDUPE_WINDOW, max_age: MAX_AGE };
     try {
-      await this.manager.streams.info(name);
-      await this.manager.streams.update(name, config);
+      await this.manager.streams.info(stream);
+      await this.manager.streams.update(stream, config);
     } catch (error) {
       if ((error as { code?: string }).code !== '404') throw error;
-      await this.manager.streams.add({ name, ...config });
+      await this.manager.streams.add({ name: stream, ...config });
     }
   }
 
   async publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void> {
-    await this.jetstream.publish(subject, message.data, { msgID: messageId, headers: toNatsHeaders(message.headers) });
+    await this.jetstream.publish(this.subject(subject), message.data, { msgID: messageId, headers: toNatsHeaders(message.headers) });
   }
 
   async consumeDurable(
@@ -99,14 +113,14 @@ export class NatsBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    await this.manager.consumers.add(stream, {
+    await this.manager.consumers.add(this.stream(stream), {
       durable_name: consumer,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subject: subject,
+      filter_subject: this.subject(subject),
       ack_wait: nanos(30_000),
     });
-    const messages = await (await this.jetstream.consumers.get(stream, consumer)).consume({
+    const messages = await (await this.jetstream.consumers.get(this.stream(stream), consumer)).consume({
       max_messages: DURABLE_CONCURRENCY,
     });
     void (async () => {

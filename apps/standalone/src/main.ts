@@ -1,0 +1,43 @@
+import './instrument';
+
+import { AuditModule } from '@polymux/audit';
+import { BillingModule } from '@polymux/billing';
+import { ClassifierModule } from '@polymux/classifier';
+import { ConfigError, loadConfig } from '@polymux/config';
+import { ControlModule } from '@polymux/control';
+import { ExecutorModule } from '@polymux/executor';
+import { IngressModule } from '@polymux/ingress';
+import { startProviderSim } from '@polymux/provider-sim';
+import { RouterModule } from '@polymux/router';
+import { startService } from '@polymux/runtime';
+
+/**
+ * The embedded mode: every service in one process over the in-memory bus, PGlite for Postgres,
+ * in-memory counters for Redis, and the provider simulator on a local port for the catalog.
+ */
+const main = async () => {
+  const defaults = { POLYMUX_MODE: 'embedded', POLYMUX_BOOTSTRAP_CREDITS_USD: '100', ...process.env };
+  const config = loadConfig('standalone', {}, defaults);
+  const sim = await startProviderSim({ port: config.providerSim.port, host: '127.0.0.1' });
+  process.stdout.write(`polymux provider-sim ready ${sim.url}\n`);
+  const service = await startService(
+    {
+      name: 'standalone',
+      modules: [ControlModule, BillingModule, AuditModule, ClassifierModule, RouterModule, ExecutorModule, IngressModule],
+      httpPort: (resolved) => resolved.http.port,
+    },
+    { POLYMUX_MODE: defaults.POLYMUX_MODE, POLYMUX_BOOTSTRAP_CREDITS_USD: defaults.POLYMUX_BOOTSTRAP_CREDITS_USD, PROVIDER_SIM_URL: sim.url },
+  );
+  const stop = async () => {
+    await service.close();
+    await sim.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import type { ChatRequest, Usage } from './canonical/chat';
+import type { Deployment, Pricing } from './messages/plan.message';
+
+const TOKENS_PER_PRICE_UNIT = 1_000_000n;
+
+const ceilDiv = (numerator: bigint, denominator: bigint) => (numerator + denominator - 1n) / denominator;
+
+/** Cost in nano-USD of the tokens a call used, rounded up to a whole nano-USD. */
+export const callCost = (pricing: Pricing, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>): bigint =>
+  ceilDiv(
+    BigInt(usage.inputTokens) * BigInt(pricing.inputPerMTok) + BigInt(usage.outputTokens) * BigInt(pricing.outputPerMTok),
+    TOKENS_PER_PRICE_UNIT,
+  );
+
+/**
+ * The most a call can cost on any of its candidates: `inputTokensBound` must be an upper bound of
+ * the prompt's tokens and the output is bounded by `max_tokens` or the deployment's maximum.
+ */
+export const maxCallCost = (candidates: Deployment[], request: ChatRequest, inputTokensBound: number): bigint =>
+  candidates.reduce((max, deployment) => {
+    const outputTokens = Math.min(request.maxOutputTokens ?? deployment.maxOutputTokens, deployment.maxOutputTokens);
+    const cost =
+      callCost(deployment.pricing, { inputTokens: inputTokensBound, outputTokens }) * BigInt(request.n ?? 1);
+    return cost > max ? cost : max;
+  }, 0n);
+
+/** Parses a decimal USD amount (`"0.40"`) into integer nano-USD without floating point. */
+export const usdToNano = (usd: string): bigint => {
+  const match = /^(\d+)(?:\.(\d{1,9}))?$/.exec(usd.trim());
+  if (!match) throw new Error(`"${usd}" is not a non-negative USD amount with at most 9 decimals`);
+  return BigInt(match[1]) * 1_000_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
+};
+
+/** Formats integer nano-USD as a decimal USD string (`"0.000412"`), trailing zeros trimmed. */
+export const nanoToUsd = (nano: bigint): string => {
+  const sign = nano < 0n ? '-' : '';
+  const abs = nano < 0n ? -nano : nano;
+  const fraction = (abs % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${sign}${abs / 1_000_000_000n}${fraction ? `.${fraction}` : ''}`;
+};

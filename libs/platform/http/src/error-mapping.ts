@@ -1,0 +1,59 @@
+import type { ErrorPayload } from '@polymux/contracts';
+import { ErrorCode } from '@polymux/contracts';
+
+/** HTTP status for each error code: the one table every HTTP edge uses. */
+export const httpStatusOf = (code: ErrorCode): number => {
+  switch (code) {
+    case ErrorCode.InvalidRequest:
+    case ErrorCode.InvalidMessage:
+    case ErrorCode.NoCapableModel:
+    case ErrorCode.UpstreamBadRequest:
+      return 400;
+    case ErrorCode.Unauthenticated:
+      return 401;
+    case ErrorCode.InsufficientCredits:
+      return 402;
+    case ErrorCode.Forbidden:
+    case ErrorCode.ModelNotAllowed:
+      return 403;
+    case ErrorCode.NotFound:
+    case ErrorCode.ModelNotFound:
+      return 404;
+    case ErrorCode.Conflict:
+      return 409;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.RateLimited:
+    case ErrorCode.UpstreamRateLimited:
+      return 429;
+    case ErrorCode.UpstreamError:
+      return 502;
+    case ErrorCode.ServiceUnavailable:
+      return 503;
+    case ErrorCode.UpstreamTimeout:
+    case ErrorCode.Timeout:
+      return 504;
+    case ErrorCode.Internal:
+      return 500;
+  }
+};
+
+/** OpenAI's error `type` for a code. */
+const openAiType = (code: ErrorCode): string => {
+  const status = httpStatusOf(code);
+  if (code === ErrorCode.InsufficientCredits) return 'insufficient_quota';
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+};
+
+export interface OpenAiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string };
+}
+
+export const toOpenAiError = (payload: ErrorPayload): OpenAiErrorBody => ({
+  error: { message: payload.message, type: openAiType(payload.code), param: payload.param ?? null, code: payload.code },
+});

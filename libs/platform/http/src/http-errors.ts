@@ -1,0 +1,49 @@
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger } from '@nestjs/common';
+import type { ErrorPayload } from '@polymux/contracts';
+import { ErrorCode, Headers, isPolymuxException } from '@polymux/contracts';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+import { httpStatusOf, toOpenAiError } from './error-mapping';
+
+const fromFastify = (error: FastifyError): ErrorPayload => {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: ErrorCode.PayloadTooLarge, message: 'the request body is too large' };
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { code: ErrorCode.InvalidRequest, message: 'the request body must be application/json' };
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { code: ErrorCode.InvalidRequest, message: 'the request body is empty' };
+  return { code: ErrorCode.InvalidRequest, message: `the request body is not valid JSON: ${error.message}` };
+};
+
+/** Any error thrown while serving HTTP, as an `ErrorPayload`; unknown errors become a logged internal error. */
+export const toErrorPayload = (error: unknown): ErrorPayload => {
+  if (isPolymuxException(error)) return error.toPayload();
+  const fastifyError = error as Partial<FastifyError>;
+  if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')) return fromFastify(error as FastifyError);
+  if (fastifyError.statusCode === 400 && error instanceof SyntaxError) return fromFastify(error as FastifyError);
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return { code: ErrorCode.NotFound, message: 'no such route' };
+    if (status === 413) return { code: ErrorCode.PayloadTooLarge, message: 'the request body is too large' };
+    if (status < 500) return { code: ErrorCode.InvalidRequest, message: error.message };
+  }
+  Logger.error(`unhandled error: ${(error as Error)?.name ?? 'unknown'}`, (error as Error)?.stack, 'HttpErrors');
+  return { code: ErrorCode.Internal, message: 'internal error' };
+};
+
+/** Writes an error in OpenAI's wire format, with `retry-after` where it applies. */
+export const sendOpenAiError = (reply: FastifyReply, payload: ErrorPayload): void => {
+  if (payload.retryAfterSeconds !== undefined) void reply.header('retry-after', String(payload.retryAfterSeconds));
+  void reply.status(httpStatusOf(payload.code)).send(toOpenAiError(payload));
+};
+
+/** Nest filter answering every error in OpenAI's format; request ids are kept on the response. */
+@Catch()
+export class OpenAiErrorFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    if (reply.sent || reply.raw.headersSent) return;
+    if (!reply.getHeader(Headers.requestId)) void reply.header(Headers.requestId, String(request.id));
+    sendOpenAiError(reply, toErrorPayload(error));
+  }
+}

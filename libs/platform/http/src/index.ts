@@ -1,0 +1,3 @@
+export * from './error-mapping';
+export * from './http-errors';
+export * from './parse-body';

@@ -1,0 +1,127 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface StackOptions {
+  mode: 'distributed' | 'embedded';
+  /** Extra environment for every process (e.g. DATABASE_URL, OTEL_* variables). */
+  env?: Record<string, string>;
+  /** Key with admin rights on both APIs, created on start with credits. */
+  bootstrapKey: string;
+  /** Credits granted to the bootstrap project, in USD. */
+  bootstrapCreditsUsd?: number;
+  /** How long every process may take to report ready. */
+  readyTimeoutMs?: number;
+}
+
+export interface Stack {
+  ingressUrl: string;
+  controlUrl: string;
+  providerSimUrl: string;
+  /** Folder holding one log file per process. */
+  logDir: string;
+  /** Child processes by service name (pids for CPU accounting). */
+  processes: Map<string, ChildProcess>;
+  stop: () => Promise<void>;
+}
+
+/** Services of the distributed mode besides provider-sim, in start order. */
+const SERVICES = ['billing', 'audit', 'control', 'classifier', 'router', 'executor', 'ingress'] as const;
+
+const entry = (app: string) => resolve(__dirname, `../../../../apps/${app}/src/main.js`);
+
+const spawnService = (
+  name: string,
+  app: string,
+  env: Record<string, string>,
+  logDir: string,
+  timeoutMs: number,
+  processes: Map<string, ChildProcess>,
+): Promise<{ child: ChildProcess; urls: Map<string, string> }> => {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry(app)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  processes.set(name, child);
+  const log = createWriteStream(join(logDir, `${name}.log`));
+  child.stderr?.pipe(log);
+  const urls = new Map<string, string>();
+  return new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} not ready within ${timeoutMs} ms; see ${logDir}`)), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with code ${code} before it was ready; see ${join(logDir, `${name}.log`)}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log.write(`${line}\n`);
+      const match = /^polymux (\S+) ready(?: (\S+))?$/.exec(line);
+      if (!match) return;
+      if (match[2]) urls.set(match[1], match[2]);
+      if (match[1] === app) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolveReady({ child, urls });
+      }
+    });
+  });
+};
+
+const stopAll = async (children: ChildProcess[]) => {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            done();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+};
+
+/**
+ * Starts Polymux from the build output (`npm run build` first) as real processes: every service
+ * plus provider-sim in the distributed mode, the single standalone process in the embedded mode.
+ */
+export const startStack = async (options: StackOptions): Promise<Stack> => {
+  const logDir = mkdtempSync(join(tmpdir(), `polymux-${options.mode}-`));
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
+  const processes = new Map<string, ChildProcess>();
+  const base: Record<string, string> = {
+    POLYMUX_MODE: options.mode,
+    PORT: '0',
+    CONTROL_PORT: '0',
+    PROVIDER_SIM_PORT: '0',
+    POLYMUX_BOOTSTRAP_KEY: options.bootstrapKey,
+    POLYMUX_BOOTSTRAP_CREDITS_USD: String(options.bootstrapCreditsUsd ?? 1000),
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  const stop = () => stopAll([...processes.values()].reverse());
+  try {
+    if (options.mode === 'embedded') {
+      const env = { POLYMUX_DATA_DIR: join(logDir, 'data'), ...base };
+      const { urls } = await spawnService('standalone', 'standalone', env, logDir, timeoutMs, processes);
+      const url = urls.get('standalone') as string;
+      return { ingressUrl: url, controlUrl: url, providerSimUrl: urls.get('provider-sim') ?? '', logDir, processes, stop };
+    }
+    const sim = await spawnService('provider-sim', 'provider-sim', base, logDir, timeoutMs, processes);
+    const providerSimUrl = sim.urls.get('provider-sim') as string;
+    const env = { ...base, PROVIDER_SIM_URL: providerSimUrl };
+    const started = await Promise.all(
+      SERVICES.map((service) => spawnService(service, service, env, logDir, timeoutMs, processes)),
+    );
+    const urlOf = (service: string) => started[SERVICES.indexOf(service as (typeof SERVICES)[number])].urls.get(service) as string;
+    return { ingressUrl: urlOf('ingress'), controlUrl: urlOf('control'), providerSimUrl, logDir, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};

@@ -1,0 +1,2 @@
+export { ClassifierModule } from './classifier.module';
+export { ClassifierService } from './classifier.service';

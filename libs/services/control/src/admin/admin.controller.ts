@@ -1,0 +1,114 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { ErrorCode, PolymuxException, Subjects, usdToNano } from '@polymux/contracts';
+import { OpenAiErrorFilter, parseBody } from '@polymux/http';
+import { MessagingClient } from '@polymux/messaging';
+
+import type { Actor } from '../control.service';
+import { ControlService, accountOf } from '../control.service';
+import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard';
+import { AuditParams, CreateKey, CreateNamed, CreateProject, LedgerParams, TopUp } from './admin.dto';
+import { balanceView, entryView, keyView } from './admin.views';
+
+const actorOf = (request: AdminRequest): Actor => ({ keyId: request.adminKey?.id ?? null, orgId: request.adminKey?.orgId ?? null });
+
+/** The admin API: tenancy, keys, credits, ledger and audit. */
+@Controller('admin/v1')
+@UseGuards(AdminAuthGuard)
+@UseFilters(OpenAiErrorFilter)
+export class AdminController {
+  constructor(
+    private readonly control: ControlService,
+    private readonly messaging: MessagingClient,
+  ) {}
+
+  @Post('orgs')
+  createOrg(@Req() request: AdminRequest, @Body() body: unknown) {
+    return this.control.createOrg(actorOf(request), parseBody(CreateNamed, body).name);
+  }
+
+  @Get('orgs')
+  async listOrgs() {
+    return { data: await this.control.listOrgs() };
+  }
+
+  @Post('orgs/:orgId/teams')
+  createTeam(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+    return this.control.createTeam(actorOf(request), orgId, parseBody(CreateNamed, body).name);
+  }
+
+  @Get('orgs/:orgId/teams')
+  async listTeams(@Param('orgId') orgId: string) {
+    return { data: await this.control.listTeams(orgId) };
+  }
+
+  @Post('orgs/:orgId/projects')
+  createProject(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+    const { name, teamId } = parseBody(CreateProject, body);
+    return this.control.createProject(actorOf(request), orgId, name, teamId ?? null);
+  }
+
+  @Get('orgs/:orgId/projects')
+  async listProjects(@Param('orgId') orgId: string) {
+    return { data: await this.control.listProjects(orgId) };
+  }
+
+  /** The only response that ever contains the key's secret. */
+  @Post('projects/:projectId/keys')
+  async createKey(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
+    const { key, secret } = await this.control.createKey(actorOf(request), projectId, parseBody(CreateKey, body));
+    return { ...keyView(key), key: secret };
+  }
+
+  @Get('projects/:projectId/keys')
+  async listKeys(@Param('projectId') projectId: string) {
+    return { data: (await this.control.listKeys(projectId)).map(keyView) };
+  }
+
+  @Delete('keys/:keyId')
+  @HttpCode(200)
+  async revokeKey(@Req() request: AdminRequest, @Param('keyId') keyId: string) {
+    return keyView(await this.control.revokeKey(actorOf(request), keyId));
+  }
+
+  /** Idempotent by the `Idempotency-Key` header: a retried top-up is applied once. */
+  @Post('projects/:projectId/credits')
+  async topUp(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
+    const idempotencyKey = request.headers['idempotency-key'];
+    if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) {
+      throw new PolymuxException(ErrorCode.InvalidRequest, 'an Idempotency-Key header is required for top-ups', { param: 'Idempotency-Key' });
+    }
+    const amount = usdToNano(parseBody(TopUp, body).amountUsd);
+    if (amount <= 0n) throw new PolymuxException(ErrorCode.InvalidRequest, 'amountUsd must be positive', { param: 'amountUsd' });
+    const project = await this.control.requireProject(projectId);
+    const result = await this.messaging.request(Subjects.topUp, {
+      accountId: accountOf(project.id),
+      amount: amount.toString(),
+      idempotencyKey: `${project.id}:${idempotencyKey}`,
+    });
+    if (result.applied) {
+      await this.control.audit(actorOf(request), 'credits.top_up', `project:${project.id}`, project.org_id, project.id, { amountNanoUsd: amount.toString() });
+    }
+    return { applied: result.applied, ...balanceView(result) };
+  }
+
+  @Get('projects/:projectId/balance')
+  async balance(@Param('projectId') projectId: string) {
+    const project = await this.control.requireProject(projectId);
+    return balanceView(await this.messaging.request(Subjects.balance, { accountId: accountOf(project.id) }));
+  }
+
+  @Get('projects/:projectId/ledger')
+  async ledger(@Param('projectId') projectId: string, @Query() query: unknown) {
+    const project = await this.control.requireProject(projectId);
+    const { requestId, limit } = parseBody(LedgerParams, query);
+    const { entries } = await this.messaging.request(Subjects.ledger, { accountId: accountOf(project.id), requestId, limit });
+    return { data: entries.map(entryView) };
+  }
+
+  @Get('audit')
+  async audit(@Query() query: unknown) {
+    const { requestId, limit } = parseBody(AuditParams, query);
+    const { records } = await this.messaging.request(Subjects.auditQuery, { requestId, limit });
+    return { data: records };
+  }
+}

@@ -1,0 +1,27 @@
+import type { Balance, LedgerEntry } from '@polymux/contracts';
+import { nanoToUsd } from '@polymux/contracts';
+
+import type { ApiKey } from '../control.repository';
+
+/** A key as listings show it: never the secret, never the hash. */
+export const keyView = (key: ApiKey) => ({
+  id: key.id,
+  name: key.name,
+  prefix: key.key_prefix,
+  projectId: key.project_id,
+  admin: key.admin,
+  allowedModels: key.allowed_models,
+  expiresAt: key.expires_at?.toISOString() ?? null,
+  revokedAt: key.revoked_at?.toISOString() ?? null,
+  createdAt: key.created_at.toISOString(),
+});
+
+export const balanceView = (balance: Balance) => ({
+  accountId: balance.accountId,
+  balanceUsd: nanoToUsd(BigInt(balance.balance)),
+  reservedUsd: nanoToUsd(BigInt(balance.reserved)),
+  balanceNanoUsd: balance.balance,
+  reservedNanoUsd: balance.reserved,
+});
+
+export const entryView = (entry: LedgerEntry) => ({ ...entry, amountUsd: nanoToUsd(BigInt(entry.amount)), amountNanoUsd: entry.amount });

@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+
+import type { ApiKeyTable, ControlDB, OrgTable, ProjectTable, TeamTable } from './schema/tables/control.tables';
+
+export const CONTROL_DB = Symbol('polymux.control.db');
+
+export type Org = Selectable<OrgTable>;
+export type Team = Selectable<TeamTable>;
+export type Project = Selectable<ProjectTable>;
+export type ApiKey = Selectable<ApiKeyTable>;
+
+/** Control's I/O: orgs, teams, projects and hashed API keys. No rules here. */
+@Injectable()
+export class ControlRepository {
+  constructor(@Inject(CONTROL_DB) private readonly db: Kysely<ControlDB>) {}
+
+  createOrg(name: string): Promise<Org> {
+    return this.db.insertInto('orgs').values({ name }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  listOrgs(): Promise<Org[]> {
+    return this.db.selectFrom('orgs').selectAll().orderBy('created_at').execute();
+  }
+
+  findOrg(id: string): Promise<Org | undefined> {
+    return this.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  createTeam(orgId: string, name: string): Promise<Team> {
+    return this.db.insertInto('teams').values({ org_id: orgId, name }).returningAll().executeTakeFirstOrThrow();
+  }
+
+  listTeams(orgId: string): Promise<Team[]> {
+    return this.db.selectFrom('teams').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  }
+
+  findTeam(id: string): Promise<Team | undefined> {
+    return this.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  createProject(values: Insertable<ProjectTable>): Promise<Project> {
+    return this.db.insertInto('projects').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  listProjects(orgId: string): Promise<Project[]> {
+    return this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  }
+
+  findProject(id: string): Promise<Project | undefined> {
+    return this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findProjectByName(orgId: string, name: string): Promise<Project | undefined> {
+    return this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+  }
+
+  findOrgByName(name: string): Promise<Org | undefined> {
+    return this.db.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  createKey(values: Insertable<ApiKeyTable>): Promise<ApiKey> {
+    return this.db.insertInto('api_keys').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  listKeys(projectId: string): Promise<ApiKey[]> {
+    return this.db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId).orderBy('created_at').execute();
+  }
+
+  findKey(id: string): Promise<ApiKey | undefined> {
+    return this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findKeyByHash(keyHash: string): Promise<ApiKey | undefined> {
+    return this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  }
+
+  async anyAdminKey(): Promise<boolean> {
+    const row = await this.db.selectFrom('api_keys').select('id').where('admin', '=', true).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async revokeKey(id: string): Promise<ApiKey | undefined> {
+    return this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+  }
+}

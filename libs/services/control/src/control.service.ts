@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+
+import { Injectable } from '@nestjs/common';
+import type { ApiKeyRecord, AuditRecorded } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, Subjects, hashApiKey } from '@polymux/contracts';
+import { MessagingClient } from '@polymux/messaging';
+
+import type { ApiKey, Org, Project, Team } from './control.repository';
+import { ControlRepository } from './control.repository';
+import { displayPrefix, generateApiKey } from './keys/api-key';
+
+export const accountOf = (projectId: string) => `project:${projectId}`;
+
+export interface KeyOptions {
+  name: string;
+  admin?: boolean;
+  allowedModels?: string[] | null;
+  expiresAt?: string | null;
+}
+
+/** What an admin action is and who did it, for the audit trail. */
+export interface Actor {
+  keyId: string | null;
+  orgId: string | null;
+}
+
+const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+/** Tenancy and API keys; every change leaves an audit record. */
+@Injectable()
+export class ControlService {
+  constructor(
+    private readonly repository: ControlRepository,
+    private readonly messaging: MessagingClient,
+  ) {}
+
+  async createOrg(actor: Actor, name: string): Promise<Org> {
+    const org = await this.repository.createOrg(name);
+    await this.audit(actor, 'org.create', `org:${org.id}`, org.id, null);
+    return org;
+  }
+
+  listOrgs(): Promise<Org[]> {
+    return this.repository.listOrgs();
+  }
+
+  async createTeam(actor: Actor, orgId: string, name: string): Promise<Team> {
+    await this.requireOrg(orgId);
+    const team = await this.repository.createTeam(orgId, name);
+    await this.audit(actor, 'team.create', `team:${team.id}`, orgId, null);
+    return team;
+  }
+
+  async listTeams(orgId: string): Promise<Team[]> {
+    await this.requireOrg(orgId);
+    return this.repository.listTeams(orgId);
+  }
+
+  async createProject(actor: Actor, orgId: string, name: string, teamId: string | null): Promise<Project> {
+    await this.requireOrg(orgId);
+    if (teamId !== null) {
+      const team = isUuid(teamId) ? await this.repository.findTeam(teamId) : undefined;
+      if (!team || team.org_id !== orgId) throw new PolymuxException(ErrorCode.NotFound, `team ${teamId} not found in org ${orgId}`, { param: 'teamId' });
+    }
+    const project = await this.repository.createProject({ org_id: orgId, team_id: teamId, name });
+    await this.audit(actor, 'project.create', `project:${project.id}`, orgId, project.id);
+    return project;
+  }
+
+  async listProjects(orgId: string): Promise<Project[]> {
+    await this.requireOrg(orgId);
+    return this.repository.listProjects(orgId);
+  }
+
+  /** Creates a key and returns its secret; the secret is never stored and cannot be shown again. */
+  async createKey(actor: Actor, projectId: string, options: KeyOptions, secret = generateApiKey()): Promise<{ key: ApiKey; secret: string }> {
+    const project = await this.requireProject(projectId);
+    const key = await this.repository.createKey({
+      org_id: project.org_id,
+      team_id: project.team_id,
+      project_id: project.id,
+      name: options.name,
+      key_hash: hashApiKey(secret),
+      key_prefix: displayPrefix(secret),
+      admin: options.admin ?? false,
+      allowed_models: options.allowedModels ?? null,
+      expires_at: options.expiresAt ? new Date(options.expiresAt) : null,
+    });
+    await this.audit(actor, 'api_key.create', `api_key:${key.id}`, project.org_id, project.id);
+    return { key, secret };
+  }
+
+  async listKeys(projectId: string): Promise<ApiKey[]> {
+    await this.requireProject(projectId);
+    return this.repository.listKeys(projectId);
+  }
+
+  /** Revokes a key and tells every ingress replica to forget it at once. */
+  async revokeKey(actor: Actor, keyId: string): Promise<ApiKey> {
+    const key = isUuid(keyId) ? await this.repository.revokeKey(keyId) : undefined;
+    if (!key) throw new PolymuxException(ErrorCode.NotFound, `active key ${keyId} not found`);
+    await this.messaging.emit(Subjects.keyRevoked, { keyId: key.id, keyHash: key.key_hash }, { messageId: key.id });
+    await this.audit(actor, 'api_key.revoke', `api_key:${key.id}`, key.org_id, key.project_id);
+    return key;
+  }
+
+  /** The key behind a hash as ingress needs it, or null when unknown, revoked or expired. */
+  async resolveKey(keyHash: string): Promise<ApiKeyRecord | null> {
+    const key = await this.repository.findKeyByHash(keyHash);
+    if (!key || key.revoked_at !== null || (key.expires_at !== null && key.expires_at.getTime() <= Date.now())) return null;
+    return {
+      id: key.id,
+      orgId: key.org_id,
+      teamId: key.team_id,
+      projectId: key.project_id,
+      accountId: accountOf(key.project_id),
+      admin: key.admin,
+      allowedModels: key.allowed_models,
+      expiresAt: key.expires_at?.toISOString() ?? null,
+    };
+  }
+
+  async requireProject(projectId: string): Promise<Project> {
+    const project = isUuid(projectId) ? await this.repository.findProject(projectId) : undefined;
+    if (!project) throw new PolymuxException(ErrorCode.NotFound, `project ${projectId} not found`);
+    return project;
+  }
+
+  async audit(actor: Actor, action: string, target: string, orgId: string | null, projectId: string | null, metadata: AuditRecorded['metadata'] = {}): Promise<void> {
+    const id = randomUUID();
+    await this.messaging.emit(
+      Subjects.auditRecorded,
+      {
+        id,
+        category: 'admin',
+        action,
+        outcome: 'success',
+        actorKeyId: actor.keyId,
+        orgId: orgId ?? actor.orgId,
+        projectId,
+        requestId: null,
+        target,
+        metadata,
+        occurredAt: new Date().toISOString(),
+      },
+      { messageId: id },
+    );
+  }
+
+  private async requireOrg(orgId: string): Promise<Org> {
+    const org = isUuid(orgId) ? await this.repository.findOrg(orgId) : undefined;
+    if (!org) throw new PolymuxException(ErrorCode.NotFound, `org ${orgId} not found`);
+    return org;
+  }
+}

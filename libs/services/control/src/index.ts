@@ -1,0 +1,2 @@
+export { ControlModule } from './control.module';
+export { controlMigrations } from './schema/migrations';

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PolymuxConfig } from '@polymux/config';
+import { CONFIG } from '@polymux/config';
+import type { ApiKeyRecord } from '@polymux/contracts';
+import { Subjects } from '@polymux/contracts';
+import { MessagingClient } from '@polymux/messaging';
+
+interface Entry {
+  record: ApiKeyRecord | null;
+  fetchedAt: number;
+  refreshing?: Promise<ApiKeyRecord | null>;
+}
+
+const MAX_ENTRIES = 100_000;
+/** Unknown keys are remembered briefly so that a flood of bad keys does not flood control. */
+const NEGATIVE_TTL_MS = 5_000;
+
+/**
+ * API keys by hash, in memory: a call waits on control only the first time a replica sees a key;
+ * afterwards stale entries are refreshed in the background, and revocations arrive as broadcasts.
+ */
+@Injectable()
+export class ApiKeyCache {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    @Inject(CONFIG) private readonly config: PolymuxConfig,
+    private readonly messaging: MessagingClient,
+  ) {}
+
+  async resolve(keyHash: string, requestId: string): Promise<ApiKeyRecord | null> {
+    const entry = this.entries.get(keyHash);
+    if (!entry) return this.fetch(keyHash, requestId);
+    const ttl = entry.record ? this.config.keys.cacheTtlMs : NEGATIVE_TTL_MS;
+    if (Date.now() - entry.fetchedAt > ttl && !entry.refreshing) {
+      if (!entry.record) return this.fetch(keyHash, requestId);
+      entry.refreshing = this.fetch(keyHash, requestId).catch(() => {
+        entry.refreshing = undefined;
+        return entry.record;
+      });
+    }
+    return entry.record;
+  }
+
+  forget(keyHash: string): void {
+    this.entries.set(keyHash, { record: null, fetchedAt: Date.now() });
+  }
+
+  private async fetch(keyHash: string, requestId: string): Promise<ApiKeyRecord | null> {
+    const { key } = await this.messaging.request(Subjects.resolveKey, { keyHash }, { requestId, timeoutMs: 3_000 });
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(keyHash, { record: key, fetchedAt: Date.now() });
+    return key;
+  }
+}

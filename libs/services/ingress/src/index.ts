@@ -1,0 +1,1 @@
+export { IngressModule } from './ingress.module';

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+
+import { ApiKeyCache } from './auth/api-key.cache';
+import { CallEvents } from './call/call-events';
+import { CallService } from './call/call.service';
+import { ChatCompletionsController } from './chat-completions.controller';
+import { KeyRevokedHandler } from './key-revoked.handler';
+import { ModelsController } from './models.controller';
+
+@Module({
+  controllers: [ChatCompletionsController, ModelsController, KeyRevokedHandler],
+  providers: [ApiKeyCache, CallService, CallEvents],
+})
+export class IngressModule {}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** OpenAI Chat Completions request body, as the official SDKs send it. Unknown fields are kept. */
+const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+const ImagePart = z.object({
+  type: z.literal('image_url'),
+  image_url: z.object({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }),
+});
+const UserPart = z.discriminatedUnion('type', [TextPart, ImagePart]);
+const textContent = z.union([z.string(), z.array(TextPart)]);
+
+const ToolCall = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
+export const OpenAiMessage = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('system'), content: textContent, name: z.string().optional() }),
+  z.object({ role: z.literal('developer'), content: textContent, name: z.string().optional() }),
+  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(UserPart)]), name: z.string().optional() }),
+  z.object({
+    role: z.literal('assistant'),
+    content: textContent.nullable().optional(),
+    name: z.string().optional(),
+    refusal: z.string().nullable().optional(),
+    tool_calls: z.array(ToolCall).optional(),
+  }),
+  z.object({ role: z.literal('tool'), content: textContent, tool_call_id: z.string() }),
+]);
+export type OpenAiMessage = z.infer<typeof OpenAiMessage>;
+
+export const ChatCompletionBody = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(OpenAiMessage).min(1),
+  tools: z
+    .array(
+      z.object({
+        type: z.literal('function'),
+        function: z.object({
+          name: z.string().min(1),
+          description: z.string().optional(),
+          parameters: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullable().optional(),
+        }),
+      }),
+    )
+    .optional(),
+  tool_choice: z
+    .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+    .optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  response_format: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('text') }),
+      z.object({ type: z.literal('json_object') }),
+      z.object({
+        type: z.literal('json_schema'),
+        json_schema: z.object({
+          name: z.string(),
+          description: z.string().optional(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullable().optional(),
+        }),
+      }),
+    ])
+    .optional(),
+  max_tokens: z.number().int().positive().nullable().optional(),
+  max_completion_tokens: z.number().int().positive().nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  seed: z.number().int().nullable().optional(),
+  n: z.number().int().min(1).max(128).nullable().optional(),
+  logprobs: z.boolean().nullable().optional(),
+  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  presence_penalty: z.number().min(-2).max(2).nullable().optional(),
+  frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
+  user: z.string().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+});
+export type ChatCompletionBody = z.infer<typeof ChatCompletionBody>;
+
+/** Fields the canonical model carries; everything else in a body travels in `extra`. */
+export const KNOWN_FIELDS = new Set(Object.keys(ChatCompletionBody.shape));

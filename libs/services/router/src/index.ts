@@ -1,0 +1,3 @@
+export { Catalog } from './catalog/catalog';
+export { loadCatalog } from './catalog/catalog.loader';
+export { RouterModule } from './router.module';

@@ -9,8 +9,8 @@ export interface StackOptions {
   mode: 'distributed' | 'embedded';
   /** Extra environment for every process (e.g. DATABASE_URL, OTEL_* variables). */
   env?: Record<string, string>;
-  /** Key with admin rights on both APIs, created on start with credits. */
-  bootstrapKey: string;
+  /** Key with admin rights on both APIs, created on start with credits; generated and printed when absent. */
+  bootstrapKey?: string;
   /** Credits granted to the bootstrap project, in USD. */
   bootstrapCreditsUsd?: number;
   /** How long every process may take to report ready. */
@@ -57,6 +57,7 @@ const spawnService = (
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       log.write(`${line}\n`);
+      if (line.startsWith('Polymux admin key')) process.stdout.write(`${line}\n`);
       const match = /^polymux (\S+) ready(?: (\S+))?$/.exec(line);
       if (!match) return;
       if (match[2]) urls.set(match[1], match[2]);
@@ -99,7 +100,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     PORT: '0',
     CONTROL_PORT: '0',
     PROVIDER_SIM_PORT: '0',
-    POLYMUX_BOOTSTRAP_KEY: options.bootstrapKey,
+    ...(options.bootstrapKey ? { POLYMUX_BOOTSTRAP_KEY: options.bootstrapKey } : {}),
     POLYMUX_BOOTSTRAP_CREDITS_USD: String(options.bootstrapCreditsUsd ?? 1000),
     LOG_LEVEL: 'warn',
     ...options.env,

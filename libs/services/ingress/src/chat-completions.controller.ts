@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { trace } from '@opentelemetry/api';
 import type { ChatChunk, Usage } from '@polymux/contracts';
 import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody, toErrorPayload, toOpenAiError } from '@polymux/http';
@@ -27,6 +28,7 @@ export class ChatCompletionsController {
   @Post('v1/chat/completions')
   async create(@Req() httpRequest: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+    trace.getActiveSpan()?.setAttributes({ 'polymux.request_id': requestId, 'polymux.service': 'ingress' });
     void reply.header(Headers.requestId, requestId);
     void reply.header(Headers.task, 'unknown');
     const key = await authenticate(this.keys, httpRequest.headers, requestId);

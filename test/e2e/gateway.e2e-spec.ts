@@ -1,0 +1,194 @@
+import { join } from 'node:path';
+
+import type { CollectedSpan, Stack } from '@polymux/testing';
+import { pollUntil, startSpanCollector, startStack } from '@polymux/testing';
+import OpenAI from 'openai';
+
+jest.setTimeout(120_000);
+
+const BOOTSTRAP_KEY = 'pmx-e2e-bootstrap-key-0123456789abcdef';
+/** A marker that must never appear in any exported span (zero data retention). */
+const SECRET_PROMPT = `zdr-marker-${Date.now()}`;
+const MODES = ['distributed', 'embedded'] as const;
+
+interface LedgerEntry {
+  requestId: string | null;
+  kind: string;
+  amountNanoUsd: string;
+}
+
+const admin = async <T>(stack: Stack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+  return json;
+};
+
+describe.each(MODES)('gateway (%s mode)', (mode) => {
+  let stack: Stack;
+  let collector: Awaited<ReturnType<typeof startSpanCollector>>;
+  let client: OpenAI;
+  let projectId: string;
+  let apiKey: string;
+
+  const ledger = (requestId: string) =>
+    admin<{ data: LedgerEntry[] }>(stack, 'GET', `/projects/${projectId}/ledger?requestId=${requestId}`).then((r) => r.data);
+  const charges = (requestId: string) =>
+    pollUntil(() => ledger(requestId), (entries) => entries.length > 0, { timeoutMs: 15_000 });
+
+  beforeAll(async () => {
+    collector = await startSpanCollector();
+    const unique = `${mode}${process.pid}${Date.now()}`;
+    stack = await startStack({
+      mode,
+      bootstrapKey: BOOTSTRAP_KEY,
+      env: {
+        POLYMUX_CATALOG_FILE: join(__dirname, 'catalog.yaml'),
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+        NATS_SUBJECT_PREFIX: unique,
+        REDIS_KEY_PREFIX: `${unique}:`,
+        POLYMUX_MAX_BODY_BYTES: '200000',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+    });
+    const org = await admin<{ id: string }>(stack, 'POST', '/orgs', { name: `e2e-${unique}` });
+    const project = await admin<{ id: string }>(stack, 'POST', `/orgs/${org.id}/projects`, { name: 'app' });
+    projectId = project.id;
+    apiKey = (await admin<{ key: string }>(stack, 'POST', `/projects/${projectId}/keys`, { name: 'app key' })).key;
+    const topUp = { amountUsd: '10.00' };
+    const first = await admin<{ applied: boolean }>(stack, 'POST', `/projects/${projectId}/credits`, topUp, { 'idempotency-key': 'e2e-1' });
+    const again = await admin<{ applied: boolean; balanceUsd: string }>(stack, 'POST', `/projects/${projectId}/credits`, topUp, {
+      'idempotency-key': 'e2e-1',
+    });
+    expect([first.applied, again.applied, again.balanceUsd]).toEqual([true, false, '10']);
+    client = new OpenAI({ apiKey, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await collector?.close();
+  });
+
+  it('answers a non-streaming completion and charges exactly its tokens once', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: `Say hello. ${SECRET_PROMPT}` }] })
+      .withResponse();
+    expect(data.object).toBe('chat.completion');
+    expect(data.choices[0].message.content).toEqual(expect.any(String));
+    expect(response.headers.get('x-polymux-model')).toBe('gpt-4.1-mini');
+    expect(response.headers.get('x-polymux-task')).toBe('chat');
+    const requestId = response.headers.get('x-request-id')!;
+    const usage = data.usage!;
+    const expected = BigInt(usage.prompt_tokens) * 400n + BigInt(usage.completion_tokens) * 1600n;
+    const entries = await charges(requestId);
+    expect(entries).toEqual([expect.objectContaining({ kind: 'charge', amountNanoUsd: (-expected).toString() })]);
+  });
+
+  it('streams chunks in OpenAI format with usage and charges the stream once', async () => {
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'fast', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Tell me about NATS.' }] })
+      .withResponse();
+    let text = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text.length).toBeGreaterThan(0);
+    expect(usage!.completion_tokens).toBeGreaterThan(0);
+    const expected = BigInt(usage!.prompt_tokens) * 400n + BigInt(usage!.completion_tokens) * 1600n;
+    const entries = await charges(response.headers.get('x-request-id')!);
+    expect(entries.map((entry) => entry.amountNanoUsd)).toEqual([(-expected).toString()]);
+  });
+
+  it('falls back to the second deployment when the first answers 500 and charges only the success', async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: 'flaky-model', messages: [{ role: 'user', content: 'hello' }] })
+      .withResponse();
+    expect(response.headers.get('x-polymux-model')).toBe('flaky-model');
+    const usage = data.usage!;
+    const expected = BigInt(usage.prompt_tokens) * 1000n + BigInt(usage.completion_tokens) * 2000n;
+    const requestId = response.headers.get('x-request-id')!;
+    expect((await charges(requestId)).map((entry) => entry.amountNanoUsd)).toEqual([(-expected).toString()]);
+    const audit = await pollUntil(
+      () => admin<{ data: Array<{ requestId: string; outcome: string; category: string }> }>(stack, 'GET', `/audit?requestId=${requestId}`),
+      (result) => result.data.length > 0,
+    );
+    expect(audit.data).toEqual([expect.objectContaining({ requestId, outcome: 'success', category: 'call' })]);
+  });
+
+  it('rejects a bad key with a 401 in OpenAI format', async () => {
+    const bad = new OpenAI({ apiKey: 'pmx-not-a-key', baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
+    await expect(bad.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 401,
+      type: 'authentication_error',
+    });
+  });
+
+  it('answers malformed, mistyped, unknown-model and oversized requests with OpenAI errors', async () => {
+    const post = (body: string) =>
+      fetch(`${stack.ingressUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body,
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { error: { type: string; param: string | null; code: string } } }));
+    const malformed = await post('{"model": "gpt-4.1-mini", "messages": [');
+    expect(malformed).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error' } } });
+    const mistyped = await post(JSON.stringify({ model: 'gpt-4.1-mini', messages: 'hello' }));
+    expect(mistyped).toMatchObject({ status: 400, body: { error: { param: 'messages' } } });
+    const unknown = await post(JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }));
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'model_not_found' } } });
+    const oversized = await post(JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x'.repeat(300_000) }] }));
+    expect(oversized).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+  });
+
+  it('lists the catalog models', async () => {
+    const ids = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(expect.arrayContaining(['gpt-4.1-mini', 'flaky-model', 'fast']));
+  });
+
+  it('stops accepting a key as soon as it is revoked', async () => {
+    const created = await admin<{ id: string; key: string }>(stack, 'POST', `/projects/${projectId}/keys`, { name: 'short-lived' });
+    const shortLived = new OpenAI({ apiKey: created.key, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
+    await shortLived.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] });
+    await admin(stack, 'DELETE', `/keys/${created.id}`);
+    await pollUntil(
+      () => shortLived.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }).then(() => 200, (error: { status: number }) => error.status),
+      (status) => status === 401,
+    );
+  });
+
+  it('traces one request across every service in one trace, without content', async () => {
+    const { response } = await client.chat.completions
+      .create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: `trace me ${SECRET_PROMPT}` }] })
+      .withResponse();
+    const requestId = response.headers.get('x-request-id')!;
+    const servicesOf = (spans: CollectedSpan[]) => {
+      const root = spans.find((span) => span.attributes['polymux.request_id'] === requestId);
+      const trace = spans.filter((span) => span.traceId === root?.traceId);
+      return {
+        trace,
+        services: new Set(trace.map((span) => span.attributes['polymux.service']).filter(Boolean)),
+        upstream: trace.some((span) => String(span.attributes['url.full'] ?? '').startsWith(stack.providerSimUrl)),
+      };
+    };
+    const { trace, services, upstream } = await pollUntil(
+      () => servicesOf(collector.spans),
+      (found) => ['classifier', 'router', 'billing', 'executor', 'audit'].every((name) => found.services.has(name)) && found.upstream,
+      { timeoutMs: 20_000 },
+    );
+    expect([...services].sort()).toEqual(expect.arrayContaining(['audit', 'billing', 'classifier', 'executor', 'router']));
+    expect(upstream).toBe(true);
+    expect(trace.some((span) => span.attributes['polymux.request_id'] === requestId)).toBe(true);
+    expect(JSON.stringify(collector.spans)).not.toContain(SECRET_PROMPT);
+  });
+});

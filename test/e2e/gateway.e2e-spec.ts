@@ -20,7 +20,7 @@ interface LedgerEntry {
 const admin = async <T>(stack: Stack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
   const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, 'content-type': 'application/json', ...headers },
+    headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await response.json()) as T;

@@ -1,6 +1,9 @@
 import './instrument';
 
-import { AuditModule } from '@polymux/audit';
+import { AuditModule, auditMigrations } from '@polymux/audit';
 import { runService } from '@polymux/runtime';
 
-runService({ name: 'audit', modules: [AuditModule] });
+import { migrateOnly } from './migrate-only';
+
+if (process.argv.includes('--migrate-only')) migrateOnly('audit', 'audit', auditMigrations);
+else runService({ name: 'audit', modules: [AuditModule] });

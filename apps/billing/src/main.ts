@@ -1,6 +1,9 @@
 import './instrument';
 
-import { BillingModule } from '@polymux/billing';
+import { BillingModule, billingMigrations } from '@polymux/billing';
 import { runService } from '@polymux/runtime';
 
-runService({ name: 'billing', modules: [BillingModule] });
+import { migrateOnly } from './migrate-only';
+
+if (process.argv.includes('--migrate-only')) migrateOnly('billing', 'billing', billingMigrations);
+else runService({ name: 'billing', modules: [BillingModule] });

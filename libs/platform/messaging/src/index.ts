@@ -9,3 +9,4 @@ export * from './messaging.client';
 export * from './messaging.module';
 export * from './streams';
 export * from './tokens';
+export * from './bus-exception.filter';

@@ -1,12 +1,13 @@
-import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import { Logger, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { PolymuxConfig } from '@polymux/config';
 import { ConfigError, ConfigModule, loadConfig } from '@polymux/config';
 import type { Bus } from '@polymux/messaging';
-import { BusTransport, MessagingModule, createBus } from '@polymux/messaging';
+import { BusExceptionFilter, BusTransport, MessagingModule, createBus } from '@polymux/messaging';
+import { sendOpenAiError, toErrorPayload } from '@polymux/http';
 import { RedisModule } from '@polymux/redis';
 
 export interface ServiceDefinition {
@@ -19,7 +20,7 @@ export interface ServiceDefinition {
 }
 
 export interface RunningService {
-  app: INestApplication;
+  app: INestApplicationContext;
   config: PolymuxConfig;
   bus: Bus;
   url?: string;
@@ -32,6 +33,7 @@ const rootModule = (config: PolymuxConfig, bus: Bus, modules: ServiceDefinition[
   return {
     module: RootModule,
     imports: [ConfigModule.forRoot(config), MessagingModule.forBus(bus), RedisModule.forRoot(), ...modules],
+    providers: [{ provide: APP_FILTER, useClass: BusExceptionFilter }],
   };
 };
 
@@ -49,29 +51,33 @@ export const startService = async (
   const module = rootModule(config, bus, definition.modules);
   const logger = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
   const logLevels = logger.slice(0, logger.indexOf(config.logLevel) + 1);
-  const app =
-    port === undefined
-      ? await NestFactory.create(module, { logger: [...logLevels], bufferLogs: false })
-      : await NestFactory.create<NestFastifyApplication>(
-          module,
-          new FastifyAdapter({ bodyLimit: config.http.maxBodyBytes, trustProxy: true }),
-          { logger: [...logLevels], rawBody: false },
-        );
+  if (port === undefined) {
+    // Message-only services: a Nest microservice on the bus, no HTTP server.
+    const service = await NestFactory.createMicroservice(module, { strategy: new BusTransport(bus), logger: [...logLevels] });
+    service.enableShutdownHooks();
+    await service.listen();
+    process.stdout.write(`polymux ${definition.name} ready\n`);
+    return { app: service, config, bus, close: () => service.close() };
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({ bodyLimit: config.http.maxBodyBytes, trustProxy: true }),
+    { logger: [...logLevels] },
+  );
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: new BusTransport(bus) }, { inheritAppConfig: true });
+  // Start-up work (migrations, hydration) completes before the first message is taken.
+  await app.init();
   await app.startAllMicroservices();
-  let url: string | undefined;
-  if (port !== undefined) {
-    (app as NestFastifyApplication).getHttpAdapter().get('/health', (_request, reply) => reply.send({ status: 'ok' }));
-    await app.listen(port, config.http.host);
-    const address = app.getHttpServer().address() as { port: number };
-    url = `http://127.0.0.1:${address.port}`;
-    Logger.log(`${definition.name} listening on ${url}`, 'Polymux');
-  } else {
-    await app.init();
-  }
+  app.getHttpAdapter().get('/health', (_request, reply) => reply.send({ status: 'ok' }));
+  // Errors Fastify raises before a route runs (bad JSON, body too large) in the caller's format.
+  app.getHttpAdapter().getInstance().setErrorHandler((error, _request, reply) => sendOpenAiError(reply, toErrorPayload(error)));
+  await app.listen(port, config.http.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  Logger.log(`${definition.name} listening on ${url}`, 'Polymux');
   // The launcher (`startStack`) and operators wait for this line.
-  process.stdout.write(`polymux ${definition.name} ready${url ? ` ${url}` : ''}\n`);
+  process.stdout.write(`polymux ${definition.name} ready ${url}\n`);
   return { app, config, bus, url, close: () => app.close() };
 };
 

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface StackOptions {
@@ -31,7 +31,9 @@ export interface Stack {
 /** Services of the distributed mode besides provider-sim, in start order. */
 const SERVICES = ['billing', 'audit', 'control', 'classifier', 'router', 'executor', 'ingress'] as const;
 
-const entry = (app: string) => resolve(__dirname, `../../../../apps/${app}/src/main.js`);
+/** The build output's root, whether this file runs from `dist/` or from source under Jest. */
+const distRoot = __dirname.includes(`${sep}dist${sep}`) ? resolve(__dirname, '../../../..') : resolve(__dirname, '../../../../dist');
+const entry = (app: string) => join(distRoot, 'apps', app, 'src', 'main.js');
 
 const spawnService = (
   name: string,

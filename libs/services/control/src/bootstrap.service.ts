@@ -39,7 +39,12 @@ export class BootstrapService implements OnApplicationBootstrap {
       const { secret } = await this.control.createKey(SYSTEM, project.id, { name: 'bootstrap', admin: true });
       process.stdout.write(`\nPolymux admin key (shown once, store it now): ${secret}\n\n`);
     }
-    if (creditsUsd > 0) await this.grantCredits(project.id, creditsUsd);
+    // Billing may start after control (or, embedded, right after it): grant in the background.
+    if (creditsUsd > 0) {
+      this.grantCredits(project.id, creditsUsd).catch((error: unknown) =>
+        this.logger.error(`bootstrap credits not granted: ${(error as Error).message}`),
+      );
+    }
   }
 
   private async grantCredits(projectId: string, creditsUsd: number): Promise<void> {

@@ -1,0 +1,3 @@
+import { startTelemetry } from '@polymux/telemetry';
+
+startTelemetry('provider-sim');

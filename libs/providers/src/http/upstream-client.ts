@@ -1,0 +1,152 @@
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import type { EventSourceMessage } from 'eventsource-parser';
+import type { Dispatcher } from 'undici';
+import { Agent } from 'undici';
+
+import type { UpstreamTimeouts } from '../provider-adapter';
+import { sseEvents } from './sse';
+import { errorFromStatus, errorFromTransport } from './upstream-error';
+
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}
+
+/** Why a stream the consumer stopped reading is aborted; never reaches anyone. */
+const ABANDONED = new Error('upstream stream abandoned by its consumer');
+
+/** One call's cancellation: the caller's signal plus time limits, released by `end()`. */
+class CallScope {
+  private readonly controller = new AbortController();
+  private readonly cancelTotal: () => void;
+  private readonly onCallerAbort = () => this.controller.abort(this.caller.reason);
+
+  constructor(
+    private readonly caller: AbortSignal,
+    private readonly provider: string,
+    totalTimeoutMs: number,
+  ) {
+    this.cancelTotal = this.limit(totalTimeoutMs, `did not finish within ${totalTimeoutMs} ms`);
+    if (caller.aborted) this.onCallerAbort();
+    else caller.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  /** Aborts the call with an UpstreamTimeout unless the returned function runs within `ms`. */
+  limit(ms: number, what: string): () => void {
+    const timer = setTimeout(
+      () => this.controller.abort(new PolymuxException(ErrorCode.UpstreamTimeout, `${this.provider} ${what}`)),
+      ms,
+    );
+    return () => clearTimeout(timer);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** What to throw for `error`: the abort reason once aborted (timeout or the caller's), else a mapped failure. */
+  failure(error: unknown): unknown {
+    return this.controller.signal.aborted ? this.controller.signal.reason : errorFromTransport(this.provider, error);
+  }
+
+  abandon(): void {
+    if (!this.controller.signal.aborted) this.controller.abort(ABANDONED);
+  }
+
+  end(): void {
+    this.cancelTotal();
+    this.caller.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+/**
+ * POSTs JSON to one provider family's servers through one undici `Agent` (a keep-alive pool per
+ * origin, reused by every call) with the configured connect, first-byte and total time limits.
+ * A streamed answer must start within the first-byte limit; a non-streaming one sends its headers
+ * only once the whole completion is generated, so only the total limit bounds it.
+ */
+export class UpstreamClient {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly provider: string,
+    private readonly timeouts: UpstreamTimeouts,
+  ) {
+    // undici's own header and body timers tick once a second; the header limit is timed here to
+    // the millisecond instead, the gap between body chunks is left to undici.
+    this.agent = new Agent({
+      connect: { timeout: timeouts.connectTimeoutMs },
+      headersTimeout: 0,
+      bodyTimeout: timeouts.firstByteTimeoutMs,
+    });
+  }
+
+  /** The parsed JSON body of a successful answer. */
+  async postJson(request: UpstreamRequest): Promise<unknown> {
+    const scope = new CallScope(request.signal, this.provider, this.timeouts.totalTimeoutMs);
+    try {
+      const response = await this.send(request, scope);
+      const text = await response.body.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw new PolymuxException(ErrorCode.UpstreamError, `${this.provider} answered a body that is not JSON`);
+      }
+    } catch (error) {
+      throw scope.failure(error);
+    } finally {
+      scope.end();
+    }
+  }
+
+  /** The server-sent events of a successful answer; stopping early aborts the upstream request. */
+  async *postEvents(request: UpstreamRequest): AsyncGenerator<EventSourceMessage> {
+    const scope = new CallScope(request.signal, this.provider, this.timeouts.totalTimeoutMs);
+    let complete = false;
+    try {
+      const response = await this.send(request, scope, this.timeouts.firstByteTimeoutMs);
+      yield* sseEvents(response.body);
+      complete = true;
+    } catch (error) {
+      throw scope.failure(error);
+    } finally {
+      if (!complete) scope.abandon();
+      scope.end();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+
+  /** Sends the request; the answer's headers must arrive within `headersTimeoutMs` when given. */
+  private async send(
+    request: UpstreamRequest,
+    scope: CallScope,
+    headersTimeoutMs?: number,
+  ): Promise<Dispatcher.ResponseData> {
+    const url = new URL(request.url);
+    const cancelHeadersLimit =
+      headersTimeoutMs === undefined
+        ? () => undefined
+        : scope.limit(headersTimeoutMs, 'timed out waiting for response headers');
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        signal: scope.signal,
+      });
+    } finally {
+      cancelHeadersLimit();
+    }
+    if (response.statusCode >= 200 && response.statusCode < 300) return response;
+    const body = await response.body.text();
+    throw errorFromStatus(this.provider, response.statusCode, response.headers, body);
+  }
+}

@@ -1,0 +1,5 @@
+export { errorFromStatus, errorFromTransport, parseRetryAfter } from './http/upstream-error';
+export { OpenAiAdapter } from './openai/openai.adapter';
+export * from './provider-adapter';
+export { createProviderAdapters } from './provider-adapters';
+export { ProvidersModule } from './providers.module';

@@ -1,0 +1,188 @@
+import type { ChatChunk, ChatRequest, Deployment, ErrorPayload } from '@polymux/contracts';
+import { ErrorCode } from '@polymux/contracts';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator is the upstream every adapter test talks to
+import type { ProviderSim } from '@polymux/provider-sim';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator is the upstream every adapter test talks to
+import { promptTokens, startProviderSim } from '@polymux/provider-sim';
+import { pollUntil } from '@polymux/testing';
+
+import type { ProviderCall } from '../provider-adapter';
+import { OpenAiAdapter } from './openai.adapter';
+
+const request: ChatRequest = {
+  model: 'fast',
+  messages: [
+    { role: 'system', content: [{ type: 'text', text: 'Be terse.' }] },
+    { role: 'user', content: [{ type: 'text', text: 'Tell me about gateways.' }] },
+  ],
+  stream: false,
+};
+const expectedInputTokens = promptTokens([
+  { role: 'system', content: 'Be terse.' },
+  { role: 'user', content: 'Tell me about gateways.' },
+]);
+
+const failureOf = async (work: () => Promise<unknown>): Promise<ErrorPayload> => {
+  const error = await work().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error && typeof error === 'object' && 'toPayload' in error && typeof error.toPayload === 'function')) {
+    throw new Error(`expected a PolymuxException, got ${String(error)}`);
+  }
+  return error.toPayload() as ErrorPayload;
+};
+
+const collect = async (chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> => {
+  const result: ChatChunk[] = [];
+  for await (const chunk of chunks) result.push(chunk);
+  return result;
+};
+
+describe('OpenAiAdapter against the provider simulator', () => {
+  let sim: ProviderSim;
+  let adapter: OpenAiAdapter;
+
+  const deployment = (scenario?: string): Deployment => ({
+    id: 'sim-gpt',
+    provider: 'openai',
+    model: 'gpt-4.1-mini',
+    upstreamModel: 'gpt-4.1-mini',
+    baseUrl: scenario ? `${sim.url}/scenario/${scenario}/v1` : `${sim.url}/v1`,
+    pricing: { inputPerMTok: '400000000', outputPerMTok: '1600000000' },
+    contextWindow: 1_000_000,
+    maxOutputTokens: 32_768,
+  });
+  const call = (scenario?: string, overrides: Partial<ProviderCall> = {}): ProviderCall => ({
+    deployment: deployment(scenario),
+    request,
+    apiKey: 'sk-sim',
+    signal: new AbortController().signal,
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    sim = await startProviderSim({ port: 0 });
+    adapter = new OpenAiAdapter({ connectTimeoutMs: 1_000, firstByteTimeoutMs: 300, totalTimeoutMs: 800 });
+  });
+  afterAll(async () => {
+    await adapter.close();
+    await sim.close();
+  });
+
+  it('completes a call with the exact usage the upstream reported', async () => {
+    const response = await adapter.complete(call('tokens=5'));
+    expect(response).toMatchObject({
+      model: 'gpt-4.1-mini',
+      choices: [{ index: 0, content: 'polymux routes every call through', finishReason: 'stop' }],
+      usage: { inputTokens: expectedInputTokens, outputTokens: 5 },
+    });
+  });
+
+  it('streams chunks whose last one carries usage', async () => {
+    const chunks = await collect(adapter.stream(call('tokens=4', { request: { ...request, stream: true } })));
+    const content = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.content ?? '')).join('');
+    expect(content).toBe('polymux routes every call');
+    expect(chunks.at(-2)?.choices[0]?.finishReason).toBe('stop');
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { inputTokens: expectedInputTokens, outputTokens: 4 } });
+  });
+
+  it('streams a tool call', async () => {
+    const chunks = await collect(
+      adapter.stream(call(undefined, { request: { ...request, stream: true, tools: [{ name: 'lookup' }] } })),
+    );
+    const toolCalls = chunks.flatMap((chunk) => chunk.choices.flatMap((choice) => choice.toolCalls ?? []));
+    expect(toolCalls).toEqual([
+      { index: 0, id: expect.stringMatching(/^call_/), name: 'lookup', arguments: '' },
+      { index: 0, arguments: '{}' },
+    ]);
+    expect(chunks.some((chunk) => chunk.choices[0]?.finishReason === 'tool_calls')).toBe(true);
+  });
+
+  it.each([
+    ['status=500', { code: ErrorCode.UpstreamError, upstreamStatus: 500 }],
+    ['status=503', { code: ErrorCode.UpstreamError, upstreamStatus: 503 }],
+    ['status=429,retry-after=2', { code: ErrorCode.UpstreamRateLimited, upstreamStatus: 429, retryAfterSeconds: 2 }],
+    [
+      'status=401',
+      { code: ErrorCode.UpstreamBadRequest, upstreamStatus: 401, message: 'Simulated error with status 401.' },
+    ],
+    ['hang', { code: ErrorCode.UpstreamTimeout }],
+  ])('maps %s', async (scenario, expected) => {
+    expect(await failureOf(() => adapter.complete(call(scenario)))).toMatchObject(expected);
+    expect(
+      await failureOf(() => collect(adapter.stream(call(scenario, { request: { ...request, stream: true } })))),
+    ).toMatchObject(expected);
+  });
+
+  it('lets a non-streaming answer take longer than the first-byte limit, not a streamed one', async () => {
+    const slow = 'latency=500';
+    expect((await adapter.complete(call(slow))).usage.outputTokens).toBe(16);
+    expect(
+      await failureOf(() => collect(adapter.stream(call(slow, { request: { ...request, stream: true } })))),
+    ).toMatchObject({
+      code: ErrorCode.UpstreamTimeout,
+      message: 'openai timed out waiting for response headers',
+    });
+  });
+
+  it('carries the upstream message of a 400', async () => {
+    const failure = await failureOf(() => adapter.complete(call(undefined, { request: { ...request, messages: [] } })));
+    expect(failure).toMatchObject({
+      code: ErrorCode.UpstreamBadRequest,
+      upstreamStatus: 400,
+      message: expect.stringContaining('messages'),
+    });
+  });
+
+  it('reports a mid-stream disconnect as UpstreamError after the chunks that arrived', async () => {
+    const received: ChatChunk[] = [];
+    const failure = await failureOf(async () => {
+      for await (const chunk of adapter.stream(call('disconnect-after=3', { request: { ...request, stream: true } })))
+        received.push(chunk);
+    });
+    expect(failure.code).toBe(ErrorCode.UpstreamError);
+    expect(received).toHaveLength(3);
+  });
+
+  it('reports a refused connection as UpstreamError', async () => {
+    const refused = { ...call(), deployment: { ...deployment(), baseUrl: 'http://127.0.0.1:1/v1' } };
+    expect((await failureOf(() => adapter.complete(refused))).code).toBe(ErrorCode.UpstreamError);
+  });
+
+  it('stops a stream at the total deadline with UpstreamTimeout', async () => {
+    const slow = call('tokens=1000,rate=20', { request: { ...request, stream: true } });
+    expect(await failureOf(() => collect(adapter.stream(slow)))).toMatchObject({
+      code: ErrorCode.UpstreamTimeout,
+      message: 'openai did not finish within 800 ms',
+    });
+  });
+
+  it('aborts the upstream request when the call signal aborts', async () => {
+    const abortsBefore = sim.stats.clientAborts;
+    const controller = new AbortController();
+    const reason = new Error('caller left');
+    const chunks = adapter.stream(
+      call('tokens=1000,rate=50', { request: { ...request, stream: true }, signal: controller.signal }),
+    );
+    const consumed = (async () => {
+      for await (const chunk of chunks) if (chunk.choices[0]?.content) controller.abort(reason);
+    })();
+    await expect(consumed).rejects.toBe(reason);
+    await pollUntil(
+      () => sim.stats.clientAborts,
+      (aborts) => aborts === abortsBefore + 1,
+    );
+  });
+
+  it('aborts the upstream request when the consumer stops reading', async () => {
+    const abortsBefore = sim.stats.clientAborts;
+    for await (const chunk of adapter.stream(call('tokens=1000,rate=50', { request: { ...request, stream: true } }))) {
+      if (chunk.choices[0]?.content) break;
+    }
+    await pollUntil(
+      () => sim.stats.clientAborts,
+      (aborts) => aborts === abortsBefore + 1,
+    );
+  });
+});

@@ -1,0 +1,88 @@
+import type { ChatChunk, ChatResponse } from '@polymux/contracts';
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+
+import { UpstreamClient } from '../http/upstream-client';
+import type { UpstreamRequest } from '../http/upstream-client';
+import { upstreamMessage } from '../http/upstream-error';
+import type { ProviderAdapter, ProviderCall, UpstreamTimeouts } from '../provider-adapter';
+import { maxTokensFieldFor, toOpenAiRequest } from './openai.request';
+import { toChatChunk, toChatResponse } from './openai.response';
+import type { OpenAiChunk, OpenAiCompletion } from './openai.types';
+
+const PROVIDER = 'openai';
+
+const malformed = (what: string) => new PolymuxException(ErrorCode.UpstreamError, `${PROVIDER} answered ${what}`);
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+const parseChunk = (data: string): OpenAiChunk => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    throw malformed('a stream event that is not JSON');
+  }
+  if (!isObject(parsed)) throw malformed('a stream event that is not an object');
+  return parsed as OpenAiChunk;
+};
+
+const streamFailure = (detail: string | undefined) =>
+  new PolymuxException(ErrorCode.UpstreamError, `${PROVIDER} failed mid-stream${detail ? `: ${detail}` : ''}`);
+
+/** OpenAI's Chat Completions API and every server compatible with it (vLLM, Ollama, TGI, …). */
+export class OpenAiAdapter implements ProviderAdapter {
+  readonly provider = PROVIDER;
+  private readonly client: UpstreamClient;
+
+  constructor(timeouts: UpstreamTimeouts) {
+    this.client = new UpstreamClient(PROVIDER, timeouts);
+  }
+
+  async complete(call: ProviderCall): Promise<ChatResponse> {
+    const body = await this.client.postJson(this.upstreamRequest(call, false));
+    if (!isObject(body) || !Array.isArray(body.choices)) throw malformed('a completion without choices');
+    return toChatResponse(body as OpenAiCompletion, call.deployment.upstreamModel);
+  }
+
+  async *stream(call: ProviderCall): AsyncGenerator<ChatChunk> {
+    let done = false;
+    let finished = false;
+    for await (const event of this.client.postEvents(this.upstreamRequest(call, true))) {
+      if (done) continue;
+      if (event.data === '[DONE]') {
+        done = true;
+        continue;
+      }
+      if (event.event === 'error') throw streamFailure(upstreamMessage(event.data));
+      const chunk = parseChunk(event.data);
+      if (chunk.error) throw streamFailure(upstreamMessage(JSON.stringify(chunk)));
+      const canonical = toChatChunk(chunk, call.deployment.upstreamModel);
+      finished ||= canonical.choices.some((choice) => choice.finishReason);
+      yield canonical;
+    }
+    if (!done && !finished) throw streamFailure('the stream ended before the answer finished');
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  private upstreamRequest(call: ProviderCall, stream: boolean): UpstreamRequest {
+    const { deployment } = call;
+    const body = toOpenAiRequest(
+      { ...call.request, stream },
+      { model: deployment.upstreamModel, maxTokensField: maxTokensFieldFor(deployment.baseUrl) },
+    );
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+    };
+    if (call.apiKey) headers.authorization = `Bearer ${call.apiKey}`;
+    return {
+      url: `${deployment.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+      headers,
+      body: JSON.stringify(body),
+      signal: call.signal,
+    };
+  }
+}

@@ -1,0 +1,167 @@
+import type { ChatRequest } from '@polymux/contracts';
+
+import { maxTokensFieldFor, toOpenAiRequest } from './openai.request';
+
+const base: ChatRequest = {
+  model: 'fast',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+  stream: false,
+};
+const options = { model: 'gpt-4.1-mini', maxTokensField: 'max_tokens' as const };
+
+describe('toOpenAiRequest', () => {
+  it('maps a minimal request onto the upstream model, without undefined fields', () => {
+    const body = toOpenAiRequest(base, options);
+    expect(body).toStrictEqual({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] });
+  });
+
+  it('maps text and image parts, names, tool calls and tool results', () => {
+    const body = toOpenAiRequest(
+      {
+        ...base,
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'be brief' }] },
+          {
+            role: 'developer',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
+          },
+          {
+            role: 'user',
+            name: 'ada',
+            content: [
+              { type: 'text', text: 'what is this?' },
+              { type: 'image', url: 'data:image/png;base64,AAAA', detail: 'low' },
+              { type: 'image', url: 'https://example.test/cat.png' },
+            ],
+          },
+          { role: 'assistant', content: [], toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{"q":"cat"}' }] },
+          { role: 'tool', toolCallId: 'call_1', content: [{ type: 'text', text: '{"answer":"cat"}' }] },
+          { role: 'assistant', content: [{ type: 'text', text: 'A cat.' }] },
+        ],
+      },
+      options,
+    );
+    expect(body.messages).toStrictEqual([
+      { role: 'system', content: 'be brief' },
+      {
+        role: 'developer',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
+      {
+        role: 'user',
+        name: 'ada',
+        content: [
+          { type: 'text', text: 'what is this?' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
+          { type: 'image_url', image_url: { url: 'https://example.test/cat.png' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"cat"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"answer":"cat"}' },
+      { role: 'assistant', content: 'A cat.' },
+    ]);
+  });
+
+  it('maps tools, tool_choice, response_format and sampling fields', () => {
+    const body = toOpenAiRequest(
+      {
+        ...base,
+        tools: [
+          { name: 'lookup', description: 'find', parameters: { type: 'object' }, strict: true },
+          { name: 'bare' },
+        ],
+        toolChoice: { name: 'lookup' },
+        parallelToolCalls: false,
+        responseFormat: { type: 'json_schema', name: 'answer', schema: { type: 'object' }, strict: true },
+        maxOutputTokens: 100,
+        temperature: 0.2,
+        topP: 0.9,
+        stop: ['END'],
+        seed: 7,
+        n: 2,
+        logprobs: true,
+        topLogprobs: 3,
+        presencePenalty: 0.1,
+        frequencyPenalty: 0.3,
+        user: 'user-1',
+      },
+      { model: 'gpt-4.1', maxTokensField: 'max_completion_tokens' },
+    );
+    expect(body).toStrictEqual({
+      model: 'gpt-4.1',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'lookup', description: 'find', parameters: { type: 'object' }, strict: true },
+        },
+        { type: 'function', function: { name: 'bare' } },
+      ],
+      tool_choice: { type: 'function', function: { name: 'lookup' } },
+      parallel_tool_calls: false,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'answer', schema: { type: 'object' }, strict: true },
+      },
+      max_completion_tokens: 100,
+      temperature: 0.2,
+      top_p: 0.9,
+      stop: ['END'],
+      seed: 7,
+      n: 2,
+      logprobs: true,
+      top_logprobs: 3,
+      presence_penalty: 0.1,
+      frequency_penalty: 0.3,
+      user: 'user-1',
+    });
+    expect(
+      toOpenAiRequest({ ...base, toolChoice: 'required', responseFormat: { type: 'json_object' } }, options),
+    ).toMatchObject({
+      tool_choice: 'required',
+      response_format: { type: 'json_object' },
+    });
+  });
+
+  it('always asks for usage when streaming', () => {
+    expect(toOpenAiRequest({ ...base, stream: true, includeUsage: false }, options)).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  it('merges extra fields as they are, under the mapped ones', () => {
+    const body = toOpenAiRequest(
+      {
+        ...base,
+        stream: true,
+        temperature: 1,
+        extra: { reasoning_effort: 'low', model: 'evil', stream_options: { chunk_size: 4 } },
+      },
+      options,
+    );
+    expect(body).toMatchObject({
+      reasoning_effort: 'low',
+      model: 'gpt-4.1-mini',
+      temperature: 1,
+      stream_options: { chunk_size: 4, include_usage: true },
+    });
+  });
+});
+
+describe('maxTokensFieldFor', () => {
+  it('uses max_completion_tokens for OpenAI itself and max_tokens for compatible servers', () => {
+    expect(maxTokensFieldFor('https://api.openai.com/v1')).toBe('max_completion_tokens');
+    expect(maxTokensFieldFor('http://127.0.0.1:8090/v1')).toBe('max_tokens');
+  });
+});

@@ -1,0 +1,113 @@
+import type { ChatRequest, ContentPart, Message, ResponseFormat, Tool, ToolChoice } from '@polymux/contracts';
+
+import type {
+  OpenAiChatRequest,
+  OpenAiContentPart,
+  OpenAiMessage,
+  OpenAiResponseFormat,
+  OpenAiTool,
+  OpenAiToolChoice,
+} from './openai.types';
+
+/**
+ * Which field carries the output limit: OpenAI's own API wants `max_completion_tokens` (required by
+ * its reasoning models), while other OpenAI-compatible servers widely understand only `max_tokens`.
+ */
+export type MaxTokensField = 'max_completion_tokens' | 'max_tokens';
+
+export const maxTokensFieldFor = (baseUrl: string): MaxTokensField =>
+  new URL(baseUrl).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
+
+const toPart = (part: ContentPart): OpenAiContentPart =>
+  part.type === 'text'
+    ? { type: 'text', text: part.text }
+    : { type: 'image_url', image_url: part.detail ? { url: part.url, detail: part.detail } : { url: part.url } };
+
+/** One text part travels as a plain string, anything else as parts. */
+const toContent = (parts: ContentPart[]): string | OpenAiContentPart[] => {
+  if (parts.length === 0) return '';
+  const [only] = parts;
+  return parts.length === 1 && only?.type === 'text' ? only.text : parts.map(toPart);
+};
+
+const withName = <T extends object>(message: T, name: string | undefined): T =>
+  name === undefined ? message : { ...message, name };
+
+const toMessage = (message: Message): OpenAiMessage => {
+  switch (message.role) {
+    case 'system':
+    case 'developer':
+    case 'user':
+      return withName({ role: message.role, content: toContent(message.content) }, message.name);
+    case 'assistant': {
+      const toolCalls = message.toolCalls?.map((call) => ({
+        id: call.id,
+        type: 'function' as const,
+        function: { name: call.name, arguments: call.arguments },
+      }));
+      const content = message.content.length === 0 && toolCalls?.length ? null : toContent(message.content);
+      return withName(
+        { role: 'assistant', content, ...(toolCalls?.length ? { tool_calls: toolCalls } : {}) },
+        message.name,
+      );
+    }
+    case 'tool':
+      return { role: 'tool', content: toContent(message.content), tool_call_id: message.toolCallId ?? '' };
+  }
+};
+
+const toTool = (tool: Tool): OpenAiTool => ({
+  type: 'function',
+  function: compact({
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.parameters,
+    strict: tool.strict,
+  }),
+});
+
+const toToolChoice = (choice: ToolChoice): OpenAiToolChoice =>
+  typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+
+const toResponseFormat = (format: ResponseFormat): OpenAiResponseFormat =>
+  format.type === 'json_schema'
+    ? { type: 'json_schema', json_schema: compact({ name: format.name, schema: format.schema, strict: format.strict }) }
+    : format;
+
+/** Drops keys whose value is undefined, so that they neither travel nor override `extra`. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+/**
+ * The OpenAI Chat Completions body of a canonical request. `extra` fields are merged as they are,
+ * under the mapped ones; a streamed call always asks for usage so that it can be billed.
+ */
+export const toOpenAiRequest = (
+  request: ChatRequest,
+  options: { model: string; maxTokensField: MaxTokensField },
+): OpenAiChatRequest => {
+  const mapped: OpenAiChatRequest = compact({
+    model: options.model,
+    messages: request.messages.map(toMessage),
+    tools: request.tools?.map(toTool),
+    tool_choice: request.toolChoice && toToolChoice(request.toolChoice),
+    parallel_tool_calls: request.parallelToolCalls,
+    response_format: request.responseFormat && toResponseFormat(request.responseFormat),
+    [options.maxTokensField]: request.maxOutputTokens,
+    temperature: request.temperature,
+    top_p: request.topP,
+    stop: request.stop,
+    seed: request.seed,
+    n: request.n,
+    logprobs: request.logprobs,
+    top_logprobs: request.topLogprobs,
+    presence_penalty: request.presencePenalty,
+    frequency_penalty: request.frequencyPenalty,
+    user: request.user,
+  });
+  if (!request.stream) return { ...request.extra, ...mapped };
+  const extraOptions = request.extra?.stream_options;
+  const streamOptions = typeof extraOptions === 'object' && extraOptions !== null ? extraOptions : {};
+  return { ...request.extra, ...mapped, stream: true, stream_options: { ...streamOptions, include_usage: true } };
+};

@@ -1,0 +1,142 @@
+import { toChatChunk, toChatResponse, toFinishReason, toUsage } from './openai.response';
+
+describe('toChatResponse', () => {
+  it('maps content, tool calls, finish reason, logprobs and usage', () => {
+    const response = toChatResponse(
+      {
+        id: 'chatcmpl-1',
+        model: 'gpt-4.1-mini-2025-04-14',
+        created: 1_700_000_000,
+        choices: [
+          { index: 0, message: { content: 'hello', refusal: null }, finish_reason: 'stop', logprobs: { content: [] } },
+          {
+            index: 1,
+            message: {
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{}' } }],
+            },
+            finish_reason: 'tool_calls',
+            logprobs: null,
+          },
+        ],
+        usage: {
+          prompt_tokens: 10,
+          completion_tokens: 4,
+          total_tokens: 14,
+          prompt_tokens_details: { cached_tokens: 2 },
+          completion_tokens_details: { reasoning_tokens: 1 },
+        },
+        system_fingerprint: 'fp_1',
+      },
+      'fallback',
+    );
+    expect(response).toStrictEqual({
+      id: 'chatcmpl-1',
+      model: 'gpt-4.1-mini-2025-04-14',
+      created: 1_700_000_000,
+      choices: [
+        { index: 0, content: 'hello', finishReason: 'stop', logprobs: { content: [] } },
+        {
+          index: 1,
+          content: null,
+          toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{}' }],
+          finishReason: 'tool_calls',
+        },
+      ],
+      usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 2, reasoningTokens: 1 },
+      systemFingerprint: 'fp_1',
+    });
+  });
+
+  it('fills what a compatible server leaves out', () => {
+    const response = toChatResponse({ choices: [{ message: { content: 'x' }, finish_reason: 'eos' }] }, 'llama-3');
+    expect(response).toMatchObject({
+      id: '',
+      model: 'llama-3',
+      usage: { inputTokens: 0, outputTokens: 0 },
+      systemFingerprint: null,
+    });
+    expect(response.choices[0]).toEqual({ index: 0, content: 'x', finishReason: 'stop' });
+  });
+});
+
+describe('toChatChunk', () => {
+  it('maps role, content and finish deltas', () => {
+    const chunk = toChatChunk(
+      {
+        id: 'c1',
+        model: 'm',
+        created: 1,
+        choices: [
+          { index: 0, delta: { role: 'assistant', content: 'Hi', refusal: null }, finish_reason: null, logprobs: null },
+        ],
+        usage: null,
+      },
+      'fallback',
+    );
+    expect(chunk).toStrictEqual({
+      id: 'c1',
+      model: 'm',
+      created: 1,
+      choices: [{ index: 0, role: 'assistant', content: 'Hi' }],
+    });
+    expect(
+      toChatChunk(
+        { id: 'c1', model: 'm', created: 1, choices: [{ index: 0, delta: {}, finish_reason: 'length' }] },
+        'f',
+      ).choices,
+    ).toEqual([{ index: 0, finishReason: 'length' }]);
+  });
+
+  it('maps tool-call deltas', () => {
+    const chunk = toChatChunk(
+      {
+        choices: [
+          {
+            index: 0,
+            delta: {
+              tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '' } }],
+            },
+          },
+        ],
+      },
+      'm',
+    );
+    expect(chunk.choices[0]?.toolCalls).toEqual([{ index: 0, id: 'call_1', name: 'lookup', arguments: '' }]);
+    const next = toChatChunk(
+      { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"q"' } }] } }] },
+      'm',
+    );
+    expect(next.choices[0]?.toolCalls).toEqual([{ index: 0, arguments: '{"q"' }]);
+  });
+
+  it('carries usage on the usage-only chunk', () => {
+    const chunk = toChatChunk(
+      { id: 'c1', model: 'm', created: 1, choices: [], usage: { prompt_tokens: 3, completion_tokens: 5 } },
+      'm',
+    );
+    expect(chunk).toEqual({
+      id: 'c1',
+      model: 'm',
+      created: 1,
+      choices: [],
+      usage: { inputTokens: 3, outputTokens: 5 },
+    });
+  });
+});
+
+describe('toFinishReason / toUsage', () => {
+  it('maps legacy and unknown reasons', () => {
+    expect(toFinishReason('function_call')).toBe('tool_calls');
+    expect(toFinishReason('content_filter')).toBe('content_filter');
+    expect(toFinishReason(null)).toBeNull();
+    expect(toFinishReason('end_turn')).toBe('stop');
+  });
+
+  it('omits details the server did not report', () => {
+    expect(toUsage({ prompt_tokens: 1, completion_tokens: 2, prompt_tokens_details: null })).toStrictEqual({
+      inputTokens: 1,
+      outputTokens: 2,
+    });
+  });
+});

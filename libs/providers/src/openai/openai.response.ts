@@ -1,0 +1,83 @@
+import type { ChatChunk, ChatResponse, ChoiceDelta, FinishReason, ToolCallDelta, Usage } from '@polymux/contracts';
+
+import type { OpenAiChunk, OpenAiCompletion, OpenAiToolCallDelta, OpenAiUsage } from './openai.types';
+
+const FINISH_REASONS: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  function_call: 'tool_calls',
+  content_filter: 'content_filter',
+  error: 'error',
+};
+
+/** OpenAI's finish reason as canonical; an unknown reason from a compatible server reads as `stop`. */
+export const toFinishReason = (reason: string | null | undefined): FinishReason | null =>
+  reason ? (FINISH_REASONS[reason] ?? 'stop') : null;
+
+export const toUsage = (usage: OpenAiUsage): Usage => {
+  const result: Usage = { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 };
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  const reasoning = usage.completion_tokens_details?.reasoning_tokens;
+  if (cached !== undefined) result.cachedInputTokens = cached;
+  if (reasoning !== undefined) result.reasoningTokens = reasoning;
+  return result;
+};
+
+const seconds = () => Math.floor(Date.now() / 1000);
+
+/** A non-streaming answer as canonical; `fallbackModel` names the model when the server does not. */
+export const toChatResponse = (body: OpenAiCompletion, fallbackModel: string): ChatResponse => ({
+  id: body.id ?? '',
+  model: body.model ?? fallbackModel,
+  created: body.created ?? seconds(),
+  choices: (body.choices ?? []).map((choice, position) => ({
+    index: choice.index ?? position,
+    content: choice.message?.content ?? null,
+    ...(choice.message?.refusal ? { refusal: choice.message.refusal } : {}),
+    ...(choice.message?.tool_calls?.length
+      ? {
+          toolCalls: choice.message.tool_calls.map((call) => ({
+            id: call.id,
+            name: call.function.name,
+            arguments: call.function.arguments,
+          })),
+        }
+      : {}),
+    finishReason: toFinishReason(choice.finish_reason),
+    ...(choice.logprobs != null ? { logprobs: choice.logprobs } : {}),
+  })),
+  usage: toUsage(body.usage ?? {}),
+  systemFingerprint: body.system_fingerprint ?? null,
+});
+
+const toToolCallDelta = (delta: OpenAiToolCallDelta, position: number): ToolCallDelta => {
+  const result: ToolCallDelta = { index: delta.index ?? position };
+  if (delta.id) result.id = delta.id;
+  if (delta.function?.name) result.name = delta.function.name;
+  if (delta.function?.arguments !== undefined) result.arguments = delta.function.arguments;
+  return result;
+};
+
+/** One streamed chunk as canonical; a usage-only chunk has no choices. */
+export const toChatChunk = (chunk: OpenAiChunk, fallbackModel: string): ChatChunk => {
+  const result: ChatChunk = {
+    id: chunk.id ?? '',
+    model: chunk.model ?? fallbackModel,
+    created: chunk.created ?? seconds(),
+    choices: (chunk.choices ?? []).map((choice, position) => {
+      const delta: ChoiceDelta = { index: choice.index ?? position };
+      const source = choice.delta ?? {};
+      if (source.role === 'assistant') delta.role = 'assistant';
+      if (typeof source.content === 'string') delta.content = source.content;
+      if (typeof source.refusal === 'string') delta.refusal = source.refusal;
+      if (source.tool_calls?.length) delta.toolCalls = source.tool_calls.map(toToolCallDelta);
+      if (choice.finish_reason) delta.finishReason = toFinishReason(choice.finish_reason);
+      if (choice.logprobs != null) delta.logprobs = choice.logprobs;
+      return delta;
+    }),
+  };
+  if (chunk.usage) result.usage = toUsage(chunk.usage);
+  if (chunk.system_fingerprint) result.systemFingerprint = chunk.system_fingerprint;
+  return result;
+};

@@ -1,0 +1,36 @@
+import type { ChatChunk, ChatRequest, ChatResponse, Deployment } from '@polymux/contracts';
+
+/** One upstream call: where to send it, the canonical request, the credential and cancellation. */
+export interface ProviderCall {
+  deployment: Deployment;
+  request: ChatRequest;
+  apiKey?: string;
+  /** Aborting it aborts the upstream HTTP request. */
+  signal: AbortSignal;
+}
+
+/**
+ * Speaks one provider family's wire format. Failures are `PolymuxException`s with an upstream
+ * `ErrorCode`; a call aborted through `signal` rejects with the signal's reason.
+ */
+export interface ProviderAdapter {
+  /** Matches `Deployment.provider`. */
+  readonly provider: string;
+  complete(call: ProviderCall): Promise<ChatResponse>;
+  /** Chunks as they arrive; the last one carries `usage` when the provider reported it. */
+  stream(call: ProviderCall): AsyncIterable<ChatChunk>;
+  /** Releases pooled connections. */
+  close(): Promise<void>;
+}
+
+/** Injection token of the `ProviderAdapter[]` every provider folder contributes to. */
+export const PROVIDER_ADAPTERS = Symbol('polymux.provider-adapters');
+
+/** Upstream HTTP time limits, from `PolymuxConfig.upstream`. */
+export interface UpstreamTimeouts {
+  connectTimeoutMs: number;
+  /** Longest wait for a streamed answer's headers, and between two body chunks. */
+  firstByteTimeoutMs: number;
+  /** Longest a whole call may take, body included; the only limit on a non-streaming answer's headers. */
+  totalTimeoutMs: number;
+}

@@ -1,0 +1,5 @@
+import { OpenAiAdapter } from './openai/openai.adapter';
+import type { ProviderAdapter, UpstreamTimeouts } from './provider-adapter';
+
+/** Every provider family Polymux speaks; a new provider is a folder plus one line here. */
+export const createProviderAdapters = (timeouts: UpstreamTimeouts): ProviderAdapter[] => [new OpenAiAdapter(timeouts)];

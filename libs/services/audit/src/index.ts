@@ -1,0 +1,4 @@
+export type { ChainVerification } from './audit-chain';
+export { AuditModule } from './audit.module';
+export { AuditService } from './audit.service';
+export { auditMigrations } from './schema/migrations';

@@ -1,0 +1,28 @@
+import type { ColumnType } from 'kysely';
+
+/** int8 as pg (string) or PGlite (number, bigint) reads it. */
+export type Int8 = string | number | bigint;
+
+export type AuditMetadata = Record<string, string | number | boolean | null>;
+
+/** One audit fact, chained to the one before it. Insert-only: a trigger rejects UPDATE and DELETE. */
+export interface RecordsTable {
+  seq: ColumnType<Int8, never, never>;
+  id: string;
+  category: 'call' | 'admin';
+  action: string;
+  outcome: 'success' | 'failure';
+  actor_key_id: string | null;
+  org_id: string | null;
+  project_id: string | null;
+  request_id: string | null;
+  target: string | null;
+  /** Written as JSON text, read back parsed. */
+  metadata: ColumnType<AuditMetadata, string, never>;
+  occurred_at: ColumnType<Date, string, never>;
+  recorded_at: ColumnType<Date, never, never>;
+  /** `hash` of the record before, or the genesis hash for the first. */
+  prev_hash: string;
+  /** sha256(prev_hash ‖ canonical JSON of the record), hex. */
+  hash: string;
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ErrorCode, Subjects } from '@polymux/contracts';
+import { MessagingClient } from '@polymux/messaging';
+import type { RunningService } from '@polymux/runtime';
+import { startService } from '@polymux/runtime';
+import { pollUntil } from '@polymux/testing';
+
+import { BillingModule } from './billing.module';
+
+jest.setTimeout(60_000);
+
+// PGlite loads Node built-ins with import(), which Jest's module sandbox refuses without
+// --experimental-vm-modules: load it with Node's own loader, outside the sandbox.
+jest.mock('@electric-sql/pglite', () =>
+  jest
+    .requireActual<{ _load: (request: string, parent: null, isMain: boolean) => unknown }>('node:module')
+    ._load(require.resolve('@electric-sql/pglite'), null, false),
+);
+
+const USD = 1_000_000_000n;
+const dataDir = mkdtempSync(join(tmpdir(), 'polymux-billing-'));
+const start = () =>
+  startService(
+    { name: 'polymux', modules: [BillingModule], httpPort: () => 0 },
+    { POLYMUX_MODE: 'embedded', POLYMUX_DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+  );
+
+let service: RunningService;
+let client: MessagingClient;
+
+beforeAll(async () => {
+  service = await start();
+  client = service.app.get(MessagingClient);
+});
+
+afterAll(async () => {
+  await service.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const balanceOf = async (accountId: string) => {
+  const answer = await client.request(Subjects.balance, { accountId });
+  return { balance: BigInt(answer.balance), reserved: BigInt(answer.reserved) };
+};
+
+describe('billing in the embedded mode (PGlite ledger, memory balances, in-process bus)', () => {
+  it('reserves, settles once, and keeps balances across a restart', async () => {
+    const account = `acct-${randomUUID()}`;
+    const key = randomUUID();
+    await client.request(Subjects.topUp, { accountId: account, amount: `${10n * USD}`, idempotencyKey: key });
+    expect(
+      await client.request(Subjects.topUp, { accountId: account, amount: `${10n * USD}`, idempotencyKey: key }),
+    ).toMatchObject({
+      applied: false,
+    });
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, () =>
+        client.request(
+          Subjects.reserve,
+          { accountId: account, amount: `${USD}`, ttlSeconds: 60 },
+          { requestId: randomUUID() },
+        ),
+      ),
+    );
+    const held = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(held).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected')).toHaveLength(40);
+    await expect(
+      client.request(
+        Subjects.reserve,
+        { accountId: account, amount: '1', ttlSeconds: 60 },
+        { requestId: randomUUID() },
+      ),
+    ).rejects.toMatchObject({ code: ErrorCode.InsufficientCredits });
+
+    const [settledHold, ...others] = held;
+    for (const hold of others) {
+      await client.request(Subjects.release, { accountId: account, reservationId: hold.reservationId });
+    }
+    const event = {
+      requestId: settledHold.reservationId,
+      accountId: account,
+      reservationId: settledHold.reservationId,
+      orgId: 'org',
+      teamId: null,
+      projectId: 'project',
+      keyId: 'key',
+      requestedModel: 'auto',
+      model: 'model',
+      deploymentId: 'deployment',
+      provider: 'openai',
+      task: 'chat' as const,
+      inputTokens: 1,
+      outputTokens: 1,
+      cost: '250000000',
+      outcome: 'success' as const,
+      stream: true,
+      attempts: [],
+      durationMs: 1,
+      occurredAt: new Date().toISOString(),
+    };
+    await client.emit(Subjects.usageRecorded, event, { messageId: event.requestId });
+    await client.emit(Subjects.usageRecorded, event, { messageId: `${event.requestId}:again` });
+    await pollUntil(
+      () => balanceOf(account),
+      (balance) => balance.reserved === 0n,
+    );
+    await pollUntil(
+      () => client.request(Subjects.ledger, { accountId: account, requestId: event.requestId, limit: 10 }),
+      (ledger) => ledger.entries.length > 0,
+    );
+    expect(await balanceOf(account)).toEqual({ balance: 9_750_000_000n, reserved: 0n });
+
+    await service.close();
+    service = await start();
+    client = service.app.get(MessagingClient);
+    expect(await balanceOf(account)).toEqual({ balance: 9_750_000_000n, reserved: 0n });
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, limit: 10 });
+    expect(entries.map((entry) => [entry.kind, entry.amount])).toEqual([
+      ['charge', '-250000000'],
+      ['top_up', `${10n * USD}`],
+    ]);
+  });
+});

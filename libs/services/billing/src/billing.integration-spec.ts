@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+
+import type { UsageRecorded } from '@polymux/contracts';
+import { ErrorCode, Subjects } from '@polymux/contracts';
+import { MessagingClient } from '@polymux/messaging';
+import type { RunningService } from '@polymux/runtime';
+import { startService } from '@polymux/runtime';
+import { pollUntil } from '@polymux/testing';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { connect } from 'nats';
+
+import { BillingModule } from './billing.module';
+import { CreditsService } from './credits.service';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { chargePostings, ledgerKeys } from './ledger/postings';
+import type { DB } from './schema/db';
+import { BILLING_DB } from './schema/db';
+
+jest.setTimeout(30_000);
+
+const USD = 1_000_000_000n;
+const namespace = `it_billing_${randomUUID().slice(0, 8)}`;
+const prefix = `${namespace}:`;
+const env = {
+  POLYMUX_MODE: 'distributed',
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_test',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  // Subjects, streams and durable consumers of this file only: no other test sees its traffic.
+  NATS_SUBJECT_PREFIX: namespace,
+  REDIS_KEY_PREFIX: prefix,
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+} as const;
+
+// Two replicas in one queue group: requests and usage events reach either one.
+let replicas: RunningService[];
+let client: MessagingClient;
+let db: Kysely<DB>;
+let settleSpies: Array<jest.SpyInstance<Promise<void>, [UsageRecorded]>>;
+
+// `httpPort`: the runtime cannot yet start a service without HTTP (it asks for platform-express).
+const startReplica = () => startService({ name: 'billing', modules: [BillingModule], httpPort: () => 0 }, env);
+
+beforeAll(async () => {
+  replicas = [await startReplica(), await startReplica()];
+  client = replicas[0].app.get(MessagingClient);
+  db = replicas[0].app.get<symbol, Kysely<DB>>(BILLING_DB);
+  settleSpies = replicas.map((replica) => jest.spyOn(replica.app.get(CreditsService), 'settle'));
+});
+
+afterAll(async () => {
+  await Promise.all(replicas.map((replica) => replica.close()));
+  const redis = new Redis(env.REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.unlink(...keys);
+  await redis.quit();
+  const nats = await connect({ servers: env.NATS_URL });
+  const manager = await nats.jetstreamManager();
+  const streams = await manager.streams.list().next();
+  for (const stream of streams) {
+    if (stream.config.subjects.every((subject) => subject.startsWith(`${namespace}.`)))
+      await manager.streams.delete(stream.config.name);
+  }
+  await nats.close();
+});
+
+const newAccount = () => `acct-${randomUUID()}`;
+const topUp = (accountId: string, amount: bigint, idempotencyKey: string = randomUUID()) =>
+  client.request(Subjects.topUp, { accountId, amount: amount.toString(), idempotencyKey });
+const reserve = (accountId: string, amount: bigint, requestId: string = randomUUID(), ttlSeconds = 300) =>
+  client.request(Subjects.reserve, { accountId, amount: amount.toString(), ttlSeconds }, { requestId });
+const balanceOf = async (accountId: string) => {
+  const answer = await client.request(Subjects.balance, { accountId });
+  return { balance: BigInt(answer.balance), reserved: BigInt(answer.reserved) };
+};
+const usage = (accountId: string, requestId: string, cost: bigint): UsageRecorded => ({
+  requestId,
+  accountId,
+  reservationId: requestId,
+  orgId: 'org-test',
+  teamId: null,
+  projectId: 'project-test',
+  keyId: 'key-test',
+  requestedModel: 'fast',
+  model: 'gpt-test',
+  deploymentId: 'sim/gpt-test',
+  provider: 'openai',
+  task: 'chat',
+  inputTokens: 10,
+  outputTokens: 20,
+  cost: cost.toString(),
+  outcome: 'success',
+  stream: false,
+  attempts: [{ deploymentId: 'sim/gpt-test', outcome: 'success' }],
+  durationMs: 12,
+  occurredAt: new Date().toISOString(),
+});
+/** Publishes a usage event; a distinct message id passes JetStream's de-duplication, as a late redelivery would. */
+const emitUsage = (event: UsageRecorded, messageId = event.requestId) =>
+  client.emit(Subjects.usageRecorded, event, { messageId, requestId: event.requestId });
+/** Waits until the replicas have finished handling `count` deliveries of the request's usage. */
+const settled = async (requestId: string, count: number) => {
+  const calls = () =>
+    settleSpies.flatMap((spy) =>
+      spy.mock.calls.flatMap(([event], index) => (event.requestId === requestId ? [spy.mock.results[index]] : [])),
+    );
+  await pollUntil(
+    () => calls().length,
+    (seen) => seen >= count,
+  );
+  await Promise.all(calls().map((result) => result.value));
+};
+const chargesOf = (requestId: string) =>
+  db.selectFrom('transactions').select('id').where('idempotency_key', '=', ledgerKeys.charge(requestId)).execute();
+
+describe('billing over NATS', () => {
+  it('applies a top-up once per idempotency key and refuses the key for another top-up', async () => {
+    const account = newAccount();
+    const key = randomUUID();
+    expect(await topUp(account, 5n * USD, key)).toEqual({
+      accountId: account,
+      balance: `${5n * USD}`,
+      reserved: '0',
+      applied: true,
+    });
+    expect(await topUp(account, 5n * USD, key)).toMatchObject({ balance: `${5n * USD}`, applied: false });
+    await expect(topUp(account, 6n * USD, key)).rejects.toMatchObject({ code: ErrorCode.Conflict });
+    await expect(topUp(account, 0n, randomUUID())).rejects.toMatchObject({ code: ErrorCode.InvalidRequest });
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, limit: 10 });
+    expect(entries).toEqual([expect.objectContaining({ account, amount: `${5n * USD}`, kind: 'top_up' })]);
+  });
+
+  it('holds a reservation once per request id and releases it once', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestId = randomUUID();
+    expect(await reserve(account, 3n * USD, requestId)).toEqual({ reservationId: requestId, amount: `${3n * USD}` });
+    expect(await reserve(account, 3n * USD, requestId)).toEqual({ reservationId: requestId, amount: `${3n * USD}` });
+    expect(await balanceOf(account)).toEqual({ balance: 10n * USD, reserved: 3n * USD });
+    await expect(reserve(account, 8n * USD)).rejects.toMatchObject({ code: ErrorCode.InsufficientCredits });
+    expect(await client.request(Subjects.release, { accountId: account, reservationId: requestId })).toEqual({
+      released: true,
+    });
+    expect(await client.request(Subjects.release, { accountId: account, reservationId: requestId })).toEqual({
+      released: false,
+    });
+    expect(await balanceOf(account)).toEqual({ balance: 10n * USD, reserved: 0n });
+  });
+
+  it('refuses a reservation without a request id', async () => {
+    const account = newAccount();
+    await topUp(account, USD);
+    await expect(
+      client.request(Subjects.reserve, { accountId: account, amount: '1', ttlSeconds: 60 }),
+    ).rejects.toMatchObject({ code: ErrorCode.InvalidRequest });
+  });
+
+  it('settles the actual cost once when the usage event is delivered twice', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestId = randomUUID();
+    await reserve(account, 4n * USD, requestId);
+    const event = usage(account, requestId, 1_500_000_000n);
+    await emitUsage(event);
+    await emitUsage(event, `${requestId}:redelivered`);
+    await settled(requestId, 2);
+    expect(await balanceOf(account)).toEqual({ balance: 8_500_000_000n, reserved: 0n });
+    expect(await chargesOf(requestId)).toHaveLength(1);
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, requestId, limit: 10 });
+    expect(entries).toEqual([expect.objectContaining({ amount: '-1500000000', kind: 'charge', requestId })]);
+  });
+
+  it('settles Redis exactly once when the ledger was written but Redis was not', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestId = randomUUID();
+    await reserve(account, 2n * USD, requestId);
+    // A replica recorded the charge and died before touching Redis.
+    await replicas[1].app.get(LedgerRepository).record({
+      kind: 'charge',
+      idempotencyKey: ledgerKeys.charge(requestId),
+      requestId,
+      postings: chargePostings(account, USD),
+    });
+    expect(await balanceOf(account)).toEqual({ balance: 10n * USD, reserved: 2n * USD });
+    await emitUsage(usage(account, requestId, USD));
+    await emitUsage(usage(account, requestId, USD), `${requestId}:redelivered`);
+    await settled(requestId, 2);
+    expect(await balanceOf(account)).toEqual({ balance: 9n * USD, reserved: 0n });
+    expect(await chargesOf(requestId)).toHaveLength(1);
+  });
+
+  it('rebuilds wiped balances from the ledger without charging a redelivered event again', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestId = randomUUID();
+    await reserve(account, 2n * USD, requestId);
+    await emitUsage(usage(account, requestId, USD));
+    await settled(requestId, 1);
+    const redis = new Redis(env.REDIS_URL, { keyPrefix: prefix });
+    const wiped = await redis.keys(`${prefix}billing:{${account}}:*`);
+    expect(wiped.length).toBeGreaterThan(0);
+    await redis.unlink(...wiped.map((key) => key.slice(prefix.length)));
+    await redis.quit();
+    expect(await balanceOf(account)).toEqual({ balance: 0n, reserved: 0n });
+
+    expect(await replicas[0].app.get(CreditsService).hydrateAll()).toBeGreaterThanOrEqual(1);
+    expect(await balanceOf(account)).toEqual({ balance: 9n * USD, reserved: 0n });
+    await emitUsage(usage(account, requestId, USD), `${requestId}:after-wipe`);
+    await settled(requestId, 2);
+    expect(await balanceOf(account)).toEqual({ balance: 9n * USD, reserved: 0n });
+  });
+
+  it('keeps every ledger transaction balanced and the whole ledger at zero', async () => {
+    const account = newAccount();
+    await topUp(account, 3n * USD);
+    const requestId = randomUUID();
+    await reserve(account, USD, requestId);
+    await emitUsage(usage(account, requestId, 700_000_000n));
+    await settled(requestId, 1);
+    const perTransaction = await db
+      .selectFrom('entries')
+      .select((eb) => ['transaction_id', eb.fn.sum<string>('amount').as('sum')])
+      .where('transaction_id', 'in', (eb) =>
+        eb.selectFrom('entries').select('transaction_id').where('account', '=', account),
+      )
+      .groupBy('transaction_id')
+      .execute();
+    expect(perTransaction.map((row) => BigInt(row.sum))).toEqual([0n, 0n]);
+    const total = await sql<{ sum: string | null }>`select sum(amount) as sum from billing.entries`.execute(db);
+    expect(BigInt(total.rows[0].sum ?? 0)).toBe(0n);
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, limit: 10 });
+    expect(entries.reduce((sum, entry) => sum + BigInt(entry.amount), 0n)).toBe(2_300_000_000n);
+  });
+
+  it('refuses unbalanced and edited ledger rows in the database itself', async () => {
+    const unbalanced = db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('transactions')
+        .values({ kind: 'top_up', idempotency_key: `test:${randomUUID()}`, request_id: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('entries')
+        .values({ transaction_id: String(row.id), account: newAccount(), amount: '5' })
+        .execute();
+    });
+    await expect(unbalanced).rejects.toThrow(/does not balance/);
+    await expect(
+      sql`update billing.entries set amount = amount + 1 where id = (select min(id) from billing.entries)`.execute(db),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`delete from billing.transactions where id = (select min(id) from billing.transactions)`.execute(db),
+    ).rejects.toThrow(/append-only/);
+  });
+
+  it('never overspends under 50 concurrent reservations across replicas', async () => {
+    const account = newAccount();
+    const price = 2n * USD;
+    await topUp(account, 10n * price);
+    const outcomes = await Promise.allSettled(Array.from({ length: 50 }, () => reserve(account, price)));
+    const held = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(held).toHaveLength(10);
+    expect(refused).toHaveLength(40);
+    for (const reason of refused) expect(reason).toMatchObject({ code: ErrorCode.InsufficientCredits });
+    expect(await balanceOf(account)).toEqual({ balance: 10n * price, reserved: 10n * price });
+  });
+
+  it('releases an expired reservation, and still charges a late settlement', async () => {
+    const account = newAccount();
+    await topUp(account, 5n * USD);
+    const requestId = randomUUID();
+    await reserve(account, 2n * USD, requestId, 1);
+    expect(await balanceOf(account)).toEqual({ balance: 5n * USD, reserved: 2n * USD });
+    await pollUntil(
+      () => balanceOf(account),
+      (balance) => balance.reserved === 0n,
+    );
+    await emitUsage(usage(account, requestId, USD));
+    await settled(requestId, 1);
+    expect(await balanceOf(account)).toEqual({ balance: 4n * USD, reserved: 0n });
+  });
+});

@@ -1,0 +1,133 @@
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { LedgerEntry, RequestOf, ResponseOf, Subjects, UsageRecorded } from '@polymux/contracts';
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+
+import type { StoredTransaction } from './ledger/ledger.repository';
+import { LedgerRepository } from './ledger/ledger.repository';
+import {
+  SYSTEM_ACCOUNT_PREFIX,
+  assertCustomerAccount,
+  chargePostings,
+  isSystemAccount,
+  ledgerKeys,
+  parseAmount,
+  samePostings,
+  topUpPostings,
+} from './ledger/postings';
+import type { BalanceStore } from './store/balance.store';
+import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
+
+const HYDRATE_BATCH = 500;
+
+/**
+ * Money in and out: top-ups and charges go to the ledger first (idempotent), then to the balance
+ * store exactly once. The store is rebuilt from the ledger for every account it does not know.
+ */
+@Injectable()
+export class CreditsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Billing');
+
+  constructor(
+    private readonly ledger: LedgerRepository,
+    @Inject(BALANCE_STORE) private readonly store: BalanceStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const hydrated = await this.hydrateAll();
+    if (hydrated > 0) this.logger.log(`hydrated ${hydrated} account balance(s) from the ledger`);
+  }
+
+  async topUp(
+    request: RequestOf<typeof Subjects.topUp>,
+    requestId?: string,
+  ): Promise<ResponseOf<typeof Subjects.topUp>> {
+    assertCustomerAccount(request.accountId);
+    const amount = parseAmount(request.amount, 'amount', { positive: true });
+    const postings = topUpPostings(request.accountId, amount);
+    const transaction = await this.ledger.record({
+      kind: 'top_up',
+      idempotencyKey: ledgerKeys.topUp(request.idempotencyKey),
+      requestId: requestId ?? null,
+      postings,
+    });
+    if (!transaction.inserted && (transaction.kind !== 'top_up' || !samePostings(transaction.postings, postings))) {
+      throw new PolymuxException(ErrorCode.Conflict, 'this idempotency key was used for a different top-up', {
+        param: 'idempotencyKey',
+      });
+    }
+    await this.applyToStore(request.accountId, transaction, amount);
+    const { balance, reserved } = await this.store.balance(request.accountId);
+    return {
+      accountId: request.accountId,
+      balance: balance.toString(),
+      reserved: reserved.toString(),
+      applied: transaction.inserted,
+    };
+  }
+
+  /** Charges a call's actual cost once per request id and frees its reservation. */
+  async settle(usage: UsageRecorded): Promise<void> {
+    const cost = BigInt(usage.cost);
+    if (cost < 0n || isSystemAccount(usage.accountId)) {
+      // Redelivering would not make it valid: report it and let the event go.
+      this.logger.error(`dropped usage of request ${usage.requestId}: cost ${usage.cost} on ${usage.accountId}`);
+      return;
+    }
+    const transaction = await this.ledger.record({
+      kind: 'charge',
+      idempotencyKey: ledgerKeys.charge(usage.requestId),
+      requestId: usage.requestId,
+      postings: chargePostings(usage.accountId, cost),
+    });
+    await this.applyToStore(usage.accountId, transaction, -cost, usage.reservationId);
+  }
+
+  async entries(query: RequestOf<typeof Subjects.ledger>): Promise<LedgerEntry[]> {
+    const rows = await this.ledger.entries({
+      account: query.accountId,
+      requestId: query.requestId,
+      limit: query.limit,
+    });
+    return rows.map((row) => ({ ...row, amount: row.amount.toString(), createdAt: row.createdAt.toISOString() }));
+  }
+
+  /** Sets every account the store does not know from its ledger sum; answers how many it set. */
+  async hydrateAll(): Promise<number> {
+    const { asOf, balances } = await this.ledger.balances(SYSTEM_ACCOUNT_PREFIX);
+    let hydrated = 0;
+    for (let start = 0; start < balances.length; start += HYDRATE_BATCH) {
+      const batch = balances.slice(start, start + HYDRATE_BATCH);
+      const results = await Promise.all(
+        batch.map((row) => this.store.hydrate(row.account, row.balance, asOf.getTime())),
+      );
+      hydrated += results.filter(Boolean).length;
+    }
+    return hydrated;
+  }
+
+  private async applyToStore(
+    accountId: string,
+    transaction: StoredTransaction,
+    delta: bigint,
+    reservationId?: string,
+  ): Promise<void> {
+    if (!transaction.inserted && Date.now() - transaction.createdAt.getTime() > APPLIED_MARKER_TTL_SECONDS * 1000) {
+      // Recorded before any marker still alive: it was applied back then.
+      if (reservationId !== undefined) await this.store.release(accountId, reservationId);
+      return;
+    }
+    const effect = {
+      accountId,
+      key: transaction.idempotencyKey,
+      delta,
+      createdAtMs: transaction.createdAt.getTime(),
+      reservationId,
+    };
+    if ((await this.store.apply(effect)) !== 'unknown') return;
+    // A new account, or one lost with Redis: its ledger sum already counts this transaction.
+    const { asOf, balance } = await this.ledger.balanceOf(accountId);
+    if (await this.store.hydrate(accountId, balance, asOf.getTime())) return;
+    await this.store.apply(effect);
+  }
+}

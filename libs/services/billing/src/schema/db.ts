@@ -1,0 +1,11 @@
+import type { EntriesTable } from './tables/entries.table';
+import type { TransactionsTable } from './tables/transactions.table';
+
+/** The `billing` schema: billing's own tables, read by no other service. */
+export interface DB {
+  transactions: TransactionsTable;
+  entries: EntriesTable;
+}
+
+/** Injection token of billing's Kysely handle on its schema. */
+export const BILLING_DB = Symbol('polymux.billing.db');

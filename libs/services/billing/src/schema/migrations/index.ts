@@ -1,0 +1,8 @@
+import type { Migration } from 'kysely';
+
+import * as createLedger from './1795253571105-CreateLedger';
+
+/** Billing's migrations, applied in key order to the `billing` schema. */
+export const billingMigrations: Record<string, Migration> = {
+  '1795253571105-CreateLedger': createLedger,
+};

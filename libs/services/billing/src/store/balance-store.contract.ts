@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+
+import type { BalanceStore, LedgerEffect } from './balance.store';
+
+/**
+ * The behaviour every `BalanceStore` shares, run against the memory store (unit) and the Redis
+ * store (integration) so that the embedded and distributed modes cannot drift apart.
+ */
+export const describeBalanceStore = (name: string, create: () => BalanceStore, dispose?: () => Promise<void>) => {
+  describe(`${name} balance store`, () => {
+    let store: BalanceStore;
+    let account: string;
+    const HOUR = 3_600_000;
+    const later = () => Date.now() + HOUR;
+    const reserve = (reservationId: string, amount: bigint, expiresAtMs = later()) =>
+      store.reserve({
+        accountId: account,
+        reservationId,
+        amount,
+        expiresAtMs,
+        settlementKey: `charge:${reservationId}`,
+      });
+    const charge = (requestId: string, cost: bigint, createdAtMs = Date.now()): LedgerEffect => ({
+      accountId: account,
+      key: `charge:${requestId}`,
+      delta: -cost,
+      createdAtMs,
+      reservationId: requestId,
+    });
+
+    beforeAll(() => {
+      store = create();
+    });
+    afterAll(async () => {
+      await dispose?.();
+    });
+    beforeEach(async () => {
+      account = `acct-${randomUUID()}`;
+      await store.hydrate(account, 100n, Date.now() - HOUR);
+    });
+
+    it('holds what is available and refuses the rest, exactly', async () => {
+      expect(await reserve('a', 60n)).toEqual({ status: 'held', amount: 60n });
+      expect(await reserve('b', 41n)).toEqual({ status: 'insufficient', available: 40n });
+      expect(await reserve('c', 40n)).toEqual({ status: 'held', amount: 40n });
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 100n });
+    });
+
+    it('answers a retried reservation with the same hold', async () => {
+      await reserve('a', 30n);
+      expect(await reserve('a', 50n)).toEqual({ status: 'held', amount: 30n });
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 30n });
+    });
+
+    it('compares amounts beyond 2^53 nano-USD without rounding', async () => {
+      const big = `acct-${randomUUID()}`;
+      const balance = 2n ** 60n + 1n;
+      await store.hydrate(big, balance, Date.now() - HOUR);
+      const request = { accountId: big, expiresAtMs: later(), settlementKey: 'charge:x' };
+      expect(await store.reserve({ ...request, reservationId: 'x', amount: balance + 1n })).toEqual({
+        status: 'insufficient',
+        available: balance,
+      });
+      expect(await store.reserve({ ...request, reservationId: 'y', amount: balance })).toEqual({
+        status: 'held',
+        amount: balance,
+      });
+    });
+
+    it('refuses accounts it does not know', async () => {
+      const request = {
+        accountId: `acct-${randomUUID()}`,
+        reservationId: 'a',
+        amount: 1n,
+        expiresAtMs: later(),
+        settlementKey: 'charge:a',
+      };
+      expect(await store.reserve(request)).toEqual({ status: 'insufficient', available: 0n });
+      expect(await store.apply({ accountId: request.accountId, key: 'k', delta: 5n, createdAtMs: Date.now() })).toBe(
+        'unknown',
+      );
+      expect(await store.balance(request.accountId)).toEqual({ balance: 0n, reserved: 0n });
+    });
+
+    it('releases a hold once', async () => {
+      await reserve('a', 30n);
+      expect(await store.release(account, 'a')).toBe(true);
+      expect(await store.release(account, 'a')).toBe(false);
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 0n });
+    });
+
+    it('settles once: frees the hold, debits the cost, ignores a duplicate', async () => {
+      await reserve('a', 30n);
+      expect(await store.apply(charge('a', 12n))).toBe('applied');
+      expect(await store.balance(account)).toEqual({ balance: 88n, reserved: 0n });
+      expect(await store.apply(charge('a', 12n))).toBe('duplicate');
+      expect(await store.balance(account)).toEqual({ balance: 88n, reserved: 0n });
+      expect(await reserve('a', 5n)).toEqual({ status: 'settled' });
+    });
+
+    it('does not apply what the hydrated ledger sum already counted', async () => {
+      expect(await store.apply(charge('old', 10n, Date.now() - 2 * HOUR))).toBe('reflected');
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 0n });
+      expect(await store.hydrate(account, 5n, Date.now())).toBe(false);
+    });
+
+    it('frees expired holds only', async () => {
+      const now = Date.now();
+      await reserve('expired', 10n, now - 1);
+      await reserve('live', 20n, now + HOUR);
+      expect(await store.releaseExpired(now, 1_000)).toBeGreaterThanOrEqual(1);
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 20n });
+      expect(await store.release(account, 'expired')).toBe(false);
+      expect(await store.release(account, 'live')).toBe(true);
+    });
+
+    it('never overspends under concurrent reservations', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => reserve(`r${i}`, 10n)));
+      expect(outcomes.filter((outcome) => outcome.status === 'held')).toHaveLength(10);
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 100n });
+    });
+  });
+};

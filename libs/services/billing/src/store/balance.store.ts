@@ -1,0 +1,63 @@
+/**
+ * Balances and holds on the call path. Redis in the distributed mode, process memory in the
+ * embedded one; both give the same answers. The ledger in Postgres stays the truth: the store is
+ * hydrated from it and every ledger transaction is applied to the store exactly once.
+ */
+export interface BalanceStore {
+  /** Holds `amount` if balance − reserved covers it; a reservation id already held answers its hold again. */
+  reserve(request: ReserveInStore): Promise<ReserveOutcome>;
+  /** Frees a hold; false when there was none. */
+  release(accountId: string, reservationId: string): Promise<boolean>;
+  /** Applies a ledger transaction once (marker per idempotency key) and frees the hold it settles. */
+  apply(effect: LedgerEffect): Promise<ApplyOutcome>;
+  /** Sets an account the store does not know from the ledger; false when it already knows it. */
+  hydrate(accountId: string, balance: bigint, asOfMs: number): Promise<boolean>;
+  balance(accountId: string): Promise<AccountBalance>;
+  /** Frees up to `limit` holds whose expiry is at or before `nowMs`; answers how many it freed. */
+  releaseExpired(nowMs: number, limit: number): Promise<number>;
+}
+
+export const BALANCE_STORE = Symbol('polymux.billing.balance-store');
+
+/**
+ * How long the store remembers that a ledger transaction was applied. A redelivery arrives far
+ * sooner; an older transaction met again is known to have been applied when it was recorded.
+ */
+export const APPLIED_MARKER_TTL_SECONDS = 24 * 3600;
+
+export interface AccountBalance {
+  /** Credits minus settled charges. */
+  balance: bigint;
+  /** Held by calls in flight. */
+  reserved: bigint;
+}
+
+export interface ReserveInStore {
+  accountId: string;
+  reservationId: string;
+  amount: bigint;
+  expiresAtMs: number;
+  /** Idempotency key of the charge that would settle this reservation: once applied, no new hold. */
+  settlementKey: string;
+}
+
+export type ReserveOutcome =
+  { status: 'held'; amount: bigint } | { status: 'insufficient'; available: bigint } | { status: 'settled' };
+
+export interface LedgerEffect {
+  accountId: string;
+  /** The transaction's ledger idempotency key. */
+  key: string;
+  /** Signed change of the account's balance. */
+  delta: bigint;
+  /** When the ledger recorded it: a hydration read after that already counted it. */
+  createdAtMs: number;
+  /** Hold freed by this transaction, for charges. */
+  reservationId?: string;
+}
+
+/**
+ * `applied`: balance changed; `duplicate`: already applied; `reflected`: the account was hydrated
+ * from a ledger that already held it; `unknown`: the store does not know the account (hydrate it).
+ */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'reflected' | 'unknown';

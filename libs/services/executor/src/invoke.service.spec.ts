@@ -1,0 +1,226 @@
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ChatChunk, ChatRequest, ChatResponse, Deployment, InvokeFrame } from '@polymux/contracts';
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import type { ProviderAdapter, ProviderCall } from '@polymux/providers';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+
+import { GenAi } from './gen-ai.span';
+import { InvokeService } from './invoke.service';
+
+const PROMPT = 'a secret prompt that must never reach telemetry';
+const COMPLETION = 'a private completion';
+
+const exporter = new InMemorySpanExporter();
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+
+const deployment: Deployment = {
+  id: 'dep-1',
+  provider: 'fake',
+  model: 'fast',
+  upstreamModel: 'fake-model',
+  baseUrl: 'http://upstream.test:8090/v1',
+  pricing: { inputPerMTok: '1', outputPerMTok: '1' },
+  contextWindow: 1000,
+  maxOutputTokens: 100,
+};
+const request = (stream: boolean): ChatRequest => ({
+  model: 'fast',
+  messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }],
+  stream,
+  maxOutputTokens: 50,
+});
+const response: ChatResponse = {
+  id: 'resp-1',
+  model: 'fake-model-2025',
+  created: 1,
+  choices: [{ index: 0, content: COMPLETION, finishReason: 'stop' }],
+  usage: { inputTokens: 11, outputTokens: 3 },
+};
+const chunk = (fields: Partial<ChatChunk>): ChatChunk => ({
+  id: 'c-1',
+  model: 'fake-model-2025',
+  created: 1,
+  choices: [],
+  ...fields,
+});
+
+/** An adapter whose behaviour each test scripts; it records the calls it got. */
+class FakeAdapter implements ProviderAdapter {
+  readonly provider = 'fake';
+  readonly calls: ProviderCall[] = [];
+  completeWith: (call: ProviderCall) => Promise<ChatResponse> = async () => response;
+  streamWith: (call: ProviderCall) => AsyncIterable<ChatChunk> = async function* () {
+    yield chunk({ choices: [{ index: 0, role: 'assistant', content: '' }] });
+    yield chunk({ choices: [{ index: 0, content: COMPLETION }] });
+    yield chunk({ choices: [{ index: 0, finishReason: 'stop' }] });
+    yield chunk({ usage: { inputTokens: 11, outputTokens: 1 } });
+  };
+
+  complete(call: ProviderCall): Promise<ChatResponse> {
+    this.calls.push(call);
+    return this.completeWith(call);
+  }
+
+  stream(call: ProviderCall): AsyncIterable<ChatChunk> {
+    this.calls.push(call);
+    return this.streamWith(call);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Yields one chunk, then waits until the call is aborted. */
+async function* untilAborted(call: ProviderCall): AsyncGenerator<ChatChunk> {
+  yield chunk({ choices: [{ index: 0, role: 'assistant', content: '' }] });
+  await new Promise((_resolve, reject) => {
+    if (call.signal.aborted) reject(call.signal.reason);
+    call.signal.addEventListener('abort', () => reject(call.signal.reason));
+  });
+}
+
+const spanAttributes = () => {
+  const spans = exporter.getFinishedSpans();
+  expect(spans).toHaveLength(1);
+  return spans[0]!.attributes;
+};
+
+describe('InvokeService', () => {
+  let adapter: FakeAdapter;
+  let service: InvokeService;
+
+  beforeEach(() => {
+    exporter.reset();
+    adapter = new FakeAdapter();
+    service = new InvokeService([adapter]);
+  });
+
+  it('answers a non-streaming call with one response frame and a GenAI span', async () => {
+    const frames = await lastValueFrom(
+      service.invoke({ deployment, request: request(false) }, new AbortController().signal).pipe(toArray()),
+    );
+    expect(frames).toEqual([{ type: 'response', response }]);
+    expect(adapter.calls[0]).toMatchObject({ deployment, apiKey: undefined });
+    expect(spanAttributes()).toEqual({
+      [GenAi.operationName]: 'chat',
+      [GenAi.providerName]: 'fake',
+      [GenAi.system]: 'fake',
+      [GenAi.requestModel]: 'fake-model',
+      [GenAi.requestMaxTokens]: 50,
+      [GenAi.responseModel]: 'fake-model-2025',
+      [GenAi.responseId]: 'resp-1',
+      [GenAi.responseFinishReasons]: ['stop'],
+      [GenAi.inputTokens]: 11,
+      [GenAi.outputTokens]: 3,
+      'polymux.deployment.id': 'dep-1',
+      'polymux.stream': false,
+      'server.address': 'upstream.test',
+      'server.port': 8090,
+    });
+    expect(exporter.getFinishedSpans()[0]!.name).toBe('chat fake-model');
+  });
+
+  it('streams chunk frames, then a done frame with the usage of the last chunk', async () => {
+    const frames = await lastValueFrom(
+      service.invoke({ deployment, request: request(true) }, new AbortController().signal).pipe(toArray()),
+    );
+    expect(frames.map((frame) => frame.type)).toEqual(['chunk', 'chunk', 'chunk', 'done']);
+    expect(frames.at(-1)).toEqual({ type: 'done', usage: { inputTokens: 11, outputTokens: 1 } });
+    expect(spanAttributes()).toMatchObject({
+      [GenAi.inputTokens]: 11,
+      [GenAi.outputTokens]: 1,
+      [GenAi.responseFinishReasons]: ['stop'],
+    });
+  });
+
+  it('never puts prompt or completion content into the span', async () => {
+    await lastValueFrom(
+      service.invoke({ deployment, request: request(true) }, new AbortController().signal).pipe(toArray()),
+    );
+    await lastValueFrom(
+      service.invoke({ deployment, request: request(false) }, new AbortController().signal).pipe(toArray()),
+    );
+    const exported = JSON.stringify(
+      exporter.getFinishedSpans().map((span) => [span.name, span.attributes, span.events, span.status]),
+    );
+    expect(exported).not.toContain('secret prompt');
+    expect(exported).not.toContain('private completion');
+  });
+
+  it('aborts the upstream call when the subscriber leaves', async () => {
+    adapter.streamWith = untilAborted;
+    const first = await firstValueFrom(
+      service.invoke({ deployment, request: request(true) }, new AbortController().signal),
+    );
+    expect(first.type).toBe('chunk');
+    expect(adapter.calls[0]!.signal.aborted).toBe(true);
+  });
+
+  it('aborts the upstream call when the caller cancels, and marks the span cancelled', async () => {
+    adapter.streamWith = untilAborted;
+    const cancel = new AbortController();
+    const frames: InvokeFrame[] = [];
+    const finished = new Promise<void>((resolve) =>
+      service.invoke({ deployment, request: request(true) }, cancel.signal).subscribe({
+        next: (frame) => {
+          frames.push(frame);
+          cancel.abort();
+        },
+        error: () => resolve(),
+        complete: () => resolve(),
+      }),
+    );
+    await finished;
+    expect(frames).toHaveLength(1);
+    expect(adapter.calls[0]!.signal.aborted).toBe(true);
+    expect(spanAttributes()).toMatchObject({ 'polymux.cancelled': true });
+  });
+
+  it('fails with the adapter error and records only its code', async () => {
+    const failure = new PolymuxException(ErrorCode.UpstreamBadRequest, `upstream quoted: ${PROMPT}`, {
+      upstreamStatus: 400,
+    });
+    adapter.completeWith = () => Promise.reject(failure);
+    await expect(
+      lastValueFrom(service.invoke({ deployment, request: request(false) }, new AbortController().signal)),
+    ).rejects.toBe(failure);
+    expect(spanAttributes()).toMatchObject({
+      'error.type': ErrorCode.UpstreamBadRequest,
+      'http.response.status_code': 400,
+    });
+    expect(JSON.stringify(exporter.getFinishedSpans()[0]!.status)).not.toContain('secret prompt');
+  });
+
+  it('is unavailable for a provider it has no adapter for', async () => {
+    const other = { ...deployment, provider: 'nobody' };
+    await expect(
+      lastValueFrom(service.invoke({ deployment: other, request: request(false) }, new AbortController().signal)),
+    ).rejects.toMatchObject({
+      code: ErrorCode.ServiceUnavailable,
+    });
+  });
+
+  describe('credentials', () => {
+    afterEach(() => delete process.env.POLYMUX_TEST_UPSTREAM_KEY);
+
+    it('passes the secret the credential reference names', async () => {
+      process.env.POLYMUX_TEST_UPSTREAM_KEY = 'sk-test';
+      const withKey = { ...deployment, credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' };
+      await lastValueFrom(
+        service.invoke({ deployment: withKey, request: request(false) }, new AbortController().signal),
+      );
+      expect(adapter.calls[0]!.apiKey).toBe('sk-test');
+    });
+
+    it('makes the deployment unavailable when the secret is not set', async () => {
+      const withKey = { ...deployment, credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' };
+      await expect(
+        lastValueFrom(service.invoke({ deployment: withKey, request: request(false) }, new AbortController().signal)),
+      ).rejects.toMatchObject({
+        code: ErrorCode.ServiceUnavailable,
+        message: 'deployment dep-1 has no credentials: env:POLYMUX_TEST_UPSTREAM_KEY is not set',
+      });
+      expect(adapter.calls).toHaveLength(0);
+    });
+  });
+});

@@ -1,0 +1,7 @@
+export type { SimStats } from './exchange';
+export { embeddingTokens, promptTokens } from './openai/prompt-tokens';
+export { generatedText } from './openai/completion';
+export type { ProviderSim, ProviderSimOptions } from './provider-sim.server';
+export { SCENARIO_HEADER, startProviderSim } from './provider-sim.server';
+export type { Scenario } from './scenario';
+export { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';

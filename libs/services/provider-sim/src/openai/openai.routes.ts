@@ -1,0 +1,65 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import type { Exchange } from '../exchange';
+import type { Scenario } from '../scenario';
+import { writeEventStream } from '../sse-writer';
+import { planCompletion, completionBody, streamEvents } from './completion';
+import { embeddingsBody } from './embeddings';
+import { modelObject, modelsBody } from './models';
+import { openAiError } from './openai-error';
+import { ChatCompletionRequest, EmbeddingRequest, describeIssue } from './openai.schema';
+
+export type SimRequest = FastifyRequest<{ Params: { scenario?: string; model?: string } }>;
+export type SimHandler = (request: SimRequest, reply: FastifyReply, exchange: Exchange, scenario: Scenario) => unknown;
+
+let sequence = 0;
+const nextId = (prefix: string): string => `${prefix}-sim${(sequence += 1).toString(36).padStart(8, '0')}`;
+
+export const sendError = (
+  reply: FastifyReply,
+  status: number,
+  message?: string,
+  param?: string | null,
+  retryAfterSeconds?: number,
+): FastifyReply => {
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+  return reply.code(status).send(openAiError(status, message, param ?? null));
+};
+
+const chatCompletions: SimHandler = async (request, reply, exchange, scenario) => {
+  const parsed = ChatCompletionRequest.safeParse(request.body);
+  if (!parsed.success) {
+    const { message, param } = describeIssue(parsed.error);
+    return sendError(reply, 400, message, param);
+  }
+  const requestId = nextId('req');
+  const plan = planCompletion(parsed.data, scenario, {
+    id: nextId('chatcmpl'),
+    created: Math.floor(Date.now() / 1000),
+  });
+  if (!parsed.data.stream) return reply.header('x-request-id', requestId).send(completionBody(plan));
+  reply.hijack();
+  await writeEventStream(exchange, streamEvents(plan), scenario, { 'x-request-id': requestId });
+  return reply;
+};
+
+const embeddings: SimHandler = (request, reply) => {
+  const parsed = EmbeddingRequest.safeParse(request.body);
+  if (!parsed.success) {
+    const { message, param } = describeIssue(parsed.error);
+    return sendError(reply, 400, message, param);
+  }
+  return reply.header('x-request-id', nextId('req')).send(embeddingsBody(parsed.data));
+};
+
+const listModels: SimHandler = (_request, reply) => reply.send(modelsBody());
+
+const retrieveModel: SimHandler = (request, reply) => reply.send(modelObject(request.params.model ?? ''));
+
+/** OpenAI's routes, relative to a `/v1` prefix. */
+export const openAiRoutes: Array<{ method: 'GET' | 'POST'; url: string; handler: SimHandler }> = [
+  { method: 'POST', url: '/chat/completions', handler: chatCompletions },
+  { method: 'POST', url: '/embeddings', handler: embeddings },
+  { method: 'GET', url: '/models', handler: listModels },
+  { method: 'GET', url: '/models/:model', handler: retrieveModel },
+];

@@ -1,0 +1,37 @@
+import { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';
+
+describe('parseScenario', () => {
+  it('defaults to no latency, 16 tokens, no pacing', () => {
+    expect(parseScenario()).toEqual({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false });
+    expect(parseScenario('')).toEqual(parseScenario(undefined));
+  });
+
+  it('reads every knob, combined with commas', () => {
+    expect(parseScenario('status=429, retry-after=2,latency=50,tokens=20,rate=200,disconnect-after=5,hang')).toEqual({
+      status: 429,
+      retryAfterSeconds: 2,
+      latencyMs: 50,
+      tokens: 20,
+      tokensPerSecond: 200,
+      disconnectAfter: 5,
+      hang: true,
+    });
+  });
+
+  it('lets later sources override earlier ones', () => {
+    expect(parseScenario('tokens=3,latency=10', 'tokens=7')).toMatchObject({ tokens: 7, latencyMs: 10 });
+  });
+
+  it.each([
+    ['unknown knob', 'colour=red', /unknown scenario knob colour/],
+    ['status out of range', 'status=200', /status needs an integer between 400 and 599/],
+    ['non-integer value', 'latency=fast', /latency needs an integer/],
+    ['negative value', 'tokens=-1', /tokens needs an integer/],
+    ['missing value', 'tokens', /tokens needs an integer .* got nothing/],
+    ['zero rate', 'rate=0', /rate needs an integer between 1/],
+    ['hang with a value', 'hang=1', /hang takes no value/],
+  ])('rejects %s', (_case, source, message) => {
+    expect(() => parseScenario(source)).toThrow(ScenarioError);
+    expect(() => parseScenario(source)).toThrow(message);
+  });
+});

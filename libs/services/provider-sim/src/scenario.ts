@@ -1,0 +1,90 @@
+/**
+ * How the simulator behaves for one request, chosen by the `x-sim-scenario` header or by a
+ * `/scenario/<scenario>/v1/...` base-URL prefix. A scenario is a comma-separated list of knobs:
+ *
+ * - `status=<400-599>`      answer this HTTP status with an OpenAI error body
+ * - `retry-after=<seconds>` `retry-after` header on an error (429 sets 1 by default)
+ * - `latency=<ms>`          wait before sending the response headers
+ * - `tokens=<n>`            completion tokens to generate (default 16)
+ * - `rate=<tokens/s>`       pace streamed tokens (default: as fast as possible)
+ * - `hang`                  never answer
+ * - `disconnect-after=<n>`  destroy the socket after `n` streamed SSE events
+ *
+ * e.g. `status=429,retry-after=2` or `latency=50,tokens=200,rate=100`.
+ */
+export interface Scenario {
+  status?: number;
+  retryAfterSeconds?: number;
+  latencyMs: number;
+  tokens: number;
+  tokensPerSecond?: number;
+  hang: boolean;
+  disconnectAfter?: number;
+}
+
+export const DEFAULT_TOKENS = 16;
+
+export const defaultScenario = (): Scenario => ({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false });
+
+export class ScenarioError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+const integer = (knob: string, value: string | undefined, min: number, max: number): number => {
+  const parsed = value !== undefined && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new ScenarioError(
+      `scenario knob ${knob} needs an integer between ${min} and ${max}, got ${value ?? 'nothing'}`,
+    );
+  }
+  return parsed;
+};
+
+const applyKnob = (scenario: Scenario, knob: string, value: string | undefined): void => {
+  switch (knob) {
+    case 'status':
+      scenario.status = integer(knob, value, 400, 599);
+      return;
+    case 'retry-after':
+      scenario.retryAfterSeconds = integer(knob, value, 0, 86_400);
+      return;
+    case 'latency':
+      scenario.latencyMs = integer(knob, value, 0, 600_000);
+      return;
+    case 'tokens':
+      scenario.tokens = integer(knob, value, 0, 1_000_000);
+      return;
+    case 'rate':
+      scenario.tokensPerSecond = integer(knob, value, 1, 1_000_000);
+      return;
+    case 'disconnect-after':
+      scenario.disconnectAfter = integer(knob, value, 0, 1_000_000);
+      return;
+    case 'hang':
+      if (value !== undefined) throw new ScenarioError('scenario knob hang takes no value');
+      scenario.hang = true;
+      return;
+    default:
+      throw new ScenarioError(`unknown scenario knob ${knob}`);
+  }
+};
+
+/** Applies the knobs of each source in order onto the defaults; later sources win. */
+export const parseScenario = (...sources: Array<string | undefined>): Scenario => {
+  const scenario = defaultScenario();
+  for (const source of sources) {
+    if (!source) continue;
+    for (const entry of source.split(',')) {
+      const trimmed = entry.trim();
+      if (trimmed === '') continue;
+      const separator = trimmed.indexOf('=');
+      const knob = separator === -1 ? trimmed : trimmed.slice(0, separator).trim();
+      const value = separator === -1 ? undefined : trimmed.slice(separator + 1).trim();
+      applyKnob(scenario, knob, value);
+    }
+  }
+  return scenario;
+};

@@ -1,0 +1,50 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+
+import type { Exchange } from './exchange';
+import type { StreamEvent } from './openai/completion';
+import type { Scenario } from './scenario';
+
+/** Unpaced events are written in batches of about this many characters. */
+const BATCH_CHARACTERS = 16_384;
+
+/**
+ * Writes SSE events (`data: …\n\n`) to the exchange: paced at `scenario.tokensPerSecond` for token
+ * events, cut after `scenario.disconnectAfter` events, stopping as soon as the client goes away.
+ */
+export const writeEventStream = async (
+  exchange: Exchange,
+  events: Iterable<StreamEvent>,
+  scenario: Scenario,
+  headers: OutgoingHttpHeaders,
+): Promise<void> => {
+  const response = exchange.response;
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    ...headers,
+  });
+  response.flushHeaders();
+  const intervalMs = scenario.tokensPerSecond ? 1000 / scenario.tokensPerSecond : 0;
+  const startedAt = performance.now();
+  let paced = 0;
+  let sent = 0;
+  let pending = '';
+  if (scenario.disconnectAfter === 0) return exchange.disconnect();
+  for (const event of events) {
+    if (intervalMs > 0 && event.token) {
+      paced += 1;
+      const alive = await exchange.wait(startedAt + paced * intervalMs - performance.now());
+      if (!alive) return;
+    }
+    if (exchange.isClosed) return;
+    pending += `data: ${event.data}\n\n`;
+    sent += 1;
+    if (sent === scenario.disconnectAfter) return exchange.disconnect(pending);
+    if (pending.length >= BATCH_CHARACTERS || intervalMs > 0) {
+      const writable = response.write(pending);
+      pending = '';
+      if (!writable) await exchange.drained();
+    }
+  }
+  if (!exchange.isClosed) response.end(pending);
+};

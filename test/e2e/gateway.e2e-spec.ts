@@ -125,6 +125,41 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     expect(audit.data).toEqual([expect.objectContaining({ requestId, outcome: 'success', category: 'call' })]);
   });
 
+  it('charges a stream the client cancels for the tokens produced until then, and no more', async () => {
+    const controller = new AbortController();
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'slow-model', stream: true, messages: [{ role: 'user', content: 'count slowly' }] }, { signal: controller.signal })
+      .withResponse();
+    let received = 0;
+    try {
+      for await (const chunk of stream) {
+        if (chunk.choices[0]?.delta.content) received += 1;
+        if (received === 3) controller.abort();
+      }
+    } catch {
+      // The SDK may end the iteration or throw once aborted; either way the client has left.
+    }
+    expect(received).toBe(3);
+    const [entry] = await charges(response.headers.get('x-request-id')!);
+    const charged = -BigInt(entry.amountNanoUsd);
+    // $1 per million tokens is 1,000 nano-USD a token: the prompt and at least the chunks seen, far from all 400.
+    expect(charged).toBeGreaterThanOrEqual(3_000n);
+    expect(charged).toBeLessThan(100_000n);
+  });
+
+  it('refuses a call whose maximum cost the balance cannot cover, with a 402 and no charge', async () => {
+    const org = await admin<{ id: string }>(stack, 'POST', '/orgs', { name: 'broke' });
+    const project = await admin<{ id: string }>(stack, 'POST', `/orgs/${org.id}/projects`, { name: 'empty' });
+    const { key } = await admin<{ key: string }>(stack, 'POST', `/projects/${project.id}/keys`, { name: 'k' });
+    const broke = new OpenAI({ apiKey: key, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
+    await expect(broke.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 402,
+      code: 'insufficient_credits',
+    });
+    const balance = await admin<{ balanceUsd: string; reservedUsd: string }>(stack, 'GET', `/projects/${project.id}/balance`);
+    expect(balance).toMatchObject({ balanceUsd: '0', reservedUsd: '0' });
+  });
+
   it('rejects a bad key with a 401 in OpenAI format', async () => {
     const bad = new OpenAI({ apiKey: 'pmx-not-a-key', baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
     await expect(bad.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({

@@ -3,6 +3,8 @@ import { Catch, HttpException, Logger } from '@nestjs/common';
 import type { ErrorPayload } from '@polymux/contracts';
 import { ErrorCode, Headers, isPolymuxException } from '@polymux/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
+import { throwError } from 'rxjs';
 
 import { httpStatusOf, toOpenAiError } from './error-mapping';
 
@@ -35,10 +37,14 @@ export const sendOpenAiError = (reply: FastifyReply, payload: ErrorPayload): voi
   void reply.status(httpStatusOf(payload.code)).send(toOpenAiError(payload));
 };
 
-/** Nest filter answering every error in OpenAI's format; request ids are kept on the response. */
+/**
+ * Nest filter answering every HTTP error in OpenAI's format; request ids are kept on the response.
+ * Installed globally in hybrid apps, it hands message-handler errors on to the bus transport untouched.
+ */
 @Catch()
 export class OpenAiErrorFilter implements ExceptionFilter {
-  catch(error: unknown, host: ArgumentsHost): void {
+  catch(error: unknown, host: ArgumentsHost): Observable<never> | void {
+    if (host.getType() === 'rpc') return throwError(() => error);
     if (host.getType() !== 'http') throw error;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();

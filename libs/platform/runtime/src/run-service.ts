@@ -7,7 +7,7 @@ import type { PolymuxConfig } from '@polymux/config';
 import { ConfigError, ConfigModule, loadConfig } from '@polymux/config';
 import type { Bus } from '@polymux/messaging';
 import { BusExceptionFilter, BusTransport, MessagingModule, createBus } from '@polymux/messaging';
-import { sendOpenAiError, toErrorPayload } from '@polymux/http';
+import { OpenAiErrorFilter } from '@polymux/http';
 import { RedisModule } from '@polymux/redis';
 
 export interface ServiceDefinition {
@@ -65,13 +65,14 @@ export const startService = async (
     { logger: [...logLevels] },
   );
   app.enableShutdownHooks();
+  // Also catches what Fastify raises before a route runs (bad JSON, body too large).
+  app.useGlobalFilters(new OpenAiErrorFilter());
   app.connectMicroservice({ strategy: new BusTransport(bus) }, { inheritAppConfig: true });
   // Start-up work (migrations, hydration) completes before the first message is taken.
   await app.init();
   await app.startAllMicroservices();
   app.getHttpAdapter().get('/health', (_request, reply) => reply.send({ status: 'ok' }));
-  // Errors Fastify raises before a route runs (bad JSON, body too large) in the caller's format.
-  app.getHttpAdapter().getInstance().setErrorHandler((error, _request, reply) => sendOpenAiError(reply, toErrorPayload(error)));
+
   await app.listen(port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;

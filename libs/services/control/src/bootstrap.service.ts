@@ -62,7 +62,7 @@ export class BootstrapService implements OnApplicationBootstrap {
         const waiting = error instanceof PolymuxException && (error.code === ErrorCode.ServiceUnavailable || error.code === ErrorCode.Timeout);
         if (!waiting || Date.now() > deadline) throw error;
         this.logger.log('waiting for billing to grant bootstrap credits');
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
   }

@@ -41,8 +41,9 @@ export class ChatCompletionsController {
     });
     let opened: OpenedStream;
     try {
-      const plan = await this.calls.prepare(call);
+      const plan = await this.calls.plan(call);
       void reply.header(Headers.task, plan.task);
+      await this.calls.reserve(call);
       opened = await this.calls.open(call, abort.signal);
     } catch (error) {
       this.calls.failed(call, error);

@@ -40,16 +40,22 @@ export class CallService {
     private readonly events: CallEvents,
   ) {}
 
-  async prepare(call: Call): Promise<Plan> {
+  async plan(call: Call): Promise<Plan> {
     const { requestId, request, key } = call;
     call.plan = await this.messaging.request(Subjects.plan, { request, allowedModels: key.allowedModels }, { requestId });
+    return call.plan;
+  }
+
+  /** Holds the call's maximum possible cost, so no balance is ever overspent. */
+  async reserve(call: Call): Promise<void> {
+    const { requestId, request, key } = call;
+    if (!call.plan) throw new PolymuxException(ErrorCode.Internal, 'reserve before plan');
     const amount = maxCallCost(call.plan.candidates, request, call.plan.signals.inputTokensUpperBound);
     call.reservation = await this.messaging.request(
       Subjects.reserve,
       { accountId: key.accountId, amount: amount.toString(), ttlSeconds: this.config.billing.reservationTtlSeconds },
       { requestId },
     );
-    return call.plan;
   }
 
   /** Tries candidates in order until one returns its first frame; later failures are the caller's to report. */

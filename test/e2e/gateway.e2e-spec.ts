@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { CollectedSpan, Stack } from '@polymux/testing';
-import { pollUntil, startSpanCollector, startStack } from '@polymux/testing';
+import { deleteNatsNamespace, pollUntil, startSpanCollector, startStack } from '@polymux/testing';
 import OpenAI from 'openai';
 
 jest.setTimeout(120_000);
@@ -17,10 +17,20 @@ interface LedgerEntry {
   amountNanoUsd: string;
 }
 
-const admin = async <T>(stack: Stack, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+const admin = async <T>(
+  stack: Stack,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
   const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${BOOTSTRAP_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${BOOTSTRAP_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await response.json()) as T;
@@ -34,15 +44,24 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
   let client: OpenAI;
   let projectId: string;
   let apiKey: string;
+  let namespace: string;
+  const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
   const ledger = (requestId: string) =>
-    admin<{ data: LedgerEntry[] }>(stack, 'GET', `/projects/${projectId}/ledger?requestId=${requestId}`).then((r) => r.data);
+    admin<{ data: LedgerEntry[] }>(stack, 'GET', `/projects/${projectId}/ledger?requestId=${requestId}`).then(
+      (r) => r.data,
+    );
   const charges = (requestId: string) =>
-    pollUntil(() => ledger(requestId), (entries) => entries.length > 0, { timeoutMs: 15_000 });
+    pollUntil(
+      () => ledger(requestId),
+      (entries) => entries.length > 0,
+      { timeoutMs: 15_000 },
+    );
 
   beforeAll(async () => {
     collector = await startSpanCollector();
-    const unique = `${mode}${process.pid}${Date.now()}`;
+    const unique = `e2e${mode}${process.pid}${Date.now()}`;
+    namespace = unique;
     stack = await startStack({
       mode,
       bootstrapKey: BOOTSTRAP_KEY,
@@ -50,7 +69,7 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
         POLYMUX_CATALOG_FILE: join(__dirname, 'catalog.yaml'),
         DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
         REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+        NATS_URL: natsUrl,
         NATS_SUBJECT_PREFIX: unique,
         REDIS_KEY_PREFIX: `${unique}:`,
         POLYMUX_MAX_BODY_BYTES: '200000',
@@ -64,10 +83,18 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     projectId = project.id;
     apiKey = (await admin<{ key: string }>(stack, 'POST', `/projects/${projectId}/keys`, { name: 'app key' })).key;
     const topUp = { amountUsd: '10.00' };
-    const first = await admin<{ applied: boolean }>(stack, 'POST', `/projects/${projectId}/credits`, topUp, { 'idempotency-key': 'e2e-1' });
-    const again = await admin<{ applied: boolean; balanceUsd: string }>(stack, 'POST', `/projects/${projectId}/credits`, topUp, {
+    const first = await admin<{ applied: boolean }>(stack, 'POST', `/projects/${projectId}/credits`, topUp, {
       'idempotency-key': 'e2e-1',
     });
+    const again = await admin<{ applied: boolean; balanceUsd: string }>(
+      stack,
+      'POST',
+      `/projects/${projectId}/credits`,
+      topUp,
+      {
+        'idempotency-key': 'e2e-1',
+      },
+    );
     expect([first.applied, again.applied, again.balanceUsd]).toEqual([true, false, '10']);
     client = new OpenAI({ apiKey, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
   });
@@ -75,6 +102,7 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
   afterAll(async () => {
     await stack?.stop();
     await collector?.close();
+    if (mode === 'distributed') await deleteNatsNamespace(natsUrl, namespace);
   });
 
   it('answers a non-streaming completion and charges exactly its tokens once', async () => {
@@ -94,7 +122,12 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
 
   it('streams chunks in OpenAI format with usage and charges the stream once', async () => {
     const { data: stream, response } = await client.chat.completions
-      .create({ model: 'fast', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Tell me about NATS.' }] })
+      .create({
+        model: 'fast',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'Tell me about NATS.' }],
+      })
       .withResponse();
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
@@ -119,7 +152,12 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     const requestId = response.headers.get('x-request-id')!;
     expect((await charges(requestId)).map((entry) => entry.amountNanoUsd)).toEqual([(-expected).toString()]);
     const audit = await pollUntil(
-      () => admin<{ data: Array<{ requestId: string; outcome: string; category: string }> }>(stack, 'GET', `/audit?requestId=${requestId}`),
+      () =>
+        admin<{ data: Array<{ requestId: string; outcome: string; category: string }> }>(
+          stack,
+          'GET',
+          `/audit?requestId=${requestId}`,
+        ),
       (result) => result.data.length > 0,
     );
     expect(audit.data).toEqual([expect.objectContaining({ requestId, outcome: 'success', category: 'call' })]);
@@ -128,7 +166,10 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
   it('charges a stream the client cancels for the tokens produced until then, and no more', async () => {
     const controller = new AbortController();
     const { data: stream, response } = await client.chat.completions
-      .create({ model: 'slow-model', stream: true, messages: [{ role: 'user', content: 'count slowly' }] }, { signal: controller.signal })
+      .create(
+        { model: 'slow-model', stream: true, messages: [{ role: 'user', content: 'count slowly' }] },
+        { signal: controller.signal },
+      )
       .withResponse();
     let received = 0;
     try {
@@ -152,17 +193,25 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     const project = await admin<{ id: string }>(stack, 'POST', `/orgs/${org.id}/projects`, { name: 'empty' });
     const { key } = await admin<{ key: string }>(stack, 'POST', `/projects/${project.id}/keys`, { name: 'k' });
     const broke = new OpenAI({ apiKey: key, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
-    await expect(broke.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      broke.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 402,
       code: 'insufficient_credits',
     });
-    const balance = await admin<{ balanceUsd: string; reservedUsd: string }>(stack, 'GET', `/projects/${project.id}/balance`);
+    const balance = await admin<{ balanceUsd: string; reservedUsd: string }>(
+      stack,
+      'GET',
+      `/projects/${project.id}/balance`,
+    );
     expect(balance).toMatchObject({ balanceUsd: '0', reservedUsd: '0' });
   });
 
   it('rejects a bad key with a 401 in OpenAI format', async () => {
     const bad = new OpenAI({ apiKey: 'pmx-not-a-key', baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
-    await expect(bad.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      bad.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 401,
       type: 'authentication_error',
     });
@@ -174,14 +223,19 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
         method: 'POST',
         headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
         body,
-      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { error: { type: string; param: string | null; code: string } } }));
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as { error: { type: string; param: string | null; code: string } },
+      }));
     const malformed = await post('{"model": "gpt-4.1-mini", "messages": [');
     expect(malformed).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error' } } });
     const mistyped = await post(JSON.stringify({ model: 'gpt-4.1-mini', messages: 'hello' }));
     expect(mistyped).toMatchObject({ status: 400, body: { error: { param: 'messages' } } });
     const unknown = await post(JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }));
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'model_not_found' } } });
-    const oversized = await post(JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x'.repeat(300_000) }] }));
+    const oversized = await post(
+      JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'x'.repeat(300_000) }] }),
+    );
     expect(oversized).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
   });
 
@@ -192,12 +246,18 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
   });
 
   it('stops accepting a key as soon as it is revoked', async () => {
-    const created = await admin<{ id: string; key: string }>(stack, 'POST', `/projects/${projectId}/keys`, { name: 'short-lived' });
+    const created = await admin<{ id: string; key: string }>(stack, 'POST', `/projects/${projectId}/keys`, {
+      name: 'short-lived',
+    });
     const shortLived = new OpenAI({ apiKey: created.key, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
     await shortLived.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] });
     await admin(stack, 'DELETE', `/keys/${created.id}`);
     await pollUntil(
-      () => shortLived.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }).then(() => 200, (error: { status: number }) => error.status),
+      () =>
+        shortLived.chat.completions.create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }).then(
+          () => 200,
+          (error: { status: number }) => error.status,
+        ),
       (status) => status === 401,
     );
   });
@@ -218,10 +278,14 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     };
     const { trace, services, upstream } = await pollUntil(
       () => servicesOf(collector.spans),
-      (found) => ['classifier', 'router', 'billing', 'executor', 'audit'].every((name) => found.services.has(name)) && found.upstream,
+      (found) =>
+        ['classifier', 'router', 'billing', 'executor', 'audit'].every((name) => found.services.has(name)) &&
+        found.upstream,
       { timeoutMs: 20_000 },
     );
-    expect([...services].sort()).toEqual(expect.arrayContaining(['audit', 'billing', 'classifier', 'executor', 'router']));
+    expect([...services].sort()).toEqual(
+      expect.arrayContaining(['audit', 'billing', 'classifier', 'executor', 'router']),
+    );
     expect(upstream).toBe(true);
     expect(trace.some((span) => span.attributes['polymux.request_id'] === requestId)).toBe(true);
     expect(JSON.stringify(collector.spans)).not.toContain(SECRET_PROMPT);

@@ -1,9 +1,7 @@
 import './instrument';
 
 import { AuditModule, auditMigrations } from '@polymux/audit';
-import { runService } from '@polymux/runtime';
-
-import { migrateOnly } from './migrate-only';
+import { migrateOnly, runService } from '@polymux/runtime';
 
 if (process.argv.includes('--migrate-only')) migrateOnly('audit', 'audit', auditMigrations);
 else runService({ name: 'audit', modules: [AuditModule] });

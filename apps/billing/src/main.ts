@@ -1,9 +1,7 @@
 import './instrument';
 
 import { BillingModule, billingMigrations } from '@polymux/billing';
-import { runService } from '@polymux/runtime';
-
-import { migrateOnly } from './migrate-only';
+import { migrateOnly, runService } from '@polymux/runtime';
 
 if (process.argv.includes('--migrate-only')) migrateOnly('billing', 'billing', billingMigrations);
 else runService({ name: 'billing', modules: [BillingModule] });

@@ -1,6 +1,7 @@
 import './instrument';
 
-import { ControlModule } from '@polymux/control';
-import { runService } from '@polymux/runtime';
+import { ControlModule, controlMigrations } from '@polymux/control';
+import { migrateOnly, runService } from '@polymux/runtime';
 
-runService({ name: 'control', modules: [ControlModule], httpPort: (config) => config.http.controlPort });
+if (process.argv.includes('--migrate-only')) migrateOnly('control', 'control', controlMigrations);
+else runService({ name: 'control', modules: [ControlModule], httpPort: (config) => config.http.controlPort });

@@ -23,10 +23,22 @@ const main = async () => {
   const service = await startService(
     {
       name: 'standalone',
-      modules: [ControlModule, BillingModule, AuditModule, ClassifierModule, RouterModule, ExecutorModule, IngressModule],
+      modules: [
+        ControlModule,
+        BillingModule,
+        AuditModule,
+        ClassifierModule,
+        RouterModule,
+        ExecutorModule,
+        IngressModule,
+      ],
       httpPort: (resolved) => resolved.http.port,
     },
-    { POLYMUX_MODE: defaults.POLYMUX_MODE, POLYMUX_BOOTSTRAP_CREDITS_USD: defaults.POLYMUX_BOOTSTRAP_CREDITS_USD, PROVIDER_SIM_URL: sim.url },
+    {
+      POLYMUX_MODE: defaults.POLYMUX_MODE,
+      POLYMUX_BOOTSTRAP_CREDITS_USD: defaults.POLYMUX_BOOTSTRAP_CREDITS_USD,
+      PROVIDER_SIM_URL: sim.url,
+    },
   );
   const stop = async () => {
     await service.close();

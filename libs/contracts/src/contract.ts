@@ -1,14 +1,7 @@
 import type { z } from 'zod';
 
 /** The service that answers or consumes a subject; queue groups and durable consumers are named after it. */
-export type ServiceName =
-  | 'ingress'
-  | 'classifier'
-  | 'router'
-  | 'executor'
-  | 'billing'
-  | 'audit'
-  | 'control';
+export type ServiceName = 'ingress' | 'classifier' | 'router' | 'executor' | 'billing' | 'audit' | 'control';
 
 /** A request/reply step of a call. */
 export interface RequestContract<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {

@@ -60,5 +60,4 @@ export class PolymuxException extends Error {
   }
 }
 
-export const isPolymuxException = (error: unknown): error is PolymuxException =>
-  error instanceof PolymuxException;
+export const isPolymuxException = (error: unknown): error is PolymuxException => error instanceof PolymuxException;

@@ -8,7 +8,8 @@ const ceilDiv = (numerator: bigint, denominator: bigint) => (numerator + denomin
 /** Cost in nano-USD of the tokens a call used, rounded up to a whole nano-USD. */
 export const callCost = (pricing: Pricing, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>): bigint =>
   ceilDiv(
-    BigInt(usage.inputTokens) * BigInt(pricing.inputPerMTok) + BigInt(usage.outputTokens) * BigInt(pricing.outputPerMTok),
+    BigInt(usage.inputTokens) * BigInt(pricing.inputPerMTok) +
+      BigInt(usage.outputTokens) * BigInt(pricing.outputPerMTok),
     TOKENS_PER_PRICE_UNIT,
   );
 
@@ -19,8 +20,7 @@ export const callCost = (pricing: Pricing, usage: Pick<Usage, 'inputTokens' | 'o
 export const maxCallCost = (candidates: Deployment[], request: ChatRequest, inputTokensBound: number): bigint =>
   candidates.reduce((max, deployment) => {
     const outputTokens = Math.min(request.maxOutputTokens ?? deployment.maxOutputTokens, deployment.maxOutputTokens);
-    const cost =
-      callCost(deployment.pricing, { inputTokens: inputTokensBound, outputTokens }) * BigInt(request.n ?? 1);
+    const cost = callCost(deployment.pricing, { inputTokens: inputTokensBound, outputTokens }) * BigInt(request.n ?? 1);
     return cost > max ? cost : max;
   }, 0n);
 

@@ -43,6 +43,4 @@ export const Subjects = {
 
 export const allContracts = Object.values(Subjects);
 
-export const contractFor = (subject: string) =>
-  allContracts.find((contract) => contract.subject === subject);
-
+export const contractFor = (subject: string) => allContracts.find((contract) => contract.subject === subject);

@@ -41,10 +41,7 @@ export const Tool = z.object({
 });
 export type Tool = z.infer<typeof Tool>;
 
-export const ToolChoice = z.union([
-  z.enum(['auto', 'none', 'required']),
-  z.object({ name: z.string() }),
-]);
+export const ToolChoice = z.union([z.enum(['auto', 'none', 'required']), z.object({ name: z.string() })]);
 export type ToolChoice = z.infer<typeof ToolChoice>;
 
 export const ResponseFormat = z.discriminatedUnion('type', [

@@ -13,7 +13,10 @@ export const EnvSchema = z.object({
   PROVIDER_SIM_URL: z.url().optional(),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   /** Namespaces subjects and streams so several deployments can share one NATS. */
-  NATS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/).default(''),
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .default(''),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/polymux'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('polymux:'),

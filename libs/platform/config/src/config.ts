@@ -85,6 +85,7 @@ export const interpolateEnv = (text: string, source: Record<string, string | und
 export const resolveSecret = (reference: string | undefined, source: NodeJS.ProcessEnv = process.env) => {
   if (!reference) return undefined;
   const [scheme, name] = reference.split(':', 2);
-  if (scheme !== 'env' || !name) throw new ConfigError([`credentials reference ${reference}: only env:<NAME> is supported`]);
+  if (scheme !== 'env' || !name)
+    throw new ConfigError([`credentials reference ${reference}: only env:<NAME> is supported`]);
   return source[name];
 };

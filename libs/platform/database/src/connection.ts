@@ -27,7 +27,8 @@ const open = async (config: PolymuxConfig['database']): Promise<Kysely<unknown>>
   return new Kysely({ dialect: new PGliteDialect(await PGlite.create(dir)) });
 };
 
-const keyOf = (config: PolymuxConfig['database']) => (config.kind === 'postgres' ? config.url : `pglite:${config.dataDir}`);
+const keyOf = (config: PolymuxConfig['database']) =>
+  config.kind === 'postgres' ? config.url : `pglite:${config.dataDir}`;
 
 export const acquireDatabase = async (config: PolymuxConfig['database']): Promise<Kysely<unknown>> => {
   const key = keyOf(config);

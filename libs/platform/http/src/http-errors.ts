@@ -9,9 +9,12 @@ import { throwError } from 'rxjs';
 import { httpStatusOf, toOpenAiError } from './error-mapping';
 
 const fromFastify = (error: FastifyError): ErrorPayload => {
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: ErrorCode.PayloadTooLarge, message: 'the request body is too large' };
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { code: ErrorCode.InvalidRequest, message: 'the request body must be application/json' };
-  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { code: ErrorCode.InvalidRequest, message: 'the request body is empty' };
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return { code: ErrorCode.PayloadTooLarge, message: 'the request body is too large' };
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return { code: ErrorCode.InvalidRequest, message: 'the request body must be application/json' };
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return { code: ErrorCode.InvalidRequest, message: 'the request body is empty' };
   return { code: ErrorCode.InvalidRequest, message: `the request body is not valid JSON: ${error.message}` };
 };
 
@@ -19,7 +22,8 @@ const fromFastify = (error: FastifyError): ErrorPayload => {
 export const toErrorPayload = (error: unknown): ErrorPayload => {
   if (isPolymuxException(error)) return error.toPayload();
   const fastifyError = error as Partial<FastifyError>;
-  if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')) return fromFastify(error as FastifyError);
+  if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_'))
+    return fromFastify(error as FastifyError);
   if (fastifyError.statusCode === 400 && error instanceof SyntaxError) return fromFastify(error as FastifyError);
   if (error instanceof HttpException) {
     const status = error.getStatus();

@@ -10,5 +10,7 @@ export const parseBody = <T extends z.ZodType>(schema: T, body: unknown): z.infe
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const param = issue.path.map(String).join('.');
-  throw new PolymuxException(ErrorCode.InvalidRequest, param ? `${param}: ${issue.message}` : issue.message, { param: param || undefined });
+  throw new PolymuxException(ErrorCode.InvalidRequest, param ? `${param}: ${issue.message}` : issue.message, {
+    param: param || undefined,
+  });
 };

@@ -77,12 +77,19 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         );
       });
     if (contract.delivery === 'broadcast') {
-      this.unsubscribes.push(this.bus.subscribe(contract.subject, (message) => void run(message).catch(() => undefined)));
+      this.unsubscribes.push(
+        this.bus.subscribe(contract.subject, (message) => void run(message).catch(() => undefined)),
+      );
       return;
     }
     if (!contract.stream) throw new Error(`durable event ${contract.subject} names no stream`);
     this.unsubscribes.push(
-      await this.bus.consumeDurable(contract.stream, contract.subject, `${consumer}-${contract.subject.replace(/\./g, '-')}`, run),
+      await this.bus.consumeDurable(
+        contract.stream,
+        contract.subject,
+        `${consumer}-${contract.subject.replace(/\./g, '-')}`,
+        run,
+      ),
     );
   }
 
@@ -96,16 +103,18 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       const parsed = contract.request.safeParse(decode(message.data));
       if (!parsed.success) {
         respond(
-          encode({ code: ErrorCode.InvalidMessage, message: `invalid ${contract.subject} payload: ${parsed.error.issues[0]?.message}` }),
+          encode({
+            code: ErrorCode.InvalidMessage,
+            message: `invalid ${contract.subject} payload: ${parsed.error.issues[0]?.message}`,
+          }),
           { [Headers.error]: '1', [Headers.streamEnd]: '1' },
         );
         return;
       }
       const abort = new AbortController();
       const cancelSubject = message.headers[Headers.cancel];
-      const stopWatching = contract.streaming && cancelSubject
-        ? this.bus.subscribe(cancelSubject, () => abort.abort())
-        : undefined;
+      const stopWatching =
+        contract.streaming && cancelSubject ? this.bus.subscribe(cancelSubject, () => abort.abort()) : undefined;
       try {
         const result$ = this.transformToObservable(
           await handler(parsed.data, new BusContext(contract.subject, message.headers, abort.signal)),

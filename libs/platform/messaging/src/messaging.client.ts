@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import type { ErrorPayload, EventContract, PayloadOf, RequestContract, RequestOf, ResponseOf } from '@polymux/contracts';
+import type {
+  ErrorPayload,
+  EventContract,
+  PayloadOf,
+  RequestContract,
+  RequestOf,
+  ResponseOf,
+} from '@polymux/contracts';
 import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
 
 import type { Bus, BusHeaders, BusMessage } from './bus/bus';

@@ -11,7 +11,10 @@ import { BUS } from './tokens';
 
 /** Connects the bus the configuration names and provisions the durable streams. */
 export const createBus = async (config: PolymuxConfig): Promise<Bus> => {
-  const bus = config.bus.kind === 'nats' ? await NatsBus.connect(config.bus.natsUrl, `polymux-${config.service}`, config.bus.subjectPrefix) : new MemoryBus();
+  const bus =
+    config.bus.kind === 'nats'
+      ? await NatsBus.connect(config.bus.natsUrl, `polymux-${config.service}`, config.bus.subjectPrefix)
+      : new MemoryBus();
   await ensureStreams(bus);
   return bus;
 };

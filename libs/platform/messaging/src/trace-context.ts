@@ -11,8 +11,7 @@ export const injectTraceContext = (headers: BusHeaders, ctx: Context = context.a
   return headers;
 };
 
-export const extractTraceContext = (headers: BusHeaders): Context =>
-  propagation.extract(context.active(), headers);
+export const extractTraceContext = (headers: BusHeaders): Context => propagation.extract(context.active(), headers);
 
 /** OpenTelemetry messaging attributes for a NATS hop; never an inbox in a span name. */
 export const messagingAttributes = (subject: string, operation: 'send' | 'process' | 'receive'): Attributes => ({

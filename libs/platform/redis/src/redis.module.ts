@@ -23,7 +23,9 @@ export class RedisModule implements OnApplicationShutdown {
   static forRoot(): DynamicModule {
     return {
       module: RedisModule,
-      providers: [{ provide: REDIS, inject: [CONFIG], useFactory: (config: PolymuxConfig) => createRedis(config.counters) }],
+      providers: [
+        { provide: REDIS, inject: [CONFIG], useFactory: (config: PolymuxConfig) => createRedis(config.counters) },
+      ],
       exports: [REDIS],
     };
   }

@@ -53,7 +53,10 @@ export const startService = async (
   const logLevels = logger.slice(0, logger.indexOf(config.logLevel) + 1);
   if (port === undefined) {
     // Message-only services: a Nest microservice on the bus, no HTTP server.
-    const service = await NestFactory.createMicroservice(module, { strategy: new BusTransport(bus), logger: [...logLevels] });
+    const service = await NestFactory.createMicroservice(module, {
+      strategy: new BusTransport(bus),
+      logger: [...logLevels],
+    });
     service.enableShutdownHooks();
     await service.listen();
     process.stdout.write(`polymux ${definition.name} ready\n`);

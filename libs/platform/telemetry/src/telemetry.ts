@@ -16,7 +16,10 @@ export const startTelemetry = (serviceName: string, exporter?: SpanExporter): vo
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
   if (process.env.OTEL_LOG_LEVEL === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
   const exporting = Boolean(
-    exporter || process.env.OTEL_TRACES_EXPORTER || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+    exporter ||
+    process.env.OTEL_TRACES_EXPORTER ||
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
   );
   sdk = new NodeSDK({
     serviceName: process.env.OTEL_SERVICE_NAME ?? `polymux-${serviceName}`,

@@ -2,3 +2,4 @@ export * from './poll-until';
 export * from './service-urls';
 export * from './span-collector';
 export * from './stack';
+export * from './nats-cleanup';

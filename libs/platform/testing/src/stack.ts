@@ -32,7 +32,9 @@ export interface Stack {
 const SERVICES = ['billing', 'audit', 'control', 'classifier', 'router', 'executor', 'ingress'] as const;
 
 /** The build output's root, whether this file runs from `dist/` or from source under Jest. */
-const distRoot = __dirname.includes(`${sep}dist${sep}`) ? resolve(__dirname, '../../../..') : resolve(__dirname, '../../../../dist');
+const distRoot = __dirname.includes(`${sep}dist${sep}`)
+  ? resolve(__dirname, '../../../..')
+  : resolve(__dirname, '../../../../dist');
 const entry = (app: string) => join(distRoot, 'apps', app, 'src', 'main.js');
 
 const spawnService = (
@@ -52,7 +54,10 @@ const spawnService = (
   child.stderr?.pipe(log);
   const urls = new Map<string, string>();
   return new Promise((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready within ${timeoutMs} ms; see ${logDir}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} not ready within ${timeoutMs} ms; see ${logDir}`)),
+      timeoutMs,
+    );
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${name} exited with code ${code} before it was ready; see ${join(logDir, `${name}.log`)}`));
@@ -113,7 +118,14 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       const env = { POLYMUX_DATA_DIR: join(logDir, 'data'), ...base };
       const { urls } = await spawnService('standalone', 'standalone', env, logDir, timeoutMs, processes);
       const url = urls.get('standalone') as string;
-      return { ingressUrl: url, controlUrl: url, providerSimUrl: urls.get('provider-sim') ?? '', logDir, processes, stop };
+      return {
+        ingressUrl: url,
+        controlUrl: url,
+        providerSimUrl: urls.get('provider-sim') ?? '',
+        logDir,
+        processes,
+        stop,
+      };
     }
     const sim = await spawnService('provider-sim', 'provider-sim', base, logDir, timeoutMs, processes);
     const providerSimUrl = sim.urls.get('provider-sim') as string;
@@ -121,7 +133,8 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     const started = await Promise.all(
       SERVICES.map((service) => spawnService(service, service, env, logDir, timeoutMs, processes)),
     );
-    const urlOf = (service: string) => started[SERVICES.indexOf(service as (typeof SERVICES)[number])].urls.get(service) as string;
+    const urlOf = (service: string) =>
+      started[SERVICES.indexOf(service as (typeof SERVICES)[number])].urls.get(service) as string;
     return { ingressUrl: urlOf('ingress'), controlUrl: urlOf('control'), providerSimUrl, logDir, processes, stop };
   } catch (error) {
     await stop();

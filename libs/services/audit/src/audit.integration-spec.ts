@@ -5,10 +5,9 @@ import { Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { pollUntil } from '@polymux/testing';
+import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { connect } from 'nats';
 
 import { AuditModule } from './audit.module';
 import { AuditService } from './audit.service';
@@ -36,8 +35,7 @@ let client: MessagingClient;
 let db: Kysely<DB>;
 let recordSpies: Array<jest.SpyInstance<Promise<boolean>, [AuditRecorded]>>;
 
-// `httpPort`: the runtime cannot yet start a service without HTTP (it asks for platform-express).
-const startReplica = () => startService({ name: 'audit', modules: [AuditModule], httpPort: () => 0 }, env);
+const startReplica = () => startService({ name: 'audit', modules: [AuditModule] }, env);
 
 beforeAll(async () => {
   replicas = [await startReplica(), await startReplica()];
@@ -48,13 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(replicas.map((replica) => replica.close()));
-  const nats = await connect({ servers: env.NATS_URL });
-  const manager = await nats.jetstreamManager();
-  for (const stream of await manager.streams.list().next()) {
-    if (stream.config.subjects.every((subject) => subject.startsWith(`${namespace}.`)))
-      await manager.streams.delete(stream.config.name);
-  }
-  await nats.close();
+  await deleteNatsNamespace(env.NATS_URL, namespace);
 });
 
 const fact = (overrides: Partial<AuditRecorded> = {}): AuditRecorded => ({

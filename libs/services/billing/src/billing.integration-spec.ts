@@ -5,11 +5,10 @@ import { ErrorCode, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { pollUntil } from '@polymux/testing';
+import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { connect } from 'nats';
 
 import { BillingModule } from './billing.module';
 import { CreditsService } from './credits.service';
@@ -41,8 +40,7 @@ let client: MessagingClient;
 let db: Kysely<DB>;
 let settleSpies: Array<jest.SpyInstance<Promise<void>, [UsageRecorded]>>;
 
-// `httpPort`: the runtime cannot yet start a service without HTTP (it asks for platform-express).
-const startReplica = () => startService({ name: 'billing', modules: [BillingModule], httpPort: () => 0 }, env);
+const startReplica = () => startService({ name: 'billing', modules: [BillingModule] }, env);
 
 beforeAll(async () => {
   replicas = [await startReplica(), await startReplica()];
@@ -57,14 +55,7 @@ afterAll(async () => {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.unlink(...keys);
   await redis.quit();
-  const nats = await connect({ servers: env.NATS_URL });
-  const manager = await nats.jetstreamManager();
-  const streams = await manager.streams.list().next();
-  for (const stream of streams) {
-    if (stream.config.subjects.every((subject) => subject.startsWith(`${namespace}.`)))
-      await manager.streams.delete(stream.config.name);
-  }
-  await nats.close();
+  await deleteNatsNamespace(env.NATS_URL, namespace);
 });
 
 const newAccount = () => `acct-${randomUUID()}`;

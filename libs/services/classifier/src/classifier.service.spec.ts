@@ -8,7 +8,10 @@ import { ClassifierService } from './classifier.service';
 interface Row {
   source: string;
   task: TaskType;
-  messages: Array<{ role: 'user' | 'system' | 'assistant'; content: string | Array<{ type: string; text?: string; image_url?: { url: string } }> }>;
+  messages: Array<{
+    role: 'user' | 'system' | 'assistant';
+    content: string | Array<{ type: string; text?: string; image_url?: { url: string } }>;
+  }>;
   tools?: Array<{ name: string; description?: string; parameters?: Record<string, unknown> }>;
   response_format?: { type: 'json_schema'; json_schema: { name: string } };
 }
@@ -28,7 +31,9 @@ const toCanonical = (row: Row): ChatRequest => ({
       typeof message.content === 'string'
         ? [{ type: 'text', text: message.content }]
         : message.content.map((part): ContentPart =>
-            part.type === 'image_url' ? { type: 'image', url: part.image_url!.url } : { type: 'text', text: part.text ?? '' },
+            part.type === 'image_url'
+              ? { type: 'image', url: part.image_url!.url }
+              : { type: 'text', text: part.text ?? '' },
           ),
   })),
   tools: row.tools,
@@ -52,13 +57,23 @@ describe('ClassifierService', () => {
     // Arena-hard is multilingual and hard for keyword rules; this is the first classifier's floor.
     ['arena-hard-v2.0', 0.4],
   ])('labels the %s sample with accuracy of at least %d', (source, minimum) => {
-    expect(accuracy(publicRows.filter((row) => row.source === source), classifier)).toBeGreaterThanOrEqual(minimum);
+    expect(
+      accuracy(
+        publicRows.filter((row) => row.source === source),
+        classifier,
+      ),
+    ).toBeGreaterThanOrEqual(minimum);
   });
 
   it.each(['chat', 'summarization', 'extraction', 'creative', 'translation', 'vision'])(
     'labels our own %s examples correctly at least 80% of the time',
     (task) => {
-      expect(accuracy(ownRows.filter((row) => row.task === task), classifier)).toBeGreaterThanOrEqual(0.8);
+      expect(
+        accuracy(
+          ownRows.filter((row) => row.task === task),
+          classifier,
+        ),
+      ).toBeGreaterThanOrEqual(0.8);
     },
   );
 
@@ -66,7 +81,15 @@ describe('ClassifierService', () => {
     const request = toCanonical({
       source: 't',
       task: 'vision',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'héllo' }, { type: 'image_url', image_url: { url: 'x' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'héllo' },
+            { type: 'image_url', image_url: { url: 'x' } },
+          ],
+        },
+      ],
     });
     const { signals } = classifier.classify(request);
     expect(signals.hasImages).toBe(true);

@@ -22,12 +22,18 @@ export const extractSignals = (request: ChatRequest): RequestSignals & { lastUse
   const framing = request.messages.length * MESSAGE_OVERHEAD_TOKENS;
   const estimatedInputTokens = Math.ceil((text.length + toolBytes + toolCallBytes) / 4) + framing + images * 1_000;
   // No tokenizer emits more tokens than input bytes, so bytes bound the prompt's tokens.
-  const inputTokensUpperBound = Buffer.byteLength(text) + toolBytes + toolCallBytes + framing + images * IMAGE_TOKEN_BOUND;
+  const inputTokensUpperBound =
+    Buffer.byteLength(text) + toolBytes + toolCallBytes + framing + images * IMAGE_TOKEN_BOUND;
   const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
   const lastUserText = lastUser
     ? lastUser.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n')
     : '';
-  const complexity = estimatedInputTokens > 4_000 || (request.tools?.length ?? 0) > 5 ? 'high' : estimatedInputTokens > 500 ? 'medium' : 'low';
+  const complexity =
+    estimatedInputTokens > 4_000 || (request.tools?.length ?? 0) > 5
+      ? 'high'
+      : estimatedInputTokens > 500
+        ? 'medium'
+        : 'low';
   return {
     estimatedInputTokens,
     inputTokensUpperBound,

@@ -31,7 +31,8 @@ export class BootstrapService implements OnApplicationBootstrap {
     if (!key && (await this.repository.anyAdminKey())) return;
     const org = (await this.repository.findOrgByName('default')) ?? (await this.control.createOrg(SYSTEM, 'default'));
     const project =
-      (await this.repository.findProjectByName(org.id, 'default')) ?? (await this.control.createProject(SYSTEM, org.id, 'default', null));
+      (await this.repository.findProjectByName(org.id, 'default')) ??
+      (await this.control.createProject(SYSTEM, org.id, 'default', null));
     if (key) {
       const existing = await this.repository.findKeyByHash(hashApiKey(key));
       if (!existing) await this.control.createKey(SYSTEM, project.id, { name: 'bootstrap', admin: true }, key);
@@ -59,7 +60,9 @@ export class BootstrapService implements OnApplicationBootstrap {
         });
         return;
       } catch (error) {
-        const waiting = error instanceof PolymuxException && (error.code === ErrorCode.ServiceUnavailable || error.code === ErrorCode.Timeout);
+        const waiting =
+          error instanceof PolymuxException &&
+          (error.code === ErrorCode.ServiceUnavailable || error.code === ErrorCode.Timeout);
         if (!waiting || Date.now() > deadline) throw error;
         this.logger.log('waiting for billing to grant bootstrap credits');
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -52,7 +52,12 @@ export class ControlRepository {
   }
 
   findProjectByName(orgId: string, name: string): Promise<Project | undefined> {
-    return this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId).where('name', '=', name).executeTakeFirst();
+    return this.db
+      .selectFrom('projects')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   findOrgByName(name: string): Promise<Org | undefined> {
@@ -64,7 +69,12 @@ export class ControlRepository {
   }
 
   listKeys(projectId: string): Promise<ApiKey[]> {
-    return this.db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId).orderBy('created_at').execute();
+    return this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .orderBy('created_at')
+      .execute();
   }
 
   findKey(id: string): Promise<ApiKey | undefined> {

@@ -60,7 +60,8 @@ export class ControlService {
     await this.requireOrg(orgId);
     if (teamId !== null) {
       const team = isUuid(teamId) ? await this.repository.findTeam(teamId) : undefined;
-      if (!team || team.org_id !== orgId) throw new PolymuxException(ErrorCode.NotFound, `team ${teamId} not found in org ${orgId}`, { param: 'teamId' });
+      if (!team || team.org_id !== orgId)
+        throw new PolymuxException(ErrorCode.NotFound, `team ${teamId} not found in org ${orgId}`, { param: 'teamId' });
     }
     const project = await this.repository.createProject({ org_id: orgId, team_id: teamId, name });
     await this.audit(actor, 'project.create', `project:${project.id}`, orgId, project.id);
@@ -73,7 +74,12 @@ export class ControlService {
   }
 
   /** Creates a key and returns its secret; the secret is never stored and cannot be shown again. */
-  async createKey(actor: Actor, projectId: string, options: KeyOptions, secret = generateApiKey()): Promise<{ key: ApiKey; secret: string }> {
+  async createKey(
+    actor: Actor,
+    projectId: string,
+    options: KeyOptions,
+    secret = generateApiKey(),
+  ): Promise<{ key: ApiKey; secret: string }> {
     const project = await this.requireProject(projectId);
     const key = await this.repository.createKey({
       org_id: project.org_id,
@@ -107,7 +113,8 @@ export class ControlService {
   /** The key behind a hash as ingress needs it, or null when unknown, revoked or expired. */
   async resolveKey(keyHash: string): Promise<ApiKeyRecord | null> {
     const key = await this.repository.findKeyByHash(keyHash);
-    if (!key || key.revoked_at !== null || (key.expires_at !== null && key.expires_at.getTime() <= Date.now())) return null;
+    if (!key || key.revoked_at !== null || (key.expires_at !== null && key.expires_at.getTime() <= Date.now()))
+      return null;
     return {
       id: key.id,
       orgId: key.org_id,
@@ -126,7 +133,14 @@ export class ControlService {
     return project;
   }
 
-  async audit(actor: Actor, action: string, target: string, orgId: string | null, projectId: string | null, metadata: AuditRecorded['metadata'] = {}): Promise<void> {
+  async audit(
+    actor: Actor,
+    action: string,
+    target: string,
+    orgId: string | null,
+    projectId: string | null,
+    metadata: AuditRecorded['metadata'] = {},
+  ): Promise<void> {
     const id = randomUUID();
     await this.messaging.emit(
       Subjects.auditRecorded,

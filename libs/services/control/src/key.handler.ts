@@ -11,7 +11,9 @@ export class KeyHandler {
   constructor(private readonly control: ControlService) {}
 
   @OnRequest(Subjects.resolveKey)
-  async resolve(@Payload() payload: RequestOf<typeof Subjects.resolveKey>): Promise<ResponseOf<typeof Subjects.resolveKey>> {
+  async resolve(
+    @Payload() payload: RequestOf<typeof Subjects.resolveKey>,
+  ): Promise<ResponseOf<typeof Subjects.resolveKey>> {
     return { key: await this.control.resolveKey(payload.keyHash) };
   }
 }

@@ -37,7 +37,8 @@ export class ChatCompletionsController {
     const call: Call = { requestId, key, request, startedAt: Date.now(), attempts: [] };
     const abort = new AbortController();
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) abort.abort(new PolymuxException(ErrorCode.InvalidRequest, 'client closed the connection'));
+      if (!reply.raw.writableFinished)
+        abort.abort(new PolymuxException(ErrorCode.InvalidRequest, 'client closed the connection'));
     });
     let opened: OpenedStream;
     try {
@@ -52,7 +53,10 @@ export class ChatCompletionsController {
     void reply.header(Headers.model, opened.deployment.model);
     if (request.stream) return this.relay(call, opened, reply, abort.signal);
     if (opened.first.type !== 'response') {
-      const error = new PolymuxException(ErrorCode.UpstreamError, 'the executor answered a non-streaming call with a stream');
+      const error = new PolymuxException(
+        ErrorCode.UpstreamError,
+        'the executor answered a non-streaming call with a stream',
+      );
       this.calls.failed(call, error);
       throw error;
     }
@@ -73,7 +77,7 @@ export class ChatCompletionsController {
     let produced = 0;
     let template: ChatChunk | undefined;
     try {
-      for (let frame = opened.first; ; ) {
+      for (let frame = opened.first; ;) {
         if (frame.type === 'chunk') {
           if (frame.chunk.usage) usage = frame.chunk.usage;
           if (frame.chunk.choices.length > 0) {
@@ -97,7 +101,12 @@ export class ChatCompletionsController {
       if (signal.aborted) {
         // Cancelled by the client: the provider was paid for what it produced, and so are we.
         const inputTokens = usage?.inputTokens ?? call.plan?.signals.estimatedInputTokens ?? 0;
-        this.calls.succeeded(call, opened.deployment, { inputTokens, outputTokens: usage?.outputTokens ?? produced }, 'cancelled');
+        this.calls.succeeded(
+          call,
+          opened.deployment,
+          { inputTokens, outputTokens: usage?.outputTokens ?? produced },
+          'cancelled',
+        );
         sse.end();
         return;
       }

@@ -23,7 +23,11 @@ export class ModelsController {
     const requestId = `req_${randomUUID().replace(/-/g, '')}`;
     void reply.header(Headers.requestId, requestId).header(Headers.model, 'none').header(Headers.task, 'none');
     const key = await authenticate(this.keys, request.headers, requestId);
-    const { models } = await this.messaging.request(Subjects.listModels, { allowedModels: key.allowedModels }, { requestId });
+    const { models } = await this.messaging.request(
+      Subjects.listModels,
+      { allowedModels: key.allowedModels },
+      { requestId },
+    );
     await reply.send({
       object: 'list',
       data: models.map((model) => ({ id: model.id, object: 'model', created: 0, owned_by: model.ownedBy })),

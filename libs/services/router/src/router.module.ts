@@ -9,7 +9,11 @@ import { CATALOG, RouterService } from './router.service';
 @Module({
   controllers: [RouterHandler],
   providers: [
-    { provide: CATALOG, inject: [CONFIG], useFactory: (config: PolymuxConfig) => loadCatalog(config.catalog.file, config.catalog.variables) },
+    {
+      provide: CATALOG,
+      inject: [CONFIG],
+      useFactory: (config: PolymuxConfig) => loadCatalog(config.catalog.file, config.catalog.variables),
+    },
     RouterService,
   ],
 })

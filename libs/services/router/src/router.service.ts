@@ -31,40 +31,70 @@ export class RouterService {
   ) {}
 
   async plan({ request, allowedModels }: PlanRequest, requestId?: string): Promise<Plan> {
-    const classification = await this.messaging.request(Subjects.classify, { request }, { requestId, timeoutMs: CLASSIFY_TIMEOUT_MS });
+    const classification = await this.messaging.request(
+      Subjects.classify,
+      { request },
+      { requestId, timeoutMs: CLASSIFY_TIMEOUT_MS },
+    );
     const allowed = (model: CatalogModel, name: string) =>
       allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
 
     if (request.model === 'auto') {
       const capable = this.catalog
         .autoModels(classification.task)
-        .filter((model) => allowed(model, model.id) && incapability(model, classification, request.maxOutputTokens) === null);
+        .filter(
+          (model) => allowed(model, model.id) && incapability(model, classification, request.maxOutputTokens) === null,
+        );
       if (capable.length === 0) {
-        throw new PolymuxException(ErrorCode.NoCapableModel, `no model this key may use can serve this ${classification.task} request`, { param: 'model' });
+        throw new PolymuxException(
+          ErrorCode.NoCapableModel,
+          `no model this key may use can serve this ${classification.task} request`,
+          { param: 'model' },
+        );
       }
-      return this.toPlan(classification, 'auto', capable.flatMap((model) => Catalog.deployments(model)));
+      return this.toPlan(
+        classification,
+        'auto',
+        capable.flatMap((model) => Catalog.deployments(model)),
+      );
     }
 
     const resolved = this.catalog.resolve(request.model);
     if (!resolved) {
-      throw new PolymuxException(ErrorCode.ModelNotFound, `The model \`${request.model}\` does not exist`, { param: 'model' });
+      throw new PolymuxException(ErrorCode.ModelNotFound, `The model \`${request.model}\` does not exist`, {
+        param: 'model',
+      });
     }
     if (!allowed(resolved.model, request.model)) {
-      throw new PolymuxException(ErrorCode.ModelNotAllowed, `this key may not use the model \`${request.model}\``, { param: 'model' });
+      throw new PolymuxException(ErrorCode.ModelNotAllowed, `this key may not use the model \`${request.model}\``, {
+        param: 'model',
+      });
     }
     const reason = incapability(resolved.model, classification, request.maxOutputTokens);
-    if (reason) throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${request.model}\` ${reason}`, { param: 'model' });
+    if (reason)
+      throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${request.model}\` ${reason}`, {
+        param: 'model',
+      });
     return this.toPlan(classification, resolved.resolvedFrom, Catalog.deployments(resolved.model));
   }
 
   listModels(allowedModels: string[] | null): ModelList {
     const models = this.catalog
       .listNames()
-      .filter((entry) => allowedModels === null || allowedModels.includes(entry.id) || allowedModels.includes(entry.aliasOf ?? ''));
+      .filter(
+        (entry) =>
+          allowedModels === null || allowedModels.includes(entry.id) || allowedModels.includes(entry.aliasOf ?? ''),
+      );
     return { models };
   }
 
   private toPlan(classification: Classification, resolvedFrom: Plan['resolvedFrom'], candidates: Deployment[]): Plan {
-    return { task: classification.task, confidence: classification.confidence, signals: classification.signals, resolvedFrom, candidates };
+    return {
+      task: classification.task,
+      confidence: classification.confidence,
+      signals: classification.signals,
+      resolvedFrom,
+      candidates,
+    };
   }
 }

@@ -1,8 +1,7 @@
 /** A single-consumer queue turning pushed values into an async iterator with timeouts. */
 export class AsyncQueue<T> {
   private readonly items: T[] = [];
-  private waiter: { resolve: (value: IteratorResult<T>) => void; reject: (error: unknown) => void } | null =
-    null;
+  private waiter: { resolve: (value: IteratorResult<T>) => void; reject: (error: unknown) => void } | null = null;
   private ended = false;
   private failure: unknown = null;
 

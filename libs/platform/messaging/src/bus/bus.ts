@@ -29,11 +29,7 @@ export interface Bus {
   /** Replies arrive as many messages on a fresh inbox until one carries the stream-end header. */
   requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage>;
   publish(subject: string, message: BusMessage, reply?: string): void;
-  subscribe(
-    subject: string,
-    handler: (message: IncomingMessage) => void,
-    options?: { queue?: string },
-  ): Unsubscribe;
+  subscribe(subject: string, handler: (message: IncomingMessage) => void, options?: { queue?: string }): Unsubscribe;
   ensureStream(name: string, subjects: string[]): Promise<void>;
   /** Persists an event once per `messageId` (duplicates inside the dedupe window are dropped). */
   publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void>;

@@ -93,7 +93,11 @@ export class NatsBus implements Bus {
 
   async ensureStream(name: string, subjects: string[]): Promise<void> {
     const stream = this.stream(name);
-    const config = { subjects: subjects.map((subject) => this.subject(subject)), duplicate_window: DEDUPE_WINDOW, max_age: MAX_AGE };
+    const config = {
+      subjects: subjects.map((subject) => this.subject(subject)),
+      duplicate_window: DEDUPE_WINDOW,
+      max_age: MAX_AGE,
+    };
     try {
       await this.manager.streams.info(stream);
       await this.manager.streams.update(stream, config);
@@ -104,7 +108,10 @@ export class NatsBus implements Bus {
   }
 
   async publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void> {
-    await this.jetstream.publish(this.subject(subject), message.data, { msgID: messageId, headers: toNatsHeaders(message.headers) });
+    await this.jetstream.publish(this.subject(subject), message.data, {
+      msgID: messageId,
+      headers: toNatsHeaders(message.headers),
+    });
   }
 
   async consumeDurable(
@@ -120,7 +127,9 @@ export class NatsBus implements Bus {
       filter_subject: this.subject(subject),
       ack_wait: nanos(30_000),
     });
-    const messages = await (await this.jetstream.consumers.get(this.stream(stream), consumer)).consume({
+    const messages = await (
+      await this.jetstream.consumers.get(this.stream(stream), consumer)
+    ).consume({
       max_messages: DURABLE_CONCURRENCY,
     });
     void (async () => {

@@ -22,7 +22,11 @@ export async function* requestMany(
   const onAbort = () => queue.fail(options.signal?.reason ?? new Error('aborted'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    bus.publish(subject, { data: message.data, headers: { ...message.headers, [Headers.cancel]: cancelSubject } }, inbox);
+    bus.publish(
+      subject,
+      { data: message.data, headers: { ...message.headers, [Headers.cancel]: cancelSubject } },
+      inbox,
+    );
     let timeoutMs = options.firstTimeoutMs;
     for (;;) {
       const next = await queue.next(timeoutMs, () => new BusTimeoutError(subject, timeoutMs));

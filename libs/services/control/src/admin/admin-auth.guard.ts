@@ -16,7 +16,8 @@ export class AdminAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AdminRequest>();
     const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
-    if (!token) throw new PolymuxException(ErrorCode.Unauthenticated, 'missing admin key: send Authorization: Bearer <key>');
+    if (!token)
+      throw new PolymuxException(ErrorCode.Unauthenticated, 'missing admin key: send Authorization: Bearer <key>');
     const key = await this.control.resolveKey(hashApiKey(token));
     if (!key) throw new PolymuxException(ErrorCode.Unauthenticated, 'invalid admin key');
     if (!key.admin) throw new PolymuxException(ErrorCode.Forbidden, 'this key has no admin rights');

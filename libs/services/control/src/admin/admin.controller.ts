@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ErrorCode, PolymuxException, Subjects, usdToNano } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
@@ -9,7 +21,10 @@ import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard';
 import { AuditParams, CreateKey, CreateNamed, CreateProject, LedgerParams, TopUp } from './admin.dto';
 import { balanceView, entryView, keyView } from './admin.views';
 
-const actorOf = (request: AdminRequest): Actor => ({ keyId: request.adminKey?.id ?? null, orgId: request.adminKey?.orgId ?? null });
+const actorOf = (request: AdminRequest): Actor => ({
+  keyId: request.adminKey?.id ?? null,
+  orgId: request.adminKey?.orgId ?? null,
+});
 
 /** The admin API: tenancy, keys, credits, ledger and audit. */
 @Controller('admin/v1')
@@ -75,10 +90,13 @@ export class AdminController {
   async topUp(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = request.headers['idempotency-key'];
     if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) {
-      throw new PolymuxException(ErrorCode.InvalidRequest, 'an Idempotency-Key header is required for top-ups', { param: 'Idempotency-Key' });
+      throw new PolymuxException(ErrorCode.InvalidRequest, 'an Idempotency-Key header is required for top-ups', {
+        param: 'Idempotency-Key',
+      });
     }
     const amount = usdToNano(parseBody(TopUp, body).amountUsd);
-    if (amount <= 0n) throw new PolymuxException(ErrorCode.InvalidRequest, 'amountUsd must be positive', { param: 'amountUsd' });
+    if (amount <= 0n)
+      throw new PolymuxException(ErrorCode.InvalidRequest, 'amountUsd must be positive', { param: 'amountUsd' });
     const project = await this.control.requireProject(projectId);
     const result = await this.messaging.request(Subjects.topUp, {
       accountId: accountOf(project.id),
@@ -86,7 +104,14 @@ export class AdminController {
       idempotencyKey: `${project.id}:${idempotencyKey}`,
     });
     if (result.applied) {
-      await this.control.audit(actorOf(request), 'credits.top_up', `project:${project.id}`, project.org_id, project.id, { amountNanoUsd: amount.toString() });
+      await this.control.audit(
+        actorOf(request),
+        'credits.top_up',
+        `project:${project.id}`,
+        project.org_id,
+        project.id,
+        { amountNanoUsd: amount.toString() },
+      );
     }
     return { applied: result.applied, ...balanceView(result) };
   }
@@ -101,7 +126,11 @@ export class AdminController {
   async ledger(@Param('projectId') projectId: string, @Query() query: unknown) {
     const project = await this.control.requireProject(projectId);
     const { requestId, limit } = parseBody(LedgerParams, query);
-    const { entries } = await this.messaging.request(Subjects.ledger, { accountId: accountOf(project.id), requestId, limit });
+    const { entries } = await this.messaging.request(Subjects.ledger, {
+      accountId: accountOf(project.id),
+      requestId,
+      limit,
+    });
     return { data: entries.map(entryView) };
   }
 

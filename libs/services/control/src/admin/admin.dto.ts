@@ -10,7 +10,9 @@ export const CreateKey = z.object({
   allowedModels: z.array(z.string().min(1)).min(1).nullable().optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });
-export const TopUp = z.object({ amountUsd: z.string().regex(/^\d+(\.\d{1,9})?$/, 'a positive USD amount such as "10.00"') });
+export const TopUp = z.object({
+  amountUsd: z.string().regex(/^\d+(\.\d{1,9})?$/, 'a positive USD amount such as "10.00"'),
+});
 export const LedgerParams = z.object({
   requestId: z.string().optional(),
   limit: z.coerce.number().int().positive().max(1000).default(100),

@@ -24,4 +24,8 @@ export const balanceView = (balance: Balance) => ({
   reservedNanoUsd: balance.reserved,
 });
 
-export const entryView = (entry: LedgerEntry) => ({ ...entry, amountUsd: nanoToUsd(BigInt(entry.amount)), amountNanoUsd: entry.amount });
+export const entryView = (entry: LedgerEntry) => ({
+  ...entry,
+  amountUsd: nanoToUsd(BigInt(entry.amount)),
+  amountNanoUsd: entry.amount,
+});

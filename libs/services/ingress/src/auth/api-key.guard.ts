@@ -13,7 +13,10 @@ export const authenticate = async (
   const bearer = typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
   const token = bearer ?? (typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined);
   if (!token) {
-    throw new PolymuxException(ErrorCode.Unauthenticated, 'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".');
+    throw new PolymuxException(
+      ErrorCode.Unauthenticated,
+      'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".',
+    );
   }
   const key = await cache.resolve(hashApiKey(token), requestId);
   if (!key || (key.expiresAt !== null && Date.parse(key.expiresAt) <= Date.now())) {

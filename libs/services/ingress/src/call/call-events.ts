@@ -23,14 +23,21 @@ export class CallEvents {
     return this.publish(Subjects.auditRecorded, event, event.id, event.requestId ?? undefined);
   }
 
-  private async publish<C extends EventContract>(contract: C, payload: PayloadOf<C>, messageId: string, requestId?: string): Promise<void> {
+  private async publish<C extends EventContract>(
+    contract: C,
+    payload: PayloadOf<C>,
+    messageId: string,
+    requestId?: string,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.messaging.emit(contract, payload, { messageId, requestId });
         return;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS) {
-          this.logger.error(`could not publish ${contract.subject} for request ${requestId}: ${(error as Error).message}`);
+          this.logger.error(
+            `could not publish ${contract.subject} for request ${requestId}: ${(error as Error).message}`,
+          );
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));

@@ -1,8 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG } from '@polymux/config';
-import type { ApiKeyRecord, ChatRequest, Deployment, InvokeFrame, Plan, Reservation, Usage, UsageRecorded } from '@polymux/contracts';
-import { ErrorCode, PolymuxException, RETRYABLE_CODES, Subjects, callCost, isPolymuxException, maxCallCost } from '@polymux/contracts';
+import type {
+  ApiKeyRecord,
+  ChatRequest,
+  Deployment,
+  InvokeFrame,
+  Plan,
+  Reservation,
+  Usage,
+  UsageRecorded,
+} from '@polymux/contracts';
+import {
+  ErrorCode,
+  PolymuxException,
+  RETRYABLE_CODES,
+  Subjects,
+  callCost,
+  isPolymuxException,
+  maxCallCost,
+} from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
 import { CallEvents } from './call-events';
@@ -42,7 +59,11 @@ export class CallService {
 
   async plan(call: Call): Promise<Plan> {
     const { requestId, request, key } = call;
-    call.plan = await this.messaging.request(Subjects.plan, { request, allowedModels: key.allowedModels }, { requestId });
+    call.plan = await this.messaging.request(
+      Subjects.plan,
+      { request, allowedModels: key.allowedModels },
+      { requestId },
+    );
     return call.plan;
   }
 
@@ -113,17 +134,31 @@ export class CallService {
       durationMs: Date.now() - call.startedAt,
       occurredAt,
     });
-    this.audit(call, 'success', { model: deployment.model, deployment: deployment.id, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costNanoUsd: cost.toString(), outcome });
+    this.audit(call, 'success', {
+      model: deployment.model,
+      deployment: deployment.id,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      costNanoUsd: cost.toString(),
+      outcome,
+    });
   }
 
   /** Nothing is charged for a failed call: the hold is released and the failure audited. */
   failed(call: Call, error: unknown): void {
     if (call.reservation) {
       void this.messaging
-        .request(Subjects.release, { accountId: call.key.accountId, reservationId: call.reservation.reservationId }, { requestId: call.requestId })
+        .request(
+          Subjects.release,
+          { accountId: call.key.accountId, reservationId: call.reservation.reservationId },
+          { requestId: call.requestId },
+        )
         .catch(() => undefined); // the reservation expires on its own if billing cannot be reached
     }
-    this.audit(call, 'failure', { errorCode: isPolymuxException(error) ? error.code : ErrorCode.Internal, attempts: call.attempts.length });
+    this.audit(call, 'failure', {
+      errorCode: isPolymuxException(error) ? error.code : ErrorCode.Internal,
+      attempts: call.attempts.length,
+    });
   }
 
   private audit(call: Call, outcome: 'success' | 'failure', metadata: Record<string, string | number>): void {
@@ -137,7 +172,12 @@ export class CallService {
       projectId: call.key.projectId,
       requestId: call.requestId,
       target: call.request.model,
-      metadata: { task: call.plan?.task ?? null, stream: call.request.stream, durationMs: Date.now() - call.startedAt, ...metadata },
+      metadata: {
+        task: call.plan?.task ?? null,
+        stream: call.request.stream,
+        durationMs: Date.now() - call.startedAt,
+        ...metadata,
+      },
       occurredAt: new Date().toISOString(),
     });
   }

@@ -47,7 +47,10 @@ export const ChatCompletionBody = z.looseObject({
     )
     .optional(),
   tool_choice: z
-    .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+    .union([
+      z.enum(['none', 'auto', 'required']),
+      z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+    ])
     .optional(),
   parallel_tool_calls: z.boolean().optional(),
   response_format: z
@@ -69,7 +72,10 @@ export const ChatCompletionBody = z.looseObject({
   max_completion_tokens: z.number().int().positive().nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4)])
+    .nullable()
+    .optional(),
   seed: z.number().int().nullable().optional(),
   n: z.number().int().min(1).max(128).nullable().optional(),
   logprobs: z.boolean().nullable().optional(),

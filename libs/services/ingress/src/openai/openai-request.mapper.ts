@@ -7,7 +7,9 @@ const parts = (content: OpenAiMessage['content']): ContentPart[] => {
   if (content === null || content === undefined) return [];
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   return content.map((part) =>
-    part.type === 'text' ? { type: 'text', text: part.text } : { type: 'image', url: part.image_url.url, detail: part.image_url.detail },
+    part.type === 'text'
+      ? { type: 'text', text: part.text }
+      : { type: 'image', url: part.image_url.url, detail: part.image_url.detail },
   );
 };
 
@@ -18,7 +20,11 @@ const toMessage = (message: OpenAiMessage): Message => {
         role: 'assistant',
         content: parts(message.content),
         name: message.name,
-        toolCalls: message.tool_calls?.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })),
+        toolCalls: message.tool_calls?.map((call) => ({
+          id: call.id,
+          name: call.function.name,
+          arguments: call.function.arguments,
+        })),
       };
     case 'tool':
       return { role: 'tool', content: parts(message.content), toolCallId: message.tool_call_id };
@@ -45,18 +51,33 @@ export const fromChatCompletionBody = (body: ChatCompletionBody): ChatRequest =>
       parameters: fn.parameters,
       strict: undefinedIfNull(fn.strict),
     })),
-    toolChoice: toolChoice === undefined ? undefined : typeof toolChoice === 'string' ? toolChoice : { name: toolChoice.function.name },
+    toolChoice:
+      toolChoice === undefined
+        ? undefined
+        : typeof toolChoice === 'string'
+          ? toolChoice
+          : { name: toolChoice.function.name },
     parallelToolCalls: body.parallel_tool_calls,
     responseFormat:
       format === undefined
         ? undefined
         : format.type === 'json_schema'
-          ? { type: 'json_schema', name: format.json_schema.name, schema: format.json_schema.schema, strict: undefinedIfNull(format.json_schema.strict) }
+          ? {
+              type: 'json_schema',
+              name: format.json_schema.name,
+              schema: format.json_schema.schema,
+              strict: undefinedIfNull(format.json_schema.strict),
+            }
           : { type: format.type },
     maxOutputTokens: undefinedIfNull(body.max_completion_tokens ?? body.max_tokens),
     temperature: undefinedIfNull(body.temperature),
     topP: undefinedIfNull(body.top_p),
-    stop: body.stop === null || body.stop === undefined ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop,
+    stop:
+      body.stop === null || body.stop === undefined
+        ? undefined
+        : typeof body.stop === 'string'
+          ? [body.stop]
+          : body.stop,
     seed: undefinedIfNull(body.seed),
     n: undefinedIfNull(body.n),
     logprobs: undefinedIfNull(body.logprobs),

@@ -55,7 +55,10 @@ export const toChatCompletionChunk = (chunk: ChatChunk, includeUsage: boolean) =
             tool_calls: choice.toolCalls.map((call) => ({
               index: call.index,
               ...(call.id ? { id: call.id, type: 'function' as const } : {}),
-              function: { ...(call.name ? { name: call.name } : {}), ...(call.arguments !== undefined ? { arguments: call.arguments } : {}) },
+              function: {
+                ...(call.name ? { name: call.name } : {}),
+                ...(call.arguments !== undefined ? { arguments: call.arguments } : {}),
+              },
             })),
           }
         : {}),
@@ -67,7 +70,10 @@ export const toChatCompletionChunk = (chunk: ChatChunk, includeUsage: boolean) =
 });
 
 /** The closing usage chunk OpenAI sends when `stream_options.include_usage` is set. */
-export const toUsageChunk = (template: Pick<ChatChunk, 'id' | 'created' | 'model' | 'systemFingerprint'>, usage: Usage) => ({
+export const toUsageChunk = (
+  template: Pick<ChatChunk, 'id' | 'created' | 'model' | 'systemFingerprint'>,
+  usage: Usage,
+) => ({
   id: template.id,
   object: 'chat.completion.chunk' as const,
   created: template.created,

@@ -3,13 +3,10 @@ export const Headers = {
   requestId: 'x-request-id',
   model: 'x-polymux-model',
   task: 'x-polymux-task',
-  warning: 'x-polymux-warning',
   /** NATS: marks a reply as an error payload. */
   error: 'polymux-error',
   /** NATS: marks the last frame of a streamed reply. */
   streamEnd: 'polymux-stream-end',
   /** NATS: subject the caller publishes to when it abandons a streamed request. */
   cancel: 'polymux-cancel',
-  /** NATS: sim and tests may choose provider-sim behaviour per request. */
-  simScenario: 'x-sim-scenario',
 } as const;

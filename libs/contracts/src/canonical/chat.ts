@@ -142,10 +142,3 @@ export const ChatChunk = z.object({
   systemFingerprint: z.string().nullable().optional(),
 });
 export type ChatChunk = z.infer<typeof ChatChunk>;
-
-/** Concatenated text of the text parts of a message. */
-export const messageText = (message: Message): string =>
-  message.content
-    .filter((part): part is z.infer<typeof TextPart> => part.type === 'text')
-    .map((part) => part.text)
-    .join('\n');

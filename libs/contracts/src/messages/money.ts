@@ -6,5 +6,3 @@ import { z } from 'zod';
  */
 export const Money = z.string().regex(/^-?\d+$/, 'money is an integer number of nano-USD');
 export type Money = z.infer<typeof Money>;
-
-export const NANO_USD_PER_USD = 1_000_000_000n;

@@ -3,7 +3,7 @@ import { Server } from '@nestjs/microservices';
 import type { Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { ErrorPayload, EventContract, RequestContract } from '@polymux/contracts';
-import { ErrorCode, Headers, contractFor, isPolymuxException } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, contractFor, isPolymuxException } from '@polymux/contracts';
 import { lastValueFrom } from 'rxjs';
 
 import type { Bus, BusHeaders, BusMessage, IncomingMessage, Unsubscribe } from './bus/bus';
@@ -102,12 +102,11 @@ export class BusTransport extends Server implements CustomTransportStrategy {
     return this.process(contract.subject, contract.owner, message.headers, SpanKind.SERVER, async (span) => {
       const parsed = contract.request.safeParse(decode(message.data));
       if (!parsed.success) {
-        respond(
-          encode({
-            code: ErrorCode.InvalidMessage,
-            message: `invalid ${contract.subject} payload: ${parsed.error.issues[0]?.message}`,
-          }),
-          { [Headers.error]: '1', [Headers.streamEnd]: '1' },
+        fail(
+          new PolymuxException(
+            ErrorCode.InvalidMessage,
+            `invalid ${contract.subject} payload: ${parsed.error.issues[0]?.message}`,
+          ),
         );
         return;
       }

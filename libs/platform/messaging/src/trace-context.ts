@@ -1,4 +1,4 @@
-import type { Attributes, Context, SpanKind } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 import { context, propagation, trace } from '@opentelemetry/api';
 
 import type { BusHeaders } from './bus/bus';
@@ -19,5 +19,3 @@ export const messagingAttributes = (subject: string, operation: 'send' | 'proces
   'messaging.destination.name': subject,
   'messaging.operation.type': operation,
 });
-
-export type { SpanKind };

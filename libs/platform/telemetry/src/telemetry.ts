@@ -2,8 +2,6 @@ import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -12,11 +10,10 @@ let sdk: NodeSDK | undefined;
  * before anything that opens a socket. The exporter follows the standard `OTEL_*` variables; when
  * neither `OTEL_TRACES_EXPORTER` nor an OTLP endpoint is set, spans still propagate but are not exported.
  */
-export const startTelemetry = (serviceName: string, exporter?: SpanExporter): void => {
+export const startTelemetry = (serviceName: string): void => {
   if (sdk || process.env.OTEL_SDK_DISABLED === 'true') return;
   if (process.env.OTEL_LOG_LEVEL === 'debug') diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.DEBUG);
   const exporting = Boolean(
-    exporter ||
     process.env.OTEL_TRACES_EXPORTER ||
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT ||
     process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
@@ -27,16 +24,10 @@ export const startTelemetry = (serviceName: string, exporter?: SpanExporter): vo
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => request.url === '/health' }),
       new UndiciInstrumentation(),
     ],
-    ...(exporter ? { spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 200 })] } : {}),
-    ...(exporting ? {} : { traceExporter: undefined, spanProcessors: [] }),
+    // No processors without a destination: the SDK would otherwise default to an OTLP exporter.
+    ...(exporting ? {} : { spanProcessors: [] }),
     metricReaders: [],
   });
   sdk.start();
   process.once('beforeExit', () => void sdk?.shutdown());
-};
-
-/** Flushes and stops the SDK (tests and graceful shutdown). */
-export const stopTelemetry = async (): Promise<void> => {
-  await sdk?.shutdown();
-  sdk = undefined;
 };

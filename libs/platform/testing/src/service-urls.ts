@@ -8,6 +8,13 @@ export interface ServiceUrls {
   stop: () => Promise<void>;
 }
 
+/** The local services on their standard ports, used when nothing else is named. */
+const LOCAL = {
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/polymux_test',
+  redisUrl: 'redis://127.0.0.1:6379',
+  natsUrl: 'nats://127.0.0.1:4222',
+};
+
 const dockerEngineAvailable = (): boolean => {
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 5_000 });
@@ -18,19 +25,16 @@ const dockerEngineAvailable = (): boolean => {
 };
 
 /**
- * URLs of the Postgres, Redis and NATS the integration tests use: from `DATABASE_URL`, `REDIS_URL`
- * and `NATS_URL`, or, where one is missing and a Docker engine runs, from a testcontainer.
+ * URLs of the Postgres, Redis and NATS the integration tests use: `DATABASE_URL`, `REDIS_URL` and
+ * `NATS_URL` where set; for any that is missing, a testcontainer where a Docker engine runs, else the
+ * local service on its standard port.
  */
 export const resolveServiceUrls = async (env: NodeJS.ProcessEnv = process.env): Promise<ServiceUrls> => {
   const stops: Array<() => Promise<unknown>> = [];
-  const missing = !env.DATABASE_URL || !env.REDIS_URL || !env.NATS_URL;
   let databaseUrl = env.DATABASE_URL;
   let redisUrl = env.REDIS_URL;
   let natsUrl = env.NATS_URL;
-  if (missing) {
-    if (!dockerEngineAvailable()) {
-      throw new Error('set DATABASE_URL, REDIS_URL and NATS_URL, or run a Docker engine for testcontainers');
-    }
+  if ((!databaseUrl || !redisUrl || !natsUrl) && dockerEngineAvailable()) {
     const { GenericContainer, Wait } = await import('testcontainers');
     if (!databaseUrl) {
       const pg = await new GenericContainer('postgres:15-alpine')
@@ -53,11 +57,28 @@ export const resolveServiceUrls = async (env: NodeJS.ProcessEnv = process.env): 
     }
   }
   return {
-    databaseUrl: databaseUrl as string,
-    redisUrl: redisUrl as string,
-    natsUrl: natsUrl as string,
+    databaseUrl: databaseUrl ?? LOCAL.databaseUrl,
+    redisUrl: redisUrl ?? LOCAL.redisUrl,
+    natsUrl: natsUrl ?? LOCAL.natsUrl,
     stop: async () => {
       await Promise.all(stops.map((stop) => stop()));
     },
   };
 };
+
+/**
+ * Configuration overrides for a service under an integration test: the resolved backends (the
+ * global setup has put them in the environment) and a namespace of its own for NATS subjects,
+ * streams, durable consumers and Redis keys, so concurrent test files never see each other.
+ */
+export const isolatedServiceEnv = (namespace: string) =>
+  ({
+    POLYMUX_MODE: 'distributed',
+    DATABASE_URL: process.env.DATABASE_URL ?? LOCAL.databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? LOCAL.redisUrl,
+    NATS_URL: process.env.NATS_URL ?? LOCAL.natsUrl,
+    NATS_SUBJECT_PREFIX: namespace,
+    REDIS_KEY_PREFIX: `${namespace}:`,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  }) as const;

@@ -1,9 +1,7 @@
-import type { ChatChunk, ChatRequest, Deployment, ErrorPayload } from '@polymux/contracts';
+import type { ChatChunk, ChatRequest, ErrorPayload } from '@polymux/contracts';
 import { ErrorCode } from '@polymux/contracts';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator is the upstream every adapter test talks to
 import type { ProviderSim } from '@polymux/provider-sim';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator is the upstream every adapter test talks to
-import { promptTokens, startProviderSim } from '@polymux/provider-sim';
+import { promptTokens, simDeployment, startProviderSim } from '@polymux/provider-sim';
 import { pollUntil } from '@polymux/testing';
 
 import type { ProviderCall } from '../provider-adapter';
@@ -43,16 +41,7 @@ describe('OpenAiAdapter against the provider simulator', () => {
   let sim: ProviderSim;
   let adapter: OpenAiAdapter;
 
-  const deployment = (scenario?: string): Deployment => ({
-    id: 'sim-gpt',
-    provider: 'openai',
-    model: 'gpt-4.1-mini',
-    upstreamModel: 'gpt-4.1-mini',
-    baseUrl: scenario ? `${sim.url}/scenario/${scenario}/v1` : `${sim.url}/v1`,
-    pricing: { inputPerMTok: '400000000', outputPerMTok: '1600000000' },
-    contextWindow: 1_000_000,
-    maxOutputTokens: 32_768,
-  });
+  const deployment = (scenario?: string) => simDeployment(sim.url, scenario);
   const call = (scenario?: string, overrides: Partial<ProviderCall> = {}): ProviderCall => ({
     deployment: deployment(scenario),
     request,

@@ -5,7 +5,7 @@ import { Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
+import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 
@@ -17,17 +17,8 @@ import { AUDIT_DB } from './schema/db';
 jest.setTimeout(30_000);
 
 const namespace = `it_audit_${randomUUID().slice(0, 8)}`;
-const env = {
-  POLYMUX_MODE: 'distributed',
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_test',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-  // Subjects, streams and durable consumers of this file only: no other test sees its traffic.
-  NATS_SUBJECT_PREFIX: namespace,
-  REDIS_KEY_PREFIX: `${namespace}:`,
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-} as const;
+// Subjects, streams, durable consumers and Redis keys of this file only: no other test sees its traffic.
+const env = isolatedServiceEnv(namespace);
 
 // Two replicas sharing the durable consumer: both append to the one chain.
 let replicas: RunningService[];

@@ -5,7 +5,7 @@ import { ErrorCode, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
+import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -22,17 +22,8 @@ jest.setTimeout(30_000);
 const USD = 1_000_000_000n;
 const namespace = `it_billing_${randomUUID().slice(0, 8)}`;
 const prefix = `${namespace}:`;
-const env = {
-  POLYMUX_MODE: 'distributed',
-  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_test',
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-  // Subjects, streams and durable consumers of this file only: no other test sees its traffic.
-  NATS_SUBJECT_PREFIX: namespace,
-  REDIS_KEY_PREFIX: prefix,
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-} as const;
+// Subjects, streams, durable consumers and Redis keys of this file only: no other test sees its traffic.
+const env = isolatedServiceEnv(namespace);
 
 // Two replicas in one queue group: requests and usage events reach either one.
 let replicas: RunningService[];

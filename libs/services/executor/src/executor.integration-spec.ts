@@ -1,11 +1,9 @@
-import type { ChatRequest, Deployment, ErrorPayload, InvokeFrame } from '@polymux/contracts';
+import type { ChatRequest, ErrorPayload, InvokeFrame } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
 import { MessagingClient, NatsBus } from '@polymux/messaging';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator is the upstream the executor is tested against
 import type { ProviderSim } from '@polymux/provider-sim';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the simulator is the upstream the executor is tested against
-import { promptTokens, startProviderSim } from '@polymux/provider-sim';
-import { pollUntil } from '@polymux/testing';
+import { promptTokens, simDeployment, startProviderSim } from '@polymux/provider-sim';
+import { isolatedServiceEnv, pollUntil } from '@polymux/testing';
 
 import { startExecutor } from './testing/start-executor';
 
@@ -27,16 +25,7 @@ describe('executor over NATS against the provider simulator', () => {
   let callerBus: NatsBus;
   let caller: MessagingClient;
 
-  const deployment = (scenario?: string): Deployment => ({
-    id: 'sim-gpt',
-    provider: 'openai',
-    model: 'gpt-4.1-mini',
-    upstreamModel: 'gpt-4.1-mini',
-    baseUrl: scenario ? `${sim.url}/scenario/${scenario}/v1` : `${sim.url}/v1`,
-    pricing: { inputPerMTok: '400000000', outputPerMTok: '1600000000' },
-    contextWindow: 1_000_000,
-    maxOutputTokens: 32_768,
-  });
+  const deployment = (scenario?: string) => simDeployment(sim.url, scenario);
   const invoke = (scenario: string | undefined, stream: boolean) =>
     caller.stream(
       Subjects.invoke,
@@ -64,9 +53,7 @@ describe('executor over NATS against the provider simulator', () => {
   beforeAll(async () => {
     sim = await startProviderSim({ port: 0 });
     executor = await startExecutor({
-      POLYMUX_MODE: 'distributed',
-      NATS_URL: natsUrl,
-      NATS_SUBJECT_PREFIX: subjectPrefix,
+      ...isolatedServiceEnv(subjectPrefix),
       LOG_LEVEL: 'error',
       POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: String(FIRST_BYTE_TIMEOUT_MS),
       POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS: String(TOTAL_TIMEOUT_MS),

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { ChatChunk, Usage } from '@polymux/contracts';
@@ -15,6 +13,7 @@ import { SseWriter } from './call/sse-writer';
 import { ChatCompletionBody } from './openai/chat-completion.schema';
 import { fromChatCompletionBody } from './openai/openai-request.mapper';
 import { toChatCompletion, toChatCompletionChunk, toUsageChunk } from './openai/openai-response.mapper';
+import { newRequestId } from './request-id';
 
 /** `POST /v1/chat/completions`, OpenAI's wire format, streaming or not. */
 @Controller()
@@ -27,7 +26,7 @@ export class ChatCompletionsController {
 
   @Post('v1/chat/completions')
   async create(@Req() httpRequest: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
-    const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+    const requestId = newRequestId();
     trace.getActiveSpan()?.setAttributes({ 'polymux.request_id': requestId, 'polymux.service': 'ingress' });
     void reply.header(Headers.requestId, requestId);
     void reply.header(Headers.task, 'unknown');

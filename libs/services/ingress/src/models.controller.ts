@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { Headers, Subjects } from '@polymux/contracts';
 import { OpenAiErrorFilter } from '@polymux/http';
@@ -8,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ApiKeyCache } from './auth/api-key.cache';
 import { authenticate } from './auth/api-key.guard';
+import { newRequestId } from './request-id';
 
 /** `GET /v1/models`: the catalog's models and aliases this key may use, in OpenAI's list format. */
 @Controller()
@@ -20,7 +19,7 @@ export class ModelsController {
 
   @Get('v1/models')
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+    const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header(Headers.model, 'none').header(Headers.task, 'none');
     const key = await authenticate(this.keys, request.headers, requestId);
     const { models } = await this.messaging.request(

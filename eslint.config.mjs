@@ -3,8 +3,13 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const scopes = ['ingress', 'classifier', 'router', 'executor', 'billing', 'audit', 'control', 'provider-sim'];
+/** The model catalog names upstream URLs and credential references: only these services may read it. */
+const catalogReaders = ['router', 'executor'];
 
-/** Module boundaries: apps → service libs → platform/providers → contracts; no service lib imports another. */
+/**
+ * Module boundaries: apps → service libs → catalog/platform/providers → contracts; no service lib imports
+ * another, and only the router and the executor import the catalog.
+ */
 const boundaries = (allow) => [
   'error',
   {
@@ -13,19 +18,25 @@ const boundaries = (allow) => [
     depConstraints: [
       {
         sourceTag: 'type:app',
-        onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:contracts', 'type:providers'],
+        onlyDependOnLibsWithTags: ['type:service', 'type:catalog', 'type:platform', 'type:contracts', 'type:providers'],
       },
       {
         sourceTag: 'type:service',
-        onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:providers'],
+        onlyDependOnLibsWithTags: ['type:catalog', 'type:platform', 'type:contracts', 'type:providers'],
       },
+      { sourceTag: 'type:catalog', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
       { sourceTag: 'type:providers', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
       { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
       ...scopes.map((scope) => ({
         sourceTag: `scope:${scope}`,
-        onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+        onlyDependOnLibsWithTags: [
+          `scope:${scope}`,
+          'scope:shared',
+          ...(catalogReaders.includes(scope) ? ['scope:catalog'] : []),
+        ],
       })),
+      { sourceTag: 'scope:catalog', onlyDependOnLibsWithTags: ['scope:catalog', 'scope:shared'] },
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
       {
         sourceTag: 'scope:standalone',

@@ -1,10 +1,16 @@
 import type { ChatChunk, ChatRequest, ChatResponse, Deployment } from '@polymux/contracts';
 
-/** One upstream call: where to send it, the canonical request, the credential and cancellation. */
+/**
+ * One upstream call: the deployment, where to send it, the canonical request, the credential and
+ * cancellation. `baseUrl`, `apiKey` and `headers` come from the executor's catalog, never from a message.
+ */
 export interface ProviderCall {
   deployment: Deployment;
+  baseUrl: string;
   request: ChatRequest;
   apiKey?: string;
+  /** The deployment's extra request headers; the adapter's own content and auth headers take precedence. */
+  headers?: Readonly<Record<string, string>>;
   /** Aborting it aborts the upstream HTTP request. */
   signal: AbortSignal;
 }

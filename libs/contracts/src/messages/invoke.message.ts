@@ -1,10 +1,14 @@
 import { z } from 'zod';
 
 import { ChatChunk, ChatRequest, ChatResponse, Usage } from '../canonical/chat';
-import { Deployment } from './plan.message';
 
-export const InvokeRequest = z.object({
-  deployment: Deployment,
+/**
+ * One upstream call of a catalog deployment, named by id only: the executor resolves URL,
+ * credentials and headers from its own catalog. Strict, so a payload that still tries to name a URL
+ * or a credential is refused instead of silently ignored.
+ */
+export const InvokeRequest = z.strictObject({
+  deploymentId: z.string().min(1).max(256),
   request: ChatRequest,
 });
 export type InvokeRequest = z.infer<typeof InvokeRequest>;

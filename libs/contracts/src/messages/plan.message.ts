@@ -12,15 +12,16 @@ export const Pricing = z.object({
 });
 export type Pricing = z.infer<typeof Pricing>;
 
-/** One provider deployment of a model: where and how to call it, and what it costs. */
+/**
+ * One provider deployment of a model and what it costs. Where and how to call it (URL, credentials,
+ * headers) is not part of any message: the executor reads it from its own catalog by `id`.
+ */
 export const Deployment = z.object({
   id: z.string(),
   /** Adapter family, e.g. `openai` for every OpenAI-compatible server. */
   provider: z.string(),
   model: z.string(),
   upstreamModel: z.string(),
-  baseUrl: z.string(),
-  credentialRef: z.string().optional(),
   pricing: Pricing,
   contextWindow: z.number().int().positive(),
   maxOutputTokens: z.number().int().positive(),

@@ -1,7 +1,7 @@
 import type { ChatChunk, ChatRequest, ErrorPayload } from '@polymux/contracts';
 import { ErrorCode } from '@polymux/contracts';
 import type { ProviderSim } from '@polymux/provider-sim';
-import { promptTokens, simDeployment, startProviderSim } from '@polymux/provider-sim';
+import { promptTokens, simBaseUrl, simDeployment, startProviderSim } from '@polymux/provider-sim';
 import { pollUntil } from '@polymux/testing';
 
 import type { ProviderCall } from '../provider-adapter';
@@ -41,9 +41,9 @@ describe('OpenAiAdapter against the provider simulator', () => {
   let sim: ProviderSim;
   let adapter: OpenAiAdapter;
 
-  const deployment = (scenario?: string) => simDeployment(sim.url, scenario);
   const call = (scenario?: string, overrides: Partial<ProviderCall> = {}): ProviderCall => ({
-    deployment: deployment(scenario),
+    deployment: simDeployment(),
+    baseUrl: simBaseUrl(sim.url, scenario),
     request,
     apiKey: 'sk-sim',
     signal: new AbortController().signal,
@@ -135,7 +135,7 @@ describe('OpenAiAdapter against the provider simulator', () => {
   });
 
   it('reports a refused connection as UpstreamError', async () => {
-    const refused = { ...call(), deployment: { ...deployment(), baseUrl: 'http://127.0.0.1:1/v1' } };
+    const refused = call(undefined, { baseUrl: 'http://127.0.0.1:1/v1' });
     expect((await failureOf(() => adapter.complete(refused))).code).toBe(ErrorCode.UpstreamError);
   });
 

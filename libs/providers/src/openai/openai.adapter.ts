@@ -68,18 +68,19 @@ export class OpenAiAdapter implements ProviderAdapter {
   }
 
   private upstreamRequest(call: ProviderCall, stream: boolean): UpstreamRequest {
-    const { deployment } = call;
+    const { deployment, baseUrl } = call;
     const body = toOpenAiRequest(
       { ...call.request, stream },
-      { model: deployment.upstreamModel, maxTokensField: maxTokensFieldFor(deployment.baseUrl) },
+      { model: deployment.upstreamModel, maxTokensField: maxTokensFieldFor(baseUrl) },
     );
     const headers: Record<string, string> = {
+      ...call.headers,
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
     };
     if (call.apiKey) headers.authorization = `Bearer ${call.apiKey}`;
     return {
-      url: `${deployment.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+      url: `${baseUrl.replace(/\/+$/, '')}/chat/completions`,
       headers,
       body: JSON.stringify(body),
       signal: call.signal,

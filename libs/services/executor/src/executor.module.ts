@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '@polymux/catalog';
 import { ProvidersModule } from '@polymux/providers';
 
+import { DeploymentResolver } from './deployment-resolver.service';
 import { InvokeHandler } from './invoke.handler';
 import { InvokeService } from './invoke.service';
 
-/** The executor: answers `executor.invoke.v1` by calling the deployment's provider. */
+/** The executor: answers `executor.invoke.v1` by calling the named catalog deployment's provider. */
 @Module({
-  imports: [ProvidersModule],
+  imports: [CatalogModule, ProvidersModule],
   controllers: [InvokeHandler],
-  providers: [InvokeService],
+  providers: [DeploymentResolver, InvokeService],
 })
 export class ExecutorModule {}

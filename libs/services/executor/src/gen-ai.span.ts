@@ -44,7 +44,7 @@ const defined = (attributes: Record<string, string | number | boolean | undefine
   Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
 
 /** Starts the client span of one upstream call under the active context. */
-export const startGenAiSpan = (deployment: Deployment, request: ChatRequest): Span =>
+export const startGenAiSpan = (deployment: Deployment, request: ChatRequest, baseUrl: string): Span =>
   tracer.startSpan(`${OPERATION} ${deployment.upstreamModel}`, {
     kind: SpanKind.CLIENT,
     attributes: {
@@ -61,7 +61,7 @@ export const startGenAiSpan = (deployment: Deployment, request: ChatRequest): Sp
         'polymux.deployment.id': deployment.id,
         'polymux.stream': request.stream,
       }),
-      ...serverAttributes(deployment.baseUrl),
+      ...serverAttributes(baseUrl),
     },
   });
 

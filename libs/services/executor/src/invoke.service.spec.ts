@@ -1,10 +1,13 @@
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ChatChunk, ChatRequest, ChatResponse, Deployment, InvokeFrame } from '@polymux/contracts';
+import { Catalog, CatalogFileSchema } from '@polymux/catalog';
+import { loadConfig } from '@polymux/config';
+import type { ChatChunk, ChatRequest, ChatResponse, InvokeFrame } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import type { ProviderAdapter, ProviderCall } from '@polymux/providers';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 
+import { DeploymentResolver } from './deployment-resolver.service';
 import { GenAi } from './gen-ai.span';
 import { InvokeService } from './invoke.service';
 
@@ -14,16 +17,38 @@ const COMPLETION = 'a private completion';
 const exporter = new InMemorySpanExporter();
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
 
-const deployment: Deployment = {
-  id: 'dep-1',
+const BASE_URL = 'http://upstream.test:8090/v1';
+const catalogDeployment = (id: string, fields: Record<string, unknown> = {}) => ({
+  id,
   provider: 'fake',
-  model: 'fast',
+  baseUrl: BASE_URL,
   upstreamModel: 'fake-model',
-  baseUrl: 'http://upstream.test:8090/v1',
-  pricing: { inputPerMTok: '1', outputPerMTok: '1' },
-  contextWindow: 1000,
-  maxOutputTokens: 100,
-};
+  pricing: { input: '1', output: '1' },
+  ...fields,
+});
+/** The executor's own catalog: the only place URLs, credential references and headers come from. */
+const catalog = new Catalog(
+  CatalogFileSchema.parse({
+    models: [
+      {
+        id: 'fast',
+        contextWindow: 1000,
+        maxOutputTokens: 100,
+        deployments: [
+          catalogDeployment('dep-1', { headers: { 'OpenAI-Organization': 'org-polymux' } }),
+          catalogDeployment('dep-keyed', { credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' }),
+          catalogDeployment('dep-nobody', { provider: 'nobody' }),
+        ],
+      },
+    ],
+    auto: { default: ['fast'] },
+  }),
+);
+const deployment = catalog.entry('dep-1')!.deployment;
+/** The executor's environment: one secret the catalog references, one it does not. */
+const environment = { POLYMUX_TEST_UPSTREAM_KEY: 'sk-test', POLYMUX_UNREFERENCED_SECRET: 'sk-unreferenced' };
+const executorWith = (adapter: ProviderAdapter, env: Record<string, string> = environment) =>
+  new InvokeService([adapter], new DeploymentResolver(catalog, loadConfig('executor', {}, env)));
 const request = (stream: boolean): ChatRequest => ({
   model: 'fast',
   messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }],
@@ -92,12 +117,12 @@ describe('InvokeService', () => {
   beforeEach(() => {
     exporter.reset();
     adapter = new FakeAdapter();
-    service = new InvokeService([adapter]);
+    service = executorWith(adapter);
   });
 
   it('answers a non-streaming call with one response frame and a GenAI span', async () => {
     const frames = await lastValueFrom(
-      service.invoke({ deployment, request: request(false) }, new AbortController().signal).pipe(toArray()),
+      service.invoke({ deploymentId: 'dep-1', request: request(false) }, new AbortController().signal).pipe(toArray()),
     );
     expect(frames).toEqual([{ type: 'response', response }]);
     expect(adapter.calls[0]).toMatchObject({ deployment, apiKey: undefined });
@@ -122,7 +147,7 @@ describe('InvokeService', () => {
 
   it('streams chunk frames, then a done frame with the usage of the last chunk', async () => {
     const frames = await lastValueFrom(
-      service.invoke({ deployment, request: request(true) }, new AbortController().signal).pipe(toArray()),
+      service.invoke({ deploymentId: 'dep-1', request: request(true) }, new AbortController().signal).pipe(toArray()),
     );
     expect(frames.map((frame) => frame.type)).toEqual(['chunk', 'chunk', 'chunk', 'done']);
     expect(frames.at(-1)).toEqual({ type: 'done', usage: { inputTokens: 11, outputTokens: 1 } });
@@ -135,10 +160,10 @@ describe('InvokeService', () => {
 
   it('never puts prompt or completion content into the span', async () => {
     await lastValueFrom(
-      service.invoke({ deployment, request: request(true) }, new AbortController().signal).pipe(toArray()),
+      service.invoke({ deploymentId: 'dep-1', request: request(true) }, new AbortController().signal).pipe(toArray()),
     );
     await lastValueFrom(
-      service.invoke({ deployment, request: request(false) }, new AbortController().signal).pipe(toArray()),
+      service.invoke({ deploymentId: 'dep-1', request: request(false) }, new AbortController().signal).pipe(toArray()),
     );
     const exported = JSON.stringify(
       exporter.getFinishedSpans().map((span) => [span.name, span.attributes, span.events, span.status]),
@@ -150,7 +175,7 @@ describe('InvokeService', () => {
   it('aborts the upstream call when the subscriber leaves', async () => {
     adapter.streamWith = untilAborted;
     const first = await firstValueFrom(
-      service.invoke({ deployment, request: request(true) }, new AbortController().signal),
+      service.invoke({ deploymentId: 'dep-1', request: request(true) }, new AbortController().signal),
     );
     expect(first.type).toBe('chunk');
     expect(adapter.calls[0]!.signal.aborted).toBe(true);
@@ -161,7 +186,7 @@ describe('InvokeService', () => {
     const cancel = new AbortController();
     const frames: InvokeFrame[] = [];
     const finished = new Promise<void>((resolve) =>
-      service.invoke({ deployment, request: request(true) }, cancel.signal).subscribe({
+      service.invoke({ deploymentId: 'dep-1', request: request(true) }, cancel.signal).subscribe({
         next: (frame) => {
           frames.push(frame);
           cancel.abort();
@@ -182,7 +207,7 @@ describe('InvokeService', () => {
     });
     adapter.completeWith = () => Promise.reject(failure);
     await expect(
-      lastValueFrom(service.invoke({ deployment, request: request(false) }, new AbortController().signal)),
+      lastValueFrom(service.invoke({ deploymentId: 'dep-1', request: request(false) }, new AbortController().signal)),
     ).rejects.toBe(failure);
     expect(spanAttributes()).toMatchObject({
       'error.type': ErrorCode.UpstreamBadRequest,
@@ -192,33 +217,63 @@ describe('InvokeService', () => {
   });
 
   it('is unavailable for a provider it has no adapter for', async () => {
-    const other = { ...deployment, provider: 'nobody' };
     await expect(
-      lastValueFrom(service.invoke({ deployment: other, request: request(false) }, new AbortController().signal)),
+      lastValueFrom(
+        service.invoke({ deploymentId: 'dep-nobody', request: request(false) }, new AbortController().signal),
+      ),
     ).rejects.toMatchObject({
       code: ErrorCode.ServiceUnavailable,
     });
   });
 
-  describe('credentials', () => {
-    afterEach(() => delete process.env.POLYMUX_TEST_UPSTREAM_KEY);
+  it('calls the URL and sends the headers of its own catalog entry', async () => {
+    await lastValueFrom(
+      service.invoke({ deploymentId: 'dep-1', request: request(false) }, new AbortController().signal),
+    );
+    expect(adapter.calls[0]).toMatchObject({
+      baseUrl: BASE_URL,
+      headers: { 'openai-organization': 'org-polymux' },
+      apiKey: undefined,
+    });
+  });
 
-    it('passes the secret the credential reference names', async () => {
-      process.env.POLYMUX_TEST_UPSTREAM_KEY = 'sk-test';
-      const withKey = { ...deployment, credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' };
+  it('refuses a deployment id its catalog does not name, without an upstream call or a span', async () => {
+    await expect(
+      lastValueFrom(
+        service.invoke({ deploymentId: 'attacker/dep', request: request(false) }, new AbortController().signal),
+      ),
+    ).rejects.toMatchObject({
+      code: ErrorCode.Internal,
+      message: "deployment attacker/dep is not in the executor's catalog",
+    });
+    expect(adapter.calls).toHaveLength(0);
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+  });
+
+  describe('credentials', () => {
+    it('passes the secret the catalog entry references', async () => {
       await lastValueFrom(
-        service.invoke({ deployment: withKey, request: request(false) }, new AbortController().signal),
+        service.invoke({ deploymentId: 'dep-keyed', request: request(false) }, new AbortController().signal),
       );
       expect(adapter.calls[0]!.apiKey).toBe('sk-test');
     });
 
+    it('never sends a secret the catalog does not reference', async () => {
+      for (const deploymentId of ['dep-1', 'dep-keyed']) {
+        await lastValueFrom(service.invoke({ deploymentId, request: request(false) }, new AbortController().signal));
+      }
+      expect(JSON.stringify(adapter.calls)).not.toContain('sk-unreferenced');
+    });
+
     it('makes the deployment unavailable when the secret is not set', async () => {
-      const withKey = { ...deployment, credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' };
+      const unset = executorWith(adapter, {});
       await expect(
-        lastValueFrom(service.invoke({ deployment: withKey, request: request(false) }, new AbortController().signal)),
+        lastValueFrom(
+          unset.invoke({ deploymentId: 'dep-keyed', request: request(false) }, new AbortController().signal),
+        ),
       ).rejects.toMatchObject({
         code: ErrorCode.ServiceUnavailable,
-        message: 'deployment dep-1 has no credentials: env:POLYMUX_TEST_UPSTREAM_KEY is not set',
+        message: 'deployment dep-keyed has no credentials: env:POLYMUX_TEST_UPSTREAM_KEY is not set',
       });
       expect(adapter.calls).toHaveLength(0);
     });

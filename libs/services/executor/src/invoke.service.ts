@@ -8,33 +8,40 @@ import { PROVIDER_ADAPTERS } from '@polymux/providers';
 import type { Subscriber } from 'rxjs';
 import { Observable } from 'rxjs';
 
-import { credentialFor } from './credentials';
+import { DeploymentResolver } from './deployment-resolver.service';
 import { recordFailure, recordOutcome, startGenAiSpan } from './gen-ai.span';
 
 /** Why the upstream call is aborted when the caller unsubscribes without a signal of its own. */
 const ABANDONED = new Error('invocation abandoned by its caller');
 
 /**
- * Runs one upstream call through the deployment's provider adapter and answers it as invoke
- * frames. Unsubscribing, or aborting `signal`, aborts the upstream request.
+ * Runs one upstream call of a catalog deployment through its provider adapter and answers it as
+ * invoke frames. An id the catalog does not name is refused before any upstream call. Unsubscribing,
+ * or aborting `signal`, aborts the upstream request.
  */
 @Injectable()
 export class InvokeService {
   private readonly adapters: ReadonlyMap<string, ProviderAdapter>;
 
-  constructor(@Inject(PROVIDER_ADAPTERS) adapters: ProviderAdapter[]) {
+  constructor(
+    @Inject(PROVIDER_ADAPTERS) adapters: ProviderAdapter[],
+    private readonly deployments: DeploymentResolver,
+  ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.provider, adapter]));
   }
 
-  invoke(invocation: InvokeRequest, signal: AbortSignal): Observable<InvokeFrame> {
+  invoke({ deploymentId, request }: InvokeRequest, signal: AbortSignal): Observable<InvokeFrame> {
     return new Observable<InvokeFrame>((subscriber) => {
+      // Throws (as the observable's error) before any upstream call for an id the catalog does not name.
+      const target = this.deployments.resolve(deploymentId);
       const controller = new AbortController();
       const abort = () => controller.abort(signal.reason ?? ABANDONED);
       if (signal.aborted) abort();
       else signal.addEventListener('abort', abort, { once: true });
-      const span = startGenAiSpan(invocation.deployment, invocation.request);
+      const span = startGenAiSpan(target.deployment, request, target.baseUrl);
+      const call: ProviderCall = { ...target, request, signal: controller.signal };
       void context
-        .with(trace.setSpan(context.active(), span), () => this.run(invocation, controller.signal, span, subscriber))
+        .with(trace.setSpan(context.active(), span), () => this.run(call, span, subscriber))
         .finally(() => signal.removeEventListener('abort', abort));
       return () => {
         if (!controller.signal.aborted) controller.abort(ABANDONED);
@@ -42,16 +49,10 @@ export class InvokeService {
     });
   }
 
-  private async run(
-    invocation: InvokeRequest,
-    signal: AbortSignal,
-    span: Span,
-    subscriber: Subscriber<InvokeFrame>,
-  ): Promise<void> {
+  private async run(call: ProviderCall, span: Span, subscriber: Subscriber<InvokeFrame>): Promise<void> {
     try {
-      const call: ProviderCall = { ...invocation, apiKey: credentialFor(invocation.deployment), signal };
-      const adapter = this.adapterFor(invocation.deployment.provider);
-      if (invocation.request.stream) {
+      const adapter = this.adapterFor(call.deployment.provider);
+      if (call.request.stream) {
         const usage = await this.streamChunks(adapter, call, span, subscriber);
         subscriber.next({ type: 'done', usage });
       } else {
@@ -66,7 +67,7 @@ export class InvokeService {
       }
       subscriber.complete();
     } catch (error) {
-      recordFailure(span, error, signal.aborted);
+      recordFailure(span, error, call.signal.aborted);
       subscriber.error(error);
     } finally {
       span.end();

@@ -8,6 +8,8 @@ export interface SimStats {
   inFlight: number;
   /** Requests whose client went away before the response was complete. */
   clientAborts: number;
+  /** Distinct `authorization` header values received: one per credential a caller used, so it stays small. */
+  authorizations: Set<string>;
 }
 
 /** One request/response pair: knows when the client went away and can cut the connection on purpose. */

@@ -5,4 +5,4 @@ export type { ProviderSim, ProviderSimOptions } from './provider-sim.server';
 export { SCENARIO_HEADER, startProviderSim } from './provider-sim.server';
 export type { Scenario } from './scenario';
 export { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';
-export { simDeployment } from './sim-deployment';
+export { simBaseUrl, simDeployment } from './sim-deployment';

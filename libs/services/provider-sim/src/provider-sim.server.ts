@@ -34,6 +34,8 @@ const simulate =
   (stats: SimStats, handler: SimHandler) =>
   async (request: SimRequest, reply: FastifyReply): Promise<unknown> => {
     const exchange = new Exchange(reply.raw, stats);
+    const authorization = headerValue(request.headers.authorization);
+    if (authorization !== undefined) stats.authorizations.add(authorization);
     const scenario = parseScenario(request.params.scenario, headerValue(request.headers[SCENARIO_HEADER]));
     if (scenario.hang || !(await exchange.wait(scenario.latencyMs))) return reply.hijack();
     if (scenario.status !== undefined) {
@@ -55,7 +57,7 @@ const handleError = (error: FastifyError, _request: unknown, reply: FastifyReply
  * the base URL, under `/scenario/<scenario>/v1`. Resolves once it listens.
  */
 export const startProviderSim = async ({ port, host = '127.0.0.1' }: ProviderSimOptions): Promise<ProviderSim> => {
-  const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0 };
+  const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0, authorizations: new Set() };
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>

@@ -1,3 +1,1 @@
-export { Catalog } from './catalog/catalog';
-export { loadCatalog } from './catalog/catalog.loader';
 export { RouterModule } from './router.module';

@@ -1,20 +1,12 @@
 import { Module } from '@nestjs/common';
-import type { PolymuxConfig } from '@polymux/config';
-import { CONFIG } from '@polymux/config';
+import { CatalogModule } from '@polymux/catalog';
 
-import { loadCatalog } from './catalog/catalog.loader';
 import { RouterHandler } from './router.handler';
-import { CATALOG, RouterService } from './router.service';
+import { RouterService } from './router.service';
 
 @Module({
+  imports: [CatalogModule],
   controllers: [RouterHandler],
-  providers: [
-    {
-      provide: CATALOG,
-      inject: [CONFIG],
-      useFactory: (config: PolymuxConfig) => loadCatalog(config.catalog.file, config.catalog.variables),
-    },
-    RouterService,
-  ],
+  providers: [RouterService],
 })
 export class RouterModule {}

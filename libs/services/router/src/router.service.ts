@@ -1,12 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { CatalogModel } from '@polymux/catalog';
+import { Catalog } from '@polymux/catalog';
 import type { Classification, Deployment, ModelList, Plan, PlanRequest } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
-
-import { Catalog } from './catalog/catalog';
-import type { CatalogModel } from './catalog/catalog.schema';
-
-export const CATALOG = Symbol('polymux.router.catalog');
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
 
@@ -26,7 +23,7 @@ const incapability = (model: CatalogModel, classification: Classification, maxOu
 @Injectable()
 export class RouterService {
   constructor(
-    @Inject(CATALOG) private readonly catalog: Catalog,
+    private readonly catalog: Catalog,
     private readonly messaging: MessagingClient,
   ) {}
 
@@ -55,7 +52,7 @@ export class RouterService {
       return this.toPlan(
         classification,
         'auto',
-        capable.flatMap((model) => Catalog.deployments(model)),
+        capable.flatMap((model) => this.catalog.deployments(model)),
       );
     }
 
@@ -75,7 +72,7 @@ export class RouterService {
       throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${request.model}\` ${reason}`, {
         param: 'model',
       });
-    return this.toPlan(classification, resolved.resolvedFrom, Catalog.deployments(resolved.model));
+    return this.toPlan(classification, resolved.resolvedFrom, this.catalog.deployments(resolved.model));
   }
 
   listModels(allowedModels: string[] | null): ModelList {

@@ -89,7 +89,7 @@ export class CallService {
     for (const [index, deployment] of candidates.entries()) {
       const frames = this.messaging.stream(
         Subjects.invoke,
-        { deployment, request: call.request },
+        { deploymentId: deployment.id, request: call.request },
         { requestId: call.requestId, firstTimeoutMs, idleTimeoutMs: upstream.firstByteTimeoutMs + MARGIN_MS, signal },
       );
       try {

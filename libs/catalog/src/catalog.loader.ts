@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { Catalog } from './catalog';
 import { CatalogFileSchema } from './catalog.schema';
 
-/** Reads, interpolates and validates the catalog file; a bad catalog stops the router at boot. */
+/** Reads, interpolates and validates the catalog file; a bad catalog stops the service at boot. */
 export const loadCatalog = (file: string, variables: Record<string, string | undefined>): Catalog => {
   const parsed = CatalogFileSchema.safeParse(parse(interpolateEnv(readFileSync(file, 'utf8'), variables)));
   if (!parsed.success) {

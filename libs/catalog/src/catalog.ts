@@ -1,0 +1,96 @@
+import type { Deployment, TaskType } from '@polymux/contracts';
+import { usdToNano } from '@polymux/contracts';
+
+import type { CatalogDeployment, CatalogFile, CatalogModel } from './catalog.schema';
+
+export interface ResolvedModel {
+  model: CatalogModel;
+  resolvedFrom: 'model' | 'alias';
+}
+
+/** How to reach one deployment: known only to the executor, never sent in a message. */
+export interface UpstreamEndpoint {
+  baseUrl: string;
+  credentialRef?: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** A deployment as a plan carries it, plus where and how to call it. */
+export interface CatalogEntry {
+  deployment: Deployment;
+  endpoint: UpstreamEndpoint;
+}
+
+const toDeployment = (model: CatalogModel, deployment: CatalogDeployment): Deployment => ({
+  id: deployment.id,
+  provider: deployment.provider,
+  model: model.id,
+  upstreamModel: deployment.upstreamModel,
+  pricing: {
+    inputPerMTok: usdToNano(deployment.pricing.input).toString(),
+    outputPerMTok: usdToNano(deployment.pricing.output).toString(),
+  },
+  contextWindow: model.contextWindow,
+  maxOutputTokens: model.maxOutputTokens,
+});
+
+/**
+ * The model catalog in memory: lookups by id or alias, auto lists by task, deployments priced in
+ * nano-USD, and each deployment's upstream endpoint by deployment id.
+ */
+export class Catalog {
+  private readonly byName = new Map<string, ResolvedModel>();
+  private readonly byDeploymentId = new Map<string, CatalogEntry>();
+
+  constructor(private readonly file: CatalogFile) {
+    for (const model of file.models) {
+      this.byName.set(model.id, { model, resolvedFrom: 'model' });
+      for (const alias of model.aliases) this.byName.set(alias, { model, resolvedFrom: 'alias' });
+      for (const deployment of model.deployments) {
+        if (this.byDeploymentId.has(deployment.id))
+          throw new Error(`catalog deployment ${deployment.id} is not unique`);
+        const { baseUrl, credentialRef, headers } = deployment;
+        this.byDeploymentId.set(deployment.id, {
+          deployment: toDeployment(model, deployment),
+          endpoint: { baseUrl, credentialRef, headers },
+        });
+      }
+    }
+    for (const [alias, target] of Object.entries(file.aliases)) {
+      const resolved = this.byName.get(target);
+      if (!resolved) throw new Error(`catalog alias ${alias} points at unknown model ${target}`);
+      this.byName.set(alias, { model: resolved.model, resolvedFrom: 'alias' });
+    }
+    for (const name of [...file.auto.default, ...Object.values(file.auto.tasks).flat()]) {
+      if (!this.byName.has(name)) throw new Error(`catalog auto list names unknown model ${name}`);
+    }
+  }
+
+  resolve(name: string): ResolvedModel | undefined {
+    return this.byName.get(name);
+  }
+
+  /** A deployment by its id; undefined for an id this catalog does not name. */
+  entry(deploymentId: string): CatalogEntry | undefined {
+    return this.byDeploymentId.get(deploymentId);
+  }
+
+  /** Models `auto` may choose for a task, best first. */
+  autoModels(task: TaskType): CatalogModel[] {
+    const names = this.file.auto.tasks[task] ?? this.file.auto.default;
+    return names.map((name) => this.byName.get(name)!.model);
+  }
+
+  listNames(): Array<{ id: string; ownedBy: string; aliasOf: string | null }> {
+    return [...this.byName.entries()].map(([id, { model }]) => ({
+      id,
+      ownedBy: model.deployments[0].provider,
+      aliasOf: id === model.id ? null : model.id,
+    }));
+  }
+
+  /** A model's deployments in catalog order, as a plan carries them: no URL, no credentials. */
+  deployments(model: CatalogModel): Deployment[] {
+    return model.deployments.map((deployment) => this.byDeploymentId.get(deployment.id)!.deployment);
+  }
+}

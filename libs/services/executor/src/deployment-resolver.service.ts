@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Catalog } from '@polymux/catalog';
+import type { PolymuxConfig } from '@polymux/config';
+import { CONFIG, resolveSecret } from '@polymux/config';
+import type { Deployment } from '@polymux/contracts';
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+
+/** A catalog deployment with everything needed to call it. Never leaves the executor. */
+export interface ResolvedDeployment {
+  deployment: Deployment;
+  baseUrl: string;
+  apiKey?: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Turns the deployment id of an invoke message into the deployment's URL, credentials and headers,
+ * all from this executor's own catalog and environment: a message can name a deployment, never a
+ * URL or a secret, and only secrets the catalog references are ever read.
+ */
+@Injectable()
+export class DeploymentResolver {
+  private readonly secrets: Readonly<Record<string, string | undefined>>;
+
+  constructor(
+    private readonly catalog: Catalog,
+    @Inject(CONFIG) config: PolymuxConfig,
+  ) {
+    this.secrets = config.catalog.variables;
+  }
+
+  resolve(deploymentId: string): ResolvedDeployment {
+    const entry = this.catalog.entry(deploymentId);
+    if (!entry) {
+      // Not retryable: the router planned from a catalog this executor does not share, or the message is forged.
+      throw new PolymuxException(ErrorCode.Internal, `deployment ${deploymentId} is not in the executor's catalog`);
+    }
+    const { deployment, endpoint } = entry;
+    return {
+      deployment,
+      baseUrl: endpoint.baseUrl,
+      apiKey: this.credential(deploymentId, endpoint.credentialRef),
+      headers: endpoint.headers,
+    };
+  }
+
+  /**
+   * A reference that resolves to nothing makes the deployment unavailable, so the caller falls back
+   * to the next candidate instead of sending an unauthenticated call.
+   */
+  private credential(deploymentId: string, credentialRef: string | undefined): string | undefined {
+    if (!credentialRef) return undefined;
+    const secret = resolveSecret(credentialRef, this.secrets);
+    if (!secret) {
+      throw new PolymuxException(
+        ErrorCode.ServiceUnavailable,
+        `deployment ${deploymentId} has no credentials: ${credentialRef} is not set`,
+      );
+    }
+    return secret;
+  }
+}

@@ -1,0 +1,264 @@
+import { Catalog, CatalogFileSchema } from '@polymux/catalog';
+import type {
+  ChatRequest,
+  Classification,
+  ErrorPayload,
+  PlanRequest,
+  RequestSignals,
+  TaskType,
+} from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
+import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
+
+import { RouterService } from './router.service';
+
+const deployment = (id: string, price = '1') => ({
+  id,
+  provider: 'openai',
+  baseUrl: `http://${id.replace('/', '-')}.test/v1`,
+  credentialRef: 'env:UPSTREAM_KEY',
+  upstreamModel: id.split('/')[1],
+  pricing: { input: price, output: price },
+});
+const catalog = new Catalog(
+  CatalogFileSchema.parse({
+    models: [
+      {
+        id: 'basic',
+        contextWindow: 1_000,
+        maxOutputTokens: 200,
+        deployments: [deployment('a/basic'), deployment('b/basic', '2')],
+      },
+      {
+        id: 'smart',
+        aliases: ['vendor/smart'],
+        contextWindow: 100_000,
+        maxOutputTokens: 8_000,
+        capabilities: { tools: true, vision: true, jsonSchema: true },
+        deployments: [deployment('a/smart', '3')],
+      },
+      {
+        id: 'coder',
+        contextWindow: 50_000,
+        maxOutputTokens: 4_000,
+        capabilities: { tools: true },
+        deployments: [deployment('a/coder', '2')],
+      },
+    ],
+    aliases: { fast: 'basic' },
+    auto: { default: ['basic', 'smart'], tasks: { code: ['coder', 'smart', 'basic'] } },
+  }),
+);
+
+const signals = (overrides: Partial<RequestSignals> = {}): RequestSignals => ({
+  estimatedInputTokens: 10,
+  inputTokensUpperBound: 40,
+  messageCount: 1,
+  hasTools: false,
+  hasImages: false,
+  hasResponseFormat: false,
+  hasCodeFence: false,
+  complexity: 'low',
+  ...overrides,
+});
+const chat = (model: string, fields: Partial<ChatRequest> = {}): ChatRequest => ({
+  model,
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
+  stream: false,
+  ...fields,
+});
+
+const failureOf = async (planned: Promise<unknown>): Promise<ErrorPayload> => {
+  try {
+    await planned;
+  } catch (error) {
+    if (error instanceof PolymuxException) return error.toPayload();
+    throw error;
+  }
+  throw new Error('expected the plan to fail');
+};
+
+describe('RouterService', () => {
+  let bus: MemoryBus;
+  let router: RouterService;
+  /** What the stand-in classifier answers, and the requests it saw. */
+  let classification: Classification;
+  let classified: Array<{ request: ChatRequest; requestId?: string }>;
+
+  const classify = (task: TaskType, overrides: Partial<RequestSignals> = {}) => {
+    classification = { task, confidence: 0.9, signals: signals(overrides) };
+  };
+  const plan = (request: ChatRequest, allowedModels: PlanRequest['allowedModels'] = null) =>
+    router.plan({ request, allowedModels }, 'req-1');
+  const candidateIds = async (request: ChatRequest, allowedModels: PlanRequest['allowedModels'] = null) =>
+    (await plan(request, allowedModels)).candidates.map((candidate) => candidate.id);
+
+  beforeEach(() => {
+    bus = new MemoryBus();
+    classify('chat');
+    classified = [];
+    bus.subscribe(Subjects.classify.subject, (message) => {
+      classified.push({
+        ...(decode(message.data) as { request: ChatRequest }),
+        requestId: message.headers[Headers.requestId],
+      });
+      bus.publish(message.reply!, { data: encode(classification), headers: { [Headers.streamEnd]: '1' } });
+    });
+    router = new RouterService(catalog, new MessagingClient(bus));
+  });
+  afterEach(() => bus.close());
+
+  describe('a named model', () => {
+    it('plans every deployment of the model in catalog order, with the classification and the request id', async () => {
+      const request = chat('basic');
+      await expect(plan(request)).resolves.toEqual({
+        task: 'chat',
+        confidence: 0.9,
+        signals: signals(),
+        resolvedFrom: 'model',
+        candidates: catalog.deployments(catalog.resolve('basic')!.model),
+      });
+      expect(classified).toEqual([{ request, requestId: 'req-1' }]);
+    });
+
+    it('resolves model aliases and catalog aliases', async () => {
+      await expect(plan(chat('vendor/smart'))).resolves.toMatchObject({
+        resolvedFrom: 'alias',
+        candidates: [{ id: 'a/smart' }],
+      });
+      await expect(plan(chat('fast'))).resolves.toMatchObject({
+        resolvedFrom: 'alias',
+        candidates: [{ id: 'a/basic' }, { id: 'b/basic' }],
+      });
+    });
+
+    it('never puts a URL or a credential reference into a plan', async () => {
+      const planned = JSON.stringify(await plan(chat('basic')));
+      expect(planned).not.toContain('http://');
+      expect(planned).not.toContain('UPSTREAM_KEY');
+    });
+
+    it('is not found when no model or alias has the name', async () => {
+      expect(await failureOf(plan(chat('gpt-7')))).toEqual({
+        code: ErrorCode.ModelNotFound,
+        message: 'The model `gpt-7` does not exist',
+        param: 'model',
+      });
+    });
+  });
+
+  describe('allowed models', () => {
+    it('allows any model when the key has no list', async () => {
+      expect(await candidateIds(chat('smart'), null)).toEqual(['a/smart']);
+    });
+
+    it('allows a model and every alias of it when the list names the model', async () => {
+      expect(await candidateIds(chat('vendor/smart'), ['smart'])).toEqual(['a/smart']);
+      expect(await candidateIds(chat('fast'), ['basic'])).toEqual(['a/basic', 'b/basic']);
+    });
+
+    it('allows an alias the list names, but not the model under another name', async () => {
+      expect(await candidateIds(chat('fast'), ['fast'])).toEqual(['a/basic', 'b/basic']);
+      expect(await failureOf(plan(chat('basic'), ['fast']))).toMatchObject({ code: ErrorCode.ModelNotAllowed });
+    });
+
+    it('refuses a model the list does not name, before checking capabilities', async () => {
+      classify('chat', { hasTools: true });
+      expect(await failureOf(plan(chat('basic'), ['smart']))).toEqual({
+        code: ErrorCode.ModelNotAllowed,
+        message: 'this key may not use the model `basic`',
+        param: 'model',
+      });
+    });
+
+    it('refuses everything to a key with an empty list', async () => {
+      expect(await failureOf(plan(chat('basic'), []))).toMatchObject({ code: ErrorCode.ModelNotAllowed });
+      expect(await failureOf(plan(chat('auto'), []))).toMatchObject({ code: ErrorCode.NoCapableModel });
+    });
+
+    it('lists only the names the key may use', () => {
+      expect(router.listModels(null).models.map((model) => model.id)).toEqual([
+        'basic',
+        'smart',
+        'vendor/smart',
+        'coder',
+        'fast',
+      ]);
+      expect(router.listModels(['smart']).models.map((model) => model.id)).toEqual(['smart', 'vendor/smart']);
+      expect(router.listModels(['fast']).models).toEqual([{ id: 'fast', ownedBy: 'openai', aliasOf: 'basic' }]);
+      expect(router.listModels([]).models).toEqual([]);
+    });
+  });
+
+  describe('capability filter', () => {
+    it.each([
+      ['tools', { hasTools: true }, 'does not support tool calling'],
+      ['images', { hasImages: true }, 'does not accept images'],
+      ['a response format', { hasResponseFormat: true }, 'does not support structured output'],
+    ])('refuses a named model that cannot take %s', async (_what, needs, reason) => {
+      classify('chat', needs);
+      expect(await failureOf(plan(chat('basic')))).toEqual({
+        code: ErrorCode.NoCapableModel,
+        message: `the model \`basic\` ${reason}`,
+        param: 'model',
+      });
+      expect(await candidateIds(chat('smart'))).toEqual(['a/smart']);
+    });
+
+    it('refuses a request whose input plus bounded output does not fit the context window', async () => {
+      classify('chat', { estimatedInputTokens: 900 });
+      expect(await candidateIds(chat('basic', { maxOutputTokens: 100 }))).toEqual(['a/basic', 'b/basic']);
+      expect(await failureOf(plan(chat('basic', { maxOutputTokens: 101 })))).toEqual({
+        code: ErrorCode.NoCapableModel,
+        message: 'the model `basic` has a 1000-token context window, too small for this request',
+        param: 'model',
+      });
+    });
+
+    it('bounds the requested output by the model maximum when fitting the context window', async () => {
+      classify('chat', { estimatedInputTokens: 800 });
+      expect(await candidateIds(chat('basic', { maxOutputTokens: 1_000_000 }))).toEqual(['a/basic', 'b/basic']);
+      classify('chat', { estimatedInputTokens: 801 });
+      expect(await failureOf(plan(chat('basic', { maxOutputTokens: 1_000_000 })))).toMatchObject({
+        code: ErrorCode.NoCapableModel,
+      });
+    });
+  });
+
+  describe('auto', () => {
+    it('plans the capable models of the task list, best first, each with all its deployments', async () => {
+      classify('code');
+      await expect(plan(chat('auto'))).resolves.toMatchObject({ task: 'code', resolvedFrom: 'auto' });
+      expect(await candidateIds(chat('auto'))).toEqual(['a/coder', 'a/smart', 'a/basic', 'b/basic']);
+    });
+
+    it('falls back to the default list for a task without one', async () => {
+      classify('summarization');
+      expect(await candidateIds(chat('auto'))).toEqual(['a/basic', 'b/basic', 'a/smart']);
+    });
+
+    it('drops models that cannot serve the request', async () => {
+      classify('code', { hasTools: true });
+      expect(await candidateIds(chat('auto'))).toEqual(['a/coder', 'a/smart']);
+      classify('code', { hasImages: true });
+      expect(await candidateIds(chat('auto'))).toEqual(['a/smart']);
+      classify('chat', { estimatedInputTokens: 5_000 });
+      expect(await candidateIds(chat('auto'))).toEqual(['a/smart']);
+    });
+
+    it('drops models the key may not use; an alias in the list does not admit its model to auto', async () => {
+      classify('code');
+      expect(await candidateIds(chat('auto'), ['basic', 'coder'])).toEqual(['a/coder', 'a/basic', 'b/basic']);
+      expect(await candidateIds(chat('auto'), ['vendor/smart', 'basic'])).toEqual(['a/basic', 'b/basic']);
+    });
+
+    it('is NoCapableModel when nothing allowed can serve the request', async () => {
+      classify('chat', { hasImages: true });
+      expect(await failureOf(plan(chat('auto'), ['basic', 'coder']))).toEqual({
+        code: ErrorCode.NoCapableModel,
+        message: 'no model this key may use can serve this chat request',
+        param: 'model',
+      });
+    });
+  });
+});

@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Param,
+  Patch,
   Post,
   Query,
   Req,
@@ -18,7 +19,7 @@ import { MessagingClient } from '@polymux/messaging';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
 import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard';
-import { AuditParams, CreateKey, CreateNamed, CreateProject, LedgerParams, TopUp } from './admin.dto';
+import { AuditParams, CreateKey, CreateNamed, CreateProject, LedgerParams, TopUp, UpdateProject } from './admin.dto';
 import { balanceView, entryView, keyView } from './admin.views';
 
 const actorOf = (request: AdminRequest): Actor => ({
@@ -58,8 +59,13 @@ export class AdminController {
 
   @Post('orgs/:orgId/projects')
   createProject(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
-    const { name, teamId } = parseBody(CreateProject, body);
-    return this.control.createProject(actorOf(request), orgId, name, teamId ?? null);
+    const { name, teamId, dataRetention } = parseBody(CreateProject, body);
+    return this.control.createProject(actorOf(request), orgId, name, teamId ?? null, dataRetention);
+  }
+
+  @Patch('projects/:projectId')
+  updateProject(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
+    return this.control.updateProject(actorOf(request), projectId, parseBody(UpdateProject, body));
   }
 
   @Get('orgs/:orgId/projects')

@@ -3,7 +3,12 @@ import { z } from 'zod';
 const name = z.string().trim().min(1).max(200);
 
 export const CreateNamed = z.object({ name });
-export const CreateProject = z.object({ name, teamId: z.uuid().nullable().optional() });
+export const CreateProject = z.object({
+  name,
+  teamId: z.uuid().nullable().optional(),
+  dataRetention: z.boolean().optional(),
+});
+export const UpdateProject = z.object({ dataRetention: z.boolean() });
 export const CreateKey = z.object({
   name,
   admin: z.boolean().optional(),

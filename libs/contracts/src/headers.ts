@@ -3,6 +3,8 @@ export const Headers = {
   requestId: 'x-request-id',
   model: 'x-polymux-model',
   task: 'x-polymux-task',
+  /** Request fields not passed to the provider (not allowed for it, or retention the project does not allow). */
+  dropped: 'x-polymux-dropped',
   /** NATS: marks a reply as an error payload. */
   error: 'polymux-error',
   /** NATS: marks the last frame of a streamed reply. */

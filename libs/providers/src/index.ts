@@ -3,3 +3,5 @@ export { OpenAiAdapter } from './openai/openai.adapter';
 export * from './provider-adapter';
 export { createProviderAdapters } from './provider-adapters';
 export { ProvidersModule } from './providers.module';
+export type { Passthrough } from './passthrough';
+export { RETENTION_FIELDS, passthrough } from './passthrough';

@@ -12,6 +12,8 @@ export const ApiKeyRecord = z.object({
   /** Models the key may call; null means any. */
   allowedModels: z.array(z.string()).nullable(),
   expiresAt: z.string().nullable(),
+  /** The project lets providers retain data (`store`, `metadata`, …); absent means it does not. */
+  dataRetention: z.boolean().optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 

@@ -13,6 +13,8 @@ const fromFastify = (error: FastifyError): ErrorPayload => {
     return { code: ErrorCode.PayloadTooLarge, message: 'the request body is too large' };
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return { code: ErrorCode.InvalidRequest, message: 'the request body must be application/json' };
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return { code: ErrorCode.InvalidRequest, message: 'the request path is malformed or too long' };
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
     return { code: ErrorCode.InvalidRequest, message: 'the request body is empty' };
   return { code: ErrorCode.InvalidRequest, message: `the request body is not valid JSON: ${error.message}` };

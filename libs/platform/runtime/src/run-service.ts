@@ -7,8 +7,9 @@ import type { PolymuxConfig } from '@polymux/config';
 import { ConfigError, ConfigModule, loadConfig } from '@polymux/config';
 import type { Bus } from '@polymux/messaging';
 import { BusExceptionFilter, BusTransport, MessagingModule, createBus } from '@polymux/messaging';
-import { OpenAiErrorFilter } from '@polymux/http';
+import { OpenAiErrorFilter, sendOpenAiError, toErrorPayload } from '@polymux/http';
 import { RedisModule } from '@polymux/redis';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface ServiceDefinition {
   /** Service name: queue group, log context and `OTEL_SERVICE_NAME` suffix. */
@@ -64,7 +65,13 @@ export const startService = async (
   }
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: config.http.maxBodyBytes, trustProxy: true }),
+    new FastifyAdapter({
+      bodyLimit: config.http.maxBodyBytes,
+      trustProxy: true,
+      // What the router refuses before any route or filter runs (malformed URL, over-long path parameter).
+      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+        sendOpenAiError(reply, toErrorPayload(error)),
+    }),
     { logger: [...logLevels] },
   );
   app.enableShutdownHooks();

@@ -47,12 +47,16 @@ const toRecord = (attributes: OtlpAttribute[] = []) =>
  */
 export const startSpanCollector = async () => {
   const spans: CollectedSpan[] = [];
+  /** Every export body as received: span events, status and resources included. */
+  const exports: string[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      exports.push(text);
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport;
+        const body = JSON.parse(text) as OtlpExport;
         for (const resourceSpans of body.resourceSpans ?? []) {
           const service = String(toRecord(resourceSpans.resource?.attributes)['service.name'] ?? '');
           for (const scope of resourceSpans.scopeSpans ?? []) {
@@ -79,6 +83,7 @@ export const startSpanCollector = async () => {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    exports,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 };

@@ -13,27 +13,52 @@ export const parseRetryAfter = (value: HeaderValue, now: number = Date.now()): n
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 };
 
-/** The human message of a provider's error body (`{"error":{"message"}}`, `{"message"}` or plain text). */
-export const upstreamMessage = (body: string): string | undefined => {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null) {
-      const error: unknown = 'error' in parsed ? parsed.error : parsed;
-      if (typeof error === 'string') return error;
-      if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') {
-        return error.message;
-      }
-    }
-  } catch {
-    // Not JSON: fall through to the raw text.
-  }
-  const text = body.trim();
-  return text ? text.slice(0, 500) : undefined;
-};
+/** What of a provider's error body may be repeated: enumerations only, never its free text. */
+export interface UpstreamErrorFacts {
+  /** `type` and `code` of the body, each when it is a short machine token. */
+  reasons: string[];
+  /** The offending field, when the provider named one that looks like a field path. */
+  param?: string;
+}
+
+/** A provider's `type`/`code`: lower-case identifiers such as `invalid_request_error` or `context_length_exceeded`. */
+const ENUMERATION = /^[a-z][a-z0-9_.-]{0,63}$/;
+/** A request field path such as `messages.0.content` or `tools[1].function.name`. */
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_.[\]]{0,127}$/;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+const enumeration = (value: unknown): string | undefined =>
+  typeof value === 'string' && ENUMERATION.test(value) ? value : undefined;
 
 /**
- * An upstream HTTP error status as a Polymux failure: 429 → rate limited (with `retry-after`), 408 →
- * timeout, 5xx → upstream error, any other 4xx → bad request carrying the upstream message.
+ * The safe facts of a provider's error body (`{"error":{type,code,param}}` or a flat object). Its
+ * `message` is never read: providers quote the request in it, and the request may be the prompt.
+ */
+export const upstreamErrorFacts = (body: string): UpstreamErrorFacts => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { reasons: [] };
+  }
+  const error: unknown = isObject(parsed) && 'error' in parsed ? parsed.error : parsed;
+  if (!isObject(error)) return { reasons: [] };
+  const reasons = [enumeration(error.type), enumeration(error.code)].filter(
+    (reason, index, all): reason is string => reason !== undefined && all.indexOf(reason) === index,
+  );
+  const param = typeof error.param === 'string' && FIELD_PATH.test(error.param) ? error.param : undefined;
+  return param ? { reasons, param } : { reasons };
+};
+
+const withReasons = (text: string, reasons: string[]): string =>
+  reasons.length > 0 ? `${text}: ${reasons.join(', ')}` : text;
+
+/**
+ * An upstream HTTP error status as a Polymux failure, with a message Polymux wrote itself (the
+ * provider's own text may echo the prompt, so it never travels on): 429 → rate limited (with
+ * `retry-after`), 408 → timeout, 401/403/404 → an upstream failure of the gateway's credentials or
+ * deployment (502, the next deployment is tried), 5xx → upstream error, any other 4xx → bad request.
  */
 export const errorFromStatus = (
   provider: string,
@@ -41,18 +66,49 @@ export const errorFromStatus = (
   headers: Record<string, HeaderValue>,
   body: string,
 ): PolymuxException => {
-  const detail = upstreamMessage(body);
-  const message = `${provider} answered ${status}${detail ? `: ${detail}` : ''}`;
+  const { reasons, param } = upstreamErrorFacts(body);
+  const details = { upstreamStatus: status };
   if (status === 429) {
-    return new PolymuxException(ErrorCode.UpstreamRateLimited, message, {
-      upstreamStatus: status,
-      retryAfterSeconds: parseRetryAfter(headers['retry-after']),
-    });
+    return new PolymuxException(
+      ErrorCode.UpstreamRateLimited,
+      withReasons(`the provider ${provider} rate-limited the request (HTTP 429)`, reasons),
+      { ...details, retryAfterSeconds: parseRetryAfter(headers['retry-after']) },
+    );
   }
-  if (status === 408) return new PolymuxException(ErrorCode.UpstreamTimeout, message, { upstreamStatus: status });
-  if (status >= 500) return new PolymuxException(ErrorCode.UpstreamError, message, { upstreamStatus: status });
-  return new PolymuxException(ErrorCode.UpstreamBadRequest, detail ?? message, { upstreamStatus: status });
+  if (status === 408) {
+    return new PolymuxException(
+      ErrorCode.UpstreamTimeout,
+      withReasons(`the provider ${provider} timed out (HTTP 408)`, reasons),
+      details,
+    );
+  }
+  if (status === 401 || status === 403 || status === 404) {
+    return new PolymuxException(
+      ErrorCode.UpstreamError,
+      withReasons(`the provider ${provider} refused the deployment's credentials or model (HTTP ${status})`, reasons),
+      details,
+    );
+  }
+  if (status >= 500 || status < 400) {
+    return new PolymuxException(
+      ErrorCode.UpstreamError,
+      withReasons(`the provider ${provider} failed (HTTP ${status})`, reasons),
+      details,
+    );
+  }
+  return new PolymuxException(
+    ErrorCode.UpstreamBadRequest,
+    withReasons(`the provider ${provider} rejected the request (HTTP ${status})`, reasons),
+    param ? { ...details, param } : details,
+  );
 };
+
+/** A provider's failure reported inside a stream (an `error` event or chunk), as an upstream error. */
+export const errorFromStreamEvent = (provider: string, data: string): PolymuxException =>
+  new PolymuxException(
+    ErrorCode.UpstreamError,
+    withReasons(`the provider ${provider} failed mid-stream`, upstreamErrorFacts(data).reasons),
+  );
 
 const TIMEOUT_CODES: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connecting',
@@ -60,15 +116,18 @@ const TIMEOUT_CODES: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'waiting for the next body chunk',
 };
 
-/** A transport failure (undici or socket error) as a Polymux failure: timeouts apart, an upstream error. */
+/** A Node or undici error code such as `ECONNREFUSED` or `UND_ERR_SOCKET`. */
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+/**
+ * A transport failure (undici or socket error) as a Polymux failure: timeouts apart, an upstream
+ * error. Only the error's code is kept, as for status errors no free text travels on.
+ */
 export const errorFromTransport = (provider: string, error: unknown): PolymuxException => {
   if (error instanceof PolymuxException) return error;
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  const raw = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  const code = raw && ERROR_CODE.test(raw) ? raw : undefined;
   const phase = code ? TIMEOUT_CODES[code] : undefined;
   if (phase) return new PolymuxException(ErrorCode.UpstreamTimeout, `${provider} timed out ${phase}`);
-  const reason = error instanceof Error ? error.message : String(error);
-  return new PolymuxException(
-    ErrorCode.UpstreamError,
-    `${provider} connection failed: ${reason}${code ? ` (${code})` : ''}`,
-  );
+  return new PolymuxException(ErrorCode.UpstreamError, `${provider} connection failed${code ? ` (${code})` : ''}`);
 };

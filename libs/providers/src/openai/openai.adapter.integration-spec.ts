@@ -92,10 +92,10 @@ describe('OpenAiAdapter against the provider simulator', () => {
     ['status=500', { code: ErrorCode.UpstreamError, upstreamStatus: 500 }],
     ['status=503', { code: ErrorCode.UpstreamError, upstreamStatus: 503 }],
     ['status=429,retry-after=2', { code: ErrorCode.UpstreamRateLimited, upstreamStatus: 429, retryAfterSeconds: 2 }],
-    [
-      'status=401',
-      { code: ErrorCode.UpstreamBadRequest, upstreamStatus: 401, message: 'Simulated error with status 401.' },
-    ],
+    ['status=401', { code: ErrorCode.UpstreamError, upstreamStatus: 401 }],
+    ['status=403', { code: ErrorCode.UpstreamError, upstreamStatus: 403 }],
+    ['status=404', { code: ErrorCode.UpstreamError, upstreamStatus: 404 }],
+    ['status=400,echo', { code: ErrorCode.UpstreamBadRequest, upstreamStatus: 400 }],
     ['hang', { code: ErrorCode.UpstreamTimeout }],
   ])('maps %s', async (scenario, expected) => {
     expect(await failureOf(() => adapter.complete(call(scenario)))).toMatchObject(expected);
@@ -115,13 +115,29 @@ describe('OpenAiAdapter against the provider simulator', () => {
     });
   });
 
-  it('carries the upstream message of a 400', async () => {
+  it('carries the type and param of a 400, never the provider text that quotes the prompt', async () => {
     const failure = await failureOf(() => adapter.complete(call(undefined, { request: { ...request, messages: [] } })));
     expect(failure).toMatchObject({
       code: ErrorCode.UpstreamBadRequest,
       upstreamStatus: 400,
-      message: expect.stringContaining('messages'),
+      param: 'messages',
+      message: 'the provider openai rejected the request (HTTP 400): invalid_request_error',
     });
+    const marker = 'zdr-marker-adapter-echo';
+    const quoting = {
+      ...request,
+      messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: marker }] }],
+    };
+    const raw = await fetch(`${sim.url}/scenario/status=400,echo/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: marker }] }),
+    });
+    expect(await raw.text()).toContain(marker);
+    for (const scenario of ['status=400,echo', 'status=401,echo', 'status=500,echo']) {
+      const echoed = await failureOf(() => adapter.complete(call(scenario, { request: quoting })));
+      expect(JSON.stringify(echoed)).not.toContain(marker);
+    }
   });
 
   it('reports a mid-stream disconnect as UpstreamError after the chunks that arrived', async () => {

@@ -3,7 +3,7 @@ import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamRequest } from '../http/upstream-client';
-import { upstreamMessage } from '../http/upstream-error';
+import { errorFromStreamEvent } from '../http/upstream-error';
 import type { ProviderAdapter, ProviderCall, UpstreamTimeouts } from '../provider-adapter';
 import { maxTokensFieldFor, toOpenAiRequest } from './openai.request';
 import { toChatChunk, toChatResponse } from './openai.response';
@@ -25,9 +25,6 @@ const parseChunk = (data: string): OpenAiChunk => {
   if (!isObject(parsed)) throw malformed('a stream event that is not an object');
   return parsed as OpenAiChunk;
 };
-
-const streamFailure = (detail: string | undefined) =>
-  new PolymuxException(ErrorCode.UpstreamError, `${PROVIDER} failed mid-stream${detail ? `: ${detail}` : ''}`);
 
 /** OpenAI's Chat Completions API and every server compatible with it (vLLM, Ollama, TGI, …). */
 export class OpenAiAdapter implements ProviderAdapter {
@@ -53,14 +50,14 @@ export class OpenAiAdapter implements ProviderAdapter {
         done = true;
         continue;
       }
-      if (event.event === 'error') throw streamFailure(upstreamMessage(event.data));
+      if (event.event === 'error') throw errorFromStreamEvent(PROVIDER, event.data);
       const chunk = parseChunk(event.data);
-      if (chunk.error) throw streamFailure(upstreamMessage(JSON.stringify(chunk)));
+      if (chunk.error) throw errorFromStreamEvent(PROVIDER, event.data);
       const canonical = toChatChunk(chunk, call.deployment.upstreamModel);
       finished ||= canonical.choices.some((choice) => choice.finishReason);
       yield canonical;
     }
-    if (!done && !finished) throw streamFailure('the stream ended before the answer finished');
+    if (!done && !finished) throw malformed('a stream that ended before the answer finished');
   }
 
   close(): Promise<void> {

@@ -140,13 +140,13 @@ describe('toOpenAiRequest', () => {
     });
   });
 
-  it('merges extra fields as they are, under the mapped ones', () => {
+  it('merges the extra fields OpenAI accepts, under the mapped ones, and drops the others', () => {
     const body = toOpenAiRequest(
       {
         ...base,
         stream: true,
         temperature: 1,
-        extra: { reasoning_effort: 'low', model: 'evil', stream_options: { chunk_size: 4 } },
+        extra: { reasoning_effort: 'low', model: 'evil', stream_options: { chunk_size: 4 }, functions: [] },
       },
       options,
     );
@@ -154,8 +154,10 @@ describe('toOpenAiRequest', () => {
       reasoning_effort: 'low',
       model: 'gpt-4.1-mini',
       temperature: 1,
-      stream_options: { chunk_size: 4, include_usage: true },
+      stream_options: { include_usage: true },
     });
+    expect(body).not.toHaveProperty('functions');
+    expect(body.stream_options).toEqual({ include_usage: true });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ChatRequest, ContentPart, Message, ResponseFormat, Tool, ToolChoice } from '@polymux/contracts';
 
+import { passthrough } from '../passthrough';
 import type {
   OpenAiChatRequest,
   OpenAiContentPart,
@@ -80,8 +81,10 @@ function compact<T extends object>(value: T): T {
 }
 
 /**
- * The OpenAI Chat Completions body of a canonical request. `extra` fields are merged as they are,
- * under the mapped ones; a streamed call always asks for usage so that it can be billed.
+ * The OpenAI Chat Completions body of a canonical request. The `extra` fields OpenAI accepts are
+ * merged as they are, under the mapped ones (ingress already dropped retention fields the project
+ * does not allow; the rest is dropped here too, whoever published the call); a streamed call always
+ * asks for usage so that it can be billed.
  */
 export const toOpenAiRequest = (
   request: ChatRequest,
@@ -106,8 +109,7 @@ export const toOpenAiRequest = (
     frequency_penalty: request.frequencyPenalty,
     user: request.user,
   });
-  if (!request.stream) return { ...request.extra, ...mapped };
-  const extraOptions = request.extra?.stream_options;
-  const streamOptions = typeof extraOptions === 'object' && extraOptions !== null ? extraOptions : {};
-  return { ...request.extra, ...mapped, stream: true, stream_options: { ...streamOptions, include_usage: true } };
+  const { extra } = passthrough(request.extra, ['openai'], true);
+  if (!request.stream) return { ...extra, ...mapped };
+  return { ...extra, ...mapped, stream: true, stream_options: { include_usage: true } };
 };

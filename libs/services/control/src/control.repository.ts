@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 import type { ApiKeyTable, ControlDB, OrgTable, ProjectTable, TeamTable } from './schema/tables/control.tables';
 
@@ -47,6 +47,10 @@ export class ControlRepository {
     return this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
   }
 
+  updateProject(id: string, values: Pick<Updateable<ProjectTable>, 'data_retention'>): Promise<Project | undefined> {
+    return this.db.updateTable('projects').set(values).where('id', '=', id).returningAll().executeTakeFirst();
+  }
+
   findProject(id: string): Promise<Project | undefined> {
     return this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -81,8 +85,15 @@ export class ControlRepository {
     return this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  findKeyByHash(keyHash: string): Promise<ApiKey | undefined> {
-    return this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  /** The key behind a hash with its project's retention setting, which every call needs. */
+  findKeyByHash(keyHash: string): Promise<(ApiKey & { data_retention: boolean }) | undefined> {
+    return this.db
+      .selectFrom('api_keys')
+      .innerJoin('projects', 'projects.id', 'api_keys.project_id')
+      .selectAll('api_keys')
+      .select('projects.data_retention')
+      .where('api_keys.key_hash', '=', keyHash)
+      .executeTakeFirst();
   }
 
   async anyAdminKey(): Promise<boolean> {

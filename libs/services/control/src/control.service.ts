@@ -56,15 +56,40 @@ export class ControlService {
     return this.repository.listTeams(orgId);
   }
 
-  async createProject(actor: Actor, orgId: string, name: string, teamId: string | null): Promise<Project> {
+  async createProject(
+    actor: Actor,
+    orgId: string,
+    name: string,
+    teamId: string | null,
+    dataRetention = false,
+  ): Promise<Project> {
     await this.requireOrg(orgId);
     if (teamId !== null) {
       const team = isUuid(teamId) ? await this.repository.findTeam(teamId) : undefined;
       if (!team || team.org_id !== orgId)
         throw new PolymuxException(ErrorCode.NotFound, `team ${teamId} not found in org ${orgId}`, { param: 'teamId' });
     }
-    const project = await this.repository.createProject({ org_id: orgId, team_id: teamId, name });
-    await this.audit(actor, 'project.create', `project:${project.id}`, orgId, project.id);
+    const project = await this.repository.createProject({
+      org_id: orgId,
+      team_id: teamId,
+      name,
+      data_retention: dataRetention,
+    });
+    await this.audit(actor, 'project.create', `project:${project.id}`, orgId, project.id, { dataRetention });
+    return project;
+  }
+
+  /**
+   * Lets providers retain the project's data, or stops them. Ingress replicas see the change when
+   * their cached key records refresh (`keys.cacheTtlMs`).
+   */
+  async updateProject(actor: Actor, projectId: string, changes: { dataRetention: boolean }): Promise<Project> {
+    await this.requireProject(projectId);
+    const project = await this.repository.updateProject(projectId, { data_retention: changes.dataRetention });
+    if (!project) throw new PolymuxException(ErrorCode.NotFound, `project ${projectId} not found`);
+    await this.audit(actor, 'project.update', `project:${project.id}`, project.org_id, project.id, {
+      dataRetention: changes.dataRetention,
+    });
     return project;
   }
 
@@ -124,6 +149,7 @@ export class ControlService {
       admin: key.admin,
       allowedModels: key.allowed_models,
       expiresAt: key.expires_at?.toISOString() ?? null,
+      dataRetention: key.data_retention,
     };
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import type { ChatChunk, Usage } from '@polymux/contracts';
 import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
-import { OpenAiErrorFilter, parseBody, toErrorPayload, toOpenAiError } from '@polymux/http';
+import { OpenAiErrorFilter, toErrorPayload, toOpenAiError } from '@polymux/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ApiKeyCache } from './auth/api-key.cache';
@@ -10,7 +10,8 @@ import { authenticate } from './auth/api-key.guard';
 import type { Call, OpenedStream } from './call/call.service';
 import { CallService } from './call/call.service';
 import { SseWriter } from './call/sse-writer';
-import { ChatCompletionBody } from './openai/chat-completion.schema';
+import { dropDisallowedFields } from './dropped-fields';
+import { parseChatCompletionBody } from './openai/chat-completion.schema';
 import { fromChatCompletionBody } from './openai/openai-request.mapper';
 import { toChatCompletion, toChatCompletionChunk, toUsageChunk } from './openai/openai-response.mapper';
 import { newRequestId } from './request-id';
@@ -31,7 +32,7 @@ export class ChatCompletionsController {
     void reply.header(Headers.requestId, requestId);
     void reply.header(Headers.task, 'unknown');
     const key = await authenticate(this.keys, httpRequest.headers, requestId);
-    const request = fromChatCompletionBody(parseBody(ChatCompletionBody, body));
+    const request = fromChatCompletionBody(parseChatCompletionBody(body));
     void reply.header(Headers.model, request.model);
     const call: Call = { requestId, key, request, startedAt: Date.now(), attempts: [] };
     const abort = new AbortController();
@@ -43,6 +44,8 @@ export class ChatCompletionsController {
     try {
       const plan = await this.calls.plan(call);
       void reply.header(Headers.task, plan.task);
+      const dropped = dropDisallowedFields(call, plan);
+      if (dropped.length > 0) void reply.header(Headers.dropped, dropped.join(','));
       await this.calls.reserve(call);
       opened = await this.calls.open(call, abort.signal);
     } catch (error) {

@@ -41,7 +41,8 @@ const simulate =
     if (scenario.status !== undefined) {
       const retryAfter =
         scenario.retryAfterSeconds ?? (scenario.status === 429 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
-      return sendError(reply, scenario.status, undefined, null, retryAfter);
+      const echoed = scenario.echo ? `Simulated error, you sent: ${JSON.stringify(request.body)}` : undefined;
+      return sendError(reply, scenario.status, echoed, null, retryAfter);
     }
     return handler(request, reply, exchange, scenario);
   };

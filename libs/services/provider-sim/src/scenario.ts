@@ -4,6 +4,7 @@
  *
  * - `status=<400-599>`      answer this HTTP status with an OpenAI error body
  * - `retry-after=<seconds>` `retry-after` header on an error (429 sets 1 by default)
+ * - `echo`                  quote the request body in the error message (as real providers quote prompts)
  * - `latency=<ms>`          wait before sending the response headers
  * - `tokens=<n>`            completion tokens to generate (default 16)
  * - `rate=<tokens/s>`       pace streamed tokens (default: as fast as possible)
@@ -15,6 +16,7 @@
 export interface Scenario {
   status?: number;
   retryAfterSeconds?: number;
+  echo: boolean;
   latencyMs: number;
   tokens: number;
   tokensPerSecond?: number;
@@ -24,7 +26,12 @@ export interface Scenario {
 
 export const DEFAULT_TOKENS = 16;
 
-export const defaultScenario = (): Scenario => ({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false });
+export const defaultScenario = (): Scenario => ({
+  latencyMs: 0,
+  tokens: DEFAULT_TOKENS,
+  hang: false,
+  echo: false,
+});
 
 export class ScenarioError extends Error {
   constructor(message: string) {
@@ -64,8 +71,9 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
       scenario.disconnectAfter = integer(knob, value, 0, 1_000_000);
       return;
     case 'hang':
-      if (value !== undefined) throw new ScenarioError('scenario knob hang takes no value');
-      scenario.hang = true;
+    case 'echo':
+      if (value !== undefined) throw new ScenarioError(`scenario knob ${knob} takes no value`);
+      scenario[knob] = true;
       return;
     default:
       throw new ScenarioError(`unknown scenario knob ${knob}`);

@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Param,
+  Patch,
   Post,
   Query,
   Req,
@@ -18,7 +19,16 @@ import { MessagingClient } from '@polymux/messaging';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
 import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard';
-import { AuditParams, CreateKey, CreateNamed, CreateProject, LedgerParams, TopUp } from './admin.dto';
+import {
+  AuditParams,
+  CreateKey,
+  CreateNamed,
+  CreateProject,
+  IdempotencyKey,
+  LedgerParams,
+  TopUp,
+  UpdateProject,
+} from './admin.dto';
 import { balanceView, entryView, keyView } from './admin.views';
 
 const actorOf = (request: AdminRequest): Actor => ({
@@ -58,8 +68,13 @@ export class AdminController {
 
   @Post('orgs/:orgId/projects')
   createProject(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
-    const { name, teamId } = parseBody(CreateProject, body);
-    return this.control.createProject(actorOf(request), orgId, name, teamId ?? null);
+    const { name, teamId, dataRetention } = parseBody(CreateProject, body);
+    return this.control.createProject(actorOf(request), orgId, name, teamId ?? null, dataRetention);
+  }
+
+  @Patch('projects/:projectId')
+  updateProject(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
+    return this.control.updateProject(actorOf(request), projectId, parseBody(UpdateProject, body));
   }
 
   @Get('orgs/:orgId/projects')
@@ -88,12 +103,15 @@ export class AdminController {
   /** Idempotent by the `Idempotency-Key` header: a retried top-up is applied once. */
   @Post('projects/:projectId/credits')
   async topUp(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
-    const idempotencyKey = request.headers['idempotency-key'];
-    if (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0) {
-      throw new PolymuxException(ErrorCode.InvalidRequest, 'an Idempotency-Key header is required for top-ups', {
-        param: 'Idempotency-Key',
-      });
+    const header = IdempotencyKey.safeParse(request.headers['idempotency-key']);
+    if (!header.success) {
+      throw new PolymuxException(
+        ErrorCode.InvalidRequest,
+        `Idempotency-Key: ${header.error.issues[0]?.message ?? 'invalid'}`,
+        { param: 'Idempotency-Key' },
+      );
     }
+    const idempotencyKey = header.data;
     const amount = usdToNano(parseBody(TopUp, body).amountUsd);
     if (amount <= 0n)
       throw new PolymuxException(ErrorCode.InvalidRequest, 'amountUsd must be positive', { param: 'amountUsd' });

@@ -1,23 +1,43 @@
 import { z } from 'zod';
 
-const name = z.string().trim().min(1).max(200);
+/** No control characters (Postgres refuses NUL in text; newlines would forge log lines). */
+const NO_CONTROL = /^[^\p{Cc}]*$/u;
+const name = z.string().trim().min(1).max(200).regex(NO_CONTROL, 'must not contain control characters');
+/** Model names as the catalog spells them: printable ASCII without spaces. */
+const modelName = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+/** An `Idempotency-Key` header: what clients generate (UUIDs, ULIDs, hashes), stored with the top-up. */
+export const IdempotencyKey = z
+  .string({ error: 'an Idempotency-Key header is required for top-ups' })
+  .min(1, 'an Idempotency-Key header is required for top-ups')
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
 export const CreateNamed = z.object({ name });
-export const CreateProject = z.object({ name, teamId: z.uuid().nullable().optional() });
+export const CreateProject = z.object({
+  name,
+  teamId: z.uuid().nullable().optional(),
+  dataRetention: z.boolean().optional(),
+});
+export const UpdateProject = z.object({ dataRetention: z.boolean() });
 export const CreateKey = z.object({
   name,
   admin: z.boolean().optional(),
-  allowedModels: z.array(z.string().min(1)).min(1).nullable().optional(),
+  allowedModels: z.array(modelName).min(1).max(1000).nullable().optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
 });
 export const TopUp = z.object({
   amountUsd: z.string().regex(/^\d+(\.\d{1,9})?$/, 'a positive USD amount such as "10.00"'),
 });
 export const LedgerParams = z.object({
-  requestId: z.string().optional(),
+  requestId: z.string().max(256).optional(),
   limit: z.coerce.number().int().positive().max(1000).default(100),
 });
 export const AuditParams = z.object({
-  requestId: z.string().optional(),
+  requestId: z.string().max(256).optional(),
   limit: z.coerce.number().int().positive().max(1000).default(100),
 });

@@ -1,4 +1,16 @@
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import { parseBody } from '@polymux/http';
 import { z } from 'zod';
+
+import {
+  FIELD_NAME,
+  MAX_EXTRA_FIELDS,
+  MAX_JSON_DEPTH,
+  endUser,
+  metadata,
+  modelName,
+  nestsDeeperThan,
+} from './request-bounds';
 
 /** OpenAI Chat Completions request body, as the official SDKs send it. Unknown fields are kept. */
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
@@ -30,8 +42,8 @@ export const OpenAiMessage = z.discriminatedUnion('role', [
 ]);
 export type OpenAiMessage = z.infer<typeof OpenAiMessage>;
 
-export const ChatCompletionBody = z.looseObject({
-  model: z.string().min(1),
+const ChatCompletionShape = z.looseObject({
+  model: modelName,
   messages: z.array(OpenAiMessage).min(1),
   tools: z
     .array(
@@ -82,11 +94,37 @@ export const ChatCompletionBody = z.looseObject({
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   presence_penalty: z.number().min(-2).max(2).nullable().optional(),
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
-  user: z.string().optional(),
+  user: endUser.optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+  // Validated here, carried in `extra`: they pass through only where the provider and project allow.
+  metadata: metadata.nullable().optional(),
+  store: z.boolean().nullable().optional(),
+});
+
+/** Fields validated above that have no canonical slot and travel in `extra` like unknown ones. */
+const PASSED_THROUGH = new Set(['metadata', 'store']);
+
+/** Fields the canonical model carries; everything else in a body travels in `extra`. */
+export const KNOWN_FIELDS: ReadonlySet<string> = new Set(
+  Object.keys(ChatCompletionShape.shape).filter((field) => !PASSED_THROUGH.has(field)),
+);
+
+export const ChatCompletionBody = ChatCompletionShape.superRefine((body, context) => {
+  const extra = Object.keys(body).filter((field) => !KNOWN_FIELDS.has(field));
+  const badName = extra.find((field) => !FIELD_NAME.test(field));
+  if (badName !== undefined) {
+    context.addIssue({ code: 'custom', message: 'unknown field names must be identifiers of up to 64 characters' });
+  } else if (extra.length > MAX_EXTRA_FIELDS) {
+    context.addIssue({ code: 'custom', message: `at most ${MAX_EXTRA_FIELDS} fields besides the known ones` });
+  }
 });
 export type ChatCompletionBody = z.infer<typeof ChatCompletionBody>;
 
-/** Fields the canonical model carries; everything else in a body travels in `extra`. */
-export const KNOWN_FIELDS = new Set(Object.keys(ChatCompletionBody.shape));
+/** Validates a Chat Completions body; values nested too deep to serialise are refused first. */
+export const parseChatCompletionBody = (body: unknown): ChatCompletionBody => {
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new PolymuxException(ErrorCode.InvalidRequest, `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return parseBody(ChatCompletionBody, body);
+};

@@ -1,7 +1,9 @@
 import type { MigrationSet } from '@polymux/database';
 
 import * as init from './1763712000000-Init';
+import * as projectDataRetention from './1764633600000-ProjectDataRetention';
 
 export const controlMigrations: MigrationSet = {
   '1763712000000-Init': init,
+  '1764633600000-ProjectDataRetention': projectDataRetention,
 };

@@ -20,6 +20,8 @@ export interface ProjectTable {
   org_id: string;
   team_id: string | null;
   name: string;
+  /** Providers may retain the project's data: fields such as `store` are passed on instead of dropped. */
+  data_retention: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
 }
 

@@ -1,0 +1,101 @@
+import type { PolymuxConfig } from '@polymux/config';
+import type { ApiKeyRecord } from '@polymux/contracts';
+import { ErrorCode, Subjects } from '@polymux/contracts';
+import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
+
+import { ApiKeyCache } from './api-key.cache';
+
+const TTL_MS = 60_000;
+const HASH = 'a'.repeat(64);
+const record = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+  id: 'key-1',
+  orgId: 'org-1',
+  teamId: null,
+  projectId: 'project-1',
+  accountId: 'project:project-1',
+  admin: false,
+  allowedModels: null,
+  expiresAt: null,
+  ...overrides,
+});
+
+/** Control's side of `control.key.resolve.v1` on an in-memory bus: answers what `answer` says, counts lookups. */
+const fakeControl = (bus: MemoryBus) => {
+  const state = { lookups: 0, answer: record() as ApiKeyRecord | null };
+  bus.subscribe(Subjects.resolveKey.subject, (message) => {
+    state.lookups += 1;
+    const { keyHash } = decode(message.data) as { keyHash: string };
+    if (!message.reply) return;
+    bus.publish(message.reply, { data: encode({ key: keyHash === HASH ? state.answer : null }), headers: {} });
+  });
+  return state;
+};
+
+describe('ApiKeyCache', () => {
+  let bus: MemoryBus;
+  let control: ReturnType<typeof fakeControl>;
+  let cache: ApiKeyCache;
+  let now: number;
+
+  beforeEach(() => {
+    now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    bus = new MemoryBus();
+    control = fakeControl(bus);
+    const config = { keys: { cacheTtlMs: TTL_MS } } as PolymuxConfig;
+    cache = new ApiKeyCache(config, new MessagingClient(bus));
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await bus.close();
+  });
+
+  it('asks control the first time and answers from memory afterwards', async () => {
+    expect(await cache.resolve(HASH, 'r1')).toEqual(record());
+    expect(await cache.resolve(HASH, 'r2')).toEqual(record());
+    expect(control.lookups).toBe(1);
+  });
+
+  it('answers a stale entry at once and refreshes it in the background', async () => {
+    await cache.resolve(HASH, 'r1');
+    control.answer = record({ dataRetention: true });
+    now += TTL_MS + 1;
+    expect(await cache.resolve(HASH, 'r2')).toEqual(record());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.resolve(HASH, 'r3')).toEqual(record({ dataRetention: true }));
+    expect(control.lookups).toBe(2);
+  });
+
+  it('remembers an unknown key briefly, then asks again', async () => {
+    expect(await cache.resolve('b'.repeat(64), 'r1')).toBeNull();
+    expect(await cache.resolve('b'.repeat(64), 'r2')).toBeNull();
+    expect(control.lookups).toBe(1);
+    now += 5_001;
+    expect(await cache.resolve('b'.repeat(64), 'r3')).toBeNull();
+    expect(control.lookups).toBe(2);
+  });
+
+  it('forgets a revoked key at once, without asking control', async () => {
+    await cache.resolve(HASH, 'r1');
+    cache.forget(HASH);
+    expect(await cache.resolve(HASH, 'r2')).toBeNull();
+    expect(control.lookups).toBe(1);
+  });
+
+  it('keeps serving the cached record when a background refresh fails', async () => {
+    await cache.resolve(HASH, 'r1');
+    now += TTL_MS + 1;
+    jest.spyOn(MessagingClient.prototype, 'request').mockRejectedValueOnce(new Error('control unreachable'));
+    expect(await cache.resolve(HASH, 'r2')).toEqual(record());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.resolve(HASH, 'r3')).toEqual(record());
+  });
+
+  it('reports control being unavailable on a first lookup as ServiceUnavailable, not as an unknown key', async () => {
+    const lonely = new MemoryBus();
+    const unreachable = new ApiKeyCache({ keys: { cacheTtlMs: TTL_MS } } as PolymuxConfig, new MessagingClient(lonely));
+    await expect(unreachable.resolve(HASH, 'r1')).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable });
+    await lonely.close();
+  });
+});

@@ -32,8 +32,10 @@ export class OverrunReporter {
     });
   }
 
-  /** Counts an overrun recorded for the first time. */
+  /** Counts (and logs) an overrun recorded for the first time. */
   count(overrun: Overrun): void {
+    const { usage, held } = overrun;
+    this.logger.warn(`request ${usage.requestId} cost ${overrun.overrun} nano-USD more than its hold of ${held}`);
     this.overruns.add(1);
     // A counter takes a float: exact below 2^53 nano-USD (9 million USD), close enough above.
     this.amount.add(Number(overrun.overrun));
@@ -41,7 +43,6 @@ export class OverrunReporter {
 
   /** Publishes the audit fact; its id is per request, so a redelivered settlement audits once. */
   async audit({ usage, held, charged, overrun }: Overrun): Promise<void> {
-    this.logger.warn(`request ${usage.requestId} cost ${overrun} nano-USD more than its hold of ${held}`);
     await this.messaging.emit(
       Subjects.auditRecorded,
       {

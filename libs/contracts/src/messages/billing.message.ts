@@ -45,7 +45,7 @@ export const LedgerEntry = z.object({
   transactionId: z.string(),
   account: z.string(),
   amount: Money,
-  kind: z.enum(['top_up', 'charge']),
+  kind: z.enum(['top_up', 'charge', 'overrun']),
   requestId: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -30,6 +30,8 @@ export const EnvSchema = z.object({
   POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS: millis.default(600_000),
   POLYMUX_KEY_CACHE_TTL_MS: millis.default(60_000),
   POLYMUX_RESERVATION_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+  /** Oldest unsettled usage event after which billing refuses new reservations (fails closed). */
+  POLYMUX_SETTLEMENT_LAG_MAX_MS: millis.default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -20,7 +20,7 @@ export interface PolymuxConfig {
   bootstrap: { key?: string; creditsUsd: number };
   upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; totalTimeoutMs: number };
   keys: { cacheTtlMs: number };
-  billing: { reservationTtlSeconds: number };
+  billing: { reservationTtlSeconds: number; settlementLagMaxMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -64,7 +64,10 @@ export const loadConfig = (
       totalTimeoutMs: env.POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS,
     },
     keys: { cacheTtlMs: env.POLYMUX_KEY_CACHE_TTL_MS },
-    billing: { reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS },
+    billing: {
+      reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS,
+      settlementLagMaxMs: env.POLYMUX_SETTLEMENT_LAG_MAX_MS,
+    },
     logLevel: env.LOG_LEVEL,
   };
 };

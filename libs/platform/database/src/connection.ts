@@ -2,10 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 import type { PolymuxConfig } from '@polymux/config';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { Pool } from 'pg';
+
+const logger = new Logger('Database');
 
 interface Shared {
   db: Kysely<unknown>;
@@ -20,7 +23,11 @@ const shared = new Map<string, Promise<Shared>>();
 
 const open = async (config: PolymuxConfig['database']): Promise<Kysely<unknown>> => {
   if (config.kind === 'postgres') {
-    return new Kysely({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: config.url, max: 10 }) }) });
+    const pool = new Pool({ connectionString: config.url, max: 10 });
+    // An idle connection that Postgres (or the network) drops emits here; unheard, it would kill the
+    // process. The pool replaces it, and queries meanwhile fail on their own.
+    pool.on('error', (error) => logger.warn(`idle Postgres connection lost: ${error.message}`));
+    return new Kysely({ dialect: new PostgresDialect({ pool }) });
   }
   const dir = join(config.dataDir, 'pg');
   mkdirSync(dir, { recursive: true });

@@ -7,6 +7,7 @@ import { ErrorCode, Headers, PolymuxException, contractFor, isPolymuxException }
 import { lastValueFrom } from 'rxjs';
 
 import type { Bus, BusHeaders, BusMessage, IncomingMessage, Unsubscribe } from './bus/bus';
+import { durableConsumerName } from './bus/bus';
 import { BusContext } from './bus-context';
 import { decode, encode } from './codec';
 import { extractTraceContext, messagingAttributes, tracer } from './trace-context';
@@ -87,7 +88,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       await this.bus.consumeDurable(
         contract.stream,
         contract.subject,
-        `${consumer}-${contract.subject.replace(/\./g, '-')}`,
+        durableConsumerName(consumer, contract.subject),
         run,
       ),
     );

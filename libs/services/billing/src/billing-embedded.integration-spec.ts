@@ -3,8 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ErrorCode, Subjects } from '@polymux/contracts';
-import { MessagingClient } from '@polymux/messaging';
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import type { AuditRecorded, UsageRecorded } from '@polymux/contracts';
+import { ErrorCode, Streams, Subjects } from '@polymux/contracts';
+import type { Bus } from '@polymux/messaging';
+import { BUS, MessagingClient, decode } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
 import { pollUntil } from '@polymux/testing';
@@ -20,6 +24,19 @@ jest.mock('@electric-sql/pglite', () =>
     .requireActual<{ _load: (request: string, parent: null, isMain: boolean) => unknown }>('node:module')
     ._load(require.resolve('@electric-sql/pglite'), null, false),
 );
+
+/** Collects on demand: the meter provider the embedded service counts into. */
+class CollectingReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+const reader = new CollectingReader();
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+const counted = async (name: string): Promise<number> => {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((m) => m.descriptor.name === name);
+  return metric?.dataPoints.reduce((sum, point) => sum + Number(point.value), 0) ?? 0;
+};
 
 const USD = 1_000_000_000n;
 const dataDir = mkdtempSync(join(tmpdir(), 'polymux-billing-'));
@@ -125,5 +142,66 @@ describe('billing in the embedded mode (PGlite ledger, memory balances, in-proce
       ['charge', '-250000000'],
       ['top_up', `${10n * USD}`],
     ]);
+  });
+
+  it('charges an overrun in full as its own transaction, audits it on the bus and counts it once', async () => {
+    const account = `acct-${randomUUID()}`;
+    await client.request(Subjects.topUp, { accountId: account, amount: `${10n * USD}`, idempotencyKey: randomUUID() });
+    const requestId = randomUUID();
+    await client.request(Subjects.reserve, { accountId: account, amount: `${USD}`, ttlSeconds: 60 }, { requestId });
+    const event: UsageRecorded = {
+      requestId,
+      accountId: account,
+      reservationId: requestId,
+      orgId: 'org',
+      teamId: null,
+      projectId: 'project',
+      keyId: 'key',
+      requestedModel: 'auto',
+      model: 'model',
+      deploymentId: 'deployment',
+      provider: 'openai',
+      task: 'chat',
+      inputTokens: 1,
+      outputTokens: 1,
+      cost: `${3n * USD}`,
+      outcome: 'success',
+      stream: false,
+      attempts: [],
+      durationMs: 1,
+      occurredAt: new Date().toISOString(),
+    };
+    await client.emit(Subjects.usageRecorded, event, { messageId: requestId });
+    await client.emit(Subjects.usageRecorded, event, { messageId: `${requestId}:again` });
+    const ledger = await pollUntil(
+      () => client.request(Subjects.ledger, { accountId: account, requestId, limit: 10 }),
+      (answer) => answer.entries.length === 2,
+    );
+    expect(ledger.entries.map((entry) => [entry.kind, entry.amount]).sort()).toEqual([
+      ['charge', `${-USD}`],
+      ['overrun', `${-2n * USD}`],
+    ]);
+    await pollUntil(
+      () => balanceOf(account),
+      (balance) => balance.balance === 7n * USD && balance.reserved === 0n,
+    );
+
+    const facts: AuditRecorded[] = [];
+    await service.app
+      .get<symbol, Bus>(BUS)
+      .consumeDurable(Streams.audit, Subjects.auditRecorded.subject, 'test-audit', async (message) => {
+        facts.push(decode(message.data) as AuditRecorded);
+      });
+    const overrun = await pollUntil(
+      () => facts.find((fact) => fact.requestId === requestId),
+      (fact) => fact !== undefined,
+    );
+    expect(overrun).toMatchObject({
+      action: 'billing.overrun',
+      category: 'call',
+      metadata: { heldNanoUsd: `${USD}`, chargedNanoUsd: `${3n * USD}`, overrunNanoUsd: `${2n * USD}` },
+    });
+    expect(await counted('polymux.billing.overruns')).toBe(1);
+    expect(await counted('polymux.billing.overrun_amount')).toBe(Number(2n * USD));
   });
 });

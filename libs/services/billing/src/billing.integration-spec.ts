@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { UsageRecorded } from '@polymux/contracts';
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import type { AuditRecorded, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
@@ -9,6 +11,7 @@ import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/tes
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { connect } from 'nats';
 
 import { BillingModule } from './billing.module';
 import { CreditsService } from './credits.service';
@@ -18,6 +21,19 @@ import type { DB } from './schema/db';
 import { BILLING_DB } from './schema/db';
 
 jest.setTimeout(30_000);
+
+/** Collects on demand: the meter provider every service in this file counts into. */
+class CollectingReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+const reader = new CollectingReader();
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+const counted = async (name: string): Promise<number> => {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((m) => m.descriptor.name === name);
+  return metric?.dataPoints.reduce((sum, point) => sum + Number(point.value), 0) ?? 0;
+};
 
 const USD = 1_000_000_000n;
 const namespace = `it_billing_${randomUUID().slice(0, 8)}`;
@@ -94,6 +110,20 @@ const settled = async (requestId: string, count: number) => {
     (seen) => seen >= count,
   );
   await Promise.all(calls().map((result) => result.value));
+};
+/** The last audit fact JetStream holds for this file's namespace (the AUDIT stream is real; no audit service runs here). */
+const lastAuditFact = async (): Promise<AuditRecorded> => {
+  const nats = await connect({ servers: env.NATS_URL });
+  try {
+    const manager = await nats.jetstreamManager();
+    const stream = `${namespace.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_AUDIT`;
+    const message = await manager.streams.getMessage(stream, {
+      last_by_subj: `${namespace}.${Subjects.auditRecorded.subject}`,
+    });
+    return message.json<AuditRecorded>();
+  } finally {
+    await nats.close();
+  }
 };
 const chargesOf = (requestId: string) =>
   db.selectFrom('transactions').select('id').where('idempotency_key', '=', ledgerKeys.charge(requestId)).execute();
@@ -265,5 +295,65 @@ describe('billing over NATS', () => {
     await emitUsage(usage(account, requestId, USD));
     await settled(requestId, 1);
     expect(await balanceOf(account)).toEqual({ balance: 4n * USD, reserved: 0n });
+  });
+
+  it('charges an overrun in full, as its own balanced transaction, audited and counted once', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestId = randomUUID();
+    await reserve(account, USD, requestId);
+    const overrunsBefore = await counted('polymux.billing.overruns');
+    const amountBefore = await counted('polymux.billing.overrun_amount');
+    const event = usage(account, requestId, 1_500_000_000n);
+    await emitUsage(event);
+    await emitUsage(event, `${requestId}:redelivered`);
+    await settled(requestId, 2);
+
+    expect(await balanceOf(account)).toEqual({ balance: 8_500_000_000n, reserved: 0n });
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, requestId, limit: 10 });
+    expect(entries.map((entry) => [entry.kind, entry.amount]).sort()).toEqual([
+      ['charge', `${-USD}`],
+      ['overrun', '-500000000'],
+    ]);
+    const transactions = await db
+      .selectFrom('transactions')
+      .innerJoin('entries', 'entries.transaction_id', 'transactions.id')
+      .select((eb) => ['transactions.kind', eb.fn.sum<string>('entries.amount').as('sum')])
+      .where('transactions.request_id', '=', requestId)
+      .groupBy('transactions.kind')
+      .execute();
+    expect(transactions.map((row) => [row.kind, BigInt(row.sum)]).sort()).toEqual([
+      ['charge', 0n],
+      ['overrun', 0n],
+    ]);
+    expect(await counted('polymux.billing.overruns')).toBe(overrunsBefore + 1);
+    expect(await counted('polymux.billing.overrun_amount')).toBe(amountBefore + 500_000_000);
+    expect(await lastAuditFact()).toEqual({
+      id: `${requestId}:billing.overrun`,
+      category: 'call',
+      action: 'billing.overrun',
+      outcome: 'success',
+      actorKeyId: 'key-test',
+      orgId: 'org-test',
+      projectId: 'project-test',
+      requestId,
+      target: 'sim/gpt-test',
+      metadata: { heldNanoUsd: `${USD}`, chargedNanoUsd: '1500000000', overrunNanoUsd: '500000000' },
+      occurredAt: event.occurredAt,
+    });
+  });
+
+  it('charges a cost within its hold with no overrun', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestId = randomUUID();
+    await reserve(account, USD, requestId);
+    const overrunsBefore = await counted('polymux.billing.overruns');
+    await emitUsage(usage(account, requestId, USD));
+    await settled(requestId, 1);
+    expect(await balanceOf(account)).toEqual({ balance: 9n * USD, reserved: 0n });
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, requestId, limit: 10 });
+    expect(entries.map((entry) => entry.kind)).toEqual(['charge']);
+    expect(await counted('polymux.billing.overruns')).toBe(overrunsBefore);
   });
 });

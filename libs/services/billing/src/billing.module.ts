@@ -6,8 +6,10 @@ import { REDIS } from '@polymux/redis';
 import { BillingHandler } from './billing.handler';
 import { CreditsService } from './credits.service';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { OverrunReporter } from './overrun-reporter.service';
 import { ReservationSweeper } from './reservation-sweeper.service';
 import { ReservationsService } from './reservations.service';
+import { SettlementLag } from './settlement-lag.service';
 import { BILLING_DB } from './schema/db';
 import { billingMigrations } from './schema/migrations';
 import type { BalanceStore } from './store/balance.store';
@@ -29,7 +31,9 @@ import { UsageHandler } from './usage.handler';
     },
     LedgerRepository,
     CreditsService,
+    OverrunReporter,
     ReservationsService,
+    SettlementLag,
     ReservationSweeper,
   ],
 })

@@ -15,10 +15,15 @@ import {
   samePostings,
   topUpPostings,
 } from './ledger/postings';
+import { OverrunReporter } from './overrun-reporter.service';
 import type { BalanceStore } from './store/balance.store';
 import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
 
 const HYDRATE_BATCH = 500;
+
+/** What a transaction moved on one account. */
+const postingOf = (transaction: StoredTransaction, accountId: string): bigint =>
+  transaction.postings.reduce((sum, posting) => (posting.account === accountId ? sum + posting.amount : sum), 0n);
 
 /**
  * Money in and out: top-ups and charges go to the ledger first (idempotent), then to the balance
@@ -31,6 +36,7 @@ export class CreditsService implements OnApplicationBootstrap {
   constructor(
     private readonly ledger: LedgerRepository,
     @Inject(BALANCE_STORE) private readonly store: BalanceStore,
+    private readonly overruns: OverrunReporter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,7 +72,10 @@ export class CreditsService implements OnApplicationBootstrap {
     };
   }
 
-  /** Charges a call's actual cost once per request id and frees its reservation. */
+  /**
+   * Charges a call's actual cost once per request id and frees its reservation. What exceeds the
+   * hold is charged too, as its own `overrun` transaction, audited and counted.
+   */
   async settle(usage: UsageRecorded): Promise<void> {
     const cost = BigInt(usage.cost);
     if (cost < 0n || isSystemAccount(usage.accountId)) {
@@ -74,13 +83,32 @@ export class CreditsService implements OnApplicationBootstrap {
       this.logger.error(`dropped usage of request ${usage.requestId}: cost ${usage.cost} on ${usage.accountId}`);
       return;
     }
-    const transaction = await this.ledger.record({
+    // Read before the charge frees it. A hold already gone (expired, or a redelivery) splits nothing:
+    // a redelivery finds the split in the ledger, where the first delivery recorded it.
+    const held = await this.store.held(usage.accountId, usage.reservationId);
+    const charge = await this.ledger.record({
       kind: 'charge',
       idempotencyKey: ledgerKeys.charge(usage.requestId),
       requestId: usage.requestId,
-      postings: chargePostings(usage.accountId, cost),
+      postings: chargePostings(usage.accountId, held !== null && cost > held ? held : cost),
     });
-    await this.applyToStore(usage.accountId, transaction, -cost, usage.reservationId);
+    const withinHold = -postingOf(charge, usage.accountId);
+    const overrun = cost - withinHold;
+    const overrunTransaction =
+      overrun > 0n
+        ? await this.ledger.record({
+            kind: 'overrun',
+            idempotencyKey: ledgerKeys.overrun(usage.requestId),
+            requestId: usage.requestId,
+            postings: chargePostings(usage.accountId, overrun),
+          })
+        : undefined;
+    await this.applyToStore(usage.accountId, charge, -withinHold, usage.reservationId);
+    if (!overrunTransaction) return;
+    await this.applyToStore(usage.accountId, overrunTransaction, -overrun);
+    const report = { usage, held: withinHold, charged: cost, overrun };
+    if (overrunTransaction.inserted) this.overruns.count(report);
+    await this.overruns.audit(report);
   }
 
   async entries(query: RequestOf<typeof Subjects.ledger>): Promise<LedgerEntry[]> {
@@ -94,13 +122,11 @@ export class CreditsService implements OnApplicationBootstrap {
 
   /** Sets every account the store does not know from its ledger sum; answers how many it set. */
   async hydrateAll(): Promise<number> {
-    const { asOf, balances } = await this.ledger.balances(SYSTEM_ACCOUNT_PREFIX);
+    const { snapshot, balances } = await this.ledger.balances(SYSTEM_ACCOUNT_PREFIX);
     let hydrated = 0;
     for (let start = 0; start < balances.length; start += HYDRATE_BATCH) {
       const batch = balances.slice(start, start + HYDRATE_BATCH);
-      const results = await Promise.all(
-        batch.map((row) => this.store.hydrate(row.account, row.balance, asOf.getTime())),
-      );
+      const results = await Promise.all(batch.map((row) => this.store.hydrate(row.account, row.balance, snapshot)));
       hydrated += results.filter(Boolean).length;
     }
     return hydrated;
@@ -121,13 +147,13 @@ export class CreditsService implements OnApplicationBootstrap {
       accountId,
       key: transaction.idempotencyKey,
       delta,
-      createdAtMs: transaction.createdAt.getTime(),
+      xid: transaction.xid,
       reservationId,
     };
     if ((await this.store.apply(effect)) !== 'unknown') return;
     // A new account, or one lost with Redis: its ledger sum already counts this transaction.
-    const { asOf, balance } = await this.ledger.balanceOf(accountId);
-    if (await this.store.hydrate(accountId, balance, asOf.getTime())) return;
+    const { snapshot, balance } = await this.ledger.balanceOf(accountId);
+    if (await this.store.hydrate(accountId, balance, snapshot)) return;
     await this.store.apply(effect);
   }
 }

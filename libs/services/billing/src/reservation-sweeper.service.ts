@@ -1,23 +1,31 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
+import { SettlementLag } from './settlement-lag.service';
 import type { BalanceStore } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
 
 const SWEEP_INTERVAL_MS = 1_000;
 const SWEEP_BATCH = 500;
 
-/** Frees holds whose calls never settled nor released them (a replica died, a caller vanished). */
+/**
+ * Frees holds whose calls never settled nor released them (a replica died, a caller vanished),
+ * but never one whose usage may still be waiting to settle: only holds expired before the oldest
+ * unsettled usage event. While Postgres is down, settlement stops, and so does freeing.
+ */
 @Injectable()
 export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Billing');
   private timer?: NodeJS.Timeout;
   private sweeping = false;
 
-  constructor(@Inject(BALANCE_STORE) private readonly store: BalanceStore) {}
+  constructor(
+    @Inject(BALANCE_STORE) private readonly store: BalanceStore,
+    private readonly lag: SettlementLag,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.timer = setInterval(() => void this.tick(), SWEEP_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -25,14 +33,24 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
     clearInterval(this.timer);
   }
 
-  /** Frees every hold expired by now; answers how many. */
-  async sweep(): Promise<number> {
+  /** Refreshes the settlement lag, then frees what it allows; answers how many holds it freed. */
+  async tick(): Promise<number> {
+    try {
+      await this.lag.refresh();
+    } catch (error) {
+      this.logger.warn(`settlement backlog unreadable, the last reading stands: ${(error as Error).message}`);
+    }
+    return this.sweep(Math.min(Date.now(), this.lag.freeableUpToMs()));
+  }
+
+  /** Frees every hold expired by `upToMs`; answers how many. */
+  async sweep(upToMs: number): Promise<number> {
     if (this.sweeping) return 0;
     this.sweeping = true;
     let total = 0;
     try {
       for (;;) {
-        const released = await this.store.releaseExpired(Date.now(), SWEEP_BATCH);
+        const released = await this.store.releaseExpired(upToMs, SWEEP_BATCH);
         total += released;
         if (released < SWEEP_BATCH) return total;
       }

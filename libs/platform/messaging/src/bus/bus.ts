@@ -40,8 +40,21 @@ export interface Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe>;
+  /** What `consumer` has not yet handled on `stream`: undelivered, in flight or failing. */
+  durableBacklog(stream: string, consumer: string): Promise<DurableBacklog>;
   close(): Promise<void>;
 }
+
+export interface DurableBacklog {
+  /** Messages not yet acknowledged by the consumer. */
+  pending: number;
+  /** When the oldest of them was published (epoch ms, the broker's clock); null when none is pending. */
+  oldestPublishedAtMs: number | null;
+}
+
+/** The durable consumer name of a queue group on a subject, as `consumeDurable` is called with it. */
+export const durableConsumerName = (group: string, subject: string): string =>
+  `${group}-${subject.replace(/\./g, '-')}`;
 
 export class BusTimeoutError extends Error {
   constructor(subject: string, timeoutMs: number) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Bus, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
+import type { Bus, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
 import { requestMany } from './request-many';
 
@@ -12,7 +12,8 @@ interface Subscription {
 interface DurableConsumer {
   subject: string;
   handler: (message: BusMessage) => Promise<void>;
-  backlog: BusMessage[];
+  /** Messages not yet handled, each with when it was published. */
+  unhandled: Map<BusMessage, number>;
 }
 
 const RETRY_DELAY_MS = 200;
@@ -25,7 +26,7 @@ const DEDUPE_WINDOW_MS = 120_000;
 export class MemoryBus implements Bus {
   private readonly subscriptions = new Map<string, Subscription[]>();
   private readonly consumers = new Map<string, DurableConsumer>();
-  private readonly pending = new Map<string, BusMessage[]>();
+  private readonly pending = new Map<string, Array<{ message: BusMessage; publishedAtMs: number }>>();
   /** Message ids seen inside the de-duplication window, with when they were seen. */
   private readonly seenMessageIds = new Map<string, number>();
   private readonly roundRobin = new Map<string, number>();
@@ -79,11 +80,11 @@ export class MemoryBus implements Bus {
     for (const consumer of this.consumers.values()) {
       if (consumer.subject !== subject) continue;
       delivered = true;
-      this.deliver(consumer, message);
+      this.deliver(consumer, message, now);
     }
     if (!delivered) {
       const backlog = this.pending.get(subject) ?? [];
-      backlog.push(message);
+      backlog.push({ message, publishedAtMs: now });
       this.pending.set(subject, backlog);
     }
   }
@@ -94,11 +95,20 @@ export class MemoryBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    const entry: DurableConsumer = { subject, handler, backlog: [] };
+    const entry: DurableConsumer = { subject, handler, unhandled: new Map() };
     this.consumers.set(consumer, entry);
-    for (const message of this.pending.get(subject) ?? []) this.deliver(entry, message);
+    for (const { message, publishedAtMs } of this.pending.get(subject) ?? [])
+      this.deliver(entry, message, publishedAtMs);
     this.pending.delete(subject);
     return () => this.consumers.delete(consumer);
+  }
+
+  async durableBacklog(_stream: string, consumer: string): Promise<DurableBacklog> {
+    const entry = this.consumers.get(consumer);
+    if (!entry) return { pending: 0, oldestPublishedAtMs: null };
+    let oldest: number | null = null;
+    for (const publishedAtMs of entry.unhandled.values()) oldest = Math.min(oldest ?? publishedAtMs, publishedAtMs);
+    return { pending: entry.unhandled.size, oldestPublishedAtMs: oldest };
   }
 
   async close(): Promise<void> {
@@ -114,10 +124,14 @@ export class MemoryBus implements Bus {
     }
   }
 
-  private deliver(consumer: DurableConsumer, message: BusMessage): void {
+  private deliver(consumer: DurableConsumer, message: BusMessage, publishedAtMs: number): void {
+    consumer.unhandled.set(message, publishedAtMs);
     setImmediate(() => {
       if (this.closed) return;
-      consumer.handler(message).catch(() => setTimeout(() => this.deliver(consumer, message), RETRY_DELAY_MS));
+      consumer.handler(message).then(
+        () => consumer.unhandled.delete(message),
+        () => setTimeout(() => this.deliver(consumer, message, publishedAtMs), RETRY_DELAY_MS),
+      );
     });
   }
 

@@ -1,7 +1,7 @@
 import type { JetStreamClient, JetStreamManager, MsgHdrs, NatsConnection } from 'nats';
 import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, headers as natsHeaders, nanos } from 'nats';
 
-import type { Bus, BusHeaders, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
+import type { Bus, BusHeaders, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError } from './bus';
 import { requestMany } from './request-many';
 
@@ -141,6 +141,25 @@ export class NatsBus implements Bus {
       }
     })();
     return () => void messages.close();
+  }
+
+  /**
+   * From the consumer's state: everything up to its ack floor is acknowledged, so the oldest
+   * message it has not handled is the next one in the stream (each stream holds only its subjects).
+   */
+  async durableBacklog(stream: string, consumer: string): Promise<DurableBacklog> {
+    const name = this.stream(stream);
+    const info = await this.manager.consumers.info(name, consumer);
+    const pending = info.num_pending + info.num_ack_pending;
+    if (pending === 0) return { pending, oldestPublishedAtMs: null };
+    try {
+      const oldest = await this.manager.streams.getMessage(name, { seq: info.ack_floor.stream_seq + 1 });
+      return { pending, oldestPublishedAtMs: oldest.time.getTime() };
+    } catch (error) {
+      // Gone from the stream (aged out): nothing left to handle there.
+      if ((error as { code?: string }).code === '404') return { pending, oldestPublishedAtMs: null };
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

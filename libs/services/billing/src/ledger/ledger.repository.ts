@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 
 import type { Int8 } from '../schema/columns';
 import type { DB } from '../schema/db';
 import { BILLING_DB } from '../schema/db';
 import type { TransactionKind } from '../schema/tables/transactions.table';
+import type { LedgerSnapshot } from '../store/balance.store';
 import type { Posting } from './postings';
 
 export interface NewTransaction {
@@ -19,14 +20,26 @@ export interface NewTransaction {
 export interface StoredTransaction extends NewTransaction {
   id: string;
   createdAt: Date;
+  /** Postgres transaction id that committed it (see `LedgerSnapshot`). */
+  xid: bigint;
   inserted: boolean;
 }
 
 export interface AccountBalances {
-  /** Database time the sums were read at. */
-  asOf: Date;
+  /** Exactly which transactions the sums counted. */
+  snapshot: LedgerSnapshot;
   balances: Array<{ account: string; balance: bigint }>;
 }
+
+/** Parses `pg_snapshot`'s text form `xmin:xmax:xip,xip,…`. */
+export const parseSnapshot = (text: string): LedgerSnapshot => {
+  const [xmin, xmax, inProgress = ''] = text.split(':');
+  return {
+    xmin: BigInt(xmin),
+    xmax: BigInt(xmax),
+    inProgress: inProgress === '' ? [] : inProgress.split(',').map((xid) => BigInt(xid)),
+  };
+};
 
 export interface LedgerRow {
   id: string;
@@ -37,6 +50,12 @@ export interface LedgerRow {
   requestId: string | null;
   createdAt: Date;
 }
+
+/** The transaction's snapshot: in repeatable read, the one every later query of it reads in. */
+const snapshotOf = async (trx: Transaction<DB>): Promise<LedgerSnapshot> => {
+  const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(trx);
+  return parseSnapshot(rows[0].snapshot);
+};
 
 /** The ledger's I/O: idempotent inserts, account sums and entry reads. */
 @Injectable()
@@ -54,7 +73,7 @@ export class LedgerRepository {
           request_id: transaction.requestId,
         })
         .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-        .returning(['id', 'created_at'])
+        .returning(['id', 'created_at', sql<string>`xid::text`.as('xid')])
         .executeTakeFirst();
       if (inserted) {
         const id = String(inserted.id);
@@ -68,11 +87,11 @@ export class LedgerRepository {
             })),
           )
           .execute();
-        return { ...transaction, id, createdAt: inserted.created_at, inserted: true };
+        return { ...transaction, id, createdAt: inserted.created_at, xid: BigInt(inserted.xid), inserted: true };
       }
       const existing = await trx
         .selectFrom('transactions')
-        .select(['id', 'kind', 'request_id', 'created_at'])
+        .select(['id', 'kind', 'request_id', 'created_at', sql<string>`xid::text`.as('xid')])
         .where('idempotency_key', '=', transaction.idempotencyKey)
         .executeTakeFirstOrThrow();
       const entries = await trx
@@ -88,34 +107,46 @@ export class LedgerRepository {
         requestId: existing.request_id,
         postings: entries.map((entry) => ({ account: entry.account, amount: BigInt(entry.amount) })),
         createdAt: existing.created_at,
+        xid: BigInt(existing.xid),
         inserted: false,
       };
     });
   }
 
-  /** Sum of every account's entries, except accounts starting with `excludedPrefix`. */
-  async balances(excludedPrefix: string): Promise<AccountBalances> {
-    const rows = await this.db
-      .selectFrom('entries')
-      .select((eb) => ['account', eb.fn.sum<Int8>('amount').as('balance'), sql<Date>`now()`.as('as_of')])
-      .where('account', 'not like', `${excludedPrefix}%`)
-      .groupBy('account')
-      .execute();
-    const asOf = rows[0]?.as_of ?? new Date();
-    return { asOf, balances: rows.map((row) => ({ account: row.account, balance: BigInt(row.balance) })) };
+  /**
+   * Sum of every account's entries, except accounts starting with `excludedPrefix`, with the
+   * snapshot they were read in (one repeatable-read transaction).
+   */
+  balances(excludedPrefix: string): Promise<AccountBalances> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const snapshot = await snapshotOf(trx);
+        const rows = await trx
+          .selectFrom('entries')
+          .select((eb) => ['account', eb.fn.sum<Int8>('amount').as('balance')])
+          .where('account', 'not like', `${excludedPrefix}%`)
+          .groupBy('account')
+          .execute();
+        return { snapshot, balances: rows.map((row) => ({ account: row.account, balance: BigInt(row.balance) })) };
+      });
   }
 
-  /** Sum of one account's entries. */
-  async balanceOf(account: string): Promise<{ asOf: Date; balance: bigint }> {
-    const row = await this.db
-      .selectFrom('entries')
-      .select((eb) => [
-        eb.fn.coalesce(eb.fn.sum<Int8>('amount'), sql<Int8>`0`).as('balance'),
-        sql<Date>`now()`.as('as_of'),
-      ])
-      .where('account', '=', account)
-      .executeTakeFirstOrThrow();
-    return { asOf: row.as_of, balance: BigInt(row.balance) };
+  /** Sum of one account's entries, with the snapshot it was read in. */
+  balanceOf(account: string): Promise<{ snapshot: LedgerSnapshot; balance: bigint }> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const snapshot = await snapshotOf(trx);
+        const row = await trx
+          .selectFrom('entries')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum<Int8>('amount'), sql<Int8>`0`).as('balance'))
+          .where('account', '=', account)
+          .executeTakeFirstOrThrow();
+        return { snapshot, balance: BigInt(row.balance) };
+      });
   }
 
   /** An account's entries, newest first. */

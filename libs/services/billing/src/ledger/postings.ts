@@ -56,8 +56,9 @@ export const samePostings = (left: readonly Posting[], right: readonly Posting[]
   return sorted(left) === sorted(right);
 };
 
-/** Ledger idempotency keys: one transaction per top-up key and per charged request. */
+/** Ledger idempotency keys: one transaction per top-up key, and one charge and at most one overrun per request. */
 export const ledgerKeys = {
   topUp: (idempotencyKey: string) => `top-up:${idempotencyKey}`,
   charge: (requestId: string) => `charge:${requestId}`,
+  overrun: (requestId: string) => `overrun:${requestId}`,
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { BalanceStore, LedgerEffect } from './balance.store';
+import type { BalanceStore, LedgerEffect, LedgerSnapshot } from './balance.store';
 
 /**
  * The behaviour every `BalanceStore` shares, run against the memory store (unit) and the Redis
@@ -11,6 +11,9 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
     let store: BalanceStore;
     let account: string;
     const HOUR = 3_600_000;
+    /** The hydration snapshot: transactions below 100 were counted; new ones get ids from 1000. */
+    const SNAPSHOT: LedgerSnapshot = { xmin: 100n, xmax: 100n, inProgress: [] };
+    let nextXid = 1000n;
     const later = () => Date.now() + HOUR;
     const reserve = (reservationId: string, amount: bigint, expiresAtMs = later()) =>
       store.reserve({
@@ -20,11 +23,11 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
         expiresAtMs,
         settlementKey: `charge:${reservationId}`,
       });
-    const charge = (requestId: string, cost: bigint, createdAtMs = Date.now()): LedgerEffect => ({
+    const charge = (requestId: string, cost: bigint, xid = (nextXid += 1n)): LedgerEffect => ({
       accountId: account,
       key: `charge:${requestId}`,
       delta: -cost,
-      createdAtMs,
+      xid,
       reservationId: requestId,
     });
 
@@ -36,7 +39,7 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
     });
     beforeEach(async () => {
       account = `acct-${randomUUID()}`;
-      await store.hydrate(account, 100n, Date.now() - HOUR);
+      await store.hydrate(account, 100n, SNAPSHOT);
     });
 
     it('holds what is available and refuses the rest, exactly', async () => {
@@ -55,7 +58,7 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
     it('compares amounts beyond 2^53 nano-USD without rounding', async () => {
       const big = `acct-${randomUUID()}`;
       const balance = 2n ** 60n + 1n;
-      await store.hydrate(big, balance, Date.now() - HOUR);
+      await store.hydrate(big, balance, SNAPSHOT);
       const request = { accountId: big, expiresAtMs: later(), settlementKey: 'charge:x' };
       expect(await store.reserve({ ...request, reservationId: 'x', amount: balance + 1n })).toEqual({
         status: 'insufficient',
@@ -76,9 +79,7 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
         settlementKey: 'charge:a',
       };
       expect(await store.reserve(request)).toEqual({ status: 'insufficient', available: 0n });
-      expect(await store.apply({ accountId: request.accountId, key: 'k', delta: 5n, createdAtMs: Date.now() })).toBe(
-        'unknown',
-      );
+      expect(await store.apply({ accountId: request.accountId, key: 'k', delta: 5n, xid: 2000n })).toBe('unknown');
       expect(await store.balance(request.accountId)).toEqual({ balance: 0n, reserved: 0n });
     });
 
@@ -99,16 +100,48 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
     });
 
     it('does not apply what the hydrated ledger sum already counted', async () => {
-      expect(await store.apply(charge('old', 10n, Date.now() - 2 * HOUR))).toBe('reflected');
+      expect(await store.apply(charge('old', 10n, 99n))).toBe('reflected');
       expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 0n });
-      expect(await store.hydrate(account, 5n, Date.now())).toBe(false);
+      expect(await store.hydrate(account, 5n, SNAPSHOT)).toBe(false);
+    });
+
+    it('applies exactly the transactions its hydration snapshot did not count', async () => {
+      const racing = `acct-${randomUUID()}`;
+      // Read while transaction 105 was still in progress: it started before the read, committed after.
+      await store.hydrate(racing, 1_000n, { xmin: 100n, xmax: 110n, inProgress: [105n, 107n] });
+      const effect = (key: string, xid: bigint): LedgerEffect => ({ accountId: racing, key, delta: -1n, xid });
+      expect(await store.apply(effect('finished-before', 99n))).toBe('reflected');
+      expect(await store.apply(effect('committed-before', 104n))).toBe('reflected');
+      expect(await store.apply(effect('in-progress', 105n))).toBe('applied');
+      expect(await store.apply(effect('committed-before-too', 106n))).toBe('reflected');
+      expect(await store.apply(effect('in-progress-too', 107n))).toBe('applied');
+      expect(await store.apply(effect('started-after', 110n))).toBe('applied');
+      expect(await store.balance(racing)).toEqual({ balance: 997n, reserved: 0n });
+    });
+
+    it('answers what a reservation holds, and nothing once it is settled', async () => {
+      await reserve('a', 30n);
+      expect(await store.held(account, 'a')).toBe(30n);
+      expect(await store.held(account, 'b')).toBeNull();
+      await store.apply(charge('a', 12n));
+      expect(await store.held(account, 'a')).toBeNull();
+    });
+
+    it('frees holds expired by the bound it is given, not by the clock', async () => {
+      const now = Date.now();
+      await reserve('long-expired', 10n, now - 10_000);
+      await reserve('just-expired', 20n, now - 1);
+      expect(await store.releaseExpired(now - 5_000, 1_000)).toBe(1);
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 20n });
+      expect(await store.releaseExpired(now, 1_000)).toBe(1);
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 0n });
     });
 
     it('frees expired holds only', async () => {
       const now = Date.now();
       await reserve('expired', 10n, now - 1);
       await reserve('live', 20n, now + HOUR);
-      expect(await store.releaseExpired(now, 1_000)).toBeGreaterThanOrEqual(1);
+      expect(await store.releaseExpired(now, 1_000)).toBe(1);
       expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 20n });
       expect(await store.release(account, 'expired')).toBe(false);
       expect(await store.release(account, 'live')).toBe(true);

@@ -6,15 +6,17 @@
 export interface BalanceStore {
   /** Holds `amount` if balance − reserved covers it; a reservation id already held answers its hold again. */
   reserve(request: ReserveInStore): Promise<ReserveOutcome>;
+  /** What a reservation holds now; null when it holds nothing (never held, released, settled or expired). */
+  held(accountId: string, reservationId: string): Promise<bigint | null>;
   /** Frees a hold; false when there was none. */
   release(accountId: string, reservationId: string): Promise<boolean>;
   /** Applies a ledger transaction once (marker per idempotency key) and frees the hold it settles. */
   apply(effect: LedgerEffect): Promise<ApplyOutcome>;
-  /** Sets an account the store does not know from the ledger; false when it already knows it. */
-  hydrate(accountId: string, balance: bigint, asOfMs: number): Promise<boolean>;
+  /** Sets an account the store does not know from a ledger snapshot; false when it already knows it. */
+  hydrate(accountId: string, balance: bigint, snapshot: LedgerSnapshot): Promise<boolean>;
   balance(accountId: string): Promise<AccountBalance>;
-  /** Frees up to `limit` holds whose expiry is at or before `nowMs`; answers how many it freed. */
-  releaseExpired(nowMs: number, limit: number): Promise<number>;
+  /** Frees up to `limit` holds whose expiry is at or before `upToMs`; answers how many it freed. */
+  releaseExpired(upToMs: number, limit: number): Promise<number>;
 }
 
 export const BALANCE_STORE = Symbol('polymux.billing.balance-store');
@@ -24,6 +26,24 @@ export const BALANCE_STORE = Symbol('polymux.billing.balance-store');
  * sooner; an older transaction met again is known to have been applied when it was recorded.
  */
 export const APPLIED_MARKER_TTL_SECONDS = 24 * 3600;
+
+/**
+ * Which ledger transactions a balance read counted, as Postgres's MVCC snapshot of it
+ * (`pg_current_snapshot()`): exact where a timestamp is not, since a transaction can start before
+ * the read and commit after it.
+ */
+export interface LedgerSnapshot {
+  /** Every transaction id below it had finished. */
+  xmin: bigint;
+  /** No transaction id from it on had started. */
+  xmax: bigint;
+  /** Transaction ids between `xmin` and `xmax` still in progress, so not counted. */
+  inProgress: readonly bigint[];
+}
+
+/** Whether the read behind `snapshot` counted the ledger transaction `xid`. */
+export const snapshotCounts = (snapshot: LedgerSnapshot, xid: bigint): boolean =>
+  xid < snapshot.xmin || (xid < snapshot.xmax && !snapshot.inProgress.includes(xid));
 
 export interface AccountBalance {
   /** Credits minus settled charges. */
@@ -50,14 +70,14 @@ export interface LedgerEffect {
   key: string;
   /** Signed change of the account's balance. */
   delta: bigint;
-  /** When the ledger recorded it: a hydration read after that already counted it. */
-  createdAtMs: number;
+  /** Postgres transaction id that committed it: a hydration snapshot that counted it already holds it. */
+  xid: bigint;
   /** Hold freed by this transaction, for charges. */
   reservationId?: string;
 }
 
 /**
  * `applied`: balance changed; `duplicate`: already applied; `reflected`: the account was hydrated
- * from a ledger that already held it; `unknown`: the store does not know the account (hydrate it).
+ * from a ledger snapshot that already counted it; `unknown`: the store does not know the account (hydrate it).
  */
 export type ApplyOutcome = 'applied' | 'duplicate' | 'reflected' | 'unknown';

@@ -3,15 +3,17 @@ import type {
   ApplyOutcome,
   BalanceStore,
   LedgerEffect,
+  LedgerSnapshot,
   ReserveInStore,
   ReserveOutcome,
 } from './balance.store';
-import { APPLIED_MARKER_TTL_SECONDS } from './balance.store';
+import { APPLIED_MARKER_TTL_SECONDS, snapshotCounts } from './balance.store';
 
 interface Account {
   balance: bigint;
   reserved: bigint;
-  hydratedAtMs: number;
+  /** The ledger snapshot it was hydrated from. */
+  snapshot: LedgerSnapshot;
   holds: Map<string, { amount: bigint; expiresAtMs: number }>;
 }
 
@@ -39,6 +41,10 @@ export class MemoryBalanceStore implements BalanceStore {
     return { status: 'held', amount: request.amount };
   }
 
+  async held(accountId: string, reservationId: string): Promise<bigint | null> {
+    return this.accounts.get(accountId)?.holds.get(reservationId)?.amount ?? null;
+  }
+
   async release(accountId: string, reservationId: string): Promise<boolean> {
     return this.releaseHold(accountId, reservationId);
   }
@@ -49,14 +55,14 @@ export class MemoryBalanceStore implements BalanceStore {
     if (effect.reservationId !== undefined) this.releaseHold(effect.accountId, effect.reservationId);
     if (this.isApplied(effect.accountId, effect.key)) return 'duplicate';
     this.applied.set(this.markerOf(effect.accountId, effect.key), this.now() + APPLIED_MARKER_TTL_SECONDS * 1000);
-    if (effect.createdAtMs <= account.hydratedAtMs) return 'reflected';
+    if (snapshotCounts(account.snapshot, effect.xid)) return 'reflected';
     account.balance += effect.delta;
     return 'applied';
   }
 
-  async hydrate(accountId: string, balance: bigint, asOfMs: number): Promise<boolean> {
+  async hydrate(accountId: string, balance: bigint, snapshot: LedgerSnapshot): Promise<boolean> {
     if (this.accounts.has(accountId)) return false;
-    this.accounts.set(accountId, { balance, reserved: 0n, hydratedAtMs: asOfMs, holds: new Map() });
+    this.accounts.set(accountId, { balance, reserved: 0n, snapshot, holds: new Map() });
     return true;
   }
 
@@ -65,15 +71,16 @@ export class MemoryBalanceStore implements BalanceStore {
     return { balance: account?.balance ?? 0n, reserved: account?.reserved ?? 0n };
   }
 
-  async releaseExpired(nowMs: number, limit: number): Promise<number> {
+  async releaseExpired(upToMs: number, limit: number): Promise<number> {
     let released = 0;
     for (const [accountId, account] of this.accounts) {
       for (const [reservationId, hold] of account.holds) {
         if (released >= limit) return released;
-        if (hold.expiresAtMs <= nowMs && this.releaseHold(accountId, reservationId)) released += 1;
+        if (hold.expiresAtMs <= upToMs && this.releaseHold(accountId, reservationId)) released += 1;
       }
     }
-    for (const [marker, expiresAtMs] of this.applied) if (expiresAtMs <= nowMs) this.applied.delete(marker);
+    const now = this.now();
+    for (const [marker, expiresAtMs] of this.applied) if (expiresAtMs <= now) this.applied.delete(marker);
     return released;
   }
 

@@ -5,16 +5,17 @@ import type {
   ApplyOutcome,
   BalanceStore,
   LedgerEffect,
+  LedgerSnapshot,
   ReserveInStore,
   ReserveOutcome,
 } from './balance.store';
 import { APPLIED_MARKER_TTL_SECONDS } from './balance.store';
-import { EXPIRY_INDEX, accountKeys, expiryMember, parseExpiryMember } from './redis-keys';
+import { HOLD_ACCOUNTS_INDEX, accountKeys } from './redis-keys';
 import { defineBillingScripts } from './redis-scripts';
 
 const APPLY_OUTCOMES: ReadonlySet<string> = new Set<ApplyOutcome>(['applied', 'duplicate', 'reflected', 'unknown']);
 
-/** The distributed store: every check-and-change is one Lua script, atomic across all replicas. */
+/** The distributed store: every check-and-change is one Lua script on one account's keys, atomic across replicas. */
 export class RedisBalanceStore implements BalanceStore {
   constructor(private readonly redis: Redis) {
     defineBillingScripts(redis);
@@ -22,48 +23,62 @@ export class RedisBalanceStore implements BalanceStore {
 
   async reserve(request: ReserveInStore): Promise<ReserveOutcome> {
     const keys = accountKeys(request.accountId);
-    const [status, first, second] = await this.redis.billingReserve(
-      keys.account,
-      keys.holds,
-      EXPIRY_INDEX,
-      keys.applied(request.settlementKey),
-      request.reservationId,
-      request.amount.toString(),
-      expiryMember(request.accountId, request.reservationId),
-      String(request.expiresAtMs),
-    );
+    // Sent together on one connection: the index update runs right after the script, and a refused
+    // reservation leaves at most a stale index entry, which the sweeper drops.
+    const [[status, first, second]] = await Promise.all([
+      this.redis.billingReserve(
+        keys.account,
+        keys.holds,
+        keys.expiries,
+        keys.applied(request.settlementKey),
+        request.reservationId,
+        request.amount.toString(),
+        String(request.expiresAtMs),
+      ),
+      this.redis.zadd(HOLD_ACCOUNTS_INDEX, 'LT', request.expiresAtMs, request.accountId),
+    ]);
     if (status === 'held') return { status, amount: BigInt(first) };
     if (status === 'settled') return { status };
     if (status === 'insufficient') return { status, available: BigInt(first) - BigInt(second) };
     throw new Error(`unexpected reserve script answer ${status}`);
   }
 
+  async held(accountId: string, reservationId: string): Promise<bigint | null> {
+    const amount = await this.redis.hget(accountKeys(accountId).holds, reservationId);
+    return amount === null ? null : BigInt(amount);
+  }
+
   async release(accountId: string, reservationId: string): Promise<boolean> {
     const keys = accountKeys(accountId);
-    const member = expiryMember(accountId, reservationId);
-    return (await this.redis.billingRelease(keys.account, keys.holds, EXPIRY_INDEX, reservationId, member)) === 1;
+    return (await this.redis.billingRelease(keys.account, keys.holds, keys.expiries, reservationId)) === 1;
   }
 
   async apply(effect: LedgerEffect): Promise<ApplyOutcome> {
     const keys = accountKeys(effect.accountId);
-    const reservationId = effect.reservationId ?? '';
     const outcome = await this.redis.billingApply(
       keys.account,
       keys.holds,
-      EXPIRY_INDEX,
+      keys.expiries,
       keys.applied(effect.key),
       effect.delta.toString(),
-      reservationId,
-      expiryMember(effect.accountId, reservationId),
-      String(effect.createdAtMs),
+      effect.reservationId ?? '',
+      effect.xid.toString(),
       String(APPLIED_MARKER_TTL_SECONDS),
     );
     if (!APPLY_OUTCOMES.has(outcome)) throw new Error(`unexpected apply script answer ${outcome}`);
     return outcome as ApplyOutcome;
   }
 
-  async hydrate(accountId: string, balance: bigint, asOfMs: number): Promise<boolean> {
-    return (await this.redis.billingHydrate(accountKeys(accountId).account, balance.toString(), String(asOfMs))) === 1;
+  async hydrate(accountId: string, balance: bigint, snapshot: LedgerSnapshot): Promise<boolean> {
+    const inProgress = `,${snapshot.inProgress.join(',')},`;
+    const set = await this.redis.billingHydrate(
+      accountKeys(accountId).account,
+      balance.toString(),
+      snapshot.xmin.toString(),
+      snapshot.xmax.toString(),
+      inProgress,
+    );
+    return set === 1;
   }
 
   async balance(accountId: string): Promise<AccountBalance> {
@@ -71,23 +86,30 @@ export class RedisBalanceStore implements BalanceStore {
     return { balance: BigInt(balance ?? '0'), reserved: BigInt(reserved ?? '0') };
   }
 
-  async releaseExpired(nowMs: number, limit: number): Promise<number> {
-    const members = await this.redis.zrangebyscore(EXPIRY_INDEX, '-inf', nowMs, 'LIMIT', 0, limit);
-    const released = await Promise.all(
-      members.map(async (member) => {
-        const hold = parseExpiryMember(member);
-        if (!hold) return this.redis.zrem(EXPIRY_INDEX, member).then(() => 0);
-        const keys = accountKeys(hold.accountId);
-        return this.redis.billingExpire(
-          keys.account,
-          keys.holds,
-          EXPIRY_INDEX,
-          hold.reservationId,
-          member,
-          String(nowMs),
-        );
-      }),
+  async releaseExpired(upToMs: number, limit: number): Promise<number> {
+    const due = await this.redis.zrangebyscore(HOLD_ACCOUNTS_INDEX, '-inf', upToMs, 'LIMIT', 0, limit);
+    const freed = await Promise.all(due.map((accountId) => this.expireAccount(accountId, upToMs, limit)));
+    return freed.reduce((sum, count) => sum + count, 0);
+  }
+
+  /**
+   * Frees one account's due holds, then reschedules it in the index. The index is a separate slot,
+   * so this is not atomic with reserve: re-reading the account's earliest expiry after the index
+   * write (and `LT`, which only lowers) keeps a hold reserved meanwhile from going unindexed.
+   */
+  private async expireAccount(accountId: string, upToMs: number, limit: number): Promise<number> {
+    const keys = accountKeys(accountId);
+    const [freed, earliest] = await this.redis.billingExpire(
+      keys.account,
+      keys.holds,
+      keys.expiries,
+      String(upToMs),
+      String(limit),
     );
-    return released.reduce((sum, count) => sum + count, 0);
+    if (earliest === '') await this.redis.zrem(HOLD_ACCOUNTS_INDEX, accountId);
+    else await this.redis.zadd(HOLD_ACCOUNTS_INDEX, earliest, accountId);
+    const [, after] = await this.redis.zrange(keys.expiries, 0, 0, 'WITHSCORES');
+    if (after !== undefined) await this.redis.zadd(HOLD_ACCOUNTS_INDEX, 'LT', after, accountId);
+    return freed;
   }
 }

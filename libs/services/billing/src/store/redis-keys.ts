@@ -1,33 +1,23 @@
 /**
- * Billing's Redis keys (after the configured `REDIS_KEY_PREFIX`). An account's keys share the hash
- * tag `{<account>}`; the expiry index is one sorted set across accounts.
+ * Billing's Redis keys (after the configured `REDIS_KEY_PREFIX`). Every key a script touches is one
+ * account's and carries the hash tag `{<account>}`, so each script runs on one Redis Cluster slot.
  */
 export const accountKeys = (accountId: string) => {
   const base = `billing:{${accountId}}`;
   return {
-    /** Hash: `balance`, `reserved` (nano-USD) and `hydrated_at` (ms). */
+    /** Hash: `balance`, `reserved` (nano-USD) and the ledger snapshot it was hydrated from (`snap_*`). */
     account: `${base}:account`,
     /** Hash: reservation id → held nano-USD. */
     holds: `${base}:holds`,
+    /** Sorted set: reservation id scored by its hold's expiry (epoch ms). */
+    expiries: `${base}:expiries`,
     /** String with a TTL: the ledger transaction `key` was applied. */
     applied: (key: string) => `${base}:applied:${key}`,
   };
 };
 
-/** Sorted set: `expiryMember(account, reservation)` scored by the hold's expiry (epoch ms). */
-export const EXPIRY_INDEX = 'billing:hold-expiries';
-
-export const expiryMember = (accountId: string, reservationId: string): string =>
-  JSON.stringify([accountId, reservationId]);
-
-export const parseExpiryMember = (member: string): { accountId: string; reservationId: string } | null => {
-  try {
-    const parsed: unknown = JSON.parse(member);
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
-      return { accountId: parsed[0], reservationId: parsed[1] };
-    }
-  } catch {
-    // Not one of ours: the caller drops it.
-  }
-  return null;
-};
+/**
+ * Sorted set: account id scored by (at most) its earliest hold expiry, so the sweeper finds the
+ * accounts with due holds. Only plain commands touch it, never a script with an account's keys.
+ */
+export const HOLD_ACCOUNTS_INDEX = 'billing:hold-accounts';

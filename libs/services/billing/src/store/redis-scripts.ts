@@ -9,24 +9,16 @@ declare module 'ioredis' {
       settled: string,
       reservationId: string,
       amount: string,
-      member: string,
       expiresAtMs: string,
     ): Result<string[], Context>;
-    billingRelease(
-      account: string,
-      holds: string,
-      expiries: string,
-      reservationId: string,
-      member: string,
-    ): Result<number, Context>;
+    billingRelease(account: string, holds: string, expiries: string, reservationId: string): Result<number, Context>;
     billingExpire(
       account: string,
       holds: string,
       expiries: string,
-      reservationId: string,
-      member: string,
-      nowMs: string,
-    ): Result<number, Context>;
+      upToMs: string,
+      limit: string,
+    ): Result<[number, string], Context>;
     billingApply(
       account: string,
       holds: string,
@@ -34,17 +26,23 @@ declare module 'ioredis' {
       marker: string,
       delta: string,
       reservationId: string,
-      member: string,
-      createdAtMs: string,
+      xid: string,
       markerTtlSeconds: string,
     ): Result<string, Context>;
-    billingHydrate(account: string, balance: string, asOfMs: string): Result<number, Context>;
+    billingHydrate(
+      account: string,
+      balance: string,
+      xmin: string,
+      xmax: string,
+      inProgress: string,
+    ): Result<number, Context>;
   }
 }
 
 /**
  * Money stays exact: Redis does the int64 arithmetic (HINCRBY) and the scripts only compare the
- * decimal strings it stores, never converting them to Lua's floating-point numbers.
+ * decimal strings it stores, never converting them to Lua's floating-point numbers. Each script's
+ * keys are one account's (one hash tag), so each runs on one Redis Cluster slot.
  */
 const HELPERS = `
 local function neg(s)
@@ -63,17 +61,17 @@ local function cmp(a, b)
   end
   return 0
 end
-local function release(account, holds, expiries, id, member)
+local function release(account, holds, expiries, id)
   local held = redis.call('HGET', holds, id)
   if not held then return false end
   redis.call('HDEL', holds, id)
-  redis.call('ZREM', expiries, member)
+  redis.call('ZREM', expiries, id)
   redis.call('HINCRBY', account, 'reserved', neg(held))
   return true
 end
 `;
 
-/** KEYS account, holds, expiries, settled marker; ARGV reservation id, amount, expiry member, expires at. */
+/** KEYS account, holds, expiries, settled marker; ARGV reservation id, amount, expires at. */
 const RESERVE = `${HELPERS}
 local held = redis.call('HGET', KEYS[2], ARGV[1])
 if held then return {'held', held} end
@@ -87,47 +85,62 @@ if cmp(balance, reserved) < 0 then
   return {'insufficient', balance, redis.call('HGET', KEYS[1], 'reserved')}
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
 return {'held', ARGV[2]}
 `;
 
-/** KEYS account, holds, expiries; ARGV reservation id, expiry member. */
+/** KEYS account, holds, expiries; ARGV reservation id. */
 const RELEASE = `${HELPERS}
-return release(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2]) and 1 or 0
+return release(KEYS[1], KEYS[2], KEYS[3], ARGV[1]) and 1 or 0
 `;
 
-/** KEYS account, holds, expiries; ARGV reservation id, expiry member, now. */
+/** KEYS account, holds, expiries; ARGV up to (ms), limit. Answers {freed, earliest expiry left or ''}. */
 const EXPIRE = `${HELPERS}
-local due = redis.call('ZSCORE', KEYS[3], ARGV[2])
-if not due or tonumber(due) > tonumber(ARGV[3]) then return 0 end
-redis.call('ZREM', KEYS[3], ARGV[2])
-return release(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2]) and 1 or 0
+local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local freed = 0
+for _, id in ipairs(due) do
+  if release(KEYS[1], KEYS[2], KEYS[3], id) then freed = freed + 1 else redis.call('ZREM', KEYS[3], id) end
+end
+local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+return {freed, first[2] or ''}
 `;
 
-/** KEYS account, holds, expiries, applied marker; ARGV delta, reservation id or '', member, created at, marker TTL. */
+/**
+ * KEYS account, holds, expiries, applied marker; ARGV delta, reservation id or '', transaction id,
+ * marker TTL. Reflected: the account's hydration snapshot counted the transaction (see \`LedgerSnapshot\`).
+ */
 const APPLY = `${HELPERS}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'unknown' end
-if ARGV[2] ~= '' then release(KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3]) end
+if ARGV[2] ~= '' then release(KEYS[1], KEYS[2], KEYS[3], ARGV[2]) end
 if redis.call('EXISTS', KEYS[4]) == 1 then return 'duplicate' end
-redis.call('SET', KEYS[4], '1', 'EX', ARGV[5])
-local hydrated = redis.call('HGET', KEYS[1], 'hydrated_at')
-if hydrated and tonumber(ARGV[4]) <= tonumber(hydrated) then return 'reflected' end
+redis.call('SET', KEYS[4], '1', 'EX', ARGV[4])
+local snap = redis.call('HMGET', KEYS[1], 'snap_xmin', 'snap_xmax', 'snap_xip')
+if snap[1] then
+  local xid = ARGV[3]
+  if cmp(xid, snap[1]) < 0 then return 'reflected' end
+  if cmp(xid, snap[2]) < 0 and not string.find(snap[3], ',' .. xid .. ',', 1, true) then return 'reflected' end
+end
 redis.call('HINCRBY', KEYS[1], 'balance', ARGV[1])
 return 'applied'
 `;
 
-/** KEYS account; ARGV balance, as of. Sets an account only if Redis does not know it (SETNX). */
+/** KEYS account; ARGV balance, snapshot xmin, xmax, in-progress ids (',a,b,'). Only if Redis does not know it. */
 const HYDRATE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'reserved', '0', 'hydrated_at', ARGV[2])
+redis.call('HSET', KEYS[1], 'balance', ARGV[1], 'reserved', '0', 'snap_xmin', ARGV[2], 'snap_xmax', ARGV[3], 'snap_xip', ARGV[4])
 return 1
 `;
 
+/** Every script with its key count: what `defineBillingScripts` registers. */
+export const BILLING_SCRIPTS = {
+  billingReserve: { numberOfKeys: 4, lua: RESERVE },
+  billingRelease: { numberOfKeys: 3, lua: RELEASE },
+  billingExpire: { numberOfKeys: 3, lua: EXPIRE },
+  billingApply: { numberOfKeys: 4, lua: APPLY },
+  billingHydrate: { numberOfKeys: 1, lua: HYDRATE },
+} as const;
+
 /** Registers billing's scripts; ioredis runs them with EVALSHA, loading them on NOSCRIPT. */
 export const defineBillingScripts = (redis: Redis): void => {
-  redis.defineCommand('billingReserve', { numberOfKeys: 4, lua: RESERVE });
-  redis.defineCommand('billingRelease', { numberOfKeys: 3, lua: RELEASE });
-  redis.defineCommand('billingExpire', { numberOfKeys: 3, lua: EXPIRE });
-  redis.defineCommand('billingApply', { numberOfKeys: 4, lua: APPLY });
-  redis.defineCommand('billingHydrate', { numberOfKeys: 1, lua: HYDRATE });
+  for (const [name, script] of Object.entries(BILLING_SCRIPTS)) redis.defineCommand(name, script);
 };

@@ -1,13 +1,17 @@
+import type { ColumnType } from 'kysely';
+
 import type { CreatedAt, Int8Id } from '../columns';
 
-export type TransactionKind = 'top_up' | 'charge';
+export type TransactionKind = 'top_up' | 'charge' | 'overrun';
 
 /** One ledger transaction; its entries sum to zero. Written once per idempotency key, never changed. */
 export interface TransactionsTable {
   id: Int8Id;
   kind: TransactionKind;
-  /** `top-up:<key>` or `charge:<request id>`. */
+  /** `top-up:<key>`, `charge:<request id>` or `overrun:<request id>`. */
   idempotency_key: string;
   request_id: string | null;
   created_at: CreatedAt;
+  /** Postgres transaction id (xid8) that wrote it (`default pg_current_xact_id()`); read it as text. */
+  xid: ColumnType<string, never, never>;
 }

@@ -1,6 +1,7 @@
 import type { AuditRecorded } from '@polymux/contracts';
 
-import { ChainVerifier, GENESIS_HASH, canonicalJson, chainHash } from './audit-chain';
+import type { ChainLink, ChainVerification } from './audit-chain';
+import { ChainVerifier, GENESIS_HASH, canonicalJson, chainHash, chainIdOf } from './audit-chain';
 
 const record = (id: string, metadata: AuditRecorded['metadata'] = {}): AuditRecorded => ({
   id,
@@ -16,7 +17,30 @@ const record = (id: string, metadata: AuditRecorded['metadata'] = {}): AuditReco
   occurredAt: '2026-01-02T03:04:05.678Z',
 });
 
+/** A valid chain of `ids`, seq 10, 20, 30, … */
+const chainOf = (ids: string[]): ChainLink[] => {
+  let prev = GENESIS_HASH;
+  return ids.map((id, index) => {
+    const hash = chainHash(prev, record(id));
+    const link = { seq: (index + 1) * 10, position: index + 1, record: record(id), prevHash: prev, hash };
+    prev = hash;
+    return link;
+  });
+};
+
+const verify = (links: ChainLink[], head: { hash: string; length: number } | undefined): ChainVerification => {
+  const verifier = new ChainVerifier('org:org-1');
+  for (const link of links) {
+    const broken = verifier.check(link);
+    if (broken) return broken;
+  }
+  return verifier.finish(head);
+};
+
 describe('audit hash chain', () => {
+  const links = chainOf(['a', 'b', 'c']);
+  const head = { hash: links[2].hash, length: 3 };
+
   it('writes one canonical JSON per value, whatever the key order', () => {
     expect(canonicalJson({ b: 1, a: { d: [true, null, 'x'], c: 2.5 } })).toBe(
       '{"a":{"c":2.5,"d":[true,null,"x"]},"b":1}',
@@ -33,33 +57,57 @@ describe('audit hash chain', () => {
     expect(chainHash('f'.repeat(64), record('a', { tokens: 3 }))).not.toBe(hash);
   });
 
-  it('accepts an intact chain and names the first record that breaks one', () => {
-    const records = [record('a'), record('b'), record('c')];
-    const links: Array<{ prev: string; hash: string }> = [];
-    let prev = GENESIS_HASH;
-    for (const item of records) {
-      const hash = chainHash(prev, item);
-      links.push({ prev, hash });
-      prev = hash;
-    }
-    const verify = (tamper: (index: number, item: AuditRecorded) => AuditRecorded = (_index, item) => item) => {
-      const verifier = new ChainVerifier();
-      for (const [index, item] of records.entries()) {
-        const broken = verifier.check(index + 1, tamper(index, item), links[index].prev, links[index].hash);
-        if (broken) return broken;
-      }
-      return verifier.result();
-    };
-    expect(verify()).toEqual({ valid: true, records: 3, head: prev });
-    expect(verify((index, item) => (index === 1 ? { ...item, outcome: 'failure' } : item))).toEqual({
+  it('gives each organisation its own chain and records without one a shared chain', () => {
+    expect(chainIdOf('org-1')).toBe('org:org-1');
+    expect(chainIdOf('org-2')).not.toBe(chainIdOf('org-1'));
+    expect(chainIdOf(null)).toBe('no-org');
+    expect(chainIdOf('no-org')).not.toBe(chainIdOf(null));
+  });
+
+  it('accepts an intact chain that ends at its head', () => {
+    expect(verify(links, head)).toEqual({ chainId: 'org:org-1', valid: true, records: 3, head: head.hash });
+    expect(verify([], { hash: GENESIS_HASH, length: 0 })).toMatchObject({ valid: true, records: 0 });
+  });
+
+  it('names the first record that was edited', () => {
+    const edited = links.map((link, index) =>
+      index === 1 ? { ...link, record: { ...link.record, outcome: 'failure' as const } } : link,
+    );
+    expect(verify(edited, head)).toEqual({
+      chainId: 'org:org-1',
       valid: false,
       records: 1,
-      brokenAtSeq: 2,
       reason: 'hash does not match',
+      brokenAt: { id: 'b', seq: 20, position: 2 },
     });
-    const verifier = new ChainVerifier();
-    expect(verifier.check(1, records[1], links[1].prev, links[1].hash)).toMatchObject({
+  });
+
+  it('names the record after one that was deleted, and a missing end', () => {
+    expect(verify([links[0], links[2]], head)).toMatchObject({
       reason: 'prev_hash does not link',
+      brokenAt: { id: 'c', position: 3 },
+    });
+    expect(verify(links.slice(0, 2), head)).toMatchObject({
+      records: 2,
+      reason: 'records missing at the end',
+      brokenAt: { id: null, seq: null, position: 3 },
+    });
+    expect(verify(links, undefined)).toMatchObject({ reason: 'chain has no head' });
+    expect(verify(links, { hash: links[1].hash, length: 3 })).toMatchObject({ reason: 'head does not match' });
+  });
+
+  it('names the first record out of order', () => {
+    expect(verify([links[1], links[0], links[2]], head)).toMatchObject({
+      reason: 'prev_hash does not link',
+      brokenAt: { id: 'b' },
+    });
+    expect(verify([links[0], { ...links[1], position: 5 }, links[2]], head)).toMatchObject({
+      reason: 'position does not follow',
+      brokenAt: { id: 'b', position: 5 },
+    });
+    expect(verify([links[0], { ...links[1], seq: 5 }, links[2]], head)).toMatchObject({
+      reason: 'seq out of order',
+      brokenAt: { id: 'b', seq: 5 },
     });
   });
 });

@@ -4,8 +4,14 @@ import type { AuditRecorded } from '@polymux/contracts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** `prev_hash` of the first record. */
+/** `prev_hash` of the first record of every chain. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** The chain of records stored before chains were per tenant: frozen, verified as it was. */
+export const LEGACY_CHAIN = 'legacy';
+
+/** Each organisation has its own chain; records without one share `no-org`. */
+export const chainIdOf = (orgId: string | null): string => (orgId === null ? 'no-org' : `org:${orgId}`);
 
 /** JSON with object keys sorted at every depth and no whitespace: one text per value. */
 export const canonicalJson = (value: JsonValue): string => {
@@ -17,33 +23,71 @@ export const canonicalJson = (value: JsonValue): string => {
   return JSON.stringify(value);
 };
 
-/** Links a record to the chain: sha256(prevHash ‖ canonical JSON of the record), hex. */
+/** Links a record to its chain: sha256(prevHash ‖ canonical JSON of the record), hex. */
 export const chainHash = (prevHash: string, record: AuditRecorded): string =>
   createHash('sha256').update(prevHash).update(canonicalJson(record)).digest('hex');
 
-export type ChainVerification =
-  | { valid: true; records: number; head: string }
-  | { valid: false; records: number; brokenAtSeq: number; reason: 'prev_hash does not link' | 'hash does not match' };
+export type ChainBreak =
+  | 'prev_hash does not link'
+  | 'hash does not match'
+  | 'position does not follow'
+  | 'seq out of order'
+  | 'records missing at the end'
+  | 'head does not match'
+  | 'chain has no head';
 
-/** Walks records in `seq` order and reports the first one that breaks the chain. */
+export type ChainVerification =
+  | { chainId: string; valid: true; records: number; head: string }
+  | {
+      chainId: string;
+      valid: false;
+      /** Records that verified before the break. */
+      records: number;
+      reason: ChainBreak;
+      /** The first record that breaks the chain; null when it is missing (deleted from the end). */
+      brokenAt: { id: string | null; seq: number | null; position: number };
+    };
+
+/** One stored record as the verifier walks it. */
+export interface ChainLink {
+  seq: number;
+  position: number;
+  record: AuditRecorded;
+  prevHash: string;
+  hash: string;
+}
+
+/** Walks one chain in position order and reports the first record that breaks it. */
 export class ChainVerifier {
   private previous = GENESIS_HASH;
+  private previousSeq = 0;
   private count = 0;
 
+  constructor(readonly chainId: string) {}
+
   /** Checks the next record; a verification result when it breaks the chain, undefined otherwise. */
-  check(seq: number, record: AuditRecorded, prevHash: string, hash: string): ChainVerification | undefined {
-    if (prevHash !== this.previous) return this.broken(seq, 'prev_hash does not link');
-    if (hash !== chainHash(prevHash, record)) return this.broken(seq, 'hash does not match');
-    this.previous = hash;
+  check(link: ChainLink): ChainVerification | undefined {
+    const at = { id: link.record.id, seq: link.seq, position: link.position };
+    if (link.prevHash !== this.previous) return this.broken('prev_hash does not link', at);
+    if (link.hash !== chainHash(link.prevHash, link.record)) return this.broken('hash does not match', at);
+    if (link.position !== this.count + 1) return this.broken('position does not follow', at);
+    if (link.seq <= this.previousSeq) return this.broken('seq out of order', at);
+    this.previous = link.hash;
+    this.previousSeq = link.seq;
     this.count += 1;
     return undefined;
   }
 
-  result(): ChainVerification {
-    return { valid: true, records: this.count, head: this.previous };
+  /** The verdict once every record was checked, against the chain's stored head. */
+  finish(head: { hash: string; length: number } | undefined): ChainVerification {
+    const next = { id: null, seq: null, position: this.count + 1 };
+    if (!head) return this.broken('chain has no head', next);
+    if (head.length > this.count) return this.broken('records missing at the end', next);
+    if (head.length !== this.count || head.hash !== this.previous) return this.broken('head does not match', next);
+    return { chainId: this.chainId, valid: true, records: this.count, head: this.previous };
   }
 
-  private broken(seq: number, reason: 'prev_hash does not link' | 'hash does not match'): ChainVerification {
-    return { valid: false, records: this.count, brokenAtSeq: seq, reason };
+  private broken(reason: ChainBreak, brokenAt: { id: string | null; seq: number | null; position: number }) {
+    return { chainId: this.chainId, valid: false as const, records: this.count, reason, brokenAt };
   }
 }

@@ -13,12 +13,13 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 
 import { chainHash } from './audit-chain';
+import { buildVerifyCommand } from './audit-verify.test-support';
 import { AuditModule } from './audit.module';
 import { AuditService } from './audit.service';
 import type { DB } from './schema/db';
 import { AUDIT_DB } from './schema/db';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 // PGlite loads Node built-ins with import(), which Jest's module sandbox refuses without
 // --experimental-vm-modules: load it with Node's own loader, outside the sandbox.
@@ -29,45 +30,71 @@ jest.mock('@electric-sql/pglite', () =>
 );
 
 const dataDir = mkdtempSync(join(tmpdir(), 'polymux-audit-'));
-let service: RunningService;
+const embedded = { POLYMUX_MODE: 'embedded', POLYMUX_DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn' } as const;
+let service: RunningService | undefined;
+let command: ReturnType<typeof buildVerifyCommand>;
 
-beforeAll(async () => {
-  service = await startService(
-    { name: 'polymux', modules: [AuditModule], httpPort: () => 0 },
-    { POLYMUX_MODE: 'embedded', POLYMUX_DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-  );
+const start = async () => {
+  service = await startService({ name: 'polymux', modules: [AuditModule], httpPort: () => 0 }, embedded);
+  return service;
+};
+/** PGlite's data dir takes one process at a time: the command runs while the gateway is stopped. */
+const stopAndVerify = async () => {
+  await service?.close();
+  service = undefined;
+  return command.run(embedded);
+};
+
+beforeAll(() => {
+  command = buildVerifyCommand();
 });
 
 afterAll(async () => {
-  await service.close();
+  await service?.close();
   rmSync(dataDir, { recursive: true, force: true });
+  command?.remove();
 });
 
 describe('audit in the embedded mode (PGlite, in-process bus)', () => {
-  it('detects a record changed behind the append-only trigger', async () => {
-    const client = service.app.get(MessagingClient);
-    const audit = service.app.get(AuditService);
-    const db = service.app.get<symbol, Kysely<DB>>(AUDIT_DB);
-    const orgId = `org-${randomUUID()}`;
-    const events: AuditRecorded[] = Array.from({ length: 5 }, (_, index) => ({
-      id: randomUUID(),
-      category: 'admin',
-      action: 'key.create',
-      outcome: 'success',
-      actorKeyId: 'key-admin',
-      orgId,
-      projectId: null,
-      requestId: null,
-      target: `key:${index}`,
-      metadata: { index },
-      occurredAt: new Date().toISOString(),
-    }));
+  const orgId = `org-${randomUUID()}`;
+  const events: AuditRecorded[] = Array.from({ length: 5 }, (_, index) => ({
+    id: randomUUID(),
+    category: 'admin',
+    action: 'key.create',
+    outcome: 'success',
+    actorKeyId: 'key-admin',
+    orgId,
+    projectId: null,
+    requestId: null,
+    target: `key:${index}`,
+    metadata: { index },
+    occurredAt: new Date().toISOString(),
+  }));
+
+  it('chains the records and `npm run audit:verify` accepts the data dir', async () => {
+    const client = (await start()).app.get(MessagingClient);
     for (const event of events) await client.emit(Subjects.auditRecorded, event, { messageId: event.id });
     const { records } = await pollUntil(
       () => client.request(Subjects.auditQuery, { orgId, limit: 10 }),
       (answer) => answer.records.length === 5,
     );
-    expect(await audit.verifyChain()).toEqual({ valid: true, records: 5, head: records[0].hash });
+    expect(await service!.app.get(AuditService).verifyOrgChain(orgId)).toEqual({
+      chainId: `org:${orgId}`,
+      valid: true,
+      records: 5,
+      head: records[0].hash,
+    });
+    const result = await stopAndVerify();
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain(`audit chain org:${orgId}: ok, 5 records, head ${records[0].hash}`);
+  });
+
+  it('detects a record changed behind the append-only trigger, in the service and in the command', async () => {
+    const running = await start();
+    const client = running.app.get(MessagingClient);
+    const audit = running.app.get(AuditService);
+    const db = running.app.get<symbol, Kysely<DB>>(AUDIT_DB);
+    const { records } = await client.request(Subjects.auditQuery, { orgId, limit: 10 });
 
     const victim = records[2];
     await expect(
@@ -76,11 +103,12 @@ describe('audit in the embedded mode (PGlite, in-process bus)', () => {
     await sql`alter table audit.records disable trigger records_append_only`.execute(db);
     await sql`update audit.records set metadata = '{"index": 99}' where seq = ${victim.seq}`.execute(db);
     await sql`alter table audit.records enable trigger records_append_only`.execute(db);
-    expect(await audit.verifyChain()).toEqual({
+    expect(await audit.verifyOrgChain(orgId)).toEqual({
+      chainId: `org:${orgId}`,
       valid: false,
       records: 2,
-      brokenAtSeq: victim.seq,
       reason: 'hash does not match',
+      brokenAt: { id: victim.id, seq: victim.seq, position: 3 },
     });
 
     // Re-sealing the changed record does not help: the next record no longer links to it.
@@ -89,11 +117,17 @@ describe('audit in the embedded mode (PGlite, in-process bus)', () => {
     await sql`alter table audit.records disable trigger records_append_only`.execute(db);
     await sql`update audit.records set hash = ${resealed} where seq = ${victim.seq}`.execute(db);
     await sql`alter table audit.records enable trigger records_append_only`.execute(db);
-    expect(await audit.verifyChain()).toEqual({
+    expect(await audit.verifyOrgChain(orgId)).toMatchObject({
       valid: false,
       records: 3,
-      brokenAtSeq: records[1].seq,
       reason: 'prev_hash does not link',
+      brokenAt: { id: records[1].id, seq: records[1].seq, position: 4 },
     });
+
+    const result = await stopAndVerify();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `audit chain org:${orgId}: BROKEN at record ${records[1].id} (seq ${records[1].seq}, position 4): prev_hash does not link`,
+    );
   });
 });

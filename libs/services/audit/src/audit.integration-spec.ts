@@ -8,19 +8,20 @@ import { startService } from '@polymux/runtime';
 import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { Client } from 'pg';
 
 import { AuditModule } from './audit.module';
 import { AuditService } from './audit.service';
 import type { DB } from './schema/db';
 import { AUDIT_DB } from './schema/db';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const namespace = `it_audit_${randomUUID().slice(0, 8)}`;
 // Subjects, streams, durable consumers and Redis keys of this file only: no other test sees its traffic.
 const env = isolatedServiceEnv(namespace);
 
-// Two replicas sharing the durable consumer: both append to the one chain.
+// Two replicas sharing the durable consumer (one JetStream queue): both append, to per-tenant chains.
 let replicas: RunningService[];
 let client: MessagingClient;
 let db: Kysely<DB>;
@@ -58,6 +59,8 @@ const fact = (overrides: Partial<AuditRecorded> = {}): AuditRecorded => ({
 const emit = (event: AuditRecorded, messageId = event.id) => client.emit(Subjects.auditRecorded, event, { messageId });
 const query = (filter: { requestId?: string; orgId?: string; limit?: number }) =>
   client.request(Subjects.auditQuery, { limit: 100, ...filter });
+const stored = async (event: AuditRecorded) =>
+  (await query({ requestId: event.requestId ?? undefined })).records.some((record) => record.id === event.id);
 /** Waits until the replicas have finished handling `count` deliveries of the fact. */
 const handled = async (id: string, count: number) => {
   const calls = () =>
@@ -70,6 +73,13 @@ const handled = async (id: string, count: number) => {
   );
   await Promise.all(calls().map((result) => result.value));
 };
+const chainRows = (orgId: string) =>
+  db
+    .selectFrom('records')
+    .select(['id', 'chain_id', 'chain_pos'])
+    .where('org_id', '=', orgId)
+    .orderBy('chain_pos')
+    .execute();
 
 describe('audit over NATS', () => {
   it('stores a redelivered fact once and answers it with its seq and hash', async () => {
@@ -81,22 +91,93 @@ describe('audit over NATS', () => {
     expect(records).toEqual([{ ...event, seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
   });
 
-  it('chains concurrent appends from two replicas into one valid chain, newest first', async () => {
-    const orgId = `org-${randomUUID()}`;
-    const events = Array.from({ length: 30 }, (_, index) => fact({ orgId, metadata: { index } }));
-    await Promise.all(events.map((event) => emit(event)));
-    const { records } = await pollUntil(
-      () => query({ orgId }),
-      (answer) => answer.records.length === 30,
-    );
+  it('chains concurrent appends from two replicas per tenant, each fact once, although every fact arrives twice', async () => {
+    const hot = `org-${randomUUID()}`;
+    const others = Array.from({ length: 5 }, () => `org-${randomUUID()}`);
+    const events = [
+      ...Array.from({ length: 60 }, (_, index) => fact({ orgId: hot, metadata: { index } })),
+      ...others.flatMap((orgId) => Array.from({ length: 8 }, (_, index) => fact({ orgId, metadata: { index } }))),
+      ...Array.from({ length: 6 }, () => fact({ orgId: null })),
+    ];
+    const before = recordSpies.map((spy) => spy.mock.calls.length);
+    await Promise.all(events.flatMap((event) => [emit(event), emit(event, `${event.id}:again`)]));
+    await Promise.all(events.map((event) => handled(event.id, 2)));
+    // Both replicas took a share of the one queue.
+    recordSpies.forEach((spy, index) => expect(spy.mock.calls.length).toBeGreaterThan(before[index]));
+
+    const { records } = await query({ orgId: hot, limit: 100 });
+    expect(records).toHaveLength(60);
     const seqs = records.map((record) => record.seq);
     expect(seqs).toEqual([...seqs].sort((left, right) => right - left));
-    expect(new Set(records.map((record) => record.id))).toEqual(new Set(events.map((event) => event.id)));
-    expect((await query({ orgId, limit: 5 })).records.map((record) => record.seq)).toEqual(seqs.slice(0, 5));
-    expect(await replicas[1].app.get(AuditService).verifyChain()).toMatchObject({ valid: true });
+    expect(new Set(records.map((record) => record.id))).toEqual(
+      new Set(events.filter((event) => event.orgId === hot).map((event) => event.id)),
+    );
+    expect((await query({ orgId: hot, limit: 5 })).records.map((record) => record.seq)).toEqual(seqs.slice(0, 5));
+
+    // Each tenant's chain holds exactly its facts at positions 1..n, and verifies.
+    const audit = replicas[1].app.get(AuditService);
+    for (const orgId of [hot, ...others]) {
+      const rows = await chainRows(orgId);
+      expect(rows.map((row) => row.chain_id)).toEqual(rows.map(() => `org:${orgId}`));
+      expect(rows.map((row) => Number(row.chain_pos))).toEqual(rows.map((_, index) => index + 1));
+      expect(await audit.verifyOrgChain(orgId)).toEqual({
+        chainId: `org:${orgId}`,
+        valid: true,
+        records: orgId === hot ? 60 : 8,
+        head: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+    }
+    expect(await audit.verifyOrgChain(null)).toMatchObject({ chainId: 'no-org', valid: true });
   });
 
-  it('refuses to update, delete or truncate stored records', async () => {
+  it('takes no cluster-wide lock: a tenant whose chain is locked does not hold up another', async () => {
+    const [blockedOrg, freeOrg] = [`org-${randomUUID()}`, `org-${randomUUID()}`];
+    const first = fact({ orgId: blockedOrg });
+    await emit(first);
+    await handled(first.id, 1);
+
+    // Another session holds the blocked tenant's chain head, as a slow appender would.
+    const holder = new Client({ connectionString: env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select * from audit.chains where chain_id = $1 for update', [`org:${blockedOrg}`]);
+      const waiting = fact({ orgId: blockedOrg });
+      const free = fact({ orgId: freeOrg });
+      await emit(waiting);
+      await emit(free);
+      await pollUntil(() => stored(free));
+      expect(await stored(waiting)).toBe(false);
+      await holder.query('commit');
+      await pollUntil(() => stored(waiting));
+    } finally {
+      await holder.end();
+    }
+    expect(await replicas[0].app.get(AuditService).verifyOrgChain(blockedOrg)).toMatchObject({
+      valid: true,
+      records: 2,
+    });
+  });
+
+  it("accepts billing's overrun facts into the tenant's chain", async () => {
+    const orgId = `org-${randomUUID()}`;
+    const overrun = fact({
+      orgId,
+      category: 'call',
+      action: 'billing.overrun',
+      actorKeyId: null,
+      target: 'account:project:p-1',
+      metadata: { heldNanoUsd: '1000', chargedNanoUsd: '1500', overrunNanoUsd: '500', model: 'gpt-test' },
+    });
+    await emit(overrun);
+    await handled(overrun.id, 1);
+    expect((await query({ orgId })).records).toEqual([
+      { ...overrun, seq: expect.any(Number), hash: expect.any(String) },
+    ]);
+    expect(await replicas[0].app.get(AuditService).verifyOrgChain(orgId)).toMatchObject({ valid: true, records: 1 });
+  });
+
+  it('refuses to update, delete or truncate stored records and chain heads', async () => {
     const event = fact();
     await emit(event);
     await handled(event.id, 1);
@@ -105,6 +186,15 @@ describe('audit over NATS', () => {
     );
     await expect(sql`delete from audit.records where id = ${event.id}`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit.records`.execute(db)).rejects.toThrow(/append-only/);
+    const chainId = `org:${event.orgId}`;
+    await expect(sql`delete from audit.chains where chain_id = ${chainId}`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit.chains set length = 0 where chain_id = ${chainId}`.execute(db)).rejects.toThrow(
+      /only move forward/,
+    );
+    await expect(
+      sql`update audit.chains set head_hash = ${'f'.repeat(64)} where chain_id = ${chainId}`.execute(db),
+    ).rejects.toThrow(/hash of its last record/);
+    await expect(sql`truncate audit.chains`.execute(db)).rejects.toThrow(/append-only/);
     expect((await query({ requestId: event.requestId ?? undefined })).records).toHaveLength(1);
   });
 });

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import { sql } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 import type { DB } from './schema/db';
 import { AUDIT_DB } from './schema/db';
@@ -8,34 +7,53 @@ import type { RecordsTable } from './schema/tables/records.table';
 
 export type StoredRecord = Selectable<RecordsTable>;
 
-/** Writes to the chain while the chain lock is held: one appender at a time, across every replica. */
-export interface ChainWriter {
-  exists(id: string): Promise<boolean>;
-  /** Hash of the newest record; null while the chain is empty. */
-  lastHash(): Promise<string | null>;
-  insert(record: Insertable<RecordsTable>): Promise<void>;
+export interface ChainHead {
+  hash: string;
+  length: number;
 }
 
-/** Arbitrary, unique to the audit chain: the `pg_advisory_xact_lock` key serialising appends. */
-const CHAIN_LOCK_KEY = 7_146_953_212;
+/** Writes to one chain while its head row is locked: one appender per chain at a time, across every replica. */
+export interface ChainWriter {
+  /** The chain's head as locked by this transaction. */
+  readonly head: ChainHead;
+  /** Which of `ids` are stored already, in any chain. */
+  existing(ids: string[]): Promise<Set<string>>;
+  insert(records: Array<Insertable<RecordsTable>>): Promise<void>;
+  advance(head: ChainHead): Promise<void>;
+}
 
-/** The audit trail's I/O: serialised appends, filtered reads and a scan in chain order. */
+const headOf = (row: { head_hash: string; length: string | number | bigint }): ChainHead => ({
+  hash: row.head_hash,
+  length: Number(row.length),
+});
+
+/** The audit trail's I/O: appends under a per-chain row lock, filtered reads and scans in chain order. */
 @Injectable()
 export class AuditRepository {
   constructor(@Inject(AUDIT_DB) private readonly db: Kysely<DB>) {}
 
-  /** Runs `work` in one transaction holding the chain lock, released at commit or rollback. */
-  withChainLock<T>(work: (chain: ChainWriter) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction holding the lock on the chain's head row (created at
+   * `genesisHash` on first use), released at commit or rollback. Other chains are not blocked.
+   */
+  withChain<T>(chainId: string, genesisHash: string, work: (chain: ChainWriter) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${sql.lit(CHAIN_LOCK_KEY)})`.execute(trx);
+      const head = (await this.lockHead(trx, chainId)) ?? (await this.createHead(trx, chainId, genesisHash));
       return work({
-        exists: async (id) =>
-          (await trx.selectFrom('records').select('seq').where('id', '=', id).executeTakeFirst()) !== undefined,
-        lastHash: async () =>
-          (await trx.selectFrom('records').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst())?.hash ??
-          null,
-        insert: async (record) => {
-          await trx.insertInto('records').values(record).execute();
+        head,
+        existing: async (ids) => {
+          const rows = await trx.selectFrom('records').select('id').where('id', 'in', ids).execute();
+          return new Set(rows.map((row) => row.id));
+        },
+        insert: async (records) => {
+          await trx.insertInto('records').values(records).execute();
+        },
+        advance: async ({ hash, length }) => {
+          await trx
+            .updateTable('chains')
+            .set({ head_hash: hash, length })
+            .where('chain_id', '=', chainId)
+            .executeTakeFirstOrThrow();
         },
       });
     });
@@ -49,10 +67,53 @@ export class AuditRepository {
     return query.orderBy('seq', 'desc').limit(filter.limit).execute();
   }
 
-  /** The records after `afterSeq` in chain order, `limit` at a time. */
-  page(afterSeq: string | null, limit: number): Promise<StoredRecord[]> {
-    let query = this.db.selectFrom('records').selectAll();
-    if (afterSeq !== null) query = query.where('seq', '>', afterSeq);
-    return query.orderBy('seq').limit(limit).execute();
+  /** Every chain that has a head or a record, so a chain whose head vanished is still verified. */
+  async chainIds(): Promise<string[]> {
+    const heads = await this.db.selectFrom('chains').select('chain_id').execute();
+    const withRecords = await this.db.selectFrom('records').select('chain_id').groupBy('chain_id').execute();
+    return [...new Set([...heads, ...withRecords].map((row) => row.chain_id))].sort();
+  }
+
+  async head(chainId: string): Promise<ChainHead | undefined> {
+    const row = await this.db
+      .selectFrom('chains')
+      .select(['head_hash', 'length'])
+      .where('chain_id', '=', chainId)
+      .executeTakeFirst();
+    return row && headOf(row);
+  }
+
+  /** A chain's records after position `afterPosition`, in chain order, `limit` at a time. */
+  page(chainId: string, afterPosition: number, limit: number): Promise<StoredRecord[]> {
+    return this.db
+      .selectFrom('records')
+      .selectAll()
+      .where('chain_id', '=', chainId)
+      .where('chain_pos', '>', afterPosition)
+      .orderBy('chain_pos')
+      .limit(limit)
+      .execute();
+  }
+
+  private async lockHead(trx: Transaction<DB>, chainId: string): Promise<ChainHead | undefined> {
+    const row = await trx
+      .selectFrom('chains')
+      .select(['head_hash', 'length'])
+      .where('chain_id', '=', chainId)
+      .forUpdate()
+      .executeTakeFirst();
+    return row && headOf(row);
+  }
+
+  /** A new chain's head; a replica creating it at the same time waits, then both lock the one row. */
+  private async createHead(trx: Transaction<DB>, chainId: string, genesisHash: string): Promise<ChainHead> {
+    await trx
+      .insertInto('chains')
+      .values({ chain_id: chainId, head_hash: genesisHash, length: 0 })
+      .onConflict((conflict) => conflict.column('chain_id').doNothing())
+      .execute();
+    const head = await this.lockHead(trx, chainId);
+    if (!head) throw new Error(`audit chain ${chainId} has no head`);
+    return head;
   }
 }

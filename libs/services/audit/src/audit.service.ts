@@ -1,64 +1,58 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuditRecorded, RequestOf, ResponseOf, Subjects } from '@polymux/contracts';
+import type { Insertable } from 'kysely';
 
 import type { ChainVerification } from './audit-chain';
-import { ChainVerifier, GENESIS_HASH, chainHash } from './audit-chain';
-import type { StoredRecord } from './audit.repository';
+import { GENESIS_HASH, chainHash, chainIdOf } from './audit-chain';
+import { AuditVerifier, toRecord } from './audit-verifier';
 import { AuditRepository } from './audit.repository';
+import { ChainAppender } from './chain-appender';
+import type { RecordsTable } from './schema/tables/records.table';
 
-const VERIFY_PAGE = 1_000;
-
-/** The stored form of a fact: what its hash covers. */
-const toRecord = (row: StoredRecord): AuditRecorded => ({
-  id: row.id,
-  category: row.category,
-  action: row.action,
-  outcome: row.outcome,
-  actorKeyId: row.actor_key_id,
-  orgId: row.org_id,
-  projectId: row.project_id,
-  requestId: row.request_id,
-  target: row.target,
-  metadata: row.metadata,
-  occurredAt: row.occurred_at.toISOString(),
+/** The row of a record at `position` in its chain, after `prevHash`. */
+const toRow = (
+  chainId: string,
+  position: number,
+  record: AuditRecorded,
+  prevHash: string,
+): Insertable<RecordsTable> => ({
+  id: record.id,
+  category: record.category,
+  action: record.action,
+  outcome: record.outcome,
+  actor_key_id: record.actorKeyId,
+  org_id: record.orgId,
+  project_id: record.projectId,
+  request_id: record.requestId,
+  target: record.target,
+  metadata: JSON.stringify(record.metadata),
+  occurred_at: record.occurredAt,
+  chain_id: chainId,
+  chain_pos: position,
+  prev_hash: prevHash,
+  hash: chainHash(prevHash, record),
 });
 
-/** Appends audit facts to a tamper-evident hash chain, once each, and reads them back. */
+/** Appends audit facts to their tenant's tamper-evident hash chain, once each, and reads them back. */
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('Audit');
+  private readonly appender = new ChainAppender((chainId, records) => this.append(chainId, records));
+  private readonly verifier: AuditVerifier;
 
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(private readonly repository: AuditRepository) {
+    this.verifier = new AuditVerifier(repository);
+  }
 
-  /** Stores a fact at the head of the chain; false when its id is already stored (a redelivery). */
+  /** Stores a fact at the head of its chain; false when its id is already stored (a redelivery). */
   async record(event: AuditRecorded): Promise<boolean> {
     const occurredAt = new Date(event.occurredAt);
     if (Number.isNaN(occurredAt.getTime())) {
       // Redelivering would not make it valid: report it and let the event go.
-      this.logger.error(`dropped audit record ${event.id}: occurredAt ${event.occurredAt} is not a time`);
+      this.logger.error(`dropped audit record ${event.id}: occurredAt is not a time`);
       return false;
     }
-    const record: AuditRecorded = { ...event, occurredAt: occurredAt.toISOString() };
-    return this.repository.withChainLock(async (chain) => {
-      if (await chain.exists(record.id)) return false;
-      const prevHash = (await chain.lastHash()) ?? GENESIS_HASH;
-      await chain.insert({
-        id: record.id,
-        category: record.category,
-        action: record.action,
-        outcome: record.outcome,
-        actor_key_id: record.actorKeyId,
-        org_id: record.orgId,
-        project_id: record.projectId,
-        request_id: record.requestId,
-        target: record.target,
-        metadata: JSON.stringify(record.metadata),
-        occurred_at: record.occurredAt,
-        prev_hash: prevHash,
-        hash: chainHash(prevHash, record),
-      });
-      return true;
-    });
+    return this.appender.append(chainIdOf(event.orgId), { ...event, occurredAt: occurredAt.toISOString() });
   }
 
   async query(query: RequestOf<typeof Subjects.auditQuery>): Promise<ResponseOf<typeof Subjects.auditQuery>> {
@@ -66,17 +60,36 @@ export class AuditService {
     return { records: rows.map((row) => ({ ...toRecord(row), seq: Number(row.seq), hash: row.hash })) };
   }
 
-  /** Recomputes the whole chain from the first record; reports the first record that breaks it. */
-  async verifyChain(): Promise<ChainVerification> {
-    const verifier = new ChainVerifier();
-    for (let after: string | null = null; ;) {
-      const rows = await this.repository.page(after, VERIFY_PAGE);
-      for (const row of rows) {
-        const broken = verifier.check(Number(row.seq), toRecord(row), row.prev_hash, row.hash);
-        if (broken) return broken;
+  /** Every chain recomputed from its first record; each result names the first record that breaks it. */
+  verifyChains(): Promise<ChainVerification[]> {
+    return this.verifier.verifyAll();
+  }
+
+  /** The chain of one organisation (null: records without one). */
+  verifyOrgChain(orgId: string | null): Promise<ChainVerification> {
+    return this.verifier.verify(chainIdOf(orgId));
+  }
+
+  /** One transaction under the chain's lock: skips ids already stored, links the rest after the head. */
+  private append(chainId: string, records: AuditRecorded[]): Promise<ReadonlySet<string>> {
+    return this.repository.withChain(chainId, GENESIS_HASH, async (chain) => {
+      const known = await chain.existing(records.map((record) => record.id));
+      const stored = new Set<string>();
+      const rows: Array<Insertable<RecordsTable>> = [];
+      let { hash, length } = chain.head;
+      for (const record of records) {
+        if (known.has(record.id) || stored.has(record.id)) continue;
+        const row = toRow(chainId, length + 1, record, hash);
+        rows.push(row);
+        stored.add(record.id);
+        hash = row.hash;
+        length += 1;
       }
-      if (rows.length < VERIFY_PAGE) return verifier.result();
-      after = String(rows[rows.length - 1].seq);
-    }
+      if (rows.length > 0) {
+        await chain.insert(rows);
+        await chain.advance({ hash, length });
+      }
+      return stored;
+    });
   }
 }

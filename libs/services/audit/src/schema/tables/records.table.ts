@@ -5,7 +5,7 @@ export type Int8 = string | number | bigint;
 
 export type AuditMetadata = Record<string, string | number | boolean | null>;
 
-/** One audit fact, chained to the one before it. Insert-only: a trigger rejects UPDATE and DELETE. */
+/** One audit fact, chained to the one before it in its chain. Insert-only: a trigger rejects UPDATE and DELETE. */
 export interface RecordsTable {
   seq: ColumnType<Int8, never, never>;
   id: string;
@@ -21,7 +21,11 @@ export interface RecordsTable {
   metadata: ColumnType<AuditMetadata, string, never>;
   occurred_at: ColumnType<Date, string, never>;
   recorded_at: ColumnType<Date, never, never>;
-  /** `hash` of the record before, or the genesis hash for the first. */
+  /** The chain it belongs to: `org:<orgId>`, `no-org`, or `legacy` for records older than per-tenant chains. */
+  chain_id: string;
+  /** 1-based position in its chain; unique per chain. */
+  chain_pos: ColumnType<Int8, number, never>;
+  /** `hash` of the record before in its chain, or the genesis hash for the first. */
   prev_hash: string;
   /** sha256(prev_hash ‖ canonical JSON of the record), hex. */
   hash: string;

@@ -2,12 +2,14 @@ import { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';
 
 describe('parseScenario', () => {
   it('defaults to no latency, 16 tokens, no pacing', () => {
-    expect(parseScenario()).toEqual({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false });
+    expect(parseScenario()).toEqual({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false, noUsage: false });
     expect(parseScenario('')).toEqual(parseScenario(undefined));
   });
 
   it('reads every knob, combined with commas', () => {
-    expect(parseScenario('status=429, retry-after=2,latency=50,tokens=20,rate=200,disconnect-after=5,hang')).toEqual({
+    expect(
+      parseScenario('status=429, retry-after=2,latency=50,tokens=20,rate=200,disconnect-after=5,hang,no-usage'),
+    ).toEqual({
       status: 429,
       retryAfterSeconds: 2,
       latencyMs: 50,
@@ -15,6 +17,7 @@ describe('parseScenario', () => {
       tokensPerSecond: 200,
       disconnectAfter: 5,
       hang: true,
+      noUsage: true,
     });
   });
 
@@ -30,6 +33,7 @@ describe('parseScenario', () => {
     ['missing value', 'tokens', /tokens needs an integer .* got nothing/],
     ['zero rate', 'rate=0', /rate needs an integer between 1/],
     ['hang with a value', 'hang=1', /hang takes no value/],
+    ['no-usage with a value', 'no-usage=1', /no-usage takes no value/],
   ])('rejects %s', (_case, source, message) => {
     expect(() => parseScenario(source)).toThrow(ScenarioError);
     expect(() => parseScenario(source)).toThrow(message);

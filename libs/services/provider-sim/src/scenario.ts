@@ -9,6 +9,8 @@
  * - `rate=<tokens/s>`       pace streamed tokens (default: as fast as possible)
  * - `hang`                  never answer
  * - `disconnect-after=<n>`  destroy the socket after `n` streamed SSE events
+ * - `no-usage`              report no `usage` (neither in the body nor as a streamed usage chunk),
+ *                           as some OpenAI-compatible servers do
  *
  * e.g. `status=429,retry-after=2` or `latency=50,tokens=200,rate=100`.
  */
@@ -20,11 +22,12 @@ export interface Scenario {
   tokensPerSecond?: number;
   hang: boolean;
   disconnectAfter?: number;
+  noUsage: boolean;
 }
 
 export const DEFAULT_TOKENS = 16;
 
-export const defaultScenario = (): Scenario => ({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false });
+export const defaultScenario = (): Scenario => ({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false, noUsage: false });
 
 export class ScenarioError extends Error {
   constructor(message: string) {
@@ -62,6 +65,10 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
       return;
     case 'disconnect-after':
       scenario.disconnectAfter = integer(knob, value, 0, 1_000_000);
+      return;
+    case 'no-usage':
+      if (value !== undefined) throw new ScenarioError('scenario knob no-usage takes no value');
+      scenario.noUsage = true;
       return;
     case 'hang':
       if (value !== undefined) throw new ScenarioError('scenario knob hang takes no value');

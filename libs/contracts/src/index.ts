@@ -14,3 +14,7 @@ export * from './messages/plan.message';
 export * from './messages/usage.event';
 export * from './pricing';
 export * from './subjects';
+export * from './tokens/image-size';
+export * from './tokens/image-tokens';
+export * from './tokens/prompt-bound';
+export * from './tokens/token-count';

@@ -1,5 +1,6 @@
 import type { ChatRequest, Usage } from './canonical/chat';
 import type { Deployment, Pricing } from './messages/plan.message';
+import { imagesBound, promptShape } from './tokens/prompt-bound';
 
 const TOKENS_PER_PRICE_UNIT = 1_000_000n;
 
@@ -14,15 +15,19 @@ export const callCost = (pricing: Pricing, usage: Pick<Usage, 'inputTokens' | 'o
   );
 
 /**
- * The most a call can cost on any of its candidates: `inputTokensBound` must be an upper bound of
- * the prompt's tokens and the output is bounded by `max_tokens` or the deployment's maximum.
+ * The most a call can cost on any of its candidates: the input is bounded by `promptTokensBound`
+ * (images by the candidate's own rules), the output by `max_tokens` or the deployment's maximum, and
+ * the whole is taken `n` times (a provider bills the prompt once, so this over-holds for `n` > 1).
  */
-export const maxCallCost = (candidates: Deployment[], request: ChatRequest, inputTokensBound: number): bigint =>
-  candidates.reduce((max, deployment) => {
+export const maxCallCost = (candidates: Deployment[], request: ChatRequest): bigint => {
+  const shape = promptShape(request);
+  return candidates.reduce((max, deployment) => {
+    const inputTokens = shape.tokens + imagesBound(shape, deployment.upstreamModel);
     const outputTokens = Math.min(request.maxOutputTokens ?? deployment.maxOutputTokens, deployment.maxOutputTokens);
-    const cost = callCost(deployment.pricing, { inputTokens: inputTokensBound, outputTokens }) * BigInt(request.n ?? 1);
+    const cost = callCost(deployment.pricing, { inputTokens, outputTokens }) * BigInt(request.n ?? 1);
     return cost > max ? cost : max;
   }, 0n);
+};
 
 /** Parses a decimal USD amount (`"0.40"`) into integer nano-USD without floating point. */
 export const usdToNano = (usd: string): bigint => {

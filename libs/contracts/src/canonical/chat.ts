@@ -109,7 +109,8 @@ export const ChatResponse = z.object({
   model: z.string(),
   created: z.number().int(),
   choices: z.array(Choice),
-  usage: Usage,
+  /** What the provider reported; null when it reported nothing (ingress then counts with a tokenizer). */
+  usage: Usage.nullable(),
   systemFingerprint: z.string().nullable().optional(),
 });
 export type ChatResponse = z.infer<typeof ChatResponse>;

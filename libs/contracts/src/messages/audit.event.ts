@@ -6,7 +6,8 @@ export const AuditRecorded = z.object({
   id: z.string(),
   category: z.enum(['call', 'admin']),
   action: z.string(),
-  outcome: z.enum(['success', 'failure']),
+  /** `partial`: a call that failed after part of its answer was delivered, and was charged for that part. */
+  outcome: z.enum(['success', 'failure', 'partial']),
   actorKeyId: z.string().nullable(),
   orgId: z.string().nullable(),
   projectId: z.string().nullable(),

@@ -5,10 +5,13 @@ import { Money } from './money';
 
 export const Attempt = z.object({
   deploymentId: z.string(),
-  outcome: z.enum(['success', 'failed', 'cancelled']),
+  outcome: z.enum(['success', 'failed', 'cancelled', 'partial']),
   errorCode: z.string().optional(),
   upstreamStatus: z.number().int().optional(),
 });
+
+export const UsageOutcome = z.enum(['success', 'cancelled', 'partial']);
+export type UsageOutcome = z.infer<typeof UsageOutcome>;
 
 /** What a call used and cost. Metadata only: never prompt or completion content. */
 export const UsageRecorded = z.object({
@@ -27,7 +30,11 @@ export const UsageRecorded = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   cost: Money,
-  outcome: z.enum(['success', 'cancelled']),
+  /**
+   * `success`: the whole answer; `cancelled`: the caller left mid-stream; `partial`: the provider or
+   * executor failed after content was relayed. Each is charged for what was produced.
+   */
+  outcome: UsageOutcome,
   stream: z.boolean(),
   attempts: z.array(Attempt),
   durationMs: z.number().nonnegative(),

@@ -25,6 +25,11 @@ export interface Stack {
   logDir: string;
   /** Child processes by service name (pids for CPU accounting). */
   processes: Map<string, ChildProcess>;
+  /**
+   * Fault tests: kills one service of the distributed mode with `signal` (default `SIGKILL`, as
+   * `kill -9`), waits for it to exit and starts it again; resolves with its new URL, if it serves HTTP.
+   */
+  restart: (service: string, signal?: NodeJS.Signals) => Promise<string | undefined>;
   stop: () => Promise<void>;
 }
 
@@ -50,7 +55,7 @@ const spawnService = (
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   processes.set(name, child);
-  const log = createWriteStream(join(logDir, `${name}.log`));
+  const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
   child.stderr?.pipe(log);
   const urls = new Map<string, string>();
   return new Promise((resolveReady, reject) => {
@@ -113,9 +118,23 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     ...options.env,
   };
   const stop = () => stopAll([...processes.values()].reverse());
+  let serviceEnv: Record<string, string> = base;
+  const restart = async (service: string, signal: NodeJS.Signals = 'SIGKILL') => {
+    const child = processes.get(service);
+    if (!child) throw new Error(`no ${service} process to restart`);
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill(signal);
+      await exited;
+    }
+    const app = options.mode === 'embedded' ? 'standalone' : service;
+    const { urls } = await spawnService(service, app, serviceEnv, logDir, timeoutMs, processes);
+    return urls.get(app);
+  };
   try {
     if (options.mode === 'embedded') {
       const env = { POLYMUX_DATA_DIR: join(logDir, 'data'), ...base };
+      serviceEnv = env;
       const { urls } = await spawnService('standalone', 'standalone', env, logDir, timeoutMs, processes);
       const url = urls.get('standalone') as string;
       return {
@@ -124,18 +143,28 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         providerSimUrl: urls.get('provider-sim') ?? '',
         logDir,
         processes,
+        restart,
         stop,
       };
     }
     const sim = await spawnService('provider-sim', 'provider-sim', base, logDir, timeoutMs, processes);
     const providerSimUrl = sim.urls.get('provider-sim') as string;
     const env = { ...base, PROVIDER_SIM_URL: providerSimUrl };
+    serviceEnv = env;
     const started = await Promise.all(
       SERVICES.map((service) => spawnService(service, service, env, logDir, timeoutMs, processes)),
     );
     const urlOf = (service: string) =>
       started[SERVICES.indexOf(service as (typeof SERVICES)[number])].urls.get(service) as string;
-    return { ingressUrl: urlOf('ingress'), controlUrl: urlOf('control'), providerSimUrl, logDir, processes, stop };
+    return {
+      ingressUrl: urlOf('ingress'),
+      controlUrl: urlOf('control'),
+      providerSimUrl,
+      logDir,
+      processes,
+      restart,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

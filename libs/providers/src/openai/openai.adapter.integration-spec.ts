@@ -106,7 +106,7 @@ describe('OpenAiAdapter against the provider simulator', () => {
 
   it('lets a non-streaming answer take longer than the first-byte limit, not a streamed one', async () => {
     const slow = 'latency=500';
-    expect((await adapter.complete(call(slow))).usage.outputTokens).toBe(16);
+    expect((await adapter.complete(call(slow))).usage?.outputTokens).toBe(16);
     expect(
       await failureOf(() => collect(adapter.stream(call(slow, { request: { ...request, stream: true } })))),
     ).toMatchObject({

@@ -53,7 +53,8 @@ describe('toChatResponse', () => {
     expect(response).toMatchObject({
       id: '',
       model: 'llama-3',
-      usage: { inputTokens: 0, outputTokens: 0 },
+      // Not zero: an omitted usage is counted by ingress, never charged as nothing.
+      usage: null,
       systemFingerprint: null,
     });
     expect(response.choices[0]).toEqual({ index: 0, content: 'x', finishReason: 'stop' });

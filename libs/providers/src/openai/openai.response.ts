@@ -47,7 +47,7 @@ export const toChatResponse = (body: OpenAiCompletion, fallbackModel: string): C
     finishReason: toFinishReason(choice.finish_reason),
     ...(choice.logprobs != null ? { logprobs: choice.logprobs } : {}),
   })),
-  usage: toUsage(body.usage ?? {}),
+  usage: body.usage ? toUsage(body.usage) : null,
   systemFingerprint: body.system_fingerprint ?? null,
 });
 

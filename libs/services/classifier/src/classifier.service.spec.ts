@@ -93,7 +93,9 @@ describe('ClassifierService', () => {
     });
     const { signals } = classifier.classify(request);
     expect(signals.hasImages).toBe(true);
-    expect(signals.inputTokensUpperBound).toBe(Buffer.byteLength('héllo') + 8 + 6_000);
+    // Request framing 64, message framing 8 + role bytes, text bytes, and an image of unknown size
+    // on no particular model at the largest rule (gpt-4o-mini's 8 high-detail tiles).
+    expect(signals.inputTokensUpperBound).toBe(64 + 8 + 4 + Buffer.byteLength('héllo') + 2_833 + 5_667 * 8);
     expect(signals.estimatedInputTokens).toBeLessThan(signals.inputTokensUpperBound);
   });
 

@@ -1,7 +1,6 @@
 import type { ChatRequest, RequestSignals } from '@polymux/contracts';
+import { promptTokensBound } from '@polymux/contracts';
 
-/** Tokens allowed for an image in the bound (a high-detail tile grid on the largest models). */
-const IMAGE_TOKEN_BOUND = 6_000;
 /** Framing tokens per message (role, separators). */
 const MESSAGE_OVERHEAD_TOKENS = 8;
 
@@ -21,9 +20,8 @@ export const extractSignals = (request: ChatRequest): RequestSignals & { lastUse
     .reduce((sum, call) => sum + Buffer.byteLength(call.name) + Buffer.byteLength(call.arguments), 0);
   const framing = request.messages.length * MESSAGE_OVERHEAD_TOKENS;
   const estimatedInputTokens = Math.ceil((text.length + toolBytes + toolCallBytes) / 4) + framing + images * 1_000;
-  // No tokenizer emits more tokens than input bytes, so bytes bound the prompt's tokens.
-  const inputTokensUpperBound =
-    Buffer.byteLength(text) + toolBytes + toolCallBytes + framing + images * IMAGE_TOKEN_BOUND;
+  // Model-independent: images at the largest rule of any model (ingress bounds per deployment).
+  const inputTokensUpperBound = promptTokensBound(request);
   const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
   const lastUserText = lastUser
     ? lastUser.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n')

@@ -1,6 +1,7 @@
 export type { SimStats } from './exchange';
 export { embeddingTokens, promptTokens } from './openai/prompt-tokens';
-export { generatedText } from './openai/completion';
+export { generatedText, planCompletion } from './openai/completion';
+export { ChatCompletionRequest } from './openai/openai.schema';
 export type { ProviderSim, ProviderSimOptions } from './provider-sim.server';
 export { SCENARIO_HEADER, startProviderSim } from './provider-sim.server';
 export type { Scenario } from './scenario';

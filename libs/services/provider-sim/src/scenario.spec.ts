@@ -2,13 +2,13 @@ import { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';
 
 describe('parseScenario', () => {
   it('defaults to no latency, 16 tokens, no pacing', () => {
-    expect(parseScenario()).toEqual({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false, echo: false });
+    expect(parseScenario()).toEqual({ latencyMs: 0, tokens: DEFAULT_TOKENS, hang: false, echo: false, noUsage: false });
     expect(parseScenario('')).toEqual(parseScenario(undefined));
   });
 
   it('reads every knob, combined with commas', () => {
     expect(
-      parseScenario('status=429, retry-after=2,latency=50,tokens=20,rate=200,disconnect-after=5,hang,echo'),
+      parseScenario('status=429, retry-after=2,latency=50,tokens=20,rate=200,disconnect-after=5,hang,echo,no-usage'),
     ).toEqual({
       status: 429,
       retryAfterSeconds: 2,
@@ -18,6 +18,7 @@ describe('parseScenario', () => {
       disconnectAfter: 5,
       hang: true,
       echo: true,
+      noUsage: true,
     });
   });
 
@@ -34,6 +35,7 @@ describe('parseScenario', () => {
     ['zero rate', 'rate=0', /rate needs an integer between 1/],
     ['hang with a value', 'hang=1', /hang takes no value/],
     ['echo with a value', 'echo=yes', /echo takes no value/],
+    ['no-usage with a value', 'no-usage=1', /no-usage takes no value/],
   ])('rejects %s', (_case, source, message) => {
     expect(() => parseScenario(source)).toThrow(ScenarioError);
     expect(() => parseScenario(source)).toThrow(message);

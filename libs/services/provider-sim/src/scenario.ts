@@ -10,6 +10,8 @@
  * - `rate=<tokens/s>`       pace streamed tokens (default: as fast as possible)
  * - `hang`                  never answer
  * - `disconnect-after=<n>`  destroy the socket after `n` streamed SSE events
+ * - `no-usage`              report no `usage` (neither in the body nor as a streamed usage chunk),
+ *                           as some OpenAI-compatible servers do
  *
  * e.g. `status=429,retry-after=2` or `latency=50,tokens=200,rate=100`.
  */
@@ -17,6 +19,7 @@ export interface Scenario {
   status?: number;
   retryAfterSeconds?: number;
   echo: boolean;
+  noUsage: boolean;
   latencyMs: number;
   tokens: number;
   tokensPerSecond?: number;
@@ -31,6 +34,7 @@ export const defaultScenario = (): Scenario => ({
   tokens: DEFAULT_TOKENS,
   hang: false,
   echo: false,
+  noUsage: false,
 });
 
 export class ScenarioError extends Error {
@@ -69,6 +73,10 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
       return;
     case 'disconnect-after':
       scenario.disconnectAfter = integer(knob, value, 0, 1_000_000);
+      return;
+    case 'no-usage':
+      if (value !== undefined) throw new ScenarioError('scenario knob no-usage takes no value');
+      scenario.noUsage = true;
       return;
     case 'hang':
     case 'echo':

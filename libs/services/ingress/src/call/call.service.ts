@@ -3,12 +3,14 @@ import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG } from '@polymux/config';
 import type {
   ApiKeyRecord,
+  AuditRecorded,
   ChatRequest,
   Deployment,
   InvokeFrame,
   Plan,
   Reservation,
   Usage,
+  UsageOutcome,
   UsageRecorded,
 } from '@polymux/contracts';
 import {
@@ -22,6 +24,7 @@ import {
 } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
+import type { PublishBudget } from './call-events';
 import { CallEvents } from './call-events';
 
 type Attempt = UsageRecorded['attempts'][number];
@@ -44,6 +47,10 @@ export interface OpenedStream {
 }
 
 const MARGIN_MS = 2_000;
+/** A caller still waiting for its answer: give JetStream a few seconds, then answer 503. */
+const ANSWER_PUBLISH: PublishBudget = { deadlineMs: 5_000 };
+/** A stream that relayed content cannot be taken back: keep retrying longer before giving up. */
+const STREAM_PUBLISH: PublishBudget = { deadlineMs: 30_000 };
 
 /**
  * The call pipeline: plan (router, which asks the classifier), reserve the maximum cost (billing),
@@ -71,7 +78,7 @@ export class CallService {
   async reserve(call: Call): Promise<void> {
     const { requestId, request, key } = call;
     if (!call.plan) throw new PolymuxException(ErrorCode.Internal, 'reserve before plan');
-    const amount = maxCallCost(call.plan.candidates, request, call.plan.signals.inputTokensUpperBound);
+    const amount = maxCallCost(call.plan.candidates, request);
     call.reservation = await this.messaging.request(
       Subjects.reserve,
       { accountId: key.accountId, amount: amount.toString(), ttlSeconds: this.config.billing.reservationTtlSeconds },
@@ -105,47 +112,59 @@ export class CallService {
     throw new PolymuxException(ErrorCode.NoCapableModel, 'no candidate deployment');
   }
 
-  /** Charges what the successful attempt used: a durable usage event that billing settles once. */
-  succeeded(call: Call, deployment: Deployment, usage: Usage, outcome: 'success' | 'cancelled'): void {
+  /**
+   * Charges what the successful attempt delivered and resolves once JetStream acknowledged the usage
+   * event and then the audit record: the caller gets its answer only after that, so a process killed
+   * right after answering has already made the charge durable. The usage goes first so that an
+   * audit record never says `success` for a call whose charge could not be recorded. Rejects with
+   * `service_unavailable` when JetStream does not acknowledge the usage within the budget; the caller
+   * decides (see the controller): a non-streaming call answers 503 and releases its hold, a stream
+   * that already relayed content keeps its hold. An audit record that cannot be written after the
+   * usage was is logged and counted; the charged answer is still delivered.
+   */
+  async settle(call: Call, deployment: Deployment, usage: Usage, outcome: UsageOutcome): Promise<void> {
     const { plan, reservation, key } = call;
-    if (!plan || !reservation) return;
-    call.attempts.push({ deploymentId: deployment.id, outcome: outcome === 'success' ? 'success' : 'cancelled' });
+    if (!plan || !reservation) throw new PolymuxException(ErrorCode.Internal, 'settle before reserve');
+    call.attempts.push({ deploymentId: deployment.id, outcome });
     const cost = callCost(deployment.pricing, usage);
-    const occurredAt = new Date().toISOString();
-    void this.events.usage({
-      requestId: call.requestId,
-      accountId: key.accountId,
-      reservationId: reservation.reservationId,
-      orgId: key.orgId,
-      teamId: key.teamId,
-      projectId: key.projectId,
-      keyId: key.id,
-      requestedModel: call.request.model,
-      model: deployment.model,
-      deploymentId: deployment.id,
-      provider: deployment.provider,
-      task: plan.task,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      cost: cost.toString(),
-      outcome,
-      stream: call.request.stream,
-      attempts: call.attempts,
-      durationMs: Date.now() - call.startedAt,
-      occurredAt,
-    });
-    this.audit(call, 'success', {
+    const budget = call.request.stream ? STREAM_PUBLISH : ANSWER_PUBLISH;
+    await this.events.usage(
+      {
+        requestId: call.requestId,
+        accountId: key.accountId,
+        reservationId: reservation.reservationId,
+        orgId: key.orgId,
+        teamId: key.teamId,
+        projectId: key.projectId,
+        keyId: key.id,
+        requestedModel: call.request.model,
+        model: deployment.model,
+        deploymentId: deployment.id,
+        provider: deployment.provider,
+        task: plan.task,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        cost: cost.toString(),
+        outcome,
+        stream: call.request.stream,
+        attempts: call.attempts,
+        durationMs: Date.now() - call.startedAt,
+        occurredAt: new Date().toISOString(),
+      },
+      budget,
+    );
+    await this.audit(call, outcome === 'partial' ? 'partial' : 'success', budget, {
       model: deployment.model,
       deployment: deployment.id,
       inputTokens: usage.inputTokens,
       outputTokens: usage.outputTokens,
       costNanoUsd: cost.toString(),
       outcome,
-    });
+    }).catch(() => undefined); // logged and counted by CallEvents; the charge is durable already
   }
 
   /** Nothing is charged for a failed call: the hold is released and the failure audited. */
-  failed(call: Call, error: unknown): void {
+  async failed(call: Call, error: unknown): Promise<void> {
     if (call.reservation) {
       void this.messaging
         .request(
@@ -155,31 +174,39 @@ export class CallService {
         )
         .catch(() => undefined); // the reservation expires on its own if billing cannot be reached
     }
-    this.audit(call, 'failure', {
+    await this.audit(call, 'failure', ANSWER_PUBLISH, {
       errorCode: isPolymuxException(error) ? error.code : ErrorCode.Internal,
       attempts: call.attempts.length,
-    });
+    }).catch(() => undefined); // logged and counted by CallEvents; the error answer goes out regardless
   }
 
-  private audit(call: Call, outcome: 'success' | 'failure', metadata: Record<string, string | number>): void {
-    void this.events.audit({
-      id: `${call.requestId}:call`,
-      category: 'call',
-      action: 'chat.completions.create',
-      outcome,
-      actorKeyId: call.key.id,
-      orgId: call.key.orgId,
-      projectId: call.key.projectId,
-      requestId: call.requestId,
-      target: call.request.model,
-      metadata: {
-        task: call.plan?.task ?? null,
-        stream: call.request.stream,
-        durationMs: Date.now() - call.startedAt,
-        ...metadata,
+  private audit(
+    call: Call,
+    outcome: AuditRecorded['outcome'],
+    budget: PublishBudget,
+    metadata: Record<string, string | number>,
+  ): Promise<void> {
+    return this.events.audit(
+      {
+        id: `${call.requestId}:call`,
+        category: 'call',
+        action: 'chat.completions.create',
+        outcome,
+        actorKeyId: call.key.id,
+        orgId: call.key.orgId,
+        projectId: call.key.projectId,
+        requestId: call.requestId,
+        target: call.request.model,
+        metadata: {
+          task: call.plan?.task ?? null,
+          stream: call.request.stream,
+          durationMs: Date.now() - call.startedAt,
+          ...metadata,
+        },
+        occurredAt: new Date().toISOString(),
       },
-      occurredAt: new Date().toISOString(),
-    });
+      budget,
+    );
   }
 
   private failedAttempt(deployment: Deployment, error: unknown): Attempt {

@@ -9,7 +9,7 @@ const toUsage = (usage: Usage) => ({
 });
 
 /** Canonical response → OpenAI `chat.completion`. */
-export const toChatCompletion = (response: ChatResponse) => ({
+export const toChatCompletion = (response: ChatResponse & { usage: Usage }) => ({
   id: response.id,
   object: 'chat.completion' as const,
   created: response.created,

@@ -104,6 +104,13 @@ describe('streamEvents', () => {
     expect(events[0]).not.toHaveProperty('usage');
   });
 
+  it('reports no usage at all in the no-usage scenario, streamed or not', () => {
+    const streamed = request({ stream: true, stream_options: { include_usage: true } });
+    const events = chunks(planCompletion(streamed, parseScenario('tokens=2,no-usage'), ids));
+    expect(events.filter((event) => event !== '[DONE]' && 'usage' in event)).toEqual([]);
+    expect(completionBody(planCompletion(request(), parseScenario('no-usage'), ids))).not.toHaveProperty('usage');
+  });
+
   it('marks only token deltas as paced', () => {
     const events = [...streamEvents(planCompletion(request({ stream: true }), parseScenario('tokens=3'), ids))];
     expect(events.map((event) => event.token)).toEqual([false, true, true, true, false, false]);

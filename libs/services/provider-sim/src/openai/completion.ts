@@ -52,6 +52,8 @@ export interface CompletionPlan {
   toolCall?: { id: string; name: string; arguments: string };
   finishReason: 'stop' | 'length' | 'tool_calls';
   includeUsage: boolean;
+  /** False for the `no-usage` scenario: the answer carries no usage at all. */
+  reportUsage: boolean;
   usage: OpenAiUsage;
 }
 
@@ -94,8 +96,16 @@ export const planCompletion = (
       ? { id: `call_${ids.id.replace(/^chatcmpl-/, '')}`, name: tool, arguments: TOOL_CALL_ARGUMENTS }
       : undefined,
     finishReason: tool ? 'tool_calls' : tokens < scenario.tokens ? 'length' : 'stop',
-    includeUsage: request.stream_options?.include_usage === true,
-    usage: usageOf(promptTokens(request.messages), perChoice * choices),
+    includeUsage: request.stream_options?.include_usage === true && !scenario.noUsage,
+    reportUsage: !scenario.noUsage,
+    usage: usageOf(
+      promptTokens(request.messages, {
+        model: request.model,
+        tools: request.tools,
+        response_format: request.response_format,
+      }),
+      perChoice * choices,
+    ),
   };
 };
 
@@ -124,7 +134,7 @@ export const completionBody = (plan: CompletionPlan) => {
       logprobs: null,
       finish_reason: plan.finishReason,
     })),
-    usage: plan.usage,
+    ...(plan.reportUsage ? { usage: plan.usage } : {}),
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
   };

@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 /** The parts of OpenAI's request bodies the simulator reads; unknown fields are accepted and ignored. */
 
-const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
+const ContentPart = z.looseObject({
+  type: z.string(),
+  text: z.string().optional(),
+  image_url: z.looseObject({ url: z.string(), detail: z.string().optional() }).optional(),
+});
 
 const ToolCall = z.looseObject({
   id: z.string(),
@@ -41,6 +45,7 @@ export const ChatCompletionRequest = z.looseObject({
   n: z.number().int().min(1).max(128).nullish(),
   max_tokens: positiveInt.nullish(),
   max_completion_tokens: positiveInt.nullish(),
+  response_format: z.looseObject({ type: z.string(), json_schema: z.unknown().optional() }).nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 

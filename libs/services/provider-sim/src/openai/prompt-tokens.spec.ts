@@ -11,7 +11,26 @@ describe('promptTokens', () => {
     ).toBe(3 + 6);
   });
 
-  it('counts text parts and tool-call arguments, and 85 per image', () => {
+  it('counts names, tool definitions and a json_schema response format', () => {
+    const messages = [{ role: 'user' as const, content: 'abcd', name: 'ab' }];
+    const tools = [{ type: 'function' as const, function: { name: 'f' } }];
+    const format = { type: 'json_schema', json_schema: { name: 's' } };
+    const toolsJson = JSON.stringify(tools).length;
+    const formatJson = JSON.stringify(format.json_schema).length;
+    expect(promptTokens(messages, { tools, response_format: format })).toBe(
+      Math.ceil((4 + 2 + toolsJson + formatJson) / 4) + 3 + 1 + 8,
+    );
+  });
+
+  it('bills images by OpenAI’s rules for the model: low detail the base, a link the largest grid', () => {
+    const image = (detail: string) => [
+      { role: 'user' as const, content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png', detail } }] },
+    ];
+    expect(promptTokens(image('low'), { model: 'gpt-4o' })).toBe(3 + 85);
+    expect(promptTokens(image('high'), { model: 'gpt-4o' })).toBe(3 + 85 + 170 * 8);
+  });
+
+  it('counts text parts and tool-call names and arguments, and images by the largest rule without a model', () => {
     const tokens = promptTokens([
       {
         role: 'user',
@@ -27,8 +46,9 @@ describe('promptTokens', () => {
         tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":1}' } }],
       },
     ]);
-    // 5 + 7 characters -> 3 tokens; 2 messages -> 6; one image -> 85.
-    expect(tokens).toBe(3 + 6 + 85);
+    // 5 + 6 + 7 characters -> 5 tokens; 2 messages -> 6; a link of unknown size on no known model
+    // -> the largest rule (gpt-4o-mini's high detail grid of 8 tiles).
+    expect(tokens).toBe(5 + 6 + 2_833 + 5_667 * 8);
   });
 });
 

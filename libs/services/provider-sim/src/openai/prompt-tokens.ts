@@ -1,35 +1,63 @@
-import type { ChatMessage } from './openai.schema';
+import type { ImageDetail } from '@polymux/contracts';
+import { dataUrlImageSize, imageTokens } from '@polymux/contracts';
+
+import type { ChatCompletionRequest, ChatMessage } from './openai.schema';
 
 export const TOKENS_PER_MESSAGE = 3;
-export const TOKENS_PER_IMAGE = 85;
+export const TOKENS_PER_NAME = 1;
+export const TOKENS_PER_TOOL = 8;
 export const CHARACTERS_PER_TOKEN = 4;
 
+/** The parts of a request besides its messages that OpenAI bills as input. */
+export type PromptExtras = Partial<Pick<ChatCompletionRequest, 'model' | 'tools' | 'response_format'>>;
+
+const detailOf = (detail: string | undefined): ImageDetail => (detail === 'low' || detail === 'high' ? detail : 'auto');
+
 /**
- * The simulator's deterministic prompt-token count:
+ * The simulator's deterministic prompt-token count, billed the way OpenAI bills:
  *
- *   prompt_tokens = ceil(C / 4) + 3 × M + 85 × I
+ *   prompt_tokens = ceil(C / 4) + 3 × M + 1 × N + 8 × T + images
  *
- * where C is the number of characters (UTF-16 code units) of every text in the messages — string
- * contents, `text` parts and assistant tool-call arguments —, M the number of messages and I the
- * number of `image_url` parts. Tool definitions and other fields are not counted.
+ * where C is the number of characters (UTF-16 code units) of every text — string contents, `text`
+ * parts, names, assistant tool-call names and arguments, tool definitions (their JSON) and a
+ * `json_schema` response format (its JSON) —, M the number of messages, N the number of names and
+ * T the number of tool definitions. Each `image_url` part costs what OpenAI's image rules say for
+ * the request's model and detail (the size read from a `data:` URL, the largest for a link).
  */
-export const promptTokens = (messages: ChatMessage[]): number => {
+export const promptTokens = (messages: ChatMessage[], extras: PromptExtras = {}): number => {
   let characters = 0;
+  let names = 0;
   let images = 0;
   for (const message of messages) {
     const content = message.content;
+    if (message.name) {
+      names += 1;
+      characters += message.name.length;
+    }
     if (typeof content === 'string') {
       characters += content.length;
     } else if (content) {
       for (const part of content) {
         if (part.type === 'text') characters += part.text?.length ?? 0;
-        else if (part.type === 'image_url') images += 1;
+        else if (part.type === 'image_url' && part.image_url) {
+          const size = dataUrlImageSize(part.image_url.url);
+          images += imageTokens(extras.model, detailOf(part.image_url.detail), size);
+        }
       }
     }
-    for (const call of message.tool_calls ?? []) characters += call.function.arguments.length;
+    for (const call of message.tool_calls ?? [])
+      characters += call.function.name.length + call.function.arguments.length;
   }
+  const tools = extras.tools ?? [];
+  if (tools.length > 0) characters += JSON.stringify(tools).length;
+  const format = extras.response_format;
+  if (format?.type === 'json_schema') characters += JSON.stringify(format.json_schema ?? {}).length;
   return (
-    Math.ceil(characters / CHARACTERS_PER_TOKEN) + TOKENS_PER_MESSAGE * messages.length + TOKENS_PER_IMAGE * images
+    Math.ceil(characters / CHARACTERS_PER_TOKEN) +
+    TOKENS_PER_MESSAGE * messages.length +
+    TOKENS_PER_NAME * names +
+    TOKENS_PER_TOOL * tools.length +
+    images
   );
 };
 

@@ -11,7 +11,7 @@ export interface RecordsTable {
   id: string;
   category: 'call' | 'admin';
   action: string;
-  outcome: 'success' | 'failure';
+  outcome: 'success' | 'failure' | 'partial';
   actor_key_id: string | null;
   org_id: string | null;
   project_id: string | null;

@@ -1,0 +1,95 @@
+import type { ChatRequest } from './canonical/chat';
+import type { Deployment } from './messages/plan.message';
+import { callCost, maxCallCost, nanoToUsd, usdToNano } from './pricing';
+import { promptTokensBound } from './tokens/prompt-bound';
+
+const deployment = (id: string, input: string, output: string, maxOutputTokens = 1_000): Deployment => ({
+  id,
+  provider: 'openai',
+  model: id,
+  upstreamModel: id,
+  baseUrl: 'http://sim.test/v1',
+  pricing: { inputPerMTok: usdToNano(input).toString(), outputPerMTok: usdToNano(output).toString() },
+  contextWindow: 128_000,
+  maxOutputTokens,
+});
+const request = (fields: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'm',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
+  stream: false,
+  ...fields,
+});
+
+describe('callCost', () => {
+  it('prices input and output per million tokens in nano-USD', () => {
+    // $0.40 / $1.60 per MTok: 400 and 1,600 nano-USD a token.
+    expect(callCost(deployment('a', '0.40', '1.60').pricing, { inputTokens: 10, outputTokens: 5 })).toBe(12_000n);
+  });
+
+  it('rounds a fraction of a nano-USD up, never down to free', () => {
+    expect(callCost(deployment('a', '0.000001', '0').pricing, { inputTokens: 1, outputTokens: 0 })).toBe(1n);
+    expect(callCost(deployment('a', '0', '0').pricing, { inputTokens: 5, outputTokens: 5 })).toBe(0n);
+  });
+
+  it('stays exact beyond floating point range', () => {
+    const cost = callCost(deployment('a', '1000', '0').pricing, { inputTokens: 2 ** 40, outputTokens: 0 });
+    expect(cost).toBe((1_000_000_000_000n * 2n ** 40n) / 1_000_000n);
+  });
+});
+
+describe('maxCallCost', () => {
+  it('is the most expensive candidate at the input bound and its output maximum', () => {
+    const cheap = deployment('cheap', '0.10', '0.10', 4_000);
+    const dear = deployment('dear', '1.00', '2.00', 1_000);
+    const bound = promptTokensBound(request(), 'dear');
+    expect(maxCallCost([cheap, dear], request())).toBe(BigInt(bound) * 1_000n + 1_000n * 2_000n);
+  });
+
+  it('caps the output at max_tokens and multiplies by n', () => {
+    const only = deployment('only', '1.00', '1.00', 1_000);
+    const bound = BigInt(promptTokensBound(request(), 'only'));
+    expect(maxCallCost([only], request({ maxOutputTokens: 10 }))).toBe((bound + 10n) * 1_000n);
+    expect(maxCallCost([only], request({ maxOutputTokens: 10, n: 3 }))).toBe((bound + 10n) * 1_000n * 3n);
+    // max_tokens above the deployment's maximum is still capped by the maximum.
+    expect(maxCallCost([only], request({ maxOutputTokens: 50_000 }))).toBe((bound + 1_000n) * 1_000n);
+  });
+
+  it('bounds images by each candidate’s own rules', () => {
+    const image = request({
+      messages: [{ role: 'user', content: [{ type: 'image', url: 'https://x.test/a.png', detail: 'low' }] }],
+    });
+    const mini = deployment('gpt-4o-mini', '1.00', '0', 1);
+    const other = deployment('gpt-4o', '1.00', '0', 1);
+    expect(maxCallCost([mini], image) - maxCallCost([other], image)).toBe(BigInt(2_833 - 85) * 1_000n);
+  });
+
+  it('is zero without candidates', () => {
+    expect(maxCallCost([], request())).toBe(0n);
+  });
+});
+
+describe('usdToNano / nanoToUsd', () => {
+  it.each([
+    ['0', 0n],
+    ['0.40', 400_000_000n],
+    ['12.000000001', 12_000_000_001n],
+    [' 3 ', 3_000_000_000n],
+  ])('parses %p', (usd, nano) => {
+    expect(usdToNano(usd)).toBe(nano);
+  });
+
+  it.each(['-1', '1.0000000001', 'abc', '', '1e3', '.5'])('rejects %p', (usd) => {
+    expect(() => usdToNano(usd)).toThrow(/not a non-negative USD amount/);
+  });
+
+  it('formats with trailing zeros trimmed, negatives included', () => {
+    expect(nanoToUsd(0n)).toBe('0');
+    expect(nanoToUsd(400_000_000n)).toBe('0.4');
+    expect(nanoToUsd(-12_000_000_001n)).toBe('-12.000000001');
+    expect(nanoToUsd(5_000_000_000n)).toBe('5');
+  });
+
+  it('round-trips', () => {
+    for (const usd of ['0.000000001', '1.5', '999999.123456789']) expect(nanoToUsd(usdToNano(usd))).toBe(usd);
+  });
+});

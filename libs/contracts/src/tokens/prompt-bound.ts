@@ -1,0 +1,68 @@
+import type { ChatRequest, ContentPart } from '../canonical/chat';
+import type { ImageDetail } from './image-tokens';
+import { imagePartTokens } from './image-tokens';
+
+/*
+ * An upper bound of the input tokens any provider bills for a request, without a tokenizer.
+ *
+ * Why bytes: every tokenizer providers use (byte-level BPE such as OpenAI's o200k/cl100k and
+ * Anthropic's, SentencePiece with byte fallback such as Gemini's and Llama's) emits tokens that
+ * each cover at least one UTF-8 byte of the text, so a text never has more tokens than UTF-8 bytes.
+ * (UTF-8 bytes are also never fewer than UTF-16 code units.) A real tokenizer with a margin would be
+ * tighter, but no margin is provable for every provider's tokenizer; bytes are.
+ *
+ * What is counted, since providers bill all of it as input: message text; role, name and tool-call
+ * ids; tool calls (name and arguments) and tool results; every tool definition (its JSON: name,
+ * description, parameter schema); the `response_format` schema; `tool_choice`; fields passed through
+ * unmapped (`extra`); images by the provider's image rules (`image-tokens.ts`); plus fixed framing.
+ */
+
+/** OpenAI frames a message with 3 tokens and a name with 1 more; 8 leaves room for other providers. */
+const MESSAGE_FRAMING = 8;
+/** Framing around one tool call in an assistant message. */
+const TOOL_CALL_FRAMING = 8;
+/** A function definition is rendered with a few keywords and separators around its JSON parts. */
+const TOOL_FRAMING = 32;
+/** The block that holds the definitions, and the reply priming (OpenAI's 3 tokens) and format framing. */
+const REQUEST_FRAMING = 64;
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+const jsonBytes = (value: unknown): number => (value === undefined ? 0 : bytes(JSON.stringify(value)));
+
+export interface PromptShape {
+  /** Bound of every input token except images. */
+  tokens: number;
+  images: Array<{ url: string; detail?: ImageDetail }>;
+}
+
+const partBytes = (part: ContentPart, images: PromptShape['images']): number => {
+  if (part.type === 'text') return bytes(part.text);
+  images.push({ url: part.url, detail: part.detail });
+  return 0;
+};
+
+/** The model-independent part of the bound, computed once per request. */
+export const promptShape = (request: ChatRequest): PromptShape => {
+  const images: PromptShape['images'] = [];
+  let tokens = REQUEST_FRAMING;
+  for (const message of request.messages) {
+    tokens += MESSAGE_FRAMING + bytes(message.role) + bytes(message.name ?? '') + bytes(message.toolCallId ?? '');
+    for (const part of message.content) tokens += partBytes(part, images);
+    for (const call of message.toolCalls ?? []) {
+      tokens += TOOL_CALL_FRAMING + bytes(call.id) + bytes(call.name) + bytes(call.arguments);
+    }
+  }
+  for (const tool of request.tools ?? []) tokens += TOOL_FRAMING + jsonBytes(tool);
+  tokens += jsonBytes(request.toolChoice) + jsonBytes(request.responseFormat) + jsonBytes(request.extra);
+  return { tokens, images };
+};
+
+/** The images' tokens on `model` (undefined: the largest of any known rule). */
+export const imagesBound = (shape: PromptShape, model: string | undefined): number =>
+  shape.images.reduce((sum, image) => sum + imagePartTokens(model, image), 0);
+
+/** An upper bound of the input tokens `model` bills for `request` (see the comment above). */
+export const promptTokensBound = (request: ChatRequest, model?: string): number => {
+  const shape = promptShape(request);
+  return shape.tokens + imagesBound(shape, model);
+};

@@ -1,0 +1,38 @@
+import { countTokens } from 'gpt-tokenizer';
+
+import type { ChatRequest } from '../canonical/chat';
+import { imagePartTokens } from './image-tokens';
+
+/*
+ * Token counts for an upstream that reports no usage, with a real tokenizer (gpt-tokenizer,
+ * o200k_base): the input from the request as OpenAI frames it, the output from what was relayed.
+ * Counts, not bounds; they replace a zero that would otherwise be charged.
+ */
+
+/** OpenAI's chat framing: 3 tokens a message, 1 for a name, 3 to prime the reply. */
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_NAME = 1;
+const REPLY_PRIMING = 3;
+
+const tokens = (text: string): number => (text === '' ? 0 : countTokens(text));
+
+export const countInputTokens = (request: ChatRequest, model?: string): number => {
+  let count = REPLY_PRIMING;
+  for (const message of request.messages) {
+    count += TOKENS_PER_MESSAGE + tokens(message.role) + (message.name ? TOKENS_PER_NAME + tokens(message.name) : 0);
+    for (const part of message.content) {
+      count += part.type === 'text' ? tokens(part.text) : imagePartTokens(model, part);
+    }
+    for (const call of message.toolCalls ?? []) count += tokens(call.name) + tokens(call.arguments);
+  }
+  if (request.tools?.length) count += tokens(JSON.stringify(request.tools));
+  if (request.responseFormat?.type === 'json_schema') count += tokens(JSON.stringify(request.responseFormat));
+  return count;
+};
+
+/** What a reply's text and tool-call names and arguments come to. */
+export const countOutputTokens = (texts: Iterable<string>): number => {
+  let count = 0;
+  for (const text of texts) count += tokens(text);
+  return count;
+};

@@ -33,8 +33,12 @@ export class DeploymentResolver {
   resolve(deploymentId: string): ResolvedDeployment {
     const entry = this.catalog.entry(deploymentId);
     if (!entry) {
-      // Not retryable: the router planned from a catalog this executor does not share, or the message is forged.
-      throw new PolymuxException(ErrorCode.Internal, `deployment ${deploymentId} is not in the executor's catalog`);
+      // Not retryable: the router planned from a catalog this executor does not share, or the message is
+      // forged. The id is quoted as JSON, so a forged one cannot smuggle control characters into logs.
+      throw new PolymuxException(
+        ErrorCode.Internal,
+        `deployment ${JSON.stringify(deploymentId)} is not in the executor's catalog`,
+      );
     }
     const { deployment, endpoint } = entry;
     return {

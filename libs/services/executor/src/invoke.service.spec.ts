@@ -247,7 +247,7 @@ describe('InvokeService', () => {
       ),
     ).rejects.toMatchObject({
       code: ErrorCode.Internal,
-      message: "deployment attacker/dep is not in the executor's catalog",
+      message: `deployment "attacker/dep" is not in the executor's catalog`,
     });
     expect(adapter.calls).toHaveLength(0);
     expect(exporter.getFinishedSpans()).toHaveLength(0);

@@ -6,6 +6,10 @@ const usd = z.string().regex(/^\d+(\.\d{1,9})?$/, 'a USD amount such as "0.40"')
 /** An HTTP header name (RFC 9110 token) and a value without line breaks. */
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name');
 const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'a header value without line breaks');
+/** Where the executor reads a secret, e.g. `env:OPENAI_API_KEY`; only the executor resolves it. */
+const credentialRef = z
+  .string()
+  .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'a credentials reference such as env:OPENAI_API_KEY');
 
 export const CatalogDeploymentSchema = z.object({
   /** Unique across the catalog: the one thing an invoke message names. */
@@ -13,14 +17,15 @@ export const CatalogDeploymentSchema = z.object({
   provider: z.string().min(1),
   baseUrl: z.url(),
   upstreamModel: z.string().min(1),
-  /** Where the executor reads the API key, e.g. `env:OPENAI_API_KEY`; sent as a bearer token. */
-  credentialRef: z
-    .string()
-    .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'a credentials reference such as env:OPENAI_API_KEY')
-    .optional(),
-  /** Extra request headers for this deployment (e.g. an organisation or API version); names lower-cased. */
+  /** The API key, sent as a bearer token. */
+  credentialRef: credentialRef.optional(),
+  /**
+   * Extra request headers (an organisation, an API version, a key in a header of its own); names
+   * lower-cased. A secret value is written `{ credentialRef: env:NAME }`, so that only the executor,
+   * never the router, needs it in its environment.
+   */
   headers: z
-    .record(headerName, headerValue)
+    .record(headerName, z.union([headerValue, z.strictObject({ credentialRef })]))
     .default({})
     .transform((headers) =>
       Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),

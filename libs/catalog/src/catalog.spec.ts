@@ -29,7 +29,7 @@ models:
         baseUrl: \${UPSTREAM_URL}/v1
         upstreamModel: small-2025
         credentialRef: env:SMALL_API_KEY
-        headers: { OpenAI-Organization: \${ORG:-org-default} }
+        headers: { OpenAI-Organization: \${ORG:-org-default}, Api-Key: { credentialRef: env:HEADER_KEY } }
         pricing: { input: '0.40', output: '1.6' }
       - id: backup/small
         provider: openai
@@ -77,10 +77,10 @@ describe('catalog', () => {
       expect(load().entry('primary/small')?.endpoint).toEqual({
         baseUrl: 'http://up.test/v1',
         credentialRef: 'env:SMALL_API_KEY',
-        headers: { 'openai-organization': 'org-default' },
+        headers: { 'openai-organization': 'org-default', 'api-key': { credentialRef: 'env:HEADER_KEY' } },
       });
       const withOrg = load(CATALOG, { UPSTREAM_URL: 'http://up.test', ORG: 'org-42' });
-      expect(withOrg.entry('primary/small')?.endpoint.headers).toEqual({ 'openai-organization': 'org-42' });
+      expect(withOrg.entry('primary/small')?.endpoint.headers).toMatchObject({ 'openai-organization': 'org-42' });
     });
 
     it('fails at boot when a referenced variable is not set', () => {
@@ -105,6 +105,8 @@ describe('catalog', () => {
         'credentialRef: file:/etc/passwd',
       ],
       ['a header value with a line break', 'OpenAI-Organization: ${ORG:-org-default}', 'X-Evil: "a\\r\\nHost: evil"'],
+      ['a header secret that is not env:<NAME>', 'credentialRef: env:HEADER_KEY', 'credentialRef: HEADER_KEY'],
+      ['a header object with anything but a credential reference', 'credentialRef: env:HEADER_KEY', 'value: x'],
       ['a header name that is not a token', 'OpenAI-Organization: ${ORG:-org-default}', '"bad name": x'],
       ['a price with more than nine decimals', "input: '0.000000001'", "input: '0.0000000001'"],
     ])('refuses %s', (_what, from, to) => {
@@ -192,7 +194,15 @@ describe('catalog', () => {
     it('keeps URLs, credential references and headers out of what a plan carries', () => {
       const catalog = load();
       const planned = JSON.stringify(catalog.deployments(catalog.resolve('small')!.model));
-      for (const secretish of ['http://', 'SMALL_API_KEY', 'org-default', 'baseUrl', 'credentialRef', 'headers']) {
+      for (const secretish of [
+        'http://',
+        'SMALL_API_KEY',
+        'HEADER_KEY',
+        'org-default',
+        'baseUrl',
+        'credentialRef',
+        'headers',
+      ]) {
         expect(planned).not.toContain(secretish);
       }
     });

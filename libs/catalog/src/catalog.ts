@@ -8,11 +8,14 @@ export interface ResolvedModel {
   resolvedFrom: 'model' | 'alias';
 }
 
+/** A header value: literal, or a secret the executor reads from its environment. */
+export type HeaderValue = string | { credentialRef: string };
+
 /** How to reach one deployment: known only to the executor, never sent in a message. */
 export interface UpstreamEndpoint {
   baseUrl: string;
   credentialRef?: string;
-  headers: Readonly<Record<string, string>>;
+  headers: Readonly<Record<string, HeaderValue>>;
 }
 
 /** A deployment as a plan carries it, plus where and how to call it. */

@@ -15,7 +15,7 @@ export interface PolymuxConfig {
   database: { kind: 'pglite' | 'postgres'; url: string; dataDir: string };
   counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
   providerSim: { port: number; url: string };
-  /** `variables` are what `${VAR}` in the catalog file may reference. */
+  /** `variables` are what `${VAR}` in the catalog file may reference, and where the executor reads the secrets `env:<NAME>` references name. */
   catalog: { file: string; variables: Record<string, string | undefined> };
   bootstrap: { key?: string; creditsUsd: number };
   upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; totalTimeoutMs: number };

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { HeaderValue } from '@polymux/catalog';
 import { Catalog } from '@polymux/catalog';
 import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG, resolveSecret } from '@polymux/config';
@@ -32,24 +33,46 @@ export class DeploymentResolver {
   resolve(deploymentId: string): ResolvedDeployment {
     const entry = this.catalog.entry(deploymentId);
     if (!entry) {
-      // Not retryable: the router planned from a catalog this executor does not share, or the message is forged.
-      throw new PolymuxException(ErrorCode.Internal, `deployment ${deploymentId} is not in the executor's catalog`);
+      // Not retryable: the router planned from a catalog this executor does not share, or the message is
+      // forged. The id is quoted as JSON, so a forged one cannot smuggle control characters into logs.
+      throw new PolymuxException(
+        ErrorCode.Internal,
+        `deployment ${JSON.stringify(deploymentId)} is not in the executor's catalog`,
+      );
     }
     const { deployment, endpoint } = entry;
     return {
       deployment,
       baseUrl: endpoint.baseUrl,
-      apiKey: this.credential(deploymentId, endpoint.credentialRef),
-      headers: endpoint.headers,
+      apiKey: endpoint.credentialRef === undefined ? undefined : this.credential(deploymentId, endpoint.credentialRef),
+      headers: this.headers(deploymentId, endpoint.headers),
     };
+  }
+
+  private headers(deploymentId: string, headers: Readonly<Record<string, HeaderValue>>): Record<string, string> {
+    const resolved: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string') resolved[name] = value;
+      else {
+        const secret = this.credential(deploymentId, value.credentialRef);
+        // A secret from the environment is not checked by the catalog schema: never let it split a header.
+        if (/[\r\n\0]/.test(secret)) {
+          throw new PolymuxException(
+            ErrorCode.ServiceUnavailable,
+            `deployment ${deploymentId}: ${value.credentialRef} is not a valid header value`,
+          );
+        }
+        resolved[name] = secret;
+      }
+    }
+    return resolved;
   }
 
   /**
    * A reference that resolves to nothing makes the deployment unavailable, so the caller falls back
    * to the next candidate instead of sending an unauthenticated call.
    */
-  private credential(deploymentId: string, credentialRef: string | undefined): string | undefined {
-    if (!credentialRef) return undefined;
+  private credential(deploymentId: string, credentialRef: string): string {
     const secret = resolveSecret(credentialRef, this.secrets);
     if (!secret) {
       throw new PolymuxException(

@@ -219,7 +219,7 @@ describe('executor over NATS against the provider simulator', () => {
       expect(received).toHaveLength(0);
       expect(error).toEqual({
         code: ErrorCode.Internal,
-        message: "deployment attacker/unknown is not in the executor's catalog",
+        message: `deployment "attacker/unknown" is not in the executor's catalog`,
       });
       expect(sim.stats.requests).toBe(before);
     });

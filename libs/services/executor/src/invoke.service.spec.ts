@@ -38,6 +38,9 @@ const catalog = new Catalog(
           catalogDeployment('dep-1', { headers: { 'OpenAI-Organization': 'org-polymux' } }),
           catalogDeployment('dep-keyed', { credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' }),
           catalogDeployment('dep-nobody', { provider: 'nobody' }),
+          catalogDeployment('dep-header-key', {
+            headers: { 'Api-Key': { credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' }, 'Api-Version': '2025-01' },
+          }),
         ],
       },
     ],
@@ -244,7 +247,7 @@ describe('InvokeService', () => {
       ),
     ).rejects.toMatchObject({
       code: ErrorCode.Internal,
-      message: "deployment attacker/dep is not in the executor's catalog",
+      message: `deployment "attacker/dep" is not in the executor's catalog`,
     });
     expect(adapter.calls).toHaveLength(0);
     expect(exporter.getFinishedSpans()).toHaveLength(0);
@@ -258,8 +261,18 @@ describe('InvokeService', () => {
       expect(adapter.calls[0]!.apiKey).toBe('sk-test');
     });
 
+    it('puts a secret into the header the catalog entry names', async () => {
+      await lastValueFrom(
+        service.invoke({ deploymentId: 'dep-header-key', request: request(false) }, new AbortController().signal),
+      );
+      expect(adapter.calls[0]).toMatchObject({
+        apiKey: undefined,
+        headers: { 'api-key': 'sk-test', 'api-version': '2025-01' },
+      });
+    });
+
     it('never sends a secret the catalog does not reference', async () => {
-      for (const deploymentId of ['dep-1', 'dep-keyed']) {
+      for (const deploymentId of ['dep-1', 'dep-keyed', 'dep-header-key']) {
         await lastValueFrom(service.invoke({ deploymentId, request: request(false) }, new AbortController().signal));
       }
       expect(JSON.stringify(adapter.calls)).not.toContain('sk-unreferenced');
@@ -274,6 +287,24 @@ describe('InvokeService', () => {
       ).rejects.toMatchObject({
         code: ErrorCode.ServiceUnavailable,
         message: 'deployment dep-keyed has no credentials: env:POLYMUX_TEST_UPSTREAM_KEY is not set',
+      });
+      await expect(
+        lastValueFrom(
+          unset.invoke({ deploymentId: 'dep-header-key', request: request(false) }, new AbortController().signal),
+        ),
+      ).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable });
+      expect(adapter.calls).toHaveLength(0);
+    });
+
+    it('refuses a header secret that would split the header', async () => {
+      const broken = executorWith(adapter, { POLYMUX_TEST_UPSTREAM_KEY: 'sk-test\r\nhost: evil.test' });
+      await expect(
+        lastValueFrom(
+          broken.invoke({ deploymentId: 'dep-header-key', request: request(false) }, new AbortController().signal),
+        ),
+      ).rejects.toMatchObject({
+        code: ErrorCode.ServiceUnavailable,
+        message: 'deployment dep-header-key: env:POLYMUX_TEST_UPSTREAM_KEY is not a valid header value',
       });
       expect(adapter.calls).toHaveLength(0);
     });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { Bus, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
+import type { DeadLetterReason } from './dead-letter';
+import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterReason } from './dead-letter';
 import { requestMany } from './request-many';
 
 type Handler = (message: IncomingMessage) => void;
@@ -10,6 +12,7 @@ interface Subscription {
   queue?: string;
 }
 interface DurableConsumer {
+  name: string;
   subject: string;
   handler: (message: BusMessage) => Promise<void>;
   backlog: BusMessage[];
@@ -17,12 +20,26 @@ interface DurableConsumer {
 
 const RETRY_DELAY_MS = 200;
 const DEDUPE_WINDOW_MS = 120_000;
+/** Dead letters kept in memory; the oldest are forgotten first (the metric still counts them). */
+const DEAD_LETTERS_KEPT = 1_000;
+
+/** A durable event the embedded bus gave up on; the counterpart of an entry in `DEADLETTER`. */
+export interface MemoryDeadLetter {
+  subject: string;
+  consumer: string;
+  reason: DeadLetterReason;
+  deliveries: number;
+  message: BusMessage;
+}
 
 /**
  * In-process bus for the embedded mode: the same semantics as NATS (queue groups, inbox replies,
- * no-responders, durable once-per-consumer delivery with de-duplication and redelivery) in memory.
+ * no-responders, durable once-per-consumer delivery with de-duplication, bounded redelivery and
+ * dead letters) in memory. Messages have no size cap here.
  */
 export class MemoryBus implements Bus {
+  /** The latest dead letters, oldest first. */
+  readonly deadLetters: MemoryDeadLetter[] = [];
   private readonly subscriptions = new Map<string, Subscription[]>();
   private readonly consumers = new Map<string, DurableConsumer>();
   private readonly pending = new Map<string, BusMessage[]>();
@@ -30,6 +47,8 @@ export class MemoryBus implements Bus {
   private readonly seenMessageIds = new Map<string, number>();
   private readonly roundRobin = new Map<string, number>();
   private closed = false;
+
+  constructor(private readonly options: { maxDeliveries?: number } = {}) {}
 
   async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
     const iterator = this.requestMany(subject, message, { firstTimeoutMs: timeoutMs, idleTimeoutMs: timeoutMs });
@@ -94,7 +113,7 @@ export class MemoryBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    const entry: DurableConsumer = { subject, handler, backlog: [] };
+    const entry: DurableConsumer = { name: consumer, subject, handler, backlog: [] };
     this.consumers.set(consumer, entry);
     for (const message of this.pending.get(subject) ?? []) this.deliver(entry, message);
     this.pending.delete(subject);
@@ -114,10 +133,20 @@ export class MemoryBus implements Bus {
     }
   }
 
-  private deliver(consumer: DurableConsumer, message: BusMessage): void {
+  private deliver(consumer: DurableConsumer, message: BusMessage, deliveries = 1): void {
     setImmediate(() => {
       if (this.closed) return;
-      consumer.handler(message).catch(() => setTimeout(() => this.deliver(consumer, message), RETRY_DELAY_MS));
+      consumer.handler(message).catch((error: unknown) => {
+        const maxDeliveries = this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+        const reason = deadLetterReason(error, deliveries, maxDeliveries);
+        if (!reason) {
+          setTimeout(() => this.deliver(consumer, message, deliveries + 1), RETRY_DELAY_MS);
+          return;
+        }
+        this.deadLetters.push({ subject: consumer.subject, consumer: consumer.name, reason, deliveries, message });
+        if (this.deadLetters.length > DEAD_LETTERS_KEPT) this.deadLetters.shift();
+        countDeadLetter(consumer.subject, consumer.name, reason);
+      });
     });
   }
 

@@ -74,7 +74,7 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
 
   beforeAll(async () => {
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-    const options = { maxDeliveries: MAX_DELIVERIES, maxMessageBytes: 16 * MIB };
+    const options = { maxDeliveries: MAX_DELIVERIES, maxMessageBytes: 16 * MIB, retryBaseDelayMs: 200 };
     service = await NatsBus.connect(natsUrl, 'transport-it-service', prefix, options);
     small = await NatsBus.connect(natsUrl, 'transport-it-small', `${prefix}_small`, { maxMessageBytes: 2 * MIB });
     caller = await NatsBus.connect(natsUrl, 'transport-it-caller', prefix, options);

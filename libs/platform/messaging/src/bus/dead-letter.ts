@@ -8,6 +8,17 @@ export type DeadLetterReason = 'poison' | 'max_deliveries';
 /** Deliveries of a durable event before it is dead-lettered, unless configured otherwise. */
 export const DEFAULT_MAX_DELIVERIES = 5;
 
+/** The longest wait before a redelivery. */
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+/**
+ * Wait before delivery `deliveries + 1`: growing fourfold from `baseMs`, so the default five
+ * deliveries over NATS (1 s, 4 s, 16 s, 64 s apart) ride out a short outage of a dependency
+ * before an event is given up on.
+ */
+export const retryDelayMs = (deliveries: number, baseMs: number): number =>
+  Math.min(baseMs * 4 ** Math.max(0, deliveries - 1), MAX_RETRY_DELAY_MS);
+
 export const DeadLetterHeaders = {
   reason: 'polymux-dead-letter-reason',
   consumer: 'polymux-dead-letter-consumer',

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bus, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
 import type { DeadLetterReason } from './dead-letter';
-import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterReason } from './dead-letter';
+import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterReason, retryDelayMs } from './dead-letter';
 import { requestMany } from './request-many';
 
 type Handler = (message: IncomingMessage) => void;
@@ -18,7 +18,6 @@ interface DurableConsumer {
   backlog: BusMessage[];
 }
 
-const RETRY_DELAY_MS = 200;
 const DEDUPE_WINDOW_MS = 120_000;
 /** Dead letters kept in memory; the oldest are forgotten first (the metric still counts them). */
 const DEAD_LETTERS_KEPT = 1_000;
@@ -48,7 +47,7 @@ export class MemoryBus implements Bus {
   private readonly roundRobin = new Map<string, number>();
   private closed = false;
 
-  constructor(private readonly options: { maxDeliveries?: number } = {}) {}
+  constructor(private readonly options: { maxDeliveries?: number; retryBaseDelayMs?: number } = {}) {}
 
   async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
     const iterator = this.requestMany(subject, message, { firstTimeoutMs: timeoutMs, idleTimeoutMs: timeoutMs });
@@ -140,7 +139,8 @@ export class MemoryBus implements Bus {
         const maxDeliveries = this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
         const reason = deadLetterReason(error, deliveries, maxDeliveries);
         if (!reason) {
-          setTimeout(() => this.deliver(consumer, message, deliveries + 1), RETRY_DELAY_MS);
+          const delay = retryDelayMs(deliveries, this.options.retryBaseDelayMs ?? 200);
+          setTimeout(() => this.deliver(consumer, message, deliveries + 1), delay);
           return;
         }
         this.deadLetters.push({ subject: consumer.subject, consumer: consumer.name, reason, deliveries, message });

@@ -5,7 +5,13 @@ import { DeadLetters } from '@polymux/contracts';
 import { errorType } from '../error-type';
 import type { Bus, BusHeaders, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError } from './bus';
-import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterHeaders, deadLetterReason } from './dead-letter';
+import {
+  DEFAULT_MAX_DELIVERIES,
+  countDeadLetter,
+  deadLetterHeaders,
+  deadLetterReason,
+  retryDelayMs,
+} from './dead-letter';
 import { NatsPieces } from './nats-pieces';
 import { requestMany } from './request-many';
 
@@ -13,7 +19,6 @@ const DEDUPE_WINDOW = nanos(120_000);
 const MAX_AGE = nanos(7 * 24 * 3600 * 1000);
 /** Durable events a replica processes at once. */
 const DURABLE_CONCURRENCY = 64;
-const RETRY_DELAY_MS = 1_000;
 const PIECE_TIMEOUT_MS = 5_000;
 
 export interface NatsBusOptions {
@@ -23,6 +28,8 @@ export interface NatsBusOptions {
   maxDeliveries?: number;
   /** Largest message carried (in pieces when over the server's `max_payload`). */
   maxMessageBytes?: number;
+  /** Wait before the first redelivery of a failed durable event; each later one waits 4× longer. */
+  retryBaseDelayMs?: number;
 }
 
 const toNatsHeaders = (record: BusHeaders): MsgHdrs | undefined => {
@@ -49,6 +56,7 @@ export class NatsBus implements Bus {
   private readonly pieces: NatsPieces;
   private readonly prefix: string;
   private readonly maxDeliveries: number;
+  private readonly retryBaseDelayMs: number;
 
   private constructor(
     private readonly connection: NatsConnection,
@@ -58,6 +66,7 @@ export class NatsBus implements Bus {
   ) {
     this.prefix = options.prefix ?? '';
     this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 1_000;
     this.pieces = new NatsPieces(connection, options.maxMessageBytes ?? 16 * 1024 * 1024, PIECE_TIMEOUT_MS);
   }
 
@@ -187,7 +196,7 @@ export class NatsBus implements Bus {
     const deliveries = msg.info.redeliveryCount;
     const reason = deadLetterReason(error, deliveries, this.maxDeliveries);
     if (!reason) {
-      msg.nak(RETRY_DELAY_MS);
+      msg.nak(retryDelayMs(deliveries, this.retryBaseDelayMs));
       return;
     }
     try {
@@ -206,7 +215,7 @@ export class NatsBus implements Bus {
       countDeadLetter(subject, consumer, reason);
     } catch {
       // The dead-letter stream is unavailable: retry while JetStream still redelivers.
-      msg.nak(RETRY_DELAY_MS);
+      msg.nak(retryDelayMs(deliveries, this.retryBaseDelayMs));
     }
   }
 

@@ -9,9 +9,11 @@ describe('dead-letter policy', () => {
     expect(deadLetterReason(new PoisonMessageError('usage.recorded.v1'), 1, 5)).toBe('poison');
   });
 
-  it('backs off fourfold from the base delay, capped at five minutes', () => {
-    expect([1, 2, 3, 4].map((deliveries) => retryDelayMs(deliveries, 1_000))).toEqual([1_000, 4_000, 16_000, 64_000]);
-    expect(retryDelayMs(20, 1_000)).toBe(300_000);
+  it('backs off tenfold from the base delay, capped at ten minutes', () => {
+    expect([1, 2, 3, 4].map((deliveries) => retryDelayMs(deliveries, 1_000))).toEqual([
+      1_000, 10_000, 100_000, 600_000,
+    ]);
+    expect(retryDelayMs(20, 1_000)).toBe(600_000);
   });
 
   it('keeps the original headers but the NATS ones, and adds why the message died', () => {

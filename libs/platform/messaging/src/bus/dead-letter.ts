@@ -9,15 +9,15 @@ export type DeadLetterReason = 'poison' | 'max_deliveries';
 export const DEFAULT_MAX_DELIVERIES = 5;
 
 /** The longest wait before a redelivery. */
-const MAX_RETRY_DELAY_MS = 5 * 60_000;
+const MAX_RETRY_DELAY_MS = 10 * 60_000;
 
 /**
- * Wait before delivery `deliveries + 1`: growing fourfold from `baseMs`, so the default five
- * deliveries over NATS (1 s, 4 s, 16 s, 64 s apart) ride out a short outage of a dependency
- * before an event is given up on.
+ * Wait before delivery `deliveries + 1`: growing tenfold from `baseMs`, so the default five
+ * deliveries over NATS (1 s, 10 s, 100 s, 10 min apart) ride out about twelve minutes of a
+ * dependency being down (a database failover) before an event is given up on.
  */
 export const retryDelayMs = (deliveries: number, baseMs: number): number =>
-  Math.min(baseMs * 4 ** Math.max(0, deliveries - 1), MAX_RETRY_DELAY_MS);
+  Math.min(baseMs * 10 ** Math.max(0, deliveries - 1), MAX_RETRY_DELAY_MS);
 
 export const DeadLetterHeaders = {
   reason: 'polymux-dead-letter-reason',

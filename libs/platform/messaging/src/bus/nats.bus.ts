@@ -28,7 +28,7 @@ export interface NatsBusOptions {
   maxDeliveries?: number;
   /** Largest message carried (in pieces when over the server's `max_payload`). */
   maxMessageBytes?: number;
-  /** Wait before the first redelivery of a failed durable event; each later one waits 4× longer. */
+  /** Wait before the first redelivery of a failed durable event; each later one waits 10× longer. */
   retryBaseDelayMs?: number;
 }
 

@@ -4,6 +4,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { ErrorCode, Headers, Subjects } from '@polymux/contracts';
 import { pollUntil } from '@polymux/testing';
 
+import { MessageTooLargeError } from './bus/bus';
 import { MemoryBus } from './bus/memory.bus';
 import { encode } from './codec';
 import { MessagingClient } from './messaging.client';
@@ -48,6 +49,15 @@ describe('MessagingClient', () => {
     });
     const statuses = exporter.getFinishedSpans().map((span) => span.status.message);
     expect(statuses).toEqual([ErrorCode.ServiceUnavailable, ErrorCode.Timeout]);
+  });
+
+  it('turns a request the bus cannot carry into payload_too_large', async () => {
+    const capped = new MemoryBus();
+    capped.request = () => Promise.reject(new MessageTooLargeError(20_000_000, 16_000_000));
+    await expect(new MessagingClient(capped).request(Subjects.balance, request)).rejects.toMatchObject({
+      code: ErrorCode.PayloadTooLarge,
+    });
+    await capped.close();
   });
 
   it('rethrows an error reply as the domain exception it carries', async () => {

@@ -11,7 +11,7 @@ import type {
 import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
 
 import type { Bus, BusHeaders, BusMessage } from './bus/bus';
-import { BusTimeoutError, NoRespondersError } from './bus/bus';
+import { BusTimeoutError, MessageTooLargeError, NoRespondersError } from './bus/bus';
 import { decode, encode } from './codec';
 import { recordError } from './error-type';
 import { injectTraceContext, messagingAttributes, tracer } from './trace-context';
@@ -37,6 +37,9 @@ const translate = (error: unknown, subject: string): unknown => {
   }
   if (error instanceof BusTimeoutError) {
     return new PolymuxException(ErrorCode.Timeout, `${subject.split('.')[0]} did not answer in time`);
+  }
+  if (error instanceof MessageTooLargeError) {
+    return new PolymuxException(ErrorCode.PayloadTooLarge, 'the request is too large to forward');
   }
   return error;
 };

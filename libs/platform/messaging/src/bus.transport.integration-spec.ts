@@ -74,7 +74,7 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
 
   beforeAll(async () => {
     metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
-    const options = { maxDeliveries: MAX_DELIVERIES, maxMessageBytes: 16 * MIB, retryBaseDelayMs: 200 };
+    const options = { maxDeliveries: MAX_DELIVERIES, maxMessageBytes: 16 * MIB, retryBaseDelayMs: 200, ackWaitMs: 500 };
     service = await NatsBus.connect(natsUrl, 'transport-it-service', prefix, options);
     small = await NatsBus.connect(natsUrl, 'transport-it-small', `${prefix}_small`, { maxMessageBytes: 2 * MIB });
     caller = await NatsBus.connect(natsUrl, 'transport-it-caller', prefix, options);
@@ -94,6 +94,8 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
     transport.addHandler(
       Subjects.usageRecorded.subject,
       (async (event: UsageRecorded) => {
+        // Never settles, like a replica that hangs or is killed while handling the event.
+        if (event.requestId.startsWith('hangs')) return new Promise<never>(() => undefined);
         if (event.requestId.startsWith('always-fails')) {
           failures++;
           throw new Error(SECRET);
@@ -109,6 +111,8 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
     smallTransport.addHandler(Subjects.plan.subject, (async (request: { request: ChatRequest }) =>
       request.request.model === 'huge' ? { text: 'z'.repeat(3 * MIB) } : { ok: true }) as MessageHandler);
     await listen(smallTransport);
+    // The servers' subscriptions are in place before the first request.
+    await Promise.all([service.flush(), small.flush()]);
   });
 
   afterAll(async () => {
@@ -171,7 +175,7 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
     expect(fine).toEqual({ ok: true });
   });
 
-  it('dead-letters a poison event at once and an always-failing one after N deliveries, and keeps consuming', async () => {
+  it('dead-letters a poison event at once, an always-failing or never-answering one after N deliveries, and keeps consuming', async () => {
     const poisonId = `poison-${Date.now()}`;
     await caller.publishDurable(
       Subjects.usageRecorded.subject,
@@ -184,6 +188,7 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
       `${poisonId}-garbled`,
     );
     await client.emit(Subjects.usageRecorded, usage('always-fails-1'), { messageId: 'always-fails-1' });
+    await client.emit(Subjects.usageRecorded, usage('hangs-1'), { messageId: 'hangs-1' });
     await client.emit(Subjects.usageRecorded, usage('good-1'), { messageId: 'good-1' });
 
     const raw = await connect({ servers: natsUrl });
@@ -192,12 +197,12 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
       const stream = `${prefix.toUpperCase()}_DEADLETTER`;
       const info = await pollUntil(
         () => manager.streams.info(stream),
-        (current) => current.state.messages >= 3,
+        (current) => current.state.messages >= 4,
         { timeoutMs: 20_000 },
       );
-      expect(info.state.messages).toBe(3);
+      expect(info.state.messages).toBe(4);
       const letters: BusMessage[] = [];
-      for (let seq = 1; seq <= 3; seq++) {
+      for (let seq = 1; seq <= 4; seq++) {
         const letter = await manager.streams.getMessage(stream, { seq });
         expect(letter.subject).toBe(`${prefix}.deadletter.usage.recorded.v1`);
         const headers: Record<string, string> = {};
@@ -208,8 +213,17 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
         letters.filter((letter) => letter.headers['polymux-dead-letter-reason'] === reason);
       expect(byReason('poison')).toHaveLength(2);
       expect(byReason('poison').map((letter) => letter.headers['polymux-dead-letter-deliveries'])).toEqual(['1', '1']);
-      const [failed] = byReason('max_deliveries');
-      expect(decode(failed.data)).toMatchObject({ requestId: 'always-fails-1' });
+      const failed = byReason('max_deliveries').find(
+        (letter) => (decode(letter.data) as UsageRecorded).requestId === 'always-fails-1',
+      )!;
+      const hung = byReason('max_deliveries').find(
+        (letter) => (decode(letter.data) as UsageRecorded).requestId === 'hangs-1',
+      )!;
+      expect(hung.headers).toMatchObject({
+        'polymux-dead-letter-consumer': 'billing-usage-recorded-v1',
+        'polymux-dead-letter-deliveries': String(MAX_DELIVERIES),
+        'polymux-dead-letter-error': 'Unacknowledged',
+      });
       expect(failed.headers).toMatchObject({
         'polymux-dead-letter-consumer': 'billing-usage-recorded-v1',
         'polymux-dead-letter-deliveries': String(MAX_DELIVERIES),
@@ -240,7 +254,7 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
       .find((entry) => entry.descriptor.name === 'polymux.messaging.dead_letters');
     const points = (metric?.dataPoints ?? []) as Array<DataPoint<number>>;
     const count = (reason: string) => points.find((point) => point.attributes.reason === reason)?.value;
-    expect([count('poison'), count('max_deliveries')]).toEqual([2, 1]);
+    expect([count('poison'), count('max_deliveries')]).toEqual([2, 2]);
     expect(points[0].attributes).toMatchObject({
       'messaging.destination.name': 'usage.recorded.v1',
       'messaging.consumer.group.name': 'billing-usage-recorded-v1',

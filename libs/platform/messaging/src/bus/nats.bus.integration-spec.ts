@@ -53,6 +53,7 @@ describe('NatsBus over a real NATS server', () => {
       },
       { queue: 'test' },
     );
+    await service.flush();
     try {
       const answer = await caller.request('test.large.v1', { data: request, headers: { 'x-ask': 'big' } }, 10_000);
       expect(same(answer.data, reply)).toBe(true);
@@ -74,6 +75,7 @@ describe('NatsBus over a real NATS server', () => {
       service.subscribe('test.queue.v1', replica('a'), { queue: 'test' }),
       caller.subscribe('test.queue.v1', replica('b'), { queue: 'test' }),
     ];
+    await Promise.all([service.flush(), caller.flush()]);
     try {
       const answer = await caller.request('test.queue.v1', { data: body(2 * MIB, 3), headers: {} }, 10_000);
       expect(same(answer.data, body(4, 3))).toBe(true);
@@ -96,6 +98,7 @@ describe('NatsBus over a real NATS server', () => {
       },
       { queue: 'test' },
     );
+    await service.flush();
     try {
       const frames: BusMessage[] = [];
       for await (const frame of caller.requestMany(
@@ -119,6 +122,7 @@ describe('NatsBus over a real NATS server', () => {
     const stop = service.subscribe('test.echo.v1', (message) =>
       service.publish(message.reply!, { data: message.data, headers: {} }),
     );
+    await service.flush();
     try {
       expect(() => caller.publish('test.echo.v1', { data: body(9 * MIB, 6), headers: {} })).toThrow(
         MessageTooLargeError,
@@ -137,6 +141,7 @@ describe('NatsBus over a real NATS server', () => {
     const inbox = createInbox();
     const received: IncomingMessage[] = [];
     const stop = caller.subscribe(inbox, (message) => received.push(message));
+    await caller.flush();
     const raw = await connect({ servers: natsUrl });
     try {
       const stub = natsHeaders();
@@ -161,6 +166,7 @@ describe('NatsBus over a real NATS server', () => {
       NoRespondersError,
     );
     const stop = service.subscribe('test.silent.v1', () => undefined);
+    await service.flush();
     try {
       await expect(caller.request('test.silent.v1', { data: new Uint8Array(0), headers: {} }, 200)).rejects.toThrow(
         BusTimeoutError,

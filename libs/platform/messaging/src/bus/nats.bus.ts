@@ -1,17 +1,11 @@
-import type { JetStreamClient, JetStreamManager, JsMsg, MsgHdrs, NatsConnection } from 'nats';
-import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, headers as natsHeaders, nanos } from 'nats';
-import { DeadLetters } from '@polymux/contracts';
+import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, nanos } from 'nats';
 
-import { errorType } from '../error-type';
-import type { Bus, BusHeaders, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
-import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError } from './bus';
-import {
-  DEFAULT_MAX_DELIVERIES,
-  countDeadLetter,
-  deadLetterHeaders,
-  deadLetterReason,
-  retryDelayMs,
-} from './dead-letter';
+import type { Bus, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
+import { BusTimeoutError, NoRespondersError } from './bus';
+import { DEFAULT_MAX_DELIVERIES } from './dead-letter';
+import { NatsDeadLetters } from './nats-dead-letters';
+import { fromNatsHeaders, toNatsHeaders } from './nats-headers';
 import { NatsPieces } from './nats-pieces';
 import { requestMany } from './request-many';
 
@@ -30,23 +24,9 @@ export interface NatsBusOptions {
   maxMessageBytes?: number;
   /** Wait before the first redelivery of a failed durable event; each later one waits 10× longer. */
   retryBaseDelayMs?: number;
+  /** How long a durable delivery may stay unacknowledged before JetStream redelivers it. */
+  ackWaitMs?: number;
 }
-
-const toNatsHeaders = (record: BusHeaders): MsgHdrs | undefined => {
-  const keys = Object.keys(record);
-  if (keys.length === 0) return undefined;
-  const result = natsHeaders();
-  for (const key of keys) result.set(key, record[key]);
-  return result;
-};
-
-const fromNatsHeaders = (source: MsgHdrs | undefined): BusHeaders => {
-  const result: BusHeaders = {};
-  if (!source) return result;
-  if (source.hasError && source.code === 503) result[NO_RESPONDERS_HEADER] = '1';
-  for (const key of source.keys()) result[key.toLowerCase()] = source.get(key);
-  return result;
-};
 
 /**
  * The distributed bus: core NATS for request/reply and broadcasts, JetStream for durable events.
@@ -56,7 +36,8 @@ export class NatsBus implements Bus {
   private readonly pieces: NatsPieces;
   private readonly prefix: string;
   private readonly maxDeliveries: number;
-  private readonly retryBaseDelayMs: number;
+  private readonly ackWaitMs: number;
+  private readonly deadLetters: NatsDeadLetters;
 
   private constructor(
     private readonly connection: NatsConnection,
@@ -66,7 +47,11 @@ export class NatsBus implements Bus {
   ) {
     this.prefix = options.prefix ?? '';
     this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 1_000;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.deadLetters = new NatsDeadLetters(connection, jetstream, manager, (subject) => this.subject(subject), {
+      maxDeliveries: this.maxDeliveries,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000,
+    });
     this.pieces = new NatsPieces(connection, options.maxMessageBytes ?? 16 * 1024 * 1024, PIECE_TIMEOUT_MS);
   }
 
@@ -162,17 +147,19 @@ export class NatsBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    await this.manager.consumers.add(this.stream(stream), {
+    const target = { stream, natsStream: this.stream(stream), subject, consumer };
+    await this.manager.consumers.add(target.natsStream, {
       durable_name: consumer,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: this.subject(subject),
-      ack_wait: nanos(30_000),
-      // A backstop: the handler below dead-letters at the last delivery, JetStream stops there too.
+      ack_wait: nanos(this.ackWaitMs),
+      // Nothing is delivered forever: after this many, JetStream stops and announces it.
       max_deliver: this.maxDeliveries,
     });
+    const stopWatching = this.deadLetters.watchAdvisories(target);
     const messages = await (
-      await this.jetstream.consumers.get(this.stream(stream), consumer)
+      await this.jetstream.consumers.get(target.natsStream, consumer)
     ).consume({
       max_messages: DURABLE_CONCURRENCY,
     });
@@ -180,43 +167,23 @@ export class NatsBus implements Bus {
       for await (const msg of messages) {
         handler({ data: msg.data, headers: fromNatsHeaders(msg.headers) }).then(
           () => msg.ack(),
-          (error: unknown) => this.failed(msg, subject, consumer, error),
+          (error: unknown) => this.deadLetters.failed(msg, target, error),
         );
       }
     })();
-    return () => void messages.close();
+    return () => {
+      stopWatching();
+      void messages.close();
+    };
+  }
+
+  /** Resolves once the server has processed everything sent so far (e.g. a new subscription). */
+  async flush(): Promise<void> {
+    await this.connection.flush();
   }
 
   async close(): Promise<void> {
     await this.connection.drain();
-  }
-
-  /** A failed delivery is retried, or copied to `deadletter.<subject>` and terminated. */
-  private async failed(msg: JsMsg, subject: string, consumer: string, error: unknown): Promise<void> {
-    const deliveries = msg.info.redeliveryCount;
-    const reason = deadLetterReason(error, deliveries, this.maxDeliveries);
-    if (!reason) {
-      msg.nak(retryDelayMs(deliveries, this.retryBaseDelayMs));
-      return;
-    }
-    try {
-      // Durable events are metadata only (usage, audit facts), so the copy holds no content.
-      const headers = deadLetterHeaders(fromNatsHeaders(msg.headers), {
-        reason,
-        consumer,
-        deliveries,
-        errorType: errorType(error),
-      });
-      await this.jetstream.publish(this.subject(DeadLetters.subjectFor(subject)), msg.data, {
-        msgID: `${consumer}:${msg.info.streamSequence}`,
-        headers: toNatsHeaders(headers),
-      });
-      msg.term();
-      countDeadLetter(subject, consumer, reason);
-    } catch {
-      // The dead-letter stream is unavailable: retry while JetStream still redelivers.
-      msg.nak(retryDelayMs(deliveries, this.retryBaseDelayMs));
-    }
   }
 
   private independently(handler: (message: IncomingMessage) => void): (message: IncomingMessage) => void {

@@ -66,6 +66,7 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
       if (request.model === 'throws') throw new Error(SECRET);
       if (request.model === 'domain') throw new PolymuxException(ErrorCode.UpstreamError, `upstream: ${SECRET}`);
       if (request.model === 'huge') return { text: 'x'.repeat(LIMIT_BYTES * 2) };
+      if (request.model === 'unencodable') return { tokens: 1n };
       return { ok: request.model };
     }) as MessageHandler);
     transport.addHandler(Subjects.invoke.subject, (async (_payload: unknown, context: BusContext) => {
@@ -146,6 +147,11 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
     expect(await client.request(Subjects.plan, { request: chat('after'), allowedModels: null })).toEqual({
       ok: 'after',
     });
+  });
+
+  it('answers a reply that cannot be encoded with an internal error instead of crashing', async () => {
+    const failed = client.request(Subjects.plan, { request: chat('unencodable'), allowedModels: null });
+    await expect(failed).rejects.toMatchObject({ code: ErrorCode.Internal });
   });
 
   it('ends a stream whose frame the bus refuses with an error frame and stops the handler', async () => {

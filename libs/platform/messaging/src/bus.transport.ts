@@ -135,11 +135,15 @@ export class BusTransport extends Server implements CustomTransportStrategy {
           // Not even an error frame gets through (connection closed): the caller's timeout reports it.
         }
       };
-      /** Sends one frame; a frame the bus refuses (over its limit) ends the call with an error frame. */
-      const respond = (data: Uint8Array, headers: BusHeaders) => {
+      /**
+       * Sends one frame; a frame that cannot be encoded or that the bus refuses (over its limit)
+       * ends the call with an error frame. Never throws: it runs inside rxjs callbacks, where a
+       * throw would surface as an uncaught exception and stop the process.
+       */
+      const respond = (frame: () => Uint8Array, headers: BusHeaders) => {
         if (failed) return;
         try {
-          this.bus.publish(reply, { data, headers });
+          this.bus.publish(reply, { data: frame(), headers });
         } catch (error) {
           fail(unsendable(error));
           abort.abort();
@@ -164,13 +168,13 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         );
         await new Promise<void>((resolve) => {
           const subscription = result$.subscribe({
-            next: (value) => respond(encode(value), contract.streaming ? {} : { [Headers.streamEnd]: '1' }),
+            next: (value) => respond(() => encode(value), contract.streaming ? {} : { [Headers.streamEnd]: '1' }),
             error: (error) => {
               fail(error);
               resolve();
             },
             complete: () => {
-              if (contract.streaming) respond(END, { [Headers.streamEnd]: '1' });
+              if (contract.streaming) respond(() => END, { [Headers.streamEnd]: '1' });
               resolve();
             },
           });

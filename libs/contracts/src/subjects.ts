@@ -19,7 +19,17 @@ import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { UsageRecorded } from './messages/usage.event';
 
-export const Streams = { usage: 'USAGE', audit: 'AUDIT' } as const;
+export const Streams = { usage: 'USAGE', audit: 'AUDIT', deadLetter: 'DEADLETTER' } as const;
+
+/**
+ * Where a durable event goes once it failed too often or did not validate: `deadletter.<subject>`,
+ * kept in the `DEADLETTER` stream. Only durable events (metadata, never content) can land there.
+ */
+export const DeadLetters = {
+  stream: Streams.deadLetter,
+  subjects: 'deadletter.>',
+  subjectFor: (subject: string): string => `deadletter.${subject}`,
+} as const;
 
 /** The one map of every NATS subject: `<domain>.<action>.v<N>`. */
 export const Subjects = {

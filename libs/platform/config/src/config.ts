@@ -11,7 +11,15 @@ export interface PolymuxConfig {
   /** `ingress`, `billing`, …; `polymux` when every service shares one process. */
   service: string;
   http: { host: string; port: number; controlPort: number; maxBodyBytes: number };
-  bus: { kind: 'memory' | 'nats'; natsUrl: string; subjectPrefix: string };
+  bus: {
+    kind: 'memory' | 'nats';
+    natsUrl: string;
+    subjectPrefix: string;
+    /** Deliveries of a durable event before it is dead-lettered. */
+    maxDeliveries: number;
+    /** Largest message the bus carries (in pieces over NATS): the body limit plus room for the envelope. */
+    maxMessageBytes: number;
+  };
   database: { kind: 'pglite' | 'postgres'; url: string; dataDir: string };
   counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
   providerSim: { port: number; url: string };
@@ -31,6 +39,12 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A request body travels inside a JSON envelope (and a reply can be a little longer than its
+ * request), so the bus accepts twice the body limit, and never less than 16 MiB.
+ */
+const busMessageLimit = (maxBodyBytes: number): number => Math.max(2 * maxBodyBytes, 16 * 1024 * 1024);
+
 /** Validates the environment once, failing with every bad key listed. */
 export const loadConfig = (
   service: string,
@@ -49,7 +63,13 @@ export const loadConfig = (
     mode: env.POLYMUX_MODE,
     service,
     http: { host: env.HOST, port: env.PORT, controlPort: env.CONTROL_PORT, maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES },
-    bus: { kind: embedded ? 'memory' : 'nats', natsUrl: env.NATS_URL, subjectPrefix: env.NATS_SUBJECT_PREFIX },
+    bus: {
+      kind: embedded ? 'memory' : 'nats',
+      natsUrl: env.NATS_URL,
+      subjectPrefix: env.NATS_SUBJECT_PREFIX,
+      maxDeliveries: env.POLYMUX_MAX_DELIVERIES,
+      maxMessageBytes: busMessageLimit(env.POLYMUX_MAX_BODY_BYTES),
+    },
     database: { kind: embedded ? 'pglite' : 'postgres', url: env.DATABASE_URL, dataDir },
     counters: { kind: embedded ? 'memory' : 'redis', redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     providerSim: { port: env.PROVIDER_SIM_PORT, url: providerSimUrl },

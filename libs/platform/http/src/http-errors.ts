@@ -6,6 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { throwError } from 'rxjs';
 
+import { discardBody } from './discard-body';
 import { httpStatusOf, toOpenAiError } from './error-mapping';
 
 const fromFastify = (error: FastifyError): ErrorPayload => {
@@ -56,6 +57,9 @@ export class OpenAiErrorFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     if (reply.sent || reply.raw.headersSent) return;
     if (!reply.getHeader(Headers.requestId)) void reply.header(Headers.requestId, String(request.id));
-    sendOpenAiError(reply, toErrorPayload(error));
+    const payload = toErrorPayload(error);
+    // A body refused as too large is still arriving: take it off the wire first, or the 413 is lost.
+    if (payload.code === ErrorCode.PayloadTooLarge) discardBody(request.raw, () => sendOpenAiError(reply, payload));
+    else sendOpenAiError(reply, payload);
   }
 }

@@ -1,15 +1,16 @@
 import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
 import { Server } from '@nestjs/microservices';
 import type { Span } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { ErrorPayload, EventContract, RequestContract } from '@polymux/contracts';
 import { ErrorCode, Headers, PolymuxException, contractFor, isPolymuxException } from '@polymux/contracts';
 import { lastValueFrom } from 'rxjs';
 
 import type { Bus, BusHeaders, BusMessage, IncomingMessage, Unsubscribe } from './bus/bus';
-import { durableConsumerName } from './bus/bus';
+import { MessageTooLargeError, PoisonMessageError, durableConsumerName } from './bus/bus';
 import { BusContext } from './bus-context';
 import { decode, encode } from './codec';
+import { recordError } from './error-type';
 import { extractTraceContext, messagingAttributes, tracer } from './trace-context';
 
 const toErrorPayload = (error: unknown): ErrorPayload =>
@@ -18,6 +19,27 @@ const toErrorPayload = (error: unknown): ErrorPayload =>
     : { code: ErrorCode.Internal, message: 'internal error while handling the message' };
 
 const END = new Uint8Array(0);
+
+const decodeOrUndefined = (data: Uint8Array): unknown => {
+  try {
+    return decode(data);
+  } catch {
+    return undefined;
+  }
+};
+
+/** Decodes and validates a durable event; one that cannot be is poison, never worth a retry. */
+const parseEvent = (contract: EventContract, data: Uint8Array): unknown => {
+  const parsed = contract.payload.safeParse(decodeOrUndefined(data));
+  if (!parsed.success) throw new PoisonMessageError(contract.subject);
+  return parsed.data;
+};
+
+/** What a responder answers when it cannot send a reply at all. */
+const unsendable = (error: unknown): PolymuxException =>
+  error instanceof MessageTooLargeError
+    ? new PolymuxException(ErrorCode.UpstreamError, 'the reply is larger than the bus carries')
+    : new PolymuxException(ErrorCode.Internal, 'the reply could not be sent');
 
 /**
  * Nest microservice transport over a `Bus`: every `@OnRequest` handler answers on its subject in a
@@ -69,7 +91,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
     if (!consumer) throw new Error(`handler of ${contract.subject} names no consumer`);
     const run = (message: BusMessage) =>
       this.process(contract.subject, consumer, message.headers, SpanKind.CONSUMER, async () => {
-        const payload = contract.payload.parse(decode(message.data));
+        const payload = parseEvent(contract, message.data);
         await lastValueFrom(
           this.transformToObservable(
             await handler(payload, new BusContext(contract.subject, message.headers, new AbortController().signal)),
@@ -97,11 +119,37 @@ export class BusTransport extends Server implements CustomTransportStrategy {
   private answer(contract: RequestContract, handler: MessageHandler, message: IncomingMessage): Promise<void> {
     const reply = message.reply;
     if (!reply) return Promise.resolve();
-    const respond = (data: Uint8Array, headers: BusHeaders) => this.bus.publish(reply, { data, headers });
-    const fail = (error: unknown) =>
-      respond(encode(toErrorPayload(error)), { [Headers.error]: '1', [Headers.streamEnd]: '1' });
     return this.process(contract.subject, contract.owner, message.headers, SpanKind.SERVER, async (span) => {
-      const parsed = contract.request.safeParse(decode(message.data));
+      const abort = new AbortController();
+      let failed = false;
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        recordError(span, error);
+        try {
+          this.bus.publish(reply, {
+            data: encode(toErrorPayload(error)),
+            headers: { [Headers.error]: '1', [Headers.streamEnd]: '1' },
+          });
+        } catch {
+          // Not even an error frame gets through (connection closed): the caller's timeout reports it.
+        }
+      };
+      /**
+       * Sends one frame; a frame that cannot be encoded or that the bus refuses (over its limit)
+       * ends the call with an error frame. Never throws: it runs inside rxjs callbacks, where a
+       * throw would surface as an uncaught exception and stop the process.
+       */
+      const respond = (frame: () => Uint8Array, headers: BusHeaders) => {
+        if (failed) return;
+        try {
+          this.bus.publish(reply, { data: frame(), headers });
+        } catch (error) {
+          fail(unsendable(error));
+          abort.abort();
+        }
+      };
+      const parsed = contract.request.safeParse(decodeOrUndefined(message.data));
       if (!parsed.success) {
         fail(
           new PolymuxException(
@@ -111,7 +159,6 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         );
         return;
       }
-      const abort = new AbortController();
       const cancelSubject = message.headers[Headers.cancel];
       const stopWatching =
         contract.streaming && cancelSubject ? this.bus.subscribe(cancelSubject, () => abort.abort()) : undefined;
@@ -121,14 +168,13 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         );
         await new Promise<void>((resolve) => {
           const subscription = result$.subscribe({
-            next: (value) => respond(encode(value), contract.streaming ? {} : { [Headers.streamEnd]: '1' }),
+            next: (value) => respond(() => encode(value), contract.streaming ? {} : { [Headers.streamEnd]: '1' }),
             error: (error) => {
-              span.recordException(error as Error);
               fail(error);
               resolve();
             },
             complete: () => {
-              if (contract.streaming) respond(END, { [Headers.streamEnd]: '1' });
+              if (contract.streaming) respond(() => END, { [Headers.streamEnd]: '1' });
               resolve();
             },
           });
@@ -136,9 +182,13 @@ export class BusTransport extends Server implements CustomTransportStrategy {
             subscription.unsubscribe();
             resolve();
           });
+          if (abort.signal.aborted) {
+            // A frame was refused while the observable emitted synchronously.
+            subscription.unsubscribe();
+            resolve();
+          }
         });
       } catch (error) {
-        span.recordException(error as Error);
         fail(error);
       } finally {
         stopWatching?.();
@@ -163,7 +213,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       try {
         await work(span);
       } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        recordError(span, error);
         throw error;
       } finally {
         span.end();

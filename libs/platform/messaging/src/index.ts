@@ -1,5 +1,9 @@
 export * from './bus/bus';
+export type { DeadLetterReason } from './bus/dead-letter';
+export { DeadLetterHeaders } from './bus/dead-letter';
+export type { MemoryDeadLetter } from './bus/memory.bus';
 export { MemoryBus } from './bus/memory.bus';
+export type { NatsBusOptions } from './bus/nats.bus';
 export { NatsBus } from './bus/nats.bus';
 export * from './bus-context';
 export * from './bus.transport';

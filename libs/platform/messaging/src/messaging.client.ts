@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import type {
   ErrorPayload,
   EventContract,
@@ -11,8 +11,9 @@ import type {
 import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
 
 import type { Bus, BusHeaders, BusMessage } from './bus/bus';
-import { BusTimeoutError, NoRespondersError } from './bus/bus';
+import { BusTimeoutError, MessageTooLargeError, NoRespondersError } from './bus/bus';
 import { decode, encode } from './codec';
+import { recordError } from './error-type';
 import { injectTraceContext, messagingAttributes, tracer } from './trace-context';
 import { BUS } from './tokens';
 
@@ -36,6 +37,9 @@ const translate = (error: unknown, subject: string): unknown => {
   }
   if (error instanceof BusTimeoutError) {
     return new PolymuxException(ErrorCode.Timeout, `${subject.split('.')[0]} did not answer in time`);
+  }
+  if (error instanceof MessageTooLargeError) {
+    return new PolymuxException(ErrorCode.PayloadTooLarge, 'the request is too large to forward');
   }
   return error;
 };
@@ -69,8 +73,9 @@ export class MessagingClient {
       );
       return unwrapReply(reply) as ResponseOf<C>;
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      throw translate(error, contract.subject);
+      const translated = translate(error, contract.subject);
+      recordError(span, translated);
+      throw translated;
     } finally {
       span.end();
     }
@@ -93,8 +98,9 @@ export class MessagingClient {
       );
       for await (const reply of replies) yield unwrapReply(reply) as ResponseOf<C>;
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      throw translate(error, contract.subject);
+      const translated = translate(error, contract.subject);
+      recordError(span, translated);
+      throw translated;
     } finally {
       span.end();
     }

@@ -13,8 +13,11 @@ import { BUS } from './tokens';
 export const createBus = async (config: PolymuxConfig): Promise<Bus> => {
   const bus =
     config.bus.kind === 'nats'
-      ? await NatsBus.connect(config.bus.natsUrl, `polymux-${config.service}`, config.bus.subjectPrefix)
-      : new MemoryBus();
+      ? await NatsBus.connect(config.bus.natsUrl, `polymux-${config.service}`, config.bus.subjectPrefix, {
+          maxDeliveries: config.bus.maxDeliveries,
+          maxMessageBytes: config.bus.maxMessageBytes,
+        })
+      : new MemoryBus({ maxDeliveries: config.bus.maxDeliveries });
   await ensureStreams(bus);
   return bus;
 };

@@ -33,7 +33,11 @@ export interface Bus {
   ensureStream(name: string, subjects: string[]): Promise<void>;
   /** Persists an event once per `messageId` (duplicates inside the dedupe window are dropped). */
   publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void>;
-  /** Delivers each durable event to one replica of `consumer`; a rejected handler means redelivery. */
+  /**
+   * Delivers each durable event to one replica of `consumer`. A rejected handler means redelivery,
+   * at most `maxDeliveries` times in all; then, or at once for a `PoisonMessageError`, the event
+   * goes to the dead letters (`deadletter.<subject>`) and is counted in `polymux.messaging.dead_letters`.
+   */
   consumeDurable(
     stream: string,
     subject: string,
@@ -67,6 +71,22 @@ export class NoRespondersError extends Error {
   constructor(subject: string) {
     super(`no service is subscribed to ${subject}`);
     this.name = 'NoRespondersError';
+  }
+}
+
+/** A durable event that can never succeed (it does not decode or validate): dead-lettered at once. */
+export class PoisonMessageError extends Error {
+  constructor(subject: string) {
+    super(`invalid ${subject} payload`);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+/** A message larger than the bus carries, even in pieces. */
+export class MessageTooLargeError extends Error {
+  constructor(bytes: number, limit: number) {
+    super(`message of ${bytes} bytes exceeds the bus limit of ${limit} bytes`);
+    this.name = 'MessageTooLargeError';
   }
 }
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { Bus, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
+import type { DeadLetterReason } from './dead-letter';
+import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterReason, retryDelayMs } from './dead-letter';
 import { requestMany } from './request-many';
 
 type Handler = (message: IncomingMessage) => void;
@@ -10,20 +12,34 @@ interface Subscription {
   queue?: string;
 }
 interface DurableConsumer {
+  name: string;
   subject: string;
   handler: (message: BusMessage) => Promise<void>;
-  /** Messages not yet handled, each with when it was published. */
+  /** Messages not yet handled (nor dead-lettered), each with when it was published. */
   unhandled: Map<BusMessage, number>;
 }
 
-const RETRY_DELAY_MS = 200;
 const DEDUPE_WINDOW_MS = 120_000;
+/** Dead letters kept in memory; the oldest are forgotten first (the metric still counts them). */
+const DEAD_LETTERS_KEPT = 1_000;
+
+/** A durable event the embedded bus gave up on; the counterpart of an entry in `DEADLETTER`. */
+export interface MemoryDeadLetter {
+  subject: string;
+  consumer: string;
+  reason: DeadLetterReason;
+  deliveries: number;
+  message: BusMessage;
+}
 
 /**
  * In-process bus for the embedded mode: the same semantics as NATS (queue groups, inbox replies,
- * no-responders, durable once-per-consumer delivery with de-duplication and redelivery) in memory.
+ * no-responders, durable once-per-consumer delivery with de-duplication, bounded redelivery and
+ * dead letters) in memory. Messages have no size cap here.
  */
 export class MemoryBus implements Bus {
+  /** The latest dead letters, oldest first. */
+  readonly deadLetters: MemoryDeadLetter[] = [];
   private readonly subscriptions = new Map<string, Subscription[]>();
   private readonly consumers = new Map<string, DurableConsumer>();
   private readonly pending = new Map<string, Array<{ message: BusMessage; publishedAtMs: number }>>();
@@ -31,6 +47,8 @@ export class MemoryBus implements Bus {
   private readonly seenMessageIds = new Map<string, number>();
   private readonly roundRobin = new Map<string, number>();
   private closed = false;
+
+  constructor(private readonly options: { maxDeliveries?: number; retryBaseDelayMs?: number } = {}) {}
 
   async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
     const iterator = this.requestMany(subject, message, { firstTimeoutMs: timeoutMs, idleTimeoutMs: timeoutMs });
@@ -95,7 +113,7 @@ export class MemoryBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    const entry: DurableConsumer = { subject, handler, unhandled: new Map() };
+    const entry: DurableConsumer = { name: consumer, subject, handler, unhandled: new Map() };
     this.consumers.set(consumer, entry);
     for (const { message, publishedAtMs } of this.pending.get(subject) ?? [])
       this.deliver(entry, message, publishedAtMs);
@@ -124,13 +142,25 @@ export class MemoryBus implements Bus {
     }
   }
 
-  private deliver(consumer: DurableConsumer, message: BusMessage, publishedAtMs: number): void {
+  private deliver(consumer: DurableConsumer, message: BusMessage, publishedAtMs: number, deliveries = 1): void {
     consumer.unhandled.set(message, publishedAtMs);
     setImmediate(() => {
       if (this.closed) return;
       consumer.handler(message).then(
-        () => consumer.unhandled.delete(message),
-        () => setTimeout(() => this.deliver(consumer, message, publishedAtMs), RETRY_DELAY_MS),
+        () => void consumer.unhandled.delete(message),
+        (error: unknown) => {
+          const maxDeliveries = this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+          const reason = deadLetterReason(error, deliveries, maxDeliveries);
+          if (!reason) {
+            const delay = retryDelayMs(deliveries, this.options.retryBaseDelayMs ?? 200);
+            setTimeout(() => this.deliver(consumer, message, publishedAtMs, deliveries + 1), delay);
+            return;
+          }
+          consumer.unhandled.delete(message);
+          this.deadLetters.push({ subject: consumer.subject, consumer: consumer.name, reason, deliveries, message });
+          if (this.deadLetters.length > DEAD_LETTERS_KEPT) this.deadLetters.shift();
+          countDeadLetter(consumer.subject, consumer.name, reason);
+        },
       );
     });
   }

@@ -1,48 +1,68 @@
-import type { JetStreamClient, JetStreamManager, MsgHdrs, NatsConnection } from 'nats';
-import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, headers as natsHeaders, nanos } from 'nats';
+import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, nanos } from 'nats';
 
-import type { Bus, BusHeaders, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
-import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError } from './bus';
+import type { Bus, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
+import { BusTimeoutError, NoRespondersError } from './bus';
+import { DEFAULT_MAX_DELIVERIES } from './dead-letter';
+import { NatsDeadLetters } from './nats-dead-letters';
+import { fromNatsHeaders, toNatsHeaders } from './nats-headers';
+import { NatsPieces } from './nats-pieces';
 import { requestMany } from './request-many';
 
 const DEDUPE_WINDOW = nanos(120_000);
 const MAX_AGE = nanos(7 * 24 * 3600 * 1000);
 /** Durable events a replica processes at once. */
 const DURABLE_CONCURRENCY = 64;
+const PIECE_TIMEOUT_MS = 5_000;
 
-const toNatsHeaders = (record: BusHeaders): MsgHdrs | undefined => {
-  const keys = Object.keys(record);
-  if (keys.length === 0) return undefined;
-  const result = natsHeaders();
-  for (const key of keys) result.set(key, record[key]);
-  return result;
-};
+export interface NatsBusOptions {
+  /** Namespaces every subject and stream (see `connect`). */
+  prefix?: string;
+  /** Deliveries of a durable event before it is dead-lettered. */
+  maxDeliveries?: number;
+  /** Largest message carried (in pieces when over the server's `max_payload`). */
+  maxMessageBytes?: number;
+  /** Wait before the first redelivery of a failed durable event; each later one waits 10× longer. */
+  retryBaseDelayMs?: number;
+  /** How long a durable delivery may stay unacknowledged before JetStream redelivers it. */
+  ackWaitMs?: number;
+}
 
-const fromNatsHeaders = (source: MsgHdrs | undefined): BusHeaders => {
-  const result: BusHeaders = {};
-  if (!source) return result;
-  if (source.hasError && source.code === 503) result[NO_RESPONDERS_HEADER] = '1';
-  for (const key of source.keys()) result[key.toLowerCase()] = source.get(key);
-  return result;
-};
-
-/** The distributed bus: core NATS for request/reply and broadcasts, JetStream for durable events. */
+/**
+ * The distributed bus: core NATS for request/reply and broadcasts, JetStream for durable events.
+ * Messages over the server's `max_payload` travel in pieces over `_INBOX.` subjects (`NatsPieces`).
+ */
 export class NatsBus implements Bus {
+  private readonly pieces: NatsPieces;
+  private readonly prefix: string;
+  private readonly maxDeliveries: number;
+  private readonly ackWaitMs: number;
+  private readonly deadLetters: NatsDeadLetters;
+
   private constructor(
     private readonly connection: NatsConnection,
     private readonly jetstream: JetStreamClient,
     private readonly manager: JetStreamManager,
-    private readonly prefix: string,
-  ) {}
+    options: NatsBusOptions,
+  ) {
+    this.prefix = options.prefix ?? '';
+    this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+    this.ackWaitMs = options.ackWaitMs ?? 30_000;
+    this.deadLetters = new NatsDeadLetters(connection, jetstream, manager, (subject) => this.subject(subject), {
+      maxDeliveries: this.maxDeliveries,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000,
+    });
+    this.pieces = new NatsPieces(connection, options.maxMessageBytes ?? 16 * 1024 * 1024, PIECE_TIMEOUT_MS);
+  }
 
   /**
    * `prefix` namespaces every subject and stream, so several Polymux deployments (or test runs)
    * can share one NATS cluster without seeing each other's traffic.
    */
-  static async connect(url: string, name: string, prefix = ''): Promise<NatsBus> {
+  static async connect(url: string, name: string, prefix = '', options: NatsBusOptions = {}): Promise<NatsBus> {
     const connection = await connect({ servers: url, name, maxReconnectAttempts: -1 });
     const manager = await connection.jetstreamManager();
-    return new NatsBus(connection, connection.jetstream(), manager, prefix);
+    return new NatsBus(connection, connection.jetstream(), manager, { ...options, prefix });
   }
 
   private subject(subject: string): string {
@@ -55,11 +75,13 @@ export class NatsBus implements Bus {
 
   async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
     try {
-      const reply = await this.connection.request(this.subject(subject), message.data, {
+      const outgoing = this.pieces.outgoing(message);
+      const reply = await this.connection.request(this.subject(subject), outgoing.data, {
         timeout: timeoutMs,
-        headers: toNatsHeaders(message.headers),
+        headers: toNatsHeaders(outgoing.headers),
       });
-      return { data: reply.data, headers: fromNatsHeaders(reply.headers) };
+      const incoming = { data: reply.data, headers: fromNatsHeaders(reply.headers) };
+      return this.pieces.isStub(incoming.headers) ? await this.pieces.collect(incoming) : incoming;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === ErrorCode.NoResponders) throw new NoRespondersError(subject);
@@ -72,8 +94,10 @@ export class NatsBus implements Bus {
     return requestMany(this, createInbox(), subject, message, options);
   }
 
+  /** Throws `MessageTooLargeError` over the bus limit, or what NATS throws (e.g. a closed connection). */
   publish(subject: string, message: BusMessage, reply?: string): void {
-    this.connection.publish(this.subject(subject), message.data, { headers: toNatsHeaders(message.headers), reply });
+    const outgoing = this.pieces.outgoing(message);
+    this.connection.publish(this.subject(subject), outgoing.data, { headers: toNatsHeaders(outgoing.headers), reply });
   }
 
   subscribe(
@@ -81,11 +105,14 @@ export class NatsBus implements Bus {
     handler: (message: IncomingMessage) => void,
     options: { queue?: string } = {},
   ): Unsubscribe {
+    // Frames of a streamed reply arrive on an inbox and must reach the caller in order, also when
+    // one of them is first fetched in pieces; requests on a service subject are independent.
+    const deliver = subject.startsWith('_INBOX.') ? this.inOrder(handler) : this.independently(handler);
     const subscription = this.connection.subscribe(this.subject(subject), {
       queue: options.queue,
       callback: (error, msg) => {
         if (error) return;
-        handler({ subject: msg.subject, reply: msg.reply, data: msg.data, headers: fromNatsHeaders(msg.headers) });
+        deliver({ subject: msg.subject, reply: msg.reply, data: msg.data, headers: fromNatsHeaders(msg.headers) });
       },
     });
     return () => subscription.unsubscribe();
@@ -120,15 +147,19 @@ export class NatsBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    await this.manager.consumers.add(this.stream(stream), {
+    const target = { stream, natsStream: this.stream(stream), subject, consumer };
+    await this.manager.consumers.add(target.natsStream, {
       durable_name: consumer,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: this.subject(subject),
-      ack_wait: nanos(30_000),
+      ack_wait: nanos(this.ackWaitMs),
+      // Nothing is delivered forever: after this many, JetStream stops and announces it.
+      max_deliver: this.maxDeliveries,
     });
+    const stopWatching = this.deadLetters.watchAdvisories(target);
     const messages = await (
-      await this.jetstream.consumers.get(this.stream(stream), consumer)
+      await this.jetstream.consumers.get(target.natsStream, consumer)
     ).consume({
       max_messages: DURABLE_CONCURRENCY,
     });
@@ -136,11 +167,19 @@ export class NatsBus implements Bus {
       for await (const msg of messages) {
         handler({ data: msg.data, headers: fromNatsHeaders(msg.headers) }).then(
           () => msg.ack(),
-          () => msg.nak(1_000),
+          (error: unknown) => this.deadLetters.failed(msg, target, error),
         );
       }
     })();
-    return () => void messages.close();
+    return () => {
+      stopWatching();
+      void messages.close();
+    };
+  }
+
+  /** Resolves once the server has processed everything sent so far (e.g. a new subscription). */
+  async flush(): Promise<void> {
+    await this.connection.flush();
   }
 
   /**
@@ -164,5 +203,32 @@ export class NatsBus implements Bus {
 
   async close(): Promise<void> {
     await this.connection.drain();
+  }
+
+  private independently(handler: (message: IncomingMessage) => void): (message: IncomingMessage) => void {
+    return (message) => {
+      if (!this.pieces.isStub(message.headers)) return handler(message);
+      // A body that cannot be fetched (its sender gone) is dropped; the caller's timeout reports it.
+      this.pieces.collect(message).then(handler, () => undefined);
+    };
+  }
+
+  private inOrder(handler: (message: IncomingMessage) => void): (message: IncomingMessage) => void {
+    let tail: Promise<void> = Promise.resolve();
+    let waiting = 0;
+    return (message) => {
+      const stub = this.pieces.isStub(message.headers);
+      if (!stub && waiting === 0) return handler(message);
+      waiting++;
+      // Fetching starts now; a frame whose body cannot be fetched is skipped, not delivered.
+      const ready = stub ? this.pieces.collect(message).catch(() => null) : Promise.resolve(message);
+      tail = tail
+        .then(() => ready)
+        .then((resolved) => {
+          waiting--;
+          if (resolved) handler(resolved);
+        })
+        .catch(() => undefined);
+    };
   }
 }

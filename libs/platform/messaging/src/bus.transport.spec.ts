@@ -1,0 +1,208 @@
+import type { MessageHandler } from '@nestjs/microservices';
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ChatRequest, UsageRecorded } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
+import { pollUntil } from '@polymux/testing';
+import { Observable } from 'rxjs';
+
+import type { BusMessage } from './bus/bus';
+import { MessageTooLargeError } from './bus/bus';
+import { MemoryBus } from './bus/memory.bus';
+import type { BusContext } from './bus-context';
+import { BusTransport } from './bus.transport';
+import { decode, encode } from './codec';
+import { MessagingClient } from './messaging.client';
+
+const exporter = new InMemorySpanExporter();
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+
+const SECRET = 'prompt-echo-in-an-error-message';
+const LIMIT_BYTES = 1_000;
+
+/** The memory bus with a size cap, as NATS has, to see what the transport does with a refused reply. */
+class CappedBus extends MemoryBus {
+  override publish(subject: string, message: BusMessage, reply?: string): void {
+    if (message.data.byteLength > LIMIT_BYTES) throw new MessageTooLargeError(message.data.byteLength, LIMIT_BYTES);
+    super.publish(subject, message, reply);
+  }
+}
+
+const chat = (model: string): ChatRequest => ({
+  model,
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
+  stream: false,
+});
+/** Valid for the invoke contract whether it names the deployment inline or by id. */
+const invokePayload = {
+  deploymentId: 'sim/gpt-test',
+  deployment: {
+    id: 'sim/gpt-test',
+    provider: 'openai',
+    model: 'gpt-test',
+    upstreamModel: 'gpt-test',
+    baseUrl: 'http://127.0.0.1:1',
+    pricing: { inputPerMTok: '1', outputPerMTok: '1' },
+    contextWindow: 1000,
+    maxOutputTokens: 100,
+  },
+  request: chat('fast'),
+};
+
+describe('BusTransport with MessagingClient over the memory bus', () => {
+  let bus: CappedBus;
+  let transport: BusTransport;
+  let client: MessagingClient;
+  let streamSignal: AbortSignal | undefined;
+  const events: string[] = [];
+
+  beforeEach(async () => {
+    exporter.reset();
+    events.length = 0;
+    bus = new CappedBus({ maxDeliveries: 2, retryBaseDelayMs: 1 });
+    client = new MessagingClient(bus);
+    transport = new BusTransport(bus);
+    transport.addHandler(Subjects.plan.subject, (async ({ request }: { request: ChatRequest }) => {
+      if (request.model === 'throws') throw new Error(SECRET);
+      if (request.model === 'domain') throw new PolymuxException(ErrorCode.UpstreamError, `upstream: ${SECRET}`);
+      if (request.model === 'huge') return { text: 'x'.repeat(LIMIT_BYTES * 2) };
+      if (request.model === 'unencodable') return { tokens: 1n };
+      return { ok: request.model };
+    }) as MessageHandler);
+    transport.addHandler(Subjects.invoke.subject, (async (_payload: unknown, context: BusContext) => {
+      streamSignal = context.signal;
+      return new Observable<object>((subscriber) => {
+        subscriber.next({ type: 'chunk', n: 1 });
+        const timer = setInterval(() => subscriber.next({ type: 'chunk', text: 'y'.repeat(LIMIT_BYTES * 2) }), 5);
+        return () => clearInterval(timer);
+      });
+    }) as MessageHandler);
+    transport.addHandler(
+      Subjects.usageRecorded.subject,
+      (async (event: UsageRecorded) => {
+        events.push(event.requestId);
+      }) as MessageHandler,
+      true,
+      { consumer: 'billing' },
+    );
+    transport.addHandler(
+      Subjects.keyRevoked.subject,
+      (async (event: { keyId: string }) => {
+        events.push(`revoked ${event.keyId}`);
+      }) as MessageHandler,
+      true,
+      { consumer: 'ingress' },
+    );
+    await new Promise<void>((resolve, reject) => void transport.listen((error) => (error ? reject(error) : resolve())));
+  });
+
+  afterEach(async () => {
+    await transport.close();
+    await bus.close();
+  });
+
+  const spansText = () =>
+    JSON.stringify(
+      exporter
+        .getFinishedSpans()
+        .map((span) => ({ status: span.status, events: span.events, attributes: span.attributes })),
+    );
+
+  it('answers a valid request and refuses an invalid one with an invalid_message error', async () => {
+    expect(await client.request(Subjects.plan, { request: chat('fine'), allowedModels: null })).toEqual({ ok: 'fine' });
+    const invalid = client.request(Subjects.plan, { request: { model: 3 }, allowedModels: null } as never);
+    await expect(invalid).rejects.toMatchObject({ code: ErrorCode.InvalidMessage });
+  });
+
+  it('answers a handler crash as an internal error, with no error text in any span', async () => {
+    const failed = client.request(Subjects.plan, { request: chat('throws'), allowedModels: null });
+    await expect(failed).rejects.toMatchObject({ code: ErrorCode.Internal });
+    await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining(SECRET) });
+    await pollUntil(
+      () => exporter.getFinishedSpans().length,
+      (count) => count >= 2,
+    );
+    expect(spansText()).not.toContain(SECRET);
+    const server = exporter.getFinishedSpans().find((span) => span.name === `process ${Subjects.plan.subject}`)!;
+    expect(server.status.message).toBe('Error');
+    expect(server.attributes['error.type']).toBe('Error');
+    expect(server.events.map((event) => event.attributes?.['exception.type'])).toEqual(['Error']);
+  });
+
+  it('keeps a domain error code for the caller and only the code in the spans', async () => {
+    const failed = client.request(Subjects.plan, { request: chat('domain'), allowedModels: null });
+    await expect(failed).rejects.toMatchObject({ code: ErrorCode.UpstreamError });
+    await pollUntil(
+      () => exporter.getFinishedSpans().length,
+      (count) => count >= 2,
+    );
+    expect(spansText()).not.toContain(SECRET);
+    const client_ = exporter.getFinishedSpans().find((span) => span.name === `send ${Subjects.plan.subject}`)!;
+    expect(client_.status.message).toBe(ErrorCode.UpstreamError);
+  });
+
+  it('answers a reply the bus refuses with an error frame instead of crashing', async () => {
+    const failed = client.request(Subjects.plan, { request: chat('huge'), allowedModels: null });
+    await expect(failed).rejects.toMatchObject({ code: ErrorCode.UpstreamError });
+    expect(await client.request(Subjects.plan, { request: chat('after'), allowedModels: null })).toEqual({
+      ok: 'after',
+    });
+  });
+
+  it('answers a reply that cannot be encoded with an internal error instead of crashing', async () => {
+    const failed = client.request(Subjects.plan, { request: chat('unencodable'), allowedModels: null });
+    await expect(failed).rejects.toMatchObject({ code: ErrorCode.Internal });
+  });
+
+  it('ends a stream whose frame the bus refuses with an error frame and stops the handler', async () => {
+    const frames: unknown[] = [];
+    let error: unknown;
+    try {
+      for await (const reply of bus.requestMany(
+        Subjects.invoke.subject,
+        { data: encode(invokePayload), headers: {} },
+        { firstTimeoutMs: 1_000, idleTimeoutMs: 1_000 },
+      )) {
+        if (reply.headers[Headers.error]) throw PolymuxException.fromPayload(decode(reply.data) as never);
+        frames.push(decode(reply.data));
+      }
+    } catch (caught) {
+      error = caught;
+    }
+    expect(frames).toEqual([{ type: 'chunk', n: 1 }]);
+    expect(error).toMatchObject({ code: ErrorCode.UpstreamError });
+    expect(streamSignal?.aborted).toBe(true);
+  });
+
+  it('aborts the handler when the caller stops a stream early', async () => {
+    for await (const reply of bus.requestMany(
+      Subjects.invoke.subject,
+      { data: encode(invokePayload), headers: {} },
+      { firstTimeoutMs: 1_000, idleTimeoutMs: 1_000 },
+    )) {
+      expect(decode(reply.data)).toEqual({ type: 'chunk', n: 1 });
+      break;
+    }
+    await pollUntil(() => streamSignal?.aborted, Boolean);
+  });
+
+  it('hands valid events to their handlers and dead-letters an invalid durable event at once', async () => {
+    await client.emit(Subjects.keyRevoked, { keyId: 'k1', keyHash: 'h1' }, { messageId: 'k1' });
+    await bus.publishDurable(Subjects.usageRecorded.subject, { data: encode({ requestId: 'x' }), headers: {} }, 'p1');
+    await pollUntil(
+      () => bus.deadLetters.length,
+      (count) => count === 1,
+    );
+    expect(bus.deadLetters[0]).toMatchObject({
+      subject: Subjects.usageRecorded.subject,
+      consumer: 'billing-usage-recorded-v1',
+      reason: 'poison',
+      deliveries: 1,
+    });
+    await pollUntil(
+      () => events,
+      (list) => list.includes('revoked k1'),
+    );
+    expect(events).toEqual(['revoked k1']);
+  });
+});

@@ -1,0 +1,33 @@
+import { PoisonMessageError } from './bus';
+import { DeadLetterHeaders, deadLetterHeaders, deadLetterReason, retryDelayMs } from './dead-letter';
+
+describe('dead-letter policy', () => {
+  it('retries a failure until the last delivery, a poison message never', () => {
+    expect(deadLetterReason(new Error('x'), 1, 5)).toBeNull();
+    expect(deadLetterReason(new Error('x'), 4, 5)).toBeNull();
+    expect(deadLetterReason(new Error('x'), 5, 5)).toBe('max_deliveries');
+    expect(deadLetterReason(new PoisonMessageError('usage.recorded.v1'), 1, 5)).toBe('poison');
+  });
+
+  it('backs off tenfold from the base delay, capped at ten minutes', () => {
+    expect([1, 2, 3, 4].map((deliveries) => retryDelayMs(deliveries, 1_000))).toEqual([
+      1_000, 10_000, 100_000, 600_000,
+    ]);
+    expect(retryDelayMs(20, 1_000)).toBe(600_000);
+  });
+
+  it('keeps the original headers but the NATS ones, and adds why the message died', () => {
+    const headers = deadLetterHeaders(
+      { traceparent: '00-abc-def-01', 'x-request-id': 'r1', 'nats-msg-id': 'm1' },
+      { reason: 'poison', consumer: 'billing-usage-recorded-v1', deliveries: 1, errorType: 'PoisonMessageError' },
+    );
+    expect(headers).toEqual({
+      traceparent: '00-abc-def-01',
+      'x-request-id': 'r1',
+      [DeadLetterHeaders.reason]: 'poison',
+      [DeadLetterHeaders.consumer]: 'billing-usage-recorded-v1',
+      [DeadLetterHeaders.deliveries]: '1',
+      [DeadLetterHeaders.error]: 'PoisonMessageError',
+    });
+  });
+});

@@ -1,0 +1,158 @@
+import { metrics } from '@opentelemetry/api';
+import type { DataPoint } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { pollUntil } from '@polymux/testing';
+
+import type { BusMessage, IncomingMessage } from './bus';
+import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError, PoisonMessageError } from './bus';
+import { MemoryBus } from './memory.bus';
+
+class TestReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+const reader = new TestReader();
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+
+const message = (text: string): BusMessage => ({ data: Buffer.from(text), headers: {} });
+const text = (received: BusMessage) => Buffer.from(received.data).toString();
+
+const deadLetterCounts = async () => {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .find((entry) => entry.descriptor.name === 'polymux.messaging.dead_letters');
+  return ((metric?.dataPoints ?? []) as Array<DataPoint<number>>).map((point) => ({
+    ...point.attributes,
+    value: point.value,
+  }));
+};
+
+describe('MemoryBus', () => {
+  let bus: MemoryBus;
+
+  beforeEach(() => {
+    bus = new MemoryBus({ maxDeliveries: 3, retryBaseDelayMs: 1 });
+  });
+
+  afterEach(() => bus.close());
+
+  it('gives every plain subscriber a message and one member of each queue group, in turn', async () => {
+    const seen: string[] = [];
+    bus.subscribe('a.b.v1', () => seen.push('plain'));
+    bus.subscribe('a.b.v1', () => seen.push('q1'), { queue: 'svc' });
+    bus.subscribe('a.b.v1', () => seen.push('q2'), { queue: 'svc' });
+    bus.publish('a.b.v1', message('1'));
+    bus.publish('a.b.v1', message('2'));
+    await pollUntil(
+      () => seen.length,
+      (count) => count === 4,
+    );
+    expect(seen.filter((name) => name === 'plain')).toHaveLength(2);
+    expect(seen.filter((name) => name !== 'plain').sort()).toEqual(['q1', 'q2']);
+  });
+
+  it('stops delivering after unsubscribe and after close', async () => {
+    const seen: string[] = [];
+    const stop = bus.subscribe('a.b.v1', (received) => seen.push(text(received)));
+    bus.publish('a.b.v1', message('first'));
+    await pollUntil(
+      () => seen.length,
+      (count) => count === 1,
+    );
+    stop();
+    bus.subscribe('a.b.v1', (received) => seen.push(`again ${text(received)}`));
+    await bus.close();
+    bus.publish('a.b.v1', message('after close'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['first']);
+  });
+
+  it('answers requests, and reports no responders and timeouts as their own errors', async () => {
+    bus.subscribe('echo.v1', (received: IncomingMessage) =>
+      bus.publish(received.reply!, { data: received.data, headers: { 'polymux-stream-end': '1' } }),
+    );
+    expect(text(await bus.request('echo.v1', message('ping'), 1_000))).toBe('ping');
+    await expect(bus.request('nobody.v1', message('x'), 1_000)).rejects.toThrow(NoRespondersError);
+    bus.subscribe('silent.v1', () => undefined);
+    await expect(bus.request('silent.v1', message('x'), 20)).rejects.toThrow(BusTimeoutError);
+  });
+
+  it('tells the reply inbox when nobody listens', async () => {
+    const replies: IncomingMessage[] = [];
+    bus.subscribe('_INBOX.test', (reply) => replies.push(reply));
+    bus.publish('nobody.v1', message('x'), '_INBOX.test');
+    await pollUntil(
+      () => replies.length,
+      (count) => count === 1,
+    );
+    expect(replies[0].headers[NO_RESPONDERS_HEADER]).toBe('1');
+  });
+
+  it('delivers a durable event once per message id, also when published before the consumer starts', async () => {
+    await bus.publishDurable('usage.recorded.v1', message('early'), 'id-1');
+    await bus.publishDurable('usage.recorded.v1', message('early again'), 'id-1');
+    const seen: string[] = [];
+    await bus.consumeDurable('USAGE', 'usage.recorded.v1', 'billing', async (received) => {
+      seen.push(text(received));
+    });
+    await bus.publishDurable('usage.recorded.v1', message('late'), 'id-2');
+    await bus.publishDurable('usage.recorded.v1', message('late again'), 'id-2');
+    await pollUntil(
+      () => seen.length,
+      (count) => count === 2,
+    );
+    expect(seen).toEqual(['early', 'late']);
+  });
+
+  it('redelivers a failing event at most maxDeliveries times, then keeps it as a dead letter and counts it', async () => {
+    const attempts: string[] = [];
+    await bus.consumeDurable('USAGE', 'usage.recorded.v1', 'audit', async (received) => {
+      attempts.push(text(received));
+      if (text(received) === 'bad') throw new Error('always fails');
+    });
+    await bus.publishDurable('usage.recorded.v1', message('bad'), 'bad-1');
+    await bus.publishDurable('usage.recorded.v1', message('good'), 'good-1');
+    await pollUntil(
+      () => bus.deadLetters.length,
+      (count) => count === 1,
+    );
+    expect(attempts.filter((attempt) => attempt === 'bad')).toHaveLength(3);
+    expect(attempts.filter((attempt) => attempt === 'good')).toHaveLength(1);
+    expect(bus.deadLetters[0]).toMatchObject({
+      subject: 'usage.recorded.v1',
+      consumer: 'audit',
+      reason: 'max_deliveries',
+      deliveries: 3,
+    });
+    expect(text(bus.deadLetters[0].message)).toBe('bad');
+    expect(await deadLetterCounts()).toContainEqual({
+      'messaging.destination.name': 'usage.recorded.v1',
+      'messaging.consumer.group.name': 'audit',
+      reason: 'max_deliveries',
+      value: 1,
+    });
+  });
+
+  it('dead-letters a poison event at once', async () => {
+    let attempts = 0;
+    await bus.consumeDurable('USAGE', 'usage.recorded.v1', 'poisoned', async () => {
+      attempts++;
+      throw new PoisonMessageError('usage.recorded.v1');
+    });
+    await bus.publishDurable('usage.recorded.v1', message('{'), 'poison-1');
+    await pollUntil(
+      () => bus.deadLetters.length,
+      (count) => count === 1,
+    );
+    expect(attempts).toBe(1);
+    expect(bus.deadLetters[0]).toMatchObject({ reason: 'poison', deliveries: 1, consumer: 'poisoned' });
+    expect(await deadLetterCounts()).toContainEqual(
+      expect.objectContaining({ 'messaging.consumer.group.name': 'poisoned', reason: 'poison', value: 1 }),
+    );
+  });
+});

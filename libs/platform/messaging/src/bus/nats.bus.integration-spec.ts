@@ -1,0 +1,178 @@
+import { connect, createInbox, headers as natsHeaders } from 'nats';
+import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
+
+import type { BusMessage, IncomingMessage } from './bus';
+import { BusTimeoutError, MessageTooLargeError, NoRespondersError } from './bus';
+import { NatsBus } from './nats.bus';
+
+const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const prefix = `natsbus_it_${process.pid}_${Date.now()}`;
+const MIB = 1024 * 1024;
+const END = { 'polymux-stream-end': '1' };
+
+/** A body whose every byte depends on its position and seed, so a misplaced piece shows. */
+const body = (bytes: number, seed: number): Uint8Array => {
+  const data = Buffer.allocUnsafe(bytes);
+  for (let i = 0; i < bytes; i++) data[i] = (i * 31 + seed) & 0xff;
+  return data;
+};
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
+
+describe('NatsBus over a real NATS server', () => {
+  let caller: NatsBus;
+  let service: NatsBus;
+  let maxPayload: number;
+
+  beforeAll(async () => {
+    const probe = await connect({ servers: natsUrl });
+    maxPayload = probe.info!.max_payload;
+    await probe.close();
+    caller = await NatsBus.connect(natsUrl, 'natsbus-it-caller', prefix, { maxMessageBytes: 8 * MIB });
+    service = await NatsBus.connect(natsUrl, 'natsbus-it-service', prefix, { maxMessageBytes: 8 * MIB });
+  });
+
+  afterAll(async () => {
+    await caller?.close();
+    await service?.close();
+    await deleteNatsNamespace(natsUrl, prefix);
+  });
+
+  it('runs against a server that caps a message at 1 MiB or less, so the tests below need pieces', () => {
+    expect(maxPayload).toBeLessThanOrEqual(MIB);
+  });
+
+  it('carries a 3 MiB request and a 3 MiB reply over request/reply', async () => {
+    const request = body(3 * MIB, 1);
+    const reply = body(3 * MIB + 17, 2);
+    let received: IncomingMessage | undefined;
+    const stop = service.subscribe(
+      'test.large.v1',
+      (message) => {
+        received = message;
+        service.publish(message.reply!, { data: reply, headers: { 'x-answer': 'yes' } });
+      },
+      { queue: 'test' },
+    );
+    await service.flush();
+    try {
+      const answer = await caller.request('test.large.v1', { data: request, headers: { 'x-ask': 'big' } }, 10_000);
+      expect(same(answer.data, reply)).toBe(true);
+      expect(answer.headers).toEqual({ 'x-answer': 'yes' });
+      expect(same(received!.data, request)).toBe(true);
+      expect(received!.headers).toEqual({ 'x-ask': 'big' });
+    } finally {
+      stop();
+    }
+  });
+
+  it('hands a large request to exactly one replica of a queue group', async () => {
+    const seen: string[] = [];
+    const replica = (name: string) => (message: IncomingMessage) => {
+      seen.push(name);
+      service.publish(message.reply!, { data: message.data.subarray(0, 4), headers: {} });
+    };
+    const stops = [
+      service.subscribe('test.queue.v1', replica('a'), { queue: 'test' }),
+      caller.subscribe('test.queue.v1', replica('b'), { queue: 'test' }),
+    ];
+    await Promise.all([service.flush(), caller.flush()]);
+    try {
+      const answer = await caller.request('test.queue.v1', { data: body(2 * MIB, 3), headers: {} }, 10_000);
+      expect(same(answer.data, body(4, 3))).toBe(true);
+      expect(seen).toHaveLength(1);
+    } finally {
+      for (const stop of stops) stop();
+    }
+  });
+
+  it('streams a 3 MiB reply frame between small frames, every frame in order', async () => {
+    const large = body(3 * MIB, 4);
+    const stop = service.subscribe(
+      'test.stream.v1',
+      (message) => {
+        const reply = message.reply!;
+        service.publish(reply, { data: Buffer.from('first'), headers: {} });
+        service.publish(reply, { data: large, headers: { 'x-frame': 'large' } });
+        service.publish(reply, { data: Buffer.from('third'), headers: {} });
+        service.publish(reply, { data: new Uint8Array(0), headers: END });
+      },
+      { queue: 'test' },
+    );
+    await service.flush();
+    try {
+      const frames: BusMessage[] = [];
+      for await (const frame of caller.requestMany(
+        'test.stream.v1',
+        { data: body(3 * MIB, 5), headers: {} },
+        { firstTimeoutMs: 10_000, idleTimeoutMs: 10_000 },
+      )) {
+        frames.push(frame);
+      }
+      expect(frames.map((frame) => frame.data.byteLength)).toEqual([5, 3 * MIB, 5]);
+      expect(Buffer.from(frames[0].data).toString()).toBe('first');
+      expect(same(frames[1].data, large)).toBe(true);
+      expect(frames[1].headers).toEqual({ 'x-frame': 'large' });
+      expect(Buffer.from(frames[2].data).toString()).toBe('third');
+    } finally {
+      stop();
+    }
+  });
+
+  it('refuses a message over the bus limit with MessageTooLargeError and keeps working', async () => {
+    const stop = service.subscribe('test.echo.v1', (message) =>
+      service.publish(message.reply!, { data: message.data, headers: {} }),
+    );
+    await service.flush();
+    try {
+      expect(() => caller.publish('test.echo.v1', { data: body(9 * MIB, 6), headers: {} })).toThrow(
+        MessageTooLargeError,
+      );
+      await expect(caller.request('test.echo.v1', { data: body(9 * MIB, 6), headers: {} }, 5_000)).rejects.toThrow(
+        MessageTooLargeError,
+      );
+      const echo = await caller.request('test.echo.v1', { data: Buffer.from('still here'), headers: {} }, 5_000);
+      expect(Buffer.from(echo.data).toString()).toBe('still here');
+    } finally {
+      stop();
+    }
+  });
+
+  it('skips a frame whose pieces cannot be fetched instead of delivering a partial body', async () => {
+    const inbox = createInbox();
+    const received: IncomingMessage[] = [];
+    const stop = caller.subscribe(inbox, (message) => received.push(message));
+    await caller.flush();
+    const raw = await connect({ servers: natsUrl });
+    try {
+      const stub = natsHeaders();
+      stub.set('polymux-body-inbox', '_INBOX.nobody-serves-this');
+      stub.set('polymux-body-bytes', String(3 * MIB));
+      raw.publish(inbox, new Uint8Array(0), { headers: stub });
+      raw.publish(inbox, Buffer.from('good'));
+      // Frames on an inbox are delivered in order, so once 'good' is in, the stub was settled.
+      await pollUntil(
+        () => received.length,
+        (count) => count >= 1,
+      );
+      expect(received.map((message) => Buffer.from(message.data).toString())).toEqual(['good']);
+    } finally {
+      stop();
+      await raw.close();
+    }
+  });
+
+  it('reports no responders and timeouts as their own errors', async () => {
+    await expect(caller.request('test.nobody.v1', { data: new Uint8Array(0), headers: {} }, 2_000)).rejects.toThrow(
+      NoRespondersError,
+    );
+    const stop = service.subscribe('test.silent.v1', () => undefined);
+    await service.flush();
+    try {
+      await expect(caller.request('test.silent.v1', { data: new Uint8Array(0), headers: {} }, 200)).rejects.toThrow(
+        BusTimeoutError,
+      );
+    } finally {
+      stop();
+    }
+  });
+});

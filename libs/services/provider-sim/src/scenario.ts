@@ -10,6 +10,7 @@
  * - `rate=<tokens/s>`       pace streamed tokens (default: as fast as possible)
  * - `hang`                  never answer
  * - `disconnect-after=<n>`  destroy the socket after `n` streamed SSE events
+ * - `fail-after=<n>`        end a stream with an OpenAI error event after `n` SSE events
  *
  * e.g. `status=429,retry-after=2` or `latency=50,tokens=200,rate=100`.
  */
@@ -22,6 +23,7 @@ export interface Scenario {
   tokensPerSecond?: number;
   hang: boolean;
   disconnectAfter?: number;
+  failAfter?: number;
 }
 
 export const DEFAULT_TOKENS = 16;
@@ -69,6 +71,9 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
       return;
     case 'disconnect-after':
       scenario.disconnectAfter = integer(knob, value, 0, 1_000_000);
+      return;
+    case 'fail-after':
+      scenario.failAfter = integer(knob, value, 0, 1_000_000);
       return;
     case 'hang':
     case 'echo':

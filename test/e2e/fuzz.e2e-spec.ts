@@ -255,7 +255,7 @@ describe('fuzzing every endpoint of the embedded mode', () => {
       await servesAGoodCall();
     });
 
-    it('answers odd authorization, content-type and model values with a 4xx', async () => {
+    it('answers odd authorization, x-api-key, content-type and model values with a 4xx', async () => {
       await fc.assert(
         fc.asyncProperty(headerValue, headerValue, async (authorization, contentType) => {
           const unauthorised = await send('POST', '/v1/chat/completions', {
@@ -263,6 +263,11 @@ describe('fuzzing every endpoint of the embedded mode', () => {
             body: JSON.stringify(goodChat),
           });
           expectClientError(unauthorised, `authorization ${JSON.stringify(authorization)}`);
+          const wrongKey = await send('POST', '/v1/chat/completions', {
+            headers: { 'x-api-key': authorization, 'content-type': 'application/json' },
+            body: JSON.stringify(goodChat),
+          });
+          expectClientError(wrongKey, `x-api-key ${JSON.stringify(authorization)}`);
           // A body that is wrong whatever its content type says it is.
           const typed = await send('POST', '/v1/chat/completions', {
             headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },

@@ -255,7 +255,7 @@ describe('fuzzing every endpoint of the embedded mode', () => {
       await servesAGoodCall();
     });
 
-    it('answers odd authorization, content-type and model values with a 4xx', async () => {
+    it('answers odd authorization, x-api-key, content-type and model values with a 4xx', async () => {
       await fc.assert(
         fc.asyncProperty(headerValue, headerValue, async (authorization, contentType) => {
           const unauthorised = await send('POST', '/v1/chat/completions', {
@@ -263,6 +263,11 @@ describe('fuzzing every endpoint of the embedded mode', () => {
             body: JSON.stringify(goodChat),
           });
           expectClientError(unauthorised, `authorization ${JSON.stringify(authorization)}`);
+          const wrongKey = await send('POST', '/v1/chat/completions', {
+            headers: { 'x-api-key': authorization, 'content-type': 'application/json' },
+            body: JSON.stringify(goodChat),
+          });
+          expectClientError(wrongKey, `x-api-key ${JSON.stringify(authorization)}`);
           // A body that is wrong whatever its content type says it is.
           const typed = await send('POST', '/v1/chat/completions', {
             headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
@@ -272,6 +277,47 @@ describe('fuzzing every endpoint of the embedded mode', () => {
         }),
         runs(300),
       );
+      await servesAGoodCall();
+    });
+    it('never answers a 5xx to well-formed bodies with odd values, streamed or not', async () => {
+      const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }));
+      const message = fc.record({
+        role: fc.constantFrom('system', 'developer', 'user', 'assistant'),
+        content: text,
+      });
+      const body = fc.record(
+        {
+          model: fc.constantFrom('gpt-4.1-mini', 'fast', 'auto', 'flaky-model', 'no-such-model'),
+          messages: fc.array(message, { minLength: 1, maxLength: 3 }),
+          stream: fc.boolean(),
+          temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+          max_tokens: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 2 ** 40 })),
+          n: fc.integer({ min: 1, max: 3 }),
+          stop: fc.array(text, { maxLength: 4 }),
+          seed: fc.integer(),
+          user: fc.string({ maxLength: 64 }),
+          metadata: fc.dictionary(fc.string({ minLength: 1, maxLength: 16 }), fc.string({ maxLength: 32 }), {
+            maxKeys: 4,
+          }),
+          store: fc.boolean(),
+          reasoning_effort: fc.constantFrom('low', 'medium', 'high'),
+        },
+        { requiredKeys: ['model', 'messages'] },
+      );
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(body, async (request) => {
+          const answer = await send('POST', '/v1/chat/completions', json(apiKey, request));
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          if (answer.status >= 500)
+            throw new Error(`${JSON.stringify(request)} → ${answer.status}: ${answer.text.slice(0, 300)}`);
+          if (answer.status >= 400) expectClientError(answer, JSON.stringify(request));
+        }),
+        runs(200),
+      );
+      process.stdout.write(`well-formed bodies by status: ${JSON.stringify([...statuses])}\n`);
+      // Most of them are real calls that the simulator answers.
+      expect(statuses.get(200) ?? 0).toBeGreaterThan(50);
       await servesAGoodCall();
     });
   });

@@ -222,6 +222,20 @@ describe.each(MODES)('zero retention on every path (%s mode)', (mode) => {
     },
   );
 
+  it('relays a provider error event that quotes the prompt mid-stream as a sanitised error event', async () => {
+    const answer = await call(apiKey, { model: 'echo-midstream', stream: true, messages: quoting('Fail midway.') });
+    expect(answer.status).toBe(200);
+    const events = answer.text
+      .split('\n\n')
+      .filter((event) => event.startsWith('data: '))
+      .map((event) => event.slice('data: '.length));
+    expect(events.length).toBeGreaterThan(1);
+    expect(JSON.parse(events[events.length - 1])).toMatchObject({
+      error: { code: 'upstream_error', message: 'the provider openai failed mid-stream: server_error' },
+    });
+    expect(answer.text).not.toContain(MARKER);
+  });
+
   it('falls back past provider 401, 403 and 404 that quote the prompt, and charges only the answer', async () => {
     const { data, response } = await client.chat.completions
       .create({ model: 'echo-fallback', messages: quoting('Fall back.') })

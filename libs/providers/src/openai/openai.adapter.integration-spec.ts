@@ -150,6 +150,24 @@ describe('OpenAiAdapter against the provider simulator', () => {
     expect(received).toHaveLength(3);
   });
 
+  it('reports a provider error event mid-stream by its type, never by its text that quotes the prompt', async () => {
+    const marker = 'zdr-marker-mid-stream';
+    const quoting = {
+      ...request,
+      stream: true,
+      messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: marker }] }],
+    };
+    const received: ChatChunk[] = [];
+    const failure = await failureOf(async () => {
+      for await (const chunk of adapter.stream(call('fail-after=3,echo', { request: quoting }))) received.push(chunk);
+    });
+    expect(received).toHaveLength(3);
+    expect(failure).toEqual({
+      code: ErrorCode.UpstreamError,
+      message: 'the provider openai failed mid-stream: server_error',
+    });
+  });
+
   it('reports a refused connection as UpstreamError', async () => {
     const refused = call(undefined, { baseUrl: 'http://127.0.0.1:1/v1' });
     expect((await failureOf(() => adapter.complete(refused))).code).toBe(ErrorCode.UpstreamError);

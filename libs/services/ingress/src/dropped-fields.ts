@@ -9,7 +9,7 @@ import type { Call } from './call/call.service';
  * once the plan names the candidates and before any is invoked, so that the names are known for
  * the response headers of streamed and non-streamed answers alike. Returns the dropped names.
  */
-export const dropDisallowedFields = (call: Call, plan: Plan): string[] => {
+export const dropDisallowedFields = (call: Pick<Call, 'key' | 'request'>, plan: Pick<Plan, 'candidates'>): string[] => {
   const providers = plan.candidates.map((deployment) => deployment.provider);
   const { extra, dropped } = passthrough(call.request.extra, providers, call.key.dataRetention === true);
   if (dropped.length > 0) call.request = { ...call.request, extra };

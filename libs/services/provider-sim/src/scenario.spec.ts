@@ -8,7 +8,9 @@ describe('parseScenario', () => {
 
   it('reads every knob, combined with commas', () => {
     expect(
-      parseScenario('status=429, retry-after=2,latency=50,tokens=20,rate=200,disconnect-after=5,hang,echo,no-usage'),
+      parseScenario(
+        'status=429, retry-after=2,latency=50,tokens=20,rate=200,disconnect-after=5,fail-after=4,hang,echo,no-usage',
+      ),
     ).toEqual({
       status: 429,
       retryAfterSeconds: 2,
@@ -16,6 +18,7 @@ describe('parseScenario', () => {
       tokens: 20,
       tokensPerSecond: 200,
       disconnectAfter: 5,
+      failAfter: 4,
       hang: true,
       echo: true,
       noUsage: true,

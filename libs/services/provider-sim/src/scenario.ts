@@ -12,6 +12,7 @@
  * - `disconnect-after=<n>`  destroy the socket after `n` streamed SSE events
  * - `no-usage`              report no `usage` (neither in the body nor as a streamed usage chunk),
  *                           as some OpenAI-compatible servers do
+ * - `fail-after=<n>`        end a stream with an OpenAI error event after `n` SSE events
  *
  * e.g. `status=429,retry-after=2` or `latency=50,tokens=200,rate=100`.
  */
@@ -25,6 +26,7 @@ export interface Scenario {
   tokensPerSecond?: number;
   hang: boolean;
   disconnectAfter?: number;
+  failAfter?: number;
 }
 
 export const DEFAULT_TOKENS = 16;
@@ -77,6 +79,9 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
     case 'no-usage':
       if (value !== undefined) throw new ScenarioError('scenario knob no-usage takes no value');
       scenario.noUsage = true;
+      return;
+    case 'fail-after':
+      scenario.failAfter = integer(knob, value, 0, 1_000_000);
       return;
     case 'hang':
     case 'echo':

@@ -9,13 +9,15 @@ const BATCH_CHARACTERS = 16_384;
 
 /**
  * Writes SSE events (`data: …\n\n`) to the exchange: paced at `scenario.tokensPerSecond` for token
- * events, cut after `scenario.disconnectAfter` events, stopping as soon as the client goes away.
+ * events, cut after `scenario.disconnectAfter` events or ended with `failure` (an error event's
+ * data) after `scenario.failAfter` events, stopping as soon as the client goes away.
  */
 export const writeEventStream = async (
   exchange: Exchange,
   events: Iterable<StreamEvent>,
   scenario: Scenario,
   headers: OutgoingHttpHeaders,
+  failure = '{"error":{"message":"Simulated mid-stream failure.","type":"server_error","param":null,"code":null}}',
 ): Promise<void> => {
   const response = exchange.response;
   response.writeHead(200, {
@@ -30,6 +32,8 @@ export const writeEventStream = async (
   let sent = 0;
   let pending = '';
   if (scenario.disconnectAfter === 0) return exchange.disconnect();
+  const fail = () => void response.end(`${pending}data: ${failure}\n\n`);
+  if (scenario.failAfter === 0) return fail();
   for (const event of events) {
     if (intervalMs > 0 && event.token) {
       paced += 1;
@@ -40,6 +44,7 @@ export const writeEventStream = async (
     pending += `data: ${event.data}\n\n`;
     sent += 1;
     if (sent === scenario.disconnectAfter) return exchange.disconnect(pending);
+    if (sent === scenario.failAfter) return fail();
     if (pending.length >= BATCH_CHARACTERS || intervalMs > 0) {
       const writable = response.write(pending);
       pending = '';

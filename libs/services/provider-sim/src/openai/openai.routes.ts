@@ -39,7 +39,10 @@ const chatCompletions: SimHandler = async (request, reply, exchange, scenario) =
   });
   if (!parsed.data.stream) return reply.header('x-request-id', requestId).send(completionBody(plan));
   reply.hijack();
-  await writeEventStream(exchange, streamEvents(plan), scenario, { 'x-request-id': requestId });
+  const failure = scenario.echo
+    ? JSON.stringify(openAiError(500, `Simulated mid-stream failure, you sent: ${JSON.stringify(request.body)}`))
+    : undefined;
+  await writeEventStream(exchange, streamEvents(plan), scenario, { 'x-request-id': requestId }, failure);
   return reply;
 };
 

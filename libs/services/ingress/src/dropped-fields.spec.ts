@@ -1,0 +1,51 @@
+import type { ApiKeyRecord, ChatRequest, Deployment } from '@polymux/contracts';
+
+import { dropDisallowedFields } from './dropped-fields';
+
+const key = (dataRetention?: boolean): ApiKeyRecord => ({
+  id: 'key-1',
+  orgId: 'org-1',
+  teamId: null,
+  projectId: 'project-1',
+  accountId: 'project:project-1',
+  admin: false,
+  allowedModels: null,
+  expiresAt: null,
+  ...(dataRetention === undefined ? {} : { dataRetention }),
+});
+const request = (extra?: Record<string, unknown>): ChatRequest => ({
+  model: 'gpt-4.1-mini',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+  stream: false,
+  extra,
+});
+const candidates = (...providers: string[]) => ({
+  candidates: providers.map((provider, index) => ({ id: `d${index}`, provider }) as Deployment),
+});
+
+describe('dropDisallowedFields', () => {
+  it('removes retention fields for a project without retention (absent means none) and names them', () => {
+    const call = { key: key(), request: request({ store: true, metadata: { a: 'b' }, service_tier: 'auto' }) };
+    expect(dropDisallowedFields(call, candidates('openai'))).toEqual(['store', 'metadata']);
+    expect(call.request.extra).toEqual({ service_tier: 'auto' });
+  });
+
+  it('keeps them for a project that enables retention', () => {
+    const call = { key: key(true), request: request({ store: true, metadata: { a: 'b' } }) };
+    expect(dropDisallowedFields(call, candidates('openai'))).toEqual([]);
+    expect(call.request.extra).toEqual({ store: true, metadata: { a: 'b' } });
+  });
+
+  it('removes what any candidate provider would not accept, so fallbacks send the same fields', () => {
+    const call = { key: key(true), request: request({ reasoning_effort: 'low', functions: [] }) };
+    expect(dropDisallowedFields(call, candidates('openai', 'other'))).toEqual(['reasoning_effort', 'functions']);
+    expect(call.request.extra).toBeUndefined();
+  });
+
+  it('leaves a request without extra fields untouched', () => {
+    const original = request();
+    const call = { key: key(), request: original };
+    expect(dropDisallowedFields(call, candidates('openai'))).toEqual([]);
+    expect(call.request).toBe(original);
+  });
+});

@@ -8,7 +8,6 @@ const deployment = (id: string, input: string, output: string, maxOutputTokens =
   provider: 'openai',
   model: id,
   upstreamModel: id,
-  baseUrl: 'http://sim.test/v1',
   pricing: { inputPerMTok: usdToNano(input).toString(), outputPerMTok: usdToNano(output).toString() },
   contextWindow: 128_000,
   maxOutputTokens,

@@ -86,7 +86,6 @@ const deployment = (upstreamModel: string, maxOutputTokens: number): Deployment 
   provider: 'openai',
   model: upstreamModel,
   upstreamModel,
-  baseUrl: 'http://sim.test/v1',
   pricing: { inputPerMTok: '2000000000', outputPerMTok: '8000000000' },
   contextWindow: 1_000_000,
   maxOutputTokens,

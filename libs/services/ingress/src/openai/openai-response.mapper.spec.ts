@@ -1,4 +1,4 @@
-import type { ChatChunk, ChatResponse } from '@polymux/contracts';
+import type { ChatChunk, ChatResponse, Usage } from '@polymux/contracts';
 
 import { toChatCompletion, toChatCompletionChunk, toUsageChunk } from './openai-response.mapper';
 
@@ -13,7 +13,7 @@ const openAiUsage = {
 
 describe('toChatCompletion', () => {
   it('maps a canonical response with text and tool calls onto OpenAI chat.completion', () => {
-    const response: ChatResponse = {
+    const response: ChatResponse & { usage: Usage } = {
       id: 'chatcmpl-1',
       model: 'gpt-4.1-mini',
       created: 1_700_000_000,
@@ -61,7 +61,7 @@ describe('toChatCompletion', () => {
   });
 
   it('reports zero cached and reasoning tokens when the provider named none', () => {
-    const response: ChatResponse = {
+    const response: ChatResponse & { usage: Usage } = {
       id: 'c',
       model: 'm',
       created: 1,

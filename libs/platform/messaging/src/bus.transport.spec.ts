@@ -33,19 +33,8 @@ const chat = (model: string): ChatRequest => ({
   messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
   stream: false,
 });
-/** Valid for the invoke contract whether it names the deployment inline or by id. */
 const invokePayload = {
   deploymentId: 'sim/gpt-test',
-  deployment: {
-    id: 'sim/gpt-test',
-    provider: 'openai',
-    model: 'gpt-test',
-    upstreamModel: 'gpt-test',
-    baseUrl: 'http://127.0.0.1:1',
-    pricing: { inputPerMTok: '1', outputPerMTok: '1' },
-    contextWindow: 1000,
-    maxOutputTokens: 100,
-  },
   request: chat('fast'),
 };
 

@@ -162,11 +162,12 @@ describe('settlement under faults (distributed mode)', () => {
       },
     });
     ingressUrl = stack.ingressUrl;
+    console.log(`settle stack logs: ${stack.logDir}`);
     const org = await admin<{ id: string }>('POST', '/orgs', { name: `settle-${namespace}` });
     projectId = (await admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' })).id;
     apiKey = (await admin<{ key: string }>('POST', `/projects/${projectId}/keys`, { name: 'k' })).key;
     await admin('POST', `/projects/${projectId}/credits`, { amountUsd: '10.00' });
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
@@ -275,6 +276,41 @@ describe('settlement under faults (distributed mode)', () => {
       await pollUntil(balance, (now) => now.reservedUsd === '0');
     } finally {
       if (!restored) await refuseUsage(false);
+    }
+  });
+
+  it('drains a usage publish still retrying when ingress gets SIGTERM: the stream ends with [DONE], charged once', async () => {
+    await refuseUsage(true);
+    let restored = false;
+    try {
+      const result = await stream('gpt-4.1-mini', 'stop gracefully', async (event) => {
+        const finish = (event as { choices?: Array<{ finish_reason?: string | null }> }).choices?.[0]?.finish_reason;
+        if (!finish || restored) return;
+        // The usage is being retried now; a graceful stop must wait for it rather than drop it.
+        stack.processes.get('ingress')?.kill('SIGTERM');
+        restored = true;
+        await refuseUsage(false);
+      });
+      expect(result.done).toBe(true);
+      expect(await charges(result.requestId)).toHaveLength(1);
+      expect(await audit(result.requestId)).toEqual([expect.objectContaining({ outcome: 'success' })]);
+    } finally {
+      if (!restored) await refuseUsage(false);
+      ingressUrl = (await stack.restart('ingress')) as string;
+    }
+  });
+
+  // Last: the usage of this call is never recorded, so its hold stays (until billing's TTL).
+  it('ends a stream whose usage JetStream never records with service_unavailable instead of [DONE], keeping the hold', async () => {
+    await refuseUsage(true);
+    try {
+      const result = await stream('gpt-4.1-mini', 'JetStream never comes back');
+      expect(result.text.length).toBeGreaterThan(0);
+      expect(result.done).toBe(false);
+      expect(result.events.at(-1)).toEqual({ error: expect.objectContaining({ code: 'service_unavailable' }) });
+      expect((await balance()).reservedUsd).not.toBe('0');
+    } finally {
+      await refuseUsage(false);
     }
   });
 });

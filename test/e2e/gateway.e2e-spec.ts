@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 
+import type { ChatRequest } from '@polymux/contracts';
+import { countInputTokens, countOutputTokens } from '@polymux/contracts';
+import { generatedText } from '@polymux/provider-sim';
 import type { CollectedSpan, Stack } from '@polymux/testing';
 import { deleteNatsNamespace, pollUntil, startSpanCollector, startStack } from '@polymux/testing';
 import OpenAI from 'openai';
@@ -172,9 +175,14 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
       )
       .withResponse();
     let received = 0;
+    let text = '';
     try {
       for await (const chunk of stream) {
-        if (chunk.choices[0]?.delta.content) received += 1;
+        const content = chunk.choices[0]?.delta.content;
+        if (content) {
+          received += 1;
+          text += content;
+        }
         if (received === 3) controller.abort();
       }
     } catch {
@@ -183,9 +191,19 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     expect(received).toBe(3);
     const [entry] = await charges(response.headers.get('x-request-id')!);
     const charged = -BigInt(entry.amountNanoUsd);
-    // $1 per million tokens is 1,000 nano-USD a token: the prompt and at least the chunks seen, far from all 400.
-    expect(charged).toBeGreaterThanOrEqual(3_000n);
-    expect(charged).toBeLessThan(100_000n);
+    // $1 per million tokens both ways is 1,000 nano-USD a token. The stream was cut before the
+    // upstream's usage, so ingress counted both sides with the tokenizer.
+    const prompt: ChatRequest = {
+      model: 'slow-model',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'count slowly' }] }],
+      stream: true,
+    };
+    const outputTokens = Number(charged / 1_000n) - countInputTokens(prompt, 'slow-model');
+    expect(outputTokens).toBeGreaterThan(0);
+    expect(outputTokens).toBeGreaterThanOrEqual(countOutputTokens([text]));
+    // Exactly what was relayed: the simulator's first k tokens, k at least the 3 the client read and far from all 400.
+    const relayedCounts = Array.from({ length: 40 }, (_, k) => countOutputTokens([generatedText(k)]));
+    expect(relayedCounts.slice(3)).toContain(outputTokens);
   });
 
   it('refuses a call whose maximum cost the balance cannot cover, with a 402 and no charge', async () => {

@@ -9,9 +9,10 @@ import { DiscardPolicy, connect } from 'nats';
 jest.setTimeout(120_000);
 
 /*
- * Settlement under faults, through the distributed mode (every service its own process, real NATS
- * JetStream, Postgres, Redis): usage is durable before the caller has its answer, a process killed
- * with `kill -9` loses no charge or audit record, and a call is charged for what it delivered.
+ * Settlement under faults: a call is charged for what it delivered (both run modes), usage is
+ * durable before the caller has its answer, and a process killed with `kill -9` loses no charge or
+ * audit record (the distributed mode: every service its own process, real NATS JetStream, Postgres
+ * and Redis).
  * Every model here costs $1 per million tokens both ways: 1,000 nano-USD a token.
  */
 
@@ -49,12 +50,12 @@ const counted = (model: string, prompt: string, stream: boolean, completion: str
   (BigInt(countInputTokens(canonical(model, prompt, stream), model)) + BigInt(countOutputTokens([completion]))) *
   NANO_PER_TOKEN;
 
-describe('settlement under faults (distributed mode)', () => {
+describe.each(['distributed', 'embedded'] as const)('settlement under faults (%s mode)', (mode) => {
   let stack: Stack;
   let ingressUrl: string;
   let projectId: string;
   let apiKey: string;
-  const namespace = `e2esettle${process.pid}${Date.now()}`;
+  const namespace = `e2esettle${mode}${process.pid}${Date.now()}`;
   const usageStream = `${namespace.toUpperCase()}_USAGE`;
 
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -148,7 +149,7 @@ describe('settlement under faults (distributed mode)', () => {
 
   beforeAll(async () => {
     stack = await startStack({
-      mode: 'distributed',
+      mode,
       bootstrapKey: BOOTSTRAP_KEY,
       env: {
         POLYMUX_CATALOG_FILE: join(__dirname, 'settlement.catalog.yaml'),
@@ -162,38 +163,16 @@ describe('settlement under faults (distributed mode)', () => {
       },
     });
     ingressUrl = stack.ingressUrl;
+    console.log(`settle stack logs: ${stack.logDir}`);
     const org = await admin<{ id: string }>('POST', '/orgs', { name: `settle-${namespace}` });
     projectId = (await admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' })).id;
     apiKey = (await admin<{ key: string }>('POST', `/projects/${projectId}/keys`, { name: 'k' })).key;
     await admin('POST', `/projects/${projectId}/credits`, { amountUsd: '10.00' });
-  });
+  }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
-    await deleteNatsNamespace(natsUrl, namespace);
-  });
-
-  it('charges a non-streaming answer exactly once and audits it although ingress is killed -9 right after', async () => {
-    const response = await complete('gpt-4.1-mini', 'hello before the crash');
-    const body = (await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
-    ingressUrl = (await stack.restart('ingress', 'SIGKILL')) as string;
-    const requestId = response.headers.get('x-request-id')!;
-    const expected = BigInt(body.usage.prompt_tokens + body.usage.completion_tokens) * NANO_PER_TOKEN;
-    expect(await charges(requestId)).toEqual([
-      expect.objectContaining({ kind: 'charge', amountNanoUsd: (-expected).toString() }),
-    ]);
-    expect(await audit(requestId)).toEqual([expect.objectContaining({ outcome: 'success', category: 'call' })]);
-  });
-
-  it('charges a finished stream exactly once and audits it although ingress is killed -9 right after [DONE]', async () => {
-    const result = await stream('quiet-model', 'stream before the crash');
-    ingressUrl = (await stack.restart('ingress', 'SIGKILL')) as string;
-    expect(result.done).toBe(true);
-    const expected = counted('quiet-model', 'stream before the crash', true, result.text);
-    expect(await charges(result.requestId)).toEqual([
-      expect.objectContaining({ kind: 'charge', amountNanoUsd: (-expected).toString() }),
-    ]);
-    expect(await audit(result.requestId)).toEqual([expect.objectContaining({ outcome: 'success' })]);
+    if (mode === 'distributed') await deleteNatsNamespace(natsUrl, namespace);
   });
 
   it('counts an answer whose upstream omits usage with a tokenizer, never as zero', async () => {
@@ -223,58 +202,119 @@ describe('settlement under faults (distributed mode)', () => {
     ]);
   });
 
-  it('charges the tokens already relayed when the executor is killed -9 mid-stream', async () => {
-    let killed = false;
-    const result = await stream('slow-model', 'kill the executor', async (_event, sofar) => {
-      if (killed || sofar.text.split(' ').length < 5) return;
-      killed = true;
-      stack.processes.get('executor')?.kill('SIGKILL');
+  // Killing a process or JetStream needs every service in its own process: the distributed mode only.
+  if (mode === 'distributed') {
+    it('charges a non-streaming answer exactly once and audits it although ingress is killed -9 right after', async () => {
+      const response = await complete('gpt-4.1-mini', 'hello before the crash');
+      const body = (await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+      ingressUrl = (await stack.restart('ingress', 'SIGKILL')) as string;
+      const requestId = response.headers.get('x-request-id')!;
+      const expected = BigInt(body.usage.prompt_tokens + body.usage.completion_tokens) * NANO_PER_TOKEN;
+      expect(await charges(requestId)).toEqual([
+        expect.objectContaining({ kind: 'charge', amountNanoUsd: (-expected).toString() }),
+      ]);
+      expect(await audit(requestId)).toEqual([expect.objectContaining({ outcome: 'success', category: 'call' })]);
     });
-    expect(killed).toBe(true);
-    expect(result.done).toBe(false);
-    const expected = counted('slow-model', 'kill the executor', true, result.text);
-    const [entry] = await charges(result.requestId);
-    expect(entry.amountNanoUsd).toBe((-expected).toString());
-    expect(-BigInt(entry.amountNanoUsd)).toBeLessThan(100n * NANO_PER_TOKEN);
-    await stack.restart('executor');
-  });
 
-  it('answers 503 and releases the hold when JetStream cannot record a non-streaming call’s usage', async () => {
-    const before = await balance();
-    await refuseUsage(true);
-    let response: Response;
-    try {
-      response = await complete('gpt-4.1-mini', 'JetStream is refusing');
-    } finally {
-      await refuseUsage(false);
-    }
-    expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ error: expect.objectContaining({ code: 'service_unavailable' }) });
-    const requestId = response.headers.get('x-request-id')!;
-    await pollUntil(balance, (now) => now.reservedUsd === '0');
-    expect((await balance()).balanceUsd).toBe(before.balanceUsd);
-    expect(await audit(requestId)).toEqual([expect.objectContaining({ outcome: 'failure' })]);
-  });
-
-  it('holds a stream’s [DONE] and its hold until JetStream records the usage, then charges it once', async () => {
-    await refuseUsage(true);
-    let reservedWhileRefused = '';
-    let restored = false;
-    try {
-      const result = await stream('gpt-4.1-mini', 'stream while JetStream refuses', async (event) => {
-        const finish = (event as { choices?: Array<{ finish_reason?: string | null }> }).choices?.[0]?.finish_reason;
-        if (!finish || restored) return;
-        // Every content chunk and the finish chunk are out; the usage is not recorded, so no [DONE] yet.
-        reservedWhileRefused = (await balance()).reservedUsd;
-        restored = true;
-        await refuseUsage(false);
-      });
+    it('charges a finished stream exactly once and audits it although ingress is killed -9 right after [DONE]', async () => {
+      const result = await stream('quiet-model', 'stream before the crash');
+      ingressUrl = (await stack.restart('ingress', 'SIGKILL')) as string;
       expect(result.done).toBe(true);
-      expect(reservedWhileRefused).not.toBe('0');
-      expect(await charges(result.requestId)).toHaveLength(1);
+      const expected = counted('quiet-model', 'stream before the crash', true, result.text);
+      expect(await charges(result.requestId)).toEqual([
+        expect.objectContaining({ kind: 'charge', amountNanoUsd: (-expected).toString() }),
+      ]);
+      expect(await audit(result.requestId)).toEqual([expect.objectContaining({ outcome: 'success' })]);
+    });
+
+    it('charges the tokens already relayed when the executor is killed -9 mid-stream', async () => {
+      let killed = false;
+      const result = await stream('slow-model', 'kill the executor', async (_event, sofar) => {
+        if (killed || sofar.text.split(' ').length < 5) return;
+        killed = true;
+        stack.processes.get('executor')?.kill('SIGKILL');
+      });
+      expect(killed).toBe(true);
+      expect(result.done).toBe(false);
+      const expected = counted('slow-model', 'kill the executor', true, result.text);
+      const [entry] = await charges(result.requestId);
+      expect(entry.amountNanoUsd).toBe((-expected).toString());
+      expect(-BigInt(entry.amountNanoUsd)).toBeLessThan(100n * NANO_PER_TOKEN);
+      await stack.restart('executor');
+    });
+
+    it('answers 503 and releases the hold when JetStream cannot record a non-streaming call’s usage', async () => {
+      const before = await balance();
+      await refuseUsage(true);
+      let response: Response;
+      try {
+        response = await complete('gpt-4.1-mini', 'JetStream is refusing');
+      } finally {
+        await refuseUsage(false);
+      }
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ error: expect.objectContaining({ code: 'service_unavailable' }) });
+      const requestId = response.headers.get('x-request-id')!;
       await pollUntil(balance, (now) => now.reservedUsd === '0');
-    } finally {
-      if (!restored) await refuseUsage(false);
-    }
-  });
+      expect((await balance()).balanceUsd).toBe(before.balanceUsd);
+      expect(await audit(requestId)).toEqual([expect.objectContaining({ outcome: 'failure' })]);
+    });
+
+    it('holds a stream’s [DONE] and its hold until JetStream records the usage, then charges it once', async () => {
+      await refuseUsage(true);
+      let reservedWhileRefused = '';
+      let restored = false;
+      try {
+        const result = await stream('gpt-4.1-mini', 'stream while JetStream refuses', async (event) => {
+          const finish = (event as { choices?: Array<{ finish_reason?: string | null }> }).choices?.[0]?.finish_reason;
+          if (!finish || restored) return;
+          // Every content chunk and the finish chunk are out; the usage is not recorded, so no [DONE] yet.
+          reservedWhileRefused = (await balance()).reservedUsd;
+          restored = true;
+          await refuseUsage(false);
+        });
+        expect(result.done).toBe(true);
+        expect(reservedWhileRefused).not.toBe('0');
+        expect(await charges(result.requestId)).toHaveLength(1);
+        await pollUntil(balance, (now) => now.reservedUsd === '0');
+      } finally {
+        if (!restored) await refuseUsage(false);
+      }
+    });
+
+    it('drains a usage publish still retrying when ingress gets SIGTERM: the stream ends with [DONE], charged once', async () => {
+      await refuseUsage(true);
+      let restored = false;
+      try {
+        const result = await stream('gpt-4.1-mini', 'stop gracefully', async (event) => {
+          const finish = (event as { choices?: Array<{ finish_reason?: string | null }> }).choices?.[0]?.finish_reason;
+          if (!finish || restored) return;
+          // The usage is being retried now; a graceful stop must wait for it rather than drop it.
+          stack.processes.get('ingress')?.kill('SIGTERM');
+          restored = true;
+          await refuseUsage(false);
+        });
+        expect(result.done).toBe(true);
+        expect(await charges(result.requestId)).toHaveLength(1);
+        expect(await audit(result.requestId)).toEqual([expect.objectContaining({ outcome: 'success' })]);
+      } finally {
+        if (!restored) await refuseUsage(false);
+        ingressUrl = (await stack.restart('ingress')) as string;
+      }
+    });
+
+    // Last: the usage of this call is never recorded, so its hold stays (until billing's TTL).
+    it('ends a stream whose usage JetStream never records with service_unavailable instead of [DONE], keeping the hold', async () => {
+      await refuseUsage(true);
+      try {
+        const result = await stream('gpt-4.1-mini', 'JetStream never comes back');
+        expect(result.text.length).toBeGreaterThan(0);
+        expect(result.done).toBe(false);
+        expect(result.events.at(-1)).toEqual({ error: expect.objectContaining({ code: 'service_unavailable' }) });
+        expect((await balance()).reservedUsd).not.toBe('0');
+      } finally {
+        await refuseUsage(false);
+      }
+    });
+  }
 });

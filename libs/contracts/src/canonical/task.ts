@@ -17,7 +17,7 @@ export type TaskType = z.infer<typeof TaskType>;
 export const RequestSignals = z.object({
   /** Likely prompt tokens (about four characters a token); used for context-window fit. */
   estimatedInputTokens: z.number().int().nonnegative(),
-  /** A bound the prompt's tokens cannot exceed on any tokenizer; used to reserve the maximum cost. */
+  /** A bound the prompt's tokens cannot exceed on any tokenizer or model (`promptTokensBound`); ingress reserves per candidate. */
   inputTokensUpperBound: z.number().int().nonnegative(),
   messageCount: z.number().int().nonnegative(),
   hasTools: z.boolean(),

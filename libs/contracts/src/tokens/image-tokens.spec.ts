@@ -74,6 +74,11 @@ describe('OpenAI image token rules', () => {
   it('reads the size of PNG and JPEG data URLs, and not of a link', () => {
     expect(sniffImageSize(png(640, 480))).toEqual({ width: 640, height: 480 });
     expect(sniffImageSize(jpeg(300, 200))).toEqual({ width: 300, height: 200 });
+    const padded = jpeg(30, 20);
+    expect(sniffImageSize(Buffer.concat([padded.subarray(0, 8), Buffer.from([0xff]), padded.subarray(8)]))).toEqual({
+      width: 30,
+      height: 20,
+    });
     expect(dataUrlImageSize(dataUrl(png(10, 20)))).toEqual({ width: 10, height: 20 });
     expect(dataUrlImageSize('https://example.test/cat.png')).toBeUndefined();
     expect(dataUrlImageSize('data:image/png;base64,bm90IGFuIGltYWdl')).toBeUndefined();

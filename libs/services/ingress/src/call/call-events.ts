@@ -42,7 +42,8 @@ export class CallEvents implements BeforeApplicationShutdown {
 
   /** Drains: a stopping ingress answers nothing more and loses no acknowledged-pending event. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    // A settled usage starts its audit publish: drain until nothing is left, not one snapshot.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private track(publish: Promise<void>): Promise<void> {

@@ -1,0 +1,189 @@
+import type { PolymuxConfig } from '@polymux/config';
+import type { InvokeFrame } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, Subjects, maxCallCost } from '@polymux/contracts';
+import type { MessagingClient } from '@polymux/messaging';
+
+import { CallEvents } from './call-events';
+import { CallService } from './call.service';
+import { call, chatRequest, contentChunk, deferred, deployment, key, plan } from './testing/call-fixtures';
+
+const config = {
+  upstream: { connectTimeoutMs: 1_000, firstByteTimeoutMs: 1_000, totalTimeoutMs: 10_000 },
+  billing: { reservationTtlSeconds: 60 },
+} as PolymuxConfig;
+
+interface Emitted {
+  subject: string;
+  payload: Record<string, unknown>;
+  messageId: string;
+}
+
+const setup = (emit: (subject: string) => Promise<void> = () => Promise.resolve()) => {
+  const emitted: Emitted[] = [];
+  const messaging = {
+    request: jest.fn(),
+    stream: jest.fn(),
+    emit: jest.fn(
+      async (contract: { subject: string }, payload: Record<string, unknown>, options: { messageId: string }) => {
+        await emit(contract.subject);
+        emitted.push({ subject: contract.subject, payload, messageId: options.messageId });
+      },
+    ),
+  };
+  const client = messaging as unknown as MessagingClient;
+  const events = new CallEvents(client);
+  return { messaging, emitted, events, service: new CallService(config, client, events) };
+};
+
+async function* frames(items: InvokeFrame[], fail?: Error): AsyncGenerator<InvokeFrame> {
+  for (const item of items) yield item;
+  if (fail) throw fail;
+}
+
+describe('CallService', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('plans through the router with the key’s model scope', async () => {
+    const { messaging, service } = setup();
+    messaging.request.mockResolvedValue(plan());
+    const current = call({ plan: undefined });
+    await service.plan(current);
+    expect(messaging.request).toHaveBeenCalledWith(
+      Subjects.plan,
+      { request: current.request, allowedModels: null },
+      { requestId: 'req-1' },
+    );
+    expect(current.plan).toEqual(plan());
+  });
+
+  it('reserves the most any candidate can cost', async () => {
+    const { messaging, service } = setup();
+    const candidates = [
+      deployment('a'),
+      deployment('b', { pricing: { inputPerMTok: '9000000000', outputPerMTok: '1' } }),
+    ];
+    const current = call({ plan: plan(candidates), reservation: undefined });
+    messaging.request.mockResolvedValue({ reservationId: 'res-9', amount: '1' });
+    await service.reserve(current);
+    expect(messaging.request).toHaveBeenCalledWith(
+      Subjects.reserve,
+      { accountId: key.accountId, amount: maxCallCost(candidates, current.request).toString(), ttlSeconds: 60 },
+      { requestId: 'req-1' },
+    );
+    expect(current.reservation).toEqual({ reservationId: 'res-9', amount: '1' });
+  });
+
+  it('falls back past a retryable failure, records it, and stops at a non-retryable one', async () => {
+    const { messaging, service } = setup();
+    const first = deployment('first');
+    const second = deployment('second');
+    messaging.stream
+      .mockReturnValueOnce(frames([], new PolymuxException(ErrorCode.UpstreamError, 'boom', { upstreamStatus: 500 })))
+      .mockReturnValueOnce(frames([contentChunk('hi')]));
+    const current = call({ plan: plan([first, second]) });
+    const openedStream = await service.open(current, new AbortController().signal);
+    expect(openedStream.deployment.id).toBe('second');
+    expect(current.attempts).toEqual([
+      { deploymentId: 'first', outcome: 'failed', errorCode: ErrorCode.UpstreamError, upstreamStatus: 500 },
+    ]);
+    messaging.stream.mockReturnValueOnce(frames([], new PolymuxException(ErrorCode.InvalidRequest, 'bad')));
+    await expect(
+      service.open(call({ plan: plan([first, second]) }), new AbortController().signal),
+    ).rejects.toMatchObject({
+      code: ErrorCode.InvalidRequest,
+    });
+  });
+
+  it('settles by publishing the usage, then the audit record, and resolves only once both are acknowledged', async () => {
+    const usageAck = deferred();
+    const { emitted, service } = setup((subject) =>
+      subject === Subjects.usageRecorded.subject ? usageAck.promise : Promise.resolve(),
+    );
+    let settled = false;
+    const settling = service
+      .settle(call(), deployment(), { inputTokens: 10, outputTokens: 5 }, 'partial')
+      .then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(emitted).toEqual([]);
+    usageAck.resolve();
+    await settling;
+    expect(emitted.map((event) => event.subject)).toEqual([
+      Subjects.usageRecorded.subject,
+      Subjects.auditRecorded.subject,
+    ]);
+    // $1 and $2 per MTok: 10 × 1,000 + 5 × 2,000 nano-USD.
+    expect(emitted[0]).toMatchObject({
+      messageId: 'req-1',
+      payload: { cost: '20000', outcome: 'partial', inputTokens: 10, outputTokens: 5, reservationId: 'res-1' },
+    });
+    expect(emitted[0].payload.attempts).toEqual([{ deploymentId: 'sim/gpt-4o', outcome: 'partial' }]);
+    expect(emitted[1]).toMatchObject({ messageId: 'req-1:call', payload: { outcome: 'partial', category: 'call' } });
+  });
+
+  it('retries a refused publish under the same message id, so JetStream deduplicates it', async () => {
+    let refusals = 2;
+    const { emitted, messaging, service } = setup(() =>
+      refusals-- > 0 ? Promise.reject(new Error('maximum messages exceeded')) : Promise.resolve(),
+    );
+    await service.settle(call(), deployment(), { inputTokens: 1, outputTokens: 1 }, 'success');
+    const usageCalls = messaging.emit.mock.calls.filter(
+      ([contract]) => contract.subject === Subjects.usageRecorded.subject,
+    );
+    expect(usageCalls).toHaveLength(3);
+    expect(new Set(usageCalls.map(([, , options]) => options.messageId))).toEqual(new Set(['req-1']));
+    expect(emitted).toHaveLength(2);
+  });
+
+  it('rejects with service_unavailable and audits nothing as success when the usage is never acknowledged', async () => {
+    jest.useFakeTimers();
+    const { emitted, messaging, service } = setup(() => Promise.reject(new Error('JetStream unavailable')));
+    const settling = service.settle(
+      call({ request: chatRequest({ stream: false }) }),
+      deployment(),
+      { inputTokens: 1, outputTokens: 1 },
+      'success',
+    );
+    const outcome = expect(settling).rejects.toMatchObject({ code: ErrorCode.ServiceUnavailable });
+    await jest.advanceTimersByTimeAsync(6_000);
+    await outcome;
+    expect(emitted).toEqual([]);
+    expect(messaging.emit.mock.calls.every(([contract]) => contract.subject === Subjects.usageRecorded.subject)).toBe(
+      true,
+    );
+  });
+
+  it('releases the hold of a failed call and audits the failure', async () => {
+    const { emitted, messaging, service } = setup();
+    messaging.request.mockResolvedValue({ released: true });
+    await service.failed(call(), new PolymuxException(ErrorCode.Timeout, 'late'));
+    expect(messaging.request).toHaveBeenCalledWith(
+      Subjects.release,
+      { accountId: key.accountId, reservationId: 'res-1' },
+      { requestId: 'req-1' },
+    );
+    expect(emitted).toEqual([
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          outcome: 'failure',
+          metadata: expect.objectContaining({ errorCode: ErrorCode.Timeout }),
+        }),
+      }),
+    ]);
+  });
+});
+
+describe('CallEvents shutdown', () => {
+  it('waits for publishes still in flight before the bus may close', async () => {
+    const ack = deferred();
+    const { events } = setup(() => ack.promise);
+    void events.usage({ requestId: 'req-1' } as never, { deadlineMs: 1_000 });
+    let drained = false;
+    const draining = events.beforeApplicationShutdown().then(() => (drained = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
+    ack.resolve();
+    await draining;
+    expect(drained).toBe(true);
+  });
+});

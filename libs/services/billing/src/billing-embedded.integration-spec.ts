@@ -14,6 +14,10 @@ import { startService } from '@polymux/runtime';
 import { pollUntil } from '@polymux/testing';
 
 import { BillingModule } from './billing.module';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { BROKER_CLOCK_MARGIN_MS } from './settlement-lag.service';
+import type { BalanceStore } from './store/balance.store';
+import { BALANCE_STORE } from './store/balance.store';
 
 jest.setTimeout(60_000);
 
@@ -43,7 +47,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'polymux-billing-'));
 const start = () =>
   startService(
     { name: 'polymux', modules: [BillingModule], httpPort: () => 0 },
-    { POLYMUX_MODE: 'embedded', POLYMUX_DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    {
+      POLYMUX_MODE: 'embedded',
+      POLYMUX_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      POLYMUX_SETTLEMENT_LAG_MAX_MS: '1500',
+    },
   );
 
 let service: RunningService;
@@ -203,5 +213,72 @@ describe('billing in the embedded mode (PGlite ledger, memory balances, in-proce
     });
     expect(await counted('polymux.billing.overruns')).toBe(1);
     expect(await counted('polymux.billing.overrun_amount')).toBe(Number(2n * USD));
+  });
+
+  it('keeps holds and refuses new ones while the ledger cannot settle, then charges each call once', async () => {
+    const account = `acct-${randomUUID()}`;
+    const probe = `acct-${randomUUID()}`;
+    for (const accountId of [account, probe]) {
+      await client.request(Subjects.topUp, { accountId, amount: `${10n * USD}`, idempotencyKey: randomUUID() });
+    }
+    const requestId = randomUUID();
+    await client.request(Subjects.reserve, { accountId: account, amount: `${2n * USD}`, ttlSeconds: 1 }, { requestId });
+    const expiresBy = Date.now() + 1_000;
+    const store = service.app.get<symbol, BalanceStore>(BALANCE_STORE);
+    const releaseExpired = store.releaseExpired.bind(store);
+    const sweptAt: number[] = [];
+    const sweeps = jest.spyOn(store, 'releaseExpired').mockImplementation((upToMs, limit) => {
+      sweptAt.push(Date.now());
+      return releaseExpired(upToMs, limit);
+    });
+    // The embedded ledger fails every write, as Postgres would when down.
+    const ledger = service.app.get(LedgerRepository);
+    const outage = jest.spyOn(ledger, 'record').mockRejectedValue(new Error('ledger unavailable'));
+    const event: UsageRecorded = {
+      requestId,
+      accountId: account,
+      reservationId: requestId,
+      orgId: 'org',
+      teamId: null,
+      projectId: 'project',
+      keyId: 'key',
+      requestedModel: 'auto',
+      model: 'model',
+      deploymentId: 'deployment',
+      provider: 'openai',
+      task: 'chat',
+      inputTokens: 1,
+      outputTokens: 1,
+      cost: `${USD}`,
+      outcome: 'success',
+      stream: false,
+      attempts: [],
+      durationMs: 1,
+      occurredAt: new Date().toISOString(),
+    };
+    await client.emit(Subjects.usageRecorded, event, { messageId: requestId });
+    const codeOf = () =>
+      client
+        .request(Subjects.reserve, { accountId: probe, amount: '1', ttlSeconds: 1 }, { requestId: randomUUID() })
+        .then(
+          () => 'held',
+          (error: { code?: string }) => error.code ?? 'unknown',
+        );
+    expect(await pollUntil(codeOf, (code) => code !== 'held')).toBe(ErrorCode.ServiceUnavailable);
+    await pollUntil(
+      () => sweptAt.filter((at) => at > expiresBy + BROKER_CLOCK_MARGIN_MS + 500).length,
+      (count) => count >= 2,
+    );
+    expect(await balanceOf(account)).toEqual({ balance: 10n * USD, reserved: 2n * USD });
+
+    outage.mockRestore();
+    await pollUntil(
+      () => balanceOf(account),
+      (balance) => balance.balance === 9n * USD && balance.reserved === 0n,
+    );
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, requestId, limit: 10 });
+    expect(entries.map((entry) => [entry.kind, entry.amount])).toEqual([['charge', `${-USD}`]]);
+    expect(await pollUntil(codeOf, (code) => code === 'held')).toBe('held');
+    sweeps.mockRestore();
   });
 });

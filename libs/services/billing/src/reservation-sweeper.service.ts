@@ -25,6 +25,8 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
+    // The first reading waits a tick: the usage consumer is created when the bus starts listening.
+    this.lag.start();
     this.timer = setInterval(() => void this.tick(), SWEEP_INTERVAL_MS);
     this.timer.unref();
   }

@@ -29,6 +29,11 @@ export class SettlementLag {
     @Inject(CONFIG) private readonly config: PolymuxConfig,
   ) {}
 
+  /** Starts the clock: from now, a backlog that cannot be read counts as lag. */
+  start(): void {
+    this.checkedAtMs = Date.now();
+  }
+
   /** Reads the usage consumer's backlog; on failure the last reading stands and ages. */
   async refresh(): Promise<void> {
     const startedAtMs = Date.now();

@@ -64,18 +64,30 @@ describe('redis balance store on Redis Cluster', () => {
     expect(await store.balance(accountId)).toEqual({ balance: 95n, reserved: 0n });
   });
 
-  it('keeps finding a due hold reserved while the sweeper reschedules its account', async () => {
+  it('keeps a hold reserved while the sweeper reschedules its account in the index', async () => {
+    const sweeperRedis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: prefix });
+    const sweeper = new RedisBalanceStore(sweeperRedis);
     const store = new RedisBalanceStore(redis);
     const accountId = `acct-${randomUUID()}`;
     await store.hydrate(accountId, 100n, { xmin: 10n, xmax: 10n, inProgress: [] });
     const hold = (reservationId: string, expiresAtMs: number) =>
       store.reserve({ accountId, reservationId, amount: 10n, expiresAtMs, settlementKey: `charge:${reservationId}` });
-    const soon = Date.now() + 2_000;
     await hold('first', Date.now() - 1);
-    // Sweep and reserve race; whichever order Redis runs them in, the new hold stays indexed.
-    await Promise.all([store.releaseExpired(Date.now(), 100), hold('second', soon)]);
+    // The worst interleaving: a reservation lands right after the sweep script found the account
+    // empty and before the sweeper drops the account from the index.
+    const later = Date.now() + 60_000;
+    const expire = sweeperRedis.billingExpire.bind(sweeperRedis);
+    jest.spyOn(sweeperRedis, 'billingExpire').mockImplementationOnce(async (...args) => {
+      const answer = await expire(...args);
+      expect(answer).toEqual([1, '']);
+      await hold('second', later);
+      return answer;
+    });
+    expect(await sweeper.releaseExpired(Date.now(), 100)).toBe(1);
     expect(await store.balance(accountId)).toEqual({ balance: 100n, reserved: 10n });
-    expect(await store.releaseExpired(soon, 100)).toBeGreaterThanOrEqual(1);
+    // The account is still indexed, so the new hold is freed once it expires.
+    expect(await sweeper.releaseExpired(later, 100)).toBe(1);
     expect(await store.balance(accountId)).toEqual({ balance: 100n, reserved: 0n });
+    await sweeperRedis.quit();
   });
 });

@@ -11,7 +11,8 @@ export interface PolymuxConfig {
   /** `ingress`, `billing`, …; `polymux` when every service shares one process. */
   service: string;
   http: { host: string; port: number; controlPort: number; maxBodyBytes: number };
-  bus: { kind: 'memory' | 'nats'; natsUrl: string; subjectPrefix: string };
+  /** `user`/`password`: this service's own NATS credentials, absent on an unauthenticated NATS. */
+  bus: { kind: 'memory' | 'nats'; natsUrl: string; subjectPrefix: string; user?: string; password?: string };
   database: { kind: 'pglite' | 'postgres'; url: string; dataDir: string };
   counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
   providerSim: { port: number; url: string };
@@ -42,6 +43,9 @@ export const loadConfig = (
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  if ((env.NATS_USER === undefined) !== (env.NATS_PASSWORD === undefined)) {
+    throw new ConfigError(['NATS_USER, NATS_PASSWORD: set both or neither']);
+  }
   const embedded = env.POLYMUX_MODE === 'embedded';
   const dataDir = resolve(env.POLYMUX_DATA_DIR);
   const providerSimUrl = env.PROVIDER_SIM_URL ?? `http://127.0.0.1:${env.PROVIDER_SIM_PORT}`;
@@ -49,7 +53,13 @@ export const loadConfig = (
     mode: env.POLYMUX_MODE,
     service,
     http: { host: env.HOST, port: env.PORT, controlPort: env.CONTROL_PORT, maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES },
-    bus: { kind: embedded ? 'memory' : 'nats', natsUrl: env.NATS_URL, subjectPrefix: env.NATS_SUBJECT_PREFIX },
+    bus: {
+      kind: embedded ? 'memory' : 'nats',
+      natsUrl: env.NATS_URL,
+      subjectPrefix: env.NATS_SUBJECT_PREFIX,
+      user: env.NATS_USER,
+      password: env.NATS_PASSWORD,
+    },
     database: { kind: embedded ? 'pglite' : 'postgres', url: env.DATABASE_URL, dataDir },
     counters: { kind: embedded ? 'memory' : 'redis', redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     providerSim: { port: env.PROVIDER_SIM_PORT, url: providerSimUrl },

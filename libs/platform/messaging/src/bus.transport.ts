@@ -3,7 +3,7 @@ import { Server } from '@nestjs/microservices';
 import type { Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { ErrorPayload, EventContract, RequestContract } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, contractFor, isPolymuxException } from '@polymux/contracts';
+import { ErrorCode, Headers, NatsNames, PolymuxException, contractFor, isPolymuxException } from '@polymux/contracts';
 import { lastValueFrom } from 'rxjs';
 
 import type { Bus, BusHeaders, BusMessage, IncomingMessage, Unsubscribe } from './bus/bus';
@@ -87,7 +87,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       await this.bus.consumeDurable(
         contract.stream,
         contract.subject,
-        `${consumer}-${contract.subject.replace(/\./g, '-')}`,
+        NatsNames.consumer(consumer, contract.subject),
         run,
       ),
     );

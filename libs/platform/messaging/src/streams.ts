@@ -1,13 +1,21 @@
+import type { ServiceName } from '@polymux/contracts';
 import { allContracts } from '@polymux/contracts';
 
 import type { Bus } from './bus/bus';
 
-/** Creates or updates every JetStream stream the contracts declare, each holding exactly its subjects. */
-export const ensureStreams = async (bus: Bus): Promise<void> => {
+/**
+ * Creates or updates the JetStream streams the contracts declare, each holding exactly its
+ * subjects: every stream when `service` is absent (one process hosting all), else only those the
+ * service publishes to or consumes from, which is all its NATS permissions allow it to manage.
+ */
+export const ensureStreams = async (bus: Bus, service?: ServiceName): Promise<void> => {
   const streams = new Map<string, string[]>();
+  const used = new Set<string>();
   for (const contract of allContracts) {
     if (contract.kind !== 'event' || !contract.stream) continue;
     streams.set(contract.stream, [...(streams.get(contract.stream) ?? []), contract.subject]);
+    if (!service || contract.publishers.includes(service) || contract.consumers.includes(service))
+      used.add(contract.stream);
   }
-  for (const [name, subjects] of streams) await bus.ensureStream(name, subjects);
+  for (const [name, subjects] of streams) if (used.has(name)) await bus.ensureStream(name, subjects);
 };

@@ -1,9 +1,17 @@
+import { NatsNames } from '@polymux/contracts';
 import type { JetStreamClient, JetStreamManager, MsgHdrs, NatsConnection } from 'nats';
 import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, headers as natsHeaders, nanos } from 'nats';
 
 import type { Bus, BusHeaders, BusMessage, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError } from './bus';
 import { requestMany } from './request-many';
+
+/** Who connects and where its inboxes live (a service may subscribe only to its own inboxes). */
+export interface NatsConnectOptions {
+  user?: string;
+  password?: string;
+  inboxPrefix?: string;
+}
 
 const DEDUPE_WINDOW = nanos(120_000);
 const MAX_AGE = nanos(7 * 24 * 3600 * 1000);
@@ -33,24 +41,32 @@ export class NatsBus implements Bus {
     private readonly jetstream: JetStreamClient,
     private readonly manager: JetStreamManager,
     private readonly prefix: string,
+    private readonly inboxPrefix: string | undefined,
   ) {}
 
   /**
    * `prefix` namespaces every subject and stream, so several Polymux deployments (or test runs)
    * can share one NATS cluster without seeing each other's traffic.
    */
-  static async connect(url: string, name: string, prefix = ''): Promise<NatsBus> {
-    const connection = await connect({ servers: url, name, maxReconnectAttempts: -1 });
+  static async connect(url: string, name: string, prefix = '', options: NatsConnectOptions = {}): Promise<NatsBus> {
+    const connection = await connect({
+      servers: url,
+      name,
+      maxReconnectAttempts: -1,
+      user: options.user,
+      pass: options.password,
+      inboxPrefix: options.inboxPrefix,
+    });
     const manager = await connection.jetstreamManager();
-    return new NatsBus(connection, connection.jetstream(), manager, prefix);
+    return new NatsBus(connection, connection.jetstream(), manager, prefix, options.inboxPrefix);
   }
 
   private subject(subject: string): string {
-    return this.prefix && !subject.startsWith('_INBOX.') ? `${this.prefix}.${subject}` : subject;
+    return NatsNames.subject(this.prefix, subject);
   }
 
   private stream(name: string): string {
-    return this.prefix ? `${this.prefix.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${name}` : name;
+    return NatsNames.stream(this.prefix, name);
   }
 
   async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
@@ -69,7 +85,7 @@ export class NatsBus implements Bus {
   }
 
   requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage> {
-    return requestMany(this, createInbox(), subject, message, options);
+    return requestMany(this, createInbox(this.inboxPrefix), subject, message, options);
   }
 
   publish(subject: string, message: BusMessage, reply?: string): void {

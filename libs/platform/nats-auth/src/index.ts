@@ -1,0 +1,4 @@
+export * from './authenticated-server';
+export * from './local-server';
+export * from './permissions';
+export * from './server-config';

@@ -1,10 +1,17 @@
 import type { ServiceName } from '@polymux/contracts';
 import { Headers, NatsNames, Streams, Subjects } from '@polymux/contracts';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { NatsConnection } from 'nats';
 import { AckPolicy, connect, createInbox, headers as natsHeaders } from 'nats';
 
 import type { AuthenticatedNats } from './authenticated-server';
 import { startAuthenticatedNats } from './authenticated-server';
+import { composeFiles } from './deploy-files';
+import { findNatsServer } from './local-server';
 
 jest.setTimeout(30_000);
 
@@ -181,5 +188,17 @@ describe('NATS permissions derived from the subject map (own nats-server)', () =
     }
     const info = await (await billing.jetstreamManager()).consumers.info(usage, consumer);
     expect(info).toMatchObject({ num_ack_pending: 0, num_pending: 0, delivered: { stream_seq: 1 } });
+  });
+
+  it('writes a deployment configuration that nats-server accepts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'polymux-nats-config-'));
+    try {
+      const file = join(dir, 'nats-server.conf');
+      writeFileSync(file, composeFiles(PREFIX).find((entry) => entry.name === 'nats-server.conf')!.content);
+      const check = spawnSync(findNatsServer()!, ['-c', file, '-t'], { encoding: 'utf8' });
+      expect({ status: check.status, valid: check.stderr.includes('is valid') }).toEqual({ status: 0, valid: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -133,7 +133,9 @@ const ownNats = async (options: StackOptions, logFile: string): Promise<Authenti
     process.stderr.write('polymux stack: nats-server is not installed; using NATS_URL without authentication\n');
     return undefined;
   }
-  return startAuthenticatedNats(options.env?.NATS_SUBJECT_PREFIX ?? '', { logFile });
+  // The prefix the services will see: theirs is the launcher's environment overlaid with `env`.
+  const prefix = options.env?.NATS_SUBJECT_PREFIX ?? process.env.NATS_SUBJECT_PREFIX ?? '';
+  return startAuthenticatedNats(prefix, { logFile });
 };
 
 /**

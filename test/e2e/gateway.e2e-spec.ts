@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { CollectedSpan, Stack } from '@polymux/testing';
 import { findNatsServer } from '@polymux/nats-auth';
+import type { CollectedSpan, Stack } from '@polymux/testing';
 import { deleteNatsNamespace, pollUntil, startSpanCollector, startStack } from '@polymux/testing';
 import OpenAI from 'openai';
 

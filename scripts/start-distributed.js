@@ -1,10 +1,13 @@
 // Starts provider-sim and every service as separate local processes (after `npm run build`)
 // against NATS, Postgres and Redis from NATS_URL, DATABASE_URL and REDIS_URL; Ctrl-C stops them.
+// `npm run start:distributed -- --nats-auth`: its own nats-server instead of NATS_URL, every
+// service on its own generated credentials and permissions (JetStream data gone when stopped).
 const { startStack } = require('../dist/libs/platform/testing/src');
 
 const main = async () => {
   const stack = await startStack({
     mode: 'distributed',
+    authenticatedNats: process.argv.includes('--nats-auth'),
     bootstrapKey: process.env.POLYMUX_BOOTSTRAP_KEY,
     bootstrapCreditsUsd: Number(process.env.POLYMUX_BOOTSTRAP_CREDITS_USD ?? 100),
     env: {
@@ -17,6 +20,7 @@ const main = async () => {
   console.log(`ingress       ${stack.ingressUrl}`);
   console.log(`admin API     ${stack.controlUrl}/admin/v1`);
   console.log(`provider-sim  ${stack.providerSimUrl}`);
+  console.log(`nats          ${stack.nats.url}${stack.nats.authenticated ? ' (per-service credentials)' : ''}`);
   console.log(`logs          ${stack.logDir}`);
   const stop = () => stack.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

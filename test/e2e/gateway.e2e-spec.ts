@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { ChatRequest } from '@polymux/contracts';
 import { countInputTokens, countOutputTokens } from '@polymux/contracts';
 import { generatedText } from '@polymux/provider-sim';
+import { findNatsServer } from '@polymux/nats-auth';
 import type { CollectedSpan, Stack } from '@polymux/testing';
 import { deleteNatsNamespace, pollUntil, startSpanCollector, startStack } from '@polymux/testing';
 import OpenAI from 'openai';
@@ -67,6 +69,8 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     namespace = unique;
     stack = await startStack({
       mode,
+      // Every service on its own NATS credentials: proves the derived permissions cover the whole call path.
+      authenticatedNats: true,
       bootstrapKey: BOOTSTRAP_KEY,
       env: {
         POLYMUX_CATALOG_FILE: join(__dirname, 'catalog.yaml'),
@@ -105,7 +109,8 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
   afterAll(async () => {
     await stack?.stop();
     await collector?.close();
-    if (mode === 'distributed') await deleteNatsNamespace(natsUrl, namespace);
+    // The stack's own nats-server is gone with it; a shared one keeps the namespace's streams otherwise.
+    if (mode === 'distributed' && !stack?.nats?.authenticated) await deleteNatsNamespace(natsUrl, namespace);
   });
 
   it('answers a non-streaming completion and charges exactly its tokens once', async () => {
@@ -308,4 +313,15 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     expect(trace.some((span) => span.attributes['polymux.request_id'] === requestId)).toBe(true);
     expect(JSON.stringify(collector.spans)).not.toContain(SECRET_PROMPT);
   });
+
+  // Last, after every call above: the permissions derived from the subject map covered all of them.
+  if (mode === 'distributed') {
+    it('ran every call above with each service on its own NATS credentials and no permission violation', () => {
+      expect(stack.nats?.authenticated).toBe(findNatsServer() !== undefined);
+      if (!stack.nats?.logFile) return;
+      const log = readFileSync(stack.nats.logFile, 'utf8');
+      expect(log).toContain('Server is ready');
+      expect(log.split('\n').filter((line) => /violation/i.test(line))).toEqual([]);
+    });
+  }
 });

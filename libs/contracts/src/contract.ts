@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 
 /** The service that answers or consumes a subject; queue groups and durable consumers are named after it. */
-export type ServiceName = 'ingress' | 'classifier' | 'router' | 'executor' | 'billing' | 'audit' | 'control';
+export const SERVICE_NAMES = ['ingress', 'classifier', 'router', 'executor', 'billing', 'audit', 'control'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+export const isServiceName = (name: string): name is ServiceName => (SERVICE_NAMES as readonly string[]).includes(name);
 
 /** A request/reply step of a call. */
 export interface RequestContract<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
@@ -12,6 +14,8 @@ export interface RequestContract<Req extends z.ZodType = z.ZodType, Res extends 
   readonly response: Res;
   /** Replies arrive as a sequence of frames on the caller's inbox. */
   readonly streaming: boolean;
+  /** The services that send this request; NATS permissions are derived from it (`@polymux/nats-auth`). */
+  readonly callers: readonly ServiceName[];
 }
 
 /**
@@ -25,6 +29,9 @@ export interface EventContract<Payload extends z.ZodType = z.ZodType> {
   readonly delivery: 'durable' | 'broadcast';
   /** JetStream stream holding a durable event. */
   readonly stream?: string;
+  /** The services that emit this event and those that consume it; NATS permissions are derived from both. */
+  readonly publishers: readonly ServiceName[];
+  readonly consumers: readonly ServiceName[];
 }
 
 export type Contract = RequestContract | EventContract;
@@ -37,7 +44,7 @@ export const defineRequest = <Req extends z.ZodType, Res extends z.ZodType>(
   owner: ServiceName,
   request: Req,
   response: Res,
-  options: { streaming?: boolean } = {},
+  options: { callers: readonly ServiceName[]; streaming?: boolean },
 ): RequestContract<Req, Res> => ({
   kind: 'request',
   subject,
@@ -45,11 +52,11 @@ export const defineRequest = <Req extends z.ZodType, Res extends z.ZodType>(
   request,
   response,
   streaming: options.streaming ?? false,
+  callers: options.callers,
 });
 
 export const defineEvent = <Payload extends z.ZodType>(
   subject: string,
   payload: Payload,
-  delivery: EventContract['delivery'],
-  stream?: string,
-): EventContract<Payload> => ({ kind: 'event', subject, payload, delivery, stream });
+  options: Pick<EventContract, 'delivery' | 'stream' | 'publishers' | 'consumers'>,
+): EventContract<Payload> => ({ kind: 'event', subject, payload, ...options });

@@ -12,6 +12,7 @@ export * from './messages/models.message';
 export * from './messages/money';
 export * from './messages/plan.message';
 export * from './messages/usage.event';
+export * from './nats-names';
 export * from './pricing';
 export * from './subjects';
 export * from './tokens/image-size';

@@ -22,33 +22,59 @@ import { UsageRecorded } from './messages/usage.event';
 export const Streams = { usage: 'USAGE', audit: 'AUDIT', deadLetter: 'DEADLETTER' } as const;
 
 /**
- * Where a durable event goes once it failed too often or did not validate: `deadletter.<subject>`,
- * kept in the `DEADLETTER` stream. Only durable events (metadata, never content) can land there.
+ * Where a consuming service parks a durable event that keeps failing: subject
+ * `deadletter.<original subject>` in stream `DEADLETTER` (consumers of durable events publish there).
  */
-export const DeadLetters = {
+export const DeadLetter = {
   stream: Streams.deadLetter,
   subjects: 'deadletter.>',
-  subjectFor: (subject: string): string => `deadletter.${subject}`,
+  subject: (subject: string): string => `deadletter.${subject}`,
 } as const;
 
-/** The one map of every NATS subject: `<domain>.<action>.v<N>`. */
+/**
+ * The one map of every NATS subject: `<domain>.<action>.v<N>`, with who answers, calls, publishes
+ * and consumes each; the per-service NATS permissions are derived from these declarations.
+ */
 export const Subjects = {
-  classify: defineRequest('classifier.classify.v1', 'classifier', ClassifyRequest, Classification),
-  plan: defineRequest('router.plan.v1', 'router', PlanRequest, Plan),
-  listModels: defineRequest('router.models.list.v1', 'router', ListModelsRequest, ModelList),
-  reserve: defineRequest('billing.reservation.create.v1', 'billing', ReserveRequest, Reservation),
-  release: defineRequest('billing.reservation.release.v1', 'billing', ReleaseRequest, Released),
-  topUp: defineRequest('billing.credits.top-up.v1', 'billing', TopUpRequest, TopUpResult),
-  balance: defineRequest('billing.balance.get.v1', 'billing', BalanceRequest, Balance),
-  ledger: defineRequest('billing.ledger.query.v1', 'billing', LedgerQuery, LedgerEntries),
+  classify: defineRequest('classifier.classify.v1', 'classifier', ClassifyRequest, Classification, {
+    callers: ['router'],
+  }),
+  plan: defineRequest('router.plan.v1', 'router', PlanRequest, Plan, { callers: ['ingress'] }),
+  listModels: defineRequest('router.models.list.v1', 'router', ListModelsRequest, ModelList, { callers: ['ingress'] }),
+  reserve: defineRequest('billing.reservation.create.v1', 'billing', ReserveRequest, Reservation, {
+    callers: ['ingress'],
+  }),
+  release: defineRequest('billing.reservation.release.v1', 'billing', ReleaseRequest, Released, {
+    callers: ['ingress'],
+  }),
+  topUp: defineRequest('billing.credits.top-up.v1', 'billing', TopUpRequest, TopUpResult, { callers: ['control'] }),
+  balance: defineRequest('billing.balance.get.v1', 'billing', BalanceRequest, Balance, { callers: ['control'] }),
+  ledger: defineRequest('billing.ledger.query.v1', 'billing', LedgerQuery, LedgerEntries, { callers: ['control'] }),
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {
+    callers: ['ingress'],
     streaming: true,
   }),
-  resolveKey: defineRequest('control.key.resolve.v1', 'control', ResolveKeyRequest, ResolvedKey),
-  auditQuery: defineRequest('audit.records.query.v1', 'audit', AuditQuery, AuditRecords),
-  keyRevoked: defineEvent('control.key.revoked.v1', KeyRevoked, 'broadcast'),
-  usageRecorded: defineEvent('usage.recorded.v1', UsageRecorded, 'durable', Streams.usage),
-  auditRecorded: defineEvent('audit.recorded.v1', AuditRecorded, 'durable', Streams.audit),
+  resolveKey: defineRequest('control.key.resolve.v1', 'control', ResolveKeyRequest, ResolvedKey, {
+    callers: ['ingress'],
+  }),
+  auditQuery: defineRequest('audit.records.query.v1', 'audit', AuditQuery, AuditRecords, { callers: ['control'] }),
+  keyRevoked: defineEvent('control.key.revoked.v1', KeyRevoked, {
+    delivery: 'broadcast',
+    publishers: ['control'],
+    consumers: ['ingress'],
+  }),
+  usageRecorded: defineEvent('usage.recorded.v1', UsageRecorded, {
+    delivery: 'durable',
+    stream: Streams.usage,
+    publishers: ['ingress'],
+    consumers: ['billing'],
+  }),
+  auditRecorded: defineEvent('audit.recorded.v1', AuditRecorded, {
+    delivery: 'durable',
+    stream: Streams.audit,
+    publishers: ['ingress', 'control', 'billing'],
+    consumers: ['audit'],
+  }),
 } as const;
 
 export const allContracts = Object.values(Subjects);

@@ -17,6 +17,9 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]*$/)
     .default(''),
+  /** This service's own NATS credentials (both or neither); see `npm run nats:config`. */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
   DATABASE_URL: z.string().default('postgres://postgres@127.0.0.1:5432/polymux'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('polymux:'),

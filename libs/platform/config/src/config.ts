@@ -19,6 +19,9 @@ export interface PolymuxConfig {
     maxDeliveries: number;
     /** Largest message the bus carries (in pieces over NATS): the body limit plus room for the envelope. */
     maxMessageBytes: number;
+    /** This service's own NATS credentials, absent on an unauthenticated NATS. */
+    user?: string;
+    password?: string;
   };
   database: { kind: 'pglite' | 'postgres'; url: string; dataDir: string };
   counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
@@ -56,6 +59,9 @@ export const loadConfig = (
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const env = parsed.data;
+  if ((env.NATS_USER === undefined) !== (env.NATS_PASSWORD === undefined)) {
+    throw new ConfigError(['NATS_USER, NATS_PASSWORD: set both or neither']);
+  }
   const embedded = env.POLYMUX_MODE === 'embedded';
   const dataDir = resolve(env.POLYMUX_DATA_DIR);
   const providerSimUrl = env.PROVIDER_SIM_URL ?? `http://127.0.0.1:${env.PROVIDER_SIM_PORT}`;
@@ -69,6 +75,8 @@ export const loadConfig = (
       subjectPrefix: env.NATS_SUBJECT_PREFIX,
       maxDeliveries: env.POLYMUX_MAX_DELIVERIES,
       maxMessageBytes: busMessageLimit(env.POLYMUX_MAX_BODY_BYTES),
+      user: env.NATS_USER,
+      password: env.NATS_PASSWORD,
     },
     database: { kind: embedded ? 'pglite' : 'postgres', url: env.DATABASE_URL, dataDir },
     counters: { kind: embedded ? 'memory' : 'redis', redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },

@@ -3,11 +3,11 @@ import { Server } from '@nestjs/microservices';
 import type { Span } from '@opentelemetry/api';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { ErrorPayload, EventContract, RequestContract } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, contractFor, isPolymuxException } from '@polymux/contracts';
+import { ErrorCode, Headers, NatsNames, PolymuxException, contractFor, isPolymuxException } from '@polymux/contracts';
 import { lastValueFrom } from 'rxjs';
 
 import type { Bus, BusHeaders, BusMessage, IncomingMessage, Unsubscribe } from './bus/bus';
-import { MessageTooLargeError, PoisonMessageError, durableConsumerName } from './bus/bus';
+import { MessageTooLargeError, PoisonMessageError } from './bus/bus';
 import { BusContext } from './bus-context';
 import { decode, encode } from './codec';
 import { recordError } from './error-type';
@@ -110,7 +110,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       await this.bus.consumeDurable(
         contract.stream,
         contract.subject,
-        durableConsumerName(consumer, contract.subject),
+        NatsNames.consumer(consumer, contract.subject),
         run,
       ),
     );

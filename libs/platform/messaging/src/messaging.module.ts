@@ -1,6 +1,7 @@
 import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Module } from '@nestjs/common';
 import type { PolymuxConfig } from '@polymux/config';
+import { NatsNames, isServiceName } from '@polymux/contracts';
 
 import type { Bus } from './bus/bus';
 import { MemoryBus } from './bus/memory.bus';
@@ -11,14 +12,19 @@ import { BUS } from './tokens';
 
 /** Connects the bus the configuration names and provisions the durable streams. */
 export const createBus = async (config: PolymuxConfig): Promise<Bus> => {
+  const { natsUrl, subjectPrefix, user, password } = config.bus;
+  const service = isServiceName(config.service) ? config.service : undefined;
   const bus =
     config.bus.kind === 'nats'
-      ? await NatsBus.connect(config.bus.natsUrl, `polymux-${config.service}`, config.bus.subjectPrefix, {
+      ? await NatsBus.connect(natsUrl, `polymux-${config.service}`, subjectPrefix, {
+          user,
+          password,
+          inboxPrefix: service && NatsNames.inboxPrefix(subjectPrefix, service),
           maxDeliveries: config.bus.maxDeliveries,
           maxMessageBytes: config.bus.maxMessageBytes,
         })
       : new MemoryBus({ maxDeliveries: config.bus.maxDeliveries });
-  await ensureStreams(bus);
+  await ensureStreams(bus, service);
   return bus;
 };
 

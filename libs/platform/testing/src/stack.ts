@@ -5,6 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import type { ServiceName } from '@polymux/contracts';
+import { isServiceName } from '@polymux/contracts';
+import type { AuthenticatedNats } from '@polymux/nats-auth';
+import { findNatsServer, startAuthenticatedNats } from '@polymux/nats-auth';
+
 export interface StackOptions {
   mode: 'distributed' | 'embedded';
   /** Extra environment for every process (e.g. DATABASE_URL, OTEL_* variables). */
@@ -15,6 +20,24 @@ export interface StackOptions {
   bootstrapCreditsUsd?: number;
   /** How long every process may take to report ready. */
   readyTimeoutMs?: number;
+  /**
+   * Distributed mode: start a private nats-server (JetStream in a temporary folder) on which every
+   * service connects with its own credentials and only the permissions derived from the subject
+   * map, instead of the unauthenticated `NATS_URL`. Without a nats-server binary the stack says so
+   * on stderr and uses `NATS_URL` unauthenticated.
+   */
+  authenticatedNats?: boolean;
+}
+
+/** The NATS the stack's services use. */
+export interface StackNats {
+  url: string;
+  /** True when the stack runs its own nats-server with per-service credentials. */
+  authenticated: boolean;
+  /** Unrestricted harness credentials on the stack's own nats-server (for inspecting streams). */
+  admin?: { user: string; password: string };
+  /** The own nats-server's log (permission violations show there). */
+  logFile?: string;
 }
 
 export interface Stack {
@@ -30,11 +53,21 @@ export interface Stack {
    * `kill -9`), waits for it to exit and starts it again; resolves with its new URL, if it serves HTTP.
    */
   restart: (service: string, signal?: NodeJS.Signals) => Promise<string | undefined>;
+  /** Distributed mode: the NATS every service is connected to. */
+  nats?: StackNats;
   stop: () => Promise<void>;
 }
 
 /** Services of the distributed mode besides provider-sim, in start order. */
-const SERVICES = ['billing', 'audit', 'control', 'classifier', 'router', 'executor', 'ingress'] as const;
+const SERVICES = [
+  'billing',
+  'audit',
+  'control',
+  'classifier',
+  'router',
+  'executor',
+  'ingress',
+] as const satisfies ServiceName[];
 
 /** The build output's root, whether this file runs from `dist/` or from source under Jest. */
 const distRoot = __dirname.includes(`${sep}dist${sep}`)
@@ -99,6 +132,18 @@ const stopAll = async (children: ChildProcess[]) => {
   );
 };
 
+/** The private authenticated nats-server the options ask for, or undefined (with a log line why). */
+const ownNats = async (options: StackOptions, logFile: string): Promise<AuthenticatedNats | undefined> => {
+  if (options.mode !== 'distributed' || !options.authenticatedNats) return undefined;
+  if (!findNatsServer()) {
+    process.stderr.write('polymux stack: nats-server is not installed; using NATS_URL without authentication\n');
+    return undefined;
+  }
+  // The prefix the services will see: theirs is the launcher's environment overlaid with `env`.
+  const prefix = options.env?.NATS_SUBJECT_PREFIX ?? process.env.NATS_SUBJECT_PREFIX ?? '';
+  return startAuthenticatedNats(prefix, { logFile });
+};
+
 /**
  * Starts Polymux from the build output (`npm run build` first) as real processes: every service
  * plus provider-sim in the distributed mode, the single standalone process in the embedded mode.
@@ -117,8 +162,12 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const stop = () => stopAll([...processes.values()].reverse());
-  let serviceEnv: Record<string, string> = base;
+  let nats: AuthenticatedNats | undefined;
+  const stop = async () => {
+    await stopAll([...processes.values()].reverse());
+    await nats?.stop();
+  };
+  let serviceEnvOf = (_service: string): Record<string, string> => base;
   const restart = async (service: string, signal: NodeJS.Signals = 'SIGKILL') => {
     const child = processes.get(service);
     if (!child) throw new Error(`no ${service} process to restart`);
@@ -128,13 +177,13 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       await exited;
     }
     const app = options.mode === 'embedded' ? 'standalone' : service;
-    const { urls } = await spawnService(service, app, serviceEnv, logDir, timeoutMs, processes);
+    const { urls } = await spawnService(service, app, serviceEnvOf(service), logDir, timeoutMs, processes);
     return urls.get(app);
   };
   try {
     if (options.mode === 'embedded') {
       const env = { POLYMUX_DATA_DIR: join(logDir, 'data'), ...base };
-      serviceEnv = env;
+      serviceEnvOf = () => env;
       const { urls } = await spawnService('standalone', 'standalone', env, logDir, timeoutMs, processes);
       const url = urls.get('standalone') as string;
       return {
@@ -147,15 +196,21 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
         stop,
       };
     }
+    const natsLog = join(logDir, 'nats-server.log');
+    nats = await ownNats(options, natsLog);
     const sim = await spawnService('provider-sim', 'provider-sim', base, logDir, timeoutMs, processes);
     const providerSimUrl = sim.urls.get('provider-sim') as string;
-    const env = { ...base, PROVIDER_SIM_URL: providerSimUrl };
-    serviceEnv = env;
+    const env: Record<string, string> = { ...base, PROVIDER_SIM_URL: providerSimUrl };
+    const envOf = (service: ServiceName) => (nats ? { ...env, ...nats.envOf(service) } : env);
+    serviceEnvOf = (service) => (isServiceName(service) ? envOf(service) : base);
     const started = await Promise.all(
-      SERVICES.map((service) => spawnService(service, service, env, logDir, timeoutMs, processes)),
+      SERVICES.map((service) => spawnService(service, service, envOf(service), logDir, timeoutMs, processes)),
     );
     const urlOf = (service: string) =>
       started[SERVICES.indexOf(service as (typeof SERVICES)[number])].urls.get(service) as string;
+    const stackNats: StackNats = nats
+      ? { url: nats.url, authenticated: true, admin: nats.admin, logFile: natsLog }
+      : { url: env.NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222', authenticated: false };
     return {
       ingressUrl: urlOf('ingress'),
       controlUrl: urlOf('control'),
@@ -163,6 +218,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       logDir,
       processes,
       restart,
+      nats: stackNats,
       stop,
     };
   } catch (error) {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG } from '@polymux/config';
-import { ErrorCode, PolymuxException, Streams, Subjects } from '@polymux/contracts';
+import { ErrorCode, NatsNames, PolymuxException, Streams, Subjects } from '@polymux/contracts';
 import type { Bus } from '@polymux/messaging';
-import { BUS, durableConsumerName } from '@polymux/messaging';
+import { BUS } from '@polymux/messaging';
 
 import { USAGE_CONSUMER_GROUP } from './usage.handler';
 
@@ -39,7 +39,7 @@ export class SettlementLag {
     const startedAtMs = Date.now();
     const backlog = await this.bus.durableBacklog(
       Streams.usage,
-      durableConsumerName(USAGE_CONSUMER_GROUP, Subjects.usageRecorded.subject),
+      NatsNames.consumer(USAGE_CONSUMER_GROUP, Subjects.usageRecorded.subject),
     );
     const oldest = backlog.oldestPublishedAtMs;
     this.lagMs = oldest === null ? 0 : Math.max(0, startedAtMs - oldest);

@@ -56,10 +56,6 @@ export interface DurableBacklog {
   oldestPublishedAtMs: number | null;
 }
 
-/** The durable consumer name of a queue group on a subject, as `consumeDurable` is called with it. */
-export const durableConsumerName = (group: string, subject: string): string =>
-  `${group}-${subject.replace(/\./g, '-')}`;
-
 export class BusTimeoutError extends Error {
   constructor(subject: string, timeoutMs: number) {
     super(`no reply on ${subject} within ${timeoutMs} ms`);

@@ -1,5 +1,5 @@
 import type { JetStreamClient, JetStreamManager, JsMsg, NatsConnection } from 'nats';
-import { DeadLetters } from '@polymux/contracts';
+import { DeadLetter } from '@polymux/contracts';
 
 import { errorType } from '../error-type';
 import type { BusHeaders, Unsubscribe } from './bus';
@@ -90,7 +90,7 @@ export class NatsDeadLetters {
   ): Promise<void> {
     // Durable events are metadata only (usage, audit facts), so the copy holds no content.
     const headers = deadLetterHeaders(original, { ...details, consumer: target.consumer });
-    const ack = await this.jetstream.publish(this.wireSubject(DeadLetters.subjectFor(target.subject)), data, {
+    const ack = await this.jetstream.publish(this.wireSubject(DeadLetter.subject(target.subject)), data, {
       // The same event dead-lettered twice (handler and advisory) is stored once.
       msgID: `${target.consumer}:${sequence}`,
       headers: toNatsHeaders(headers),

@@ -30,6 +30,8 @@ export class NatsPieces {
     private readonly connection: NatsConnection,
     private readonly maxMessageBytes: number,
     private readonly pieceTimeoutMs: number,
+    /** This connection's inbox namespace: the only inboxes its NATS user may subscribe to. */
+    private readonly inboxPrefix?: string,
   ) {}
 
   /** Bytes of body that fit in one NATS message. */
@@ -72,7 +74,7 @@ export class NatsPieces {
 
   /** Serves `data` in pieces on a fresh inbox until every piece was fetched, or for at most a minute. */
   private offer(data: Uint8Array): BusHeaders {
-    const inbox = createInbox();
+    const inbox = createInbox(this.inboxPrefix);
     const pieceBytes = this.pieceBytes;
     const count = Math.ceil(data.byteLength / pieceBytes);
     const served = new Set<number>();

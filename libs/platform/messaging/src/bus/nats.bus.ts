@@ -1,3 +1,4 @@
+import { NatsNames } from '@polymux/contracts';
 import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, nanos } from 'nats';
 
@@ -18,6 +19,11 @@ const PIECE_TIMEOUT_MS = 5_000;
 export interface NatsBusOptions {
   /** Namespaces every subject and stream (see `connect`). */
   prefix?: string;
+  /** This service's NATS user, on a server with authentication. */
+  user?: string;
+  password?: string;
+  /** Where this connection's inboxes live (a service may subscribe only to its own inboxes). */
+  inboxPrefix?: string;
   /** Deliveries of a durable event before it is dead-lettered. */
   maxDeliveries?: number;
   /** Largest message carried (in pieces when over the server's `max_payload`). */
@@ -35,6 +41,7 @@ export interface NatsBusOptions {
 export class NatsBus implements Bus {
   private readonly pieces: NatsPieces;
   private readonly prefix: string;
+  private readonly inboxPrefix: string | undefined;
   private readonly maxDeliveries: number;
   private readonly ackWaitMs: number;
   private readonly deadLetters: NatsDeadLetters;
@@ -46,13 +53,19 @@ export class NatsBus implements Bus {
     options: NatsBusOptions,
   ) {
     this.prefix = options.prefix ?? '';
+    this.inboxPrefix = options.inboxPrefix;
     this.maxDeliveries = options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
     this.ackWaitMs = options.ackWaitMs ?? 30_000;
     this.deadLetters = new NatsDeadLetters(connection, jetstream, manager, (subject) => this.subject(subject), {
       maxDeliveries: this.maxDeliveries,
       retryBaseDelayMs: options.retryBaseDelayMs ?? 1_000,
     });
-    this.pieces = new NatsPieces(connection, options.maxMessageBytes ?? 16 * 1024 * 1024, PIECE_TIMEOUT_MS);
+    this.pieces = new NatsPieces(
+      connection,
+      options.maxMessageBytes ?? 16 * 1024 * 1024,
+      PIECE_TIMEOUT_MS,
+      this.inboxPrefix,
+    );
   }
 
   /**
@@ -60,17 +73,24 @@ export class NatsBus implements Bus {
    * can share one NATS cluster without seeing each other's traffic.
    */
   static async connect(url: string, name: string, prefix = '', options: NatsBusOptions = {}): Promise<NatsBus> {
-    const connection = await connect({ servers: url, name, maxReconnectAttempts: -1 });
+    const connection = await connect({
+      servers: url,
+      name,
+      maxReconnectAttempts: -1,
+      user: options.user,
+      pass: options.password,
+      inboxPrefix: options.inboxPrefix,
+    });
     const manager = await connection.jetstreamManager();
     return new NatsBus(connection, connection.jetstream(), manager, { ...options, prefix });
   }
 
   private subject(subject: string): string {
-    return this.prefix && !subject.startsWith('_INBOX.') ? `${this.prefix}.${subject}` : subject;
+    return NatsNames.subject(this.prefix, subject);
   }
 
   private stream(name: string): string {
-    return this.prefix ? `${this.prefix.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${name}` : name;
+    return NatsNames.stream(this.prefix, name);
   }
 
   async request(subject: string, message: BusMessage, timeoutMs: number): Promise<BusMessage> {
@@ -91,7 +111,7 @@ export class NatsBus implements Bus {
   }
 
   requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage> {
-    return requestMany(this, createInbox(), subject, message, options);
+    return requestMany(this, createInbox(this.inboxPrefix), subject, message, options);
   }
 
   /** Throws `MessageTooLargeError` over the bus limit, or what NATS throws (e.g. a closed connection). */

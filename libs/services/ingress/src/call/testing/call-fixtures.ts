@@ -19,7 +19,6 @@ export const deployment = (id = 'sim/gpt-4o', fields: Partial<Deployment> = {}):
   provider: 'openai',
   model: 'gpt-4o',
   upstreamModel: 'gpt-4o',
-  baseUrl: 'http://sim.test/v1',
   pricing: { inputPerMTok: '1000000000', outputPerMTok: '2000000000' },
   contextWindow: 128_000,
   maxOutputTokens: 1_000,

@@ -53,7 +53,9 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // One program for the whole workspace (the typecheck's tsconfig): a program per project's
+    // tsconfig would hold the same types once per project and exhaust the heap.
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@nx/enforce-module-boundaries': boundaries([]),
       '@typescript-eslint/no-floating-promises': 'error',

@@ -48,13 +48,20 @@ export class ConfigError extends Error {
  */
 const busMessageLimit = (maxBodyBytes: number): number => Math.max(2 * maxBodyBytes, 16 * 1024 * 1024);
 
+/** Keys where an empty value means something (no namespace); elsewhere `KEY=` is the same as unset. */
+const EMPTY_MEANS_EMPTY: ReadonlySet<string> = new Set<keyof Env>(['NATS_SUBJECT_PREFIX', 'REDIS_KEY_PREFIX']);
+
+/** `PORT=` must not become port 0, nor `POLYMUX_BOOTSTRAP_KEY=` (compose's `${VAR:-}`) a too-short key. */
+const withoutEmpty = (values: Record<string, string | undefined>): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(values).filter(([key, value]) => value !== '' || EMPTY_MEANS_EMPTY.has(key)));
+
 /** Validates the environment once, failing with every bad key listed. */
 export const loadConfig = (
   service: string,
   overrides: Partial<Record<keyof Env, string>> = {},
   source: NodeJS.ProcessEnv = process.env,
 ): PolymuxConfig => {
-  const parsed = EnvSchema.safeParse({ ...source, ...overrides });
+  const parsed = EnvSchema.safeParse(withoutEmpty({ ...source, ...overrides }));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
@@ -104,19 +111,25 @@ export const loadConfig = (
  * Replaces `${NAME}` and `${NAME:-default}` in a config file's text with environment values, so
  * that files such as the model catalog can point at deployment-specific URLs.
  */
-export const interpolateEnv = (text: string, source: Record<string, string | undefined> = process.env): string =>
-  text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
+export const interpolateEnv = (text: string, source: Record<string, string | undefined> = process.env): string => {
+  const missing = new Set<string>();
+  const result = text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (match, name: string, fallback?: string) => {
     const value = source[name];
     if (value !== undefined && value !== '') return value;
     if (fallback !== undefined) return fallback;
-    throw new ConfigError([`${name}: referenced by a config file but not set`]);
+    missing.add(name);
+    return match;
   });
+  if (missing.size > 0)
+    throw new ConfigError([...missing].map((name) => `${name}: referenced by a config file but not set`));
+  return result;
+};
 
 /** Resolves a credentials reference such as `env:OPENAI_API_KEY`; undefined when unset. */
 export const resolveSecret = (reference: string | undefined, source: NodeJS.ProcessEnv = process.env) => {
   if (!reference) return undefined;
-  const [scheme, name] = reference.split(':', 2);
-  if (scheme !== 'env' || !name)
+  const [, scheme, name] = /^([a-z]+):(.*)$/.exec(reference) ?? [];
+  if (scheme !== 'env' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name ?? ''))
     throw new ConfigError([`credentials reference ${reference}: only env:<NAME> is supported`]);
   return source[name];
 };

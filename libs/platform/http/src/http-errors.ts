@@ -24,7 +24,8 @@ const fromFastify = (error: FastifyError): ErrorPayload => {
 /** Any error thrown while serving HTTP, as an `ErrorPayload`; unknown errors become a logged internal error. */
 export const toErrorPayload = (error: unknown): ErrorPayload => {
   if (isPolymuxException(error)) return error.toPayload();
-  const fastifyError = error as Partial<FastifyError>;
+  // `throw undefined` and `throw 'text'` happen too: they must not break the error path itself.
+  const fastifyError = (typeof error === 'object' && error !== null ? error : {}) as Partial<FastifyError>;
   if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_'))
     return fromFastify(error as FastifyError);
   if (fastifyError.statusCode === 400 && error instanceof SyntaxError) return fromFastify(error as FastifyError);
@@ -34,13 +35,20 @@ export const toErrorPayload = (error: unknown): ErrorPayload => {
     if (status === 413) return { code: ErrorCode.PayloadTooLarge, message: 'the request body is too large' };
     if (status < 500) return { code: ErrorCode.InvalidRequest, message: error.message };
   }
-  Logger.error(`unhandled error: ${(error as Error)?.name ?? 'unknown'}`, (error as Error)?.stack, 'HttpErrors');
+  // The stack without its first line: an error's message may quote request or upstream content.
+  const frames = (error as Error | undefined)?.stack?.split('\n').slice(1).join('\n');
+  Logger.error(`unhandled error: ${(error as Error | undefined)?.name ?? 'unknown'}`, frames, 'HttpErrors');
   return { code: ErrorCode.Internal, message: 'internal error' };
 };
 
+/** `retry-after` as HTTP wants it (whole seconds), or undefined when the value is not a usable delay. */
+const retryAfterHeader = (seconds: number | undefined): string | undefined =>
+  seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 ? String(Math.ceil(seconds)) : undefined;
+
 /** Writes an error in OpenAI's wire format, with `retry-after` where it applies. */
 export const sendOpenAiError = (reply: FastifyReply, payload: ErrorPayload): void => {
-  if (payload.retryAfterSeconds !== undefined) void reply.header('retry-after', String(payload.retryAfterSeconds));
+  const retryAfter = retryAfterHeader(payload.retryAfterSeconds);
+  if (retryAfter !== undefined) void reply.header('retry-after', retryAfter);
   void reply.status(httpStatusOf(payload.code)).send(toOpenAiError(payload));
 };
 

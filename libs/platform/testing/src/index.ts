@@ -3,3 +3,4 @@ export * from './service-urls';
 export * from './span-collector';
 export * from './stack';
 export * from './nats-cleanup';
+export * from './scratch-database';

@@ -6,7 +6,8 @@ import { migrateToLatest } from '@polymux/database';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
+import type { ScratchDatabase } from '@polymux/testing';
+import { createScratchDatabase, deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Client, Pool } from 'pg';
 
@@ -21,15 +22,8 @@ jest.setTimeout(120_000);
 const namespace = `it_auditverify_${randomUUID().slice(0, 8)}`;
 const base = isolatedServiceEnv(namespace);
 // A database of this file's own: tampering with it must not break the chains other tests verify.
-const database = `polymux_audit_verify_${randomUUID().slice(0, 8)}`;
-const databaseUrl = (() => {
-  const url = new URL(base.DATABASE_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-const env = { ...base, DATABASE_URL: databaseUrl };
-
-const admin = new Client({ connectionString: base.DATABASE_URL });
+let scratch: ScratchDatabase;
+let databaseUrl: string;
 let db: Client;
 let command: ReturnType<typeof buildVerifyCommand>;
 let service: RunningService | undefined;
@@ -64,8 +58,8 @@ const idAt = async (chainId: string, position: number): Promise<string> =>
 
 beforeAll(async () => {
   command = buildVerifyCommand();
-  await admin.connect();
-  await admin.query(`create database ${database}`);
+  scratch = await createScratchDatabase(base.DATABASE_URL, 'polymux_audit_verify');
+  databaseUrl = scratch.url;
   db = new Client({ connectionString: databaseUrl });
   await db.connect();
 });
@@ -73,8 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await db?.end();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
+  await scratch?.drop();
   await deleteNatsNamespace(base.NATS_URL, namespace);
   command?.remove();
 });
@@ -129,7 +122,7 @@ describe('npm run audit:verify against a live Postgres', () => {
   });
 
   it('exits 0 with every chain verified after appends through the service', async () => {
-    service = await startService({ name: 'audit', modules: [AuditModule] }, env);
+    service = await startService({ name: 'audit', modules: [AuditModule] }, { ...base, DATABASE_URL: databaseUrl });
     const client = service.app.get(MessagingClient);
     const events = [...Object.values(orgs), null].flatMap((orgId) =>
       Array.from({ length: 4 }, (_, index) => fact(orgId, index)),

@@ -33,6 +33,30 @@ const toRow = (
   hash: chainHash(prevHash, record),
 });
 
+/** Postgres stores no NUL in text or jsonb: such a fact would fail on every redelivery. */
+const storable = (text: string): string => text.replaceAll('\u0000', '\uFFFD');
+const storableOrNull = (text: string | null): string | null => (text === null ? null : storable(text));
+
+/** The fact as it can be stored, and therefore as it is hashed: NUL characters become U+FFFD. */
+const normalise = (event: AuditRecorded, occurredAt: Date): AuditRecorded => ({
+  id: storable(event.id),
+  category: event.category,
+  action: storable(event.action),
+  outcome: event.outcome,
+  actorKeyId: storableOrNull(event.actorKeyId),
+  orgId: storableOrNull(event.orgId),
+  projectId: storableOrNull(event.projectId),
+  requestId: storableOrNull(event.requestId),
+  target: storableOrNull(event.target),
+  metadata: Object.fromEntries(
+    Object.entries(event.metadata).map(([key, value]) => [
+      storable(key),
+      typeof value === 'string' ? storable(value) : value,
+    ]),
+  ),
+  occurredAt: occurredAt.toISOString(),
+});
+
 /** Appends audit facts to their tenant's tamper-evident hash chain, once each, and reads them back. */
 @Injectable()
 export class AuditService {
@@ -52,7 +76,8 @@ export class AuditService {
       this.logger.error(`dropped audit record ${event.id}: occurredAt is not a time`);
       return false;
     }
-    return this.appender.append(chainIdOf(event.orgId), { ...event, occurredAt: occurredAt.toISOString() });
+    const record = normalise(event, occurredAt);
+    return this.appender.append(chainIdOf(record.orgId), record);
   }
 
   async query(query: RequestOf<typeof Subjects.auditQuery>): Promise<ResponseOf<typeof Subjects.auditQuery>> {

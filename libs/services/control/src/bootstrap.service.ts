@@ -27,6 +27,12 @@ export class BootstrapService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Replicas starting together must not each create a default org or a key.
+    if (this.config.database.kind === 'postgres') await this.repository.withBootstrapLock(() => this.bootstrap());
+    else await this.bootstrap();
+  }
+
+  private async bootstrap(): Promise<void> {
     const { key, creditsUsd } = this.config.bootstrap;
     if (!key && (await this.repository.anyAdminKey())) return;
     const org = (await this.repository.findOrgByName('default')) ?? (await this.control.createOrg(SYSTEM, 'default'));

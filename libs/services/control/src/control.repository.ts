@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { sql } from 'kysely';
 
 import type { ApiKeyTable, ControlDB, OrgTable, ProjectTable, TeamTable } from './schema/tables/control.tables';
 
@@ -10,10 +11,28 @@ export type Team = Selectable<TeamTable>;
 export type Project = Selectable<ProjectTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 
+/** Arbitrary, unique to control: the advisory lock key that lets one replica bootstrap at a time. */
+const BOOTSTRAP_LOCK_KEY = 7_146_953_301;
+
 /** Control's I/O: orgs, teams, projects and hashed API keys. No rules here. */
 @Injectable()
 export class ControlRepository {
   constructor(@Inject(CONTROL_DB) private readonly db: Kysely<ControlDB>) {}
+
+  /**
+   * Runs `work` while this session holds the bootstrap lock (Postgres only: PGlite has one
+   * connection and one process). Replicas starting together wait here, then see the first one's rows.
+   */
+  withBootstrapLock<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(${sql.lit(BOOTSTRAP_LOCK_KEY)})`.execute(connection);
+      try {
+        return await work();
+      } finally {
+        await sql`select pg_advisory_unlock(${sql.lit(BOOTSTRAP_LOCK_KEY)})`.execute(connection);
+      }
+    });
+  }
 
   createOrg(name: string): Promise<Org> {
     return this.db.insertInto('orgs').values({ name }).returningAll().executeTakeFirstOrThrow();

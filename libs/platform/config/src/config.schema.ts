@@ -29,7 +29,7 @@ export const EnvSchema = z.object({
   POLYMUX_BOOTSTRAP_CREDITS_USD: z.coerce.number().nonnegative().default(0),
   POLYMUX_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   /** Deliveries of a durable event before it goes to the dead-letter stream. */
-  POLYMUX_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(5),
+  POLYMUX_MAX_DELIVERIES: z.coerce.number().int().min(1).max(100_000).default(3_000),
   POLYMUX_UPSTREAM_CONNECT_TIMEOUT_MS: millis.default(5_000),
   POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: millis.default(30_000),
   POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS: millis.default(600_000),

@@ -9,11 +9,11 @@ describe('dead-letter policy', () => {
     expect(deadLetterReason(new PoisonMessageError('usage.recorded.v1'), 1, 5)).toBe('poison');
   });
 
-  it('backs off tenfold from the base delay, capped at ten minutes', () => {
-    expect([1, 2, 3, 4].map((deliveries) => retryDelayMs(deliveries, 1_000))).toEqual([
-      1_000, 10_000, 100_000, 600_000,
+  it('backs off doubling from the base delay, capped at thirty seconds', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((deliveries) => retryDelayMs(deliveries, 1_000))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
     ]);
-    expect(retryDelayMs(20, 1_000)).toBe(600_000);
+    expect(retryDelayMs(3_000, 1_000)).toBe(30_000);
   });
 
   it('keeps the original headers but the NATS ones, and adds why the message died', () => {

@@ -5,19 +5,23 @@ import { PoisonMessageError } from './bus';
 
 export type DeadLetterReason = 'poison' | 'max_deliveries';
 
-/** Deliveries of a durable event before it is dead-lettered, unless configured otherwise. */
-export const DEFAULT_MAX_DELIVERIES = 5;
-
-/** The longest wait before a redelivery. */
-const MAX_RETRY_DELAY_MS = 10 * 60_000;
+/**
+ * Deliveries of a durable event before it is dead-lettered, unless configured otherwise: with the
+ * 30 s cap below, about a day. A usage event is a charge, so an outage of a dependency (Postgres
+ * down for hours) must be ridden out, not turned into an uncharged call; billing refuses new
+ * reservations meanwhile (settlement lag), so nothing is overspent while events wait.
+ */
+export const DEFAULT_MAX_DELIVERIES = 3_000;
 
 /**
- * Wait before delivery `deliveries + 1`: growing tenfold from `baseMs`, so the default five
- * deliveries over NATS (1 s, 10 s, 100 s, 10 min apart) ride out about twelve minutes of a
- * dependency being down (a database failover) before an event is given up on.
+ * The longest wait before a redelivery: short enough that settlement resumes well within billing's
+ * settlement-lag threshold (60 s by default) once the dependency is back.
  */
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/** Wait before delivery `deliveries + 1`: doubling from `baseMs`, capped at 30 s. */
 export const retryDelayMs = (deliveries: number, baseMs: number): number =>
-  Math.min(baseMs * 10 ** Math.max(0, deliveries - 1), MAX_RETRY_DELAY_MS);
+  Math.min(baseMs * 2 ** Math.min(Math.max(0, deliveries - 1), 30), MAX_RETRY_DELAY_MS);
 
 export const DeadLetterHeaders = {
   reason: 'polymux-dead-letter-reason',

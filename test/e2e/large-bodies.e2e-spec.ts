@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { Stack } from '@polymux/testing';
-import { deleteNatsNamespace, startStack } from '@polymux/testing';
+import { deleteNatsNamespace, pollUntil, startStack } from '@polymux/testing';
 import OpenAI from 'openai';
 
 jest.setTimeout(180_000);
@@ -47,6 +47,18 @@ describe.each(MODES)('request bodies larger than a NATS message (%s mode)', (mod
       },
     });
     client = new OpenAI({ apiKey: BOOTSTRAP_KEY, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0, timeout: 120_000 });
+    // The bootstrap credits are granted just after start: wait until a call is no longer refused for them.
+    await pollUntil(
+      () =>
+        client.chat.completions
+          .create({ model: 'gpt-4.1-mini', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }] })
+          .then(
+            () => 200,
+            (error: { status?: number }) => error.status ?? 0,
+          ),
+      (status) => status === 200,
+      { timeoutMs: 15_000 },
+    );
   });
 
   afterAll(async () => {

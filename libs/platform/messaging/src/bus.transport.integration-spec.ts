@@ -138,18 +138,7 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
   });
 
   it('streams a 3 MiB frame of a streamed reply, in order with the small frames', async () => {
-    // The invoke payload carries both the old and the new deployment reference; the schema keeps its own.
-    const deployment = {
-      id: 'sim/gpt-test',
-      provider: 'openai',
-      model: 'gpt-test',
-      upstreamModel: 'gpt-test',
-      baseUrl: 'http://127.0.0.1:1',
-      pricing: { inputPerMTok: '1', outputPerMTok: '1' },
-      contextWindow: 1000,
-      maxOutputTokens: 100,
-    };
-    const payload = { deployment, deploymentId: deployment.id, request: chat('x'.repeat(3 * MIB)) };
+    const payload = { deploymentId: 'sim/gpt-test', request: chat('x'.repeat(3 * MIB)) };
     const frames: unknown[] = [];
     for await (const frame of caller.requestMany(
       Subjects.invoke.subject,

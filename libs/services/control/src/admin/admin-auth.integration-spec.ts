@@ -78,6 +78,7 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/keys` },
   { method: 'DELETE', path: `/admin/v1/keys/${ids.key}` },
   { method: 'POST', path: `/admin/v1/projects/${ids.project}/credits`, body: { amountUsd: '1000.00' } },
+  { method: 'PATCH', path: `/admin/v1/projects/${ids.project}`, body: { dataRetention: true } },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/balance` },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/ledger` },
   { method: 'GET', path: '/admin/v1/audit' },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The canonical chat model: every inbound wire format is mapped onto it by ingress and every
  * provider adapter maps it onto its upstream format. Fields a hop cannot carry are reported, never
- * dropped silently (see `CanonicalChatRequest.extra` and the `x-polymux-warning` header).
+ * dropped silently (see `ChatRequest.extra` and the `x-polymux-dropped` header).
  */
 
 export const TextPart = z.object({ type: z.literal('text'), text: z.string() });

@@ -229,8 +229,12 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
       );
       expect(handled).toEqual(['good-1', 'good-2']);
 
-      // Nothing is redelivered after the dead letter: the consumer has no pending or unacked message.
-      const consumer = await manager.consumers.info(`${prefix.toUpperCase()}_USAGE`, 'billing-usage-recorded-v1');
+      // Nothing is redelivered after the dead letter: once the server has processed the last ack and
+      // term (asynchronously), the consumer has no pending or unacked message.
+      const consumer = await pollUntil(
+        () => manager.consumers.info(`${prefix.toUpperCase()}_USAGE`, 'billing-usage-recorded-v1'),
+        (info) => info.num_pending === 0 && info.num_ack_pending === 0,
+      );
       expect([consumer.num_pending, consumer.num_ack_pending]).toEqual([0, 0]);
       expect(failures).toBe(MAX_DELIVERIES);
     } finally {

@@ -161,7 +161,7 @@ export class BusTransport extends Server implements CustomTransportStrategy {
       }
       const cancelSubject = message.headers[Headers.cancel];
       const stopWatching =
-        contract.streaming && cancelSubject ? this.bus.subscribe(cancelSubject, () => abort.abort()) : undefined;
+        contract.streaming && cancelSubject ? this.bus.watchCancel(cancelSubject, () => abort.abort()) : undefined;
       try {
         const result$ = this.transformToObservable(
           await handler(parsed.data, new BusContext(contract.subject, message.headers, abort.signal)),

@@ -137,8 +137,10 @@ describe('NATS permissions derived from the subject map (own nats-server)', () =
       executor.subscribe(subject(Subjects.invoke.subject), {
         queue: 'executor',
         callback: (_error, msg) => {
-          const cancel = msg.headers!.get(Headers.cancel);
-          executor.subscribe(cancel, { max: 1, callback: (error) => resolve(error ? error.code : 'cancelled') });
+          executor.subscribe(msg.headers!.get(Headers.cancel), {
+            max: 1,
+            callback: (error) => resolve(error ? error.code : 'cancelled'),
+          });
           void executor.flush().then(() => {
             msg.respond(new TextEncoder().encode('frame-1'));
             msg.respond(new TextEncoder().encode('frame-2'));
@@ -150,13 +152,14 @@ describe('NATS permissions derived from the subject map (own nats-server)', () =
     const ingress = await connectAs('ingress');
     const inbox = createInbox(NatsNames.inboxPrefix(PREFIX, 'ingress'));
     const frames = ingress.subscribe(inbox, { max: 2 });
+    const cancel = `${NatsNames.inboxPrefix(PREFIX, 'ingress')}.cancel.${inbox.slice(inbox.lastIndexOf('.') + 1)}.1`;
     const headers = natsHeaders();
-    headers.set(Headers.cancel, `${inbox}.cancel`);
+    headers.set(Headers.cancel, cancel);
     ingress.publish(subject(Subjects.invoke.subject), empty, { reply: inbox, headers });
     const received: string[] = [];
     for await (const frame of frames) received.push(new TextDecoder().decode(frame.data));
     expect(received).toEqual(['frame-1', 'frame-2']);
-    ingress.publish(`${inbox}.cancel`, empty);
+    ingress.publish(cancel, empty);
     expect(await cancelled).toBe('cancelled');
   });
 

@@ -34,8 +34,8 @@ const requestPermissions = (contract: RequestContract, service: ServiceName, pre
   const subject = NatsNames.subject(prefix, contract.subject);
   if (contract.callers.includes(service)) {
     granted.publish.push(subject);
-    // A streamed call that stops early tells the responder on `<own inbox>.cancel`.
-    if (contract.streaming) granted.publish.push(`${NatsNames.inboxPrefix(prefix, service)}.*.cancel`);
+    // A streamed call that stops early tells the responder on `<own inbox>.cancel.<connection>.<call>`.
+    if (contract.streaming) granted.publish.push(`${NatsNames.inboxPrefix(prefix, service)}.cancel.>`);
     // A message over NATS's max_payload travels in pieces: the caller fetches a large reply from,
     // and serves a large request's pieces to, inboxes of the responder.
     granted.publish.push(`${NatsNames.inboxPrefix(prefix, contract.owner)}.>`);
@@ -45,7 +45,7 @@ const requestPermissions = (contract: RequestContract, service: ServiceName, pre
     for (const caller of contract.callers) {
       const inbox = NatsNames.inboxPrefix(prefix, caller);
       granted.publish.push(`${inbox}.>`);
-      if (contract.streaming) granted.subscribe.push(`${inbox}.*.cancel`);
+      if (contract.streaming) granted.subscribe.push(`${inbox}.cancel.>`);
     }
   }
   return granted;

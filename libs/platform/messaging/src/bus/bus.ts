@@ -30,6 +30,8 @@ export interface Bus {
   requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage>;
   publish(subject: string, message: BusMessage, reply?: string): void;
   subscribe(subject: string, handler: (message: IncomingMessage) => void, options?: { queue?: string }): Unsubscribe;
+  /** Calls `onCancel` when the caller of a streamed request publishes to its cancel subject. */
+  watchCancel(cancelSubject: string, onCancel: () => void): Unsubscribe;
   ensureStream(name: string, subjects: string[]): Promise<void>;
   /** Persists an event once per `messageId` (duplicates inside the dedupe window are dropped). */
   publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void>;

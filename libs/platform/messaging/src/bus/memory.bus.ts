@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import type { Bus, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
 import type { DeadLetterReason } from './dead-letter';
@@ -47,6 +45,7 @@ export class MemoryBus implements Bus {
   private readonly seenMessageIds = new Map<string, number>();
   private readonly roundRobin = new Map<string, number>();
   private closed = false;
+  private inboxes = 0;
 
   constructor(private readonly options: { maxDeliveries?: number; retryBaseDelayMs?: number } = {}) {}
 
@@ -57,7 +56,17 @@ export class MemoryBus implements Bus {
   }
 
   requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage> {
-    return requestMany(this, `_INBOX.${randomUUID()}`, subject, message, options);
+    const inbox = `_INBOX.memory.${++this.inboxes}`;
+    const route = {
+      inbox,
+      cancelSubject: `${inbox}.cancel`,
+      listen: (handler: (reply: BusMessage) => void) => this.subscribe(inbox, handler),
+    };
+    return requestMany(this, route, subject, message, options);
+  }
+
+  watchCancel(cancelSubject: string, onCancel: () => void): Unsubscribe {
+    return this.subscribe(cancelSubject, onCancel);
   }
 
   publish(subject: string, message: BusMessage, reply?: string): void {

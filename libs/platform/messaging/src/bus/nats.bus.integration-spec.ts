@@ -175,4 +175,49 @@ describe('NatsBus over a real NATS server', () => {
       stop();
     }
   });
+
+  it('keeps concurrent streamed calls apart on one reply subscription, and carries a cancel to the responder', async () => {
+    const cancelled: string[] = [];
+    const stop = service.subscribe('test.streams.v1', (request) => {
+      const id = Buffer.from(request.data).toString();
+      service.watchCancel(request.headers['polymux-cancel'], () => cancelled.push(id));
+      for (let i = 0; i < 3; i++) service.publish(request.reply!, { data: Buffer.from(`${id}:${i}`), headers: {} });
+      if (id !== 'open') service.publish(request.reply!, { data: new Uint8Array(0), headers: END });
+    });
+    await service.flush();
+    try {
+      const collect = async (id: string) => {
+        const frames: string[] = [];
+        const options = { firstTimeoutMs: 2_000, idleTimeoutMs: 2_000 };
+        for await (const frame of caller.requestMany(
+          'test.streams.v1',
+          { data: Buffer.from(id), headers: {} },
+          options,
+        ))
+          frames.push(Buffer.from(frame.data).toString());
+        return frames;
+      };
+      const ids = Array.from({ length: 20 }, (_, i) => `call-${i}`);
+      const results = await Promise.all(ids.map(collect));
+      results.forEach((frames, i) => expect(frames).toEqual([0, 1, 2].map((n) => `${ids[i]}:${n}`)));
+      expect(cancelled).toEqual([]);
+
+      const options = { firstTimeoutMs: 2_000, idleTimeoutMs: 2_000 };
+      for await (const frame of caller.requestMany(
+        'test.streams.v1',
+        { data: Buffer.from('open'), headers: {} },
+        options,
+      )) {
+        expect(Buffer.from(frame.data).toString()).toBe('open:0');
+        break;
+      }
+      await pollUntil(
+        () => cancelled,
+        (list) => list.length === 1,
+      );
+      expect(cancelled).toEqual(['open']);
+    } finally {
+      stop();
+    }
+  });
 });

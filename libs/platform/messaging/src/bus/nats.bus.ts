@@ -15,6 +15,16 @@ const MAX_AGE = nanos(7 * 24 * 3600 * 1000);
 /** Durable events a replica processes at once. */
 const DURABLE_CONCURRENCY = 64;
 const PIECE_TIMEOUT_MS = 5_000;
+/** Cancel subjects are `<caller's inbox prefix>.cancel.<connection>.<call>`. */
+const CANCEL_SEGMENT = '.cancel.';
+
+interface ReplyMux {
+  inbox: string;
+  /** The inbox's last token: names the connection in its cancel subjects. */
+  id: string;
+  routes: Map<string, (message: IncomingMessage) => void>;
+  calls: number;
+}
 
 export interface NatsBusOptions {
   /** Namespaces every subject and stream (see `connect`). */
@@ -45,6 +55,8 @@ export class NatsBus implements Bus {
   private readonly maxDeliveries: number;
   private readonly ackWaitMs: number;
   private readonly deadLetters: NatsDeadLetters;
+  private replies: ReplyMux | undefined;
+  private readonly cancelWatchers = new Map<string, Map<string, () => void>>();
 
   private constructor(
     private readonly connection: NatsConnection,
@@ -80,6 +92,8 @@ export class NatsBus implements Bus {
       user: options.user,
       pass: options.password,
       inboxPrefix: options.inboxPrefix,
+      // Without it the client builds an Error (a stack trace) for every request, to name the caller.
+      noAsyncTraces: true,
     });
     const manager = await connection.jetstreamManager();
     return new NatsBus(connection, connection.jetstream(), manager, { ...options, prefix });
@@ -110,8 +124,58 @@ export class NatsBus implements Bus {
     }
   }
 
+  /**
+   * Every streamed call of this connection shares one reply subscription (`<inbox>.*`, one route
+   * per call) and one cancel namespace (`<inbox prefix>.cancel.>`), so a call costs the server no
+   * subscribe and unsubscribe.
+   */
   requestMany(subject: string, message: BusMessage, options: StreamOptions): AsyncIterable<BusMessage> {
-    return requestMany(this, createInbox(this.inboxPrefix), subject, message, options);
+    const replies = this.replyMux();
+    const token = String(++replies.calls);
+    const inbox = `${replies.inbox}.${token}`;
+    const route = {
+      inbox,
+      cancelSubject: `${this.inboxPrefix ?? '_INBOX'}${CANCEL_SEGMENT}${replies.id}.${token}`,
+      listen: (handler: (reply: BusMessage) => void) => {
+        replies.routes.set(inbox, this.inOrder(handler));
+        return () => replies.routes.delete(inbox);
+      },
+    };
+    return requestMany(this, route, subject, message, options);
+  }
+
+  /**
+   * Responders of one caller namespace share one wildcard subscription; a cancel subject of
+   * another shape (an older caller) gets its own.
+   */
+  watchCancel(cancelSubject: string, onCancel: () => void): Unsubscribe {
+    const at = cancelSubject.indexOf(CANCEL_SEGMENT);
+    if (at < 0) return this.subscribe(cancelSubject, onCancel);
+    const wildcard = `${cancelSubject.slice(0, at)}${CANCEL_SEGMENT}>`;
+    let watchers = this.cancelWatchers.get(wildcard);
+    if (!watchers) {
+      const watching = new Map<string, () => void>();
+      this.connection.subscribe(wildcard, { callback: (error, msg) => error || watching.get(msg.subject)?.() });
+      watchers = watching;
+      this.cancelWatchers.set(wildcard, watchers);
+    }
+    const registered = watchers;
+    registered.set(cancelSubject, onCancel);
+    return () => registered.delete(cancelSubject);
+  }
+
+  private replyMux(): ReplyMux {
+    if (this.replies) return this.replies;
+    const inbox = createInbox(this.inboxPrefix);
+    const routes = new Map<string, (message: IncomingMessage) => void>();
+    this.connection.subscribe(`${inbox}.*`, {
+      callback: (error, msg) => {
+        if (error) return;
+        routes.get(msg.subject)?.({ subject: msg.subject, data: msg.data, headers: fromNatsHeaders(msg.headers) });
+      },
+    });
+    this.replies = { inbox, id: inbox.slice(inbox.lastIndexOf('.') + 1), routes, calls: 0 };
+    return this.replies;
   }
 
   /** Throws `MessageTooLargeError` over the bus limit, or what NATS throws (e.g. a closed connection). */

@@ -33,6 +33,13 @@ describe('requestMany', () => {
       for (const reply of frames) bus.publish(request.reply!, reply);
     });
 
+  /** Replies on `_INBOX.<name>`, cancels on `_INBOX.<name>.cancel`. */
+  const route = (name: string) => ({
+    inbox: `_INBOX.${name}`,
+    cancelSubject: `_INBOX.${name}.cancel`,
+    listen: (handler: (reply: BusMessage) => void) => bus.subscribe(`_INBOX.${name}`, handler),
+  });
+
   const collect = async (iterable: AsyncIterable<BusMessage>) => {
     const texts: string[] = [];
     for await (const reply of iterable) texts.push(Buffer.from(reply.data).toString());
@@ -41,7 +48,7 @@ describe('requestMany', () => {
 
   it('yields frames until the stream end, with the end frame itself when it carries data', async () => {
     respondWith([frame('a'), frame('b'), frame('c', END)]);
-    expect(await collect(requestMany(bus, '_INBOX.t1', 'stream.v1', frame('go', { x: '1' }), options))).toEqual([
+    expect(await collect(requestMany(bus, route('t1'), 'stream.v1', frame('go', { x: '1' }), options))).toEqual([
       'a',
       'b',
       'c',
@@ -52,12 +59,12 @@ describe('requestMany', () => {
 
   it('does not yield an empty end frame', async () => {
     respondWith([frame('a'), frame('', END)]);
-    expect(await collect(requestMany(bus, '_INBOX.t2', 'stream.v1', frame('go'), options))).toEqual(['a']);
+    expect(await collect(requestMany(bus, route('t2'), 'stream.v1', frame('go'), options))).toEqual(['a']);
   });
 
   it('publishes on the cancel subject when the caller stops early', async () => {
     respondWith([frame('a'), frame('b')]);
-    for await (const reply of requestMany(bus, '_INBOX.t3', 'stream.v1', frame('go'), options)) {
+    for await (const reply of requestMany(bus, route('t3'), 'stream.v1', frame('go'), options)) {
       expect(Buffer.from(reply.data).toString()).toBe('a');
       break;
     }
@@ -69,7 +76,7 @@ describe('requestMany', () => {
   });
 
   it('reports no responders', async () => {
-    await expect(collect(requestMany(bus, '_INBOX.t4', 'nobody.v1', frame('go'), options))).rejects.toThrow(
+    await expect(collect(requestMany(bus, route('t4'), 'nobody.v1', frame('go'), options))).rejects.toThrow(
       NoRespondersError,
     );
   });
@@ -77,13 +84,13 @@ describe('requestMany', () => {
   it('times out waiting for the first frame, then between frames, and cancels the responder', async () => {
     bus.subscribe('silent.v1', (request) => requests.push(request));
     await expect(
-      collect(requestMany(bus, '_INBOX.t5', 'silent.v1', frame('go'), { firstTimeoutMs: 20, idleTimeoutMs: 1_000 })),
+      collect(requestMany(bus, route('t5'), 'silent.v1', frame('go'), { firstTimeoutMs: 20, idleTimeoutMs: 1_000 })),
     ).rejects.toThrow(BusTimeoutError);
     respondWith([frame('a')]);
     const cancelled: string[] = [];
     bus.subscribe('_INBOX.t6.cancel', () => cancelled.push('t6'));
     await expect(
-      collect(requestMany(bus, '_INBOX.t6', 'stream.v1', frame('go'), { firstTimeoutMs: 1_000, idleTimeoutMs: 20 })),
+      collect(requestMany(bus, route('t6'), 'stream.v1', frame('go'), { firstTimeoutMs: 1_000, idleTimeoutMs: 20 })),
     ).rejects.toThrow(BusTimeoutError);
     await pollUntil(
       () => cancelled.length,
@@ -95,7 +102,7 @@ describe('requestMany', () => {
     bus.subscribe('silent.v1', () => undefined);
     const controller = new AbortController();
     const pending = collect(
-      requestMany(bus, '_INBOX.t7', 'silent.v1', frame('go'), { ...options, signal: controller.signal }),
+      requestMany(bus, route('t7'), 'silent.v1', frame('go'), { ...options, signal: controller.signal }),
     );
     controller.abort(new Error('client went away'));
     await expect(pending).rejects.toThrow('client went away');

@@ -1,23 +1,31 @@
 import { Headers } from '@polymux/contracts';
 
 import { AsyncQueue } from './async-queue';
-import type { Bus, BusMessage, StreamOptions } from './bus';
+import type { Bus, BusMessage, StreamOptions, Unsubscribe } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError } from './bus';
 
+/** Where one streamed call's replies arrive, and where its caller says it stopped listening. */
+export interface ReplyRoute {
+  inbox: string;
+  cancelSubject: string;
+  /** Starts delivering the replies sent to `inbox`, in order. */
+  listen(handler: (reply: BusMessage) => void): Unsubscribe;
+}
+
 /**
- * Streamed request over plain publish/subscribe, shared by every bus: replies come to a fresh
- * inbox; when the caller stops early it publishes to `<inbox>.cancel`, which the responder watches.
+ * Streamed request over plain publish/subscribe, shared by every bus: replies come to the route's
+ * inbox; when the caller stops early it publishes to the route's cancel subject (`Bus.watchCancel`).
  */
 export async function* requestMany(
-  bus: Pick<Bus, 'publish' | 'subscribe'>,
-  inbox: string,
+  bus: Pick<Bus, 'publish'>,
+  route: ReplyRoute,
   subject: string,
   message: BusMessage,
   options: StreamOptions,
 ): AsyncGenerator<BusMessage> {
   const queue = new AsyncQueue<BusMessage>();
-  const unsubscribe = bus.subscribe(inbox, (reply) => queue.push(reply));
-  const cancelSubject = `${inbox}.cancel`;
+  const { inbox, cancelSubject } = route;
+  const unsubscribe = route.listen((reply) => queue.push(reply));
   let finished = false;
   const onAbort = () => queue.fail(options.signal?.reason ?? new Error('aborted'));
   options.signal?.addEventListener('abort', onAbort, { once: true });

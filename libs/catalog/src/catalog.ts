@@ -84,6 +84,15 @@ export class Catalog {
     return names.map((name) => this.byName.get(name)!.model);
   }
 
+  /** Every model `auto` may pick for some task: what a bound taken before classification covers. */
+  autoModelsOfAnyTask(): CatalogModel[] {
+    const names = new Set([
+      ...Object.values(this.file.auto.tasks).flatMap((list) => list ?? []),
+      ...this.file.auto.default,
+    ]);
+    return [...names].map((name) => this.byName.get(name)!.model);
+  }
+
   listNames(): Array<{ id: string; ownedBy: string; aliasOf: string | null }> {
     return [...this.byName.entries()].map(([id, { model }]) => ({
       id,

@@ -4,6 +4,7 @@ export * from './canonical/task';
 export * from './contract';
 export * from './errors';
 export * from './headers';
+export * from './intake';
 export * from './messages/audit.event';
 export * from './messages/billing.message';
 export * from './messages/invoke.message';

@@ -1,5 +1,6 @@
 import type { ChatRequest } from './canonical/chat';
 import type { Deployment } from './messages/plan.message';
+import { intakeOf } from './intake';
 import { callCost, maxCallCost, nanoToUsd, usdToNano } from './pricing';
 import { promptTokensBound } from './tokens/prompt-bound';
 
@@ -41,16 +42,16 @@ describe('maxCallCost', () => {
     const cheap = deployment('cheap', '0.10', '0.10', 4_000);
     const dear = deployment('dear', '1.00', '2.00', 1_000);
     const bound = promptTokensBound(request(), 'dear');
-    expect(maxCallCost([cheap, dear], request())).toBe(BigInt(bound) * 1_000n + 1_000n * 2_000n);
+    expect(maxCallCost([cheap, dear], intakeOf(request()))).toBe(BigInt(bound) * 1_000n + 1_000n * 2_000n);
   });
 
   it('caps the output at max_tokens and multiplies by n', () => {
     const only = deployment('only', '1.00', '1.00', 1_000);
     const bound = BigInt(promptTokensBound(request(), 'only'));
-    expect(maxCallCost([only], request({ maxOutputTokens: 10 }))).toBe((bound + 10n) * 1_000n);
-    expect(maxCallCost([only], request({ maxOutputTokens: 10, n: 3 }))).toBe((bound + 10n) * 1_000n * 3n);
+    expect(maxCallCost([only], intakeOf(request({ maxOutputTokens: 10 })))).toBe((bound + 10n) * 1_000n);
+    expect(maxCallCost([only], intakeOf(request({ maxOutputTokens: 10, n: 3 })))).toBe((bound + 10n) * 1_000n * 3n);
     // max_tokens above the deployment's maximum is still capped by the maximum.
-    expect(maxCallCost([only], request({ maxOutputTokens: 50_000 }))).toBe((bound + 1_000n) * 1_000n);
+    expect(maxCallCost([only], intakeOf(request({ maxOutputTokens: 50_000 })))).toBe((bound + 1_000n) * 1_000n);
   });
 
   it('bounds images by each candidate’s own rules', () => {
@@ -59,11 +60,13 @@ describe('maxCallCost', () => {
     });
     const mini = deployment('gpt-4o-mini', '1.00', '0', 1);
     const other = deployment('gpt-4o', '1.00', '0', 1);
-    expect(maxCallCost([mini], image) - maxCallCost([other], image)).toBe(BigInt(2_833 - 85) * 1_000n);
+    expect(maxCallCost([mini], intakeOf(image)) - maxCallCost([other], intakeOf(image))).toBe(
+      BigInt(2_833 - 85) * 1_000n,
+    );
   });
 
   it('is zero without candidates', () => {
-    expect(maxCallCost([], request())).toBe(0n);
+    expect(maxCallCost([], intakeOf(request()))).toBe(0n);
   });
 });
 

@@ -1,6 +1,14 @@
-import type { ChatRequest, Usage } from './canonical/chat';
+import type { Usage } from './canonical/chat';
 import type { Deployment, Pricing } from './messages/plan.message';
-import { imagesBound, promptShape } from './tokens/prompt-bound';
+import type { PromptShape } from './tokens/prompt-bound';
+import { imagesBound } from './tokens/prompt-bound';
+
+/** What bounds a call's cost besides its candidates: the prompt's shape, `max_tokens` and `n`. */
+export interface CallBound {
+  prompt: PromptShape;
+  maxOutputTokens?: number;
+  n?: number;
+}
 
 const TOKENS_PER_PRICE_UNIT = 1_000_000n;
 
@@ -19,12 +27,12 @@ export const callCost = (pricing: Pricing, usage: Pick<Usage, 'inputTokens' | 'o
  * (images by the candidate's own rules), the output by `max_tokens` or the deployment's maximum, and
  * the whole is taken `n` times (a provider bills the prompt once, so this over-holds for `n` > 1).
  */
-export const maxCallCost = (candidates: Deployment[], request: ChatRequest): bigint => {
-  const shape = promptShape(request);
+export const maxCallCost = (candidates: Deployment[], bound: CallBound): bigint => {
+  const shape = bound.prompt;
   return candidates.reduce((max, deployment) => {
     const inputTokens = shape.tokens + imagesBound(shape, deployment.upstreamModel);
-    const outputTokens = Math.min(request.maxOutputTokens ?? deployment.maxOutputTokens, deployment.maxOutputTokens);
-    const cost = callCost(deployment.pricing, { inputTokens, outputTokens }) * BigInt(request.n ?? 1);
+    const outputTokens = Math.min(bound.maxOutputTokens ?? deployment.maxOutputTokens, deployment.maxOutputTokens);
+    const cost = callCost(deployment.pricing, { inputTokens, outputTokens }) * BigInt(bound.n ?? 1);
     return cost > max ? cost : max;
   }, 0n);
 };

@@ -36,16 +36,17 @@ export const DeadLetter = {
  * and consumes each; the per-service NATS permissions are derived from these declarations.
  */
 export const Subjects = {
-  classify: defineRequest('classifier.classify.v1', 'classifier', ClassifyRequest, Classification, {
+  classify: defineRequest('classifier.classify.v2', 'classifier', ClassifyRequest, Classification, {
     callers: ['router'],
   }),
-  plan: defineRequest('router.plan.v1', 'router', PlanRequest, Plan, { callers: ['ingress'] }),
+  /** Classification and the reservation run in parallel behind it: one round trip from ingress. */
+  plan: defineRequest('router.plan.v2', 'router', PlanRequest, Plan, { callers: ['ingress'] }),
   listModels: defineRequest('router.models.list.v1', 'router', ListModelsRequest, ModelList, { callers: ['ingress'] }),
   reserve: defineRequest('billing.reservation.create.v1', 'billing', ReserveRequest, Reservation, {
-    callers: ['ingress'],
+    callers: ['router'],
   }),
   release: defineRequest('billing.reservation.release.v1', 'billing', ReleaseRequest, Released, {
-    callers: ['ingress'],
+    callers: ['ingress', 'router'],
   }),
   topUp: defineRequest('billing.credits.top-up.v1', 'billing', TopUpRequest, TopUpResult, { callers: ['control'] }),
   balance: defineRequest('billing.balance.get.v1', 'billing', BalanceRequest, Balance, { callers: ['control'] }),

@@ -13,7 +13,7 @@ export const TaskType = z.enum([
 ]);
 export type TaskType = z.infer<typeof TaskType>;
 
-/** Structural facts about a request that the classifier derives and the router bounds on. */
+/** Structural facts about a request, derived at the edge (`intakeOf`); the router bounds on them. */
 export const RequestSignals = z.object({
   /** Likely prompt tokens (about four characters a token); used for context-window fit. */
   estimatedInputTokens: z.number().int().nonnegative(),
@@ -31,6 +31,5 @@ export type RequestSignals = z.infer<typeof RequestSignals>;
 export const Classification = z.object({
   task: TaskType,
   confidence: z.number().min(0).max(1),
-  signals: RequestSignals,
 });
 export type Classification = z.infer<typeof Classification>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { ChatRequest } from '../canonical/chat';
 import { RequestSignals, TaskType } from '../canonical/task';
+import { Reservation } from './billing.message';
 import { Money } from './money';
 
 export const Pricing = z.object({
@@ -28,10 +28,37 @@ export const Deployment = z.object({
 });
 export type Deployment = z.infer<typeof Deployment>;
 
+/** The longest text sample of a request that travels for classification (`intakeOf`). */
+export const INTAKE_SAMPLE_CHARS = 2_001;
+
+/** An image as the reservation bound sees it: its detail and, when known, its size. */
+const ImageShape = z.object({
+  detail: z.enum(['auto', 'low', 'high']).optional(),
+  size: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
+});
+
+/**
+ * What classification, routing and the reservation need to know about a request, computed once at
+ * the edge (`intakeOf`): a bounded text sample and structural facts, never the body or its images.
+ */
+export const Intake = z.object({
+  model: z.string(),
+  sample: z.string().max(INTAKE_SAMPLE_CHARS),
+  signals: RequestSignals,
+  /** The prompt's model-independent token bound and its images (`promptShape`). */
+  prompt: z.object({ tokens: z.number().int().nonnegative(), images: z.array(ImageShape) }),
+  maxOutputTokens: z.number().int().positive().optional(),
+  n: z.number().int().positive().optional(),
+});
+export type Intake = z.infer<typeof Intake>;
+
 export const PlanRequest = z.object({
-  request: ChatRequest,
+  intake: Intake,
   /** Models the key may use; null means any. */
   allowedModels: z.array(z.string()).nullable(),
+  /** Whose balance the router reserves the call's maximum cost on, and for how long. */
+  accountId: z.string(),
+  reservationTtlSeconds: z.number().int().positive(),
 });
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
@@ -42,7 +69,10 @@ export const Plan = z.object({
   resolvedFrom: z.enum(['model', 'alias', 'auto']),
   /** Ordered: the first is tried first, the next on a retryable failure. */
   candidates: z.array(Deployment).min(1),
+  /** The hold on the caller's balance for the most the call can cost on any candidate. */
+  reservation: Reservation,
 });
 export type Plan = z.infer<typeof Plan>;
 
-export const ClassifyRequest = z.object({ request: ChatRequest });
+export const ClassifyRequest = Intake.pick({ sample: true, signals: true });
+export type ClassifyRequest = z.infer<typeof ClassifyRequest>;

@@ -1,6 +1,8 @@
 import type { ChatRequest, ContentPart } from '../canonical/chat';
+import { dataUrlImageSize } from './image-size';
+import type { ImageSize } from './image-size';
 import type { ImageDetail } from './image-tokens';
-import { imagePartTokens } from './image-tokens';
+import { imageTokens } from './image-tokens';
 
 /*
  * An upper bound of the input tokens any provider bills for a request, without a tokenizer.
@@ -29,15 +31,18 @@ const REQUEST_FRAMING = 64;
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 const jsonBytes = (value: unknown): number => (value === undefined ? 0 : bytes(JSON.stringify(value)));
 
+/** What the bound needs to know, small enough to travel without the request (sizes, not images). */
 export interface PromptShape {
   /** Bound of every input token except images. */
   tokens: number;
-  images: Array<{ url: string; detail?: ImageDetail }>;
+  /** Each image's detail and, when a `data:` URL says it, its size. */
+  images: Array<{ detail?: ImageDetail; size?: ImageSize }>;
 }
 
 const partBytes = (part: ContentPart, images: PromptShape['images']): number => {
   if (part.type === 'text') return bytes(part.text);
-  images.push({ url: part.url, detail: part.detail });
+  const size = dataUrlImageSize(part.url);
+  images.push({ ...(part.detail ? { detail: part.detail } : {}), ...(size ? { size } : {}) });
   return 0;
 };
 
@@ -59,7 +64,7 @@ export const promptShape = (request: ChatRequest): PromptShape => {
 
 /** The images' tokens on `model` (undefined: the largest of any known rule). */
 export const imagesBound = (shape: PromptShape, model: string | undefined): number =>
-  shape.images.reduce((sum, image) => sum + imagePartTokens(model, image), 0);
+  shape.images.reduce((sum, image) => sum + imageTokens(model, image.detail ?? 'auto', image.size), 0);
 
 /** An upper bound of the input tokens `model` bills for `request` (see the comment above). */
 export const promptTokensBound = (request: ChatRequest, model?: string): number => {

@@ -3,7 +3,7 @@ import { metrics } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { ChatRequest, UsageRecorded } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Subjects, intakeOf } from '@polymux/contracts';
 import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
 import { connect } from 'nats';
 import { from } from 'rxjs';
@@ -33,6 +33,14 @@ const chat = (text: string): ChatRequest => ({
   model: 'fast',
   messages: [{ role: 'user', content: [{ type: 'text', text }] }],
   stream: true,
+});
+
+/** A plan request for `request` (the transport's tests need a real contract; this one is small). */
+const planOf = (request: ChatRequest) => ({
+  intake: intakeOf(request),
+  allowedModels: null,
+  accountId: 'account-test',
+  reservationTtlSeconds: 60,
 });
 
 const usage = (requestId: string): UsageRecorded => ({
@@ -82,8 +90,8 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
     client = new MessagingClient(caller);
 
     transport = new BusTransport(service);
-    transport.addHandler(Subjects.plan.subject, (async (request: { request: ChatRequest }) => ({
-      echoed: request.request.messages[0].content,
+    transport.addHandler(Subjects.plan.subject, (async (request: { allowedModels: string[] }) => ({
+      echoed: request.allowedModels,
     })) as MessageHandler);
     transport.addHandler(Subjects.invoke.subject, (async () =>
       from([
@@ -108,8 +116,8 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
     await listen(transport);
 
     smallTransport = new BusTransport(small);
-    smallTransport.addHandler(Subjects.plan.subject, (async (request: { request: ChatRequest }) =>
-      request.request.model === 'huge' ? { text: 'z'.repeat(3 * MIB) } : { ok: true }) as MessageHandler);
+    smallTransport.addHandler(Subjects.plan.subject, (async (request: { intake: { model: string } }) =>
+      request.intake.model === 'huge' ? { text: 'z'.repeat(3 * MIB) } : { ok: true }) as MessageHandler);
     await listen(smallTransport);
     // The servers' subscriptions are in place before the first request.
     await Promise.all([service.flush(), small.flush()]);
@@ -129,12 +137,12 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
     const plan = Subjects.plan;
     const reply = (await client.request(
       plan,
-      { request: chat(text), allowedModels: null },
+      { ...planOf(chat('hi')), allowedModels: [text] },
       { timeoutMs: 10_000 },
     )) as unknown as {
-      echoed: Array<{ text: string }>;
+      echoed: string[];
     };
-    expect(reply.echoed[0].text).toBe(text);
+    expect(reply.echoed[0]).toBe(text);
   });
 
   it('streams a 3 MiB frame of a streamed reply, in order with the small frames', async () => {
@@ -157,10 +165,10 @@ describe('BusTransport and MessagingClient over a real NATS server', () => {
 
   it('answers a reply over the bus limit with an error frame and keeps serving', async () => {
     const smallClient = new MessagingClient(small);
-    const huge = smallClient.request(Subjects.plan, { request: { ...chat('hi'), model: 'huge' }, allowedModels: null });
+    const huge = smallClient.request(Subjects.plan, planOf({ ...chat('hi'), model: 'huge' }));
     await expect(huge).rejects.toBeInstanceOf(PolymuxException);
     await expect(huge).rejects.toMatchObject({ code: ErrorCode.UpstreamError });
-    const fine = await smallClient.request(Subjects.plan, { request: chat('hi'), allowedModels: null });
+    const fine = await smallClient.request(Subjects.plan, planOf(chat('hi')));
     expect(fine).toEqual({ ok: true });
   });
 

@@ -2,7 +2,7 @@ import type { MessageHandler } from '@nestjs/microservices';
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ChatRequest, UsageRecorded } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Subjects, intakeOf } from '@polymux/contracts';
 import { pollUntil } from '@polymux/testing';
 import { Observable } from 'rxjs';
 
@@ -33,6 +33,12 @@ const chat = (model: string): ChatRequest => ({
   messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
   stream: false,
 });
+const planOf = (request: ChatRequest) => ({
+  intake: intakeOf(request),
+  allowedModels: null,
+  accountId: 'account-test',
+  reservationTtlSeconds: 60,
+});
 const invokePayload = {
   deploymentId: 'sim/gpt-test',
   request: chat('fast'),
@@ -51,7 +57,7 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
     bus = new CappedBus({ maxDeliveries: 2, retryBaseDelayMs: 1 });
     client = new MessagingClient(bus);
     transport = new BusTransport(bus);
-    transport.addHandler(Subjects.plan.subject, (async ({ request }: { request: ChatRequest }) => {
+    transport.addHandler(Subjects.plan.subject, (async ({ intake: request }: { intake: { model: string } }) => {
       if (request.model === 'throws') throw new Error(SECRET);
       if (request.model === 'domain') throw new PolymuxException(ErrorCode.UpstreamError, `upstream: ${SECRET}`);
       if (request.model === 'huge') return { text: 'x'.repeat(LIMIT_BYTES * 2) };
@@ -98,13 +104,13 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
     );
 
   it('answers a valid request and refuses an invalid one with an invalid_message error', async () => {
-    expect(await client.request(Subjects.plan, { request: chat('fine'), allowedModels: null })).toEqual({ ok: 'fine' });
-    const invalid = client.request(Subjects.plan, { request: { model: 3 }, allowedModels: null } as never);
+    expect(await client.request(Subjects.plan, planOf(chat('fine')))).toEqual({ ok: 'fine' });
+    const invalid = client.request(Subjects.plan, { ...planOf(chat('x')), intake: { model: 3 } } as never);
     await expect(invalid).rejects.toMatchObject({ code: ErrorCode.InvalidMessage });
   });
 
   it('answers a handler crash as an internal error, with no error text in any span', async () => {
-    const failed = client.request(Subjects.plan, { request: chat('throws'), allowedModels: null });
+    const failed = client.request(Subjects.plan, planOf(chat('throws')));
     await expect(failed).rejects.toMatchObject({ code: ErrorCode.Internal });
     await expect(failed).rejects.not.toMatchObject({ message: expect.stringContaining(SECRET) });
     await pollUntil(
@@ -119,7 +125,7 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
   });
 
   it('keeps a domain error code for the caller and only the code in the spans', async () => {
-    const failed = client.request(Subjects.plan, { request: chat('domain'), allowedModels: null });
+    const failed = client.request(Subjects.plan, planOf(chat('domain')));
     await expect(failed).rejects.toMatchObject({ code: ErrorCode.UpstreamError });
     await pollUntil(
       () => exporter.getFinishedSpans().length,
@@ -131,15 +137,15 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
   });
 
   it('answers a reply the bus refuses with an error frame instead of crashing', async () => {
-    const failed = client.request(Subjects.plan, { request: chat('huge'), allowedModels: null });
+    const failed = client.request(Subjects.plan, planOf(chat('huge')));
     await expect(failed).rejects.toMatchObject({ code: ErrorCode.UpstreamError });
-    expect(await client.request(Subjects.plan, { request: chat('after'), allowedModels: null })).toEqual({
+    expect(await client.request(Subjects.plan, planOf(chat('after')))).toEqual({
       ok: 'after',
     });
   });
 
   it('answers a reply that cannot be encoded with an internal error instead of crashing', async () => {
-    const failed = client.request(Subjects.plan, { request: chat('unencodable'), allowedModels: null });
+    const failed = client.request(Subjects.plan, planOf(chat('unencodable')));
     await expect(failed).rejects.toMatchObject({ code: ErrorCode.Internal });
   });
 

@@ -85,12 +85,14 @@ describe('NATS permissions derived from the subject map (own nats-server)', () =
     await expect(wrong).rejects.toMatchObject({ code: 'AUTHORIZATION_VIOLATION' });
   });
 
-  it("lets ingress call the router's plan and billing's reserve, and answers reach its inbox", async () => {
+  it("lets ingress call the router's plan, the router billing's reserve (ingress not), and answers reach their inboxes", async () => {
     await answer('router', Subjects.plan.subject, 'plan');
     await answer('billing', Subjects.reserve.subject, 'reserved');
     const ingress = await connectAs('ingress');
     expect(await requestOutcome(ingress, subject(Subjects.plan.subject))).toBe('reply:plan');
-    expect(await requestOutcome(ingress, subject(Subjects.reserve.subject))).toBe('reply:reserved');
+    expect(await requestOutcome(ingress, subject(Subjects.reserve.subject))).toBe('PERMISSIONS_VIOLATION');
+    const router = await connectAs('router');
+    expect(await requestOutcome(router, subject(Subjects.reserve.subject))).toBe('reply:reserved');
   });
 
   it("refuses ingress billing's top-up, balance and ledger, and audit's query; the responder sees nothing", async () => {
@@ -122,7 +124,7 @@ describe('NATS permissions derived from the subject map (own nats-server)', () =
 
   it('keeps each service inside its namespace: no unprefixed subject, no other JetStream stream', async () => {
     const ingress = await connectAs('ingress');
-    expect(await requestOutcome(ingress, Subjects.reserve.subject)).toBe('PERMISSIONS_VIOLATION');
+    expect(await requestOutcome(ingress, Subjects.plan.subject)).toBe('PERMISSIONS_VIOLATION');
     const usage = stream(Streams.usage);
     for (const api of [`STREAM.DELETE.${usage}`, `STREAM.PURGE.${usage}`, `CONSUMER.CREATE.${usage}`, 'STREAM.LIST']) {
       expect(await requestOutcome(ingress, `$JS.API.${api}`)).toBe('PERMISSIONS_VIOLATION');

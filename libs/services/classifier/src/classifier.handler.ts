@@ -12,6 +12,6 @@ export class ClassifierHandler {
 
   @OnRequest(Subjects.classify)
   classify(@Payload() payload: RequestOf<typeof Subjects.classify>): Classification {
-    return this.classifier.classify(payload.request);
+    return this.classifier.classify(payload);
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { ChatRequest, ContentPart, TaskType } from '@polymux/contracts';
+import { intakeOf } from '@polymux/contracts';
 
 import { ClassifierService } from './classifier.service';
 
@@ -41,7 +42,7 @@ const toCanonical = (row: Row): ChatRequest => ({
 });
 
 const accuracy = (rows: Row[], classifier: ClassifierService) => {
-  const hits = rows.filter((row) => classifier.classify(toCanonical(row)).task === row.task).length;
+  const hits = rows.filter((row) => classifier.classify(intakeOf(toCanonical(row))).task === row.task).length;
   return hits / rows.length;
 };
 
@@ -91,7 +92,7 @@ describe('ClassifierService', () => {
         },
       ],
     });
-    const { signals } = classifier.classify(request);
+    const { signals } = intakeOf(request);
     expect(signals.hasImages).toBe(true);
     // Request framing 64, message framing 8 + role bytes, text bytes, and an image of unknown size
     // on no particular model at the largest rule (gpt-4o-mini's 8 high-detail tiles).
@@ -101,6 +102,6 @@ describe('ClassifierService', () => {
 
   it('ignores tools the caller disabled with tool_choice none', () => {
     const request = { ...toCanonical(ownRows[0]), tools: [{ name: 'f' }], toolChoice: 'none' as const };
-    expect(classifier.classify(request).task).not.toBe('agent');
+    expect(classifier.classify(intakeOf(request)).task).not.toBe('agent');
   });
 });

@@ -22,7 +22,6 @@ async function* nothing(): AsyncGenerator<InvokeFrame> {}
 const setup = (settle: () => Promise<void> = () => Promise.resolve(), first?: InvokeFrame) => {
   const calls = {
     plan: jest.fn(async () => plan()),
-    reserve: jest.fn(async () => undefined),
     open: jest.fn(async () => ({
       deployment: deployment(),
       first: first ?? { type: 'response' as const, response: response({ inputTokens: 4, outputTokens: 3 }) },
@@ -103,10 +102,10 @@ describe('ChatCompletionsController (non-streaming)', () => {
     });
   });
 
-  it('releases the hold and audits when planning, reserving or opening fails', async () => {
+  it('releases the hold and audits when planning (with its reservation) or opening fails', async () => {
     const { calls, create } = setup();
     const refused = new PolymuxException(ErrorCode.InsufficientCredits, 'no credits');
-    calls.reserve.mockRejectedValueOnce(refused);
+    calls.plan.mockRejectedValueOnce(refused);
     await expect(create()).rejects.toBe(refused);
     expect(calls.failed).toHaveBeenCalledWith(expect.anything(), refused);
     expect(calls.settle).not.toHaveBeenCalled();

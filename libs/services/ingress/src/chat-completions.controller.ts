@@ -47,7 +47,6 @@ export class ChatCompletionsController {
       void reply.header(Headers.task, plan.task);
       const dropped = dropDisallowedFields(call, plan);
       if (dropped.length > 0) void reply.header(Headers.dropped, dropped.join(','));
-      await this.calls.reserve(call);
       opened = await this.calls.open(call, abort.signal);
     } catch (error) {
       await this.calls.failed(call, error);

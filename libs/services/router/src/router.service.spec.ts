@@ -2,12 +2,13 @@ import { Catalog, CatalogFileSchema } from '@polymux/catalog';
 import type {
   ChatRequest,
   Classification,
+  ClassifyRequest,
   ErrorPayload,
   PlanRequest,
   RequestSignals,
   TaskType,
 } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Subjects, intakeOf, maxCallCost } from '@polymux/contracts';
 import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
 
 import { RouterService } from './router.service';
@@ -81,15 +82,20 @@ const failureOf = async (planned: Promise<unknown>): Promise<ErrorPayload> => {
 describe('RouterService', () => {
   let bus: MemoryBus;
   let router: RouterService;
-  /** What the stand-in classifier answers, and the requests it saw. */
+  /** What the stand-in classifier answers, the signals the intake carries, and the requests seen. */
   let classification: Classification;
-  let classified: Array<{ request: ChatRequest; requestId?: string }>;
+  let currentSignals: RequestSignals;
+  let classified: Array<ClassifyRequest & { requestId?: string }>;
+  let reserved: Array<{ accountId: string; amount: string; ttlSeconds: number; requestId?: string }>;
+  let released: string[];
 
   const classify = (task: TaskType, overrides: Partial<RequestSignals> = {}) => {
-    classification = { task, confidence: 0.9, signals: signals(overrides) };
+    classification = { task, confidence: 0.9 };
+    currentSignals = signals(overrides);
   };
+  const intake = (request: ChatRequest) => ({ ...intakeOf(request), signals: currentSignals });
   const plan = (request: ChatRequest, allowedModels: PlanRequest['allowedModels'] = null) =>
-    router.plan({ request, allowedModels }, 'req-1');
+    router.plan({ intake: intake(request), allowedModels, accountId: 'acct-1', reservationTtlSeconds: 60 }, 'req-1');
   const candidateIds = async (request: ChatRequest, allowedModels: PlanRequest['allowedModels'] = null) =>
     (await plan(request, allowedModels)).candidates.map((candidate) => candidate.id);
 
@@ -97,12 +103,22 @@ describe('RouterService', () => {
     bus = new MemoryBus();
     classify('chat');
     classified = [];
+    reserved = [];
+    released = [];
+    const answer = (reply: string, payload: unknown) =>
+      bus.publish(reply, { data: encode(payload), headers: { [Headers.streamEnd]: '1' } });
     bus.subscribe(Subjects.classify.subject, (message) => {
-      classified.push({
-        ...(decode(message.data) as { request: ChatRequest }),
-        requestId: message.headers[Headers.requestId],
-      });
-      bus.publish(message.reply!, { data: encode(classification), headers: { [Headers.streamEnd]: '1' } });
+      classified.push({ ...(decode(message.data) as ClassifyRequest), requestId: message.headers[Headers.requestId] });
+      answer(message.reply!, classification);
+    });
+    bus.subscribe(Subjects.reserve.subject, (message) => {
+      const request = decode(message.data) as (typeof reserved)[number];
+      reserved.push({ ...request, requestId: message.headers[Headers.requestId] });
+      answer(message.reply!, { reservationId: `res-${reserved.length}`, amount: request.amount });
+    });
+    bus.subscribe(Subjects.release.subject, (message) => {
+      released.push((decode(message.data) as { reservationId: string }).reservationId);
+      answer(message.reply!, { released: true });
     });
     router = new RouterService(catalog, new MessagingClient(bus));
   });
@@ -111,14 +127,24 @@ describe('RouterService', () => {
   describe('a named model', () => {
     it('plans every deployment of the model in catalog order, with the classification and the request id', async () => {
       const request = chat('basic');
+      const candidates = catalog.deployments(catalog.resolve('basic')!.model);
       await expect(plan(request)).resolves.toEqual({
         task: 'chat',
         confidence: 0.9,
         signals: signals(),
         resolvedFrom: 'model',
-        candidates: catalog.deployments(catalog.resolve('basic')!.model),
+        candidates,
+        reservation: { reservationId: 'res-1', amount: maxCallCost(candidates, intake(request)).toString() },
       });
-      expect(classified).toEqual([{ request, requestId: 'req-1' }]);
+      expect(classified).toEqual([{ sample: 'hello', signals: signals(), requestId: 'req-1' }]);
+      expect(reserved).toEqual([
+        {
+          accountId: 'acct-1',
+          amount: maxCallCost(candidates, intake(request)).toString(),
+          ttlSeconds: 60,
+          requestId: 'req-1',
+        },
+      ]);
     });
 
     it('resolves model aliases and catalog aliases', async () => {
@@ -259,6 +285,66 @@ describe('RouterService', () => {
         message: 'no model this key may use can serve this chat request',
         param: 'model',
       });
+    });
+  });
+
+  describe('the reservation', () => {
+    it('holds, for auto, the most any model of any task could cost, and takes no hold when nothing can serve', async () => {
+      classify('summarization');
+      const request = chat('auto', { maxOutputTokens: 100 });
+      const planned = await plan(request);
+      const everyAuto = ['coder', 'smart', 'basic'].flatMap((name) =>
+        catalog.deployments(catalog.resolve(name)!.model),
+      );
+      expect(reserved[0].amount).toBe(maxCallCost(everyAuto, intake(request)).toString());
+      // At least what the summarization list needs: the task was not known when it was taken.
+      expect(BigInt(reserved[0].amount)).toBeGreaterThanOrEqual(maxCallCost(planned.candidates, intake(request)));
+      classify('chat', { hasImages: true });
+      reserved = [];
+      expect(await failureOf(plan(chat('auto'), ['basic']))).toMatchObject({ code: ErrorCode.NoCapableModel });
+      expect(await failureOf(plan(chat('gpt-7')))).toMatchObject({ code: ErrorCode.ModelNotFound });
+      expect(reserved).toEqual([]);
+    });
+
+    it('gives the hold back when the classification fails after it was taken', async () => {
+      await bus.close();
+      bus = new MemoryBus();
+      bus.subscribe(Subjects.classify.subject, (message) =>
+        bus.publish(message.reply!, {
+          data: encode(new PolymuxException(ErrorCode.Internal, 'classifier broke').toPayload()),
+          headers: { [Headers.streamEnd]: '1', [Headers.error]: '1' },
+        }),
+      );
+      bus.subscribe(Subjects.reserve.subject, (message) =>
+        bus.publish(message.reply!, {
+          data: encode({ reservationId: 'res-held', amount: '5' }),
+          headers: { [Headers.streamEnd]: '1' },
+        }),
+      );
+      bus.subscribe(Subjects.release.subject, (message) => {
+        released.push((decode(message.data) as { reservationId: string }).reservationId);
+        bus.publish(message.reply!, { data: encode({ released: true }), headers: { [Headers.streamEnd]: '1' } });
+      });
+      router = new RouterService(catalog, new MessagingClient(bus));
+      expect(await failureOf(plan(chat('basic')))).toMatchObject({ message: 'classifier broke' });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(released).toEqual(['res-held']);
+    });
+
+    it('passes a refused reservation on as the plan’s answer', async () => {
+      await bus.close();
+      bus = new MemoryBus();
+      bus.subscribe(Subjects.classify.subject, (message) =>
+        bus.publish(message.reply!, { data: encode(classification), headers: { [Headers.streamEnd]: '1' } }),
+      );
+      bus.subscribe(Subjects.reserve.subject, (message) =>
+        bus.publish(message.reply!, {
+          data: encode(new PolymuxException(ErrorCode.InsufficientCredits, 'no credits').toPayload()),
+          headers: { [Headers.streamEnd]: '1', [Headers.error]: '1' },
+        }),
+      );
+      router = new RouterService(catalog, new MessagingClient(bus));
+      expect(await failureOf(plan(chat('basic')))).toMatchObject({ code: ErrorCode.InsufficientCredits });
     });
   });
 });

@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { CatalogModel } from '@polymux/catalog';
 import { Catalog } from '@polymux/catalog';
-import type { Classification, Deployment, ModelList, Plan, PlanRequest } from '@polymux/contracts';
-import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
+import type {
+  Classification,
+  Deployment,
+  Intake,
+  ModelList,
+  Plan,
+  PlanRequest,
+  Reservation,
+  TaskType,
+} from '@polymux/contracts';
+import { ErrorCode, PolymuxException, Subjects, maxCallCost } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
 
 /** Why a model cannot serve a request, or null when it can. */
-const incapability = (model: CatalogModel, classification: Classification, maxOutputTokens?: number): string | null => {
-  const { signals } = classification;
+const incapability = (model: CatalogModel, { signals, maxOutputTokens }: Intake): string | null => {
   if (signals.hasTools && !model.capabilities.tools) return 'does not support tool calling';
   if (signals.hasImages && !model.capabilities.vision) return 'does not accept images';
   if (signals.hasResponseFormat && !model.capabilities.jsonSchema) return 'does not support structured output';
@@ -19,7 +27,20 @@ const incapability = (model: CatalogModel, classification: Classification, maxOu
   return null;
 };
 
-/** Turns a request into an ordered list of capable, allowed deployments. */
+/** Which models a request may go to, before its task is known. */
+interface Eligible {
+  resolvedFrom: Plan['resolvedFrom'];
+  /** The candidates once the task is known. */
+  candidates(task: TaskType): Deployment[];
+  /** Every deployment `candidates` can return, whatever the task: what the reservation covers. */
+  bound: Deployment[];
+}
+
+/**
+ * Turns a request's intake into an ordered list of capable, allowed deployments and holds the
+ * call's maximum cost on them. Classification and the reservation do not depend on each other, so
+ * they run at the same time: a plan costs ingress one round trip and the call's critical path two.
+ */
 @Injectable()
 export class RouterService {
   constructor(
@@ -27,52 +48,32 @@ export class RouterService {
     private readonly messaging: MessagingClient,
   ) {}
 
-  async plan({ request, allowedModels }: PlanRequest, requestId?: string): Promise<Plan> {
-    const classification = await this.messaging.request(
+  async plan(
+    { intake, allowedModels, accountId, reservationTtlSeconds }: PlanRequest,
+    requestId?: string,
+  ): Promise<Plan> {
+    const eligible = this.eligible(intake, allowedModels);
+    const classifying = this.messaging.request(
       Subjects.classify,
-      { request },
+      { sample: intake.sample, signals: intake.signals },
       { requestId, timeoutMs: CLASSIFY_TIMEOUT_MS },
     );
-    const allowed = (model: CatalogModel, name: string) =>
-      allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
-
-    if (request.model === 'auto') {
-      const capable = this.catalog
-        .autoModels(classification.task)
-        .filter(
-          (model) => allowed(model, model.id) && incapability(model, classification, request.maxOutputTokens) === null,
-        );
-      if (capable.length === 0) {
-        throw new PolymuxException(
-          ErrorCode.NoCapableModel,
-          `no model this key may use can serve this ${classification.task} request`,
-          { param: 'model' },
-        );
-      }
-      return this.toPlan(
-        classification,
-        'auto',
-        capable.flatMap((model) => this.catalog.deployments(model)),
-      );
+    // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
+    if (eligible.bound.length === 0) eligible.candidates((await classifying).task);
+    const reserving = this.messaging.request(
+      Subjects.reserve,
+      { accountId, amount: maxCallCost(eligible.bound, intake).toString(), ttlSeconds: reservationTtlSeconds },
+      { requestId },
+    );
+    const [classified, reserved] = await Promise.allSettled([classifying, reserving]);
+    if (reserved.status === 'rejected') throw reserved.reason;
+    try {
+      if (classified.status === 'rejected') throw classified.reason;
+      return this.toPlan(classified.value, intake, eligible, reserved.value);
+    } catch (error) {
+      this.release(accountId, reserved.value, requestId);
+      throw error;
     }
-
-    const resolved = this.catalog.resolve(request.model);
-    if (!resolved) {
-      throw new PolymuxException(ErrorCode.ModelNotFound, `The model \`${request.model}\` does not exist`, {
-        param: 'model',
-      });
-    }
-    if (!allowed(resolved.model, request.model)) {
-      throw new PolymuxException(ErrorCode.ModelNotAllowed, `this key may not use the model \`${request.model}\``, {
-        param: 'model',
-      });
-    }
-    const reason = incapability(resolved.model, classification, request.maxOutputTokens);
-    if (reason)
-      throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${request.model}\` ${reason}`, {
-        param: 'model',
-      });
-    return this.toPlan(classification, resolved.resolvedFrom, this.catalog.deployments(resolved.model));
   }
 
   listModels(allowedModels: string[] | null): ModelList {
@@ -85,13 +86,69 @@ export class RouterService {
     return { models };
   }
 
-  private toPlan(classification: Classification, resolvedFrom: Plan['resolvedFrom'], candidates: Deployment[]): Plan {
+  /** Refuses at once what no task could make servable: an unknown, forbidden or incapable model. */
+  private eligible(intake: Intake, allowedModels: string[] | null): Eligible {
+    const allowed = (model: CatalogModel, name: string) =>
+      allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
+    const usable = (model: CatalogModel) => allowed(model, model.id) && incapability(model, intake) === null;
+
+    if (intake.model === 'auto') {
+      return {
+        resolvedFrom: 'auto',
+        bound: this.catalog
+          .autoModelsOfAnyTask()
+          .filter(usable)
+          .flatMap((model) => this.catalog.deployments(model)),
+        candidates: (task) => {
+          const capable = this.catalog.autoModels(task).filter(usable);
+          if (capable.length === 0) {
+            throw new PolymuxException(
+              ErrorCode.NoCapableModel,
+              `no model this key may use can serve this ${task} request`,
+              { param: 'model' },
+            );
+          }
+          return capable.flatMap((model) => this.catalog.deployments(model));
+        },
+      };
+    }
+
+    const resolved = this.catalog.resolve(intake.model);
+    if (!resolved) {
+      throw new PolymuxException(ErrorCode.ModelNotFound, `The model \`${intake.model}\` does not exist`, {
+        param: 'model',
+      });
+    }
+    if (!allowed(resolved.model, intake.model)) {
+      throw new PolymuxException(ErrorCode.ModelNotAllowed, `this key may not use the model \`${intake.model}\``, {
+        param: 'model',
+      });
+    }
+    const reason = incapability(resolved.model, intake);
+    if (reason) {
+      throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${intake.model}\` ${reason}`, {
+        param: 'model',
+      });
+    }
+    const deployments = this.catalog.deployments(resolved.model);
+    return { resolvedFrom: resolved.resolvedFrom, bound: deployments, candidates: () => deployments };
+  }
+
+  private toPlan(classification: Classification, intake: Intake, eligible: Eligible, reservation: Reservation): Plan {
     return {
       task: classification.task,
       confidence: classification.confidence,
-      signals: classification.signals,
-      resolvedFrom,
-      candidates,
+      signals: intake.signals,
+      resolvedFrom: eligible.resolvedFrom,
+      candidates: eligible.candidates(classification.task),
+      reservation,
     };
+  }
+
+  /** A plan that fails after its hold was taken gives the hold back; its TTL frees it otherwise. */
+  private release(accountId: string, reservation: Reservation, requestId?: string): void {
+    void this.messaging
+      .request(Subjects.release, { accountId, reservationId: reservation.reservationId }, { requestId })
+      .catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import type { PolymuxConfig } from '@polymux/config';
 import type { InvokeFrame } from '@polymux/contracts';
-import { ErrorCode, PolymuxException, Subjects, maxCallCost } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, Subjects, intakeOf } from '@polymux/contracts';
 import type { MessagingClient } from '@polymux/messaging';
 
 import { CallEvents } from './call-events';
@@ -43,34 +43,23 @@ async function* frames(items: InvokeFrame[], fail?: Error): AsyncGenerator<Invok
 describe('CallService', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('plans through the router with the key’s model scope', async () => {
+  it('plans and reserves through the router with the request’s intake (not its body) and the key’s scope', async () => {
     const { messaging, service } = setup();
     messaging.request.mockResolvedValue(plan());
-    const current = call({ plan: undefined });
+    const current = call({ plan: undefined, reservation: undefined });
     await service.plan(current);
     expect(messaging.request).toHaveBeenCalledWith(
       Subjects.plan,
-      { request: current.request, allowedModels: null },
+      {
+        intake: intakeOf(current.request),
+        allowedModels: null,
+        accountId: key.accountId,
+        reservationTtlSeconds: 60,
+      },
       { requestId: 'req-1' },
     );
     expect(current.plan).toEqual(plan());
-  });
-
-  it('reserves the most any candidate can cost', async () => {
-    const { messaging, service } = setup();
-    const candidates = [
-      deployment('a'),
-      deployment('b', { pricing: { inputPerMTok: '9000000000', outputPerMTok: '1' } }),
-    ];
-    const current = call({ plan: plan(candidates), reservation: undefined });
-    messaging.request.mockResolvedValue({ reservationId: 'res-9', amount: '1' });
-    await service.reserve(current);
-    expect(messaging.request).toHaveBeenCalledWith(
-      Subjects.reserve,
-      { accountId: key.accountId, amount: maxCallCost(candidates, current.request).toString(), ttlSeconds: 60 },
-      { requestId: 'req-1' },
-    );
-    expect(current.reservation).toEqual({ reservationId: 'res-9', amount: '1' });
+    expect(current.reservation).toEqual(plan().reservation);
   });
 
   it('falls back past a retryable failure, records it, and stops at a non-retryable one', async () => {

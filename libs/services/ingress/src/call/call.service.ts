@@ -19,8 +19,8 @@ import {
   RETRYABLE_CODES,
   Subjects,
   callCost,
+  intakeOf,
   isPolymuxException,
-  maxCallCost,
 } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
@@ -53,8 +53,8 @@ const ANSWER_PUBLISH: PublishBudget = { deadlineMs: 5_000 };
 const STREAM_PUBLISH: PublishBudget = { deadlineMs: 30_000 };
 
 /**
- * The call pipeline: plan (router, which asks the classifier), reserve the maximum cost (billing),
- * invoke candidates in order until one answers (executor), then settle through a durable usage event.
+ * The call pipeline: plan and reserve the maximum cost (router, which asks the classifier and billing
+ * at once), invoke candidates in order until one answers (executor), then settle through a durable usage event.
  */
 @Injectable()
 export class CallService {
@@ -64,26 +64,24 @@ export class CallService {
     private readonly events: CallEvents,
   ) {}
 
+  /**
+   * Plans the call and holds its maximum possible cost in one round trip: the router classifies and
+   * reserves at the same time, so no balance is ever overspent. Only the intake travels, not the body.
+   */
   async plan(call: Call): Promise<Plan> {
     const { requestId, request, key } = call;
     call.plan = await this.messaging.request(
       Subjects.plan,
-      { request, allowedModels: key.allowedModels },
+      {
+        intake: intakeOf(request),
+        allowedModels: key.allowedModels,
+        accountId: key.accountId,
+        reservationTtlSeconds: this.config.billing.reservationTtlSeconds,
+      },
       { requestId },
     );
+    call.reservation = call.plan.reservation;
     return call.plan;
-  }
-
-  /** Holds the call's maximum possible cost, so no balance is ever overspent. */
-  async reserve(call: Call): Promise<void> {
-    const { requestId, request, key } = call;
-    if (!call.plan) throw new PolymuxException(ErrorCode.Internal, 'reserve before plan');
-    const amount = maxCallCost(call.plan.candidates, request);
-    call.reservation = await this.messaging.request(
-      Subjects.reserve,
-      { accountId: key.accountId, amount: amount.toString(), ttlSeconds: this.config.billing.reservationTtlSeconds },
-      { requestId },
-    );
   }
 
   /** Tries candidates in order until one returns its first frame; later failures are the caller's to report. */

@@ -1,5 +1,5 @@
 import type { ChatRequest, Deployment, Message, Tool } from '@polymux/contracts';
-import { callCost, countInputTokens, maxCallCost, promptTokensBound } from '@polymux/contracts';
+import { callCost, countInputTokens, intakeOf, maxCallCost, promptTokensBound } from '@polymux/contracts';
 import { toOpenAiRequest } from '@polymux/providers';
 import { ChatCompletionRequest, parseScenario, planCompletion } from '@polymux/provider-sim';
 import fc from 'fast-check';
@@ -130,7 +130,7 @@ describe('the reservation bound', () => {
           const target = deployment(model, maxOutputTokens);
           // A provider never produces more than the deployment's maximum.
           const usage = billed(chat, model, Math.min(produced, maxOutputTokens));
-          expect(maxCallCost([target], chat)).toBeGreaterThanOrEqual(callCost(target.pricing, usage));
+          expect(maxCallCost([target], intakeOf(chat))).toBeGreaterThanOrEqual(callCost(target.pricing, usage));
         },
       ),
       { numRuns: 300 },

@@ -40,6 +40,7 @@ export const plan = (candidates: Deployment[] = [deployment()]): Plan => ({
   },
   resolvedFrom: 'model',
   candidates,
+  reservation: { reservationId: 'res-1', amount: '1000' },
 });
 
 export const chatRequest = (fields: Partial<ChatRequest> = {}): ChatRequest => ({

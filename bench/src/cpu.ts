@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Who a process's CPU time is charged to in the report. */
-export type CpuGroup = 'gateway' | 'simulator' | 'backing' | 'loadGenerator';
+/**
+ * Who a process's CPU time is charged to in the report: the gateway under test (Polymux or
+ * Portkey), the simulator, Polymux's backing services, the load generator, or a bystander (the
+ * idle Polymux processes while Portkey is measured, the OTLP receiver).
+ */
+export type CpuGroup = 'gateway' | 'simulator' | 'backing' | 'loadGenerator' | 'other';
 
 export interface CpuProbe {
   label: string;
@@ -79,7 +83,10 @@ export const snapshotCpu = (probes: CpuProbe[]): CpuSnapshot => {
  * are a lower bound.
  */
 export const cpuBetween = (before: CpuSnapshot, after: CpuSnapshot): CpuUsage => {
-  const usage: CpuUsage = { byGroup: { gateway: 0, simulator: 0, backing: 0, loadGenerator: 0 }, byLabel: {} };
+  const usage: CpuUsage = {
+    byGroup: { gateway: 0, simulator: 0, backing: 0, loadGenerator: 0, other: 0 },
+    byLabel: {},
+  };
   for (const probe of after.probes) {
     const end = after.cpuMs.get(probe.pid);
     if (end === undefined) continue;

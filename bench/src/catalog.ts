@@ -35,7 +35,7 @@ export const writeBenchCatalog = (
       return {
         ...template,
         id,
-        aliases: [`bench/${id}`],
+        aliases: [],
         deployments: template.deployments.map((deployment) => ({
           ...deployment,
           id: `bench/${id}`,
@@ -43,7 +43,11 @@ export const writeBenchCatalog = (
         })),
       };
     });
-    text = stringify({ ...catalog, models: [...catalog.models, ...generated] }, { lineWidth: 0 });
+    // Copies share objects; written as YAML aliases they would trip the parser's alias limit.
+    text = stringify(
+      { ...catalog, models: [...catalog.models, ...generated] },
+      { lineWidth: 0, aliasDuplicateObjects: false },
+    );
   }
   const file = join(dir, `catalog-${wanted}.yaml`);
   writeFileSync(file, text);

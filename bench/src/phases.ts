@@ -90,6 +90,7 @@ const sequential = (target: Target, body: string, settings: BenchSettings, secon
   runSequential(target, body, { durationMs: seconds * 1000, maxRequests: settings.maxRequestsPerPhase, streaming });
 
 const answered = (result: SequentialResult) => result.ok + result.errors;
+const SETTLE = { durationMs: 60_000, maxRequests: 1, streaming: false };
 const loadAnswered = (result: LoadResult) => result.ok + result.non2xx + result.errors;
 
 /** The three measured phases against one target, each after its own warm-up. */
@@ -108,13 +109,22 @@ export const measureTarget = async (
   };
 
   log(`${label}: throughput, ${settings.connections} connections, ${settings.durationS} s`);
-  if (settings.warmupS > 0)
+  // autocannon stops with requests still in flight; one more request after it waits for the gateway
+  // to work them off, so the next phase does not start behind them (and their CPU stays in this phase).
+  const settle = async () => count(await runSequential(target, plain, SETTLE), answered);
+  if (settings.warmupS > 0) {
     count(await runLoad(target, plain, settings.connections, { durationS: settings.warmupS }), loadAnswered);
+    await settle();
+  }
   const sampler = meter ? startMemorySampler(meter.probes, settings.memorySampleMs, meter.memoryGroups) : undefined;
   const load = await metered(
     meter,
-    async () =>
-      count(await runLoad(target, plain, settings.connections, { durationS: settings.durationS }), loadAnswered),
+    async () => {
+      const result = await runLoad(target, plain, settings.connections, { durationS: settings.durationS });
+      count(result, loadAnswered);
+      await settle();
+      return result;
+    },
     (result) => result.ok + result.non2xx,
   );
   const loadMemory = sampler?.stop();

@@ -60,7 +60,7 @@ export const soakSection = (soak: SoakResult | undefined): string[] => {
     '## Soak (distributed)',
     '',
     `${soak.requests} non-streaming requests at ${soak.connections} connections after the warm-up, RSS of every process`,
-    `sampled every ${soak.sampleS} s; "flat" when the end is within ${FLAT_TOLERANCE * 100} % of the middle sample.`,
+    `sampled every ${soak.sampleS} s; "flat" when the end is at most ${FLAT_TOLERANCE * 100} % above the middle sample.`,
     '',
   ];
   if (soak.error || !soak.series || !soak.load) return [...lines, `Not measured: ${soak.error ?? 'no result'}`, ''];
@@ -97,7 +97,7 @@ export const scaleSection = (scale: ScaleResult | undefined): string[] => {
   ];
   const rows = scale.points.map((point) => [
     `${point.models} models / ${point.keys} keys`,
-    point.error ? `error: ${point.error}` : fmt(point.modelsListed),
+    point.error ? `error: ${point.error}` : fmt(point.namesListed),
     fmt(point.insertKeysMs),
     fmt(point.requestsPerSecond),
     fmt(point.cpuMsPerRequest),
@@ -131,7 +131,7 @@ export const scaleSection = (scale: ScaleResult | undefined): string[] => {
     ...table(
       [
         'Size',
-        'Models listed',
+        'Names in GET /v1/models',
         'Key insert (ms)',
         'Throughput (req/s)',
         'CPU ms/request²',

@@ -23,8 +23,8 @@ export interface ScalePoint {
   models: number;
   keys: number;
   error?: string;
-  /** Models `GET /v1/models` lists to the bench key (the catalog really loaded). */
-  modelsListed?: number;
+  /** Names (models and aliases) `GET /v1/models` lists to the bench key: the catalog really loaded. */
+  namesListed?: number;
   startMs?: number;
   insertKeysMs?: number;
   requestsPerSecond?: number;
@@ -70,7 +70,7 @@ export const insertKeys = async (databaseUrl: string, prefix: string, count: num
   }
 };
 
-const modelsListed = async (ingressUrl: string, key: string): Promise<number> => {
+const namesListed = async (ingressUrl: string, key: string): Promise<number> => {
   const response = await fetch(`${ingressUrl}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
   if (!response.ok) throw new Error(`GET /v1/models answered ${response.status}`);
   return ((await response.json()) as { data: unknown[] }).data.length;
@@ -104,7 +104,7 @@ const measurePoint = async (
     ];
     const target = gatewayTarget(bench.stack.ingressUrl, bench.bootstrapKey, active);
     await preflightPatiently(target, settings, 30_000);
-    point.modelsListed = await modelsListed(bench.stack.ingressUrl, bench.bootstrapKey);
+    point.namesListed = await namesListed(bench.stack.ingressUrl, bench.bootstrapKey);
     const meter = cpuAccountingAvailable() ? meterFor(bench, 'gateway', { receiverPid: receiver.pid }) : undefined;
     const results = await measureTarget(`scale ${size.models} models/${size.keys} keys`, target, settings, meter);
     point.requestsPerSecond = results.load.requestsPerSecond;

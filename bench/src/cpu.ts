@@ -68,6 +68,23 @@ export const processesNamed = (names: readonly string[]): Array<{ pid: number; n
   return found;
 };
 
+/** A process's command line, arguments joined by spaces; undefined when it is gone. */
+export const processCommandLine = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The database a Postgres backend serves, from the title it gives itself
+ * (`postgres: 15/main: <user> <database> <host>(<port>) <state>`); undefined for the server's own
+ * processes (postmaster, checkpointer, WAL writer, …), which serve every database.
+ */
+export const postgresBackendDatabase = (commandLine: string): string | undefined =>
+  /^postgres: .*?: \S+ (\S+) (?:\[local\]|\S+\(\d+\))/.exec(commandLine)?.[1];
+
 export const snapshotCpu = (probes: CpuProbe[]): CpuSnapshot => {
   const cpuMs = new Map<number, number>();
   for (const probe of probes) {

@@ -21,6 +21,8 @@ export interface BenchStack {
   bootstrapKey: string;
   /** The database of this run (a scratch database of its own when the server allows one). */
   databaseUrl?: string;
+  /** The scratch database's name, when the run has one (its Postgres backends are told apart by it). */
+  databaseName?: string;
   catalogModels: number;
   stop: () => Promise<void>;
 }
@@ -114,6 +116,7 @@ export const startBenchStack = async (
     bootstrapKey,
     databaseUrl:
       scratch?.url ?? (mode === 'distributed' ? process.env.DATABASE_URL || DEFAULT_DATABASE_URL : undefined),
+    databaseName: scratch ? new URL(scratch.url).pathname.slice(1) : undefined,
     catalogModels: catalog.models,
     stop: async () => {
       log(`${mode}: stopping the stack`);

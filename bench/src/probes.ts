@@ -1,10 +1,20 @@
 import type { CpuGroup, CpuProbe } from './cpu';
-import { processesNamed } from './cpu';
+import { postgresBackendDatabase, processCommandLine, processesNamed } from './cpu';
 import type { Meter } from './phases';
 import type { BenchStack } from './polymux';
 import type { Target } from './target';
 
 const BACKING_PROCESSES = ['nats-server', 'redis-server', 'postgres'] as const;
+
+/**
+ * Postgres backends of other databases serve someone else (tests running on the same server):
+ * with a database of its own, the run counts only its backends and the server's shared processes.
+ */
+const servesRun = (pid: number, name: string, database: string | undefined): boolean => {
+  if (name !== 'postgres' || !database) return true;
+  const served = postgresBackendDatabase(processCommandLine(pid) ?? '');
+  return served === undefined || served === database;
+};
 
 /** Processes besides the stack's that the benchmark runs. */
 export interface Bystanders {
@@ -29,8 +39,10 @@ export const meterFor = (bench: BenchStack, target: Target['name'], bystanders: 
       found.push({ label: name, group: name === 'provider-sim' ? 'simulator' : polymuxGroup, pid: child.pid });
     }
     if (bench.mode === 'distributed') {
-      for (const { pid, name } of processesNamed(BACKING_PROCESSES))
-        found.push({ label: name, group: viaPortkey ? 'other' : 'backing', pid });
+      for (const { pid, name } of processesNamed(BACKING_PROCESSES)) {
+        if (servesRun(pid, name, bench.databaseName))
+          found.push({ label: name, group: viaPortkey ? 'other' : 'backing', pid });
+      }
     }
     if (bystanders.portkeyPid !== undefined)
       found.push({ label: 'portkey', group: viaPortkey ? 'gateway' : 'other', pid: bystanders.portkeyPid });

@@ -201,6 +201,7 @@ export const checkTargets = (results: ModeFigures[], connections: number): Targe
       '>=',
       1500,
       ' req/s',
+      embedded ? undefined : 'BENCH_MODES without embedded',
     ),
   ];
 };

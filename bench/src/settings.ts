@@ -89,7 +89,7 @@ export const readSettings = (argv: readonly string[] = process.argv.slice(2)): B
     maxRequestsPerPhase: Math.floor(number('BENCH_MAX_REQUESTS', 200_000, 1)),
     model: process.env.BENCH_MODEL || 'gpt-4.1-mini',
     maxTokens: Math.floor(number('BENCH_MAX_TOKENS', 64, 1)),
-    modes: modes(process.env.BENCH_MODES || 'distributed'),
+    modes: modes(process.env.BENCH_MODES || 'distributed,embedded'),
     portkey: flag('BENCH_PORTKEY', true),
     streamTokens: Math.floor(number('BENCH_STREAM_TOKENS', 32, 2, 1_000_000)),
     streamRate: Math.floor(number('BENCH_STREAM_RATE', 1000, 1, 1_000_000)),

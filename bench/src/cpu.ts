@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** Who a process's CPU time is charged to in the report. */
-export type CpuGroup = 'gateway' | 'simulator' | 'backing' | 'loadGenerator';
+/**
+ * Who a process's CPU time is charged to in the report: the gateway under test (Polymux or
+ * Portkey), the simulator, Polymux's backing services, the load generator, or a bystander (the
+ * idle Polymux processes while Portkey is measured, the OTLP receiver).
+ */
+export type CpuGroup = 'gateway' | 'simulator' | 'backing' | 'loadGenerator' | 'other';
 
 export interface CpuProbe {
   label: string;
@@ -64,6 +68,23 @@ export const processesNamed = (names: readonly string[]): Array<{ pid: number; n
   return found;
 };
 
+/** A process's command line, arguments joined by spaces; undefined when it is gone. */
+export const processCommandLine = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The database a Postgres backend serves, from the title it gives itself
+ * (`postgres: 15/main: <user> <database> <host>(<port>) <state>`); undefined for the server's own
+ * processes (postmaster, checkpointer, WAL writer, …), which serve every database.
+ */
+export const postgresBackendDatabase = (commandLine: string): string | undefined =>
+  /^postgres: .*?: \S+ (\S+) (?:\[local\]|\S+\(\d+\))/.exec(commandLine)?.[1];
+
 export const snapshotCpu = (probes: CpuProbe[]): CpuSnapshot => {
   const cpuMs = new Map<number, number>();
   for (const probe of probes) {
@@ -79,7 +100,10 @@ export const snapshotCpu = (probes: CpuProbe[]): CpuSnapshot => {
  * are a lower bound.
  */
 export const cpuBetween = (before: CpuSnapshot, after: CpuSnapshot): CpuUsage => {
-  const usage: CpuUsage = { byGroup: { gateway: 0, simulator: 0, backing: 0, loadGenerator: 0 }, byLabel: {} };
+  const usage: CpuUsage = {
+    byGroup: { gateway: 0, simulator: 0, backing: 0, loadGenerator: 0, other: 0 },
+    byLabel: {},
+  };
   for (const probe of after.probes) {
     const end = after.cpuMs.get(probe.pid);
     if (end === undefined) continue;

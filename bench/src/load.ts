@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 
 import type { Target } from './target';
+import { headersOf } from './target';
 
 export interface LoadResult {
   connections: number;
@@ -14,12 +15,15 @@ export interface LoadResult {
   latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number };
 }
 
-/** Fixed-concurrency, non-streaming load with autocannon (keep-alive, no pipelining). */
+/**
+ * Fixed-concurrency, non-streaming load with autocannon (keep-alive, no pipelining), for `length`
+ * seconds or a number of requests. A target with several keys has each connection cycle through them.
+ */
 export const runLoad = async (
   target: Target,
   body: string,
   connections: number,
-  durationS: number,
+  length: { durationS: number } | { requests: number },
 ): Promise<LoadResult> => {
   const result = await autocannon({
     url: `${target.origin}${target.path}`,
@@ -28,8 +32,17 @@ export const runLoad = async (
     body,
     connections,
     pipelining: 1,
-    duration: durationS,
+    ...('durationS' in length ? { duration: length.durationS } : { amount: length.requests }),
     timeout: 30,
+    ...(target.apiKeys?.length
+      ? {
+          requests: target.apiKeys.map((_, index) => ({
+            method: 'POST' as const,
+            headers: headersOf(target, index),
+            body,
+          })),
+        }
+      : {}),
   });
   return {
     connections,

@@ -1,7 +1,11 @@
-import type { CpuProbe, CpuUsage } from './cpu';
+import { performance } from 'node:perf_hooks';
+
+import type { CpuGroup, CpuProbe, CpuUsage } from './cpu';
 import { cpuBetween, snapshotCpu } from './cpu';
 import type { LoadResult } from './load';
 import { runLoad } from './load';
+import type { MemoryUsage } from './memory';
+import { startMemorySampler } from './memory';
 import type { SequentialResult } from './sequential';
 import { runSequential } from './sequential';
 import type { BenchSettings } from './settings';
@@ -16,23 +20,40 @@ export interface CpuPerRequest {
   simulator: number;
   backing: number;
   loadGenerator: number;
+  other: number;
   byProcess: Record<string, number>;
 }
 
 export interface TargetResults {
+  /** Requests sent to the target in all (warm-ups included), to relate exported spans to. */
+  requestsSent: number;
   /** (a) Non-streaming load at fixed concurrency. */
   load: LoadResult & { cpuMsPerRequest?: CpuPerRequest };
   /** (b) Non-streaming, one connection, one request at a time. */
   latency: { ok: number; errors: number; firstError?: string; totalMs: Summary; cpuMsPerRequest?: CpuPerRequest };
-  /** (c) Streaming, one connection: time to the first `data:` chunk and to the end of the stream. */
+  /**
+   * (c) Streaming, one connection: time to the first `data:` chunk, to the end of the stream, and
+   * between consecutive content events.
+   */
   streaming: {
     ok: number;
     errors: number;
     firstError?: string;
     firstChunkMs: Summary;
     totalMs: Summary;
+    chunkGapMs: Summary;
+    contentEventsPerStream: Summary;
     cpuMsPerRequest?: CpuPerRequest;
   };
+  /** RSS sampled during the throughput phase (its peak), and once more after the last phase. */
+  memory?: { load: MemoryUsage; end: MemoryUsage };
+}
+
+/** What the report needs to know about the processes of one target's measurement. */
+export interface Meter {
+  probes: () => CpuProbe[];
+  /** Groups whose memory counts as the target's footprint (the gateway, plus its backing services). */
+  memoryGroups: CpuGroup[];
 }
 
 const perRequest = (usage: CpuUsage, requests: number): CpuPerRequest => {
@@ -42,61 +63,95 @@ const perRequest = (usage: CpuUsage, requests: number): CpuPerRequest => {
     simulator: divide(usage.byGroup.simulator),
     backing: divide(usage.byGroup.backing),
     loadGenerator: divide(usage.byGroup.loadGenerator),
+    other: divide(usage.byGroup.other),
     byProcess: Object.fromEntries(Object.entries(usage.byLabel).map(([label, ms]) => [label, divide(ms)])),
   };
 };
 
-/** Runs `work` between two CPU snapshots of `probes()`; undefined CPU when /proc is unavailable. */
-const metered = async <T>(
-  probes: (() => CpuProbe[]) | undefined,
+/** Runs `work` between two CPU snapshots of `probes()`; undefined CPU without a meter (no /proc). */
+export const metered = async <T>(
+  meter: Meter | undefined,
   work: () => Promise<T>,
   requests: (result: T) => number,
 ): Promise<{ result: T; cpuMsPerRequest?: CpuPerRequest }> => {
-  if (!probes) return { result: await work() };
-  const before = snapshotCpu(probes());
+  if (!meter) return { result: await work() };
+  const before = snapshotCpu(meter.probes());
   const result = await work();
-  const after = snapshotCpu(probes());
+  const after = snapshotCpu(meter.probes());
   return { result, cpuMsPerRequest: perRequest(cpuBetween(before, after), requests(result)) };
 };
 
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const started = performance.now();
+/** A progress line on stderr, with the seconds since the benchmark started. */
+export const log = (message: string) =>
+  process.stderr.write(`[bench +${((performance.now() - started) / 1000).toFixed(1)} s] ${message}\n`);
 
 const sequential = (target: Target, body: string, settings: BenchSettings, seconds: number, streaming: boolean) =>
   runSequential(target, body, { durationMs: seconds * 1000, maxRequests: settings.maxRequestsPerPhase, streaming });
 
 const answered = (result: SequentialResult) => result.ok + result.errors;
+const SETTLE = { durationMs: 60_000, maxRequests: 1, streaming: false };
+const loadAnswered = (result: LoadResult) => result.ok + result.non2xx + result.errors;
 
 /** The three measured phases against one target, each after its own warm-up. */
 export const measureTarget = async (
   label: string,
   target: Target,
   settings: BenchSettings,
-  probes: (() => CpuProbe[]) | undefined,
+  meter: Meter | undefined,
 ): Promise<TargetResults> => {
   const plain = chatBody(settings.model, settings.maxTokens, false);
   const streamed = chatBody(settings.model, settings.maxTokens, true);
+  let sent = 0;
+  const count = <T>(result: T, answeredBy: (result: T) => number): T => {
+    sent += answeredBy(result);
+    return result;
+  };
 
   log(`${label}: throughput, ${settings.connections} connections, ${settings.durationS} s`);
-  if (settings.warmupS > 0) await runLoad(target, plain, settings.connections, settings.warmupS);
+  // autocannon stops with requests still in flight; one more request after it waits for the gateway
+  // to work them off, so the next phase does not start behind them (and their CPU stays in this phase).
+  const settle = async () => count(await runSequential(target, plain, SETTLE), answered);
+  if (settings.warmupS > 0) {
+    count(await runLoad(target, plain, settings.connections, { durationS: settings.warmupS }), loadAnswered);
+    await settle();
+  }
+  const sampler = meter ? startMemorySampler(meter.probes, settings.memorySampleMs, meter.memoryGroups) : undefined;
   const load = await metered(
-    probes,
-    () => runLoad(target, plain, settings.connections, settings.durationS),
+    meter,
+    async () => {
+      const result = await runLoad(target, plain, settings.connections, { durationS: settings.durationS });
+      count(result, loadAnswered);
+      await settle();
+      return result;
+    },
     (result) => result.ok + result.non2xx,
   );
+  const loadMemory = sampler?.stop();
 
   log(`${label}: latency, 1 connection, ${settings.durationS} s`);
-  if (settings.warmupS > 0) await sequential(target, plain, settings, settings.warmupS, false);
-  const latency = await metered(probes, () => sequential(target, plain, settings, settings.durationS, false), answered);
-
-  log(`${label}: streaming time to first chunk, 1 connection, ${settings.durationS} s`);
-  if (settings.warmupS > 0) await sequential(target, streamed, settings, settings.warmupS, true);
-  const streaming = await metered(
-    probes,
-    () => sequential(target, streamed, settings, settings.durationS, true),
+  if (settings.warmupS > 0) count(await sequential(target, plain, settings, settings.warmupS, false), answered);
+  const latency = await metered(
+    meter,
+    async () => count(await sequential(target, plain, settings, settings.durationS, false), answered),
     answered,
   );
 
+  log(
+    `${label}: streaming (${settings.streamTokens} tokens at ${settings.streamRate}/s), 1 connection, ${settings.durationS} s`,
+  );
+  if (settings.warmupS > 0) count(await sequential(target, streamed, settings, settings.warmupS, true), answered);
+  const streaming = await metered(
+    meter,
+    async () => count(await sequential(target, streamed, settings, settings.durationS, true), answered),
+    answered,
+  );
+  const endMemory = meter
+    ? startMemorySampler(meter.probes, settings.memorySampleMs, meter.memoryGroups).stop()
+    : undefined;
+
   return {
+    requestsSent: sent,
     load: { ...load.result, cpuMsPerRequest: load.cpuMsPerRequest },
     latency: {
       ok: latency.result.ok,
@@ -111,20 +166,81 @@ export const measureTarget = async (
       firstError: streaming.result.firstError,
       firstChunkMs: summarize(streaming.result.firstChunkMs),
       totalMs: summarize(streaming.result.totalMs),
+      chunkGapMs: summarize(streaming.result.chunkGapMs),
+      contentEventsPerStream: summarize(streaming.result.contentEvents),
       cpuMsPerRequest: streaming.cpuMsPerRequest,
     },
+    memory: loadMemory && endMemory ? { load: loadMemory, end: endMemory } : undefined,
   };
 };
 
-/** One request of each kind, so a broken stack fails loudly before any number is taken. */
+interface ChatCompletionBody {
+  object?: string;
+  choices?: Array<{ message?: { content?: string | null } }>;
+  usage?: { completion_tokens?: number };
+}
+
+/** Why a non-streaming answer is not a chat completion with text, or undefined when it is one. */
+const completionProblem = (body: string): string | undefined => {
+  try {
+    const parsed = JSON.parse(body) as ChatCompletionBody;
+    if (parsed.object !== 'chat.completion') return `object is ${parsed.object}`;
+    if (!parsed.choices?.[0]?.message?.content) return 'no message content';
+    if (!parsed.usage?.completion_tokens) return 'no usage';
+    return undefined;
+  } catch {
+    return `not JSON: ${body.slice(0, 200)}`;
+  }
+};
+
+/**
+ * One request of each kind, checked for content, so a broken stack (or a gateway that does not
+ * reach the simulator) fails loudly before any number is taken: the non-streaming answer must be
+ * a chat completion with text and usage, the stream must carry `minContentEvents` content events
+ * (the multi-chunk stream the gap measure needs) and end with `[DONE]`.
+ */
 export const preflight = async (target: Target, settings: BenchSettings): Promise<void> => {
+  const minContentEvents = Math.min(settings.streamTokens, settings.maxTokens);
   for (const streaming of [false, true]) {
     const body = chatBody(settings.model, settings.maxTokens, streaming);
-    const result = await runSequential(target, body, { durationMs: 30_000, maxRequests: 1, streaming });
+    const result = await runSequential(target, body, {
+      durationMs: 30_000,
+      maxRequests: 1,
+      streaming,
+      keepFirstBody: true,
+    });
+    const kind = streaming ? 'streaming' : 'non-streaming';
     if (result.ok !== 1 || result.errors !== 0) {
-      throw new Error(
-        `${target.name} ${streaming ? 'streaming' : 'non-streaming'} preflight failed: ${result.firstError ?? 'no answer'}`,
-      );
+      throw new Error(`${target.name} ${kind} preflight failed: ${result.firstError ?? 'no answer'}`);
+    }
+    const answer = result.firstBody ?? '';
+    const problem = streaming
+      ? (result.contentEvents[0] ?? 0) < minContentEvents
+        ? `${result.contentEvents[0] ?? 0} content events, expected ${minContentEvents}`
+        : answer.trimEnd().endsWith('data: [DONE]')
+          ? undefined
+          : 'the stream did not end with data: [DONE]'
+      : completionProblem(answer);
+    if (problem) throw new Error(`${target.name} ${kind} preflight answered wrongly: ${problem}`);
+  }
+};
+
+/**
+ * `preflight`, repeated for up to `patienceMs` while it fails: a fresh Polymux grants its bootstrap
+ * credits just after it reports ready, so its first call may be refused for a moment.
+ */
+export const preflightPatiently = async (
+  target: Target,
+  settings: BenchSettings,
+  patienceMs: number,
+): Promise<void> => {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      return await preflight(target, settings);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 };

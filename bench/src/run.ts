@@ -1,104 +1,64 @@
 /**
- * `npm run bench`: starts the provider simulator and Polymux as separate processes, then measures
- * throughput, added latency, added time to first streamed chunk and CPU per request against direct
- * calls to the simulator with the same request bodies. Writes bench/results/latest.{json,md}.
- * Settings: see ./settings.ts (BENCH_DURATION_S, BENCH_WARMUP_S, BENCH_CONNECTIONS, BENCH_MODES, ...).
+ * `npm run bench`: per mode, starts the provider simulator, Polymux (tracing on, exporting to a
+ * local OTLP receiver) and Portkey OSS as separate processes, then measures throughput, added
+ * latency, added time to first streamed chunk, added gap between chunks, CPU per request and
+ * memory against direct calls to the simulator with the same request bodies. `--soak` adds a
+ * long distributed run sampling memory, `--scale` the catalog/key scaling check. Writes
+ * bench/results/latest.{json,md}. Settings: see ./settings.ts.
  */
-import { randomBytes } from 'node:crypto';
-
-import type { Stack } from '@polymux/testing';
-import { startStack } from '@polymux/testing';
-
-import type { CpuProbe } from './cpu';
-import { cpuAccountingAvailable, processesNamed } from './cpu';
-import { measureTarget, preflight } from './phases';
-import type { BenchReport, ModeResult } from './report';
-import { addedCost, machineInfo, toMarkdown, writeReport } from './report';
-import type { BenchSettings } from './settings';
-import { readSettings } from './settings';
-import { chatTarget } from './target';
-
-const BACKING_PROCESSES = ['nats-server', 'redis-server', 'postgres'] as const;
-
-const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
-
-/** The processes whose CPU the report attributes, re-listed at each snapshot. */
-const cpuProbes = (stack: Stack, mode: ModeResult['mode']) => (): CpuProbe[] => {
-  const probes: CpuProbe[] = [];
-  for (const [name, child] of stack.processes) {
-    if (child.pid === undefined) continue;
-    probes.push({ label: name, group: name === 'provider-sim' ? 'simulator' : 'gateway', pid: child.pid });
-  }
-  if (mode === 'distributed') {
-    for (const { pid, name } of processesNamed(BACKING_PROCESSES)) probes.push({ label: name, group: 'backing', pid });
-  }
-  probes.push({ label: 'load generator', group: 'loadGenerator', pid: process.pid });
-  return probes;
-};
-
-const benchMode = async (mode: ModeResult['mode'], settings: BenchSettings): Promise<ModeResult> => {
-  const bootstrapKey = process.env.BENCH_BOOTSTRAP_KEY || `pmx-bench-${randomBytes(16).toString('hex')}`;
-  log(`${mode}: starting the stack`);
-  let stack: Stack;
-  try {
-    stack = await startStack({
-      mode,
-      bootstrapKey,
-      env: {
-        LOG_LEVEL: 'warn',
-        // Own subjects and counters, so a stack someone else runs on the same NATS/Redis is not disturbed.
-        NATS_SUBJECT_PREFIX: 'bench',
-        REDIS_KEY_PREFIX: 'polymux-bench:',
-        ...settings.stackEnv,
-      },
-    });
-  } catch (error) {
-    return { mode, error: `the stack did not start: ${String(error)}` };
-  }
-  try {
-    if (!stack.providerSimUrl) return { mode, error: 'the stack reported no provider-sim URL to compare with' };
-    const direct = chatTarget('direct', stack.providerSimUrl, 'bench-direct');
-    const gateway = chatTarget('gateway', stack.ingressUrl, bootstrapKey);
-    await preflight(direct, settings);
-    await preflight(gateway, settings);
-    const probes = cpuAccountingAvailable() ? cpuProbes(stack, mode) : undefined;
-    const processes = Object.fromEntries(
-      [...stack.processes].filter(([name]) => name !== 'provider-sim').map(([name, child]) => [name, child.pid ?? -1]),
-    );
-    const directResults = await measureTarget(`${mode} direct`, direct, settings, probes);
-    const gatewayResults = await measureTarget(`${mode} gateway`, gateway, settings, probes);
-    return {
-      mode,
-      processes,
-      direct: directResults,
-      gateway: gatewayResults,
-      added: addedCost(directResults, gatewayResults),
-    };
-  } catch (error) {
-    return { mode, error: `${String(error)} (process logs: ${stack.logDir})` };
-  } finally {
-    log(`${mode}: stopping the stack`);
-    await stack.stop();
-  }
-};
+import type { ModeFigures } from './compare';
+import { checkTargets, compare } from './compare';
+import type { ModeResult } from './modes';
+import { benchMode } from './modes';
+import { startOtlpReceiver } from './otlp';
+import { log } from './phases';
+import type { BenchReport } from './report';
+import { machineInfo, toMarkdown, writeReport } from './report';
+import { runScale } from './scale';
+import { readSettings, simScenario } from './settings';
+import { runSoak } from './soak';
 
 const main = async (): Promise<number> => {
   const settings = readSettings();
-  const results: ModeResult[] = [];
-  for (const mode of settings.modes) results.push(await benchMode(mode, settings));
   const { outputDir, ...reported } = settings;
-  const report: BenchReport = {
-    generatedAt: new Date().toISOString(),
-    machine: machineInfo(),
-    settings: reported,
-    results,
-  };
+  const receiver = await startOtlpReceiver();
+  const results: ModeResult[] = [];
+  let report: BenchReport;
+  try {
+    for (const mode of settings.modes) results.push(await benchMode(mode, settings, receiver));
+    const soak = settings.soakRequests ? await runSoak(settings, receiver) : undefined;
+    const scale = settings.scale ? await runScale(settings, receiver) : undefined;
+    const figures: ModeFigures[] = results;
+    report = {
+      generatedAt: new Date().toISOString(),
+      machine: machineInfo(),
+      settings: reported,
+      scenario: simScenario(settings),
+      portkeyVersion: results.find((result) => result.portkeyVersion)?.portkeyVersion,
+      results,
+      comparisons: figures.flatMap((result) => compare(result) ?? []),
+      targets: settings.modes.length > 0 ? checkTargets(figures, settings.connections) : [],
+      soak,
+      scale,
+    };
+  } finally {
+    await receiver.stop();
+  }
   const files = writeReport(outputDir, report);
   process.stdout.write(toMarkdown(report));
   log(`wrote ${files.markdown} and ${files.json}`);
-  const failed = results.filter((result) => result.error);
-  for (const result of failed) log(`${result.mode}: ${result.error}`);
-  // A mode that could not run is a failure of the benchmark; slow numbers never are.
+  // Something that could not be measured is a failure of the benchmark; slow numbers never are.
+  const failed = [
+    ...results.flatMap((result) => [
+      ...(result.error ? [`${result.mode}: ${result.error}`] : []),
+      ...(result.portkeyError ? [`${result.mode} Portkey: ${result.portkeyError}`] : []),
+    ]),
+    ...(report.soak?.error ? [`soak: ${report.soak.error}`] : []),
+    ...(report.scale?.points ?? []).flatMap((point) =>
+      point.error ? [`scale ${point.models}/${point.keys}: ${point.error}`] : [],
+    ),
+  ];
+  for (const failure of failed) log(failure);
   return failed.length > 0 ? 1 : 0;
 };
 

@@ -14,6 +14,11 @@ export interface StackOptions {
   mode: 'distributed' | 'embedded';
   /** Extra environment for every process (e.g. DATABASE_URL, OTEL_* variables). */
   env?: Record<string, string>;
+  /**
+   * Extra environment of single processes, by their name in `processes` (`provider-sim`,
+   * `ingress`, `standalone`, …), over `env`: e.g. a simulator that exports no spans of its own.
+   */
+  processEnv?: Record<string, Record<string, string>>;
   /** Key with admin rights on both APIs, created on start with credits; generated and printed when absent. */
   bootstrapKey?: string;
   /** Credits granted to the bootstrap project, in USD. */
@@ -81,16 +86,21 @@ const nodeArgs = (name: string): string[] => {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
 };
 
+interface SpawnContext {
+  logDir: string;
+  timeoutMs: number;
+  processes: Map<string, ChildProcess>;
+  processEnv: Record<string, Record<string, string>>;
+}
+
 const spawnService = (
   name: string,
   app: string,
   env: Record<string, string>,
-  logDir: string,
-  timeoutMs: number,
-  processes: Map<string, ChildProcess>,
+  { logDir, timeoutMs, processes, processEnv }: SpawnContext,
 ): Promise<{ child: ChildProcess; urls: Map<string, string> }> => {
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs(name), entry(app)], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...processEnv[name] },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   processes.set(name, child);
@@ -158,6 +168,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
   const logDir = mkdtempSync(join(tmpdir(), `polymux-${options.mode}-`));
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const processes = new Map<string, ChildProcess>();
+  const context: SpawnContext = { logDir, timeoutMs, processes, processEnv: options.processEnv ?? {} };
   const base: Record<string, string> = {
     POLYMUX_MODE: options.mode,
     PORT: '0',
@@ -183,14 +194,14 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       await exited;
     }
     const app = options.mode === 'embedded' ? 'standalone' : service;
-    const { urls } = await spawnService(service, app, serviceEnvOf(service), logDir, timeoutMs, processes);
+    const { urls } = await spawnService(service, app, serviceEnvOf(service), context);
     return urls.get(app);
   };
   try {
     if (options.mode === 'embedded') {
       const env = { POLYMUX_DATA_DIR: join(logDir, 'data'), ...base };
       serviceEnvOf = () => env;
-      const { urls } = await spawnService('standalone', 'standalone', env, logDir, timeoutMs, processes);
+      const { urls } = await spawnService('standalone', 'standalone', env, context);
       const url = urls.get('standalone') as string;
       return {
         ingressUrl: url,
@@ -204,13 +215,13 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     }
     const natsLog = join(logDir, 'nats-server.log');
     nats = await ownNats(options, natsLog);
-    const sim = await spawnService('provider-sim', 'provider-sim', base, logDir, timeoutMs, processes);
+    const sim = await spawnService('provider-sim', 'provider-sim', base, context);
     const providerSimUrl = sim.urls.get('provider-sim') as string;
     const env: Record<string, string> = { ...base, PROVIDER_SIM_URL: providerSimUrl };
     const envOf = (service: ServiceName) => (nats ? { ...env, ...nats.envOf(service) } : env);
     serviceEnvOf = (service) => (isServiceName(service) ? envOf(service) : base);
     const started = await Promise.all(
-      SERVICES.map((service) => spawnService(service, service, envOf(service), logDir, timeoutMs, processes)),
+      SERVICES.map((service) => spawnService(service, service, envOf(service), context)),
     );
     const urlOf = (service: string) =>
       started[SERVICES.indexOf(service as (typeof SERVICES)[number])].urls.get(service) as string;

@@ -2,13 +2,11 @@ import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/commo
 import { Logger, Module } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { PolymuxConfig } from '@polymux/config';
 import { ConfigError, ConfigModule, loadConfig } from '@polymux/config';
 import type { Bus } from '@polymux/messaging';
 import { BusExceptionFilter, BusTransport, MessagingModule, createBus } from '@polymux/messaging';
 import { OpenAiErrorFilter, sendOpenAiError, toErrorPayload } from '@polymux/http';
-import { RedisModule } from '@polymux/redis';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface ServiceDefinition {
@@ -33,7 +31,8 @@ const rootModule = (config: PolymuxConfig, bus: Bus, modules: ServiceDefinition[
   class RootModule {}
   return {
     module: RootModule,
-    imports: [ConfigModule.forRoot(config), MessagingModule.forBus(bus), RedisModule.forRoot(), ...modules],
+    // Redis is imported by the feature modules that use it (billing), not opened by every service.
+    imports: [ConfigModule.forRoot(config), MessagingModule.forBus(bus), ...modules],
     providers: [{ provide: APP_FILTER, useClass: BusExceptionFilter }],
   };
 };
@@ -63,6 +62,8 @@ export const startService = async (
     process.stdout.write(`polymux ${definition.name} ready\n`);
     return { app: service, config, bus, close: () => service.close() };
   }
+  // Loaded only by the services that serve HTTP: message-only ones never load Fastify.
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({

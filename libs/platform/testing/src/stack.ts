@@ -83,7 +83,7 @@ const spawnService = (
   timeoutMs: number,
   processes: Map<string, ChildProcess>,
 ): Promise<{ child: ChildProcess; urls: Map<string, string> }> => {
-  const child = spawn(process.execPath, ['--enable-source-maps', entry(app)], {
+  const child = spawn(process.execPath, [entry(app)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

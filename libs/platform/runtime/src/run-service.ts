@@ -1,4 +1,4 @@
-import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, OnApplicationShutdown, Type } from '@nestjs/common';
 import { Logger, Module } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,6 +7,7 @@ import { ConfigError, ConfigModule, loadConfig } from '@polymux/config';
 import type { Bus } from '@polymux/messaging';
 import { BusExceptionFilter, BusTransport, MessagingModule, createBus } from '@polymux/messaging';
 import { OpenAiErrorFilter, sendOpenAiError, toErrorPayload } from '@polymux/http';
+import { flushTelemetry } from '@polymux/telemetry';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface ServiceDefinition {
@@ -26,6 +27,13 @@ export interface RunningService {
   close: () => Promise<void>;
 }
 
+/** Exports the last spans on SIGTERM: Nest awaits this before the process exits. */
+class TelemetryFlush implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return flushTelemetry();
+  }
+}
+
 const rootModule = (config: PolymuxConfig, bus: Bus, modules: ServiceDefinition['modules']): DynamicModule => {
   @Module({})
   class RootModule {}
@@ -33,7 +41,7 @@ const rootModule = (config: PolymuxConfig, bus: Bus, modules: ServiceDefinition[
     module: RootModule,
     // Redis is imported by the feature modules that use it (billing), not opened by every service.
     imports: [ConfigModule.forRoot(config), MessagingModule.forBus(bus), ...modules],
-    providers: [{ provide: APP_FILTER, useClass: BusExceptionFilter }],
+    providers: [{ provide: APP_FILTER, useClass: BusExceptionFilter }, TelemetryFlush],
   };
 };
 

@@ -296,7 +296,12 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
       return {
         trace,
         services: new Set(trace.map((span) => span.attributes['polymux.service']).filter(Boolean)),
-        upstream: trace.some((span) => String(span.attributes['url.full'] ?? '').startsWith(stack.providerSimUrl)),
+        // The executor's GenAI span names the provider's server (no separate HTTP client span).
+        upstream: trace.some(
+          (span) =>
+            span.attributes['gen_ai.operation.name'] === 'chat' &&
+            String(span.attributes['server.port']) === new URL(stack.providerSimUrl).port,
+        ),
       };
     };
     const { trace, services, upstream } = await pollUntil(

@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('audit');
+startTelemetry('audit', { httpServer: false });

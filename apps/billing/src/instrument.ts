@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('billing');
+startTelemetry('billing', { httpServer: false });

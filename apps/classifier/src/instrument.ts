@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('classifier');
+startTelemetry('classifier', { httpServer: false });

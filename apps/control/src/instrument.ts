@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('control');
+startTelemetry('control', { httpServer: true });

@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('executor');
+startTelemetry('executor', { httpServer: false });

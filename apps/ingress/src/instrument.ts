@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('ingress');
+startTelemetry('ingress', { httpServer: true });

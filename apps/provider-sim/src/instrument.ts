@@ -1,3 +1,4 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('provider-sim');
+// The simulator stands in for an external provider, which is not part of Polymux's traces.
+startTelemetry('provider-sim', { httpServer: false });

@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('router');
+startTelemetry('router', { httpServer: false });

@@ -1,3 +1,3 @@
 import { startTelemetry } from '@polymux/telemetry';
 
-startTelemetry('standalone');
+startTelemetry('standalone', { httpServer: true });

@@ -10,6 +10,7 @@ import { IngressModule } from '@polymux/ingress';
 import { startProviderSim } from '@polymux/provider-sim';
 import { RouterModule } from '@polymux/router';
 import { startService } from '@polymux/runtime';
+import { untraceServerPort } from '@polymux/telemetry';
 
 /**
  * The embedded mode: every service in one process over the in-memory bus, PGlite for Postgres,
@@ -20,6 +21,8 @@ const main = async () => {
   const config = loadConfig('standalone', {}, defaults);
   const sim = await startProviderSim({ port: config.providerSim.port, host: '127.0.0.1' });
   process.stdout.write(`polymux provider-sim ready ${sim.url}\n`);
+  // The simulator stands in for an external provider: its requests are not part of Polymux's traces.
+  untraceServerPort(Number(new URL(sim.url).port));
   const service = await startService(
     {
       name: 'standalone',

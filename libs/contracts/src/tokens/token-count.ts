@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer';
+import type * as GptTokenizer from 'gpt-tokenizer';
 
 import type { ChatRequest } from '../canonical/chat';
 import { imagePartTokens } from './image-tokens';
@@ -13,6 +13,18 @@ import { imagePartTokens } from './image-tokens';
 const TOKENS_PER_MESSAGE = 3;
 const TOKENS_PER_NAME = 1;
 const REPLY_PRIMING = 3;
+
+let tokenizer: typeof GptTokenizer | undefined;
+
+/**
+ * Loaded on the first count, not at import: the o200k tables take about 60 MB of RSS, and only an
+ * ingress whose upstream omitted usage ever counts — every other service imports contracts too.
+ */
+const countTokens = (text: string): number => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load (see above)
+  tokenizer ??= require('gpt-tokenizer') as typeof GptTokenizer;
+  return tokenizer.countTokens(text);
+};
 
 const tokens = (text: string): number => (text === '' ? 0 : countTokens(text));
 

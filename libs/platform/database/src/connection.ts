@@ -1,11 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
 import type { PolymuxConfig } from '@polymux/config';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import { Pool } from 'pg';
 
 const logger = new Logger('Database');
@@ -31,6 +29,11 @@ const open = async (config: PolymuxConfig['database']): Promise<Kysely<unknown>>
   }
   const dir = join(config.dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
+  // Embedded mode only: a distributed service never loads PGlite or its dialect.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ]);
   return new Kysely({ dialect: new PGliteDialect(await PGlite.create(dir)) });
 };
 

@@ -1,4 +1,5 @@
-import { propagation, trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ErrorCode, Headers, Subjects } from '@polymux/contracts';
@@ -12,6 +13,7 @@ import { MessagingClient } from './messaging.client';
 const exporter = new InMemorySpanExporter();
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
 propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
 const request = { accountId: 'a1' };
 
@@ -26,7 +28,7 @@ describe('MessagingClient', () => {
   });
   afterEach(() => bus.close());
 
-  it('sends trace context and the request id in headers, and decodes the reply', async () => {
+  it('sends the request id in headers, and decodes the reply', async () => {
     bus.subscribe(Subjects.balance.subject, (message) =>
       bus.publish(message.reply!, {
         data: encode({ headers: message.headers }),
@@ -36,7 +38,24 @@ describe('MessagingClient', () => {
     const reply = (await client.request(Subjects.balance, request, { requestId: 'req-1' })) as unknown as {
       headers: Record<string, string>;
     };
-    expect(reply.headers).toMatchObject({ [Headers.requestId]: 'req-1', traceparent: expect.any(String) });
+    expect(reply.headers).toMatchObject({ [Headers.requestId]: 'req-1' });
+  });
+
+  it('adds no span of its own to a hop that succeeds: the responder is parented on the caller span', async () => {
+    bus.subscribe(Subjects.balance.subject, (message) =>
+      bus.publish(message.reply!, {
+        data: encode({ headers: message.headers }),
+        headers: { [Headers.streamEnd]: '1' },
+      }),
+    );
+    const caller = trace.getTracer('test').startSpan('caller');
+    const reply = (await context.with(trace.setSpan(context.active(), caller), () =>
+      client.request(Subjects.balance, request),
+    )) as unknown as { headers: Record<string, string> };
+    caller.end();
+    const { traceId, spanId } = caller.spanContext();
+    expect(reply.headers.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['caller']);
   });
 
   it('turns no responders into service_unavailable and silence into timeout, spans naming only the code', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import type {
   ErrorPayload,
   EventContract,
@@ -50,6 +50,23 @@ const unwrapReply = (reply: BusMessage): unknown => {
   return payload;
 };
 
+/**
+ * One span per hop: the responder's `process` span, parented on the caller's active span through
+ * the headers. A hop that fails on the caller's side (no responders, timeout, an error reply) gets
+ * its `send` span too, backdated to the request's start, so the failure is visible in the trace.
+ */
+const failedSend = (subject: string, startTime: number, error: unknown): unknown => {
+  const translated = translate(error, subject);
+  const span = tracer.startSpan(`send ${subject}`, {
+    kind: SpanKind.CLIENT,
+    attributes: messagingAttributes(subject, 'send'),
+    startTime,
+  });
+  recordError(span, translated);
+  span.end();
+  return translated;
+};
+
 /** Typed request/reply, streamed request and event publishing over whichever bus is configured. */
 @Injectable()
 export class MessagingClient {
@@ -60,24 +77,16 @@ export class MessagingClient {
     payload: RequestOf<C>,
     options: CallOptions = {},
   ): Promise<ResponseOf<C>> {
-    const span = tracer.startSpan(`send ${contract.subject}`, {
-      kind: SpanKind.CLIENT,
-      attributes: messagingAttributes(contract.subject, 'send'),
-    });
+    const startTime = Date.now();
     try {
-      const headers = this.headers(span, options);
       const reply = await this.bus.request(
         contract.subject,
-        { data: encode(payload), headers },
+        { data: encode(payload), headers: this.headers(options) },
         options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       );
       return unwrapReply(reply) as ResponseOf<C>;
     } catch (error) {
-      const translated = translate(error, contract.subject);
-      recordError(span, translated);
-      throw translated;
-    } finally {
-      span.end();
+      throw failedSend(contract.subject, startTime, error);
     }
   }
 
@@ -86,23 +95,16 @@ export class MessagingClient {
     payload: RequestOf<C>,
     options: StreamCallOptions,
   ): AsyncGenerator<ResponseOf<C>> {
-    const span = tracer.startSpan(`send ${contract.subject}`, {
-      kind: SpanKind.CLIENT,
-      attributes: messagingAttributes(contract.subject, 'send'),
-    });
+    const startTime = Date.now();
     try {
       const replies = this.bus.requestMany(
         contract.subject,
-        { data: encode(payload), headers: this.headers(span, options) },
+        { data: encode(payload), headers: this.headers(options) },
         options,
       );
       for await (const reply of replies) yield unwrapReply(reply) as ResponseOf<C>;
     } catch (error) {
-      const translated = translate(error, contract.subject);
-      recordError(span, translated);
-      throw translated;
-    } finally {
-      span.end();
+      throw failedSend(contract.subject, startTime, error);
     }
   }
 
@@ -122,8 +124,8 @@ export class MessagingClient {
     await this.bus.publishDurable(contract.subject, message, options.messageId);
   }
 
-  private headers(span: ReturnType<typeof tracer.startSpan>, options: CallOptions): BusHeaders {
-    const headers = injectTraceContext({ ...options.headers }, trace.setSpan(context.active(), span));
+  private headers(options: CallOptions): BusHeaders {
+    const headers = injectTraceContext({ ...options.headers });
     if (options.requestId) headers[Headers.requestId] = options.requestId;
     return headers;
   }

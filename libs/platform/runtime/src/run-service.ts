@@ -1,14 +1,13 @@
-import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplicationContext, OnApplicationShutdown, Type } from '@nestjs/common';
 import { Logger, Module } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { PolymuxConfig } from '@polymux/config';
 import { ConfigError, ConfigModule, loadConfig } from '@polymux/config';
 import type { Bus } from '@polymux/messaging';
 import { BusExceptionFilter, BusTransport, MessagingModule, createBus } from '@polymux/messaging';
 import { OpenAiErrorFilter, sendOpenAiError, toErrorPayload } from '@polymux/http';
-import { RedisModule } from '@polymux/redis';
+import { flushTelemetry } from '@polymux/telemetry';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface ServiceDefinition {
@@ -28,13 +27,21 @@ export interface RunningService {
   close: () => Promise<void>;
 }
 
+/** Exports the last spans on SIGTERM: Nest awaits this before the process exits. */
+class TelemetryFlush implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return flushTelemetry();
+  }
+}
+
 const rootModule = (config: PolymuxConfig, bus: Bus, modules: ServiceDefinition['modules']): DynamicModule => {
   @Module({})
   class RootModule {}
   return {
     module: RootModule,
-    imports: [ConfigModule.forRoot(config), MessagingModule.forBus(bus), RedisModule.forRoot(), ...modules],
-    providers: [{ provide: APP_FILTER, useClass: BusExceptionFilter }],
+    // Redis is imported by the feature modules that use it (billing), not opened by every service.
+    imports: [ConfigModule.forRoot(config), MessagingModule.forBus(bus), ...modules],
+    providers: [{ provide: APP_FILTER, useClass: BusExceptionFilter }, TelemetryFlush],
   };
 };
 
@@ -63,6 +70,8 @@ export const startService = async (
     process.stdout.write(`polymux ${definition.name} ready\n`);
     return { app: service, config, bus, close: () => service.close() };
   }
+  // Loaded only by the services that serve HTTP: message-only ones never load Fastify.
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({

@@ -6,6 +6,8 @@ export interface CollectedSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
   service: string;
   attributes: Record<string, unknown>;
 }
@@ -29,6 +31,7 @@ interface OtlpExport {
         spanId: string;
         parentSpanId?: string;
         name: string;
+        kind?: number;
         attributes?: OtlpAttribute[];
       }>;
     }>;
@@ -66,6 +69,7 @@ export const startSpanCollector = async () => {
                 spanId: span.spanId,
                 parentSpanId: span.parentSpanId || undefined,
                 name: span.name,
+                kind: span.kind ?? 0,
                 service,
                 attributes: toRecord(span.attributes),
               });

@@ -1,7 +1,7 @@
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import type { EventSourceMessage } from 'eventsource-parser';
-import type { Dispatcher } from 'undici';
-import { Agent } from 'undici';
+import type * as Undici from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 
 import type { UpstreamTimeouts } from '../provider-adapter';
 import { sseEvents } from './sse';
@@ -74,6 +74,10 @@ export class UpstreamClient {
     private readonly provider: string,
     private readonly timeouts: UpstreamTimeouts,
   ) {
+    // Loaded by the first client (the executor's), not by importing the providers lib: ingress
+    // imports it for the passthrough table only and never loads undici.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load
+    const { Agent } = require('undici') as typeof Undici;
     // undici's own header and body timers tick once a second; the header limit is timed here to
     // the millisecond instead, the gap between body chunks is left to undici.
     this.agent = new Agent({

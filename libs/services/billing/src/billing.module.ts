@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@polymux/database';
 import type { Redis } from '@polymux/redis';
-import { REDIS } from '@polymux/redis';
+import { REDIS, RedisModule } from '@polymux/redis';
 
 import { BillingHandler } from './billing.handler';
 import { CreditsService } from './credits.service';
@@ -20,7 +20,10 @@ import { UsageHandler } from './usage.handler';
 
 /** Prepaid credits: reservations on the call path (Redis or memory), a double-entry ledger in Postgres. */
 @Module({
-  imports: [DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB })],
+  imports: [
+    DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
+    RedisModule.forRoot(),
+  ],
   controllers: [BillingHandler, UsageHandler],
   providers: [
     {

@@ -72,43 +72,81 @@ export class CreditsService implements OnApplicationBootstrap {
     };
   }
 
+  /** `settleAll` for one call. */
+  settle(usage: UsageRecorded): Promise<void> {
+    return this.settleAll([usage]);
+  }
+
   /**
-   * Charges a call's actual cost once per request id and frees its reservation. What exceeds the
-   * hold is charged too, as its own `overrun` transaction, audited and counted.
+   * Charges each call's actual cost once per request id and frees its reservation, for a batch of
+   * usage events at once: one Postgres transaction with every charge and overrun, then the balance
+   * store's effects sent together (one Redis round trip). What exceeds a call's hold is charged too,
+   * as its own `overrun` transaction, audited and counted. A request id met twice settles once.
    */
-  async settle(usage: UsageRecorded): Promise<void> {
-    const cost = BigInt(usage.cost);
-    if (cost < 0n || isSystemAccount(usage.accountId)) {
-      // Redelivering would not make it valid: report it and let the event go.
-      this.logger.error(`dropped usage of request ${usage.requestId}: cost ${usage.cost} on ${usage.accountId}`);
-      return;
-    }
-    // Read before the charge frees it. A hold already gone (expired, or a redelivery) splits nothing:
+  async settleAll(usages: UsageRecorded[]): Promise<void> {
+    const calls = this.chargeable(usages);
+    if (calls.length === 0) return;
+    // Read before the charges free them. A hold already gone (expired, or a redelivery) splits nothing:
     // a redelivery finds the split in the ledger, where the first delivery recorded it.
-    const held = await this.store.held(usage.accountId, usage.reservationId);
-    const charge = await this.ledger.record({
-      kind: 'charge',
-      idempotencyKey: ledgerKeys.charge(usage.requestId),
-      requestId: usage.requestId,
-      postings: chargePostings(usage.accountId, held !== null && cost > held ? held : cost),
-    });
-    const withinHold = -postingOf(charge, usage.accountId);
-    const overrun = cost - withinHold;
-    const overrunTransaction =
-      overrun > 0n
-        ? await this.ledger.record({
-            kind: 'overrun',
-            idempotencyKey: ledgerKeys.overrun(usage.requestId),
+    const held = await Promise.all(calls.map((usage) => this.store.held(usage.accountId, usage.reservationId)));
+    const settlements = await this.ledger.writeBatch(async (batch) => {
+      const charges = await batch.record(
+        calls.map((usage, index) => {
+          const cost = BigInt(usage.cost);
+          const hold = held[index];
+          return {
+            kind: 'charge' as const,
+            idempotencyKey: ledgerKeys.charge(usage.requestId),
             requestId: usage.requestId,
-            postings: chargePostings(usage.accountId, overrun),
-          })
-        : undefined;
-    await this.applyToStore(usage.accountId, charge, -withinHold, usage.reservationId);
-    if (!overrunTransaction) return;
-    await this.applyToStore(usage.accountId, overrunTransaction, -overrun);
-    const report = { usage, held: withinHold, charged: cost, overrun };
-    if (overrunTransaction.inserted) this.overruns.count(report);
-    await this.overruns.audit(report);
+            postings: chargePostings(usage.accountId, hold !== null && cost > hold ? hold : cost),
+          };
+        }),
+      );
+      const splits = calls.map((usage, index) => {
+        const withinHold = -postingOf(charges[index], usage.accountId);
+        return { usage, charge: charges[index], withinHold, overrun: BigInt(usage.cost) - withinHold };
+      });
+      const overrunning = splits.filter((split) => split.overrun > 0n);
+      const overruns = await batch.record(
+        overrunning.map(({ usage, overrun }) => ({
+          kind: 'overrun' as const,
+          idempotencyKey: ledgerKeys.overrun(usage.requestId),
+          requestId: usage.requestId,
+          postings: chargePostings(usage.accountId, overrun),
+        })),
+      );
+      const overrunOf = new Map(overrunning.map((split, index) => [split, overruns[index]]));
+      return splits.map((split) => ({ ...split, overrunTransaction: overrunOf.get(split) }));
+    });
+    // Issued together, the store's commands go out as one pipeline (see the Redis client's auto-pipelining).
+    await Promise.all(
+      settlements.map(({ usage, charge, withinHold }) =>
+        this.applyToStore(usage.accountId, charge, -withinHold, usage.reservationId),
+      ),
+    );
+    await Promise.all(
+      settlements.map(async ({ usage, withinHold, overrun, overrunTransaction }) => {
+        if (!overrunTransaction) return;
+        await this.applyToStore(usage.accountId, overrunTransaction, -overrun);
+        const report = { usage, held: withinHold, charged: BigInt(usage.cost), overrun };
+        if (overrunTransaction.inserted) this.overruns.count(report);
+        await this.overruns.audit(report);
+      }),
+    );
+  }
+
+  /** The calls of a batch that can be charged, each request id once (a duplicate would settle nothing more). */
+  private chargeable(usages: UsageRecorded[]): UsageRecorded[] {
+    const calls = new Map<string, UsageRecorded>();
+    for (const usage of usages) {
+      if (BigInt(usage.cost) < 0n || isSystemAccount(usage.accountId)) {
+        // Redelivering would not make it valid: report it and let the event go.
+        this.logger.error(`dropped usage of request ${usage.requestId}: cost ${usage.cost} on ${usage.accountId}`);
+        continue;
+      }
+      if (!calls.has(usage.requestId)) calls.set(usage.requestId, usage);
+    }
+    return [...calls.values()];
   }
 
   async entries(query: RequestOf<typeof Subjects.ledger>): Promise<LedgerEntry[]> {

@@ -36,6 +36,28 @@ const chat = (model: string): ChatRequest => ({
   messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
   stream: false,
 });
+const usageFixture: UsageRecorded = {
+  requestId: 'req',
+  accountId: 'account',
+  reservationId: 'req',
+  orgId: 'org',
+  teamId: null,
+  projectId: 'project',
+  keyId: 'key',
+  requestedModel: 'fast',
+  model: 'gpt-test',
+  deploymentId: 'sim/gpt-test',
+  provider: 'openai',
+  task: 'chat',
+  inputTokens: 1,
+  outputTokens: 1,
+  cost: '1',
+  outcome: 'success',
+  stream: false,
+  attempts: [],
+  durationMs: 1,
+  occurredAt: new Date().toISOString(),
+};
 const invokePayload = {
   deploymentId: 'sim/gpt-test',
   request: chat('fast'),
@@ -249,5 +271,37 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
     expect(spans[0].attributes).toMatchObject({ 'messaging.batch.message_count': 4, 'polymux.service': 'audit' });
     expect(spans[0].links.map((link) => link.context.traceId)).toEqual(traceIds);
     expect(traceIds).not.toContain(spans[0].spanContext().traceId);
+  });
+
+  it('gives each service consuming one event in one process its own consumer', async () => {
+    const shared = new MemoryBus();
+    const both = new BusTransport(shared);
+    const seen: string[] = [];
+    both.addHandler(
+      Subjects.usageRecorded.subject,
+      (async (event: UsageRecorded) => void seen.push(`billing ${event.requestId}`)) as MessageHandler,
+      true,
+      { consumer: 'billing' },
+    );
+    both.addHandler(
+      Subjects.usageRecorded.subject,
+      (async (batch: UsageRecorded[]) =>
+        void seen.push(...batch.map((event) => `audit ${event.requestId}`))) as MessageHandler,
+      true,
+      { consumer: 'audit', batch: 10, maxWaitMs: 1 },
+    );
+    await new Promise<void>((resolve, reject) => void both.listen((error) => (error ? reject(error) : resolve())));
+    try {
+      const usage = { ...usageFixture, requestId: 'shared-1' };
+      await new MessagingClient(shared).emit(Subjects.usageRecorded, usage, { messageId: usage.requestId });
+      await pollUntil(
+        () => seen.length,
+        (count) => count === 2,
+      );
+      expect(seen.sort()).toEqual(['audit shared-1', 'billing shared-1']);
+    } finally {
+      await both.close();
+      await shared.close();
+    }
   });
 });

@@ -68,7 +68,10 @@ export class BusTransport extends Server implements CustomTransportStrategy {
             }),
           );
         } else {
-          await this.consume(contract, handler);
+          // Several services in one process (the embedded mode) may consume one event: Nest chains
+          // their handlers on the subject, and each is its own consumer.
+          for (let consumer: MessageHandler | undefined = handler; consumer; consumer = consumer.next)
+            await this.consume(contract, consumer);
         }
       }
       callback();

@@ -8,6 +8,8 @@ export interface CollectedSpan {
   name: string;
   service: string;
   attributes: Record<string, unknown>;
+  /** Spans of other traces this one is linked to (a batch consumer's span links every event's trace). */
+  links: Array<{ traceId: string; spanId: string }>;
 }
 
 interface OtlpValue {
@@ -30,6 +32,7 @@ interface OtlpExport {
         parentSpanId?: string;
         name: string;
         attributes?: OtlpAttribute[];
+        links?: Array<{ traceId: string; spanId: string }>;
       }>;
     }>;
   }>;
@@ -68,6 +71,7 @@ export const startSpanCollector = async () => {
                 name: span.name,
                 service,
                 attributes: toRecord(span.attributes),
+                links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
               });
             }
           }

@@ -3,7 +3,7 @@ import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { AuditRecorded, ChatRequest, UsageRecorded } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Streams, Subjects } from '@polymux/contracts';
 import { pollUntil } from '@polymux/testing';
 import { Observable } from 'rxjs';
 
@@ -277,12 +277,12 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
     const shared = new MemoryBus();
     const both = new BusTransport(shared);
     const seen: string[] = [];
-    both.addHandler(
-      Subjects.usageRecorded.subject,
-      (async (event: UsageRecorded) => void seen.push(`billing ${event.requestId}`)) as MessageHandler,
-      true,
-      { consumer: 'billing' },
-    );
+    // As Nest's event handlers do: the first one registered also calls those chained after it.
+    const billing: MessageHandler = async (event: UsageRecorded, ...rest: unknown[]) => {
+      seen.push(`billing ${event.requestId}`);
+      await billing.next?.(event, ...rest);
+    };
+    both.addHandler(Subjects.usageRecorded.subject, billing, true, { consumer: 'billing' });
     both.addHandler(
       Subjects.usageRecorded.subject,
       (async (batch: UsageRecorded[]) =>
@@ -294,9 +294,18 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
     try {
       const usage = { ...usageFixture, requestId: 'shared-1' };
       await new MessagingClient(shared).emit(Subjects.usageRecorded, usage, { messageId: usage.requestId });
+      // Both consumers done with it: nothing pending, nothing failing.
+      const backlogs = () =>
+        Promise.all(
+          ['billing', 'audit'].map(async (consumer) => {
+            const name = `${consumer}-usage-recorded-v1`;
+            return (await shared.durableBacklog(Streams.usage, name)).pending;
+          }),
+        );
       await pollUntil(
-        () => seen.length,
-        (count) => count === 2,
+        async () => ({ seen: seen.length, pending: await backlogs() }),
+        (state) => state.seen >= 2 && state.pending.every((count) => count === 0),
+        { timeoutMs: 2_000 },
       );
       expect(seen.sort()).toEqual(['audit shared-1', 'billing shared-1']);
     } finally {

@@ -68,10 +68,15 @@ export class BusTransport extends Server implements CustomTransportStrategy {
             }),
           );
         } else {
-          // Several services in one process (the embedded mode) may consume one event: Nest chains
-          // their handlers on the subject, and each is its own consumer.
-          for (let consumer: MessageHandler | undefined = handler; consumer; consumer = consumer.next)
+          // Several services in one process (the embedded mode) may consume one event. Nest chains
+          // their handlers on the subject, and calling the first would call them all; each is its
+          // own consumer instead (its own batches, acks and redeliveries), so the chain is undone.
+          const consumers: MessageHandler[] = [];
+          for (let next: MessageHandler | undefined = handler; next; next = next.next) consumers.push(next);
+          for (const consumer of consumers) {
+            consumer.next = undefined;
             await this.consume(contract, consumer);
+          }
         }
       }
       callback();

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LedgerEntry, RequestOf, ResponseOf, Subjects, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
-import type { StoredTransaction } from './ledger/ledger.repository';
+import type { LedgerBatch, StoredTransaction } from './ledger/ledger.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
 import {
   SYSTEM_ACCOUNT_PREFIX,
@@ -20,6 +20,15 @@ import type { BalanceStore } from './store/balance.store';
 import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
 
 const HYDRATE_BATCH = 500;
+
+/** One call's settlement as recorded: its charge, the part of its cost within the hold, and any overrun. */
+interface Settlement {
+  usage: UsageRecorded;
+  charge: StoredTransaction;
+  withinHold: bigint;
+  overrun: bigint;
+  overrunTransaction?: StoredTransaction;
+}
 
 /** What a transaction moved on one account. */
 const postingOf = (transaction: StoredTransaction, accountId: string): bigint =>
@@ -89,50 +98,54 @@ export class CreditsService implements OnApplicationBootstrap {
     // Read before the charges free them. A hold already gone (expired, or a redelivery) splits nothing:
     // a redelivery finds the split in the ledger, where the first delivery recorded it.
     const held = await Promise.all(calls.map((usage) => this.store.held(usage.accountId, usage.reservationId)));
-    const settlements = await this.ledger.writeBatch(async (batch) => {
-      const charges = await batch.record(
-        calls.map((usage, index) => {
-          const cost = BigInt(usage.cost);
-          const hold = held[index];
-          return {
-            kind: 'charge' as const,
-            idempotencyKey: ledgerKeys.charge(usage.requestId),
-            requestId: usage.requestId,
-            postings: chargePostings(usage.accountId, hold !== null && cost > hold ? hold : cost),
-          };
-        }),
-      );
-      const splits = calls.map((usage, index) => {
-        const withinHold = -postingOf(charges[index], usage.accountId);
-        return { usage, charge: charges[index], withinHold, overrun: BigInt(usage.cost) - withinHold };
-      });
-      const overrunning = splits.filter((split) => split.overrun > 0n);
-      const overruns = await batch.record(
-        overrunning.map(({ usage, overrun }) => ({
-          kind: 'overrun' as const,
-          idempotencyKey: ledgerKeys.overrun(usage.requestId),
-          requestId: usage.requestId,
-          postings: chargePostings(usage.accountId, overrun),
-        })),
-      );
-      const overrunOf = new Map(overrunning.map((split, index) => [split, overruns[index]]));
-      return splits.map((split) => ({ ...split, overrunTransaction: overrunOf.get(split) }));
-    });
-    // Issued together, the store's commands go out as one pipeline (see the Redis client's auto-pipelining).
+    const settlements = await this.ledger.writeBatch((batch) => this.record(batch, calls, held));
+    // Issued together, the store's commands go out as one pipeline (the Redis client auto-pipelines).
     await Promise.all(
       settlements.map(({ usage, charge, withinHold }) =>
         this.applyToStore(usage.accountId, charge, -withinHold, usage.reservationId),
       ),
     );
-    await Promise.all(
-      settlements.map(async ({ usage, withinHold, overrun, overrunTransaction }) => {
-        if (!overrunTransaction) return;
-        await this.applyToStore(usage.accountId, overrunTransaction, -overrun);
-        const report = { usage, held: withinHold, charged: BigInt(usage.cost), overrun };
-        if (overrunTransaction.inserted) this.overruns.count(report);
-        await this.overruns.audit(report);
+    await Promise.all(settlements.map((settlement) => this.applyOverrun(settlement)));
+  }
+
+  /** Every call's charge (at most its hold) and, where the cost exceeds it, its overrun, in the batch's transaction. */
+  private async record(batch: LedgerBatch, calls: UsageRecorded[], held: Array<bigint | null>): Promise<Settlement[]> {
+    const charges = await batch.record(
+      calls.map((usage, index) => {
+        const cost = BigInt(usage.cost);
+        const hold = held[index];
+        return {
+          kind: 'charge' as const,
+          idempotencyKey: ledgerKeys.charge(usage.requestId),
+          requestId: usage.requestId,
+          postings: chargePostings(usage.accountId, hold !== null && cost > hold ? hold : cost),
+        };
       }),
     );
+    const splits = calls.map((usage, index) => {
+      const withinHold = -postingOf(charges[index], usage.accountId);
+      return { usage, charge: charges[index], withinHold, overrun: BigInt(usage.cost) - withinHold };
+    });
+    const overrunning = splits.filter((split) => split.overrun > 0n);
+    const overruns = await batch.record(
+      overrunning.map(({ usage, overrun }) => ({
+        kind: 'overrun' as const,
+        idempotencyKey: ledgerKeys.overrun(usage.requestId),
+        requestId: usage.requestId,
+        postings: chargePostings(usage.accountId, overrun),
+      })),
+    );
+    const overrunOf = new Map(overrunning.map((split, index) => [split, overruns[index]]));
+    return splits.map((split) => ({ ...split, overrunTransaction: overrunOf.get(split) }));
+  }
+
+  /** Applies an overrun to the store, then counts it (the first time) and audits it. */
+  private async applyOverrun({ usage, withinHold, overrun, overrunTransaction }: Settlement): Promise<void> {
+    if (!overrunTransaction) return;
+    await this.applyToStore(usage.accountId, overrunTransaction, -overrun);
+    const report = { usage, held: withinHold, charged: BigInt(usage.cost), overrun };
+    if (overrunTransaction.inserted) this.overruns.count(report);
+    await this.overruns.audit(report);
   }
 
   /** The calls of a batch that can be charged, each request id once (a duplicate would settle nothing more). */

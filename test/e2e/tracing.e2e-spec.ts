@@ -19,10 +19,18 @@ const traceOf = (spans: CollectedSpan[], requestId: string): CollectedSpan[] => 
 
 const servicesOf = (trace: CollectedSpan[]) => new Set(trace.map((span) => span.service));
 
-/** Every span of the call has been started: the executor's model call and both durable events consumed. */
-const complete = (trace: CollectedSpan[]) =>
+/** The batch spans of the durable consumers that handled the call's events: own traces, linked to the call's. */
+const linkedTo = (spans: CollectedSpan[], trace: CollectedSpan[]): CollectedSpan[] => {
+  const traceId = trace[0]?.traceId;
+  return traceId ? spans.filter((span) => span.links.some((link) => link.traceId === traceId)) : [];
+};
+
+/** Every span of the call has been started: the executor's model call, and the usage consumed by billing and audit. */
+const complete = (spans: CollectedSpan[]) => (trace: CollectedSpan[]) =>
   trace.some((span) => span.attributes['gen_ai.operation.name'] === 'chat') &&
-  trace.filter((span) => span.kind === SpanKind.consumer).length >= 2;
+  ['polymux-billing', 'polymux-audit'].every((service) =>
+    linkedTo(spans, trace).some((span) => span.service === service && span.kind === SpanKind.consumer),
+  );
 
 describe('tracing (distributed mode)', () => {
   let stack: Stack | undefined;
@@ -80,7 +88,7 @@ describe('tracing (distributed mode)', () => {
     const requestIds = [plain.response.headers.get('x-request-id')!, response.headers.get('x-request-id')!];
     await pollUntil(
       () => requestIds.map((requestId) => traceOf(collector.spans, requestId)),
-      (traces) => traces.every(complete),
+      (traces) => traces.every(complete(collector.spans)),
       { timeoutMs: 20_000 },
     );
     // Stopping flushes every service's batched spans (SIGTERM): nothing of these calls is still to come.
@@ -91,6 +99,7 @@ describe('tracing (distributed mode)', () => {
       const trace = traceOf(collector.spans, requestId);
       const names = trace.map((span) => `${span.service}: ${span.name}`);
       expect(names.slice(MAX_SPANS_PER_CALL)).toEqual([]);
+      expect(trace.length).toBeGreaterThanOrEqual(6);
       // One connected trace: a single root (ingress's HTTP server span), every other span's parent in it.
       const ids = new Set(trace.map((span) => span.spanId));
       const roots = trace.filter((span) => !span.parentSpanId);
@@ -98,9 +107,13 @@ describe('tracing (distributed mode)', () => {
       expect(trace.filter((span) => span.parentSpanId && !ids.has(span.parentSpanId))).toEqual([]);
       expect([...servicesOf(trace)].sort()).toEqual(
         expect.arrayContaining(
-          ['ingress', 'router', 'classifier', 'billing', 'executor', 'audit'].map((name) => `polymux-${name}`),
+          ['ingress', 'router', 'classifier', 'billing', 'executor'].map((name) => `polymux-${name}`),
         ),
       );
+      // Settlement and the audit record happen in batches, each batch its own span linking this trace.
+      const consumers = linkedTo(collector.spans, trace);
+      expect(new Set(consumers.map((span) => span.service))).toEqual(new Set(['polymux-billing', 'polymux-audit']));
+      expect(consumers.every((span) => span.kind === SpanKind.consumer)).toBe(true);
       // Each NATS hop is one span of the service that handles it, with the messaging conventions.
       for (const span of trace.filter((candidate) => candidate !== roots[0] && candidate.kind !== SpanKind.client)) {
         expect(span.attributes).toMatchObject({

@@ -68,7 +68,8 @@ export const Subjects = {
     delivery: 'durable',
     stream: Streams.usage,
     publishers: ['ingress'],
-    consumers: ['billing'],
+    // Billing charges the call; audit derives the call's audit record from it.
+    consumers: ['billing', 'audit'],
   }),
   auditRecorded: defineEvent('audit.recorded.v1', AuditRecorded, {
     delivery: 'durable',

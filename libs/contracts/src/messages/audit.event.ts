@@ -18,6 +18,15 @@ export const AuditRecorded = z.object({
 });
 export type AuditRecorded = z.infer<typeof AuditRecorded>;
 
+/**
+ * A call's audit record: one per request (this id), action `chat.completions.create`. Audit derives
+ * it from the call's usage event when the call was charged; ingress publishes it for a call that failed.
+ */
+export const CallAudit = {
+  action: 'chat.completions.create',
+  id: (requestId: string): string => `${requestId}:call`,
+} as const;
+
 export const AuditQuery = z.object({
   requestId: z.string().optional(),
   orgId: z.string().optional(),

@@ -1,8 +1,9 @@
 import type { MessageHandler } from '@nestjs/microservices';
-import { trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ChatRequest, UsageRecorded } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, Subjects, intakeOf } from '@polymux/contracts';
+import type { AuditRecorded, ChatRequest, UsageRecorded } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Streams, Subjects, intakeOf } from '@polymux/contracts';
 import { pollUntil } from '@polymux/testing';
 import { Observable } from 'rxjs';
 
@@ -13,9 +14,11 @@ import type { BusContext } from './bus-context';
 import { BusTransport } from './bus.transport';
 import { decode, encode } from './codec';
 import { MessagingClient } from './messaging.client';
+import { injectTraceContext } from './trace-context';
 
 const exporter = new InMemorySpanExporter();
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
 const SECRET = 'prompt-echo-in-an-error-message';
 const LIMIT_BYTES = 1_000;
@@ -39,6 +42,28 @@ const planOf = (request: ChatRequest) => ({
   accountId: 'account-test',
   reservationTtlSeconds: 60,
 });
+const usageFixture: UsageRecorded = {
+  requestId: 'req',
+  accountId: 'account',
+  reservationId: 'req',
+  orgId: 'org',
+  teamId: null,
+  projectId: 'project',
+  keyId: 'key',
+  requestedModel: 'fast',
+  model: 'gpt-test',
+  deploymentId: 'sim/gpt-test',
+  provider: 'openai',
+  task: 'chat',
+  inputTokens: 1,
+  outputTokens: 1,
+  cost: '1',
+  outcome: 'success',
+  stream: false,
+  attempts: [],
+  durationMs: 1,
+  occurredAt: new Date().toISOString(),
+};
 const invokePayload = {
   deploymentId: 'sim/gpt-test',
   request: chat('fast'),
@@ -50,10 +75,12 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
   let client: MessagingClient;
   let streamSignal: AbortSignal | undefined;
   const events: string[] = [];
+  const auditBatches: string[][] = [];
 
   beforeEach(async () => {
     exporter.reset();
     events.length = 0;
+    auditBatches.length = 0;
     bus = new CappedBus({ maxDeliveries: 2, retryBaseDelayMs: 1 });
     client = new MessagingClient(bus);
     transport = new BusTransport(bus);
@@ -79,6 +106,14 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
       }) as MessageHandler,
       true,
       { consumer: 'billing' },
+    );
+    transport.addHandler(
+      Subjects.auditRecorded.subject,
+      (async (batch: AuditRecorded[]) => {
+        auditBatches.push(batch.map((fact) => fact.id));
+      }) as MessageHandler,
+      true,
+      { consumer: 'audit', batch: 10, maxWaitMs: 20 },
     );
     transport.addHandler(
       Subjects.keyRevoked.subject,
@@ -199,5 +234,89 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
       (list) => list.includes('revoked k1'),
     );
     expect(events).toEqual(['revoked k1']);
+  });
+
+  it('hands a batch handler the valid events of a batch together, dead-letters each invalid one, and traces the batch once', async () => {
+    const fact = (id: string): AuditRecorded => ({
+      id,
+      category: 'admin',
+      action: 'key.create',
+      outcome: 'success',
+      actorKeyId: null,
+      orgId: null,
+      projectId: null,
+      requestId: null,
+      target: null,
+      metadata: {},
+      occurredAt: new Date().toISOString(),
+    });
+    const tracer = trace.getTracer('test');
+    const traceIds: string[] = [];
+    for (const id of ['f1', 'f2', 'f3']) {
+      const span = tracer.startSpan(`call ${id}`);
+      traceIds.push(span.spanContext().traceId);
+      const headers = injectTraceContext({}, trace.setSpan(ROOT_CONTEXT, span));
+      await bus.publishDurable(Subjects.auditRecorded.subject, { data: encode(fact(id)), headers }, id);
+      span.end();
+      if (id === 'f1') {
+        await bus.publishDurable(Subjects.auditRecorded.subject, { data: encode({ id: 'bad' }), headers: {} }, 'bad');
+      }
+    }
+    await pollUntil(
+      () => auditBatches.flat().length,
+      (count) => count === 3,
+    );
+    expect(auditBatches).toEqual([['f1', 'f2', 'f3']]);
+    expect(bus.deadLetters).toEqual([
+      expect.objectContaining({ consumer: 'audit-audit-recorded-v1', reason: 'poison', deliveries: 1 }),
+    ]);
+    const spans = exporter
+      .getFinishedSpans()
+      .filter((span) => span.name === `process ${Subjects.auditRecorded.subject}`);
+    expect(spans).toHaveLength(1);
+    expect(spans[0].attributes).toMatchObject({ 'messaging.batch.message_count': 4, 'polymux.service': 'audit' });
+    expect(spans[0].links.map((link) => link.context.traceId)).toEqual(traceIds);
+    expect(traceIds).not.toContain(spans[0].spanContext().traceId);
+  });
+
+  it('gives each service consuming one event in one process its own consumer', async () => {
+    const shared = new MemoryBus();
+    const both = new BusTransport(shared);
+    const seen: string[] = [];
+    // As Nest's event handlers do: the first one registered also calls those chained after it.
+    const billing: MessageHandler = async (event: UsageRecorded, ...rest: unknown[]) => {
+      seen.push(`billing ${event.requestId}`);
+      await billing.next?.(event, ...rest);
+    };
+    both.addHandler(Subjects.usageRecorded.subject, billing, true, { consumer: 'billing' });
+    both.addHandler(
+      Subjects.usageRecorded.subject,
+      (async (batch: UsageRecorded[]) =>
+        void seen.push(...batch.map((event) => `audit ${event.requestId}`))) as MessageHandler,
+      true,
+      { consumer: 'audit', batch: 10, maxWaitMs: 1 },
+    );
+    await new Promise<void>((resolve, reject) => void both.listen((error) => (error ? reject(error) : resolve())));
+    try {
+      const usage = { ...usageFixture, requestId: 'shared-1' };
+      await new MessagingClient(shared).emit(Subjects.usageRecorded, usage, { messageId: usage.requestId });
+      // Both consumers done with it: nothing pending, nothing failing.
+      const backlogs = () =>
+        Promise.all(
+          ['billing', 'audit'].map(async (consumer) => {
+            const name = `${consumer}-usage-recorded-v1`;
+            return (await shared.durableBacklog(Streams.usage, name)).pending;
+          }),
+        );
+      await pollUntil(
+        async () => ({ seen: seen.length, pending: await backlogs() }),
+        (state) => state.seen >= 2 && state.pending.every((count) => count === 0),
+        { timeoutMs: 2_000 },
+      );
+      expect(seen.sort()).toEqual(['audit shared-1', 'billing shared-1']);
+    } finally {
+      await both.close();
+      await shared.close();
+    }
   });
 });

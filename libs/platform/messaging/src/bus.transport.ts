@@ -1,15 +1,16 @@
 import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
 import { Server } from '@nestjs/microservices';
-import type { Span } from '@opentelemetry/api';
-import { SpanKind, context, trace } from '@opentelemetry/api';
+import type { Link, Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { ErrorPayload, EventContract, RequestContract } from '@polymux/contracts';
 import { ErrorCode, Headers, NatsNames, PolymuxException, contractFor, isPolymuxException } from '@polymux/contracts';
 import { lastValueFrom } from 'rxjs';
 
-import type { Bus, BusHeaders, BusMessage, IncomingMessage, Unsubscribe } from './bus/bus';
+import type { BatchHandler, BatchResult, Bus, BusHeaders, BusMessage, IncomingMessage, Unsubscribe } from './bus/bus';
 import { MessageTooLargeError, PoisonMessageError } from './bus/bus';
 import { BusContext } from './bus-context';
 import { decode, encode } from './codec';
+import type { EventHandlerExtras } from './decorators';
 import { recordError } from './error-type';
 import { extractTraceContext, messagingAttributes, tracer } from './trace-context';
 
@@ -19,6 +20,8 @@ const toErrorPayload = (error: unknown): ErrorPayload =>
     : { code: ErrorCode.Internal, message: 'internal error while handling the message' };
 
 const END = new Uint8Array(0);
+/** How long an event of a batch consumer waits for its batch to fill, unless `@OnEvent` says otherwise. */
+const DEFAULT_BATCH_WAIT_MS = 20;
 
 const decodeOrUndefined = (data: Uint8Array): unknown => {
   try {
@@ -65,7 +68,15 @@ export class BusTransport extends Server implements CustomTransportStrategy {
             }),
           );
         } else {
-          await this.consume(contract, handler);
+          // Several services in one process (the embedded mode) may consume one event. Nest chains
+          // their handlers on the subject, and calling the first would call them all; each is its
+          // own consumer instead (its own batches, acks and redeliveries), so the chain is undone.
+          const consumers: MessageHandler[] = [];
+          for (let next: MessageHandler | undefined = handler; next; next = next.next) consumers.push(next);
+          for (const consumer of consumers) {
+            consumer.next = undefined;
+            await this.consume(contract, consumer);
+          }
         }
       }
       callback();
@@ -87,8 +98,23 @@ export class BusTransport extends Server implements CustomTransportStrategy {
   }
 
   private async consume(contract: EventContract, handler: MessageHandler): Promise<void> {
-    const consumer = (handler.extras as { consumer?: string } | undefined)?.consumer;
+    const extras = handler.extras as Partial<EventHandlerExtras> | undefined;
+    const consumer = extras?.consumer;
     if (!consumer) throw new Error(`handler of ${contract.subject} names no consumer`);
+    if (extras.batch !== undefined) {
+      if (contract.delivery !== 'durable' || !contract.stream)
+        throw new Error(`only durable events are consumed in batches, not ${contract.subject}`);
+      this.unsubscribes.push(
+        await this.bus.consumeDurableBatch(
+          contract.stream,
+          contract.subject,
+          NatsNames.consumer(consumer, contract.subject),
+          this.batchHandler(contract, handler, consumer),
+          { maxBatch: extras.batch, maxWaitMs: extras.maxWaitMs ?? DEFAULT_BATCH_WAIT_MS },
+        ),
+      );
+      return;
+    }
     const run = (message: BusMessage) =>
       this.process(contract.subject, consumer, message.headers, SpanKind.CONSUMER, async () => {
         const payload = parseEvent(contract, message.data);
@@ -114,6 +140,31 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         run,
       ),
     );
+  }
+
+  /**
+   * Validates each event of a batch: the valid ones go to the handler together (as an array), each
+   * invalid one is reported as poison, to be dead-lettered alone. One span per batch, linked to the
+   * trace of every event in it.
+   */
+  private batchHandler(contract: EventContract, handler: MessageHandler, consumer: string): BatchHandler {
+    return (messages) =>
+      this.processBatch(contract.subject, consumer, messages, async (): Promise<BatchResult> => {
+        const failures = new Map<number, unknown>();
+        const payloads: unknown[] = [];
+        messages.forEach((message, index) => {
+          const parsed = contract.payload.safeParse(decodeOrUndefined(message.data));
+          if (parsed.success) payloads.push(parsed.data);
+          else failures.set(index, new PoisonMessageError(contract.subject));
+        });
+        if (payloads.length > 0) {
+          const batchContext = new BusContext(contract.subject, {}, new AbortController().signal);
+          await lastValueFrom(this.transformToObservable(await handler(payloads, batchContext)), {
+            defaultValue: undefined,
+          });
+        }
+        return { failures };
+      });
   }
 
   private answer(contract: RequestContract, handler: MessageHandler, message: IncomingMessage): Promise<void> {
@@ -192,6 +243,43 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         fail(error);
       } finally {
         stopWatching?.();
+      }
+    });
+  }
+
+  private processBatch<T>(
+    subject: string,
+    service: string,
+    messages: BusMessage[],
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const links: Link[] = [];
+    for (const message of messages) {
+      const linked = trace.getSpanContext(extractTraceContext(message.headers));
+      if (linked && isSpanContextValid(linked)) links.push({ context: linked });
+    }
+    // A batch belongs to no single trace: its own root, linked to the trace of every event in it.
+    const span = tracer.startSpan(
+      `process ${subject}`,
+      {
+        kind: SpanKind.CONSUMER,
+        links,
+        attributes: {
+          ...messagingAttributes(subject, 'process'),
+          'messaging.batch.message_count': messages.length,
+          'polymux.service': service,
+        },
+      },
+      ROOT_CONTEXT,
+    );
+    return context.with(trace.setSpan(ROOT_CONTEXT, span), async () => {
+      try {
+        return await work();
+      } catch (error) {
+        recordError(span, error);
+        throw error;
+      } finally {
+        span.end();
       }
     });
   }

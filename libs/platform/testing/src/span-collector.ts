@@ -10,6 +10,8 @@ export interface CollectedSpan {
   kind: number;
   service: string;
   attributes: Record<string, unknown>;
+  /** Spans of other traces this one is linked to (a batch consumer's span links every event's trace). */
+  links: Array<{ traceId: string; spanId: string }>;
 }
 
 interface OtlpValue {
@@ -33,6 +35,7 @@ interface OtlpExport {
         name: string;
         kind?: number;
         attributes?: OtlpAttribute[];
+        links?: Array<{ traceId: string; spanId: string }>;
       }>;
     }>;
   }>;
@@ -72,6 +75,7 @@ export const startSpanCollector = async () => {
                 kind: span.kind ?? 0,
                 service,
                 attributes: toRecord(span.attributes),
+                links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
               });
             }
           }

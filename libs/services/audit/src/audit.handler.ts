@@ -5,15 +5,25 @@ import { Subjects } from '@polymux/contracts';
 import { OnEvent, OnRequest } from '@polymux/messaging';
 
 import { AuditService } from './audit.service';
+import { callRecordOf } from './call-record';
 
-/** Consumes audit facts durably and answers queries over them. */
+/** Events stored per batch: at most one transaction per chain each (15 parameters a record, far below 65,535). */
+export const AUDIT_BATCH = 256;
+
+/** Consumes audit facts and charged calls' usage durably, in batches, and answers queries over them. */
 @Controller()
 export class AuditHandler {
   constructor(private readonly audit: AuditService) {}
 
-  @OnEvent(Subjects.auditRecorded, 'audit')
-  async onAuditRecorded(@Payload() event: PayloadOf<typeof Subjects.auditRecorded>): Promise<void> {
-    await this.audit.record(event);
+  @OnEvent(Subjects.auditRecorded, 'audit', { batch: AUDIT_BATCH })
+  onAuditRecorded(@Payload() events: Array<PayloadOf<typeof Subjects.auditRecorded>>): Promise<void> {
+    return this.audit.recordAll(events);
+  }
+
+  /** A charged call's audit record comes from its usage event: ingress publishes one durable event per call. */
+  @OnEvent(Subjects.usageRecorded, 'audit', { batch: AUDIT_BATCH })
+  onUsageRecorded(@Payload() usages: Array<PayloadOf<typeof Subjects.usageRecorded>>): Promise<void> {
+    return this.audit.recordAll(usages.map(callRecordOf));
   }
 
   @OnRequest(Subjects.auditQuery)

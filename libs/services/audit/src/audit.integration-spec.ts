@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { AuditRecorded } from '@polymux/contracts';
+import type { AuditRecorded, UsageRecorded } from '@polymux/contracts';
 import { Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
@@ -26,7 +26,7 @@ const env = isolatedServiceEnv(namespace);
 let replicas: RunningService[];
 let client: MessagingClient;
 let db: Kysely<DB>;
-let recordSpies: Array<jest.SpyInstance<Promise<boolean>, [AuditRecorded]>>;
+let recordSpies: Array<jest.SpyInstance<Promise<void>, [AuditRecorded[]]>>;
 
 const startReplica = () => startService({ name: 'audit', modules: [AuditModule] }, env);
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   replicas = [await startReplica(), await startReplica()];
   client = replicas[0].app.get(MessagingClient);
   db = replicas[0].app.get<symbol, Kysely<DB>>(AUDIT_DB);
-  recordSpies = replicas.map((replica) => jest.spyOn(replica.app.get(AuditService), 'record'));
+  recordSpies = replicas.map((replica) => jest.spyOn(replica.app.get(AuditService), 'recordAll'));
 });
 
 afterAll(async () => {
@@ -42,6 +42,28 @@ afterAll(async () => {
   await deleteNatsNamespace(env.NATS_URL, namespace);
 });
 
+const usage = (orgId: string, index: number): UsageRecorded => ({
+  requestId: randomUUID(),
+  accountId: 'account-1',
+  reservationId: randomUUID(),
+  orgId,
+  teamId: null,
+  projectId: 'project-1',
+  keyId: 'key-1',
+  requestedModel: 'auto',
+  model: 'gpt-test',
+  deploymentId: 'sim/gpt-test',
+  provider: 'openai',
+  task: 'chat',
+  inputTokens: 10 + index,
+  outputTokens: 5,
+  cost: '20000',
+  outcome: 'success',
+  stream: false,
+  attempts: [{ deploymentId: 'sim/gpt-test', outcome: 'success' }],
+  durationMs: 12,
+  occurredAt: new Date().toISOString(),
+});
 const fact = (overrides: Partial<AuditRecorded> = {}): AuditRecorded => ({
   id: randomUUID(),
   category: 'call',
@@ -62,11 +84,13 @@ const query = (filter: { requestId?: string; orgId?: string; limit?: number }) =
   client.request(Subjects.auditQuery, { limit: 100, ...filter });
 const stored = async (event: AuditRecorded) =>
   (await query({ requestId: event.requestId ?? undefined })).records.some((record) => record.id === event.id);
-/** Waits until the replicas have finished handling `count` deliveries of the fact. */
+/** Waits until the replicas have finished handling `count` deliveries of the fact (batches count each). */
 const handled = async (id: string, count: number) => {
   const calls = () =>
     recordSpies.flatMap((spy) =>
-      spy.mock.calls.flatMap(([event], index) => (event.id === id ? [spy.mock.results[index]] : [])),
+      spy.mock.calls.flatMap(([events], index) =>
+        events.filter((event) => event.id === id).map(() => spy.mock.results[index]),
+      ),
     );
   await pollUntil(
     () => calls().length,
@@ -219,5 +243,60 @@ describe('audit over NATS', () => {
     ).rejects.toThrow(/hash of its last record/);
     await expect(sql`truncate audit.chains`.execute(db)).rejects.toThrow(/append-only/);
     expect((await query({ requestId: event.requestId ?? undefined })).records).toHaveLength(1);
+  });
+
+  it("records each charged call once from its usage event, a batch's share of each chain in one insert", async () => {
+    const [hot, other] = [`org-${randomUUID()}`, `org-${randomUUID()}`];
+    const usages = [
+      ...Array.from({ length: 30 }, (_, index) => usage(hot, index)),
+      ...Array.from({ length: 10 }, (_, index) => usage(other, index)),
+    ];
+    const inserts = replicas.map((replica) => jest.spyOn(replica.app.get(AuditRepository), 'withChain'));
+    try {
+      await Promise.all(
+        usages.flatMap((event) => [
+          client.emit(Subjects.usageRecorded, event, { messageId: event.requestId }),
+          // Redelivered: recorded once all the same.
+          client.emit(Subjects.usageRecorded, event, { messageId: `${event.requestId}:again` }),
+        ]),
+      );
+      await Promise.all(usages.map((event) => handled(`${event.requestId}:call`, 2)));
+      const hotTransactions = inserts.flatMap((spy) => spy.mock.calls.filter(([chainId]) => chainId === `org:${hot}`));
+      expect(hotTransactions.length).toBeLessThan(30);
+    } finally {
+      inserts.forEach((spy) => spy.mockRestore());
+    }
+    const first = usages[0];
+    expect((await query({ requestId: first.requestId })).records).toEqual([
+      {
+        id: `${first.requestId}:call`,
+        category: 'call',
+        action: 'chat.completions.create',
+        outcome: 'success',
+        actorKeyId: first.keyId,
+        orgId: hot,
+        projectId: first.projectId,
+        requestId: first.requestId,
+        target: first.requestedModel,
+        metadata: {
+          task: first.task,
+          stream: first.stream,
+          durationMs: first.durationMs,
+          model: first.model,
+          deployment: first.deploymentId,
+          inputTokens: first.inputTokens,
+          outputTokens: first.outputTokens,
+          costNanoUsd: first.cost,
+          outcome: first.outcome,
+        },
+        occurredAt: first.occurredAt,
+        seq: expect.any(Number),
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    ]);
+    expect((await query({ orgId: hot })).records).toHaveLength(30);
+    const audit = replicas[0].app.get(AuditService);
+    expect(await audit.verifyOrgChain(hot)).toMatchObject({ valid: true, records: 30 });
+    expect(await audit.verifyOrgChain(other)).toMatchObject({ valid: true, records: 10 });
   });
 });

@@ -70,14 +70,29 @@ export class AuditService {
 
   /** Stores a fact at the head of its chain; false when its id is already stored (a redelivery). */
   async record(event: AuditRecorded): Promise<boolean> {
-    const occurredAt = new Date(event.occurredAt);
-    if (Number.isNaN(occurredAt.getTime())) {
-      // Redelivering would not make it valid: report it and let the event go.
-      this.logger.error(`dropped audit record ${event.id}: occurredAt is not a time`);
-      return false;
+    const record = this.storable(event);
+    return record ? this.appender.append(chainIdOf(record.orgId), record) : false;
+  }
+
+  /**
+   * Stores a batch of facts: each chain's share in one transaction (one multi-row insert), chains
+   * side by side. Rejects once every chain has finished if any fact could not be stored.
+   */
+  async recordAll(events: AuditRecorded[]): Promise<void> {
+    const byChain = new Map<string, AuditRecorded[]>();
+    for (const event of events) {
+      const record = this.storable(event);
+      if (!record) continue;
+      const chainId = chainIdOf(record.orgId);
+      const chain = byChain.get(chainId);
+      if (chain) chain.push(record);
+      else byChain.set(chainId, [record]);
     }
-    const record = normalise(event, occurredAt);
-    return this.appender.append(chainIdOf(record.orgId), record);
+    const outcomes = await Promise.allSettled(
+      [...byChain].flatMap(([chainId, records]) => this.appender.appendAll(chainId, records)),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
   }
 
   async query(query: RequestOf<typeof Subjects.auditQuery>): Promise<ResponseOf<typeof Subjects.auditQuery>> {
@@ -93,6 +108,17 @@ export class AuditService {
   /** The chain of one organisation (null: records without one). */
   verifyOrgChain(orgId: string | null): Promise<ChainVerification> {
     return this.verifier.verify(chainIdOf(orgId));
+  }
+
+  /** The fact as it is stored and hashed, or undefined (logged) when it can never be stored. */
+  private storable(event: AuditRecorded): AuditRecorded | undefined {
+    const occurredAt = new Date(event.occurredAt);
+    if (Number.isNaN(occurredAt.getTime())) {
+      // Redelivering would not make it valid: report it and let the event go.
+      this.logger.error(`dropped audit record ${event.id}: occurredAt is not a time`);
+      return undefined;
+    }
+    return normalise(event, occurredAt);
   }
 
   /** One transaction under the chain's lock: skips ids already stored, links the rest after the head. */

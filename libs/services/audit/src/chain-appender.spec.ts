@@ -108,4 +108,22 @@ describe('ChainAppender (group commit per chain)', () => {
     // The chain keeps working afterwards.
     expect(await appender.append('org:a', record('later'))).toBe(true);
   });
+
+  it('writes records queued together for an idle chain in one transaction, and the next ones after it', async () => {
+    const { calls, write } = controlledWriter();
+    const appender = new ChainAppender(write);
+    const first = appender.appendAll('org:a', [record('1'), record('2'), record('1')]);
+    const second = appender.appendAll('org:a', [record('3'), record('4')]);
+    expect(appender.appendAll('org:b', [])).toEqual([]);
+    expect(calls.map((call) => call.ids)).toEqual([['1', '2', '1']]);
+    calls[0].finish();
+    expect(await Promise.all(first)).toEqual([true, true, false]);
+    await flush();
+    expect(calls.map((call) => call.ids)).toEqual([
+      ['1', '2', '1'],
+      ['3', '4'],
+    ]);
+    calls[1].finish();
+    expect(await Promise.all(second)).toEqual([true, true]);
+  });
 });

@@ -28,15 +28,26 @@ export class ChainAppender {
 
   /** Resolves once the record is committed: true when stored now, false when it was already stored. */
   append(chainId: string, record: AuditRecorded): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      const queue = this.queues.get(chainId);
-      if (queue) {
-        queue.push({ record, resolve, reject });
-        return;
-      }
-      this.queues.set(chainId, [{ record, resolve, reject }]);
+    return this.appendAll(chainId, [record])[0];
+  }
+
+  /**
+   * Queues records for one chain together, so they go in one transaction (one multi-row insert)
+   * when the chain is idle; each promise resolves as `append`'s does.
+   */
+  appendAll(chainId: string, records: AuditRecorded[]): Array<Promise<boolean>> {
+    const pending: Pending[] = [];
+    const outcomes = records.map(
+      (record) => new Promise<boolean>((resolve, reject) => pending.push({ record, resolve, reject })),
+    );
+    const queue = this.queues.get(chainId);
+    if (queue) {
+      queue.push(...pending);
+    } else if (pending.length > 0) {
+      this.queues.set(chainId, pending);
       void this.drain(chainId);
-    });
+    }
+    return outcomes;
   }
 
   /** Writes the chain's queue batch by batch until it is empty. */

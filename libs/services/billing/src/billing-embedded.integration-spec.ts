@@ -233,7 +233,7 @@ describe('billing in the embedded mode (PGlite ledger, memory balances, in-proce
     });
     // The embedded ledger fails every write, as Postgres would when down.
     const ledger = service.app.get(LedgerRepository);
-    const outage = jest.spyOn(ledger, 'record').mockRejectedValue(new Error('ledger unavailable'));
+    const outage = jest.spyOn(ledger, 'writeBatch').mockRejectedValue(new Error('ledger unavailable'));
     const event: UsageRecorded = {
       requestId,
       accountId: account,

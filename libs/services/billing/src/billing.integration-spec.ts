@@ -4,7 +4,8 @@ import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { AuditRecorded, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, Subjects } from '@polymux/contracts';
-import { MessagingClient } from '@polymux/messaging';
+import type { Bus } from '@polymux/messaging';
+import { BUS, MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
 import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
@@ -19,6 +20,8 @@ import { LedgerRepository } from './ledger/ledger.repository';
 import { chargePostings, ledgerKeys } from './ledger/postings';
 import type { DB } from './schema/db';
 import { BILLING_DB } from './schema/db';
+import type { BalanceStore } from './store/balance.store';
+import { BALANCE_STORE } from './store/balance.store';
 
 jest.setTimeout(30_000);
 
@@ -45,7 +48,7 @@ const env = isolatedServiceEnv(namespace);
 let replicas: RunningService[];
 let client: MessagingClient;
 let db: Kysely<DB>;
-let settleSpies: Array<jest.SpyInstance<Promise<void>, [UsageRecorded]>>;
+let settleSpies: Array<jest.SpyInstance<Promise<void>, [UsageRecorded[]]>>;
 
 const startReplica = () => startService({ name: 'billing', modules: [BillingModule] }, env);
 
@@ -53,7 +56,7 @@ beforeAll(async () => {
   replicas = [await startReplica(), await startReplica()];
   client = replicas[0].app.get(MessagingClient);
   db = replicas[0].app.get<symbol, Kysely<DB>>(BILLING_DB);
-  settleSpies = replicas.map((replica) => jest.spyOn(replica.app.get(CreditsService), 'settle'));
+  settleSpies = replicas.map((replica) => jest.spyOn(replica.app.get(CreditsService), 'settleAll'));
 });
 
 afterAll(async () => {
@@ -99,11 +102,13 @@ const usage = (accountId: string, requestId: string, cost: bigint): UsageRecorde
 /** Publishes a usage event; a distinct message id passes JetStream's de-duplication, as a late redelivery would. */
 const emitUsage = (event: UsageRecorded, messageId = event.requestId) =>
   client.emit(Subjects.usageRecorded, event, { messageId, requestId: event.requestId });
-/** Waits until the replicas have finished handling `count` deliveries of the request's usage. */
+/** Waits until the replicas have finished handling `count` deliveries of the request's usage (batches count each). */
 const settled = async (requestId: string, count: number) => {
   const calls = () =>
     settleSpies.flatMap((spy) =>
-      spy.mock.calls.flatMap(([event], index) => (event.requestId === requestId ? [spy.mock.results[index]] : [])),
+      spy.mock.calls.flatMap(([events], index) =>
+        events.filter((event) => event.requestId === requestId).map(() => spy.mock.results[index]),
+      ),
     );
   await pollUntil(
     () => calls().length,
@@ -121,6 +126,27 @@ const lastAuditFact = async (): Promise<AuditRecorded> => {
       last_by_subj: `${namespace}.${Subjects.auditRecorded.subject}`,
     });
     return message.json<AuditRecorded>();
+  } finally {
+    await nats.close();
+  }
+};
+/** The dead letter JetStream holds for an event whose payload names `requestId`, with its headers. */
+const deadLetterOf = async (requestId: string) => {
+  const nats = await connect({ servers: env.NATS_URL });
+  try {
+    const manager = await nats.jetstreamManager();
+    const stream = `${namespace.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_DEADLETTER`;
+    const { state } = await manager.streams.info(stream);
+    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+      const letter = await manager.streams.getMessage(stream, { seq });
+      if (!Buffer.from(letter.data).toString().includes(requestId)) continue;
+      return {
+        reason: letter.header.get('polymux-dead-letter-reason'),
+        deliveries: letter.header.get('polymux-dead-letter-deliveries'),
+        consumer: letter.header.get('polymux-dead-letter-consumer'),
+      };
+    }
+    return undefined;
   } finally {
     await nats.close();
   }
@@ -355,5 +381,120 @@ describe('billing over NATS', () => {
     const { entries } = await client.request(Subjects.ledger, { accountId: account, requestId, limit: 10 });
     expect(entries.map((entry) => entry.kind)).toEqual(['charge']);
     expect(await counted('polymux.billing.overruns')).toBe(overrunsBefore);
+  });
+});
+
+describe('billing settles usage in batches', () => {
+  const credits = () => replicas[0].app.get(CreditsService);
+  const transactionsOf = (requestIds: string[]) =>
+    db
+      .selectFrom('transactions')
+      .select(['kind', 'request_id', sql<string>`xid::text`.as('xid')])
+      .where('request_id', 'in', requestIds)
+      .execute();
+
+  it('settles a batch with a duplicate and an overrun in one ledger transaction, each call once', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const [plain, over, within] = [randomUUID(), randomUUID(), randomUUID()];
+    await reserve(account, 2n * USD, plain);
+    await reserve(account, USD, over);
+    await reserve(account, USD, within);
+    const overrunsBefore = await counted('polymux.billing.overruns');
+    const writes = jest.spyOn(replicas[0].app.get(LedgerRepository), 'writeBatch');
+    try {
+      await credits().settleAll([
+        usage(account, plain, USD),
+        usage(account, over, 3n * USD),
+        usage(account, plain, USD),
+        usage(account, within, 500_000_000n),
+      ]);
+      expect(writes).toHaveBeenCalledTimes(1);
+    } finally {
+      writes.mockRestore();
+    }
+    // 10 − 1 − 3 − 0.5: the overrun charged in full, the duplicate not at all, every hold freed.
+    expect(await balanceOf(account)).toEqual({ balance: 5_500_000_000n, reserved: 0n });
+    const rows = await transactionsOf([plain, over, within]);
+    expect(rows.map((row) => [row.request_id, row.kind]).sort()).toEqual(
+      [
+        [plain, 'charge'],
+        [over, 'charge'],
+        [over, 'overrun'],
+        [within, 'charge'],
+      ].sort(),
+    );
+    expect(new Set(rows.map((row) => row.xid)).size).toBe(1);
+    const { entries } = await client.request(Subjects.ledger, { accountId: account, requestId: over, limit: 10 });
+    expect(entries.map((entry) => [entry.kind, entry.amount]).sort()).toEqual([
+      ['charge', `${-USD}`],
+      ['overrun', `${-2n * USD}`],
+    ]);
+    expect(await counted('polymux.billing.overruns')).toBe(overrunsBefore + 1);
+    expect(await lastAuditFact()).toMatchObject({
+      id: `${over}:billing.overrun`,
+      metadata: { heldNanoUsd: `${USD}`, chargedNanoUsd: `${3n * USD}`, overrunNanoUsd: `${2n * USD}` },
+    });
+  });
+
+  it('settles a redelivered batch that was recorded in the ledger but only partly applied to Redis exactly once', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestIds = [randomUUID(), randomUUID(), randomUUID()];
+    for (const requestId of requestIds) await reserve(account, 2n * USD, requestId);
+    const batch = [
+      usage(account, requestIds[0], USD),
+      usage(account, requestIds[1], 3n * USD),
+      usage(account, requestIds[2], USD),
+    ];
+    // The replica committed the batch, applied the first charge to Redis and died.
+    const store = replicas[0].app.get<symbol, BalanceStore>(BALANCE_STORE);
+    const apply = store.apply.bind(store);
+    let applied = 0;
+    const dying = jest.spyOn(store, 'apply').mockImplementation(async (effect) => {
+      applied += 1;
+      if (applied > 1) throw new Error('replica killed');
+      return apply(effect);
+    });
+    try {
+      await expect(credits().settleAll(batch)).rejects.toThrow('replica killed');
+    } finally {
+      dying.mockRestore();
+    }
+    expect((await transactionsOf(requestIds)).length).toBe(4);
+    const newcomer = randomUUID();
+    await reserve(account, USD, newcomer);
+    // Redelivered, in another batch shape and with a call that was not in it.
+    await replicas[1].app.get(CreditsService).settleAll([...batch].reverse().concat(usage(account, newcomer, USD)));
+    expect(await balanceOf(account)).toEqual({ balance: 4n * USD, reserved: 0n });
+    const rows = await transactionsOf([...requestIds, newcomer]);
+    expect(rows.map((row) => row.kind).sort()).toEqual(['charge', 'charge', 'charge', 'charge', 'overrun']);
+    const ledger = await client.request(Subjects.ledger, { accountId: account, limit: 20 });
+    expect(ledger.entries.reduce((sum, entry) => sum + BigInt(entry.amount), 0n)).toBe(4n * USD);
+  });
+
+  it('settles the valid usage events published together with a poison one, which is dead-lettered alone', async () => {
+    const account = newAccount();
+    await topUp(account, 10n * USD);
+    const requestIds = [randomUUID(), randomUUID()];
+    for (const requestId of requestIds) await reserve(account, 2n * USD, requestId);
+    const bus = replicas[0].app.get<symbol, Bus>(BUS);
+    const poisonId = `poison-${randomUUID()}`;
+    await Promise.all([
+      emitUsage(usage(account, requestIds[0], USD)),
+      bus.publishDurable(
+        Subjects.usageRecorded.subject,
+        { data: Buffer.from(JSON.stringify({ requestId: poisonId, cost: 'not money' })), headers: {} },
+        poisonId,
+      ),
+      emitUsage(usage(account, requestIds[1], USD)),
+    ]);
+    await Promise.all(requestIds.map((requestId) => settled(requestId, 1)));
+    expect(await balanceOf(account)).toEqual({ balance: 8n * USD, reserved: 0n });
+    const letter = await pollUntil(
+      () => deadLetterOf(poisonId),
+      (found) => found !== undefined,
+    );
+    expect(letter).toMatchObject({ reason: 'poison', deliveries: '1', consumer: 'billing-usage-recorded-v1' });
   });
 });

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LedgerEntry, RequestOf, ResponseOf, Subjects, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
-import type { StoredTransaction } from './ledger/ledger.repository';
+import type { LedgerBatch, StoredTransaction } from './ledger/ledger.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
 import {
   SYSTEM_ACCOUNT_PREFIX,
@@ -20,6 +20,15 @@ import type { BalanceStore } from './store/balance.store';
 import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
 
 const HYDRATE_BATCH = 500;
+
+/** One call's settlement as recorded: its charge, the part of its cost within the hold, and any overrun. */
+interface Settlement {
+  usage: UsageRecorded;
+  charge: StoredTransaction;
+  withinHold: bigint;
+  overrun: bigint;
+  overrunTransaction?: StoredTransaction;
+}
 
 /** What a transaction moved on one account. */
 const postingOf = (transaction: StoredTransaction, accountId: string): bigint =>
@@ -72,43 +81,85 @@ export class CreditsService implements OnApplicationBootstrap {
     };
   }
 
+  /** `settleAll` for one call. */
+  settle(usage: UsageRecorded): Promise<void> {
+    return this.settleAll([usage]);
+  }
+
   /**
-   * Charges a call's actual cost once per request id and frees its reservation. What exceeds the
-   * hold is charged too, as its own `overrun` transaction, audited and counted.
+   * Charges each call's actual cost once per request id and frees its reservation, for a batch of
+   * usage events at once: one Postgres transaction with every charge and overrun, then the balance
+   * store's effects sent together (one Redis round trip). What exceeds a call's hold is charged too,
+   * as its own `overrun` transaction, audited and counted. A request id met twice settles once.
    */
-  async settle(usage: UsageRecorded): Promise<void> {
-    const cost = BigInt(usage.cost);
-    if (cost < 0n || isSystemAccount(usage.accountId)) {
-      // Redelivering would not make it valid: report it and let the event go.
-      this.logger.error(`dropped usage of request ${usage.requestId}: cost ${usage.cost} on ${usage.accountId}`);
-      return;
-    }
-    // Read before the charge frees it. A hold already gone (expired, or a redelivery) splits nothing:
+  async settleAll(usages: UsageRecorded[]): Promise<void> {
+    const calls = this.chargeable(usages);
+    if (calls.length === 0) return;
+    // Read before the charges free them. A hold already gone (expired, or a redelivery) splits nothing:
     // a redelivery finds the split in the ledger, where the first delivery recorded it.
-    const held = await this.store.held(usage.accountId, usage.reservationId);
-    const charge = await this.ledger.record({
-      kind: 'charge',
-      idempotencyKey: ledgerKeys.charge(usage.requestId),
-      requestId: usage.requestId,
-      postings: chargePostings(usage.accountId, held !== null && cost > held ? held : cost),
+    const held = await Promise.all(calls.map((usage) => this.store.held(usage.accountId, usage.reservationId)));
+    const settlements = await this.ledger.writeBatch((batch) => this.record(batch, calls, held));
+    // Issued together, the store's commands go out as one pipeline (the Redis client auto-pipelines).
+    await Promise.all(
+      settlements.map(({ usage, charge, withinHold }) =>
+        this.applyToStore(usage.accountId, charge, -withinHold, usage.reservationId),
+      ),
+    );
+    await Promise.all(settlements.map((settlement) => this.applyOverrun(settlement)));
+  }
+
+  /** Every call's charge (at most its hold) and, where the cost exceeds it, its overrun, in the batch's transaction. */
+  private async record(batch: LedgerBatch, calls: UsageRecorded[], held: Array<bigint | null>): Promise<Settlement[]> {
+    const charges = await batch.record(
+      calls.map((usage, index) => {
+        const cost = BigInt(usage.cost);
+        const hold = held[index];
+        return {
+          kind: 'charge' as const,
+          idempotencyKey: ledgerKeys.charge(usage.requestId),
+          requestId: usage.requestId,
+          postings: chargePostings(usage.accountId, hold !== null && cost > hold ? hold : cost),
+        };
+      }),
+    );
+    const splits = calls.map((usage, index) => {
+      const withinHold = -postingOf(charges[index], usage.accountId);
+      return { usage, charge: charges[index], withinHold, overrun: BigInt(usage.cost) - withinHold };
     });
-    const withinHold = -postingOf(charge, usage.accountId);
-    const overrun = cost - withinHold;
-    const overrunTransaction =
-      overrun > 0n
-        ? await this.ledger.record({
-            kind: 'overrun',
-            idempotencyKey: ledgerKeys.overrun(usage.requestId),
-            requestId: usage.requestId,
-            postings: chargePostings(usage.accountId, overrun),
-          })
-        : undefined;
-    await this.applyToStore(usage.accountId, charge, -withinHold, usage.reservationId);
+    const overrunning = splits.filter((split) => split.overrun > 0n);
+    const overruns = await batch.record(
+      overrunning.map(({ usage, overrun }) => ({
+        kind: 'overrun' as const,
+        idempotencyKey: ledgerKeys.overrun(usage.requestId),
+        requestId: usage.requestId,
+        postings: chargePostings(usage.accountId, overrun),
+      })),
+    );
+    const overrunOf = new Map(overrunning.map((split, index) => [split, overruns[index]]));
+    return splits.map((split) => ({ ...split, overrunTransaction: overrunOf.get(split) }));
+  }
+
+  /** Applies an overrun to the store, then counts it (the first time) and audits it. */
+  private async applyOverrun({ usage, withinHold, overrun, overrunTransaction }: Settlement): Promise<void> {
     if (!overrunTransaction) return;
     await this.applyToStore(usage.accountId, overrunTransaction, -overrun);
-    const report = { usage, held: withinHold, charged: cost, overrun };
+    const report = { usage, held: withinHold, charged: BigInt(usage.cost), overrun };
     if (overrunTransaction.inserted) this.overruns.count(report);
     await this.overruns.audit(report);
+  }
+
+  /** The calls of a batch that can be charged, each request id once (a duplicate would settle nothing more). */
+  private chargeable(usages: UsageRecorded[]): UsageRecorded[] {
+    const calls = new Map<string, UsageRecorded>();
+    for (const usage of usages) {
+      if (BigInt(usage.cost) < 0n || isSystemAccount(usage.accountId)) {
+        // Redelivering would not make it valid: report it and let the event go.
+        this.logger.error(`dropped usage of request ${usage.requestId}: cost ${usage.cost} on ${usage.accountId}`);
+        continue;
+      }
+      if (!calls.has(usage.requestId)) calls.set(usage.requestId, usage);
+    }
+    return [...calls.values()];
   }
 
   async entries(query: RequestOf<typeof Subjects.ledger>): Promise<LedgerEntry[]> {

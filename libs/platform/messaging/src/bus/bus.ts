@@ -12,6 +12,24 @@ export interface IncomingMessage extends BusMessage {
 
 export type Unsubscribe = () => void;
 
+/** How a batch consumer groups durable events (see `Bus.consumeDurableBatch`). */
+export interface BatchOptions {
+  /** Most events handed to the handler at once. */
+  maxBatch: number;
+  /** Longest an event waits for its batch to fill before the batch is handed over anyway. */
+  maxWaitMs: number;
+}
+
+/**
+ * A batch handler's verdict on single events, by index in the batch: those named failed (a
+ * `PoisonMessageError` is dead-lettered at once, anything else redelivered); all others are acknowledged.
+ */
+export interface BatchResult {
+  failures?: ReadonlyMap<number, unknown>;
+}
+
+export type BatchHandler = (messages: BusMessage[]) => Promise<BatchResult | void>;
+
 export interface StreamOptions {
   /** Longest wait for the first reply frame. */
   firstTimeoutMs: number;
@@ -46,6 +64,19 @@ export interface Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe>;
+  /**
+   * `consumeDurable` for handlers that write many events at once: delivers up to `maxBatch` events
+   * per call and acknowledges each only once the handler resolved (after its commit). A batch that
+   * rejects, or does not settle within the redelivery timeout, is handed over again one event at a
+   * time, so one failing event fails alone; from there the dead-letter rules of `consumeDurable` apply.
+   */
+  consumeDurableBatch(
+    stream: string,
+    subject: string,
+    consumer: string,
+    handler: BatchHandler,
+    options: BatchOptions,
+  ): Promise<Unsubscribe>;
   /** What `consumer` has not yet handled on `stream`: undelivered, in flight or failing. */
   durableBacklog(stream: string, consumer: string): Promise<DurableBacklog>;
   close(): Promise<void>;
@@ -77,6 +108,14 @@ export class PoisonMessageError extends Error {
   constructor(subject: string) {
     super(`invalid ${subject} payload`);
     this.name = 'PoisonMessageError';
+  }
+}
+
+/** A durable handler that neither resolved nor rejected within the time its delivery is held for. */
+export class DurableHandlerTimeoutError extends Error {
+  constructor(subject: string, timeoutMs: number) {
+    super(`handling ${subject} took longer than ${timeoutMs} ms`);
+    this.name = 'DurableHandlerTimeoutError';
   }
 }
 

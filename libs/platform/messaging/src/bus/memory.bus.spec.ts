@@ -155,4 +155,67 @@ describe('MemoryBus', () => {
       expect.objectContaining({ 'messaging.consumer.group.name': 'poisoned', reason: 'poison', value: 1 }),
     );
   });
+
+  it('hands a batch consumer its events together, each once, and every consumer of a subject all of them', async () => {
+    await bus.publishDurable('usage.recorded.v1', message('early'), 'id-1');
+    const batches: string[][] = [];
+    const other: string[] = [];
+    await bus.consumeDurableBatch(
+      'USAGE',
+      'usage.recorded.v1',
+      'billing',
+      async (messages) => void batches.push(messages.map(text)),
+      { maxBatch: 10, maxWaitMs: 20 },
+    );
+    await bus.consumeDurable(
+      'USAGE',
+      'usage.recorded.v1',
+      'audit',
+      async (received) => void other.push(text(received)),
+    );
+    for (const id of ['a', 'b', 'c']) await bus.publishDurable('usage.recorded.v1', message(id), id);
+    await bus.publishDurable('usage.recorded.v1', message('a again'), 'a');
+    await pollUntil(
+      () => batches.flat().length + other.length,
+      (count) => count === 8,
+    );
+    expect(batches.flat()).toEqual(['early', 'a', 'b', 'c']);
+    expect(batches.length).toBeLessThan(4);
+    expect(other).toEqual(['early', 'a', 'b', 'c']);
+    expect(await bus.durableBacklog('USAGE', 'billing')).toEqual({ pending: 0, oldestPublishedAtMs: null });
+  });
+
+  it('dead-letters a poison event of a batch at once and a failing one after maxDeliveries, alone', async () => {
+    const handled: string[] = [];
+    await bus.consumeDurableBatch(
+      'USAGE',
+      'usage.recorded.v1',
+      'batched',
+      async (messages) => {
+        if (messages.some((received) => text(received) === 'bad')) throw new Error('always fails');
+        const failures = new Map<number, unknown>();
+        messages.forEach((received, index) => {
+          if (text(received) === 'poison') failures.set(index, new PoisonMessageError('usage.recorded.v1'));
+          else handled.push(text(received));
+        });
+        return { failures };
+      },
+      { maxBatch: 10, maxWaitMs: 5 },
+    );
+    for (const id of ['good-1', 'poison', 'bad', 'good-2'])
+      await bus.publishDurable('usage.recorded.v1', message(id), id);
+    await pollUntil(
+      () => bus.deadLetters.length,
+      (count) => count === 2,
+    );
+    expect(handled).toEqual(['good-1', 'good-2']);
+    expect(bus.deadLetters.map((letter) => [text(letter.message), letter.reason, letter.deliveries])).toEqual([
+      ['poison', 'poison', 1],
+      ['bad', 'max_deliveries', 3],
+    ]);
+    expect(await deadLetterCounts()).toContainEqual(
+      expect.objectContaining({ 'messaging.consumer.group.name': 'batched', reason: 'poison', value: 1 }),
+    );
+    expect(await bus.durableBacklog('USAGE', 'batched')).toEqual({ pending: 0, oldestPublishedAtMs: null });
+  });
 });

@@ -1,7 +1,18 @@
-import type { Bus, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
+import type {
+  BatchHandler,
+  BatchOptions,
+  Bus,
+  BusMessage,
+  DurableBacklog,
+  IncomingMessage,
+  StreamOptions,
+  Unsubscribe,
+} from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
 import type { DeadLetterReason } from './dead-letter';
 import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterReason, retryDelayMs } from './dead-letter';
+import type { BatchDelivery } from './durable-batches';
+import { DurableBatches } from './durable-batches';
 import { requestMany } from './request-many';
 
 type Handler = (message: IncomingMessage) => void;
@@ -12,7 +23,9 @@ interface Subscription {
 interface DurableConsumer {
   name: string;
   subject: string;
-  handler: (message: BusMessage) => Promise<void>;
+  /** Hands one delivery to the handler, alone or in a batch. */
+  receive: (delivery: BatchDelivery) => void;
+  stop: () => void;
   /** Messages not yet handled (nor dead-lettered), each with when it was published. */
   unhandled: Map<BusMessage, number>;
 }
@@ -20,6 +33,10 @@ interface DurableConsumer {
 const DEDUPE_WINDOW_MS = 120_000;
 /** Dead letters kept in memory; the oldest are forgotten first (the metric still counts them). */
 const DEAD_LETTERS_KEPT = 1_000;
+/** Events published before any consumer of their subject started, kept for the consumers to come. */
+const PENDING_KEPT = 10_000;
+/** How long a batch handler may take before its events are handed over one by one (JetStream's ack wait). */
+const BATCH_TIMEOUT_MS = 15_000;
 
 /** A durable event the embedded bus gave up on; the counterpart of an entry in `DEADLETTER`. */
 export interface MemoryDeadLetter {
@@ -109,11 +126,7 @@ export class MemoryBus implements Bus {
       delivered = true;
       this.deliver(consumer, message, now);
     }
-    if (!delivered) {
-      const backlog = this.pending.get(subject) ?? [];
-      backlog.push({ message, publishedAtMs: now });
-      this.pending.set(subject, backlog);
-    }
+    if (!delivered) this.keepPending(subject, message, now);
   }
 
   async consumeDurable(
@@ -122,12 +135,33 @@ export class MemoryBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    const entry: DurableConsumer = { name: consumer, subject, handler, unhandled: new Map() };
-    this.consumers.set(consumer, entry);
-    for (const { message, publishedAtMs } of this.pending.get(subject) ?? [])
-      this.deliver(entry, message, publishedAtMs);
-    this.pending.delete(subject);
-    return () => this.consumers.delete(consumer);
+    return this.startConsumer(consumer, subject, {
+      receive: (delivery) =>
+        setImmediate(() => {
+          if (this.closed) return;
+          handler(delivery.message).then(
+            () => delivery.ack(),
+            (error: unknown) => delivery.fail(error),
+          );
+        }),
+      stop: () => undefined,
+    });
+  }
+
+  async consumeDurableBatch(
+    _stream: string,
+    subject: string,
+    consumer: string,
+    handler: BatchHandler,
+    options: BatchOptions,
+  ): Promise<Unsubscribe> {
+    const batches = new DurableBatches(subject, handler, { ...options, timeoutMs: BATCH_TIMEOUT_MS });
+    return this.startConsumer(consumer, subject, {
+      receive: (delivery) => batches.push(delivery),
+      stop: () => {
+        for (const delivery of batches.close()) delivery.release();
+      },
+    });
   }
 
   async durableBacklog(_stream: string, consumer: string): Promise<DurableBacklog> {
@@ -141,7 +175,32 @@ export class MemoryBus implements Bus {
   async close(): Promise<void> {
     this.closed = true;
     this.subscriptions.clear();
+    for (const consumer of this.consumers.values()) consumer.stop();
     this.consumers.clear();
+  }
+
+  private startConsumer(
+    name: string,
+    subject: string,
+    handling: Pick<DurableConsumer, 'receive' | 'stop'>,
+  ): Unsubscribe {
+    const entry: DurableConsumer = { name, subject, ...handling, unhandled: new Map() };
+    this.consumers.set(name, entry);
+    // Kept, not taken: every consumer of the subject that starts later gets them too, as with JetStream.
+    for (const { message, publishedAtMs } of this.pending.get(subject) ?? [])
+      this.deliver(entry, message, publishedAtMs);
+    return () => {
+      if (this.consumers.get(name) !== entry) return;
+      this.consumers.delete(name);
+      entry.stop();
+    };
+  }
+
+  private keepPending(subject: string, message: BusMessage, publishedAtMs: number): void {
+    const backlog = this.pending.get(subject) ?? [];
+    backlog.push({ message, publishedAtMs });
+    if (backlog.length > PENDING_KEPT) backlog.shift();
+    this.pending.set(subject, backlog);
   }
 
   private forgetOldMessageIds(now: number): void {
@@ -153,25 +212,38 @@ export class MemoryBus implements Bus {
 
   private deliver(consumer: DurableConsumer, message: BusMessage, publishedAtMs: number, deliveries = 1): void {
     consumer.unhandled.set(message, publishedAtMs);
-    setImmediate(() => {
-      if (this.closed) return;
-      consumer.handler(message).then(
-        () => void consumer.unhandled.delete(message),
-        (error: unknown) => {
-          const maxDeliveries = this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
-          const reason = deadLetterReason(error, deliveries, maxDeliveries);
-          if (!reason) {
-            const delay = retryDelayMs(deliveries, this.options.retryBaseDelayMs ?? 200);
-            setTimeout(() => this.deliver(consumer, message, publishedAtMs, deliveries + 1), delay);
-            return;
-          }
-          consumer.unhandled.delete(message);
-          this.deadLetters.push({ subject: consumer.subject, consumer: consumer.name, reason, deliveries, message });
-          if (this.deadLetters.length > DEAD_LETTERS_KEPT) this.deadLetters.shift();
-          countDeadLetter(consumer.subject, consumer.name, reason);
-        },
-      );
+    consumer.receive({
+      message,
+      ack: () => void consumer.unhandled.delete(message),
+      fail: (error) => this.failed(consumer, message, publishedAtMs, deliveries, error),
+      release: () => {
+        consumer.unhandled.delete(message);
+        this.keepPending(consumer.subject, message, publishedAtMs);
+      },
     });
+  }
+
+  /** A failed delivery: redelivered after a growing delay, or dead-lettered. */
+  private failed(
+    consumer: DurableConsumer,
+    message: BusMessage,
+    publishedAtMs: number,
+    deliveries: number,
+    error: unknown,
+  ): void {
+    const maxDeliveries = this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+    const reason = deadLetterReason(error, deliveries, maxDeliveries);
+    if (!reason) {
+      const delay = retryDelayMs(deliveries, this.options.retryBaseDelayMs ?? 200);
+      setTimeout(() => {
+        if (!this.closed) this.deliver(consumer, message, publishedAtMs, deliveries + 1);
+      }, delay);
+      return;
+    }
+    consumer.unhandled.delete(message);
+    this.deadLetters.push({ subject: consumer.subject, consumer: consumer.name, reason, deliveries, message });
+    if (this.deadLetters.length > DEAD_LETTERS_KEPT) this.deadLetters.shift();
+    countDeadLetter(consumer.subject, consumer.name, reason);
   }
 
   private pickTargets(subject: string): Subscription[] {

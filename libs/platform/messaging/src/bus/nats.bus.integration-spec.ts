@@ -2,7 +2,7 @@ import { connect, createInbox, headers as natsHeaders } from 'nats';
 import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
 
 import type { BusMessage, IncomingMessage } from './bus';
-import { BusTimeoutError, MessageTooLargeError, NoRespondersError } from './bus';
+import { BusTimeoutError, MessageTooLargeError, NoRespondersError, PoisonMessageError } from './bus';
 import { NatsBus } from './nats.bus';
 
 const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -219,5 +219,138 @@ describe('NatsBus over a real NATS server', () => {
     } finally {
       stop();
     }
+  });
+});
+
+describe('NatsBus batch consumption over a real NATS server', () => {
+  const batchPrefix = `${prefix}_batch`;
+  const options = { maxDeliveries: 3, retryBaseDelayMs: 100, ackWaitMs: 1_000 };
+  const subject = 'usage.recorded.v1';
+  const buses: NatsBus[] = [];
+  const connectBus = async (name: string) => {
+    const bus = await NatsBus.connect(natsUrl, name, batchPrefix, options);
+    buses.push(bus);
+    return bus;
+  };
+  const event = (id: string): BusMessage => ({ data: Buffer.from(id), headers: { 'x-request-id': id } });
+  const text = (message: BusMessage) => Buffer.from(message.data).toString();
+
+  beforeAll(async () => {
+    const bus = await connectBus('natsbus-it-batch-setup');
+    await bus.ensureStream('USAGE', [subject]);
+    await bus.ensureStream('DEADLETTER', ['deadletter.>']);
+  });
+
+  afterAll(async () => {
+    await Promise.all(buses.map((bus) => bus.close()));
+    await deleteNatsNamespace(natsUrl, batchPrefix);
+  });
+
+  const deadLetters = async () => {
+    const raw = await connect({ servers: natsUrl });
+    try {
+      const manager = await raw.jetstreamManager();
+      const stream = `${batchPrefix.toUpperCase()}_DEADLETTER`;
+      const { state } = await manager.streams.info(stream);
+      const letters: Array<{ id: string; reason: string; deliveries: string; error: string }> = [];
+      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+        const letter = await manager.streams.getMessage(stream, { seq });
+        letters.push({
+          id: Buffer.from(letter.data).toString(),
+          reason: letter.header.get('polymux-dead-letter-reason'),
+          deliveries: letter.header.get('polymux-dead-letter-deliveries'),
+          error: letter.header.get('polymux-dead-letter-error'),
+        });
+      }
+      return letters;
+    } finally {
+      await raw.close();
+    }
+  };
+
+  it('hands events over in batches and dead-letters poison, failing and hanging ones alone', async () => {
+    const publisher = await connectBus('natsbus-it-batch-publisher');
+    const consumer = await connectBus('natsbus-it-batch-consumer');
+    const batches: string[][] = [];
+    const handled: string[] = [];
+    const attempts = new Map<string, number>();
+    await consumer.consumeDurableBatch(
+      'USAGE',
+      subject,
+      'batch-test',
+      async (messages) => {
+        const ids = messages.map(text);
+        batches.push(ids);
+        for (const id of ids) attempts.set(id, (attempts.get(id) ?? 0) + 1);
+        if (ids.includes('hangs')) return new Promise<never>(() => undefined);
+        if (ids.includes('fails')) throw new Error('constraint violated');
+        const failures = new Map<number, unknown>();
+        ids.forEach((id, index) => {
+          if (id === 'poison') failures.set(index, new PoisonMessageError(subject));
+          else handled.push(id);
+        });
+        return { failures };
+      },
+      { maxBatch: 50, maxWaitMs: 50 },
+    );
+    const ids = ['good-1', 'poison', 'fails', 'hangs', ...Array.from({ length: 20 }, (_, i) => `good-${i + 2}`)];
+    await Promise.all(ids.map((id) => publisher.publishDurable(subject, event(id), id)));
+
+    const letters = await pollUntil(deadLetters, (found) => found.length === 3, { timeoutMs: 20_000 });
+    expect(letters.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'fails', reason: 'max_deliveries', deliveries: '3', error: 'Error' },
+      { id: 'hangs', reason: 'max_deliveries', deliveries: '3', error: 'DurableHandlerTimeoutError' },
+      { id: 'poison', reason: 'poison', deliveries: '1', error: 'PoisonMessageError' },
+    ]);
+    // Every good event handled exactly once although it shared batches with the bad ones.
+    expect([...handled].sort()).toEqual(ids.filter((id) => id.startsWith('good')).sort());
+    expect(batches.some((batch) => batch.length > 1)).toBe(true);
+    expect(attempts.get('poison')).toBeLessThanOrEqual(2);
+    const backlog = await pollUntil(
+      () => consumer.durableBacklog('USAGE', 'batch-test'),
+      (current) => current.pending === 0,
+    );
+    expect(backlog).toEqual({ pending: 0, oldestPublishedAtMs: null });
+  });
+
+  it('acknowledges the events of a batch only once its handler resolved', async () => {
+    const publisher = await connectBus('natsbus-it-batch-publisher-2');
+    const consumer = await NatsBus.connect(natsUrl, 'natsbus-it-batch-slow', batchPrefix, {
+      ...options,
+      ackWaitMs: 20_000,
+    });
+    buses.push(consumer);
+    // Its own stream: the consumer sees only this test's events.
+    await consumer.ensureStream('ACKS', ['acks.test.v1']);
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    const started: string[] = [];
+    await consumer.consumeDurableBatch(
+      'ACKS',
+      'acks.test.v1',
+      'batch-ack',
+      async (messages) => {
+        started.push(...messages.map(text));
+        await committed;
+      },
+      { maxBatch: 10, maxWaitMs: 20 },
+    );
+    for (const id of ['a-1', 'a-2', 'a-3']) await publisher.publishDurable('acks.test.v1', event(id), id);
+    await pollUntil(
+      () => started.length,
+      (count) => count === 3,
+    );
+    const raw = await connect({ servers: natsUrl });
+    try {
+      const manager = await raw.jetstreamManager();
+      const info = () => manager.consumers.info(`${batchPrefix.toUpperCase()}_ACKS`, 'batch-ack');
+      expect((await info()).num_ack_pending).toBe(3);
+      commit();
+      const after = await pollUntil(info, (current) => current.num_ack_pending === 0 && current.num_pending === 0);
+      expect(after.num_redelivered).toBe(0);
+    } finally {
+      await raw.close();
+    }
+    expect(started).toEqual(['a-1', 'a-2', 'a-3']);
   });
 });

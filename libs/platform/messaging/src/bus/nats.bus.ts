@@ -2,9 +2,20 @@ import { NatsNames } from '@polymux/contracts';
 import type { JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import { AckPolicy, DeliverPolicy, ErrorCode, connect, createInbox, nanos } from 'nats';
 
-import type { Bus, BusMessage, DurableBacklog, IncomingMessage, StreamOptions, Unsubscribe } from './bus';
+import type {
+  BatchHandler,
+  BatchOptions,
+  Bus,
+  BusMessage,
+  DurableBacklog,
+  IncomingMessage,
+  StreamOptions,
+  Unsubscribe,
+} from './bus';
 import { BusTimeoutError, NoRespondersError } from './bus';
 import { DEFAULT_MAX_DELIVERIES } from './dead-letter';
+import { DurableBatches } from './durable-batches';
+import type { DurableTarget } from './nats-dead-letters';
 import { NatsDeadLetters } from './nats-dead-letters';
 import { fromNatsHeaders, toNatsHeaders } from './nats-headers';
 import { NatsPieces } from './nats-pieces';
@@ -43,6 +54,15 @@ export interface NatsBusOptions {
   /** How long a durable delivery may stay unacknowledged before JetStream redelivers it. */
   ackWaitMs?: number;
 }
+
+/** Acks and naks throw once the connection is closed; JetStream then redelivers after the ack wait. */
+const settleQuietly = (settle: () => void): void => {
+  try {
+    settle();
+  } catch {
+    // Redelivered after the ack wait: handlers are idempotent.
+  }
+};
 
 /**
  * The distributed bus: core NATS for request/reply and broadcasts, JetStream for durable events.
@@ -231,16 +251,7 @@ export class NatsBus implements Bus {
     consumer: string,
     handler: (message: BusMessage) => Promise<void>,
   ): Promise<Unsubscribe> {
-    const target = { stream, natsStream: this.stream(stream), subject, consumer };
-    await this.manager.consumers.add(target.natsStream, {
-      durable_name: consumer,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: this.subject(subject),
-      ack_wait: nanos(this.ackWaitMs),
-      // Nothing is delivered forever: after this many, JetStream stops and announces it.
-      max_deliver: this.maxDeliveries,
-    });
+    const target = await this.durableConsumer(stream, subject, consumer);
     const stopWatching = this.deadLetters.watchAdvisories(target);
     const messages = await (
       await this.jetstream.consumers.get(target.natsStream, consumer)
@@ -259,6 +270,53 @@ export class NatsBus implements Bus {
       stopWatching();
       void messages.close();
     };
+  }
+
+  async consumeDurableBatch(
+    stream: string,
+    subject: string,
+    consumer: string,
+    handler: BatchHandler,
+    options: BatchOptions,
+  ): Promise<Unsubscribe> {
+    const target = await this.durableConsumer(stream, subject, consumer);
+    const stopWatching = this.deadLetters.watchAdvisories(target);
+    // Half the ack wait for the batch and half for its events one by one: both conclude before
+    // JetStream would redeliver them.
+    const batches = new DurableBatches(subject, handler, { ...options, timeoutMs: this.ackWaitMs / 2 });
+    const messages = await (
+      await this.jetstream.consumers.get(target.natsStream, consumer)
+    ).consume({
+      max_messages: Math.max(options.maxBatch, DURABLE_CONCURRENCY),
+      callback: (msg) =>
+        batches.push({
+          message: { data: msg.data, headers: fromNatsHeaders(msg.headers) },
+          ack: () => settleQuietly(() => msg.ack()),
+          fail: (error) => void this.deadLetters.failed(msg, target, error).catch(() => undefined),
+          release: () => settleQuietly(() => msg.nak()),
+        }),
+    });
+    return () => {
+      stopWatching();
+      void messages.close();
+      // Pulled but not handled: back to JetStream at once, for another replica, not after the ack wait.
+      for (const delivery of batches.close()) delivery.release();
+    };
+  }
+
+  /** Creates (or finds) the durable pull consumer; its settings are the same for both ways of consuming. */
+  private async durableConsumer(stream: string, subject: string, consumer: string): Promise<DurableTarget> {
+    const target = { stream, natsStream: this.stream(stream), subject, consumer };
+    await this.manager.consumers.add(target.natsStream, {
+      durable_name: consumer,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: this.subject(subject),
+      ack_wait: nanos(this.ackWaitMs),
+      // Nothing is delivered forever: after this many, JetStream stops and announces it.
+      max_deliver: this.maxDeliveries,
+    });
+    return target;
   }
 
   /** Resolves once the server has processed everything sent so far (e.g. a new subscription). */

@@ -51,11 +51,108 @@ export interface LedgerRow {
   createdAt: Date;
 }
 
+/**
+ * Multi-row inserts of transactions, then of the new ones' entries; the keys already recorded are
+ * read back. Rows go in key order, so two replicas writing overlapping batches lock the keys in the
+ * same order and never deadlock.
+ */
+const recordAll = async (trx: Transaction<DB>, transactions: NewTransaction[]): Promise<StoredTransaction[]> => {
+  if (transactions.length === 0) return [];
+  const sorted = [...transactions].sort(byKey);
+  const inserted = await trx
+    .insertInto('transactions')
+    .values(
+      sorted.map((transaction) => ({
+        kind: transaction.kind,
+        idempotency_key: transaction.idempotencyKey,
+        request_id: transaction.requestId,
+      })),
+    )
+    .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+    .returning(['id', 'idempotency_key', 'created_at', sql<string>`xid::text`.as('xid')])
+    .execute();
+  const stored = new Map<string, StoredTransaction>();
+  const transactionOf = new Map(sorted.map((transaction) => [transaction.idempotencyKey, transaction]));
+  for (const row of inserted) {
+    const transaction = transactionOf.get(row.idempotency_key)!;
+    stored.set(row.idempotency_key, {
+      ...transaction,
+      id: String(row.id),
+      createdAt: row.created_at,
+      xid: BigInt(row.xid),
+      inserted: true,
+    });
+  }
+  const entries = [...stored.values()].flatMap((transaction) =>
+    transaction.postings.map((posting) => ({
+      transaction_id: transaction.id,
+      account: posting.account,
+      amount: posting.amount.toString(),
+    })),
+  );
+  if (entries.length > 0) await trx.insertInto('entries').values(entries).execute();
+  const known = sorted.map((transaction) => transaction.idempotencyKey).filter((key) => !stored.has(key));
+  for (const transaction of await storedBefore(trx, known)) stored.set(transaction.idempotencyKey, transaction);
+  return transactions.map((transaction) => {
+    const found = stored.get(transaction.idempotencyKey);
+    if (!found) throw new Error(`ledger transaction ${transaction.idempotencyKey} neither inserted nor found`);
+    return found;
+  });
+};
+
+/** Transactions recorded earlier under these keys, with their entries. */
+const storedBefore = async (trx: Transaction<DB>, keys: string[]): Promise<StoredTransaction[]> => {
+  if (keys.length === 0) return [];
+  const rows = await trx
+    .selectFrom('transactions')
+    .select(['id', 'kind', 'idempotency_key', 'request_id', 'created_at', sql<string>`xid::text`.as('xid')])
+    .where('idempotency_key', 'in', keys)
+    .execute();
+  if (rows.length === 0) return [];
+  const entries = await trx
+    .selectFrom('entries')
+    .select(['transaction_id', 'account', 'amount'])
+    .where(
+      'transaction_id',
+      'in',
+      rows.map((row) => String(row.id)),
+    )
+    .orderBy('id')
+    .execute();
+  const postings = new Map<string, Posting[]>();
+  for (const entry of entries) {
+    const id = String(entry.transaction_id);
+    postings.set(id, [...(postings.get(id) ?? []), { account: entry.account, amount: BigInt(entry.amount) }]);
+  }
+  return rows.map((row) => ({
+    id: String(row.id),
+    kind: row.kind,
+    idempotencyKey: row.idempotency_key,
+    requestId: row.request_id,
+    postings: postings.get(String(row.id)) ?? [],
+    createdAt: row.created_at,
+    xid: BigInt(row.xid),
+    inserted: false,
+  }));
+};
+
 /** The transaction's snapshot: in repeatable read, the one every later query of it reads in. */
 const snapshotOf = async (trx: Transaction<DB>): Promise<LedgerSnapshot> => {
   const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(trx);
   return parseSnapshot(rows[0].snapshot);
 };
+
+/** Writes to the ledger inside one Postgres transaction (see `LedgerRepository.writeBatch`). */
+export interface LedgerBatch {
+  /**
+   * Inserts each transaction and its entries once per idempotency key, all in two statements;
+   * answers them in the given order, the ones whose key was already recorded as stored before.
+   */
+  record(transactions: NewTransaction[]): Promise<StoredTransaction[]>;
+}
+
+const byKey = (left: NewTransaction, right: NewTransaction) =>
+  left.idempotencyKey < right.idempotencyKey ? -1 : left.idempotencyKey > right.idempotencyKey ? 1 : 0;
 
 /** The ledger's I/O: idempotent inserts, account sums and entry reads. */
 @Injectable()
@@ -63,54 +160,14 @@ export class LedgerRepository {
   constructor(@Inject(BILLING_DB) private readonly db: Kysely<DB>) {}
 
   /** Inserts the transaction and its entries once per idempotency key; otherwise returns the stored one. */
-  record(transaction: NewTransaction): Promise<StoredTransaction> {
-    return this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('transactions')
-        .values({
-          kind: transaction.kind,
-          idempotency_key: transaction.idempotencyKey,
-          request_id: transaction.requestId,
-        })
-        .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-        .returning(['id', 'created_at', sql<string>`xid::text`.as('xid')])
-        .executeTakeFirst();
-      if (inserted) {
-        const id = String(inserted.id);
-        await trx
-          .insertInto('entries')
-          .values(
-            transaction.postings.map((posting) => ({
-              transaction_id: id,
-              account: posting.account,
-              amount: posting.amount.toString(),
-            })),
-          )
-          .execute();
-        return { ...transaction, id, createdAt: inserted.created_at, xid: BigInt(inserted.xid), inserted: true };
-      }
-      const existing = await trx
-        .selectFrom('transactions')
-        .select(['id', 'kind', 'request_id', 'created_at', sql<string>`xid::text`.as('xid')])
-        .where('idempotency_key', '=', transaction.idempotencyKey)
-        .executeTakeFirstOrThrow();
-      const entries = await trx
-        .selectFrom('entries')
-        .select(['account', 'amount'])
-        .where('transaction_id', '=', String(existing.id))
-        .orderBy('id')
-        .execute();
-      return {
-        id: String(existing.id),
-        kind: existing.kind,
-        idempotencyKey: transaction.idempotencyKey,
-        requestId: existing.request_id,
-        postings: entries.map((entry) => ({ account: entry.account, amount: BigInt(entry.amount) })),
-        createdAt: existing.created_at,
-        xid: BigInt(existing.xid),
-        inserted: false,
-      };
-    });
+  async record(transaction: NewTransaction): Promise<StoredTransaction> {
+    const [stored] = await this.writeBatch((batch) => batch.record([transaction]));
+    return stored;
+  }
+
+  /** Runs `work` in one Postgres transaction: everything it records commits together, or nothing does. */
+  writeBatch<T>(work: (batch: LedgerBatch) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work({ record: (transactions) => recordAll(trx, transactions) }));
   }
 
   /**

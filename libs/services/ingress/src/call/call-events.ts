@@ -19,7 +19,7 @@ const publishFailures = meter.createCounter('polymux.ingress.event_publish_failu
 });
 
 /**
- * Publishes a call's usage and audit facts to JetStream and resolves once JetStream acknowledged
+ * Publishes a call's usage (or, for a failed call, its audit record) to JetStream and resolves once JetStream acknowledged
  * them: the message id is derived from the request id, so a retry (after a lost ack, say) is
  * deduplicated and can never double-charge. Retries with backoff until the budget's deadline, then
  * rejects with `service_unavailable`. Publishes still running when the process is asked to stop
@@ -42,7 +42,7 @@ export class CallEvents implements BeforeApplicationShutdown {
 
   /** Drains: a stopping ingress answers nothing more and loses no acknowledged-pending event. */
   async beforeApplicationShutdown(): Promise<void> {
-    // A settled usage starts its audit publish: drain until nothing is left, not one snapshot.
+    // A publish may start while others drain (a failure audited after a refused usage): until none is left.
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 

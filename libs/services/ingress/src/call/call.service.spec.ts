@@ -83,7 +83,7 @@ describe('CallService', () => {
     });
   });
 
-  it('settles by publishing the usage, then the audit record, and resolves only once both are acknowledged', async () => {
+  it('settles by publishing the usage alone and resolves only once it is acknowledged', async () => {
     const usageAck = deferred();
     const { emitted, service } = setup((subject) =>
       subject === Subjects.usageRecorded.subject ? usageAck.promise : Promise.resolve(),
@@ -97,17 +97,23 @@ describe('CallService', () => {
     expect(emitted).toEqual([]);
     usageAck.resolve();
     await settling;
-    expect(emitted.map((event) => event.subject)).toEqual([
-      Subjects.usageRecorded.subject,
-      Subjects.auditRecorded.subject,
-    ]);
+    // The call's audit record is derived by audit from the usage event: one durable publish per call.
+    expect(emitted.map((event) => event.subject)).toEqual([Subjects.usageRecorded.subject]);
     // $1 and $2 per MTok: 10 × 1,000 + 5 × 2,000 nano-USD.
     expect(emitted[0]).toMatchObject({
       messageId: 'req-1',
-      payload: { cost: '20000', outcome: 'partial', inputTokens: 10, outputTokens: 5, reservationId: 'res-1' },
+      payload: {
+        cost: '20000',
+        outcome: 'partial',
+        inputTokens: 10,
+        outputTokens: 5,
+        reservationId: 'res-1',
+        keyId: key.id,
+        requestedModel: chatRequest().model,
+        task: plan().task,
+      },
     });
     expect(emitted[0].payload.attempts).toEqual([{ deploymentId: 'sim/gpt-4o', outcome: 'partial' }]);
-    expect(emitted[1]).toMatchObject({ messageId: 'req-1:call', payload: { outcome: 'partial', category: 'call' } });
   });
 
   it('retries a refused publish under the same message id, so JetStream deduplicates it', async () => {
@@ -121,7 +127,7 @@ describe('CallService', () => {
     );
     expect(usageCalls).toHaveLength(3);
     expect(new Set(usageCalls.map(([, , options]) => options.messageId))).toEqual(new Set(['req-1']));
-    expect(emitted).toHaveLength(2);
+    expect(emitted).toHaveLength(1);
   });
 
   it('rejects with service_unavailable and audits nothing as success when the usage is never acknowledged', async () => {
@@ -153,7 +159,12 @@ describe('CallService', () => {
     );
     expect(emitted).toEqual([
       expect.objectContaining({
+        subject: Subjects.auditRecorded.subject,
+        messageId: 'req-1:call',
         payload: expect.objectContaining({
+          id: 'req-1:call',
+          category: 'call',
+          action: 'chat.completions.create',
           outcome: 'failure',
           metadata: expect.objectContaining({ errorCode: ErrorCode.Timeout }),
         }),

@@ -3,7 +3,6 @@ import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG } from '@polymux/config';
 import type {
   ApiKeyRecord,
-  AuditRecorded,
   ChatRequest,
   Deployment,
   InvokeFrame,
@@ -14,6 +13,7 @@ import type {
   UsageRecorded,
 } from '@polymux/contracts';
 import {
+  CallAudit,
   ErrorCode,
   PolymuxException,
   RETRYABLE_CODES,
@@ -112,13 +112,13 @@ export class CallService {
 
   /**
    * Charges what the successful attempt delivered and resolves once JetStream acknowledged the usage
-   * event and then the audit record: the caller gets its answer only after that, so a process killed
-   * right after answering has already made the charge durable. The usage goes first so that an
-   * audit record never says `success` for a call whose charge could not be recorded. Rejects with
-   * `service_unavailable` when JetStream does not acknowledge the usage within the budget; the caller
-   * decides (see the controller): a non-streaming call answers 503 and releases its hold, a stream
-   * that already relayed content keeps its hold. An audit record that cannot be written after the
-   * usage was is logged and counted; the charged answer is still delivered.
+   * event: the caller gets its answer only after that, so a process killed right after answering has
+   * already made the charge durable. The usage event is the call's only durable publish: billing
+   * charges it and audit derives the call's audit record from it, so an audit record never says
+   * `success` for a call whose charge was not recorded. Rejects with `service_unavailable` when
+   * JetStream does not acknowledge the usage within the budget; the caller decides (see the
+   * controller): a non-streaming call answers 503 and releases its hold, a stream that already
+   * relayed content keeps its hold.
    */
   async settle(call: Call, deployment: Deployment, usage: Usage, outcome: UsageOutcome): Promise<void> {
     const { plan, reservation, key } = call;
@@ -151,17 +151,12 @@ export class CallService {
       },
       budget,
     );
-    await this.audit(call, outcome === 'partial' ? 'partial' : 'success', budget, {
-      model: deployment.model,
-      deployment: deployment.id,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      costNanoUsd: cost.toString(),
-      outcome,
-    }).catch(() => undefined); // logged and counted by CallEvents; the charge is durable already
   }
 
-  /** Nothing is charged for a failed call: the hold is released and the failure audited. */
+  /**
+   * Nothing is charged for a failed call: the hold is released and the failure audited (the one
+   * audit record ingress publishes; a charged call's comes from its usage event).
+   */
   async failed(call: Call, error: unknown): Promise<void> {
     if (call.reservation) {
       void this.messaging
@@ -172,39 +167,30 @@ export class CallService {
         )
         .catch(() => undefined); // the reservation expires on its own if billing cannot be reached
     }
-    await this.audit(call, 'failure', ANSWER_PUBLISH, {
-      errorCode: isPolymuxException(error) ? error.code : ErrorCode.Internal,
-      attempts: call.attempts.length,
-    }).catch(() => undefined); // logged and counted by CallEvents; the error answer goes out regardless
-  }
-
-  private audit(
-    call: Call,
-    outcome: AuditRecorded['outcome'],
-    budget: PublishBudget,
-    metadata: Record<string, string | number>,
-  ): Promise<void> {
-    return this.events.audit(
-      {
-        id: `${call.requestId}:call`,
-        category: 'call',
-        action: 'chat.completions.create',
-        outcome,
-        actorKeyId: call.key.id,
-        orgId: call.key.orgId,
-        projectId: call.key.projectId,
-        requestId: call.requestId,
-        target: call.request.model,
-        metadata: {
-          task: call.plan?.task ?? null,
-          stream: call.request.stream,
-          durationMs: Date.now() - call.startedAt,
-          ...metadata,
+    await this.events
+      .audit(
+        {
+          id: CallAudit.id(call.requestId),
+          category: 'call',
+          action: CallAudit.action,
+          outcome: 'failure',
+          actorKeyId: call.key.id,
+          orgId: call.key.orgId,
+          projectId: call.key.projectId,
+          requestId: call.requestId,
+          target: call.request.model,
+          metadata: {
+            task: call.plan?.task ?? null,
+            stream: call.request.stream,
+            durationMs: Date.now() - call.startedAt,
+            errorCode: isPolymuxException(error) ? error.code : ErrorCode.Internal,
+            attempts: call.attempts.length,
+          },
+          occurredAt: new Date().toISOString(),
         },
-        occurredAt: new Date().toISOString(),
-      },
-      budget,
-    );
+        ANSWER_PUBLISH,
+      )
+      .catch(() => undefined); // logged and counted by CallEvents; the error answer goes out regardless
   }
 
   private failedAttempt(deployment: Deployment, error: unknown): Attempt {

@@ -100,8 +100,7 @@ const distRoot = __dirname.includes(`${sep}dist${sep}`)
 const entry = (app: string) => join(distRoot, 'apps', app, 'src', 'main.js');
 
 /** `POLYMUX_CPU_PROFILE_DIR`: every process writes a V8 CPU profile there when it exits (for profiling). */
-const nodeArgs = (name: string): string[] => {
-  const dir = process.env.POLYMUX_CPU_PROFILE_DIR;
+export const cpuProfileArgs = (name: string, dir = process.env.POLYMUX_CPU_PROFILE_DIR): string[] => {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
 };
 
@@ -121,7 +120,7 @@ const spawnService = (
   const nodeOptions = [SERVICE_NODE_OPTIONS[app], env.NODE_OPTIONS ?? process.env.NODE_OPTIONS];
   // No --enable-source-maps: it holds every module's source map (about 17 MB a process); add it
   // through NODE_OPTIONS to read stack traces against the TypeScript sources.
-  const child = spawn(process.execPath, [...nodeArgs(name), entry(app)], {
+  const child = spawn(process.execPath, [...cpuProfileArgs(name), entry(app)], {
     env: { ...process.env, ...env, ...processEnv[name], NODE_OPTIONS: nodeOptions.filter(Boolean).join(' ') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

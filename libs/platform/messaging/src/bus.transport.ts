@@ -21,7 +21,7 @@ const toErrorPayload = (error: unknown): ErrorPayload =>
 
 const END = new Uint8Array(0);
 /** How long an event of a batch consumer waits for its batch to fill, unless `@OnEvent` says otherwise. */
-const DEFAULT_BATCH_WAIT_MS = 20;
+const DEFAULT_BATCH_WAIT_MS = 100;
 
 const decodeOrUndefined = (data: Uint8Array): unknown => {
   try {

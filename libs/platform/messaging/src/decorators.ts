@@ -10,7 +10,7 @@ export interface OnEventOptions {
    * (each acknowledged once the handler resolved), instead of one payload per call.
    */
   batch?: number;
-  /** With `batch`: longest an event waits for its batch to fill (default 20 ms). */
+  /** With `batch`: longest an event waits for its batch to fill (default 100 ms; against 20 ms it halved audit's and Postgres' CPU per call at 150 req/s). */
   maxWaitMs?: number;
 }
 

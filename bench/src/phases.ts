@@ -112,8 +112,8 @@ export const measureTarget = async (
   // autocannon stops with requests still in flight; one more request after it waits for the gateway
   // to work them off, so the next phase does not start behind them (and their CPU stays in this phase).
   const settle = async () => count(await runSequential(target, plain, SETTLE), answered);
-  if (settings.warmupS > 0) {
-    count(await runLoad(target, plain, settings.connections, { durationS: settings.warmupS }), loadAnswered);
+  if (settings.initialWarmupS > 0) {
+    count(await runLoad(target, plain, settings.connections, { durationS: settings.initialWarmupS }), loadAnswered);
     await settle();
   }
   const sampler = meter ? startMemorySampler(meter.probes, settings.memorySampleMs, meter.memoryGroups) : undefined;

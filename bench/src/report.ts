@@ -69,7 +69,7 @@ export const toMarkdown = (report: BenchReport): string => {
     `answers with scenario \`${report.scenario}\` (${settings.streamTokens} completion tokens, streamed one event per token at`,
     `${settings.streamRate} tokens/s). Tracing is on as in production: every Polymux process exports its spans over OTLP/HTTP`,
     `to a local receiver (parent-based trace-id ratio sampler, ratio ${settings.traceRatio}).`,
-    `Each phase runs ${settings.durationS} s after ${settings.warmupS} s of warm-up. The load generator, the simulator, the`,
+    `Each phase runs ${settings.durationS} s after ${settings.warmupS} s of warm-up (the first of each target, at ${settings.connections} connections, after ${settings.initialWarmupS} s). The load generator, the simulator, the`,
     'gateways and the backing services share the same cores, so absolute numbers depend on the machine; the targets',
     "below are the performance issue's, judged on this run.",
     '',

@@ -9,6 +9,12 @@ export interface BenchSettings {
   durationS: number;
   /** Seconds of unmeasured traffic before each measured phase. */
   warmupS: number;
+  /**
+   * Seconds of unmeasured load at 32 connections before a target's first phase (the throughput
+   * phase): long enough for the JIT of every process on the path to settle (measured: with 3 s the
+   * distributed stack served about half its steady-state rate).
+   */
+  initialWarmupS: number;
   /** Concurrent connections of the throughput phase. */
   connections: number;
   /** Upper bound on requests of one sequential phase, besides its duration. */
@@ -80,11 +86,13 @@ export const readSettings = (argv: readonly string[] = process.argv.slice(2)): B
     if (argument !== '--soak' && argument !== '--scale') throw new Error(`unknown argument ${argument}`);
   }
   const durationS = number('BENCH_DURATION_S', 10, 1);
+  const warmupS = number('BENCH_WARMUP_S', Math.min(3, durationS), 0);
   const soak = argv.includes('--soak') || Boolean(process.env.BENCH_SOAK);
   const scale = argv.includes('--scale') || flag('BENCH_SCALE', false);
   return {
     durationS,
-    warmupS: number('BENCH_WARMUP_S', Math.min(3, durationS), 0),
+    warmupS,
+    initialWarmupS: number('BENCH_INITIAL_WARMUP_S', warmupS === 0 ? 0 : Math.max(warmupS, 15), 0),
     connections: Math.floor(number('BENCH_CONNECTIONS', 32, 1)),
     maxRequestsPerPhase: Math.floor(number('BENCH_MAX_REQUESTS', 200_000, 1)),
     model: process.env.BENCH_MODEL || 'gpt-4.1-mini',

@@ -1,0 +1,23 @@
+import { readSettings } from './settings';
+
+describe('bench settings: warm-up', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  const withEnv = (env: Record<string, string>) => {
+    for (const name of ['BENCH_DURATION_S', 'BENCH_WARMUP_S', 'BENCH_INITIAL_WARMUP_S']) delete process.env[name];
+    Object.assign(process.env, env);
+    return readSettings([]);
+  };
+
+  it('warms a target up for 15 s before its first phase, 3 s before the others, by default', () => {
+    expect(withEnv({})).toMatchObject({ warmupS: 3, initialWarmupS: 15 });
+  });
+
+  it('never warms up less before the first phase than before the others, and not at all when told none', () => {
+    expect(withEnv({ BENCH_WARMUP_S: '20' })).toMatchObject({ warmupS: 20, initialWarmupS: 20 });
+    expect(withEnv({ BENCH_WARMUP_S: '0' })).toMatchObject({ warmupS: 0, initialWarmupS: 0 });
+    expect(withEnv({ BENCH_INITIAL_WARMUP_S: '2' })).toMatchObject({ warmupS: 3, initialWarmupS: 2 });
+  });
+});

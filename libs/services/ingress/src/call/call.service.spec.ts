@@ -46,7 +46,7 @@ describe('CallService', () => {
   it('plans and reserves through the router with the request’s intake (not its body) and the key’s scope', async () => {
     const { messaging, service } = setup();
     messaging.request.mockResolvedValue(plan());
-    const current = call({ plan: undefined, reservation: undefined });
+    const current = call({ plan: undefined });
     await service.plan(current);
     expect(messaging.request).toHaveBeenCalledWith(
       Subjects.plan,
@@ -59,7 +59,6 @@ describe('CallService', () => {
       { requestId: 'req-1' },
     );
     expect(current.plan).toEqual(plan());
-    expect(current.reservation).toEqual(plan().reservation);
   });
 
   it('falls back past a retryable failure, records it, and stops at a non-retryable one', async () => {

@@ -7,7 +7,6 @@ import type {
   Deployment,
   InvokeFrame,
   Plan,
-  Reservation,
   Usage,
   UsageOutcome,
   UsageRecorded,
@@ -36,7 +35,6 @@ export interface Call {
   request: ChatRequest;
   startedAt: number;
   plan?: Plan;
-  reservation?: Reservation;
   attempts: Attempt[];
 }
 
@@ -80,7 +78,6 @@ export class CallService {
       },
       { requestId },
     );
-    call.reservation = call.plan.reservation;
     return call.plan;
   }
 
@@ -121,8 +118,8 @@ export class CallService {
    * relayed content keeps its hold.
    */
   async settle(call: Call, deployment: Deployment, usage: Usage, outcome: UsageOutcome): Promise<void> {
-    const { plan, reservation, key } = call;
-    if (!plan || !reservation) throw new PolymuxException(ErrorCode.Internal, 'settle before reserve');
+    const { plan, key } = call;
+    if (!plan) throw new PolymuxException(ErrorCode.Internal, 'settle before plan');
     call.attempts.push({ deploymentId: deployment.id, outcome });
     const cost = callCost(deployment.pricing, usage);
     const budget = call.request.stream ? STREAM_PUBLISH : ANSWER_PUBLISH;
@@ -130,7 +127,7 @@ export class CallService {
       {
         requestId: call.requestId,
         accountId: key.accountId,
-        reservationId: reservation.reservationId,
+        reservationId: plan.reservation.reservationId,
         orgId: key.orgId,
         teamId: key.teamId,
         projectId: key.projectId,
@@ -158,11 +155,12 @@ export class CallService {
    * audit record ingress publishes; a charged call's comes from its usage event).
    */
   async failed(call: Call, error: unknown): Promise<void> {
-    if (call.reservation) {
+    const reservation = call.plan?.reservation;
+    if (reservation) {
       void this.messaging
         .request(
           Subjects.release,
-          { accountId: call.key.accountId, reservationId: call.reservation.reservationId },
+          { accountId: call.key.accountId, reservationId: reservation.reservationId },
           { requestId: call.requestId },
         )
         .catch(() => undefined); // the reservation expires on its own if billing cannot be reached

@@ -56,7 +56,6 @@ export const call = (fields: Partial<Call> = {}): Call => ({
   request: chatRequest(),
   startedAt: Date.now(),
   plan: plan(),
-  reservation: { reservationId: 'res-1', amount: '1000' },
   attempts: [],
   ...fields,
 });

@@ -153,9 +153,11 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         const failures = new Map<number, unknown>();
         const payloads: unknown[] = [];
         messages.forEach((message, index) => {
-          const parsed = contract.payload.safeParse(decodeOrUndefined(message.data));
-          if (parsed.success) payloads.push(parsed.data);
-          else failures.set(index, new PoisonMessageError(contract.subject));
+          try {
+            payloads.push(parseEvent(contract, message.data));
+          } catch (poison) {
+            failures.set(index, poison);
+          }
         });
         if (payloads.length > 0) {
           const batchContext = new BusContext(contract.subject, {}, new AbortController().signal);

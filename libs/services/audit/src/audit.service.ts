@@ -68,12 +68,6 @@ export class AuditService {
     this.verifier = new AuditVerifier(repository);
   }
 
-  /** Stores a fact at the head of its chain; false when its id is already stored (a redelivery). */
-  async record(event: AuditRecorded): Promise<boolean> {
-    const record = this.storable(event);
-    return record ? this.appender.append(chainIdOf(record.orgId), record) : false;
-  }
-
   /**
    * Stores a batch of facts: each chain's share in one transaction (one multi-row insert), chains
    * side by side. Rejects once every chain has finished if any fact could not be stored.

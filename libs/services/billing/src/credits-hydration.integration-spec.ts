@@ -122,7 +122,7 @@ describe.each([
   it('applies a charge that started before the snapshot and committed after it', async () => {
     const requestId = randomUUID();
     const writer = pausingLedger();
-    const settle = new CreditsService(writer.ledger, store, overruns).settle(usage(account, requestId, 300n));
+    const settle = new CreditsService(writer.ledger, store, overruns).settleAll([usage(account, requestId, 300n)]);
     await writer.inserted;
     await credits.hydrateAll();
     writer.commit();
@@ -135,9 +135,9 @@ describe.each([
     const requestId = randomUUID();
     // Recorded by a replica that died before it touched the store.
     const recorded = new CreditsService(new LedgerRepository(db), new MemoryBalanceStore(), overruns);
-    await recorded.settle(usage(account, requestId, 200n));
+    await recorded.settleAll([usage(account, requestId, 200n)]);
     await credits.hydrateAll();
-    await credits.settle(usage(account, requestId, 200n));
+    await credits.settleAll([usage(account, requestId, 200n)]);
     expect(await store.balance(account)).toEqual({ balance: 800n, reserved: 0n });
   });
 });

@@ -81,11 +81,6 @@ export class CreditsService implements OnApplicationBootstrap {
     };
   }
 
-  /** `settleAll` for one call. */
-  settle(usage: UsageRecorded): Promise<void> {
-    return this.settleAll([usage]);
-  }
-
   /**
    * Charges each call's actual cost once per request id and frees its reservation, for a batch of
    * usage events at once: one Postgres transaction with every charge and overrun, then the balance

@@ -6,15 +6,46 @@ import { z } from 'zod';
  * dropped silently (see `ChatRequest.extra` and the `x-polymux-dropped` header).
  */
 
-export const TextPart = z.object({ type: z.literal('text'), text: z.string() });
+/** A prompt-caching breakpoint (Anthropic's `cache_control`); providers that cache on their own ignore it. */
+export const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() });
+export type CacheControl = z.infer<typeof CacheControl>;
+
+export const TextPart = z.object({ type: z.literal('text'), text: z.string(), cacheControl: CacheControl.optional() });
 export const ImagePart = z.object({
   type: z.literal('image'),
   /** `https://…` or a `data:` URL. */
   url: z.string(),
   detail: z.enum(['auto', 'low', 'high']).optional(),
+  cacheControl: CacheControl.optional(),
 });
-export const ContentPart = z.discriminatedUnion('type', [TextPart, ImagePart]);
+/** A file the model reads (a PDF, a plain-text document). */
+export const DocumentPart = z.object({
+  type: z.literal('document'),
+  /** `https://…` or a `data:` URL. */
+  url: z.string(),
+  /** `application/pdf`, `text/plain`, … */
+  mediaType: z.string(),
+  title: z.string().optional(),
+  filename: z.string().optional(),
+  cacheControl: CacheControl.optional(),
+});
+/** A model's visible reasoning; `signature` proves it to the provider that wrote it when it is sent back. */
+export const ThinkingPart = z.object({
+  type: z.literal('thinking'),
+  text: z.string(),
+  signature: z.string().optional(),
+});
+/** Reasoning the provider encrypted; only that provider can read it back. */
+export const RedactedThinkingPart = z.object({ type: z.literal('redacted_thinking'), data: z.string() });
+export const ContentPart = z.discriminatedUnion('type', [
+  TextPart,
+  ImagePart,
+  DocumentPart,
+  ThinkingPart,
+  RedactedThinkingPart,
+]);
 export type ContentPart = z.infer<typeof ContentPart>;
+export type ReasoningPart = z.infer<typeof ThinkingPart> | z.infer<typeof RedactedThinkingPart>;
 
 export const ToolCall = z.object({
   id: z.string(),
@@ -38,8 +69,19 @@ export const Tool = z.object({
   description: z.string().optional(),
   parameters: z.record(z.string(), z.unknown()).optional(),
   strict: z.boolean().optional(),
+  cacheControl: CacheControl.optional(),
 });
 export type Tool = z.infer<typeof Tool>;
+
+/**
+ * How hard a reasoning model thinks: OpenAI's `reasoning_effort` or Anthropic's thinking budget.
+ * A provider that takes the other form gets the nearest equivalent (see docs/api.md).
+ */
+export const Reasoning = z.object({
+  effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).optional(),
+  budgetTokens: z.number().int().nonnegative().optional(),
+});
+export type Reasoning = z.infer<typeof Reasoning>;
 
 export const ToolChoice = z.union([z.enum(['auto', 'none', 'required']), z.object({ name: z.string() })]);
 export type ToolChoice = z.infer<typeof ToolChoice>;
@@ -67,6 +109,8 @@ export const ChatRequest = z.object({
   maxOutputTokens: z.number().int().positive().optional(),
   temperature: z.number().optional(),
   topP: z.number().optional(),
+  topK: z.number().int().positive().optional(),
+  reasoning: Reasoning.optional(),
   stop: z.array(z.string()).optional(),
   seed: z.number().int().optional(),
   n: z.number().int().positive().optional(),
@@ -82,13 +126,25 @@ export const ChatRequest = z.object({
 });
 export type ChatRequest = z.infer<typeof ChatRequest>;
 
+/**
+ * Why a choice ended. `stop` is a natural end or a stop sequence (`Choice.stopSequence` names which);
+ * `content_filter` covers refusals.
+ */
 export const FinishReason = z.enum(['stop', 'length', 'tool_calls', 'content_filter', 'error']);
 export type FinishReason = z.infer<typeof FinishReason>;
 
+/**
+ * Token usage, normalised to OpenAI's convention: `inputTokens` counts every input token, cached
+ * reads and cache writes included (Anthropic's `input_tokens` excludes both; its adapter adds them),
+ * and `outputTokens` includes `reasoningTokens`.
+ */
 export const Usage = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /** Input tokens read from the provider's prompt cache. */
   cachedInputTokens: z.number().int().nonnegative().optional(),
+  /** Input tokens written to the provider's prompt cache. */
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
   reasoningTokens: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof Usage>;
@@ -98,7 +154,11 @@ export const Choice = z.object({
   content: z.string().nullable(),
   refusal: z.string().nullable().optional(),
   toolCalls: z.array(ToolCall).optional(),
+  /** The reasoning blocks that came before the answer, in order. */
+  reasoning: z.array(z.discriminatedUnion('type', [ThinkingPart, RedactedThinkingPart])).optional(),
   finishReason: FinishReason.nullable(),
+  /** The stop sequence that ended the choice, when one did. */
+  stopSequence: z.string().optional(),
   logprobs: z.unknown().optional(),
 });
 export type Choice = z.infer<typeof Choice>;
@@ -129,7 +189,15 @@ export const ChoiceDelta = z.object({
   content: z.string().optional(),
   refusal: z.string().optional(),
   toolCalls: z.array(ToolCallDelta).optional(),
+  /**
+   * A fragment of reasoning: `text` continues the current thinking block, `signature` closes it (the
+   * next `text` starts a new one), `redacted` is a whole encrypted block.
+   */
+  reasoning: z
+    .object({ text: z.string().optional(), signature: z.string().optional(), redacted: z.string().optional() })
+    .optional(),
   finishReason: FinishReason.nullable().optional(),
+  stopSequence: z.string().optional(),
   logprobs: z.unknown().optional(),
 });
 export type ChoiceDelta = z.infer<typeof ChoiceDelta>;
@@ -139,6 +207,7 @@ export const ChatChunk = z.object({
   model: z.string(),
   created: z.number().int(),
   choices: z.array(ChoiceDelta),
+  /** On the first chunk, what the provider reported of the input up front (Anthropic's `message_start`); on the last, the whole usage. */
   usage: Usage.optional(),
   systemFingerprint: z.string().nullable().optional(),
 });

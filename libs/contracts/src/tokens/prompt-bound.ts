@@ -39,8 +39,21 @@ export interface PromptShape {
   images: Array<{ detail?: ImageDetail; size?: ImageSize }>;
 }
 
+/**
+ * A document by link is fetched by the provider: its size is unknown here, so it is bounded by the
+ * largest file a provider reads (Anthropic: 100 pages of at most about 3,000 tokens each).
+ */
+const LINKED_DOCUMENT_TOKENS = 300_000;
+/** A PDF is billed as its text and an image of every page: twice its bytes covers both. */
+const DOCUMENT_BYTES_FACTOR = 2;
+
 const partBytes = (part: ContentPart, images: PromptShape['images']): number => {
   if (part.type === 'text') return bytes(part.text);
+  if (part.type === 'thinking') return bytes(part.text) + bytes(part.signature ?? '');
+  if (part.type === 'redacted_thinking') return bytes(part.data);
+  if (part.type === 'document') {
+    return part.url.startsWith('data:') ? DOCUMENT_BYTES_FACTOR * bytes(part.url) : LINKED_DOCUMENT_TOKENS;
+  }
   const size = dataUrlImageSize(part.url);
   images.push({ ...(part.detail ? { detail: part.detail } : {}), ...(size ? { size } : {}) });
   return 0;

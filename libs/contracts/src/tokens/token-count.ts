@@ -1,6 +1,6 @@
 import type * as GptTokenizer from 'gpt-tokenizer';
 
-import type { ChatRequest } from '../canonical/chat';
+import type { ChatRequest, ContentPart } from '../canonical/chat';
 import { imagePartTokens } from './image-tokens';
 
 /*
@@ -28,12 +28,30 @@ const countTokens = (text: string): number => {
 
 const tokens = (text: string): number => (text === '' ? 0 : countTokens(text));
 
+/** About four bytes a token for a document's encoded data: a count, used only when the provider reported none. */
+const DOCUMENT_BYTES_PER_TOKEN = 4;
+
+const partTokens = (part: ContentPart, model: string | undefined): number => {
+  switch (part.type) {
+    case 'text':
+      return tokens(part.text);
+    case 'thinking':
+      return tokens(part.text);
+    case 'redacted_thinking':
+      return Math.ceil(part.data.length / DOCUMENT_BYTES_PER_TOKEN);
+    case 'document':
+      return Math.ceil(part.url.length / DOCUMENT_BYTES_PER_TOKEN);
+    case 'image':
+      return imagePartTokens(model, part);
+  }
+};
+
 export const countInputTokens = (request: ChatRequest, model?: string): number => {
   let count = REPLY_PRIMING;
   for (const message of request.messages) {
     count += TOKENS_PER_MESSAGE + tokens(message.role) + (message.name ? TOKENS_PER_NAME + tokens(message.name) : 0);
     for (const part of message.content) {
-      count += part.type === 'text' ? tokens(part.text) : imagePartTokens(model, part);
+      count += partTokens(part, model);
     }
     for (const call of message.toolCalls ?? []) count += tokens(call.name) + tokens(call.arguments);
   }

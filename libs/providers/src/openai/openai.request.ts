@@ -19,16 +19,29 @@ export type MaxTokensField = 'max_completion_tokens' | 'max_tokens';
 export const maxTokensFieldFor = (baseUrl: string): MaxTokensField =>
   new URL(baseUrl).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
 
-const toPart = (part: ContentPart): OpenAiContentPart =>
-  part.type === 'text'
-    ? { type: 'text', text: part.text }
-    : { type: 'image_url', image_url: part.detail ? { url: part.url, detail: part.detail } : { url: part.url } };
+/** Reasoning blocks are another provider's (or OpenAI's own hidden) state: Chat Completions takes none back. */
+const toPart = (part: ContentPart): OpenAiContentPart[] => {
+  switch (part.type) {
+    case 'text':
+      return [{ type: 'text', text: part.text }];
+    case 'image':
+      return [
+        { type: 'image_url', image_url: part.detail ? { url: part.url, detail: part.detail } : { url: part.url } },
+      ];
+    case 'document':
+      return [{ type: 'file', file: { file_data: part.url, ...(part.filename ? { filename: part.filename } : {}) } }];
+    case 'thinking':
+    case 'redacted_thinking':
+      return [];
+  }
+};
 
 /** One text part travels as a plain string, anything else as parts. */
-const toContent = (parts: ContentPart[]): string | OpenAiContentPart[] => {
+const toContent = (all: ContentPart[]): string | OpenAiContentPart[] => {
+  const parts = all.filter((part) => part.type !== 'thinking' && part.type !== 'redacted_thinking');
   if (parts.length === 0) return '';
   const [only] = parts;
-  return parts.length === 1 && only?.type === 'text' ? only.text : parts.map(toPart);
+  return parts.length === 1 && only?.type === 'text' ? only.text : parts.flatMap(toPart);
 };
 
 const withName = <T extends object>(message: T, name: string | undefined): T =>

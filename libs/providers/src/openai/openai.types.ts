@@ -1,7 +1,9 @@
 /** The OpenAI Chat Completions wire format, as far as the adapter writes or reads it. */
 
 export type OpenAiContentPart =
-  { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+  | { type: 'file'; file: { file_data?: string; file_id?: string; filename?: string } };
 
 export interface OpenAiToolCall {
   id: string;

@@ -18,8 +18,10 @@ export class SseWriter {
     });
   }
 
-  async data(payload: unknown): Promise<void> {
-    await this.write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`);
+  /** One event: `data` is JSON-encoded unless it is a string (`[DONE]`); `event` names its type when the format has types. */
+  async data(payload: unknown, event?: string): Promise<void> {
+    const data = `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`;
+    await this.write(event === undefined ? data : `event: ${event}\n${data}`);
   }
 
   end(): void {

@@ -3,6 +3,7 @@ import { ErrorCode, PolymuxException, countInputTokens, countOutputTokens } from
 
 import type { CallService } from './call.service';
 import type { SseWriter } from './sse-writer';
+import { chatCompletions } from '../openai/chat-completions.format';
 import { relayStream } from './stream-relay';
 import { call, chatRequest, contentChunk, deferred, opened } from './testing/call-fixtures';
 
@@ -24,6 +25,7 @@ describe('relayStream', () => {
       call(),
       opened([contentChunk('Hel'), contentChunk('lo'), { type: 'done', usage }]),
       writer,
+      chatCompletions,
       new AbortController().signal,
     );
     await new Promise((resolve) => setImmediate(resolve));
@@ -49,6 +51,7 @@ describe('relayStream', () => {
       withUsage,
       opened([contentChunk('hi'), { type: 'done', usage }]),
       writer,
+      chatCompletions,
       new AbortController().signal,
     );
     expect(written.slice(-2)).toEqual([
@@ -68,6 +71,7 @@ describe('relayStream', () => {
       call({ request }),
       opened([contentChunk('Once upon'), contentChunk(' a time'), { type: 'done', usage: null }]),
       writer,
+      chatCompletions,
       new AbortController().signal,
     );
     const counted = {
@@ -86,6 +90,7 @@ describe('relayStream', () => {
       call(),
       opened([contentChunk('partial answer')], broken),
       writer,
+      chatCompletions,
       new AbortController().signal,
     );
     expect(calls.settle).toHaveBeenCalledWith(
@@ -110,6 +115,7 @@ describe('relayStream', () => {
       call(),
       opened([roleOnly], new PolymuxException(ErrorCode.Timeout, 'idle')),
       writer,
+      chatCompletions,
       new AbortController().signal,
     );
     expect(calls.settle).not.toHaveBeenCalled();
@@ -121,7 +127,14 @@ describe('relayStream', () => {
     const { written, calls, writer, service } = setup();
     const abort = new AbortController();
     abort.abort();
-    await relayStream(service, call(), opened([contentChunk('half')], new Error('aborted')), writer, abort.signal);
+    await relayStream(
+      service,
+      call(),
+      opened([contentChunk('half')], new Error('aborted')),
+      writer,
+      chatCompletions,
+      abort.signal,
+    );
     expect(calls.settle).toHaveBeenCalledWith(
       expect.anything(),
       expect.anything(),
@@ -142,6 +155,7 @@ describe('relayStream', () => {
       call(),
       opened([contentChunk('hi'), { type: 'done', usage }]),
       writer,
+      chatCompletions,
       new AbortController().signal,
     );
     expect(calls.failed).not.toHaveBeenCalled();

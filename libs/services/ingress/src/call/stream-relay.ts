@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { ChatChunk } from '@polymux/contracts';
-import { toErrorPayload, toOpenAiError } from '@polymux/http';
+import { toErrorPayload } from '@polymux/http';
 
-import { toChatCompletionChunk, toUsageChunk } from '../openai/openai-response.mapper';
+import type { InboundFormat, SseEvent } from '../formats/inbound-format';
 import type { Call, CallService, OpenedStream } from './call.service';
 import { Delivered } from './delivered';
 import type { SseWriter } from './sse-writer';
@@ -10,34 +9,35 @@ import type { SseWriter } from './sse-writer';
 const logger = new Logger('StreamRelay');
 
 /**
- * Relays an opened stream's chunks as they arrive and settles what was delivered before the stream
- * ends: the usage is durable in JetStream before the final `data: [DONE]` is written.
+ * Relays an opened stream's chunks as they arrive, in the caller's `format`, and settles what was
+ * delivered before the stream ends: the usage is durable in JetStream before the closing events
+ * (`data: [DONE]`, `message_stop`, `response.completed`) are written.
  *
  * - whole answer → `success`; the caller leaves → `cancelled`; the provider or executor fails after
  *   content was relayed → `partial` and an error event; each charged for what was produced.
  * - fails before any content → nothing charged, the hold released, an error event.
  * - JetStream does not acknowledge the usage (after `CallService`'s retries) → the content cannot be
  *   taken back, so the hold stays and the stream ends with a `service_unavailable` error event
- *   instead of `[DONE]`.
+ *   instead of the closing events.
  */
 export const relayStream = async (
   calls: CallService,
   call: Call,
   opened: OpenedStream,
   sse: SseWriter,
+  format: InboundFormat,
   signal: AbortSignal,
 ): Promise<void> => {
-  const includeUsage = call.request.includeUsage === true;
   const delivered = new Delivered();
   const { deployment } = opened;
-  let template: ChatChunk | undefined;
+  const encoder = format.streamEncoder(call.request, { requestId: call.requestId, deployment });
+  const send = async (events: SseEvent[]) => {
+    for (const { event, data } of events) await sse.data(data, event);
+  };
   try {
     for (let frame = opened.first; ;) {
       if (frame.type === 'chunk') {
-        if (frame.chunk.choices.length > 0) {
-          template = frame.chunk;
-          await sse.data(toChatCompletionChunk(frame.chunk, includeUsage));
-        }
+        await send(encoder.chunk(frame.chunk));
         // Every chunk the provider produced is counted, even one the caller left before: it is billed upstream.
         delivered.chunk(frame.chunk);
       } else if (frame.type === 'done') {
@@ -63,7 +63,7 @@ export const relayStream = async (
     } else {
       await calls.failed(call, error);
     }
-    await sse.data(toOpenAiError(toErrorPayload(error)));
+    await send(encoder.error(toErrorPayload(error)));
     sse.end();
     return;
   }
@@ -71,11 +71,10 @@ export const relayStream = async (
   try {
     await calls.settle(call, deployment, usage, 'success');
   } catch (error) {
-    await sse.data(toOpenAiError(toErrorPayload(error)));
+    await send(encoder.error(toErrorPayload(error)));
     sse.end();
     return;
   }
-  if (includeUsage && template) await sse.data(toUsageChunk(template, usage));
-  await sse.data('[DONE]');
+  await send(encoder.end(usage));
   sse.end();
 };

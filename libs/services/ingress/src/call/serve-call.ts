@@ -1,0 +1,86 @@
+import { trace } from '@opentelemetry/api';
+import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import type { ApiKeyCache } from '../auth/api-key.cache';
+import { authenticate } from '../auth/api-key.guard';
+import { dropDisallowedFields } from '../dropped-fields';
+import type { InboundFormat } from '../formats/inbound-format';
+import { newRequestId } from '../request-id';
+import type { Call, CallService, OpenedStream } from './call.service';
+import { Delivered } from './delivered';
+import { SseWriter } from './sse-writer';
+import { relayStream } from './stream-relay';
+
+export interface CallDependencies {
+  keys: ApiKeyCache;
+  calls: CallService;
+}
+
+/**
+ * One model call in any inbound format, the same pipeline for all: authenticate, decode, plan and
+ * reserve, open the first candidate that answers, then relay a stream or settle and answer. Errors
+ * propagate to the controller's filter, which answers them in the same format.
+ */
+export const serveCall = async (
+  { keys, calls }: CallDependencies,
+  format: InboundFormat,
+  httpRequest: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+): Promise<void> => {
+  const requestId = newRequestId();
+  trace.getActiveSpan()?.setAttributes({ 'polymux.request_id': requestId, 'polymux.service': 'ingress' });
+  void reply.header(Headers.requestId, requestId);
+  void reply.header(Headers.task, 'unknown');
+  const key = await authenticate(keys, httpRequest.headers, requestId);
+  const request = format.decode(body);
+  void reply.header(Headers.model, request.model);
+  const call: Call = { requestId, key, request, startedAt: Date.now(), attempts: [] };
+  const abort = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished)
+      abort.abort(new PolymuxException(ErrorCode.InvalidRequest, 'client closed the connection'));
+  });
+  let opened: OpenedStream;
+  try {
+    const plan = await calls.plan(call);
+    void reply.header(Headers.task, plan.task);
+    const dropped = dropDisallowedFields(call, plan);
+    if (dropped.length > 0) void reply.header(Headers.dropped, dropped.join(','));
+    opened = await calls.open(call, abort.signal);
+  } catch (error) {
+    await calls.failed(call, error);
+    throw error;
+  }
+  void reply.header(Headers.model, opened.deployment.model);
+  if (request.stream) {
+    reply.hijack();
+    const sse = new SseWriter(reply.raw, abort.signal);
+    sse.open(Object.fromEntries(Object.entries(reply.getHeaders()).map(([name, value]) => [name, String(value)])));
+    return relayStream(calls, call, opened, sse, format, abort.signal);
+  }
+  if (opened.first.type !== 'response') {
+    const error = new PolymuxException(
+      ErrorCode.UpstreamError,
+      'the executor answered a non-streaming call with a stream',
+    );
+    await calls.failed(call, error);
+    throw error;
+  }
+  const { response } = opened.first;
+  const end = await opened.rest.next();
+  if (!end.done) await opened.rest.return?.(undefined);
+  const delivered = new Delivered();
+  delivered.response(response);
+  const usage = delivered.usage(request, opened.deployment.upstreamModel);
+  try {
+    // Durable before the answer: JetStream acknowledged the charge before a byte of the body is sent.
+    await calls.settle(call, opened.deployment, usage, 'success');
+  } catch (error) {
+    // Not recorded, so not delivered: the hold is released and the caller gets a 503 to retry.
+    await calls.failed(call, error);
+    throw error;
+  }
+  await reply.status(200).send(format.encode({ ...response, usage }, call.request));
+};

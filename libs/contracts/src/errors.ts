@@ -13,6 +13,8 @@ export enum ErrorCode {
   RateLimited = 'rate_limited',
   UpstreamRateLimited = 'upstream_rate_limited',
   UpstreamError = 'upstream_error',
+  /** The provider is overloaded (HTTP 529 or 503): try again or elsewhere. */
+  UpstreamOverloaded = 'upstream_overloaded',
   UpstreamTimeout = 'upstream_timeout',
   UpstreamBadRequest = 'upstream_bad_request',
   ServiceUnavailable = 'service_unavailable',
@@ -25,6 +27,7 @@ export enum ErrorCode {
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.UpstreamRateLimited,
   ErrorCode.UpstreamError,
+  ErrorCode.UpstreamOverloaded,
   ErrorCode.UpstreamTimeout,
   ErrorCode.ServiceUnavailable,
 ]);

@@ -21,6 +21,7 @@ const expected: Record<ErrorCode, { status: number; type: string }> = {
   [ErrorCode.Internal]: { status: 500, type: 'api_error' },
   [ErrorCode.UpstreamError]: { status: 502, type: 'api_error' },
   [ErrorCode.ServiceUnavailable]: { status: 503, type: 'api_error' },
+  [ErrorCode.UpstreamOverloaded]: { status: 503, type: 'api_error' },
   [ErrorCode.UpstreamTimeout]: { status: 504, type: 'api_error' },
   [ErrorCode.Timeout]: { status: 504, type: 'api_error' },
 };

@@ -29,6 +29,7 @@ export const httpStatusOf = (code: ErrorCode): number => {
     case ErrorCode.UpstreamError:
       return 502;
     case ErrorCode.ServiceUnavailable:
+    case ErrorCode.UpstreamOverloaded:
       return 503;
     case ErrorCode.UpstreamTimeout:
     case ErrorCode.Timeout:

@@ -24,10 +24,19 @@ describe('errorFromStatus', () => {
   });
 
   it('maps 5xx to UpstreamError with the upstream status', () => {
-    expect(errorFromStatus('openai', 503, {}, '').toPayload()).toEqual({
+    expect(errorFromStatus('openai', 500, {}, '').toPayload()).toEqual({
       code: ErrorCode.UpstreamError,
-      message: 'the provider openai failed (HTTP 503)',
-      upstreamStatus: 503,
+      message: 'the provider openai failed (HTTP 500)',
+      upstreamStatus: 500,
+    });
+  });
+
+  it.each([529, 503])('maps %i to UpstreamOverloaded, keeping retry-after', (status) => {
+    expect(errorFromStatus('anthropic', status, { 'retry-after': '3' }, '').toPayload()).toEqual({
+      code: ErrorCode.UpstreamOverloaded,
+      message: `the provider anthropic is overloaded (HTTP ${status})`,
+      upstreamStatus: status,
+      retryAfterSeconds: 3,
     });
   });
 

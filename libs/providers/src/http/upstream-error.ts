@@ -57,7 +57,7 @@ const withReasons = (text: string, reasons: string[]): string =>
 /**
  * An upstream HTTP error status as a Polymux failure, with a message Polymux wrote itself (the
  * provider's own text may echo the prompt, so it never travels on): 429 → rate limited (with
- * `retry-after`), 408 → timeout, 401/403/404 → an upstream failure of the gateway's credentials or
+ * `retry-after`), 529 and 503 → overloaded, 408 → timeout, 401/403/404 → an upstream failure of the gateway's credentials or
  * deployment (502, the next deployment is tried), 5xx → upstream error, any other 4xx → bad request.
  */
 export const errorFromStatus = (
@@ -87,6 +87,13 @@ export const errorFromStatus = (
       ErrorCode.UpstreamError,
       withReasons(`the provider ${provider} refused the deployment's credentials or model (HTTP ${status})`, reasons),
       details,
+    );
+  }
+  if (status === 529 || status === 503) {
+    return new PolymuxException(
+      ErrorCode.UpstreamOverloaded,
+      withReasons(`the provider ${provider} is overloaded (HTTP ${status})`, reasons),
+      { ...details, retryAfterSeconds: parseRetryAfter(headers['retry-after']) },
     );
   }
   if (status >= 500 || status < 400) {

@@ -90,7 +90,7 @@ describe('OpenAiAdapter against the provider simulator', () => {
 
   it.each([
     ['status=500', { code: ErrorCode.UpstreamError, upstreamStatus: 500 }],
-    ['status=503', { code: ErrorCode.UpstreamError, upstreamStatus: 503 }],
+    ['status=503', { code: ErrorCode.UpstreamOverloaded, upstreamStatus: 503 }],
     ['status=429,retry-after=2', { code: ErrorCode.UpstreamRateLimited, upstreamStatus: 429, retryAfterSeconds: 2 }],
     ['status=401', { code: ErrorCode.UpstreamError, upstreamStatus: 401 }],
     ['status=403', { code: ErrorCode.UpstreamError, upstreamStatus: 403 }],

@@ -284,6 +284,13 @@ describe.each(MODES)('zero retention on every path (%s mode)', (mode) => {
       expect(kept.headers.get('x-polymux-dropped')).toBe('functions');
       const clean = await call(apiKey, { model: 'gpt-4.1-mini', stream, messages: quoting('Nothing to drop.') });
       expect(clean.headers.get('x-polymux-dropped')).toBeNull();
+      // The names are on ingress's span too, for whoever looks at the trace; the values are not.
+      const exported = await pollUntil(
+        () => Promise.resolve(collector.exports.filter((body) => body.includes('polymux.dropped_fields'))),
+        (bodies) => bodies.some((body) => body.includes('"functions"') && body.includes('"store"')),
+        { timeoutMs: 15_000 },
+      );
+      expect(exported.join('\n')).not.toContain(MARKER);
     },
   );
 

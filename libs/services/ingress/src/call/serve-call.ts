@@ -47,7 +47,11 @@ export const serveCall = async (
     const plan = await calls.plan(call);
     void reply.header(Headers.task, plan.task);
     const dropped = dropDisallowedFields(call, plan);
-    if (dropped.length > 0) void reply.header(Headers.dropped, dropped.join(','));
+    if (dropped.length > 0) {
+      void reply.header(Headers.dropped, dropped.join(','));
+      // Field names only, never their values: the span carries no request content.
+      trace.getActiveSpan()?.setAttribute('polymux.dropped_fields', dropped);
+    }
     opened = await calls.open(call, abort.signal);
   } catch (error) {
     await calls.failed(call, error);

@@ -6,9 +6,10 @@ import { CallService } from './call/call.service';
 import { ChatCompletionsController } from './chat-completions.controller';
 import { KeyRevokedHandler } from './key-revoked.handler';
 import { ModelsController } from './models.controller';
+import { ResponsesController } from './openai-responses/responses.controller';
 
 @Module({
-  controllers: [ChatCompletionsController, ModelsController, KeyRevokedHandler],
+  controllers: [ChatCompletionsController, ModelsController, KeyRevokedHandler, ResponsesController],
   providers: [ApiKeyCache, CallService, CallEvents],
 })
 export class IngressModule {}

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyCache } from '../auth/api-key.cache';
 import { authenticate } from '../auth/api-key.guard';
 import { dropDisallowedFields } from '../dropped-fields';
-import type { InboundFormat } from '../formats/inbound-format';
+import type { DecodeContext, InboundFormat } from '../formats/inbound-format';
 import { newRequestId } from '../request-id';
 import type { Call, CallService, OpenedStream } from './call.service';
 import { Delivered } from './delivered';
@@ -34,7 +34,8 @@ export const serveCall = async (
   void reply.header(Headers.requestId, requestId);
   void reply.header(Headers.task, 'unknown');
   const key = await authenticate(keys, httpRequest.headers, requestId);
-  const request = format.decode(body);
+  const decoding: DecodeContext = { dataRetention: key.dataRetention === true, dropped: [] };
+  const request = format.decode(body, decoding);
   void reply.header(Headers.model, request.model);
   const call: Call = { requestId, key, request, startedAt: Date.now(), attempts: [] };
   const abort = new AbortController();
@@ -46,7 +47,7 @@ export const serveCall = async (
   try {
     const plan = await calls.plan(call);
     void reply.header(Headers.task, plan.task);
-    const dropped = dropDisallowedFields(call, plan);
+    const dropped = [...decoding.dropped, ...dropDisallowedFields(call, plan)];
     if (dropped.length > 0) {
       void reply.header(Headers.dropped, dropped.join(','));
       // Field names only, never their values: the span carries no request content.

@@ -26,6 +26,17 @@ export interface StreamEncoder {
   error(payload: ErrorPayload): SseEvent[];
 }
 
+/** What a decoder may know of the authenticated caller, and where it names what it cannot carry. */
+export interface DecodeContext {
+  /** The key's project lets providers retain data (some refusals say so differently). */
+  dataRetention: boolean;
+  /**
+   * Fields the format accepts but that no hop carries (Responses' `store`, `include`, …); the
+   * decoder appends their names and `serveCall` puts them in `x-polymux-dropped`.
+   */
+  dropped: string[];
+}
+
 /**
  * An inbound API's wire format: validates and decodes a body into the canonical request and
  * encodes the canonical answer back. The call pipeline (`serveCall`) is the same for every format;
@@ -33,7 +44,7 @@ export interface StreamEncoder {
  */
 export interface InboundFormat {
   /** Validates an untrusted body (a `PolymuxException` with `invalid_request` when it is not acceptable). */
-  decode(body: unknown): ChatRequest;
+  decode(body: unknown, context: DecodeContext): ChatRequest;
   /** A complete, non-streamed answer, with the usage that was charged. */
   encode(response: ChatResponse & { usage: Usage }, request: ChatRequest): unknown;
   streamEncoder(request: ChatRequest, context: StreamContext): StreamEncoder;

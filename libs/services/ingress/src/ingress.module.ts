@@ -5,10 +5,11 @@ import { CallEvents } from './call/call-events';
 import { CallService } from './call/call.service';
 import { ChatCompletionsController } from './chat-completions.controller';
 import { KeyRevokedHandler } from './key-revoked.handler';
+import { MessagesController } from './messages.controller';
 import { ModelsController } from './models.controller';
 
 @Module({
-  controllers: [ChatCompletionsController, ModelsController, KeyRevokedHandler],
+  controllers: [ChatCompletionsController, ModelsController, KeyRevokedHandler, MessagesController],
   providers: [ApiKeyCache, CallService, CallEvents],
 })
 export class IngressModule {}

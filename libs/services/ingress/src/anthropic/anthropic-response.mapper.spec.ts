@@ -3,13 +3,13 @@ import type { ChatResponse, Choice, Usage } from '@polymux/contracts';
 import { toAnthropicMessage, toAnthropicUsage, toStopReason, toToolInput } from './anthropic-response.mapper';
 
 const usage: Usage = { inputTokens: 100, outputTokens: 20 };
-const response = (choice: Partial<Choice>, fields: Partial<ChatResponse> = {}) => ({
+const response = (choice: Partial<Choice>, fields: Partial<ChatResponse> = {}): ChatResponse & { usage: Usage } => ({
   id: 'chatcmpl-1',
   model: 'gpt-4.1-mini',
   created: 1,
   choices: [{ index: 0, content: null, finishReason: 'stop' as const, ...choice }],
-  usage,
   ...fields,
+  usage,
 });
 
 describe('toAnthropicMessage', () => {

@@ -4,7 +4,16 @@ import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
 import type { FastifyReply } from 'fastify';
 import { lastValueFrom } from 'rxjs';
 
-import { OpenAiErrorFilter, sendOpenAiError, toErrorPayload } from './http-errors';
+import {
+  AnthropicErrorFilter,
+  HttpErrorFilter,
+  OpenAiErrorFilter,
+  anthropicErrors,
+  errorWireForUrl,
+  openAiErrors,
+  sendOpenAiError,
+  toErrorPayload,
+} from './http-errors';
 
 /** The parts of a Fastify reply the error path uses, recording what was written. */
 const fakeReply = (sent = false) => {
@@ -102,10 +111,10 @@ describe('sendOpenAiError', () => {
 });
 
 describe('OpenAiErrorFilter', () => {
-  const httpHost = (reply: ReturnType<typeof fakeReply>): ArgumentsHost =>
+  const httpHost = (reply: ReturnType<typeof fakeReply>, url = '/v1/chat/completions'): ArgumentsHost =>
     ({
       getType: () => 'http',
-      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ id: 'req-1' }) }),
+      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ id: 'req-1', url }) }),
     }) as unknown as ArgumentsHost;
 
   it("answers HTTP errors in OpenAI's format and keeps the request id", () => {
@@ -134,5 +143,51 @@ describe('OpenAiErrorFilter', () => {
     const rpc = { getType: () => 'rpc' } as unknown as ArgumentsHost;
     const result = new OpenAiErrorFilter().catch(error, rpc);
     await expect(lastValueFrom(result!)).rejects.toBe(error);
+  });
+});
+
+describe('AnthropicErrorFilter and HttpErrorFilter', () => {
+  const httpHost = (reply: ReturnType<typeof fakeReply>, url: string): ArgumentsHost =>
+    ({
+      getType: () => 'http',
+      switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ id: 'req-1', url }) }),
+    }) as unknown as ArgumentsHost;
+
+  it("answers in Anthropic's format, 529 for an overloaded provider, with request-id and retry-after", () => {
+    const reply = fakeReply();
+    const error = new PolymuxException(ErrorCode.UpstreamOverloaded, 'busy', { retryAfterSeconds: 2 });
+    new AnthropicErrorFilter().catch(error, httpHost(reply, '/v1/messages'));
+    expect(reply.statusCode).toBe(529);
+    expect(reply.headers).toMatchObject({ [Headers.requestId]: 'req-1', 'request-id': 'req-1', 'retry-after': '2' });
+    expect(reply.body).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'busy' },
+      request_id: 'req-1',
+    });
+  });
+
+  it("answers what Fastify refuses before a controller in the format of the URL's API", () => {
+    const anthropic = fakeReply();
+    new HttpErrorFilter().catch(fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE'), httpHost(anthropic, '/v1/messages'));
+    expect(anthropic.statusCode).toBe(400);
+    expect(anthropic.body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    const openAi = fakeReply();
+    new HttpErrorFilter().catch(
+      fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE'),
+      httpHost(openAi, '/v1/chat/completions'),
+    );
+    expect(openAi.body).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_request' } });
+    expect(openAi.headers['request-id']).toBeUndefined();
+  });
+
+  it.each([
+    ['/v1/messages', anthropicErrors],
+    ['/v1/messages?beta=true', anthropicErrors],
+    ['/v1/messages/count_tokens', anthropicErrors],
+    ['/v1/messagesx', openAiErrors],
+    ['/v1/chat/completions', openAiErrors],
+    [undefined, openAiErrors],
+  ])('routes %s to its error format', (url, wire) => {
+    expect(errorWireForUrl(url)).toBe(wire);
   });
 });

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { throwError } from 'rxjs';
 
+import { anthropicStatusOf, toAnthropicError } from './anthropic-error-mapping';
 import { discardBody } from './discard-body';
 import { httpStatusOf, toOpenAiError } from './error-mapping';
 
@@ -45,19 +46,53 @@ export const toErrorPayload = (error: unknown): ErrorPayload => {
 const retryAfterHeader = (seconds: number | undefined): string | undefined =>
   seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 ? String(Math.ceil(seconds)) : undefined;
 
-/** Writes an error in OpenAI's wire format, with `retry-after` where it applies. */
-export const sendOpenAiError = (reply: FastifyReply, payload: ErrorPayload): void => {
-  const retryAfter = retryAfterHeader(payload.retryAfterSeconds);
-  if (retryAfter !== undefined) void reply.header('retry-after', retryAfter);
-  void reply.status(httpStatusOf(payload.code)).send(toOpenAiError(payload));
+/** How one inbound wire format answers an error: its status for a code, its body, its request-id headers. */
+export interface ErrorWire {
+  status(code: ErrorCode): number;
+  body(payload: ErrorPayload, requestId: string | undefined): unknown;
+  /** Headers besides `x-request-id` that carry the request id (Anthropic's SDK reads `request-id`). */
+  requestIdHeaders: readonly string[];
+}
+
+/** OpenAI's `{"error": {message, type, param, code}}`. */
+export const openAiErrors: ErrorWire = { status: httpStatusOf, body: toOpenAiError, requestIdHeaders: [] };
+
+/** Anthropic's `{"type": "error", "error": {type, message}}`, 529 for an overloaded provider, and `request-id`. */
+export const anthropicErrors: ErrorWire = {
+  status: anthropicStatusOf,
+  body: toAnthropicError,
+  requestIdHeaders: ['request-id'],
 };
 
+/** Paths served in Anthropic's wire format: their errors, Fastify's included, answer in Anthropic's shape. */
+const ANTHROPIC_PATHS = /^\/v1\/messages(?:[/?]|$)/;
+
+/** The error format of a request by its URL, for errors raised before any controller (bad JSON, body too large). */
+export const errorWireForUrl = (url: string | undefined): ErrorWire =>
+  url !== undefined && ANTHROPIC_PATHS.test(url) ? anthropicErrors : openAiErrors;
+
+/** Writes an error in `wire`'s format, with `retry-after` where it applies and the request id in its headers. */
+export const sendError = (reply: FastifyReply, payload: ErrorPayload, wire: ErrorWire): void => {
+  const retryAfter = retryAfterHeader(payload.retryAfterSeconds);
+  if (retryAfter !== undefined) void reply.header('retry-after', retryAfter);
+  const requestId = reply.getHeader(Headers.requestId);
+  const id = requestId === undefined ? undefined : String(requestId);
+  if (id !== undefined) for (const header of wire.requestIdHeaders) void reply.header(header, id);
+  void reply.status(wire.status(payload.code)).send(wire.body(payload, id));
+};
+
+/** Writes an error in OpenAI's wire format, with `retry-after` where it applies. */
+export const sendOpenAiError = (reply: FastifyReply, payload: ErrorPayload): void =>
+  sendError(reply, payload, openAiErrors);
+
 /**
- * Nest filter answering every HTTP error in OpenAI's format; request ids are kept on the response.
- * Installed globally in hybrid apps, it hands message-handler errors on to the bus transport untouched.
+ * The one error filter, parameterised by the wire format it answers in (chosen per request):
+ * request ids are kept on the response, a body refused as too large is drained first. Installed
+ * globally in hybrid apps, it hands message-handler errors on to the bus transport untouched.
  */
-@Catch()
-export class OpenAiErrorFilter implements ExceptionFilter {
+export abstract class WireErrorFilter implements ExceptionFilter {
+  protected constructor(private readonly wireFor: (request: FastifyRequest) => ErrorWire) {}
+
   catch(error: unknown, host: ArgumentsHost): Observable<never> | void {
     if (host.getType() === 'rpc') return throwError(() => error);
     if (host.getType() !== 'http') throw error;
@@ -66,8 +101,36 @@ export class OpenAiErrorFilter implements ExceptionFilter {
     if (reply.sent || reply.raw.headersSent) return;
     if (!reply.getHeader(Headers.requestId)) void reply.header(Headers.requestId, String(request.id));
     const payload = toErrorPayload(error);
+    const wire = this.wireFor(request);
     // A body refused as too large is still arriving: take it off the wire first, or the 413 is lost.
-    if (payload.code === ErrorCode.PayloadTooLarge) discardBody(request.raw, () => sendOpenAiError(reply, payload));
-    else sendOpenAiError(reply, payload);
+    if (payload.code === ErrorCode.PayloadTooLarge) discardBody(request.raw, () => sendError(reply, payload, wire));
+    else sendError(reply, payload, wire);
+  }
+}
+
+/** Answers every HTTP error in OpenAI's format. */
+@Catch()
+export class OpenAiErrorFilter extends WireErrorFilter {
+  constructor() {
+    super(() => openAiErrors);
+  }
+}
+
+/** Answers every HTTP error in Anthropic's format (`/v1/messages`). */
+@Catch()
+export class AnthropicErrorFilter extends WireErrorFilter {
+  constructor() {
+    super(() => anthropicErrors);
+  }
+}
+
+/**
+ * The global filter: answers in the format of the API the URL belongs to, so that what Fastify
+ * refuses before a controller runs (bad JSON, too large, wrong content type) is in the caller's shape.
+ */
+@Catch()
+export class HttpErrorFilter extends WireErrorFilter {
+  constructor() {
+    super((request) => errorWireForUrl(request.url));
   }
 }

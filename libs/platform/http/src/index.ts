@@ -1,3 +1,4 @@
+export * from './anthropic-error-mapping';
 export * from './error-mapping';
 export * from './http-errors';
 export * from './parse-body';

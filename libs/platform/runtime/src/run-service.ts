@@ -6,7 +6,7 @@ import type { PolymuxConfig } from '@polymux/config';
 import { ConfigError, ConfigModule, loadConfig } from '@polymux/config';
 import type { Bus } from '@polymux/messaging';
 import { BusExceptionFilter, BusTransport, MessagingModule, createBus } from '@polymux/messaging';
-import { OpenAiErrorFilter, sendOpenAiError, toErrorPayload } from '@polymux/http';
+import { HttpErrorFilter, errorWireForUrl, sendError, toErrorPayload } from '@polymux/http';
 import { flushTelemetry } from '@polymux/telemetry';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -78,14 +78,14 @@ export const startService = async (
       bodyLimit: config.http.maxBodyBytes,
       trustProxy: true,
       // What the router refuses before any route or filter runs (malformed URL, over-long path parameter).
-      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
-        sendOpenAiError(reply, toErrorPayload(error)),
+      frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+        sendError(reply, toErrorPayload(error), errorWireForUrl(request.url)),
     }),
     { logger: [...logLevels] },
   );
   app.enableShutdownHooks();
-  // Also catches what Fastify raises before a route runs (bad JSON, body too large).
-  app.useGlobalFilters(new OpenAiErrorFilter());
+  // Also catches what Fastify raises before a route runs (bad JSON, body too large), in the format of the URL's API.
+  app.useGlobalFilters(new HttpErrorFilter());
   app.connectMicroservice({ strategy: new BusTransport(bus) }, { inheritAppConfig: true });
   // Start-up work (migrations, hydration) completes before the first message is taken.
   await app.init();

@@ -5,11 +5,18 @@ import { CallEvents } from './call/call-events';
 import { CallService } from './call/call.service';
 import { ChatCompletionsController } from './chat-completions.controller';
 import { KeyRevokedHandler } from './key-revoked.handler';
+import { MessagesController } from './messages.controller';
 import { ModelsController } from './models.controller';
 import { ResponsesController } from './openai-responses/responses.controller';
 
 @Module({
-  controllers: [ChatCompletionsController, ModelsController, KeyRevokedHandler, ResponsesController],
+  controllers: [
+    ChatCompletionsController,
+    ResponsesController,
+    MessagesController,
+    ModelsController,
+    KeyRevokedHandler,
+  ],
   providers: [ApiKeyCache, CallService, CallEvents],
 })
 export class IngressModule {}

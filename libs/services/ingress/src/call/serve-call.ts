@@ -32,6 +32,7 @@ export const serveCall = async (
   const requestId = newRequestId();
   trace.getActiveSpan()?.setAttributes({ 'polymux.request_id': requestId, 'polymux.service': 'ingress' });
   void reply.header(Headers.requestId, requestId);
+  for (const header of format.requestIdHeaders ?? []) void reply.header(header, requestId);
   void reply.header(Headers.task, 'unknown');
   const key = await authenticate(keys, httpRequest.headers, requestId);
   const decoding: DecodeContext = { dataRetention: key.dataRetention === true, dropped: [] };

@@ -48,4 +48,6 @@ export interface InboundFormat {
   /** A complete, non-streamed answer, with the usage that was charged. */
   encode(response: ChatResponse & { usage: Usage }, request: ChatRequest): unknown;
   streamEncoder(request: ChatRequest, context: StreamContext): StreamEncoder;
+  /** Headers besides `x-request-id` that name the request id, for SDKs that read their own (Anthropic's `request-id`). */
+  requestIdHeaders?: readonly string[];
 }

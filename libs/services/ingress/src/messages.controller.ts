@@ -1,0 +1,62 @@
+import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ErrorCode, Headers, PolymuxException, Subjects, countInputTokens } from '@polymux/contracts';
+import { AnthropicErrorFilter } from '@polymux/http';
+import { MessagingClient } from '@polymux/messaging';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { checkAnthropicVersion } from './anthropic/anthropic-version';
+import { fromMessagesBody } from './anthropic/anthropic-request.mapper';
+import { anthropicMessages } from './anthropic/messages.format';
+import { parseCountTokensBody } from './anthropic/messages.schema';
+import { ApiKeyCache } from './auth/api-key.cache';
+import { authenticate } from './auth/api-key.guard';
+import { CallService } from './call/call.service';
+import { serveCall } from './call/serve-call';
+import { newRequestId } from './request-id';
+
+/** `POST /v1/messages` and `POST /v1/messages/count_tokens`, Anthropic's wire format, errors included. */
+@Controller()
+@UseFilters(AnthropicErrorFilter)
+export class MessagesController {
+  constructor(
+    readonly keys: ApiKeyCache,
+    readonly calls: CallService,
+    private readonly messaging: MessagingClient,
+  ) {}
+
+  @Post('v1/messages')
+  create(@Req() httpRequest: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    checkAnthropicVersion(httpRequest.headers);
+    return serveCall(this, anthropicMessages, httpRequest, reply, body);
+  }
+
+  /**
+   * The input tokens of a Messages request, without calling a model. The count is the gateway's
+   * own, with the o200k tokenizer and OpenAI's message framing (the one used when a provider reports
+   * no usage): exact for OpenAI models, an estimate for Claude models, whose tokenizer is not public.
+   * The model must be one the key may use, as for a call.
+   */
+  @Post('v1/messages/count_tokens')
+  async countTokens(
+    @Req() httpRequest: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<void> {
+    checkAnthropicVersion(httpRequest.headers);
+    const requestId = newRequestId();
+    void reply.header(Headers.requestId, requestId).header('request-id', requestId);
+    const key = await authenticate(this.keys, httpRequest.headers, requestId);
+    const request = fromMessagesBody(parseCountTokensBody(body));
+    const { models } = await this.messaging.request(
+      Subjects.listModels,
+      { allowedModels: key.allowedModels },
+      { requestId },
+    );
+    if (request.model !== 'auto' && !models.some((model) => model.id === request.model)) {
+      throw new PolymuxException(ErrorCode.ModelNotFound, `model: ${request.model} is not a model this key may use`, {
+        param: 'model',
+      });
+    }
+    await reply.send({ input_tokens: countInputTokens(request, request.model) });
+  }
+}

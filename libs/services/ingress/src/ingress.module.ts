@@ -4,11 +4,13 @@ import { ApiKeyCache } from './auth/api-key.cache';
 import { CallEvents } from './call/call-events';
 import { CallService } from './call/call.service';
 import { ChatCompletionsController } from './chat-completions.controller';
+import { EmbeddingsController } from './embeddings.controller';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { KeyRevokedHandler } from './key-revoked.handler';
 import { ModelsController } from './models.controller';
 
 @Module({
-  controllers: [ChatCompletionsController, ModelsController, KeyRevokedHandler],
-  providers: [ApiKeyCache, CallService, CallEvents],
+  controllers: [ChatCompletionsController, EmbeddingsController, ModelsController, KeyRevokedHandler],
+  providers: [ApiKeyCache, CallService, CallEvents, EmbeddingsService],
 })
 export class IngressModule {}

@@ -262,10 +262,13 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     expect(oversized).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
   });
 
-  it('lists the catalog models', async () => {
-    const ids = [];
-    for await (const model of client.models.list()) ids.push(model.id);
-    expect(ids).toEqual(expect.arrayContaining(['gpt-4.1-mini', 'flaky-model', 'fast']));
+  it('lists the catalog models, each with its aliases', async () => {
+    const models = [];
+    for await (const model of client.models.list()) models.push(model);
+    expect(models.map((model) => model.id)).toEqual(expect.arrayContaining(['gpt-4.1-mini', 'flaky-model']));
+    // An alias is a name of its model, not a model of its own.
+    expect(models.map((model) => model.id)).not.toContain('fast');
+    expect(models.find((model) => model.id === 'gpt-4.1-mini')).toMatchObject({ aliases: ['fast'] });
   });
 
   it('stops accepting a key as soon as it is revoked', async () => {

@@ -32,6 +32,11 @@ export const CatalogDeploymentSchema = z.object({
     ),
   /** USD per million tokens. */
   pricing: z.object({ input: usd, output: usd }),
+  /**
+   * Who serves the model here, as `GET /v1/models` names it (`owned_by`), e.g. `deepseek` for a
+   * deployment the `openai` adapter calls; defaults to `provider`.
+   */
+  owner: z.string().min(1).optional(),
 });
 export type CatalogDeployment = z.infer<typeof CatalogDeploymentSchema>;
 
@@ -39,21 +44,37 @@ export const CatalogModelSchema = z.object({
   id: z.string().min(1),
   aliases: z.array(z.string()).default([]),
   contextWindow: z.number().int().positive(),
-  maxOutputTokens: z.number().int().positive(),
+  /** 0 for an embeddings model, which produces no tokens. */
+  maxOutputTokens: z.number().int().nonnegative(),
   capabilities: z
     .object({
       tools: z.boolean().default(false),
       vision: z.boolean().default(false),
       jsonSchema: z.boolean().default(false),
       reasoning: z.boolean().default(false),
+      /** An embeddings model: served on `POST /v1/embeddings` only, never for chat. */
+      embeddings: z.boolean().default(false),
     })
     .prefault({}),
+  /**
+   * An embeddings model's vector size: `default` when the caller asks none; with `max`, a caller may
+   * ask any size up to it (`dimensions`), without it the size is fixed and `dimensions` is refused.
+   */
+  dimensions: z
+    .object({ default: z.number().int().positive(), max: z.number().int().positive().optional() })
+    .optional(),
   deployments: z.array(CatalogDeploymentSchema).min(1),
 });
 export type CatalogModel = z.infer<typeof CatalogModelSchema>;
 
+/** A chat model must be able to answer; only an embeddings model has no output. */
+const CheckedModelSchema = CatalogModelSchema.refine(
+  (model) => model.capabilities.embeddings || model.maxOutputTokens > 0,
+  { message: 'a chat model needs a positive maxOutputTokens', path: ['maxOutputTokens'] },
+);
+
 export const CatalogFileSchema = z.object({
-  models: z.array(CatalogModelSchema).min(1),
+  models: z.array(CheckedModelSchema).min(1),
   aliases: z.record(z.string(), z.string()).default({}),
   auto: z.object({
     default: z.array(z.string()).min(1),

@@ -45,6 +45,18 @@ models:
         baseUrl: http://large.test/v1
         upstreamModel: large
         pricing: { input: '3', output: '15' }
+        owner: acme
+  - id: embed
+    contextWindow: 8191
+    maxOutputTokens: 0
+    capabilities: { embeddings: true }
+    dimensions: { default: 1536, max: 1536 }
+    deployments:
+      - id: only/embed
+        provider: openai
+        baseUrl: http://embed.test/v1
+        upstreamModel: embed-3
+        pricing: { input: '0.020', output: '0' }
 aliases:
   fast: small
   best: large
@@ -155,14 +167,43 @@ describe('catalog', () => {
       ).toEqual(['small', 'large']);
     });
 
-    it('lists every name with its owner and what it is an alias of', () => {
-      expect(catalog().listNames()).toEqual([
-        { id: 'small', ownedBy: 'openai', aliasOf: null },
-        { id: 'vendor/small', ownedBy: 'openai', aliasOf: 'small' },
-        { id: 'large', ownedBy: 'anthropic', aliasOf: null },
-        { id: 'fast', ownedBy: 'openai', aliasOf: 'small' },
-        { id: 'best', ownedBy: 'anthropic', aliasOf: 'large' },
+    it('describes every model with its aliases, owner, capabilities and first prices', () => {
+      const models = catalog().models();
+      expect(models.map((model) => [model.id, model.ownedBy, model.aliases])).toEqual([
+        ['small', 'openai', ['vendor/small', 'fast']],
+        ['large', 'acme', ['best']],
+        ['embed', 'openai', []],
       ]);
+      expect(models[0]).toMatchObject({
+        contextWindow: 8000,
+        maxOutputTokens: 1000,
+        capabilities: {
+          tools: true,
+          vision: false,
+          jsonSchema: false,
+          reasoning: false,
+          embeddings: false,
+          streaming: true,
+        },
+        pricing: { input: '0.4', output: '1.6' },
+      });
+      expect(models[2]).toMatchObject({
+        maxOutputTokens: 0,
+        capabilities: { embeddings: true, streaming: false },
+        pricing: { input: '0.02', output: '0' },
+      });
+    });
+
+    it('refuses an embeddings model in an auto list, which plans chat calls', () => {
+      expect(() => load(CATALOG.replace('code: [large]', 'code: [embed]'))).toThrow(
+        'catalog auto list names embeddings model embed',
+      );
+    });
+
+    it('refuses a chat model without output', () => {
+      expect(() => load(CATALOG.replace('maxOutputTokens: 8000', 'maxOutputTokens: 0'))).toThrow(
+        /models\.1\.maxOutputTokens: a chat model needs a positive maxOutputTokens/,
+      );
     });
   });
 

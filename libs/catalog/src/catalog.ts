@@ -1,5 +1,5 @@
-import type { Deployment, TaskType } from '@polymux/contracts';
-import { usdToNano } from '@polymux/contracts';
+import type { Deployment, ModelInfo, TaskType } from '@polymux/contracts';
+import { nanoToUsd, usdToNano } from '@polymux/contracts';
 
 import type { CatalogDeployment, CatalogFile, CatalogModel } from './catalog.schema';
 
@@ -23,6 +23,9 @@ export interface CatalogEntry {
   deployment: Deployment;
   endpoint: UpstreamEndpoint;
 }
+
+/** A catalog price in one spelling whatever the file wrote (`'0.40'` → `'0.4'`). */
+const usdDecimal = (usd: string): string => nanoToUsd(usdToNano(usd));
 
 const toDeployment = (model: CatalogModel, deployment: CatalogDeployment): Deployment => ({
   id: deployment.id,
@@ -65,7 +68,10 @@ export class Catalog {
       this.byName.set(alias, { model: resolved.model, resolvedFrom: 'alias' });
     }
     for (const name of [...file.auto.default, ...Object.values(file.auto.tasks).flat()]) {
-      if (!this.byName.has(name)) throw new Error(`catalog auto list names unknown model ${name}`);
+      const resolved = this.byName.get(name);
+      if (!resolved) throw new Error(`catalog auto list names unknown model ${name}`);
+      // `auto` plans chat calls: an embeddings model there could be chosen for one.
+      if (resolved.model.capabilities.embeddings) throw new Error(`catalog auto list names embeddings model ${name}`);
     }
   }
 
@@ -93,12 +99,22 @@ export class Catalog {
     return [...names].map((name) => this.byName.get(name)!.model);
   }
 
-  listNames(): Array<{ id: string; ownedBy: string; aliasOf: string | null }> {
-    return [...this.byName.entries()].map(([id, { model }]) => ({
-      id,
-      ownedBy: model.deployments[0].provider,
-      aliasOf: id === model.id ? null : model.id,
-    }));
+  /** Every model in catalog order with the names that resolve to it (its own and catalog-level aliases). */
+  models(): ModelInfo[] {
+    const aliases = new Map<CatalogModel, string[]>(this.file.models.map((model) => [model, []]));
+    for (const [name, { model }] of this.byName) if (name !== model.id) aliases.get(model)?.push(name);
+    return this.file.models.map((model) => {
+      const [first] = model.deployments;
+      return {
+        id: model.id,
+        ownedBy: first.owner ?? first.provider,
+        aliases: aliases.get(model) ?? [],
+        contextWindow: model.contextWindow,
+        maxOutputTokens: model.maxOutputTokens,
+        capabilities: { ...model.capabilities, streaming: !model.capabilities.embeddings },
+        pricing: { input: usdDecimal(first.pricing.input), output: usdDecimal(first.pricing.output) },
+      };
+    });
   }
 
   /** A model's deployments in catalog order, as a plan carries them: no URL, no credentials. */

@@ -1,3 +1,4 @@
+import { EmbeddingResponse } from './canonical/embeddings';
 import { Classification } from './canonical/task';
 import { defineEvent, defineRequest } from './contract';
 import { AuditQuery, AuditRecorded, AuditRecords } from './messages/audit.event';
@@ -13,6 +14,7 @@ import {
   TopUpRequest,
   TopUpResult,
 } from './messages/billing.message';
+import { EmbedRequest } from './messages/embed.message';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
 import { KeyRevoked, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
 import { ListModelsRequest, ModelList } from './messages/models.message';
@@ -55,6 +57,8 @@ export const Subjects = {
     callers: ['ingress'],
     streaming: true,
   }),
+  /** One embeddings call: request/reply on core NATS (the input is content, never durable). */
+  embed: defineRequest('executor.embed.v1', 'executor', EmbedRequest, EmbeddingResponse, { callers: ['ingress'] }),
   resolveKey: defineRequest('control.key.resolve.v1', 'control', ResolveKeyRequest, ResolvedKey, {
     callers: ['ingress'],
   }),

@@ -1,5 +1,6 @@
 export { errorFromStatus, errorFromTransport, parseRetryAfter } from './http/upstream-error';
 export { OpenAiAdapter } from './openai/openai.adapter';
+export type { OpenAiEmbeddingsBody } from './openai/openai.embeddings';
 export { toOpenAiRequest } from './openai/openai.request';
 export * from './provider-adapter';
 export { createProviderAdapters } from './provider-adapters';

@@ -1,4 +1,11 @@
-import type { ChatChunk, ChatRequest, ChatResponse, Deployment } from '@polymux/contracts';
+import type {
+  ChatChunk,
+  ChatRequest,
+  ChatResponse,
+  Deployment,
+  EmbeddingRequest,
+  EmbeddingResponse,
+} from '@polymux/contracts';
 
 /**
  * One upstream call: the deployment, where to send it, the canonical request, the credential and
@@ -15,6 +22,11 @@ export interface ProviderCall {
   signal: AbortSignal;
 }
 
+/** One upstream embeddings call: a `ProviderCall` carrying an embeddings request instead of a chat one. */
+export interface EmbedCall extends Omit<ProviderCall, 'request'> {
+  request: EmbeddingRequest;
+}
+
 /**
  * Speaks one provider family's wire format. Failures are `PolymuxException`s with an upstream
  * `ErrorCode`; a call aborted through `signal` rejects with the signal's reason.
@@ -25,6 +37,8 @@ export interface ProviderAdapter {
   complete(call: ProviderCall): Promise<ChatResponse>;
   /** Chunks as they arrive; the last one carries `usage` when the provider reported it. */
   stream(call: ProviderCall): AsyncIterable<ChatChunk>;
+  /** Embeds the inputs; absent for a provider family without an embeddings API. */
+  embed?(call: EmbedCall): Promise<EmbeddingResponse>;
   /** Releases pooled connections. */
   close(): Promise<void>;
 }

@@ -13,6 +13,13 @@ export const TaskType = z.enum([
 ]);
 export type TaskType = z.infer<typeof TaskType>;
 
+/**
+ * What a call was planned and charged as: a chat task the classifier identified, or `embeddings`,
+ * which is never classified (the endpoint says it) and never one of `auto`'s tasks.
+ */
+export const CallTask = z.enum([...TaskType.options, 'embeddings']);
+export type CallTask = z.infer<typeof CallTask>;
+
 /** Structural facts about a request, derived at the edge (`intakeOf`); the router bounds on them. */
 export const RequestSignals = z.object({
   /** Likely prompt tokens (about four characters a token); used for context-window fit. */

@@ -4,7 +4,29 @@ export const ListModelsRequest = z.object({
   /** Models the key may use; null means any. */
   allowedModels: z.array(z.string()).nullable(),
 });
-export const ModelList = z.object({
-  models: z.array(z.object({ id: z.string(), ownedBy: z.string(), aliasOf: z.string().nullable() })),
+
+/** A catalog model as `GET /v1/models` describes it: what it is, who serves it, what it can do and costs. */
+export const ModelInfo = z.object({
+  id: z.string(),
+  /** The organisation that serves the model's first deployment (not the adapter family). */
+  ownedBy: z.string(),
+  /** The aliases the key may call the model by. */
+  aliases: z.array(z.string()),
+  contextWindow: z.number().int().positive(),
+  maxOutputTokens: z.number().int().nonnegative(),
+  capabilities: z.object({
+    tools: z.boolean(),
+    vision: z.boolean(),
+    jsonSchema: z.boolean(),
+    reasoning: z.boolean(),
+    embeddings: z.boolean(),
+    streaming: z.boolean(),
+  }),
+  /** List prices of the first deployment, USD per million tokens as decimal strings. */
+  pricing: z.object({ input: z.string(), output: z.string() }),
 });
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+/** The models a key may call by their own id; aliases are listed on their model. */
+export const ModelList = z.object({ models: z.array(ModelInfo) });
 export type ModelList = z.infer<typeof ModelList>;

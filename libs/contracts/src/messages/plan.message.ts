@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { RequestSignals, TaskType } from '../canonical/task';
+import { CallTask, RequestSignals } from '../canonical/task';
 import { Reservation } from './billing.message';
 import { Money } from './money';
 
@@ -24,7 +24,8 @@ export const Deployment = z.object({
   upstreamModel: z.string(),
   pricing: Pricing,
   contextWindow: z.number().int().positive(),
-  maxOutputTokens: z.number().int().positive(),
+  /** 0 for an embeddings model, which produces no tokens. */
+  maxOutputTokens: z.number().int().nonnegative(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 
@@ -49,6 +50,13 @@ export const Intake = z.object({
   prompt: z.object({ tokens: z.number().int().nonnegative(), images: z.array(ImageShape) }),
   maxOutputTokens: z.number().int().positive().optional(),
   n: z.number().int().positive().optional(),
+  /**
+   * The inbound endpoint's kind; absent means `chat`. An `embeddings` intake is planned only onto
+   * models with the `embeddings` capability, without classification (`embeddingIntakeOf`).
+   */
+  endpoint: z.enum(['chat', 'embeddings']).optional(),
+  /** The vector size an embeddings call asks for, checked against the model's catalog entry. */
+  dimensions: z.number().int().positive().optional(),
 });
 export type Intake = z.infer<typeof Intake>;
 
@@ -63,7 +71,7 @@ export const PlanRequest = z.object({
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
 export const Plan = z.object({
-  task: TaskType,
+  task: CallTask,
   confidence: z.number(),
   signals: RequestSignals,
   resolvedFrom: z.enum(['model', 'alias', 'auto']),

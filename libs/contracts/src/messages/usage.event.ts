@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { TaskType } from '../canonical/task';
+import { CallTask } from '../canonical/task';
 import { Money } from './money';
 
 export const Attempt = z.object({
@@ -26,7 +26,7 @@ export const UsageRecorded = z.object({
   model: z.string(),
   deploymentId: z.string(),
   provider: z.string(),
-  task: TaskType,
+  task: CallTask,
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   cost: Money,

@@ -66,3 +66,7 @@ export const countOutputTokens = (texts: Iterable<string>): number => {
   for (const text of texts) count += tokens(text);
   return count;
 };
+
+/** An embeddings request's input tokens, for an upstream that reported none: texts counted, token ids as they are. */
+export const countEmbeddingTokens = (input: ReadonlyArray<string | readonly number[]>): number =>
+  input.reduce<number>((sum, item) => sum + (typeof item === 'string' ? tokens(item) : item.length), 0);

@@ -1,10 +1,11 @@
-import type { ChatChunk, ChatResponse } from '@polymux/contracts';
+import type { ChatChunk, ChatResponse, EmbeddingResponse } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamRequest } from '../http/upstream-client';
 import { errorFromStreamEvent } from '../http/upstream-error';
-import type { ProviderAdapter, ProviderCall, UpstreamTimeouts } from '../provider-adapter';
+import type { EmbedCall, ProviderAdapter, ProviderCall, UpstreamTimeouts } from '../provider-adapter';
+import { toEmbeddingResponse, toOpenAiEmbeddingsBody } from './openai.embeddings';
 import { maxTokensFieldFor, toOpenAiRequest } from './openai.request';
 import { toChatChunk, toChatResponse } from './openai.response';
 import type { OpenAiChunk, OpenAiCompletion } from './openai.types';
@@ -58,6 +59,24 @@ export class OpenAiAdapter implements ProviderAdapter {
       yield canonical;
     }
     if (!done && !finished) throw malformed('a stream that ended before the answer finished');
+  }
+
+  /** `POST {baseUrl}/embeddings`, floats requested (see `OpenAiEmbeddingsBody`). */
+  async embed(call: EmbedCall): Promise<EmbeddingResponse> {
+    const { deployment, request } = call;
+    const headers: Record<string, string> = {
+      ...call.headers,
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (call.apiKey) headers.authorization = `Bearer ${call.apiKey}`;
+    const body = await this.client.postJson({
+      url: `${call.baseUrl.replace(/\/+$/, '')}/embeddings`,
+      headers,
+      body: JSON.stringify(toOpenAiEmbeddingsBody(request, deployment.upstreamModel)),
+      signal: call.signal,
+    });
+    return toEmbeddingResponse(body, request.input.length, deployment.upstreamModel);
   }
 
   close(): Promise<void> {

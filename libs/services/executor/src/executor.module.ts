@@ -3,13 +3,15 @@ import { CatalogModule } from '@polymux/catalog';
 import { ProvidersModule } from '@polymux/providers';
 
 import { DeploymentResolver } from './deployment-resolver.service';
+import { EmbedHandler } from './embed.handler';
+import { EmbedService } from './embed.service';
 import { InvokeHandler } from './invoke.handler';
 import { InvokeService } from './invoke.service';
 
-/** The executor: answers `executor.invoke.v1` by calling the named catalog deployment's provider. */
+/** The executor: answers `executor.invoke.v1` and `executor.embed.v1` by calling the named catalog deployment's provider. */
 @Module({
   imports: [CatalogModule, ProvidersModule],
-  controllers: [InvokeHandler],
-  providers: [DeploymentResolver, InvokeService],
+  controllers: [InvokeHandler, EmbedHandler],
+  providers: [DeploymentResolver, InvokeService, EmbedService],
 })
 export class ExecutorModule {}

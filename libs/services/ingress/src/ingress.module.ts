@@ -4,6 +4,8 @@ import { ApiKeyCache } from './auth/api-key.cache';
 import { CallEvents } from './call/call-events';
 import { CallService } from './call/call.service';
 import { ChatCompletionsController } from './chat-completions.controller';
+import { EmbeddingsController } from './embeddings.controller';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { KeyRevokedHandler } from './key-revoked.handler';
 import { MessagesController } from './messages.controller';
 import { ModelsController } from './models.controller';
@@ -14,9 +16,10 @@ import { ResponsesController } from './openai-responses/responses.controller';
     ChatCompletionsController,
     ResponsesController,
     MessagesController,
+    EmbeddingsController,
     ModelsController,
     KeyRevokedHandler,
   ],
-  providers: [ApiKeyCache, CallService, CallEvents],
+  providers: [ApiKeyCache, CallService, CallEvents, EmbeddingsService],
 })
 export class IngressModule {}

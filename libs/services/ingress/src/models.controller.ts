@@ -1,5 +1,6 @@
-import { Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
-import { Headers, Subjects } from '@polymux/contracts';
+import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
+import type { ApiKeyRecord, ModelInfo } from '@polymux/contracts';
+import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
 import { OpenAiErrorFilter } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -8,7 +9,32 @@ import { ApiKeyCache } from './auth/api-key.cache';
 import { authenticate } from './auth/api-key.guard';
 import { newRequestId } from './request-id';
 
-/** `GET /v1/models`: the catalog's models and aliases this key may use, in OpenAI's list format. */
+/** OpenAI's model object, plus what a caller choosing among Polymux's models wants to know. */
+const toOpenAiModel = (model: ModelInfo) => ({
+  id: model.id,
+  object: 'model' as const,
+  created: 0,
+  owned_by: model.ownedBy,
+  context_window: model.contextWindow,
+  max_output_tokens: model.maxOutputTokens,
+  capabilities: {
+    tools: model.capabilities.tools,
+    vision: model.capabilities.vision,
+    json_schema: model.capabilities.jsonSchema,
+    reasoning: model.capabilities.reasoning,
+    embeddings: model.capabilities.embeddings,
+    streaming: model.capabilities.streaming,
+  },
+  /** USD per million tokens. */
+  pricing: { input: model.pricing.input, output: model.pricing.output },
+  aliases: model.aliases,
+});
+
+/**
+ * `GET /v1/models` and `GET /v1/models/{id}`: the catalog models this key may use, in OpenAI's
+ * format. Aliases are names, listed on their model: retrieving one is a 404, as is a model the key
+ * may not use (a key learns nothing of models outside its scope).
+ */
 @Controller()
 @UseFilters(OpenAiErrorFilter)
 export class ModelsController {
@@ -19,17 +45,45 @@ export class ModelsController {
 
   @Get('v1/models')
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const requestId = this.start(reply);
+    const key = await authenticate(this.keys, request.headers, requestId);
+    const models = await this.models(key, requestId);
+    await reply.send({ object: 'list', data: models.map(toOpenAiModel) });
+  }
+
+  @Get('v1/models/:model')
+  async retrieve(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('model') id: string,
+  ): Promise<void> {
+    const requestId = this.start(reply);
+    const key = await authenticate(this.keys, request.headers, requestId);
+    const model = (await this.models(key, requestId)).find((candidate) => candidate.id === id);
+    if (!model) {
+      throw new PolymuxException(
+        ErrorCode.ModelNotFound,
+        `The model \`${id}\` does not exist or you do not have access to it.`,
+        {
+          param: 'model',
+        },
+      );
+    }
+    await reply.send(toOpenAiModel(model));
+  }
+
+  private start(reply: FastifyReply): string {
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header(Headers.model, 'none').header(Headers.task, 'none');
-    const key = await authenticate(this.keys, request.headers, requestId);
+    return requestId;
+  }
+
+  private async models(key: ApiKeyRecord, requestId: string): Promise<ModelInfo[]> {
     const { models } = await this.messaging.request(
       Subjects.listModels,
       { allowedModels: key.allowedModels },
       { requestId },
     );
-    await reply.send({
-      object: 'list',
-      data: models.map((model) => ({ id: model.id, object: 'model', created: 0, owned_by: model.ownedBy })),
-    });
+    return models;
   }
 }

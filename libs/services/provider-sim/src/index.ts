@@ -1,4 +1,5 @@
 export type { SimStats } from './exchange';
+export { DEFAULT_DIMENSIONS, LARGE_DIMENSIONS, embeddingVector } from './openai/embeddings';
 export { embeddingTokens, promptTokens } from './openai/prompt-tokens';
 export { generatedText, planCompletion } from './openai/completion';
 export { ChatCompletionRequest } from './openai/openai.schema';

@@ -8,7 +8,15 @@ import type {
   RequestSignals,
   TaskType,
 } from '@polymux/contracts';
-import { ErrorCode, Headers, PolymuxException, Subjects, intakeOf, maxCallCost } from '@polymux/contracts';
+import {
+  ErrorCode,
+  Headers,
+  PolymuxException,
+  Subjects,
+  embeddingIntakeOf,
+  intakeOf,
+  maxCallCost,
+} from '@polymux/contracts';
 import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
 
 import { RouterService } from './router.service';
@@ -44,6 +52,23 @@ const catalog = new Catalog(
         maxOutputTokens: 4_000,
         capabilities: { tools: true },
         deployments: [deployment('a/coder', '2')],
+      },
+      {
+        id: 'embed-small',
+        contextWindow: 8_191,
+        maxOutputTokens: 0,
+        capabilities: { embeddings: true },
+        dimensions: { default: 1_536, max: 1_536 },
+        deployments: [deployment('a/embed-small', '0.02'), deployment('b/embed-small', '0.05')],
+      },
+      {
+        id: 'embed-fixed',
+        aliases: ['vendor/embed-fixed'],
+        contextWindow: 8_191,
+        maxOutputTokens: 0,
+        capabilities: { embeddings: true },
+        dimensions: { default: 1_536 },
+        deployments: [deployment('a/embed-fixed', '0.1')],
       },
     ],
     aliases: { fast: 'basic' },
@@ -202,16 +227,18 @@ describe('RouterService', () => {
       expect(await failureOf(plan(chat('auto'), []))).toMatchObject({ code: ErrorCode.NoCapableModel });
     });
 
-    it('lists only the names the key may use', () => {
+    it('lists the models the key may use by id, each with its aliases, and no alias as a model', () => {
       expect(router.listModels(null).models.map((model) => model.id)).toEqual([
         'basic',
         'smart',
-        'vendor/smart',
         'coder',
-        'fast',
+        'embed-small',
+        'embed-fixed',
       ]);
-      expect(router.listModels(['smart']).models.map((model) => model.id)).toEqual(['smart', 'vendor/smart']);
-      expect(router.listModels(['fast']).models).toEqual([{ id: 'fast', ownedBy: 'openai', aliasOf: 'basic' }]);
+      expect(router.listModels(['smart']).models).toEqual([
+        expect.objectContaining({ id: 'smart', ownedBy: 'openai', aliases: ['vendor/smart'] }),
+      ]);
+      expect(router.listModels(['fast']).models).toEqual([]);
       expect(router.listModels([]).models).toEqual([]);
     });
   });
@@ -345,6 +372,83 @@ describe('RouterService', () => {
       );
       router = new RouterService(catalog, new MessagingClient(bus));
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ code: ErrorCode.InsufficientCredits });
+    });
+  });
+
+  describe('embeddings', () => {
+    const embed = (model: string, fields: { dimensions?: number; input?: string[] } = {}) => ({
+      model,
+      input: fields.input ?? ['hello', 'wörld'],
+      ...(fields.dimensions !== undefined ? { dimensions: fields.dimensions } : {}),
+    });
+    const planEmbeddings = (request: ReturnType<typeof embed>, allowedModels: PlanRequest['allowedModels'] = null) =>
+      router.plan(
+        { intake: embeddingIntakeOf(request), allowedModels, accountId: 'acct-1', reservationTtlSeconds: 60 },
+        'req-1',
+      );
+
+    it('plans every deployment of the model without classifying, as the embeddings task', async () => {
+      const planned = await planEmbeddings(embed('embed-small'));
+      expect(planned).toMatchObject({ task: 'embeddings', resolvedFrom: 'model', confidence: 1 });
+      expect(planned.candidates.map((candidate) => candidate.id)).toEqual(['a/embed-small', 'b/embed-small']);
+      expect(classified).toEqual([]);
+    });
+
+    it('holds the input bound at the dearest candidate input price, and nothing for output', async () => {
+      // 'hello' is 5 UTF-8 bytes, 'wörld' 6: 11 tokens at most, at $0.05/M on b/embed-small.
+      const planned = await planEmbeddings(embed('embed-small'));
+      const expected = (11n * 50_000_000n + 999_999n) / 1_000_000n;
+      expect(reserved).toEqual([
+        { accountId: 'acct-1', amount: expected.toString(), ttlSeconds: 60, requestId: 'req-1' },
+      ]);
+      expect(planned.reservation.amount).toBe(expected.toString());
+      expect(maxCallCost(planned.candidates, { prompt: { tokens: 11, images: [] } })).toBe(expected);
+    });
+
+    it('refuses a chat model for embeddings and an embeddings model for chat, taking no hold', async () => {
+      expect(await failureOf(planEmbeddings(embed('basic')))).toMatchObject({
+        code: ErrorCode.NoCapableModel,
+        message: 'the model `basic` is not an embeddings model: call it on POST /v1/chat/completions',
+        param: 'model',
+      });
+      expect(await failureOf(plan(chat('embed-small')))).toMatchObject({
+        code: ErrorCode.NoCapableModel,
+        message: 'the model `embed-small` is an embeddings model: call it on POST /v1/embeddings',
+      });
+      expect(reserved).toEqual([]);
+    });
+
+    it('refuses auto for embeddings, and never lets auto choose an embeddings model for chat', async () => {
+      expect(await failureOf(planEmbeddings(embed('auto')))).toMatchObject({ code: ErrorCode.NoCapableModel });
+      for (const task of ['chat', 'code'] as const) {
+        classify(task);
+        const ids = await candidateIds(chat('auto'));
+        expect(ids.some((id) => id.includes('embed'))).toBe(false);
+      }
+    });
+
+    it('takes `dimensions` up to the model maximum, and only the default size on a fixed model', async () => {
+      await expect(planEmbeddings(embed('embed-small', { dimensions: 256 }))).resolves.toMatchObject({
+        task: 'embeddings',
+      });
+      expect(await failureOf(planEmbeddings(embed('embed-small', { dimensions: 2_048 })))).toMatchObject({
+        code: ErrorCode.NoCapableModel,
+        message: 'the model `embed-small` has at most 1536 dimensions',
+      });
+      await expect(planEmbeddings(embed('vendor/embed-fixed', { dimensions: 1_536 }))).resolves.toMatchObject({
+        resolvedFrom: 'alias',
+      });
+      expect(await failureOf(planEmbeddings(embed('embed-fixed', { dimensions: 512 })))).toMatchObject({
+        code: ErrorCode.NoCapableModel,
+        message: 'the model `embed-fixed` has a fixed vector size and does not take `dimensions`',
+      });
+    });
+
+    it('applies the key model scope and unknown names as for chat', async () => {
+      expect(await failureOf(planEmbeddings(embed('embed-small'), ['basic']))).toMatchObject({
+        code: ErrorCode.ModelNotAllowed,
+      });
+      expect(await failureOf(planEmbeddings(embed('nope')))).toMatchObject({ code: ErrorCode.ModelNotFound });
     });
   });
 });

@@ -14,10 +14,13 @@ import type {
 import { ErrorCode, PolymuxException, Subjects, maxCallCost } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
+import { embeddingIncapability, refuseAutoEmbeddings } from './embedding-models';
+
 const CLASSIFY_TIMEOUT_MS = 2_000;
 
 /** Why a model cannot serve a request, or null when it can. */
-const incapability = (model: CatalogModel, { signals, maxOutputTokens }: Intake): string | null => {
+const chatIncapability = (model: CatalogModel, { signals, maxOutputTokens }: Intake): string | null => {
+  if (model.capabilities.embeddings) return 'is an embeddings model: call it on POST /v1/embeddings';
   if (signals.hasTools && !model.capabilities.tools) return 'does not support tool calling';
   if (signals.hasImages && !model.capabilities.vision) return 'does not accept images';
   if (signals.hasResponseFormat && !model.capabilities.jsonSchema) return 'does not support structured output';
@@ -26,6 +29,9 @@ const incapability = (model: CatalogModel, { signals, maxOutputTokens }: Intake)
   }
   return null;
 };
+
+const incapability = (model: CatalogModel, intake: Intake): string | null =>
+  intake.endpoint === 'embeddings' ? embeddingIncapability(model, intake) : chatIncapability(model, intake);
 
 /** Which models a request may go to, before its task is known. */
 interface Eligible {
@@ -53,6 +59,8 @@ export class RouterService {
     requestId?: string,
   ): Promise<Plan> {
     const eligible = this.eligible(intake, allowedModels);
+    if (intake.endpoint === 'embeddings')
+      return this.planEmbeddings(intake, eligible, accountId, reservationTtlSeconds, requestId);
     const classifying = this.messaging.request(
       Subjects.classify,
       { sample: intake.sample, signals: intake.signals },
@@ -76,13 +84,38 @@ export class RouterService {
     }
   }
 
+  /**
+   * An embeddings call is not classified (the endpoint is its task): only the hold is taken, for
+   * its input bound at the dearest candidate's input price, since an embedding produces no tokens.
+   */
+  private async planEmbeddings(
+    intake: Intake,
+    eligible: Eligible,
+    accountId: string,
+    ttlSeconds: number,
+    requestId?: string,
+  ): Promise<Plan> {
+    const reservation = await this.messaging.request(
+      Subjects.reserve,
+      { accountId, amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString(), ttlSeconds },
+      { requestId },
+    );
+    return {
+      task: 'embeddings',
+      confidence: 1,
+      signals: intake.signals,
+      resolvedFrom: eligible.resolvedFrom,
+      candidates: eligible.bound,
+      reservation,
+    };
+  }
+
+  /**
+   * The models a key may call by their own id (which allows every alias of theirs too). Aliases are
+   * not listed as models: `GET /v1/models/{id}` answers exactly this set, and an alias is a name.
+   */
   listModels(allowedModels: string[] | null): ModelList {
-    const models = this.catalog
-      .listNames()
-      .filter(
-        (entry) =>
-          allowedModels === null || allowedModels.includes(entry.id) || allowedModels.includes(entry.aliasOf ?? ''),
-      );
+    const models = this.catalog.models().filter((model) => allowedModels === null || allowedModels.includes(model.id));
     return { models };
   }
 
@@ -93,6 +126,7 @@ export class RouterService {
     const usable = (model: CatalogModel) => allowed(model, model.id) && incapability(model, intake) === null;
 
     if (intake.model === 'auto') {
+      if (intake.endpoint === 'embeddings') refuseAutoEmbeddings();
       return {
         resolvedFrom: 'auto',
         bound: this.catalog

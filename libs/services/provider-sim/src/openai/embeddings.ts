@@ -2,6 +2,11 @@ import type { EmbeddingRequest } from './openai.schema';
 import { embeddingTokens } from './prompt-tokens';
 
 export const DEFAULT_DIMENSIONS = 1536;
+/** text-embedding-3-large's native size; every other model answers `DEFAULT_DIMENSIONS`. */
+export const LARGE_DIMENSIONS = 3072;
+
+const defaultDimensions = (model: string): number =>
+  model.includes('embedding-3-large') ? LARGE_DIMENSIONS : DEFAULT_DIMENSIONS;
 
 const hash = (input: string | number[]): number => {
   const text = typeof input === 'string' ? input : input.join(',');
@@ -41,7 +46,7 @@ const encode = (vector: Float32Array, format: EmbeddingRequest['encoding_format'
 
 /** The `list` body of `POST /v1/embeddings`; `encoding_format: base64` is little-endian float32. */
 export const embeddingsBody = (request: EmbeddingRequest) => {
-  const dimensions = request.dimensions ?? DEFAULT_DIMENSIONS;
+  const dimensions = request.dimensions ?? defaultDimensions(request.model);
   const inputs = inputsOf(request.input);
   const tokens = inputs.reduce((sum, input) => sum + embeddingTokens(input), 0);
   return {

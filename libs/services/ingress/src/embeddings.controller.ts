@@ -1,0 +1,49 @@
+import { trace } from '@opentelemetry/api';
+import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Headers } from '@polymux/contracts';
+import { OpenAiErrorFilter } from '@polymux/http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { ApiKeyCache } from './auth/api-key.cache';
+import { authenticate } from './auth/api-key.guard';
+import type { Embedded, EmbeddingsCall } from './embeddings/embeddings.service';
+import { EmbeddingsService } from './embeddings/embeddings.service';
+import { decodeEmbeddingsBody } from './openai/embeddings.schema';
+import { toEmbeddingsList } from './openai/embeddings.response';
+import { newRequestId } from './request-id';
+
+/** `POST /v1/embeddings`, OpenAI's wire format: planned, reserved and charged like a chat call. */
+@Controller()
+@UseFilters(OpenAiErrorFilter)
+export class EmbeddingsController {
+  constructor(
+    private readonly keys: ApiKeyCache,
+    private readonly embeddings: EmbeddingsService,
+  ) {}
+
+  @Post('v1/embeddings')
+  async create(@Req() httpRequest: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    const requestId = newRequestId();
+    trace.getActiveSpan()?.setAttributes({ 'polymux.request_id': requestId, 'polymux.service': 'ingress' });
+    void reply.header(Headers.requestId, requestId).header(Headers.task, 'embeddings');
+    const key = await authenticate(this.keys, httpRequest.headers, requestId);
+    const { request, encoding } = decodeEmbeddingsBody(body);
+    void reply.header(Headers.model, request.model);
+    const call: EmbeddingsCall = { requestId, key, request, startedAt: Date.now(), attempts: [] };
+    let embedded: Embedded;
+    try {
+      await this.embeddings.plan(call);
+      embedded = await this.embeddings.embed(call);
+      // Durable before the answer: JetStream acknowledged the charge before a byte of the body is sent.
+      await this.embeddings.settle(call, embedded);
+    } catch (error) {
+      await this.embeddings.failed(call, error);
+      throw error;
+    }
+    const { deployment, response, inputTokens } = embedded;
+    await reply
+      .status(200)
+      .header(Headers.model, deployment.model)
+      .send(toEmbeddingsList(response, deployment.model, inputTokens, encoding));
+  }
+}

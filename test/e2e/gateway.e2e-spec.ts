@@ -262,6 +262,36 @@ describe.each(MODES)('gateway (%s mode)', (mode) => {
     expect(oversized).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
   });
 
+  it('reaches a Claude model through the native Anthropic adapter, streamed tool calls included', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'Say hello.' }],
+    });
+    expect(completion.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: expect.any(String) } });
+    expect(completion.id).toMatch(/^msg_/);
+    expect(completion.usage?.completion_tokens).toBe(16);
+    const tools = [
+      {
+        type: 'function' as const,
+        function: {
+          name: 'get.weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
+    const stream = client.chat.completions.stream({
+      model: 'claude-sonnet-4-5',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools,
+      tool_choice: 'required',
+    });
+    const final = await stream.finalChatCompletion();
+    const call = final.choices[0]?.message.tool_calls?.[0];
+    expect(final.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call?.type === 'function' && call.function.name).toBe('get.weather');
+    expect(JSON.parse(call?.type === 'function' ? call.function.arguments : '')).toEqual({ city: expect.any(String) });
+  });
+
   it('lists the catalog models, each with its aliases', async () => {
     const models = [];
     for await (const model of client.models.list()) models.push(model);

@@ -18,6 +18,9 @@ const PASSTHROUGH_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
     'verbosity',
     'web_search_options',
   ]),
+  // Only the inbound `anthropic-beta` header, sent as a header on the adapter's allowlist
+  // (ANTHROPIC_BETAS); Anthropic's other extra fields need betas that allowlist leaves out.
+  anthropic: new Set(['anthropic_beta']),
 };
 
 /**

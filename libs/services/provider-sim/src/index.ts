@@ -7,4 +7,6 @@ export type { ProviderSim, ProviderSimOptions } from './provider-sim.server';
 export { SCENARIO_HEADER, startProviderSim } from './provider-sim.server';
 export type { Scenario } from './scenario';
 export { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';
-export { simBaseUrl, simDeployment } from './sim-deployment';
+export { countPrompt } from './anthropic/anthropic-tokens';
+export { thinkingSignature } from './anthropic/message';
+export { simBaseUrl, simClaudeDeployment, simDeployment } from './sim-deployment';

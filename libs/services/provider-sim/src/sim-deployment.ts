@@ -14,3 +14,14 @@ export const simDeployment = (): Deployment => ({
 /** The OpenAI base URL of a running simulator, optionally under a scenario path prefix. */
 export const simBaseUrl = (simUrl: string, scenario?: string): string =>
   scenario ? `${simUrl}/scenario/${scenario}/v1` : `${simUrl}/v1`;
+
+/** A Claude deployment served by a running simulator's Anthropic routes (same base URL, see `simBaseUrl`). */
+export const simClaudeDeployment = (): Deployment => ({
+  id: 'sim-claude',
+  provider: 'anthropic',
+  model: 'claude-sonnet-4-5',
+  upstreamModel: 'claude-sonnet-4-5',
+  pricing: { inputPerMTok: '3000000000', outputPerMTok: '15000000000' },
+  contextWindow: 200_000,
+  maxOutputTokens: 64_000,
+});

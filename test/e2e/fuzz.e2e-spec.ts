@@ -38,6 +38,23 @@ const expectClientError = (answer: Answer, what: string): void => {
   if (!('param' in error)) fail('no param');
 };
 
+/** Throws unless `answer` is a 4xx whose body is Anthropic's `{"type":"error","error":{type,message}}`. */
+const expectAnthropicError = (answer: Answer, what: string): void => {
+  const fail = (why: string): never => {
+    throw new Error(`${what} → ${answer.status} (${why}): ${answer.text.slice(0, 300)}`);
+  };
+  if (answer.status < 400 || answer.status >= 500) fail('not a 4xx');
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    fail('not JSON');
+  }
+  const { type, error } = (body ?? {}) as { type?: unknown; error?: Record<string, unknown> };
+  if (type !== 'error' || typeof error?.type !== 'string' || typeof error.message !== 'string')
+    fail('not an Anthropic error');
+};
+
 /** Characters a client can put in a header value (fetch refuses NUL, CR and LF, as HTTP does). */
 const headerChar = fc.oneof(
   fc.integer({ min: 0x20, max: 0x7e }),
@@ -318,6 +335,75 @@ describe('fuzzing every endpoint of the embedded mode', () => {
       process.stdout.write(`well-formed bodies by status: ${JSON.stringify([...statuses])}\n`);
       // Most of them are real calls that the simulator answers.
       expect(statuses.get(200) ?? 0).toBeGreaterThan(50);
+      await servesAGoodCall();
+    });
+  });
+
+  /** Every other inbound API: a valid body, and the error shape its callers expect. */
+  const ENDPOINTS = [
+    {
+      path: '/v1/responses',
+      good: { model: 'gpt-4.1-mini', input: 'hello' },
+      expectError: expectClientError,
+    },
+    {
+      path: '/v1/embeddings',
+      good: { model: 'text-embedding-3-small', input: ['hello', 'world'] },
+      expectError: expectClientError,
+    },
+    {
+      path: '/v1/messages',
+      good: { model: 'gpt-4.1-mini', max_tokens: 32, messages: [{ role: 'user', content: 'hello' }] },
+      expectError: expectAnthropicError,
+    },
+    {
+      path: '/v1/messages/count_tokens',
+      good: { model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hello' }] },
+      expectError: expectAnthropicError,
+    },
+  ];
+
+  describe.each(ENDPOINTS)('POST $path', ({ path, good, expectError }) => {
+    it('answers a valid body with a 200', async () => {
+      const answer = await send('POST', path, json(apiKey, good));
+      expect(answer.status).toBe(200);
+    });
+
+    it('answers bytes that are not a JSON object with a 4xx in its callers’ format', async () => {
+      await fc.assert(
+        fc.asyncProperty(junkText, async (text) => {
+          const answer = await send('POST', path, {
+            headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+            body: text,
+          });
+          expectError(answer, JSON.stringify(text));
+        }),
+        runs(150),
+      );
+    });
+
+    it('never answers a 5xx when a field is replaced, removed or added, and errors in its callers’ format', async () => {
+      const fields = Object.keys(good);
+      const mutated = fc.oneof(
+        fc
+          .tuple(fc.constantFrom(...fields), fc.oneof(notAString, fc.string({ maxLength: 30 }), deep))
+          .map(([field, value]) => ({ ...good, [field]: value })),
+        fc
+          .constantFrom(...fields)
+          .map((field) => Object.fromEntries(Object.entries(good).filter(([f]) => f !== field))),
+        fc
+          .tuple(fc.string({ minLength: 1, maxLength: 70 }), fc.jsonValue({ maxDepth: 2 }))
+          .map(([field, value]) => ({ ...good, [field]: value })),
+      );
+      await fc.assert(
+        fc.asyncProperty(mutated, async (body) => {
+          const answer = await send('POST', path, json(apiKey, body));
+          if (answer.status >= 500)
+            throw new Error(`${JSON.stringify(body).slice(0, 300)} → ${answer.status}: ${answer.text.slice(0, 300)}`);
+          if (answer.status >= 400) expectError(answer, JSON.stringify(body).slice(0, 300));
+        }),
+        runs(300),
+      );
       await servesAGoodCall();
     });
   });

@@ -174,6 +174,12 @@ describe.each(MODES)('Anthropic Messages API (%s mode)', (mode) => {
     });
     expect(short.input_tokens).toBeGreaterThan(0);
     expect(long.input_tokens).toBeGreaterThan(short.input_tokens);
+    // An alias is a name of its model: counted the same.
+    const aliased = await client.messages.countTokens({
+      model: 'fast',
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
+    expect(aliased.input_tokens).toBe(short.input_tokens);
     await expect(
       client.messages.countTokens({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }),
     ).rejects.toBeInstanceOf(Anthropic.NotFoundError);

@@ -52,11 +52,13 @@ export class MessagesController {
       { allowedModels: key.allowedModels },
       { requestId },
     );
-    if (request.model !== 'auto' && !models.some((model) => model.id === request.model)) {
+    const named = (model: (typeof models)[number]) =>
+      model.id === request.model || model.aliases.includes(request.model);
+    if (request.model !== 'auto' && !models.some(named)) {
       throw new PolymuxException(ErrorCode.ModelNotFound, `model: ${request.model} is not a model this key may use`, {
         param: 'model',
       });
     }
-    await reply.send({ input_tokens: countInputTokens(request, request.model) });
+    await reply.status(200).send({ input_tokens: countInputTokens(request, request.model) });
   }
 }

@@ -85,6 +85,16 @@ describe('catalog', () => {
       expect(catalog.resolve('gpt-4.1-mini')?.model.id).toBe('gpt-4.1-mini');
     });
 
+    it.each(['deploy/compose/catalog.yaml', 'deploy/k8s/catalog.yaml'])(
+      'ships %s with the models, providers and prices of config/catalog.yaml',
+      (file) => {
+        // Everything a caller sees of a model (owner, limits, capabilities, prices); only URLs differ.
+        const shape = (path: string) =>
+          loadCatalog(join(root, path), { PROVIDER_SIM_URL: 'http://sim.test:8090' }).models();
+        expect(shape(file)).toEqual(shape('config/catalog.yaml'));
+      },
+    );
+
     it('replaces ${VAR} and ${VAR:-default} from the variables it is given', () => {
       expect(load().entry('primary/small')?.endpoint).toEqual({
         baseUrl: 'http://up.test/v1',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import type { CallApi } from './usage.event';
+
 /** An audit fact. Metadata only: never prompt or completion content. */
 export const AuditRecorded = z.object({
   /** Unique per fact; also the JetStream message id. */
@@ -19,11 +21,12 @@ export const AuditRecorded = z.object({
 export type AuditRecorded = z.infer<typeof AuditRecorded>;
 
 /**
- * A call's audit record: one per request (this id), action `chat.completions.create`. Audit derives
- * it from the call's usage event when the call was charged; ingress publishes it for a call that failed.
+ * A call's audit record: one per request (this id), action `<api>.create` (`messages.create`, …).
+ * Audit derives it from the call's usage event when the call was charged; ingress publishes it for
+ * a call that failed.
  */
 export const CallAudit = {
-  action: 'chat.completions.create',
+  action: (api: CallApi): string => `${api}.create`,
   id: (requestId: string): string => `${requestId}:call`,
 } as const;
 

@@ -14,6 +14,10 @@ export const UsageOutcome = z.enum(['success', 'cancelled', 'partial']);
 export type UsageOutcome = z.infer<typeof UsageOutcome>;
 
 /** What a call used and cost. Metadata only: never prompt or completion content. */
+/** The inbound APIs a model call arrives through. */
+export const CallApi = z.enum(['chat.completions', 'responses', 'messages', 'embeddings']);
+export type CallApi = z.infer<typeof CallApi>;
+
 export const UsageRecorded = z.object({
   requestId: z.string(),
   accountId: z.string(),
@@ -27,6 +31,8 @@ export const UsageRecorded = z.object({
   deploymentId: z.string(),
   provider: z.string(),
   task: CallTask,
+  /** The inbound API the call came in through: its audit action is `<api>.create`. */
+  api: CallApi.default('chat.completions'),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
   cost: Money,

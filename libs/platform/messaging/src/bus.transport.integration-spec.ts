@@ -56,6 +56,7 @@ const usage = (requestId: string): UsageRecorded => ({
   deploymentId: 'sim/gpt-test',
   provider: 'openai',
   task: 'chat',
+  api: 'chat.completions',
   inputTokens: 10,
   outputTokens: 20,
   cost: '1000',

@@ -55,6 +55,7 @@ const usageFixture: UsageRecorded = {
   deploymentId: 'sim/gpt-test',
   provider: 'openai',
   task: 'chat',
+  api: 'chat.completions',
   inputTokens: 1,
   outputTokens: 1,
   cost: '1',

@@ -55,6 +55,7 @@ const usage = (orgId: string, index: number): UsageRecorded => ({
   deploymentId: 'sim/gpt-test',
   provider: 'openai',
   task: 'chat',
+  api: 'chat.completions',
   inputTokens: 10 + index,
   outputTokens: 5,
   cost: '20000',

@@ -16,6 +16,7 @@ const usage = (fields: Partial<UsageRecorded> = {}): UsageRecorded => ({
   deploymentId: 'sim/gpt-4o',
   provider: 'openai',
   task: 'code',
+  api: 'chat.completions',
   inputTokens: 10,
   outputTokens: 5,
   cost: '20000',
@@ -28,6 +29,14 @@ const usage = (fields: Partial<UsageRecorded> = {}): UsageRecorded => ({
 });
 
 describe('the audit record of a charged call', () => {
+  it.each([
+    ['messages', 'messages.create'],
+    ['responses', 'responses.create'],
+    ['embeddings', 'embeddings.create'],
+  ] as const)('names the API the call came in through (%s)', (api, action) => {
+    expect(callRecordOf(usage({ api })).action).toBe(action);
+  });
+
   it('holds what ingress published for the call: the key, the model asked for, and the usage metadata', () => {
     const record = callRecordOf(usage());
     expect(record).toEqual({

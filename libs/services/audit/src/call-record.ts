@@ -8,7 +8,7 @@ import { CallAudit } from '@polymux/contracts';
 export const callRecordOf = (usage: UsageRecorded): AuditRecorded => ({
   id: CallAudit.id(usage.requestId),
   category: 'call',
-  action: CallAudit.action,
+  action: CallAudit.action(usage.api),
   // A cancelled stream delivered what the caller stayed for: a success, its outcome in the metadata.
   outcome: usage.outcome === 'partial' ? 'partial' : 'success',
   actorKeyId: usage.keyId,

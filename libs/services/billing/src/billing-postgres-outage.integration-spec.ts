@@ -121,6 +121,7 @@ const usage = (accountId: string, requestId: string, cost: bigint): UsageRecorde
   deploymentId: 'sim/model',
   provider: 'openai',
   task: 'chat',
+  api: 'chat.completions',
   inputTokens: 1,
   outputTokens: 1,
   cost: cost.toString(),

@@ -90,6 +90,7 @@ const usage = (accountId: string, requestId: string, cost: bigint): UsageRecorde
   deploymentId: 'sim/gpt-test',
   provider: 'openai',
   task: 'chat',
+  api: 'chat.completions',
   inputTokens: 10,
   outputTokens: 20,
   cost: cost.toString(),

@@ -6,6 +6,7 @@ import { parseMessagesBody } from './messages.schema';
 
 /** `POST /v1/messages`, Anthropic's wire format. */
 export const anthropicMessages: InboundFormat = {
+  api: 'messages',
   decode: (body) => fromMessagesBody(parseMessagesBody(body)),
   encode: (response) => toAnthropicMessage(response),
   streamEncoder: (request, context) => new AnthropicStreamEncoder(request, context),

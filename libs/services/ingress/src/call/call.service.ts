@@ -3,6 +3,7 @@ import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG } from '@polymux/config';
 import type {
   ApiKeyRecord,
+  CallApi,
   ChatRequest,
   Deployment,
   InvokeFrame,
@@ -31,6 +32,8 @@ type Attempt = UsageRecorded['attempts'][number];
 /** One call's state from plan to settlement. */
 export interface Call {
   requestId: string;
+  /** The inbound API it came in through. */
+  api: CallApi;
   key: ApiKeyRecord;
   request: ChatRequest;
   startedAt: number;
@@ -141,6 +144,7 @@ export class CallService {
         outputTokens: usage.outputTokens,
         cost: cost.toString(),
         outcome,
+        api: call.api,
         stream: call.request.stream,
         attempts: call.attempts,
         durationMs: Date.now() - call.startedAt,
@@ -170,7 +174,7 @@ export class CallService {
         {
           id: CallAudit.id(call.requestId),
           category: 'call',
-          action: CallAudit.action,
+          action: CallAudit.action(call.api),
           outcome: 'failure',
           actorKeyId: call.key.id,
           orgId: call.key.orgId,

@@ -38,7 +38,7 @@ export const serveCall = async (
   const decoding: DecodeContext = { dataRetention: key.dataRetention === true, dropped: [] };
   const request = format.decode(body, decoding);
   void reply.header(Headers.model, request.model);
-  const call: Call = { requestId, key, request, startedAt: Date.now(), attempts: [] };
+  const call: Call = { requestId, api: format.api, key, request, startedAt: Date.now(), attempts: [] };
   const abort = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished)

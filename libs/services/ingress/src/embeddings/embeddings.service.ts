@@ -124,6 +124,7 @@ export class EmbeddingsService {
         ...usage,
         cost: callCost(deployment.pricing, usage).toString(),
         outcome: 'success',
+        api: 'embeddings',
         stream: false,
         attempts: call.attempts,
         durationMs: Date.now() - call.startedAt,
@@ -150,7 +151,7 @@ export class EmbeddingsService {
         {
           id: CallAudit.id(call.requestId),
           category: 'call',
-          action: CallAudit.action,
+          action: CallAudit.action('embeddings'),
           outcome: 'failure',
           actorKeyId: call.key.id,
           orgId: call.key.orgId,

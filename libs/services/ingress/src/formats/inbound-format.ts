@@ -1,4 +1,12 @@
-import type { ChatChunk, ChatRequest, ChatResponse, Deployment, ErrorPayload, Usage } from '@polymux/contracts';
+import type {
+  CallApi,
+  ChatChunk,
+  ChatRequest,
+  ChatResponse,
+  Deployment,
+  ErrorPayload,
+  Usage,
+} from '@polymux/contracts';
 
 /** One server-sent event: `event:` (omitted when undefined) and its JSON (or literal string) `data:`. */
 export interface SseEvent {
@@ -43,6 +51,8 @@ export interface DecodeContext {
  * errors are written by the controller's filter in the same format.
  */
 export interface InboundFormat {
+  /** Which API this is, for the call's audit action and usage record. */
+  readonly api: CallApi;
   /** Validates an untrusted body (a `PolymuxException` with `invalid_request` when it is not acceptable). */
   decode(body: unknown, context: DecodeContext): ChatRequest;
   /** A complete, non-streamed answer, with the usage that was charged. */

@@ -27,6 +27,7 @@ const chatCompletionsStream = (request: ChatRequest): StreamEncoder => {
 
 /** `POST /v1/chat/completions`, OpenAI's wire format. */
 export const chatCompletions: InboundFormat = {
+  api: 'chat.completions',
   decode: (body) => fromChatCompletionBody(parseChatCompletionBody(body)),
   encode: (response) => toChatCompletion(response),
   streamEncoder: chatCompletionsStream,

@@ -52,6 +52,7 @@ export const chatRequest = (fields: Partial<ChatRequest> = {}): ChatRequest => (
 
 export const call = (fields: Partial<Call> = {}): Call => ({
   requestId: 'req-1',
+  api: 'chat.completions',
   key,
   request: chatRequest(),
   startedAt: Date.now(),

@@ -32,6 +32,11 @@ export const CatalogDeploymentSchema = z.object({
     ),
   /** USD per million tokens. */
   pricing: z.object({ input: usd, output: usd }),
+  /**
+   * OpenAI-compatible deployments: which body field carries the output limit, when the default is
+   * wrong for this server (default: `max_completion_tokens` for a reasoning model, else by host).
+   */
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
 });
 export type CatalogDeployment = z.infer<typeof CatalogDeploymentSchema>;
 

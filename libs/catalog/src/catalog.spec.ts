@@ -242,4 +242,38 @@ describe('catalog', () => {
       });
     });
   });
+
+  describe('maxTokensField', () => {
+    const file = (reasoning: boolean, maxTokensField?: 'max_tokens' | 'max_completion_tokens') =>
+      CatalogFileSchema.parse({
+        models: [
+          {
+            id: 'm',
+            contextWindow: 10,
+            maxOutputTokens: 5,
+            capabilities: { reasoning },
+            deployments: [
+              {
+                id: 'd',
+                provider: 'openai',
+                baseUrl: 'http://vllm.test/v1',
+                upstreamModel: 'u',
+                pricing: { input: '1', output: '2' },
+                ...(maxTokensField ? { maxTokensField } : {}),
+              },
+            ],
+          },
+        ],
+        auto: { default: ['m'] },
+      });
+
+    it('is max_completion_tokens for a reasoning model on any host, as reasoning models refuse max_tokens', () => {
+      expect(new Catalog(file(true)).entry('d')?.deployment.maxTokensField).toBe('max_completion_tokens');
+    });
+
+    it("is the deployment's own choice when it names one, and absent otherwise", () => {
+      expect(new Catalog(file(true, 'max_tokens')).entry('d')?.deployment.maxTokensField).toBe('max_tokens');
+      expect(new Catalog(file(false)).entry('d')?.deployment).not.toHaveProperty('maxTokensField');
+    });
+  });
 });

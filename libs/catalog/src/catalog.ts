@@ -24,6 +24,10 @@ export interface CatalogEntry {
   endpoint: UpstreamEndpoint;
 }
 
+/** The deployment's own choice, else the one every reasoning model needs, else none (the adapter decides by host). */
+const maxTokensFieldOf = (model: CatalogModel, deployment: CatalogDeployment): Deployment['maxTokensField'] =>
+  deployment.maxTokensField ?? (model.capabilities.reasoning ? 'max_completion_tokens' : undefined);
+
 const toDeployment = (model: CatalogModel, deployment: CatalogDeployment): Deployment => ({
   id: deployment.id,
   provider: deployment.provider,
@@ -35,6 +39,7 @@ const toDeployment = (model: CatalogModel, deployment: CatalogDeployment): Deplo
   },
   contextWindow: model.contextWindow,
   maxOutputTokens: model.maxOutputTokens,
+  ...(maxTokensFieldOf(model, deployment) ? { maxTokensField: maxTokensFieldOf(model, deployment) } : {}),
 });
 
 /**

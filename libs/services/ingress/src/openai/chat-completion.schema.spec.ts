@@ -87,8 +87,14 @@ describe('parseChatCompletionBody content and parameter rules', () => {
     [
       'an uploaded file id',
       user([{ type: 'file', file: { file_id: 'file-abc' } }]),
-      'messages.0.content.0.file',
-      /file_data|uploaded files/,
+      'messages.0.content.0.file.file_id',
+      /uploaded files are not supported/,
+    ],
+    [
+      'a file part with neither file_data nor file_id',
+      user([{ type: 'file', file: { filename: 'a.pdf' } }]),
+      'messages.0.content.0.file.file_data',
+      /file_data is required/,
     ],
     [
       'an input_audio part',

@@ -34,16 +34,24 @@ const ImagePart = z.object({
 /** A file inline as a `data:` URL (a PDF); uploaded files (`file_id`) would need state Polymux does not keep. */
 const FilePart = z.object({
   type: z.literal('file'),
-  file: z.object({
-    file_data: z
-      .string()
-      .refine(
-        (url) => dataUrlMediaType(url) !== undefined,
-        'must be a data: URL such as data:application/pdf;base64,…',
-      ),
-    file_id: unsupported('uploaded files are not supported: send the file inline as file_data').optional(),
-    filename: z.string().optional(),
-  }),
+  // file_data is optional in the shape so that a part with only a file_id is refused for it.
+  file: z
+    .object({
+      file_id: unsupported('uploaded files are not supported: send the file inline as file_data').optional(),
+      file_data: z
+        .string()
+        .refine(
+          (url) => dataUrlMediaType(url) !== undefined,
+          'must be a data: URL such as data:application/pdf;base64,…',
+        )
+        .optional(),
+      filename: z.string().optional(),
+    })
+    .superRefine((file, context) => {
+      if (file.file_data === undefined && file.file_id === undefined) {
+        context.addIssue({ code: 'custom', path: ['file_data'], message: 'file_data is required' });
+      }
+    }),
 });
 const AudioPart = z.object({
   type: z.literal('input_audio'),

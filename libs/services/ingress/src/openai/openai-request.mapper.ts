@@ -16,7 +16,8 @@ const userParts = (content: UserContent): ContentPart[] => {
       case 'image_url':
         return [{ type: 'image', url: part.image_url.url, detail: part.image_url.detail }];
       case 'file': {
-        const { file_data: url, filename } = part.file;
+        // The schema refused a part without file_data.
+        const { file_data: url = '', filename } = part.file;
         return [{ type: 'document', url, mediaType: dataUrlMediaType(url) ?? 'application/octet-stream', filename }];
       }
       case 'input_audio':

@@ -1,4 +1,4 @@
-import type { ChatRequest } from '@polymux/contracts';
+import { ChatRequest } from '@polymux/contracts';
 
 import { UNSUPPORTED_FIELDS, dropUnsupportedFields } from './unsupported-fields';
 
@@ -29,9 +29,29 @@ describe('dropUnsupportedFields', () => {
     expect(dropUnsupportedFields(plain, ['openai'])).toEqual({ request: plain, dropped: [] });
   });
 
+  it('names what Anthropic cannot carry by the OpenAI names a caller sent them with', () => {
+    const full: ChatRequest = {
+      ...request,
+      logprobs: true,
+      topLogprobs: 2,
+      presencePenalty: 0.1,
+      frequencyPenalty: 0.2,
+      n: 2,
+      temperature: 0.5,
+    };
+    const result = dropUnsupportedFields(full, ['anthropic']);
+    expect(result.dropped).toEqual(['logprobs', 'top_logprobs', 'seed', 'presence_penalty', 'frequency_penalty', 'n']);
+    expect(result.request).toMatchObject({ topK: 40, temperature: 0.5 });
+    expect(dropUnsupportedFields(full, ['openai', 'anthropic']).dropped).toHaveLength(7);
+  });
+
   it('is data: every row names canonical request fields', () => {
-    const canonical = new Set(Object.keys({ ...request, logprobs: true }));
+    const canonical = new Set(ChatRequest.keyof().options);
     expect(UNSUPPORTED_FIELDS.openai).toEqual(['topK']);
-    expect(UNSUPPORTED_FIELDS.openai?.every((field) => canonical.has(field))).toBe(true);
+    expect(
+      Object.values(UNSUPPORTED_FIELDS)
+        .flat()
+        .every((field) => canonical.has(field)),
+    ).toBe(true);
   });
 });

@@ -13,6 +13,8 @@ import type { ChatRequest } from '@polymux/contracts';
 export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<keyof ChatRequest>>> = {
   // Chat Completions has no top-k sampling.
   openai: ['topK'],
+  // The Messages API has no log probabilities, seed, penalties or several choices.
+  anthropic: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n'],
 };
 
 /** The name a dropped canonical field is reported by; a field not listed is reported by its canonical name. */

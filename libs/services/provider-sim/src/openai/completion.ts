@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario';
-import { fakeJson } from './fake-json';
+import { fakeJson } from '../fake-json';
 import type { ChatCompletionRequest } from './openai.schema';
 import { CHARACTERS_PER_TOKEN, promptTokens } from './prompt-tokens';
 import { reasoningTokensFor } from './reasoning-model';

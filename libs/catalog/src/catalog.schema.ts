@@ -34,7 +34,8 @@ export const CatalogDeploymentSchema = z.object({
   pricing: z.object({ input: usd, output: usd }),
   /**
    * OpenAI-compatible deployments: which body field carries the output limit, when the default is
-   * wrong for this server (default: `max_completion_tokens` for a reasoning model, else by host).
+   * wrong for this server (default: `max_completion_tokens` for an OpenAI reasoning model — `o…`,
+   * `gpt-5…` — wherever it is served, else by host: `max_completion_tokens` for api.openai.com only).
    */
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
 });

@@ -28,8 +28,8 @@ export const Deployment = z.object({
   /**
    * OpenAI-compatible deployments: the body field that carries the output limit. Reasoning models
    * (o-series, gpt-5) refuse `max_tokens` wherever they are served, many compatible servers know only
-   * `max_tokens`; the catalog decides (its `maxTokensField`, else `max_completion_tokens` for a model
-   * with the reasoning capability). Absent, the adapter decides by host.
+   * `max_tokens`; the catalog decides (the deployment's `maxTokensField`, else `max_completion_tokens`
+   * for an OpenAI reasoning model). Absent, the adapter decides by host.
    */
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
 });

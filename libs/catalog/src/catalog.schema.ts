@@ -37,6 +37,12 @@ export const CatalogDeploymentSchema = z.object({
    * deployment the `openai` adapter calls; defaults to `provider`.
    */
   owner: z.string().min(1).optional(),
+  /**
+   * OpenAI-compatible deployments: which body field carries the output limit, when the default is
+   * wrong for this server (default: `max_completion_tokens` for an OpenAI reasoning model — `o…`,
+   * `gpt-5…` — wherever it is served, else by host: `max_completion_tokens` for api.openai.com only).
+   */
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
 });
 export type CatalogDeployment = z.infer<typeof CatalogDeploymentSchema>;
 

@@ -293,4 +293,47 @@ describe('catalog', () => {
       });
     });
   });
+
+  describe('maxTokensField', () => {
+    const file = (upstreamModel: string, reasoning: boolean, maxTokensField?: 'max_tokens' | 'max_completion_tokens') =>
+      CatalogFileSchema.parse({
+        models: [
+          {
+            id: 'm',
+            contextWindow: 10,
+            maxOutputTokens: 5,
+            capabilities: { reasoning },
+            deployments: [
+              {
+                id: 'd',
+                provider: 'openai',
+                baseUrl: 'http://compatible.test/v1',
+                upstreamModel,
+                pricing: { input: '1', output: '2' },
+                ...(maxTokensField ? { maxTokensField } : {}),
+              },
+            ],
+          },
+        ],
+        auto: { default: ['m'] },
+      });
+    const fieldOf = (...args: Parameters<typeof file>) => new Catalog(file(...args)).entry('d')?.deployment;
+
+    it.each(['o4-mini', 'o3', 'gpt-5', 'gpt-5-mini', 'openai/o1'])(
+      'is max_completion_tokens for OpenAI reasoning model %s on any host, as it refuses max_tokens',
+      (upstreamModel) => {
+        expect(fieldOf(upstreamModel, true)?.maxTokensField).toBe('max_completion_tokens');
+      },
+    );
+
+    it("is absent for another vendor's reasoning model, whose server may ignore max_completion_tokens", () => {
+      expect(fieldOf('deepseek-reasoner', true)).not.toHaveProperty('maxTokensField');
+      expect(fieldOf('gpt-4.1-mini', false)).not.toHaveProperty('maxTokensField');
+    });
+
+    it("is the deployment's own choice when it names one", () => {
+      expect(fieldOf('o4-mini', true, 'max_tokens')?.maxTokensField).toBe('max_tokens');
+      expect(fieldOf('qwq-32b', true, 'max_completion_tokens')?.maxTokensField).toBe('max_completion_tokens');
+    });
+  });
 });

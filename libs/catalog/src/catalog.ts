@@ -27,6 +27,19 @@ export interface CatalogEntry {
 /** A catalog price in one spelling whatever the file wrote (`'0.40'` → `'0.4'`). */
 const usdDecimal = (usd: string): string => nanoToUsd(usdToNano(usd));
 
+/** OpenAI's reasoning models (o-series, gpt-5), also under a router's `openai/` prefix: they refuse `max_tokens`. */
+const OPENAI_REASONING_MODEL = /^(openai\/)?(o\d|gpt-5)/;
+
+/**
+ * The deployment's own choice; else `max_completion_tokens` for an OpenAI reasoning model wherever it
+ * is served, which refuses `max_tokens`; else none (the adapter decides by host). Not for every model
+ * with the reasoning capability: another vendor's server may ignore `max_completion_tokens`, and an
+ * uncapped answer could outgrow the reservation — such a deployment names its field.
+ */
+const maxTokensFieldOf = (deployment: CatalogDeployment): Deployment['maxTokensField'] =>
+  deployment.maxTokensField ??
+  (OPENAI_REASONING_MODEL.test(deployment.upstreamModel) ? 'max_completion_tokens' : undefined);
+
 const toDeployment = (model: CatalogModel, deployment: CatalogDeployment): Deployment => ({
   id: deployment.id,
   provider: deployment.provider,
@@ -38,6 +51,7 @@ const toDeployment = (model: CatalogModel, deployment: CatalogDeployment): Deplo
   },
   contextWindow: model.contextWindow,
   maxOutputTokens: model.maxOutputTokens,
+  ...(maxTokensFieldOf(deployment) ? { maxTokensField: maxTokensFieldOf(deployment) } : {}),
 });
 
 /**

@@ -10,3 +10,5 @@ export { createProviderAdapters } from './provider-adapters';
 export { ProvidersModule } from './providers.module';
 export type { Passthrough } from './passthrough';
 export { RETENTION_FIELDS, passthrough } from './passthrough';
+export type { UnsupportedFields } from './unsupported-fields';
+export { UNSUPPORTED_FIELDS, dropUnsupportedFields } from './unsupported-fields';

@@ -3,13 +3,13 @@ import { RETENTION_FIELDS, passthrough } from './passthrough';
 describe('passthrough', () => {
   it('keeps the fields every candidate provider accepts and names the rest', () => {
     expect(
-      passthrough({ reasoning_effort: 'low', functions: [], logit_bias: { 42: 1 } }, ['openai', 'openai'], false),
-    ).toEqual({ extra: { reasoning_effort: 'low', logit_bias: { 42: 1 } }, dropped: ['functions'] });
+      passthrough({ verbosity: 'low', functions: [], logit_bias: { 42: 1 } }, ['openai', 'openai'], false),
+    ).toEqual({ extra: { verbosity: 'low', logit_bias: { 42: 1 } }, dropped: ['functions'] });
   });
 
   it('drops what a provider without an allowlist would receive', () => {
-    expect(passthrough({ reasoning_effort: 'low' }, ['openai', 'unknown-provider'], true)).toEqual({
-      dropped: ['reasoning_effort'],
+    expect(passthrough({ verbosity: 'low' }, ['openai', 'unknown-provider'], true)).toEqual({
+      dropped: ['verbosity'],
     });
   });
 

@@ -1,6 +1,8 @@
 /**
  * Inbound fields without a canonical slot (`ChatRequest.extra`) that a provider family accepts as
- * they are. Anything else is dropped before the call and named in `x-polymux-dropped`.
+ * they are. Anything else is dropped before the call and named in `x-polymux-dropped`. Fields the
+ * canonical model carries (e.g. `reasoning_effort`, now `ChatRequest.reasoning`) never arrive here;
+ * canonical fields a provider cannot carry are listed in `UNSUPPORTED_FIELDS` (unsupported-fields.ts).
  */
 const PASSTHROUGH_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
   openai: new Set([
@@ -11,7 +13,6 @@ const PASSTHROUGH_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
     'prediction',
     'prompt_cache_key',
     'prompt_cache_retention',
-    'reasoning_effort',
     'safety_identifier',
     'service_tier',
     'store',

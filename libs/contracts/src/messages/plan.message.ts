@@ -26,6 +26,13 @@ export const Deployment = z.object({
   contextWindow: z.number().int().positive(),
   /** 0 for an embeddings model, which produces no tokens. */
   maxOutputTokens: z.number().int().nonnegative(),
+  /**
+   * OpenAI-compatible deployments: the body field that carries the output limit. Reasoning models
+   * (o-series, gpt-5) refuse `max_tokens` wherever they are served, many compatible servers know only
+   * `max_tokens`; the catalog decides (the deployment's `maxTokensField`, else `max_completion_tokens`
+   * for an OpenAI reasoning model). Absent, the adapter decides by host.
+   */
+  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 

@@ -1,6 +1,29 @@
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import type { z } from 'zod';
 
+interface Problem {
+  path: PropertyKey[];
+  message: string;
+}
+
+/**
+ * The most specific problem of an issue: when no option of a union matched (`content` is neither a
+ * string nor valid parts), the option that got deepest into the value says what is wrong with it,
+ * far better than "Invalid input" about the union itself.
+ */
+const mostSpecific = (issue: z.core.$ZodIssue): Problem => {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  let best: Problem | undefined;
+  for (const option of issue.errors) {
+    const first = option[0];
+    if (!first) continue;
+    const problem = mostSpecific(first);
+    if (!best || problem.path.length > best.path.length) best = problem;
+  }
+  if (!best || best.path.length === 0) return issue;
+  return { path: [...issue.path, ...best.path], message: best.message };
+};
+
 /** Validates a request body, turning the first problem into a 400 naming the offending field. */
 export const parseBody = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> => {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -8,7 +31,7 @@ export const parseBody = <T extends z.ZodType>(schema: T, body: unknown): z.infe
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
+  const issue = mostSpecific(parsed.error.issues[0]);
   const param = issue.path.map(String).join('.');
   throw new PolymuxException(ErrorCode.InvalidRequest, param ? `${param}: ${issue.message}` : issue.message, {
     param: param || undefined,

@@ -88,6 +88,66 @@ describe('OpenAiAdapter against the provider simulator', () => {
     expect(chunks.some((chunk) => chunk.choices[0]?.finishReason === 'tool_calls')).toBe(true);
   });
 
+  describe('a reasoning model', () => {
+    const reasoning = { ...simDeployment(), model: 'o4-mini', upstreamModel: 'o4-mini' };
+    const limited: ChatRequest = { ...request, maxOutputTokens: 100, reasoning: { effort: 'low' } };
+
+    it('gets max_completion_tokens when the catalog says so, on a host that is not api.openai.com', async () => {
+      const response = await adapter.complete(
+        call('tokens=3', { deployment: { ...reasoning, maxTokensField: 'max_completion_tokens' }, request: limited }),
+      );
+      expect(response.usage).toMatchObject({ outputTokens: 16 + 3, reasoningTokens: 16 });
+    });
+
+    it('is refused by the provider when sent max_tokens, as real reasoning models do', async () => {
+      const failure = await failureOf(() =>
+        adapter.complete(call('tokens=3', { deployment: reasoning, request: limited })),
+      );
+      expect(failure).toMatchObject({ code: ErrorCode.UpstreamBadRequest, upstreamStatus: 400, param: 'max_tokens' });
+    });
+  });
+
+  it('keeps the cached and reasoning tokens of the trailing usage-only chunk', async () => {
+    const chunks = await collect(
+      adapter.stream(call('tokens=2,cached=6,reasoning=5', { request: { ...request, stream: true } })),
+    );
+    expect(chunks.at(-1)).toEqual(
+      expect.objectContaining({
+        choices: [],
+        usage: { inputTokens: expectedInputTokens, outputTokens: 7, cachedInputTokens: 6, reasoningTokens: 5 },
+      }),
+    );
+  });
+
+  it('streams parallel tool calls with their index, arguments in fragments', async () => {
+    const parameters = { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] };
+    const chunks = await collect(
+      adapter.stream(
+        call(undefined, {
+          request: {
+            ...request,
+            stream: true,
+            tools: [
+              { name: 'a', parameters },
+              { name: 'b', parameters },
+            ],
+          },
+        }),
+      ),
+    );
+    const deltas = chunks.flatMap((chunk) => chunk.choices.flatMap((choice) => choice.toolCalls ?? []));
+    const assembled = ['', ''];
+    for (const delta of deltas) assembled[delta.index] += delta.arguments ?? '';
+    expect(deltas.filter((delta) => delta.name).map((delta) => [delta.index, delta.name])).toEqual([
+      [0, 'a'],
+      [1, 'b'],
+    ]);
+    expect(assembled.map((json) => JSON.parse(json) as unknown)).toEqual([
+      { q: expect.any(String) },
+      { q: expect.any(String) },
+    ]);
+  });
+
   it.each([
     ['status=500', { code: ErrorCode.UpstreamError, upstreamStatus: 500 }],
     ['status=503', { code: ErrorCode.UpstreamOverloaded, upstreamStatus: 503 }],

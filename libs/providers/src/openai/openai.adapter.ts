@@ -87,7 +87,7 @@ export class OpenAiAdapter implements ProviderAdapter {
     const { deployment, baseUrl } = call;
     const body = toOpenAiRequest(
       { ...call.request, stream },
-      { model: deployment.upstreamModel, maxTokensField: maxTokensFieldFor(baseUrl) },
+      { model: deployment.upstreamModel, maxTokensField: maxTokensFieldFor(baseUrl, deployment) },
     );
     const headers: Record<string, string> = {
       ...call.headers,

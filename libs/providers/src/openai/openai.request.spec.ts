@@ -1,5 +1,6 @@
 import type { ChatRequest } from '@polymux/contracts';
 
+import { reasoningEffortOf } from './openai.reasoning';
 import { maxTokensFieldFor, toOpenAiRequest } from './openai.request';
 
 const base: ChatRequest = {
@@ -146,12 +147,12 @@ describe('toOpenAiRequest', () => {
         ...base,
         stream: true,
         temperature: 1,
-        extra: { reasoning_effort: 'low', model: 'evil', stream_options: { chunk_size: 4 }, functions: [] },
+        extra: { verbosity: 'low', model: 'evil', stream_options: { chunk_size: 4 }, functions: [] },
       },
       options,
     );
     expect(body).toMatchObject({
-      reasoning_effort: 'low',
+      verbosity: 'low',
       model: 'gpt-4.1-mini',
       temperature: 1,
       stream_options: { include_usage: true },
@@ -165,5 +166,103 @@ describe('maxTokensFieldFor', () => {
   it('uses max_completion_tokens for OpenAI itself and max_tokens for compatible servers', () => {
     expect(maxTokensFieldFor('https://api.openai.com/v1')).toBe('max_completion_tokens');
     expect(maxTokensFieldFor('http://127.0.0.1:8090/v1')).toBe('max_tokens');
+  });
+});
+
+describe('maxTokensFieldFor a deployment', () => {
+  it("follows the catalog's decision on any host, so a reasoning model behind a compatible server gets max_completion_tokens", () => {
+    expect(maxTokensFieldFor('http://vllm.test/v1', { maxTokensField: 'max_completion_tokens' })).toBe(
+      'max_completion_tokens',
+    );
+    expect(maxTokensFieldFor('https://api.openai.com/v1', { maxTokensField: 'max_tokens' })).toBe('max_tokens');
+    expect(maxTokensFieldFor('http://vllm.test/v1', {})).toBe('max_tokens');
+  });
+
+  it('puts the limit in the field it names, and never both', () => {
+    const body = toOpenAiRequest(
+      { ...base, maxOutputTokens: 50 },
+      { model: 'o4-mini', maxTokensField: 'max_completion_tokens' },
+    );
+    expect(body.max_completion_tokens).toBe(50);
+    expect(body).not.toHaveProperty('max_tokens');
+  });
+});
+
+describe('reasoning', () => {
+  it('sends the effort as reasoning_effort', () => {
+    expect(toOpenAiRequest({ ...base, reasoning: { effort: 'medium' } }, options).reasoning_effort).toBe('medium');
+    expect(
+      toOpenAiRequest({ ...base, reasoning: { effort: 'low', budgetTokens: 9000 } }, options).reasoning_effort,
+    ).toBe('low');
+  });
+
+  it.each([
+    [0, 'none'],
+    [1, 'minimal'],
+    [512, 'minimal'],
+    [767, 'minimal'],
+    [768, 'low'],
+    [1024, 'low'],
+    [2048, 'medium'],
+    [3071, 'medium'],
+    [3072, 'high'],
+    [32_000, 'high'],
+  ])('reads a budget of %i tokens alone as %s', (budgetTokens, effort) => {
+    expect(reasoningEffortOf({ budgetTokens })).toBe(effort);
+  });
+
+  it('sends nothing when the request asks for no reasoning', () => {
+    expect(toOpenAiRequest(base, options)).not.toHaveProperty('reasoning_effort');
+  });
+});
+
+describe('parts OpenAI cannot take or takes differently', () => {
+  it('sends documents as file parts with their filename', () => {
+    const url = 'data:application/pdf;base64,JVBERi0x';
+    const body = toOpenAiRequest(
+      {
+        ...base,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'summarise' },
+              { type: 'document', url, mediaType: 'application/pdf', filename: 'r.pdf' },
+            ],
+          },
+        ],
+      },
+      options,
+    );
+    expect(body.messages[0]?.content).toEqual([
+      { type: 'text', text: 'summarise' },
+      { type: 'file', file: { file_data: url, filename: 'r.pdf' } },
+    ]);
+  });
+
+  it('never sends thinking blocks, whoever wrote them', () => {
+    const body = toOpenAiRequest(
+      {
+        ...base,
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'q' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', text: 'hmm', signature: 'sig' },
+              { type: 'redacted_thinking', data: 'xyz' },
+              { type: 'text', text: 'a' },
+            ],
+          },
+        ],
+      },
+      options,
+    );
+    expect(body.messages[1]).toEqual({ role: 'assistant', content: 'a' });
+    expect(JSON.stringify(body)).not.toMatch(/hmm|sig|xyz/);
+  });
+
+  it('sends no top_k, which Chat Completions has no slot for', () => {
+    expect(toOpenAiRequest({ ...base, topK: 40 }, options)).not.toHaveProperty('top_k');
   });
 });

@@ -1,6 +1,15 @@
-import type { ChatRequest, ContentPart, Message, ResponseFormat, Tool, ToolChoice } from '@polymux/contracts';
+import type {
+  ChatRequest,
+  ContentPart,
+  Deployment,
+  Message,
+  ResponseFormat,
+  Tool,
+  ToolChoice,
+} from '@polymux/contracts';
 
 import { passthrough } from '../passthrough';
+import { reasoningEffortOf } from './openai.reasoning';
 import type {
   OpenAiChatRequest,
   OpenAiContentPart,
@@ -14,10 +23,15 @@ import type {
  * Which field carries the output limit: OpenAI's own API wants `max_completion_tokens` (required by
  * its reasoning models), while other OpenAI-compatible servers widely understand only `max_tokens`.
  */
-export type MaxTokensField = 'max_completion_tokens' | 'max_tokens';
+export type MaxTokensField = NonNullable<Deployment['maxTokensField']>;
 
-export const maxTokensFieldFor = (baseUrl: string): MaxTokensField =>
-  new URL(baseUrl).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens';
+/**
+ * The deployment's field as the catalog decided it (its own option, or `max_completion_tokens` for a
+ * reasoning model wherever it is served); failing that, by host.
+ */
+export const maxTokensFieldFor = (baseUrl: string, deployment?: Pick<Deployment, 'maxTokensField'>): MaxTokensField =>
+  deployment?.maxTokensField ??
+  (new URL(baseUrl).hostname === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens');
 
 /** Reasoning blocks are another provider's (or OpenAI's own hidden) state: Chat Completions takes none back. */
 const toPart = (part: ContentPart): OpenAiContentPart[] => {
@@ -97,7 +111,8 @@ function compact<T extends object>(value: T): T {
  * The OpenAI Chat Completions body of a canonical request. The `extra` fields OpenAI accepts are
  * merged as they are, under the mapped ones (ingress already dropped retention fields the project
  * does not allow; the rest is dropped here too, whoever published the call); a streamed call always
- * asks for usage so that it can be billed.
+ * asks for usage so that it can be billed. `topK` has no slot here: ingress dropped and named it
+ * (`UNSUPPORTED_FIELDS`), and it is not sent whoever published the call.
  */
 export const toOpenAiRequest = (
   request: ChatRequest,
@@ -113,6 +128,7 @@ export const toOpenAiRequest = (
     [options.maxTokensField]: request.maxOutputTokens,
     temperature: request.temperature,
     top_p: request.topP,
+    reasoning_effort: reasoningEffortOf(request.reasoning),
     stop: request.stop,
     seed: request.seed,
     n: request.n,

@@ -126,6 +126,62 @@ describe('toChatChunk', () => {
   });
 });
 
+describe('toChatChunk, the rest of what OpenAI streams', () => {
+  it('keeps cached and reasoning tokens of a trailing usage-only chunk with empty choices', () => {
+    const chunk = toChatChunk(
+      {
+        id: 'c1',
+        choices: [],
+        usage: {
+          prompt_tokens: 2000,
+          completion_tokens: 300,
+          total_tokens: 2300,
+          prompt_tokens_details: { cached_tokens: 1536 },
+          completion_tokens_details: { reasoning_tokens: 256 },
+        },
+      },
+      'o4-mini',
+    );
+    expect(chunk.choices).toEqual([]);
+    expect(chunk.usage).toEqual({
+      inputTokens: 2000,
+      outputTokens: 300,
+      cachedInputTokens: 1536,
+      reasoningTokens: 256,
+    });
+  });
+
+  it('keeps the index of parallel tool-call deltas and the logprobs of a chunk', () => {
+    const logprobs = { content: [{ token: 'a', logprob: -0.1, bytes: [97], top_logprobs: [] }] };
+    const chunk = toChatChunk(
+      {
+        id: 'c1',
+        choices: [
+          {
+            index: 0,
+            delta: {
+              tool_calls: [
+                { index: 1, id: 'call_b', type: 'function', function: { name: 'b', arguments: '' } },
+                { index: 0, function: { arguments: '{"x":1}' } },
+              ],
+            },
+            logprobs,
+          },
+        ],
+      },
+      'm',
+    );
+    expect(chunk.choices[0]).toEqual({
+      index: 0,
+      toolCalls: [
+        { index: 1, id: 'call_b', name: 'b', arguments: '' },
+        { index: 0, arguments: '{"x":1}' },
+      ],
+      logprobs,
+    });
+  });
+});
+
 describe('toFinishReason / toUsage', () => {
   it('maps legacy and unknown reasons', () => {
     expect(toFinishReason('function_call')).toBe('tool_calls');

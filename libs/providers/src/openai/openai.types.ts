@@ -41,6 +41,7 @@ export interface OpenAiChatRequest {
   max_tokens?: number;
   temperature?: number;
   top_p?: number;
+  reasoning_effort?: 'none' | 'minimal' | 'low' | 'medium' | 'high';
   stop?: string[];
   seed?: number;
   n?: number;

@@ -37,8 +37,8 @@ describe('dropDisallowedFields', () => {
   });
 
   it('removes what any candidate provider would not accept, so fallbacks send the same fields', () => {
-    const call = { key: key(true), request: request({ reasoning_effort: 'low', functions: [] }) };
-    expect(dropDisallowedFields(call, candidates('openai', 'other'))).toEqual(['reasoning_effort', 'functions']);
+    const call = { key: key(true), request: request({ verbosity: 'low', functions: [] }) };
+    expect(dropDisallowedFields(call, candidates('openai', 'other'))).toEqual(['verbosity', 'functions']);
     expect(call.request.extra).toBeUndefined();
   });
 
@@ -47,5 +47,14 @@ describe('dropDisallowedFields', () => {
     const call = { key: key(), request: original };
     expect(dropDisallowedFields(call, candidates('openai'))).toEqual([]);
     expect(call.request).toBe(original);
+  });
+});
+
+describe('dropDisallowedFields with canonical fields', () => {
+  it('names a canonical field an OpenAI candidate cannot carry before the extra ones, and removes it', () => {
+    const call = { key: key(), request: { ...request({ store: true }), topK: 5 } };
+    expect(dropDisallowedFields(call, candidates('openai'))).toEqual(['top_k', 'store']);
+    expect(call.request).not.toHaveProperty('topK');
+    expect(call.request.extra).toBeUndefined();
   });
 });

@@ -13,8 +13,15 @@
  * - `no-usage`              report no `usage` (neither in the body nor as a streamed usage chunk),
  *                           as some OpenAI-compatible servers do
  * - `fail-after=<n>`        end a stream with an OpenAI error event after `n` SSE events
+ * - `cached=<n>`            report `n` prompt tokens (at most all of them) as read from the prompt
+ *                           cache (`prompt_tokens_details.cached_tokens`)
+ * - `reasoning=<n>`         spend `n` hidden reasoning tokens per choice, whatever the model (reasoning
+ *                           models — `o<digit>…`, `gpt-5…` — spend 32 by default, by `reasoning_effort`)
  *
- * e.g. `status=429,retry-after=2` or `latency=50,tokens=200,rate=100`.
+ * Every failure a provider shows is one of these: `status=429,retry-after=2` (rate limited),
+ * `status=500`, `status=503` or `status=529` (overloaded), `hang` or `latency=<ms>` (timeouts),
+ * `disconnect-after=<n>` and `fail-after=<n>` (a stream cut or failed mid-way). E.g.
+ * `status=429,retry-after=2` or `latency=50,tokens=200,rate=100`.
  */
 export interface Scenario {
   status?: number;
@@ -27,6 +34,8 @@ export interface Scenario {
   hang: boolean;
   disconnectAfter?: number;
   failAfter?: number;
+  cachedTokens?: number;
+  reasoningTokens?: number;
 }
 
 export const DEFAULT_TOKENS = 16;
@@ -82,6 +91,12 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
       return;
     case 'fail-after':
       scenario.failAfter = integer(knob, value, 0, 1_000_000);
+      return;
+    case 'cached':
+      scenario.cachedTokens = integer(knob, value, 0, 100_000_000);
+      return;
+    case 'reasoning':
+      scenario.reasoningTokens = integer(knob, value, 0, 1_000_000);
       return;
     case 'hang':
     case 'echo':

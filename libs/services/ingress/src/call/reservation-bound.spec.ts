@@ -91,9 +91,17 @@ const deployment = (upstreamModel: string, maxOutputTokens: number): Deployment 
   maxOutputTokens,
 });
 
-/** What the simulator bills for the request on the wire, producing `tokens` completion tokens. */
-const billed = (chat: ChatRequest, upstreamModel: string, tokens: number) => {
-  const wire = toOpenAiRequest(chat, { model: upstreamModel, maxTokensField: 'max_completion_tokens' });
+/**
+ * What the simulator bills for the request on the wire, producing `tokens` completion tokens of text
+ * (JSON formats, tool calls and a reasoning model's thinking produce what they need) and never more
+ * than `limit`, the deployment's maximum, as a provider enforces it.
+ */
+const billed = (chat: ChatRequest, upstreamModel: string, tokens: number, limit?: number) => {
+  const mapped = toOpenAiRequest(chat, { model: upstreamModel, maxTokensField: 'max_completion_tokens' });
+  const wire =
+    limit === undefined
+      ? mapped
+      : { ...mapped, max_completion_tokens: Math.min(mapped.max_completion_tokens ?? limit, limit) };
   const plan = planCompletion(
     ChatCompletionRequest.parse(JSON.parse(JSON.stringify(wire))),
     parseScenario(`tokens=${tokens}`),
@@ -129,7 +137,7 @@ describe('the reservation bound', () => {
         (chat, model, maxOutputTokens, produced) => {
           const target = deployment(model, maxOutputTokens);
           // A provider never produces more than the deployment's maximum.
-          const usage = billed(chat, model, Math.min(produced, maxOutputTokens));
+          const usage = billed(chat, model, produced, maxOutputTokens);
           expect(maxCallCost([target], intakeOf(chat))).toBeGreaterThanOrEqual(callCost(target.pricing, usage));
         },
       ),

@@ -79,3 +79,107 @@ describe('parseChatCompletionBody bounds', () => {
     expect(body).toMatchObject({ user: 'ünïcode user', metadata: { team: 'search é' } });
   });
 });
+
+describe('parseChatCompletionBody content and parameter rules', () => {
+  const user = (content: unknown) => ({ ...valid, messages: [{ role: 'user', content }] });
+
+  it.each([
+    [
+      'an uploaded file id',
+      user([{ type: 'file', file: { file_id: 'file-abc' } }]),
+      'messages.0.content.0.file.file_id',
+      /uploaded files are not supported/,
+    ],
+    [
+      'a file part with neither file_data nor file_id',
+      user([{ type: 'file', file: { filename: 'a.pdf' } }]),
+      'messages.0.content.0.file.file_data',
+      /file_data is required/,
+    ],
+    [
+      'an input_audio part',
+      user([{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } }]),
+      'messages.0.content.0.input_audio',
+      /audio input is not supported/,
+    ],
+    [
+      'a file_data that is not a data URL',
+      user([{ type: 'file', file: { file_data: 'JVBERi0x' } }]),
+      'messages.0.content.0.file.file_data',
+      /data: URL/,
+    ],
+    [
+      'an assistant audio reference',
+      {
+        ...valid,
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: null, audio: { id: 'audio_1' } },
+        ],
+      },
+      'messages.1.audio',
+      /audio output is not supported/,
+    ],
+    ['top_logprobs without logprobs', { ...valid, top_logprobs: 3 }, 'top_logprobs', /requires logprobs/],
+    [
+      'top_logprobs with logprobs false',
+      { ...valid, logprobs: false, top_logprobs: 3 },
+      'top_logprobs',
+      /requires logprobs/,
+    ],
+    ['an unknown reasoning effort', { ...valid, reasoning_effort: 'extreme' }, 'reasoning_effort', /./],
+    [
+      'an image part without a URL',
+      user([{ type: 'image_url', image_url: {} }]),
+      'messages.0.content.0.image_url.url',
+      /./,
+    ],
+    [
+      'a tool message with an image',
+      {
+        ...valid,
+        messages: [
+          { role: 'tool', tool_call_id: 'c', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+        ],
+      },
+      'messages.0',
+      /./,
+    ],
+  ])('refuses %s with a 400 naming the param', (_case, body, param, message) => {
+    const error = rejection(body);
+    expect(error).toMatchObject({ code: ErrorCode.InvalidRequest, message: expect.stringMatching(message) });
+    expect((error as { details: { param?: string } }).details.param).toMatch(
+      new RegExp(`^${param.replace(/\./g, '\\.')}`),
+    );
+  });
+
+  it('accepts every content part and parameter the official SDK sends', () => {
+    const body = parseChatCompletionBody({
+      ...valid,
+      messages: [
+        { role: 'developer', content: [{ type: 'text', text: 'dev' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'read' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'high' } },
+            { type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0x', filename: 'a.pdf' } },
+          ],
+        },
+        { role: 'assistant', content: [{ type: 'text', text: 'ok' }], refusal: null, audio: null },
+        { role: 'tool', tool_call_id: 'c', content: [{ type: 'text', text: '42' }] },
+      ],
+      logprobs: true,
+      top_logprobs: 5,
+      reasoning_effort: 'minimal',
+      max_completion_tokens: 100,
+      n: 2,
+      stream: true,
+      stream_options: { include_usage: true },
+      parallel_tool_calls: true,
+      seed: 1,
+      response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' }, strict: true } },
+    });
+    expect(body.messages).toHaveLength(4);
+  });
+});

@@ -12,14 +12,56 @@ import {
   nestsDeeperThan,
 } from './request-bounds';
 
+/**
+ * A value Polymux refuses with a clear 400 wherever it appears (OpenAI accepts it, Polymux cannot
+ * honour it); the issue's path names the field as `param`.
+ */
+const unsupported = (message: string) =>
+  z.unknown().superRefine((_value, context) => context.addIssue({ code: 'custom', message }));
+
+/** `data:<media type>[;base64],…`: the media type is what a document part needs. */
+const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)[;,]/;
+
+/** The media type of a `data:` URL, undefined for anything else. */
+export const dataUrlMediaType = (url: string): string | undefined => DATA_URL.exec(url)?.[1];
+
 /** OpenAI Chat Completions request body, as the official SDKs send it. Unknown fields are kept. */
 const TextPart = z.object({ type: z.literal('text'), text: z.string() });
 const ImagePart = z.object({
   type: z.literal('image_url'),
   image_url: z.object({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }),
 });
-const UserPart = z.discriminatedUnion('type', [TextPart, ImagePart]);
+/** A file inline as a `data:` URL (a PDF); uploaded files (`file_id`) would need state Polymux does not keep. */
+const FilePart = z.object({
+  type: z.literal('file'),
+  // file_data is optional in the shape so that a part with only a file_id is refused for it.
+  file: z
+    .object({
+      file_id: unsupported('uploaded files are not supported: send the file inline as file_data').optional(),
+      file_data: z
+        .string()
+        .refine(
+          (url) => dataUrlMediaType(url) !== undefined,
+          'must be a data: URL such as data:application/pdf;base64,…',
+        )
+        .optional(),
+      filename: z.string().optional(),
+    })
+    .superRefine((file, context) => {
+      if (file.file_data === undefined && file.file_id === undefined) {
+        context.addIssue({ code: 'custom', path: ['file_data'], message: 'file_data is required' });
+      }
+    }),
+});
+const AudioPart = z.object({
+  type: z.literal('input_audio'),
+  input_audio: unsupported('audio input is not supported'),
+});
+const UserPart = z.discriminatedUnion('type', [TextPart, ImagePart, FilePart, AudioPart]);
 const textContent = z.union([z.string(), z.array(TextPart)]);
+/** An assistant turn may quote its own earlier refusal as a part. */
+const RefusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() });
+const assistantContent = z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPart, RefusalPart]))]);
 
 const ToolCall = z.object({
   id: z.string(),
@@ -33,10 +75,13 @@ export const OpenAiMessage = z.discriminatedUnion('role', [
   z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(UserPart)]), name: z.string().optional() }),
   z.object({
     role: z.literal('assistant'),
-    content: textContent.nullable().optional(),
+    content: assistantContent.nullable().optional(),
     name: z.string().optional(),
     refusal: z.string().nullable().optional(),
     tool_calls: z.array(ToolCall).optional(),
+    audio: unsupported('audio output is not supported, so no earlier audio answer can be sent back')
+      .nullable()
+      .optional(),
   }),
   z.object({ role: z.literal('tool'), content: textContent, tool_call_id: z.string() }),
 ]);
@@ -80,10 +125,14 @@ const ChatCompletionShape = z.looseObject({
       }),
     ])
     .optional(),
+  /** When both limits are given, `max_completion_tokens` wins (OpenAI deprecated `max_tokens` for it). */
   max_tokens: z.number().int().positive().nullable().optional(),
   max_completion_tokens: z.number().int().positive().nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
+  /** Not OpenAI's: vLLM and other compatible servers take it; carried as canonical `topK`. */
+  top_k: z.number().int().positive().nullable().optional(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullable().optional(),
   stop: z
     .union([z.string(), z.array(z.string()).max(4)])
     .nullable()
@@ -111,6 +160,9 @@ export const KNOWN_FIELDS: ReadonlySet<string> = new Set(
 );
 
 export const ChatCompletionBody = ChatCompletionShape.superRefine((body, context) => {
+  if (body.top_logprobs != null && body.logprobs !== true) {
+    context.addIssue({ code: 'custom', path: ['top_logprobs'], message: 'top_logprobs requires logprobs to be true' });
+  }
   const extra = Object.keys(body).filter((field) => !KNOWN_FIELDS.has(field));
   const badName = extra.find((field) => !FIELD_NAME.test(field));
   if (badName !== undefined) {

@@ -1,6 +1,8 @@
 import type { Scenario } from '../scenario';
+import { fakeJson } from '../fake-json';
 import type { ChatCompletionRequest } from './openai.schema';
-import { promptTokens } from './prompt-tokens';
+import { CHARACTERS_PER_TOKEN, promptTokens } from './prompt-tokens';
+import { reasoningTokensFor } from './reasoning-model';
 
 const WORDS = [
   'polymux',
@@ -16,8 +18,8 @@ const WORDS = [
   'usage',
 ];
 const SYSTEM_FINGERPRINT = 'fp_polymux_sim';
-/** A tool call's arguments are streamed as one fragment, which counts as one completion token. */
-const TOOL_CALL_ARGUMENTS = '{}';
+/** The log probability the simulator reports for every token it writes: it is always sure. */
+const LOGPROB = -0.0001;
 
 /** The text of completion token `index`: deterministic words, space-separated. */
 export const tokenText = (index: number): string => `${index === 0 ? '' : ' '}${WORDS[index % WORDS.length]}`;
@@ -26,6 +28,15 @@ export const generatedText = (tokens: number): string => {
   let text = '';
   for (let index = 0; index < tokens; index += 1) text += tokenText(index);
   return text;
+};
+
+/** JSON is written (and streamed, and billed) four characters to a token, like `promptTokens` counts. */
+const fragmentsOf = (json: string): string[] => {
+  const fragments: string[] = [];
+  for (let start = 0; start < json.length; start += CHARACTERS_PER_TOKEN) {
+    fragments.push(json.slice(start, start + CHARACTERS_PER_TOKEN));
+  }
+  return fragments.length > 0 ? fragments : [''];
 };
 
 export interface OpenAiUsage {
@@ -41,40 +52,89 @@ export interface OpenAiUsage {
   };
 }
 
+/** One tool call of the answer; its arguments are streamed (and billed) fragment by fragment. */
+export interface PlannedToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+  fragments: string[];
+}
+
 /** Everything about one completion the simulator decides before it answers. */
 export interface CompletionPlan {
   id: string;
   created: number;
   model: string;
   choices: number;
-  /** Content tokens per choice; zero when answering with a tool call. */
+  /** Content tokens per choice; zero when answering with tool calls. */
   tokens: number;
-  toolCall?: { id: string; name: string; arguments: string };
+  /** The content of each choice, one completion token per fragment; empty with tool calls. */
+  content: string[];
+  /** The tool calls of each choice, in order; empty when answering with text. */
+  toolCalls: PlannedToolCall[];
   finishReason: 'stop' | 'length' | 'tool_calls';
   includeUsage: boolean;
   /** False for the `no-usage` scenario: the answer carries no usage at all. */
   reportUsage: boolean;
+  /** `top_logprobs` when the request asked for logprobs. */
+  logprobs?: number;
   usage: OpenAiUsage;
 }
 
-const usageOf = (prompt: number, completion: number): OpenAiUsage => ({
+const usageOf = (prompt: number, completion: number, cached: number, reasoning: number): OpenAiUsage => ({
   prompt_tokens: prompt,
   completion_tokens: completion,
   total_tokens: prompt + completion,
-  prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
   completion_tokens_details: {
-    reasoning_tokens: 0,
+    reasoning_tokens: reasoning,
     audio_tokens: 0,
     accepted_prediction_tokens: 0,
     rejected_prediction_tokens: 0,
   },
 });
 
-const calledTool = (request: ChatCompletionRequest): string | undefined => {
+type RequestTool = NonNullable<ChatCompletionRequest['tools']>[number];
+
+/**
+ * The tools the answer calls: none without tools or with `tool_choice: none`; the named one; none
+ * under `auto` once the last message is a tool result (the model answers it, so tool loops end);
+ * otherwise every tool, in order — one parallel call each — or only the first with
+ * `parallel_tool_calls: false`.
+ */
+export const calledTools = (request: ChatCompletionRequest): RequestTool[] => {
+  const tools = request.tools ?? [];
   const choice = request.tool_choice;
-  if (!request.tools?.length || choice === 'none') return undefined;
-  if (typeof choice === 'object' && choice) return choice.function.name;
-  return request.tools[0]?.function.name;
+  if (tools.length === 0 || choice === 'none') return [];
+  if (typeof choice === 'object' && choice) {
+    const named = tools.find((tool) => tool.function.name === choice.function.name);
+    return [named ?? { type: 'function', function: { name: choice.function.name } }];
+  }
+  if (choice !== 'required' && request.messages.at(-1)?.role === 'tool') return [];
+  return request.parallel_tool_calls === false ? tools.slice(0, 1) : tools;
+};
+
+/** The content fragments of a text answer: JSON for a JSON response format, words otherwise. */
+const contentOf = (request: ChatCompletionRequest, scenario: Scenario): string[] => {
+  const format = request.response_format;
+  const seed = String(request.seed ?? 0);
+  if (format?.type === 'json_schema') {
+    return fragmentsOf(fakeJson(format.json_schema.schema ?? undefined, `${seed}:${format.json_schema.name}`));
+  }
+  if (format?.type === 'json_object') return fragmentsOf(JSON.stringify({ answer: generatedText(scenario.tokens) }));
+  return Array.from({ length: scenario.tokens }, (_, index) => tokenText(index));
+};
+
+/** Fragments within `budget` tokens, the first ones first; whether all of them fit. */
+const within = <T>(items: T[], budget: number, size: (item: T) => number): { kept: T[]; complete: boolean } => {
+  const kept: T[] = [];
+  let left = budget;
+  for (const item of items) {
+    if (size(item) > left) return { kept, complete: false };
+    kept.push(item);
+    left -= size(item);
+  }
+  return { kept, complete: true };
 };
 
 export const planCompletion = (
@@ -83,46 +143,73 @@ export const planCompletion = (
   ids: { id: string; created: number },
 ): CompletionPlan => {
   const choices = request.n ?? 1;
-  const tool = calledTool(request);
   const limit = request.max_completion_tokens ?? request.max_tokens ?? Infinity;
-  const tokens = tool ? 0 : Math.min(scenario.tokens, limit);
-  const perChoice = tool ? 1 : tokens;
+  // Reasoning comes first and counts against the limit, as with OpenAI's reasoning models.
+  const reasoning = Math.min(reasoningTokensFor(request, scenario), limit);
+  const budget = limit - reasoning;
+  const seed = String(request.seed ?? 0);
+  const base = ids.id.replace(/^chatcmpl-/, '');
+  const planned = calledTools(request).map((tool, index): PlannedToolCall => {
+    const args = fakeJson(tool.function.parameters ?? undefined, `${seed}:${tool.function.name}`);
+    return { id: `call_${base}_${index}`, name: tool.function.name, arguments: args, fragments: fragmentsOf(args) };
+  });
+  const calls = within(planned, budget, (call) => call.fragments.length);
+  const wanted = planned.length > 0 ? [] : contentOf(request, scenario);
+  const content = within(wanted, budget, () => 1);
+  const perChoice =
+    planned.length > 0 ? calls.kept.reduce((sum, call) => sum + call.fragments.length, 0) : content.kept.length;
+  const prompt = promptTokens(request.messages, {
+    model: request.model,
+    tools: request.tools,
+    response_format: request.response_format,
+  });
+  const complete = planned.length > 0 ? calls.complete : content.complete;
   return {
     ...ids,
     model: request.model,
     choices,
-    tokens,
-    toolCall: tool
-      ? { id: `call_${ids.id.replace(/^chatcmpl-/, '')}`, name: tool, arguments: TOOL_CALL_ARGUMENTS }
-      : undefined,
-    finishReason: tool ? 'tool_calls' : tokens < scenario.tokens ? 'length' : 'stop',
+    tokens: content.kept.length,
+    content: content.kept,
+    toolCalls: calls.kept,
+    finishReason: !complete ? 'length' : planned.length > 0 ? 'tool_calls' : 'stop',
     includeUsage: request.stream_options?.include_usage === true && !scenario.noUsage,
     reportUsage: !scenario.noUsage,
+    ...(request.logprobs ? { logprobs: request.top_logprobs ?? 0 } : {}),
     usage: usageOf(
-      promptTokens(request.messages, {
-        model: request.model,
-        tools: request.tools,
-        response_format: request.response_format,
-      }),
-      perChoice * choices,
+      prompt,
+      (perChoice + reasoning) * choices,
+      Math.min(scenario.cachedTokens ?? 0, prompt),
+      reasoning * choices,
     ),
   };
 };
 
+/** OpenAI's log probability of one token, with `top` alternatives (the token itself, then nothing likelier). */
+const logprobOf = (token: string, top: number) => {
+  const entry = { token, logprob: LOGPROB, bytes: [...Buffer.from(token, 'utf8')] };
+  return {
+    ...entry,
+    top_logprobs: Array.from({ length: top }, (_, rank) => ({ ...entry, logprob: LOGPROB * (rank + 1) })),
+  };
+};
+
+const logprobsOf = (plan: CompletionPlan, tokens: string[]) =>
+  plan.logprobs === undefined
+    ? null
+    : { content: tokens.map((token) => logprobOf(token, plan.logprobs ?? 0)), refusal: null };
+
 const toolCallsOf = (plan: CompletionPlan) =>
-  plan.toolCall
-    ? [
-        {
-          id: plan.toolCall.id,
-          type: 'function',
-          function: { name: plan.toolCall.name, arguments: plan.toolCall.arguments },
-        },
-      ]
+  plan.toolCalls.length > 0
+    ? plan.toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: call.fragments.join('') },
+      }))
     : undefined;
 
 /** The `chat.completion` body of a non-streaming answer. */
 export const completionBody = (plan: CompletionPlan) => {
-  const content = plan.toolCall ? null : generatedText(plan.tokens);
+  const content = plan.toolCalls.length > 0 ? null : plan.content.join('');
   return {
     id: plan.id,
     object: 'chat.completion',
@@ -131,7 +218,7 @@ export const completionBody = (plan: CompletionPlan) => {
     choices: Array.from({ length: plan.choices }, (_, index) => ({
       index,
       message: { role: 'assistant', content, refusal: null, tool_calls: toolCallsOf(plan), annotations: [] },
-      logprobs: null,
+      logprobs: logprobsOf(plan, plan.content),
       finish_reason: plan.finishReason,
     })),
     ...(plan.reportUsage ? { usage: plan.usage } : {}),
@@ -148,39 +235,56 @@ export interface StreamEvent {
 
 const DONE: StreamEvent = { data: '[DONE]', token: false };
 
+const header = (call: PlannedToolCall, index: number) => ({
+  index,
+  id: call.id,
+  type: 'function',
+  function: { name: call.name, arguments: '' },
+});
+
 /**
- * The events of a streamed answer, in order: a role delta per choice, the content (or tool-call
- * argument) deltas, a final chunk per choice with `finish_reason`, the usage chunk with empty
- * `choices` when `stream_options.include_usage` is set, then `[DONE]`.
+ * The events of a streamed answer, in order: a role delta per choice (with the first tool call's
+ * header when calling tools), the content deltas — or, call by call, each tool call's header (from
+ * the second on) and its argument fragments, every delta naming its call's `index` —, a final chunk
+ * per choice with `finish_reason`, the usage chunk with empty `choices` when
+ * `stream_options.include_usage` is set, then `[DONE]`.
  */
 export function* streamEvents(plan: CompletionPlan): Generator<StreamEvent> {
   const head = `{"id":"${plan.id}","object":"chat.completion.chunk","created":${plan.created},"model":${JSON.stringify(plan.model)},"system_fingerprint":"${SYSTEM_FINGERPRINT}",`;
   const usageNull = plan.includeUsage ? ',"usage":null' : '';
-  const chunk = (index: number, delta: object, finishReason: string | null, token: boolean): StreamEvent => ({
-    data: `${head}"choices":[${JSON.stringify({ index, delta, logprobs: null, finish_reason: finishReason })}]${usageNull}}`,
+  const chunk = (
+    index: number,
+    delta: object,
+    finishReason: string | null,
+    token: boolean,
+    logprobs: unknown = null,
+  ): StreamEvent => ({
+    data: `${head}"choices":[${JSON.stringify({ index, delta, logprobs, finish_reason: finishReason })}]${usageNull}}`,
     token,
   });
-  const toolCall = plan.toolCall;
+  const first = plan.toolCalls[0];
   for (let index = 0; index < plan.choices; index += 1) {
-    const opening = toolCall
-      ? {
-          role: 'assistant',
-          content: null,
-          tool_calls: [
-            { index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.name, arguments: '' } },
-          ],
-          refusal: null,
-        }
+    const opening = first
+      ? { role: 'assistant', content: null, tool_calls: [header(first, 0)], refusal: null }
       : { role: 'assistant', content: '', refusal: null };
     yield chunk(index, opening, null, false);
   }
-  if (toolCall) {
-    for (let index = 0; index < plan.choices; index += 1) {
-      yield chunk(index, { tool_calls: [{ index: 0, function: { arguments: toolCall.arguments } }] }, null, true);
+  for (const [position, call] of plan.toolCalls.entries()) {
+    if (position > 0) {
+      for (let index = 0; index < plan.choices; index += 1) {
+        yield chunk(index, { tool_calls: [header(call, position)] }, null, false);
+      }
+    }
+    for (const fragment of call.fragments) {
+      for (let index = 0; index < plan.choices; index += 1) {
+        yield chunk(index, { tool_calls: [{ index: position, function: { arguments: fragment } }] }, null, true);
+      }
     }
   }
-  for (let token = 0; token < plan.tokens; token += 1) {
-    for (let index = 0; index < plan.choices; index += 1) yield chunk(index, { content: tokenText(token) }, null, true);
+  for (const fragment of plan.content) {
+    for (let index = 0; index < plan.choices; index += 1) {
+      yield chunk(index, { content: fragment }, null, true, logprobsOf(plan, [fragment]));
+    }
   }
   for (let index = 0; index < plan.choices; index += 1) yield chunk(index, {}, plan.finishReason, false);
   if (plan.includeUsage) yield { data: `${head}"choices":[],"usage":${JSON.stringify(plan.usage)}}`, token: false };

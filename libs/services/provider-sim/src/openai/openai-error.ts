@@ -23,9 +23,10 @@ const messageFor = (status: number): string => {
   return `Simulated error with status ${status}.`;
 };
 
-/** OpenAI's error envelope, `{"error":{message,type,param,code}}`. */
+/** OpenAI's error envelope, `{"error":{message,type,param,code}}`; `code` defaults to the status's usual one. */
 export const openAiError = (
   status: number,
   message: string = messageFor(status),
   param: string | null = null,
-): OpenAiErrorBody => ({ error: { message, type: typeFor(status), param, code: codeFor(status) } });
+  code: string | null = codeFor(status),
+): OpenAiErrorBody => ({ error: { message, type: typeFor(status), param, code } });

@@ -8,6 +8,7 @@ import { embeddingsBody } from './embeddings';
 import { modelObject, modelsBody } from './models';
 import { openAiError } from './openai-error';
 import { ChatCompletionRequest, EmbeddingRequest, describeIssue } from './openai.schema';
+import { unsupportedParameter } from './reasoning-model';
 
 export type SimRequest = FastifyRequest<{ Params: { scenario?: string; model?: string } }>;
 export type SimHandler = (request: SimRequest, reply: FastifyReply, exchange: Exchange, scenario: Scenario) => unknown;
@@ -21,9 +22,14 @@ export const sendError = (
   message?: string,
   param?: string | null,
   retryAfterSeconds?: number,
+  code?: string,
 ): FastifyReply => {
   if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
-  return reply.code(status).send(openAiError(status, message, param ?? null));
+  const body =
+    code === undefined
+      ? openAiError(status, message, param ?? null)
+      : openAiError(status, message, param ?? null, code);
+  return reply.code(status).send(body);
 };
 
 const chatCompletions: SimHandler = async (request, reply, exchange, scenario) => {
@@ -32,6 +38,8 @@ const chatCompletions: SimHandler = async (request, reply, exchange, scenario) =
     const { message, param } = describeIssue(parsed.error);
     return sendError(reply, 400, message, param);
   }
+  const refused = unsupportedParameter(parsed.data);
+  if (refused) return sendError(reply, 400, refused.message, refused.param, undefined, refused.code);
   const requestId = nextId('req');
   const plan = planCompletion(parsed.data, scenario, {
     id: nextId('chatcmpl'),

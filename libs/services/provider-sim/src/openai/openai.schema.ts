@@ -23,10 +23,21 @@ const ChatMessage = z.looseObject({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
+const JsonSchema = z.record(z.string(), z.unknown());
+
 const Tool = z.looseObject({
   type: z.literal('function'),
-  function: z.looseObject({ name: z.string().min(1) }),
+  function: z.looseObject({ name: z.string().min(1), parameters: JsonSchema.nullish() }),
 });
+
+const ResponseFormat = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text') }),
+  z.looseObject({ type: z.literal('json_object') }),
+  z.looseObject({
+    type: z.literal('json_schema'),
+    json_schema: z.looseObject({ name: z.string(), schema: JsonSchema.nullish(), strict: z.boolean().nullish() }),
+  }),
+]);
 
 const ToolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
@@ -45,7 +56,12 @@ export const ChatCompletionRequest = z.looseObject({
   n: z.number().int().min(1).max(128).nullish(),
   max_tokens: positiveInt.nullish(),
   max_completion_tokens: positiveInt.nullish(),
-  response_format: z.looseObject({ type: z.string(), json_schema: z.unknown().optional() }).nullish(),
+  response_format: ResponseFormat.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  seed: z.number().int().nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 

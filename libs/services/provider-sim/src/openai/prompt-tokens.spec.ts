@@ -14,7 +14,7 @@ describe('promptTokens', () => {
   it('counts names, tool definitions and a json_schema response format', () => {
     const messages = [{ role: 'user' as const, content: 'abcd', name: 'ab' }];
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    const format = { type: 'json_schema', json_schema: { name: 's' } };
+    const format = { type: 'json_schema' as const, json_schema: { name: 's' } };
     const toolsJson = JSON.stringify(tools).length;
     const formatJson = JSON.stringify(format.json_schema).length;
     expect(promptTokens(messages, { tools, response_format: format })).toBe(

@@ -1,7 +1,6 @@
 export { errorFromStatus, errorFromTransport, parseRetryAfter } from './http/upstream-error';
 export { ANTHROPIC_BETAS, AnthropicAdapter, messagesUrl } from './anthropic/anthropic.adapter';
 export { JSON_TOOL, toAnthropicRequest } from './anthropic/anthropic.request';
-export * from './anthropic/anthropic.wire';
 export { OpenAiAdapter } from './openai/openai.adapter';
 export type { OpenAiEmbeddingsBody } from './openai/openai.embeddings';
 export { toOpenAiRequest } from './openai/openai.request';

@@ -7,8 +7,8 @@ import type { AnthropicCall } from './anthropic.request';
 import { toAnthropicRequest } from './anthropic.request';
 import { toChatResponse } from './anthropic.response';
 import { AnthropicStreamDecoder, malformed } from './anthropic.stream';
-import type { AnthropicResponse, AnthropicStreamEvent } from './anthropic.wire';
-import { ANTHROPIC_VERSION } from './anthropic.wire';
+import type { AnthropicResponse, AnthropicStreamEvent } from '@polymux/wire';
+import { ANTHROPIC_VERSION } from '@polymux/wire';
 
 const PROVIDER = 'anthropic';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { TOOL_NAME, TOOL_USE_ID } from './anthropic.wire';
+import { TOOL_NAME, TOOL_USE_ID } from '@polymux/wire';
 
 const MAX_NAME = 64;
 const HASH_CHARACTERS = 8;

@@ -2,8 +2,8 @@ import type { ChatRequest, Message } from '@polymux/contracts';
 import fc from 'fast-check';
 
 import { toAnthropicRequest } from './anthropic.request';
-import { AnthropicMessagesRequest } from './anthropic.wire';
-import type { AnthropicContentBlock } from './anthropic.wire';
+import { AnthropicMessagesRequest } from '@polymux/wire';
+import type { AnthropicContentBlock } from '@polymux/wire';
 
 /** Tool names and ids, valid for Anthropic or not (dots, colons, spaces, over 64 characters). */
 const identifier = fc.oneof(

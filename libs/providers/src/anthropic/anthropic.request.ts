@@ -13,7 +13,7 @@ import type {
   AnthropicTool,
   AnthropicToolChoice,
   AnthropicToolResultBlock,
-} from './anthropic.wire';
+} from '@polymux/wire';
 
 /**
  * The tool a JSON response format is emulated with: Anthropic's base API has no `json_schema`, so

@@ -1,7 +1,7 @@
 import { ToolNames } from './anthropic.names';
 import { JSON_TOOL } from './anthropic.request';
 import { toChatResponse, toFinishReason, toUsage } from './anthropic.response';
-import type { AnthropicResponse } from './anthropic.wire';
+import type { AnthropicResponse } from '@polymux/wire';
 
 const message = (overrides: Partial<AnthropicResponse>): AnthropicResponse => ({
   id: 'msg_1',

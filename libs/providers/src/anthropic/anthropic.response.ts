@@ -2,7 +2,7 @@ import type { ChatResponse, Choice, FinishReason, ReasoningPart, ToolCall, Usage
 
 import type { ToolNames } from './anthropic.names';
 import { JSON_TOOL } from './anthropic.request';
-import type { AnthropicResponse, AnthropicUsage } from './anthropic.wire';
+import type { AnthropicResponse, AnthropicUsage } from '@polymux/wire';
 
 const STOP_REASONS: Record<string, FinishReason> = {
   end_turn: 'stop',

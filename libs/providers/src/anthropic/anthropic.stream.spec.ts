@@ -3,7 +3,7 @@ import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { ToolNames } from './anthropic.names';
 import { AnthropicStreamDecoder } from './anthropic.stream';
-import type { AnthropicStreamEvent } from './anthropic.wire';
+import type { AnthropicStreamEvent } from '@polymux/wire';
 
 const start = (usage: Record<string, number>): AnthropicStreamEvent => ({
   type: 'message_start',

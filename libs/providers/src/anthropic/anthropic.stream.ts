@@ -5,7 +5,7 @@ import { upstreamErrorFacts } from '../http/upstream-error';
 import { JSON_TOOL } from './anthropic.request';
 import type { ReadBack } from './anthropic.response';
 import { toFinishReason, toUsage } from './anthropic.response';
-import type { AnthropicStreamEvent, AnthropicUsage } from './anthropic.wire';
+import type { AnthropicStreamEvent, AnthropicUsage } from '@polymux/wire';
 
 const PROVIDER = 'anthropic';
 

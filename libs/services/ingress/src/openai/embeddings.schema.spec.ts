@@ -37,7 +37,7 @@ describe('embeddings body', () => {
     ['no input', { model: 'm' }, 'input'],
     ['an empty string', { model: 'm', input: '' }, 'input'],
     ['an empty list', { model: 'm', input: [] }, 'input'],
-    ['mixed texts and tokens', { model: 'm', input: ['a', [1]] }, 'input'],
+    ['mixed texts and tokens', { model: 'm', input: ['a', [1]] }, 'input.1'],
     ['a negative token', { model: 'm', input: [-1] }, 'input.0'],
     ['more than 2048 inputs', { model: 'm', input: Array.from({ length: 2_049 }, () => 'x') }, 'input'],
     ['a text over the size bound', { model: 'm', input: 'x'.repeat(MAX_EMBEDDING_TEXT_CHARS + 1) }, 'input'],

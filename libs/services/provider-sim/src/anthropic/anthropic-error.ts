@@ -1,5 +1,5 @@
-import type { AnthropicErrorBody } from '@polymux/providers';
-import { anthropicErrorType } from '@polymux/providers';
+import type { AnthropicErrorBody } from '@polymux/wire';
+import { anthropicErrorType } from '@polymux/wire';
 import type { FastifyReply } from 'fastify';
 
 const messageFor = (status: number): string => {

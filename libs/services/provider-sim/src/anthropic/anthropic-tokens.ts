@@ -1,4 +1,4 @@
-import type { AnthropicContentBlock, AnthropicCountTokensRequest } from '@polymux/providers';
+import type { AnthropicContentBlock, AnthropicCountTokensRequest } from '@polymux/wire';
 import { createHash } from 'node:crypto';
 
 export const ANTHROPIC_TOKENS_PER_MESSAGE = 3;

@@ -1,4 +1,4 @@
-import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@polymux/providers';
+import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@polymux/wire';
 
 import type { SimHandler, SimRoute } from '../sim-route';
 import { writeEventStream } from '../sse-writer';

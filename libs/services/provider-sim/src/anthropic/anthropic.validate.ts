@@ -1,4 +1,4 @@
-import type { AnthropicMessagesRequest } from '@polymux/providers';
+import type { AnthropicMessagesRequest } from '@polymux/wire';
 import type { z } from 'zod';
 
 import { thinkingSignature } from './message';

@@ -5,7 +5,7 @@ import type {
   AnthropicStopReason,
   AnthropicStreamEvent,
   AnthropicUsage,
-} from '@polymux/providers';
+} from '@polymux/wire';
 import { createHash } from 'node:crypto';
 
 import { tokenText } from '../openai/completion';

@@ -1,0 +1,5 @@
+/*
+ * The providers' wire formats, defined once: the inbound APIs in ingress, the provider adapters and
+ * the provider simulator all read and write them from here.
+ */
+export * from './anthropic/messages';

@@ -1,0 +1,101 @@
+import type { Stack } from '@polymux/testing';
+import { deleteNatsNamespace, pollUntil, startStack } from '@polymux/testing';
+
+export type Mode = 'distributed' | 'embedded';
+export const MODES: readonly Mode[] = ['distributed', 'embedded'];
+
+export interface LedgerEntry {
+  requestId: string | null;
+  kind: string;
+  amountNanoUsd: string;
+}
+
+export interface Gateway {
+  stack: Stack;
+  /** A project key with credits, for the data-plane API. */
+  apiKey: string;
+  projectId: string;
+  /** Calls control's admin API with the bootstrap key; throws on a non-2xx answer. */
+  admin<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  /** The ledger entries of one request, once billing has settled it. */
+  charges(requestId: string): Promise<LedgerEntry[]>;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  mode: Mode;
+  /** Absolute path of the catalog file the stack serves. */
+  catalogFile: string;
+  /** A label for the stack's NATS subjects, Redis keys and organisation. */
+  label: string;
+  creditsUsd?: string;
+  env?: Record<string, string>;
+}
+
+const BOOTSTRAP_KEY = 'pmx-e2e-bootstrap-key-0123456789abcdef';
+
+/**
+ * Starts the whole gateway in `mode` on the suite's Postgres, Redis and NATS, in a namespace of its
+ * own, and creates an organisation, a project with credits and a key for it.
+ */
+export const startGateway = async ({
+  mode,
+  catalogFile,
+  label,
+  creditsUsd = '10.00',
+  env = {},
+}: GatewayOptions): Promise<Gateway> => {
+  const unique = `${label}${mode}${process.pid}${Date.now()}`;
+  const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const stack = await startStack({
+    mode,
+    bootstrapKey: BOOTSTRAP_KEY,
+    env: {
+      POLYMUX_CATALOG_FILE: catalogFile,
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      NATS_URL: natsUrl,
+      NATS_SUBJECT_PREFIX: unique,
+      REDIS_KEY_PREFIX: `${unique}:`,
+      ...env,
+    },
+  });
+  const admin = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${BOOTSTRAP_KEY}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const org = await admin<{ id: string }>('POST', '/orgs', { name: `e2e-${unique}` });
+  const project = await admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' });
+  const apiKey = (await admin<{ key: string }>('POST', `/projects/${project.id}/keys`, { name: 'app key' })).key;
+  await admin('POST', `/projects/${project.id}/credits`, { amountUsd: creditsUsd }, { 'idempotency-key': unique });
+  const charges = (requestId: string) =>
+    pollUntil(
+      () =>
+        admin<{ data: LedgerEntry[] }>('GET', `/projects/${project.id}/ledger?requestId=${requestId}`).then(
+          (result) => result.data,
+        ),
+      (entries) => entries.length > 0,
+      { timeoutMs: 15_000 },
+    );
+  return {
+    stack,
+    apiKey,
+    projectId: project.id,
+    admin,
+    charges,
+    stop: async () => {
+      await stack.stop();
+      if (mode === 'distributed') await deleteNatsNamespace(natsUrl, unique);
+    },
+  };
+};

@@ -143,6 +143,65 @@ describe.each(MODES)('Anthropic Messages API (%s mode)', (mode) => {
     expect(answer.content).toEqual([{ type: 'text', text: expect.stringMatching(/\S/) }]);
   });
 
+  it('passes the anthropic-beta header on: a Claude model takes it, an OpenAI model names it dropped', async () => {
+    const params = { max_tokens: 64, messages: [{ role: 'user' as const, content: 'Say hello.' }] };
+    const betas = { headers: { 'anthropic-beta': 'token-efficient-tools-2025-02-19' } };
+    const claude = await client.messages.create({ model: 'claude-sonnet-4-5', ...params }, betas).withResponse();
+    expect(claude.data).toMatchObject({ type: 'message', stop_reason: 'end_turn' });
+    expect(claude.response.headers.get('x-polymux-dropped')).toBeNull();
+    const openai = await client.messages.create({ model: 'gpt-4.1-mini', ...params }, betas).withResponse();
+    expect(openai.data).toMatchObject({ type: 'message' });
+    expect(openai.response.headers.get('x-polymux-dropped')).toBe('anthropic_beta');
+  });
+
+  it('carries a tool result that reports an error to Claude, and names is_error dropped for an OpenAI model', async () => {
+    const messages: Anthropic.MessageParam[] = [
+      { role: 'user', content: 'What is the weather in Paris?' },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_e2e', name: 'get_weather', input: { city: 'Paris' } }],
+      },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 'toolu_e2e', content: 'weather service down', is_error: true }],
+      },
+    ];
+    const params = { max_tokens: 64, tools: [weather], tool_choice: { type: 'none' as const }, messages };
+    const claude = await client.messages.create({ model: 'claude-sonnet-4-5', ...params }).withResponse();
+    expect(claude.data.stop_reason).toBe('end_turn');
+    expect(claude.response.headers.get('x-polymux-dropped')).toBeNull();
+    const openai = await client.messages.create({ model: 'gpt-4.1-mini', ...params }).withResponse();
+    expect(openai.data.stop_reason).toBe('end_turn');
+    expect(openai.response.headers.get('x-polymux-dropped')).toBe('is_error');
+  });
+
+  it.each([false, true])(
+    'drops and names the sampling settings Claude refuses with thinking on, so the call succeeds (stream: %s)',
+    async (streamed) => {
+      // This SDK's types leave the sampling settings out (newer models refuse them); the wire still takes them.
+      const params = {
+        model: 'claude-sonnet-4-5',
+        max_tokens: 4096,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        temperature: 0.5,
+        top_k: 5,
+        messages: [{ role: 'user', content: 'Think, then say hello.' }],
+      } as Anthropic.MessageCreateParamsNonStreaming;
+      const ask = async () => {
+        if (!streamed) {
+          const { data, response } = await client.messages.create(params).withResponse();
+          return { message: data, response };
+        }
+        const stream = client.messages.stream(params);
+        const { response } = await stream.withResponse();
+        return { message: await stream.finalMessage(), response };
+      };
+      const { message, response } = await ask();
+      expect(response.headers.get('x-polymux-dropped')).toBe('temperature,top_k');
+      expect(message.content.map((block) => block.type)).toEqual(['thinking', 'text']);
+    },
+  );
+
   it('accepts an image block', async () => {
     const message = await client.messages.create({
       model: 'gpt-4.1-mini',

@@ -9,5 +9,5 @@ export { createProviderAdapters } from './provider-adapters';
 export { ProvidersModule } from './providers.module';
 export type { Passthrough } from './passthrough';
 export { RETENTION_FIELDS, passthrough } from './passthrough';
-export type { UnsupportedFields } from './unsupported-fields';
-export { UNSUPPORTED_FIELDS, dropUnsupportedFields } from './unsupported-fields';
+export type { CanonicalField, DropTarget, UnsupportedFields } from './unsupported-fields';
+export { UNSUPPORTED_FIELDS, dropUnsupportedFields, unsupportedFields } from './unsupported-fields';

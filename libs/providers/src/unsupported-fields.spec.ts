@@ -1,6 +1,6 @@
 import { ChatRequest } from '@polymux/contracts';
 
-import { UNSUPPORTED_FIELDS, dropUnsupportedFields } from './unsupported-fields';
+import { UNSUPPORTED_FIELDS, dropUnsupportedFields, unsupportedFields } from './unsupported-fields';
 
 const request: ChatRequest = {
   model: 'm',
@@ -45,13 +45,98 @@ describe('dropUnsupportedFields', () => {
     expect(dropUnsupportedFields(full, ['openai', 'anthropic']).dropped).toHaveLength(7);
   });
 
-  it('is data: every row names canonical request fields', () => {
-    const canonical = new Set(ChatRequest.keyof().options);
-    expect(UNSUPPORTED_FIELDS.openai).toEqual(['topK']);
+  it('is data: every row names canonical request fields or the tool message flag', () => {
+    const canonical = new Set<string>([...ChatRequest.keyof().options, 'isError']);
+    expect(UNSUPPORTED_FIELDS.openai).toEqual(['topK', 'isError']);
     expect(
       Object.values(UNSUPPORTED_FIELDS)
         .flat()
         .every((field) => canonical.has(field)),
     ).toBe(true);
+  });
+});
+
+describe('the tool result error flag', () => {
+  const flagged: ChatRequest = {
+    model: 'm',
+    messages: [
+      { role: 'assistant', content: [], toolCalls: [{ id: 'c1', name: 'f', arguments: '{}' }] },
+      { role: 'tool', content: [{ type: 'text', text: 'no such file' }], toolCallId: 'c1', isError: true },
+      { role: 'tool', content: [{ type: 'text', text: 'ok' }], toolCallId: 'c2' },
+    ],
+    stream: false,
+  };
+
+  it('is dropped once for an OpenAI candidate, from every message, and named is_error', () => {
+    const result = dropUnsupportedFields(flagged, ['openai']);
+    expect(result.dropped).toEqual(['is_error']);
+    expect(result.request.messages.some((message) => 'isError' in message)).toBe(false);
+    expect(result.request.messages[1]).toEqual({
+      role: 'tool',
+      content: [{ type: 'text', text: 'no such file' }],
+      toolCallId: 'c1',
+    });
+    expect(flagged.messages[1].isError).toBe(true);
+  });
+
+  it('travels to Anthropic, and is not reported where no message carries it', () => {
+    expect(dropUnsupportedFields(flagged, ['anthropic'])).toEqual({ request: flagged, dropped: [] });
+    expect(dropUnsupportedFields({ ...flagged, messages: flagged.messages.slice(2) }, ['openai']).dropped).toEqual([]);
+  });
+});
+
+describe('what Anthropic refuses with thinking on', () => {
+  const thinking: ChatRequest = {
+    model: 'claude',
+    messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    stream: false,
+    reasoning: { budgetTokens: 2_048 },
+    temperature: 0.5,
+    topK: 10,
+    topP: 0.5,
+    toolChoice: { name: 'f' },
+  };
+  const claude = { provider: 'anthropic', maxOutputTokens: 8_192 };
+
+  it('names temperature, top_k, a low top_p and a forced tool choice, and removes them', () => {
+    expect(unsupportedFields(claude, thinking)).toEqual([
+      ...UNSUPPORTED_FIELDS.anthropic,
+      'temperature',
+      'topK',
+      'topP',
+      'toolChoice',
+    ]);
+    const result = dropUnsupportedFields(thinking, [claude]);
+    expect(result.dropped).toEqual(['temperature', 'top_k', 'top_p', 'tool_choice']);
+    expect(result.request).toEqual({
+      model: 'claude',
+      messages: thinking.messages,
+      stream: false,
+      reasoning: { budgetTokens: 2_048 },
+    });
+  });
+
+  it('keeps what Anthropic accepts with thinking: temperature 1, top_p from 0.95, auto and none', () => {
+    for (const toolChoice of ['auto', 'none'] as const) {
+      const accepted = { ...thinking, temperature: 1, topK: undefined, topP: 0.95, toolChoice };
+      expect(dropUnsupportedFields(accepted, [claude]).dropped).toEqual([]);
+    }
+    expect(unsupportedFields(claude, { ...thinking, toolChoice: 'required' })).toContain('toolChoice');
+  });
+
+  it('keeps them all when thinking stays off: no reasoning, effort none, or no room for the smallest budget', () => {
+    expect(dropUnsupportedFields({ ...thinking, reasoning: undefined }, [claude]).dropped).toEqual([]);
+    expect(dropUnsupportedFields({ ...thinking, reasoning: { effort: 'none' } }, [claude]).dropped).toEqual([]);
+    expect(dropUnsupportedFields(thinking, [{ provider: 'anthropic', maxOutputTokens: 1_000 }]).dropped).toEqual([]);
+    expect(dropUnsupportedFields({ ...thinking, reasoning: { effort: 'low' } }, ['anthropic']).dropped).toHaveLength(4);
+  });
+
+  it('drops them for every candidate when one is a thinking Claude, so fallbacks send the same request', () => {
+    expect(dropUnsupportedFields(thinking, ['openai', claude]).dropped).toEqual([
+      'top_k',
+      'temperature',
+      'top_p',
+      'tool_choice',
+    ]);
   });
 });

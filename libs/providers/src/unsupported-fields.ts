@@ -1,4 +1,12 @@
-import type { ChatRequest } from '@polymux/contracts';
+import type { ChatRequest, Deployment } from '@polymux/contracts';
+
+import { anthropicRefusedFields } from './anthropic/anthropic.request';
+
+/**
+ * A canonical field a provider may be unable to carry: a request field, or `isError`, the flag of a
+ * tool message (reported once, however many messages carry it).
+ */
+export type CanonicalField = keyof ChatRequest | 'isError';
 
 /**
  * Canonical request fields a provider family's wire format has no slot for. Where a call may land
@@ -8,18 +16,25 @@ import type { ChatRequest } from '@polymux/contracts';
  *
  * Data, not code: a provider folder adds its row here. A field absent from a provider's row is one
  * its adapter carries (or deliberately maps to the nearest equivalent, e.g. a reasoning budget to an
- * effort); a provider without a row carries every canonical field.
+ * effort); a provider without a row carries every canonical field. What a provider refuses only in
+ * some requests is in `REFUSED_FIELDS`.
  */
-export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<keyof ChatRequest>>> = {
-  // Chat Completions has no top-k sampling.
-  openai: ['topK'],
+export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<CanonicalField>>> = {
+  // Chat Completions has no top-k sampling, and a tool message no error flag.
+  openai: ['topK', 'isError'],
   // The Messages API has no log probabilities, seed, penalties or several choices.
   anthropic: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n'],
 };
 
+/** Fields a provider has a slot for but refuses in combination with others, given the deployment's output limit. */
+const REFUSED_FIELDS: Readonly<Record<string, (request: ChatRequest, maxOutputTokens: number) => CanonicalField[]>> = {
+  anthropic: anthropicRefusedFields,
+};
+
 /** The name a dropped canonical field is reported by; a field not listed is reported by its canonical name. */
-const REPORTED_NAME: Partial<Record<keyof ChatRequest, string>> = {
+const REPORTED_NAME: Partial<Record<CanonicalField, string>> = {
   topK: 'top_k',
+  topP: 'top_p',
   logprobs: 'logprobs',
   topLogprobs: 'top_logprobs',
   seed: 'seed',
@@ -28,7 +43,16 @@ const REPORTED_NAME: Partial<Record<keyof ChatRequest, string>> = {
   n: 'n',
   parallelToolCalls: 'parallel_tool_calls',
   user: 'user',
+  temperature: 'temperature',
+  toolChoice: 'tool_choice',
+  isError: 'is_error',
 };
+
+/**
+ * Where a call may land: a provider family, or a deployment, whose output limit decides whether
+ * some fields are refused (Anthropic's thinking budget is kept below it).
+ */
+export type DropTarget = string | Pick<Deployment, 'provider' | 'maxOutputTokens'>;
 
 export interface UnsupportedFields {
   /** The request without the fields some candidate cannot carry; the same object when there are none. */
@@ -37,15 +61,31 @@ export interface UnsupportedFields {
   dropped: string[];
 }
 
+const isSet = (request: ChatRequest, field: CanonicalField): boolean =>
+  field === 'isError' ? request.messages.some((message) => message.isError) : request[field] !== undefined;
+
 /**
- * Removes from `request` the canonical fields that any of `providers` (the plan's candidates, so that
+ * The canonical fields `target` cannot carry in `request`: its provider's row, then what it refuses
+ * in this request (a deployment given by its provider alone is taken to allow any output length).
+ */
+export const unsupportedFields = (target: DropTarget, request: ChatRequest): CanonicalField[] => {
+  const { provider, maxOutputTokens = Number.MAX_SAFE_INTEGER } =
+    typeof target === 'string' ? { provider: target } : target;
+  return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...(REFUSED_FIELDS[provider]?.(request, maxOutputTokens) ?? [])];
+};
+
+/**
+ * Removes from `request` the canonical fields that any of `targets` (the plan's candidates, so that
  * every fallback sends the same request) cannot carry.
  */
-export const dropUnsupportedFields = (request: ChatRequest, providers: readonly string[]): UnsupportedFields => {
-  const unsupported = new Set(providers.flatMap((provider) => UNSUPPORTED_FIELDS[provider] ?? []));
-  const fields = [...unsupported].filter((field) => request[field] !== undefined);
+export const dropUnsupportedFields = (request: ChatRequest, targets: readonly DropTarget[]): UnsupportedFields => {
+  const unsupported = new Set(targets.flatMap((target) => unsupportedFields(target, request)));
+  const fields = [...unsupported].filter((field) => isSet(request, field));
   if (fields.length === 0) return { request, dropped: [] };
   const kept: Record<string, unknown> = { ...request };
-  for (const field of fields) delete kept[field];
+  for (const field of fields) {
+    if (field === 'isError') kept.messages = request.messages.map(({ isError: _flag, ...message }) => message);
+    else delete kept[field];
+  }
   return { request: kept as ChatRequest, dropped: fields.map((field) => REPORTED_NAME[field] ?? field) };
 };

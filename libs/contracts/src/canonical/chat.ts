@@ -61,6 +61,12 @@ export const Message = z.object({
   name: z.string().optional(),
   toolCalls: z.array(ToolCall).optional(),
   toolCallId: z.string().optional(),
+  /**
+   * On a `tool` message: the result reports that the tool failed (Anthropic's `tool_result.is_error`).
+   * Only `true` is carried, `false` being what an unflagged result already means. A provider with no
+   * such flag (OpenAI) has the field dropped and named `is_error` in `x-polymux-dropped`.
+   */
+  isError: z.literal(true).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -83,6 +83,15 @@ describe('AnthropicAdapter against the provider simulator', () => {
     expect(sim.stats.authorizations.has('x-api-key sk-ant-sim')).toBe(true);
   });
 
+  it('sends the allowed betas of the deployment and the request as one anthropic-beta header, no others', async () => {
+    const betaRequest = { ...request, extra: { anthropic_beta: 'interleaved-thinking-2025-05-14,files-api-2025-04-14' } };
+    await adapter.complete(
+      call(undefined, { request: betaRequest, headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' } }),
+    );
+    expect(sim.stats.betas.has('prompt-caching-2024-07-31,interleaved-thinking-2025-05-14')).toBe(true);
+    expect([...sim.stats.betas].some((betas) => betas.includes('files-api'))).toBe(false);
+  });
+
   it('streams: the role and input usage first, the whole usage last', async () => {
     const chunks = await collect(adapter.stream(call('tokens=4', { request: streamed })));
     expect(chunks[0]).toMatchObject({

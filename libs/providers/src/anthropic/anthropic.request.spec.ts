@@ -31,7 +31,7 @@ describe('toAnthropicRequest', () => {
     expect(body.max_tokens).toBe(64_000);
   });
 
-  it('maps tool calls, merges parallel tool results into one user turn and keeps images inside them', () => {
+  it('maps tool calls, merges parallel tool results into one user turn, keeps images inside them and error flags', () => {
     const { body } = toAnthropicRequest(
       {
         ...base,
@@ -46,7 +46,7 @@ describe('toAnthropicRequest', () => {
             ],
           },
           { role: 'tool', toolCallId: 'call_1', content: [text('sunny'), { type: 'image', url: PNG }] },
-          { role: 'tool', toolCallId: 'call_2', content: [] },
+          { role: 'tool', toolCallId: 'call_2', content: [], isError: true },
           { role: 'user', content: [text('Thanks')] },
         ],
       },
@@ -72,7 +72,7 @@ describe('toAnthropicRequest', () => {
               { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
             ],
           },
-          { type: 'tool_result', tool_use_id: 'call_2' },
+          { type: 'tool_result', tool_use_id: 'call_2', is_error: true },
           { type: 'text', text: 'Thanks' },
         ],
       },

@@ -136,6 +136,7 @@ const toolResult = (message: Message, names: ToolNames): AnthropicToolResultBloc
     type: 'tool_result',
     tool_use_id: names.id(message.toolCallId ?? ''),
     ...(content.length > 0 ? { content } : {}),
+    ...(message.isError ? { is_error: true } : {}),
   };
 };
 
@@ -213,6 +214,32 @@ const thinkingOf = (reasoning: Reasoning | undefined, maxTokens: number): Anthro
   if (asked === undefined || asked === 0) return undefined;
   const budget = Math.min(Math.max(asked, MIN_BUDGET), maxTokens - 1);
   return budget >= MIN_BUDGET ? { type: 'enabled', budget_tokens: budget } : undefined;
+};
+
+/**
+ * Whether the adapter turns thinking on for `request` on a deployment whose output limit is
+ * `defaultMaxTokens`: with it Anthropic refuses other sampling settings and forced tools (see
+ * `anthropicRefusedFields`), so ingress asks this before the call to drop and name them.
+ */
+export const anthropicThinks = (request: ChatRequest, defaultMaxTokens: number): boolean =>
+  thinkingOf(request.reasoning, request.maxOutputTokens ?? defaultMaxTokens) !== undefined;
+
+/** Anthropic's lowest `top_p` with thinking on. */
+const MIN_THINKING_TOP_P = 0.95;
+
+/**
+ * The canonical fields Anthropic refuses for this very request: with thinking on, `temperature`
+ * other than 1, `top_k`, `top_p` below 0.95 and a forced tool choice (`required` or a named tool).
+ * Not sent, but dropped and reported by ingress (`unsupportedFields`), since Anthropic would answer 400.
+ */
+export const anthropicRefusedFields = (request: ChatRequest, defaultMaxTokens: number): Array<keyof ChatRequest> => {
+  if (!anthropicThinks(request, defaultMaxTokens)) return [];
+  const refused: Array<keyof ChatRequest> = [];
+  if (request.temperature !== undefined && request.temperature !== 1) refused.push('temperature');
+  if (request.topK !== undefined) refused.push('topK');
+  if (request.topP !== undefined && request.topP < MIN_THINKING_TOP_P) refused.push('topP');
+  if (request.toolChoice === 'required' || typeof request.toolChoice === 'object') refused.push('toolChoice');
+  return refused;
 };
 
 const toolChoiceOf = (

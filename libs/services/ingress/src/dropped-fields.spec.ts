@@ -58,3 +58,23 @@ describe('dropDisallowedFields with canonical fields', () => {
     expect(call.request.extra).toBeUndefined();
   });
 });
+
+describe('dropDisallowedFields with what a thinking Claude refuses', () => {
+  const claude = (maxOutputTokens: number) => ({
+    candidates: [{ id: 'claude', provider: 'anthropic', maxOutputTokens } as Deployment],
+  });
+  const thinking = (): ChatRequest => ({ ...request(), reasoning: { budgetTokens: 2_048 }, temperature: 0.5 });
+
+  it('removes temperature and names it when the deployment leaves room for the thinking budget', () => {
+    const call = { key: key(), request: thinking() };
+    expect(dropDisallowedFields(call, claude(8_192))).toEqual(['temperature']);
+    expect(call.request).not.toHaveProperty('temperature');
+    expect(call.request.reasoning).toEqual({ budgetTokens: 2_048 });
+  });
+
+  it('keeps it when the deployment’s output limit leaves thinking off', () => {
+    const call = { key: key(), request: thinking() };
+    expect(dropDisallowedFields(call, claude(1_024))).toEqual([]);
+    expect(call.request.temperature).toBe(0.5);
+  });
+});

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { ApiKeyCache } from './auth/api-key.cache';
 import { authenticate } from './auth/api-key.guard';
+import { CallService } from './call/call.service';
 import type { Embedded, EmbeddingsCall } from './embeddings/embeddings.service';
 import { EmbeddingsService } from './embeddings/embeddings.service';
 import { decodeEmbeddingsBody } from './openai/embeddings.schema';
@@ -18,6 +19,7 @@ import { newRequestId } from './request-id';
 export class EmbeddingsController {
   constructor(
     private readonly keys: ApiKeyCache,
+    private readonly calls: CallService,
     private readonly embeddings: EmbeddingsService,
   ) {}
 
@@ -29,15 +31,15 @@ export class EmbeddingsController {
     const key = await authenticate(this.keys, httpRequest.headers, requestId);
     const { request, encoding } = decodeEmbeddingsBody(body);
     void reply.header(Headers.model, request.model);
-    const call: EmbeddingsCall = { requestId, key, request, startedAt: Date.now(), attempts: [] };
+    const call: EmbeddingsCall = { requestId, api: 'embeddings', key, request, startedAt: Date.now(), attempts: [] };
     let embedded: Embedded;
     try {
-      await this.embeddings.plan(call);
+      await this.calls.plan(call);
       embedded = await this.embeddings.embed(call);
       // Durable before the answer: JetStream acknowledged the charge before a byte of the body is sent.
       await this.embeddings.settle(call, embedded);
     } catch (error) {
-      await this.embeddings.failed(call, error);
+      await this.calls.failed(call, error);
       throw error;
     }
     const { deployment, response, inputTokens } = embedded;

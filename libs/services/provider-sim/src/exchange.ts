@@ -10,6 +10,8 @@ export interface SimStats {
   clientAborts: number;
   /** Distinct `authorization` header values received: one per credential a caller used, so it stays small. */
   authorizations: Set<string>;
+  /** Distinct `anthropic-beta` header values received (comma-joined betas), so tests see what reached Anthropic. */
+  betas: Set<string>;
 }
 
 /** One request/response pair: knows when the client went away and can cut the connection on purpose. */

@@ -46,6 +46,8 @@ const simulate =
     if (authorization !== undefined) stats.authorizations.add(authorization);
     const apiKey = headerValue(request.headers['x-api-key']);
     if (apiKey !== undefined) stats.authorizations.add(`x-api-key ${apiKey}`);
+    const betas = headerValue(request.headers['anthropic-beta']);
+    if (betas !== undefined) stats.betas.add(betas);
     const scenario = parseScenario(request.params.scenario, headerValue(request.headers[SCENARIO_HEADER]));
     if (scenario.hang || !(await exchange.wait(scenario.latencyMs))) return reply.hijack();
     if (scenario.status !== undefined) {
@@ -75,7 +77,7 @@ const handleError = (error: FastifyError, request: FastifyRequest, reply: Fastif
  * the base URL, under `/scenario/<scenario>/v1`. Resolves once it listens.
  */
 export const startProviderSim = async ({ port, host = '127.0.0.1' }: ProviderSimOptions): Promise<ProviderSim> => {
-  const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0, authorizations: new Set() };
+  const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0, authorizations: new Set(), betas: new Set() };
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {

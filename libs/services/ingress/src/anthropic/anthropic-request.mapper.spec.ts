@@ -160,6 +160,33 @@ describe('fromMessagesBody', () => {
     });
   });
 
+  it('keeps a tool result that reports an error as isError, and leaves the flag off otherwise', () => {
+    const request = decode({
+      messages: [
+        user('read it'),
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool_use', id: 'toolu_a', name: 'read', input: {} },
+            { type: 'tool_use', id: 'toolu_b', name: 'read', input: {} },
+          ],
+        },
+        user([
+          { type: 'tool_result', tool_use_id: 'toolu_a', content: 'no such file', is_error: true },
+          { type: 'tool_result', tool_use_id: 'toolu_b', content: 'ok', is_error: false },
+        ]),
+      ],
+    });
+    const [failed, succeeded] = request.messages.slice(2);
+    expect(failed).toEqual({
+      role: 'tool',
+      toolCallId: 'toolu_a',
+      content: [{ type: 'text', text: 'no such file' }],
+      isError: true,
+    });
+    expect(succeeded).not.toHaveProperty('isError');
+  });
+
   it('turns tool_use into tool calls and tool_result blocks into tool messages, in order, images kept', () => {
     const request = decode({
       messages: [

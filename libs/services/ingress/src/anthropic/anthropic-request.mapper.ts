@@ -61,7 +61,7 @@ const cacheLast = (parts: ContentPart[], control: CacheControl | undefined): Con
 
 /**
  * A user turn: each `tool_result` block becomes a `tool` message with its `toolCallId`, the other
- * blocks user messages, in the order they came. `is_error` has no canonical slot and is not forwarded.
+ * blocks user messages, in the order they came; `is_error: true` is kept as the message's `isError`.
  */
 const userMessages = (blocks: ContentBlock[]): Message[] => {
   const messages: Message[] = [];
@@ -74,7 +74,12 @@ const userMessages = (blocks: ContentBlock[]): Message[] => {
     if (block.type === 'tool_result') {
       flush();
       const content = cacheLast(toolResultParts(block.content), cache(block.cache_control));
-      messages.push({ role: 'tool', content, toolCallId: block.tool_use_id });
+      messages.push({
+        role: 'tool',
+        content,
+        toolCallId: block.tool_use_id,
+        ...(block.is_error === true ? { isError: true as const } : {}),
+      });
     } else if (block.type !== 'tool_use') {
       pending.push(toPart(block));
     }

@@ -6,6 +6,8 @@ import type {
   CallApi,
   ChatRequest,
   Deployment,
+  EmbeddingRequest,
+  Intake,
   InvokeFrame,
   Plan,
   Usage,
@@ -19,6 +21,7 @@ import {
   RETRYABLE_CODES,
   Subjects,
   callCost,
+  embeddingIntakeOf,
   intakeOf,
   isPolymuxException,
 } from '@polymux/contracts';
@@ -29,13 +32,16 @@ import { CallEvents } from './call-events';
 
 type Attempt = UsageRecorded['attempts'][number];
 
-/** One call's state from plan to settlement. */
-export interface Call {
+/** What a call asks for: a chat request, or the inputs of an embeddings call. */
+export type CallRequest = ChatRequest | EmbeddingRequest;
+
+/** One call's state from plan to settlement, a chat call unless said otherwise. */
+export interface Call<R extends CallRequest = ChatRequest> {
   requestId: string;
   /** The inbound API it came in through. */
   api: CallApi;
   key: ApiKeyRecord;
-  request: ChatRequest;
+  request: R;
   startedAt: number;
   plan?: Plan;
   attempts: Attempt[];
@@ -47,6 +53,18 @@ export interface OpenedStream {
   rest: AsyncIterator<InvokeFrame>;
 }
 
+/** What one candidate answered, with the deployment that answered it. */
+export interface Answered<T> {
+  deployment: Deployment;
+  answer: T;
+}
+
+const isChat = (request: CallRequest): request is ChatRequest => 'messages' in request;
+/** What the router plans from: never the body (see `intakeOf`), and an embeddings call's own intake. */
+const intakeFor = (request: CallRequest): Intake => (isChat(request) ? intakeOf(request) : embeddingIntakeOf(request));
+/** Only a chat call streams; an embeddings call always answers in one piece. */
+const streams = (request: CallRequest): boolean => isChat(request) && request.stream;
+
 const MARGIN_MS = 2_000;
 /** A caller still waiting for its answer: give JetStream a few seconds, then answer 503. */
 const ANSWER_PUBLISH: PublishBudget = { deadlineMs: 5_000 };
@@ -54,8 +72,10 @@ const ANSWER_PUBLISH: PublishBudget = { deadlineMs: 5_000 };
 const STREAM_PUBLISH: PublishBudget = { deadlineMs: 30_000 };
 
 /**
- * The call pipeline: plan and reserve the maximum cost (router, which asks the classifier and billing
- * at once), invoke candidates in order until one answers (executor), then settle through a durable usage event.
+ * The call pipeline of every model call, chat or embeddings: plan and reserve the maximum cost
+ * (router, which asks the classifier and billing at once), invoke candidates in order until one
+ * answers (executor), then settle through a durable usage event. Only the invoke step differs by
+ * what is called (`open` for a chat call, `EmbeddingsService.embed` for embeddings, both through `attempt`).
  */
 @Injectable()
 export class CallService {
@@ -69,12 +89,12 @@ export class CallService {
    * Plans the call and holds its maximum possible cost in one round trip: the router classifies and
    * reserves at the same time, so no balance is ever overspent. Only the intake travels, not the body.
    */
-  async plan(call: Call): Promise<Plan> {
+  async plan(call: Call<CallRequest>): Promise<Plan> {
     const { requestId, request, key } = call;
     call.plan = await this.messaging.request(
       Subjects.plan,
       {
-        intake: intakeOf(request),
+        intake: intakeFor(request),
         allowedModels: key.allowedModels,
         accountId: key.accountId,
         reservationTtlSeconds: this.config.billing.reservationTtlSeconds,
@@ -86,28 +106,58 @@ export class CallService {
 
   /** Tries candidates in order until one returns its first frame; later failures are the caller's to report. */
   async open(call: Call, signal: AbortSignal): Promise<OpenedStream> {
-    const candidates = call.plan?.candidates ?? [];
     const { upstream } = this.config;
     const firstTimeoutMs = call.request.stream
       ? upstream.connectTimeoutMs + upstream.firstByteTimeoutMs + MARGIN_MS
       : upstream.totalTimeoutMs + MARGIN_MS;
-    for (const [index, deployment] of candidates.entries()) {
-      const frames = this.messaging.stream(
-        Subjects.invoke,
-        { deploymentId: deployment.id, request: call.request },
-        { requestId: call.requestId, firstTimeoutMs, idleTimeoutMs: upstream.firstByteTimeoutMs + MARGIN_MS, signal },
-      );
-      try {
+    const { deployment, answer } = await this.attempt(
+      call,
+      async (candidate) => {
+        const frames = this.messaging.stream(
+          Subjects.invoke,
+          { deploymentId: candidate.id, request: call.request },
+          {
+            requestId: call.requestId,
+            firstTimeoutMs,
+            idleTimeoutMs: upstream.firstByteTimeoutMs + MARGIN_MS,
+            signal,
+          },
+        );
         const first = await frames.next();
         if (first.done) throw new PolymuxException(ErrorCode.UpstreamError, 'the provider answered nothing');
-        return { deployment, first: first.value, rest: frames };
+        return { first: first.value, rest: frames };
+      },
+      signal,
+    );
+    return { deployment, ...answer };
+  }
+
+  /**
+   * Invokes the plan's candidates in order until one answers: a 429, 5xx, timeout or unavailable
+   * executor moves on to the next (each failure recorded as an attempt, and costing nothing); any
+   * other failure, the last candidate's, or one after the caller left is thrown.
+   */
+  async attempt<T>(
+    call: Call<CallRequest>,
+    invoke: (deployment: Deployment) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<Answered<T>> {
+    const candidates = call.plan?.candidates ?? [];
+    for (const [index, deployment] of candidates.entries()) {
+      try {
+        return { deployment, answer: await invoke(deployment) };
       } catch (error) {
         call.attempts.push(this.failedAttempt(deployment, error));
         const retryable = isPolymuxException(error) && RETRYABLE_CODES.has(error.code);
-        if (!retryable || index === candidates.length - 1 || signal.aborted) throw error;
+        if (!retryable || index === candidates.length - 1 || signal?.aborted) throw error;
       }
     }
     throw new PolymuxException(ErrorCode.NoCapableModel, 'no candidate deployment');
+  }
+
+  /** How long an invoke that answers in one piece may take, the executor's own timeout included. */
+  get answerTimeoutMs(): number {
+    return this.config.upstream.totalTimeoutMs + MARGIN_MS;
   }
 
   /**
@@ -120,12 +170,13 @@ export class CallService {
    * controller): a non-streaming call answers 503 and releases its hold, a stream that already
    * relayed content keeps its hold.
    */
-  async settle(call: Call, deployment: Deployment, usage: Usage, outcome: UsageOutcome): Promise<void> {
+  async settle(call: Call<CallRequest>, deployment: Deployment, usage: Usage, outcome: UsageOutcome): Promise<void> {
     const { plan, key } = call;
     if (!plan) throw new PolymuxException(ErrorCode.Internal, 'settle before plan');
     call.attempts.push({ deploymentId: deployment.id, outcome });
     const cost = callCost(deployment.pricing, usage);
-    const budget = call.request.stream ? STREAM_PUBLISH : ANSWER_PUBLISH;
+    const stream = streams(call.request);
+    const budget = stream ? STREAM_PUBLISH : ANSWER_PUBLISH;
     await this.events.usage(
       {
         requestId: call.requestId,
@@ -145,7 +196,7 @@ export class CallService {
         cost: cost.toString(),
         outcome,
         api: call.api,
-        stream: call.request.stream,
+        stream,
         attempts: call.attempts,
         durationMs: Date.now() - call.startedAt,
         occurredAt: new Date().toISOString(),
@@ -158,7 +209,7 @@ export class CallService {
    * Nothing is charged for a failed call: the hold is released and the failure audited (the one
    * audit record ingress publishes; a charged call's comes from its usage event).
    */
-  async failed(call: Call, error: unknown): Promise<void> {
+  async failed(call: Call<CallRequest>, error: unknown): Promise<void> {
     const reservation = call.plan?.reservation;
     if (reservation) {
       void this.messaging
@@ -182,8 +233,9 @@ export class CallService {
           requestId: call.requestId,
           target: call.request.model,
           metadata: {
-            task: call.plan?.task ?? null,
-            stream: call.request.stream,
+            // An embeddings call's task is known before it is planned: the endpoint is its task.
+            task: call.plan?.task ?? (isChat(call.request) ? null : 'embeddings'),
+            stream: streams(call.request),
             durationMs: Date.now() - call.startedAt,
             errorCode: isPolymuxException(error) ? error.code : ErrorCode.Internal,
             attempts: call.attempts.length,

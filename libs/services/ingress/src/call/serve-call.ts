@@ -12,6 +12,16 @@ import { Delivered } from './delivered';
 import { SseWriter } from './sse-writer';
 import { relayStream } from './stream-relay';
 
+/** The named request headers that are present, repeated ones comma-joined. */
+const headersNamed = (headers: FastifyRequest['headers'], names: readonly string[]): Record<string, string> => {
+  const named: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (value !== undefined) named[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return named;
+};
+
 export interface CallDependencies {
   keys: ApiKeyCache;
   calls: CallService;
@@ -35,7 +45,11 @@ export const serveCall = async (
   for (const header of format.requestIdHeaders ?? []) void reply.header(header, requestId);
   void reply.header(Headers.task, 'unknown');
   const key = await authenticate(keys, httpRequest.headers, requestId);
-  const decoding: DecodeContext = { dataRetention: key.dataRetention === true, dropped: [] };
+  const decoding: DecodeContext = {
+    dataRetention: key.dataRetention === true,
+    dropped: [],
+    ...(format.headers ? { headers: headersNamed(httpRequest.headers, format.headers) } : {}),
+  };
   const request = format.decode(body, decoding);
   void reply.header(Headers.model, request.model);
   const call: Call = { requestId, api: format.api, key, request, startedAt: Date.now(), attempts: [] };

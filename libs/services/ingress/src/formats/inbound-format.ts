@@ -43,6 +43,11 @@ export interface DecodeContext {
    * decoder appends their names and `serveCall` puts them in `x-polymux-dropped`.
    */
   dropped: string[];
+  /**
+   * The request headers the format names in `InboundFormat.headers`, by lower-case name, repeated
+   * ones comma-joined; absent when it names none. No other header reaches a decoder.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -58,6 +63,8 @@ export interface InboundFormat {
   /** A complete, non-streamed answer, with the usage that was charged. */
   encode(response: ChatResponse & { usage: Usage }, request: ChatRequest): unknown;
   streamEncoder(request: ChatRequest, context: StreamContext): StreamEncoder;
+  /** Request headers (lower case) that belong to the call, not the transport (Anthropic's `anthropic-beta`): see `DecodeContext.headers`. */
+  headers?: readonly string[];
   /** Headers besides `x-request-id` that name the request id, for SDKs that read their own (Anthropic's `request-id`). */
   requestIdHeaders?: readonly string[];
 }

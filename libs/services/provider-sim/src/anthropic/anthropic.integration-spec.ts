@@ -245,6 +245,17 @@ describe('provider-sim Anthropic Messages API', () => {
       messages,
     });
     expect(budget.status).toBe(400);
+    const thinking = { model: 'm', max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 }, messages };
+    for (const [field, value] of [
+      ['temperature', 0.5],
+      ['top_k', 5],
+      ['top_p', 0.5],
+    ] as const) {
+      const refused = await post({ ...thinking, [field]: value });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { message: expect.stringContaining(field) } });
+    }
+    expect((await post({ ...thinking, temperature: 1, top_p: 0.95 })).status).toBe(200);
     const orphan = await post({
       model: 'm',
       max_tokens: 5,

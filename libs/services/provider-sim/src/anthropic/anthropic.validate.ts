@@ -12,7 +12,8 @@ export const describeAnthropicIssue = (error: z.ZodError): string => {
 
 /**
  * The rules Anthropic checks beyond the shape of the body, as a message, or undefined when the
- * request is valid: the thinking budget below `max_tokens`, no forced tool with thinking, a named
+ * request is valid: the thinking budget below `max_tokens`, no forced tool, `temperature` other
+ * than 1, `top_k` or `top_p` below 0.95 with thinking, a named
  * tool choice among the tools, thinking blocks sent back with the signature the simulator wrote,
  * and every tool result answering a tool use of the assistant turn right before it.
  */
@@ -23,6 +24,11 @@ export const anthropicRuleViolation = (request: AnthropicMessagesRequest): strin
   const choice = request.tool_choice;
   if (thinking && (choice?.type === 'any' || choice?.type === 'tool'))
     return 'Thinking may not be enabled when tool_choice forces tool use.';
+  if (thinking && request.temperature !== undefined && request.temperature !== 1)
+    return '`temperature` may only be set to 1 when thinking is enabled.';
+  if (thinking && request.top_k !== undefined) return '`top_k` may not be set when thinking is enabled.';
+  if (thinking && request.top_p !== undefined && request.top_p < 0.95)
+    return '`top_p` must be between 0.95 and 1 when thinking is enabled.';
   if (choice?.type === 'tool' && !request.tools?.some((tool) => tool.name === choice.name))
     return `tool_choice: tool ${choice.name} is not among the tools.`;
   let offered = new Set<string>();

@@ -5,3 +5,4 @@
 export * from './anthropic/messages';
 export * from './openai/chat';
 export * from './openai/embeddings';
+export * from './openai/responses';

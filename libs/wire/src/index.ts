@@ -3,3 +3,6 @@
  * the provider simulator all read and write them from here.
  */
 export * from './anthropic/messages';
+export * from './openai/chat';
+export * from './openai/embeddings';
+export * from './openai/responses';

@@ -1,5 +1,7 @@
 import type { ChatChunk, ChatResponse, EmbeddingResponse } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import type { OpenAiChatChunk } from '@polymux/wire';
+import { OpenAiChatCompletion } from '@polymux/wire';
 
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamRequest } from '../http/upstream-client';
@@ -8,7 +10,6 @@ import type { EmbedCall, ProviderAdapter, ProviderCall, UpstreamTimeouts } from 
 import { toEmbeddingResponse, toOpenAiEmbeddingsBody } from './openai.embeddings';
 import { maxTokensFieldFor, toOpenAiRequest } from './openai.request';
 import { toChatChunk, toChatResponse } from './openai.response';
-import type { OpenAiChunk, OpenAiCompletion } from './openai.types';
 
 const PROVIDER = 'openai';
 
@@ -16,7 +17,11 @@ const malformed = (what: string) => new PolymuxException(ErrorCode.UpstreamError
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-const parseChunk = (data: string): OpenAiChunk => {
+/**
+ * A streamed chunk, checked only for being a JSON object: the mapper reads each field defensively,
+ * and a schema parse of every chunk would be a cost on the hot path that buys nothing more.
+ */
+const parseChunk = (data: string): OpenAiChatChunk => {
   let parsed: unknown;
   try {
     parsed = JSON.parse(data);
@@ -24,7 +29,7 @@ const parseChunk = (data: string): OpenAiChunk => {
     throw malformed('a stream event that is not JSON');
   }
   if (!isObject(parsed)) throw malformed('a stream event that is not an object');
-  return parsed as OpenAiChunk;
+  return parsed as OpenAiChatChunk;
 };
 
 /** OpenAI's Chat Completions API and every server compatible with it (vLLM, Ollama, TGI, …). */
@@ -39,7 +44,13 @@ export class OpenAiAdapter implements ProviderAdapter {
   async complete(call: ProviderCall): Promise<ChatResponse> {
     const body = await this.client.postJson(this.upstreamRequest(call, false));
     if (!isObject(body) || !Array.isArray(body.choices)) throw malformed('a completion without choices');
-    return toChatResponse(body as OpenAiCompletion, call.deployment.upstreamModel);
+    // One parse per call, of the answer's metadata and choices (never a stream's chunks).
+    const completion = OpenAiChatCompletion.safeParse(body);
+    if (!completion.success) {
+      const path = completion.error.issues[0]?.path.map(String).join('.') ?? '';
+      throw malformed(`a completion that is not a Chat Completions answer (at ${path || 'the top'})`);
+    }
+    return toChatResponse(completion.data, call.deployment.upstreamModel);
   }
 
   async *stream(call: ProviderCall): AsyncGenerator<ChatChunk> {

@@ -1,24 +1,19 @@
 import type { EmbeddingRequest, EmbeddingResponse } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, float32ToBase64 } from '@polymux/contracts';
+import type { OpenAiEmbeddingsList, OpenAiEmbeddingsRequest } from '@polymux/wire';
 
-/** OpenAI's `POST /v1/embeddings` wire format, as far as the adapter writes or reads it. */
-export interface OpenAiEmbeddingsBody {
-  model: string;
-  input: string[] | number[][];
-  /** Always `float`: every OpenAI-compatible server (vLLM, Ollama, TGI) speaks it; base64 is made at the edge. */
-  encoding_format: 'float';
-  dimensions?: number;
-  user?: string;
-}
+/** The body the adapter writes: floats always, as every OpenAI-compatible server (vLLM, Ollama, TGI) speaks them. */
+export type OpenAiEmbeddingsBody = OpenAiEmbeddingsRequest & { encoding_format: 'float' };
 
-interface OpenAiEmbeddingList {
-  data: Array<{ index: number; embedding: number[] }>;
-  model?: string;
-  usage?: { prompt_tokens?: number };
-}
+/**
+ * The list as the adapter reads it, checked field by field below rather than by the schema: a
+ * schema parse would walk every number of every vector once more, for the same checks.
+ */
+type OpenAiEmbeddingList = Pick<OpenAiEmbeddingsList, 'data' | 'model' | 'usage'>;
 
 const malformed = (what: string) => new PolymuxException(ErrorCode.UpstreamError, `openai answered ${what}`);
 
+/** The upstream body of a canonical request: base64 is made at the edge, for the callers who ask for it. */
 export const toOpenAiEmbeddingsBody = (request: EmbeddingRequest, upstreamModel: string): OpenAiEmbeddingsBody => ({
   model: upstreamModel,
   input: request.input,

@@ -7,17 +7,17 @@ import type {
   Tool,
   ToolChoice,
 } from '@polymux/contracts';
-
-import { passthrough } from '../passthrough';
-import { reasoningEffortOf } from './openai.reasoning';
 import type {
   OpenAiChatRequest,
-  OpenAiContentPart,
   OpenAiMessage,
   OpenAiResponseFormat,
   OpenAiTool,
   OpenAiToolChoice,
-} from './openai.types';
+  OpenAiContentPart,
+} from '@polymux/wire';
+
+import { passthrough } from '../passthrough';
+import { reasoningEffortOf } from './openai.reasoning';
 
 /**
  * Which field carries the output limit: OpenAI's own API wants `max_completion_tokens` (required by

@@ -1,6 +1,5 @@
 import type { ChatChunk, ChatResponse, ChoiceDelta, FinishReason, ToolCallDelta, Usage } from '@polymux/contracts';
-
-import type { OpenAiChunk, OpenAiCompletion, OpenAiToolCallDelta, OpenAiUsage } from './openai.types';
+import type { OpenAiChatChunk, OpenAiChatCompletion, OpenAiToolCallDelta, OpenAiUsage } from '@polymux/wire';
 
 const FINISH_REASONS: Record<string, FinishReason> = {
   stop: 'stop',
@@ -19,15 +18,15 @@ export const toUsage = (usage: OpenAiUsage): Usage => {
   const result: Usage = { inputTokens: usage.prompt_tokens ?? 0, outputTokens: usage.completion_tokens ?? 0 };
   const cached = usage.prompt_tokens_details?.cached_tokens;
   const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-  if (cached !== undefined) result.cachedInputTokens = cached;
-  if (reasoning !== undefined) result.reasoningTokens = reasoning;
+  if (cached != null) result.cachedInputTokens = cached;
+  if (reasoning != null) result.reasoningTokens = reasoning;
   return result;
 };
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
 /** A non-streaming answer as canonical; `fallbackModel` names the model when the server does not. */
-export const toChatResponse = (body: OpenAiCompletion, fallbackModel: string): ChatResponse => ({
+export const toChatResponse = (body: OpenAiChatCompletion, fallbackModel: string): ChatResponse => ({
   id: body.id ?? '',
   model: body.model ?? fallbackModel,
   created: body.created ?? seconds(),
@@ -60,7 +59,7 @@ const toToolCallDelta = (delta: OpenAiToolCallDelta, position: number): ToolCall
 };
 
 /** One streamed chunk as canonical; a usage-only chunk has no choices. */
-export const toChatChunk = (chunk: OpenAiChunk, fallbackModel: string): ChatChunk => {
+export const toChatChunk = (chunk: OpenAiChatChunk, fallbackModel: string): ChatChunk => {
   const result: ChatChunk = {
     id: chunk.id ?? '',
     model: chunk.model ?? fallbackModel,

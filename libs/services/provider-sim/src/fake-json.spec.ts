@@ -1,6 +1,6 @@
 import { JSONSchemaFaker } from 'json-schema-faker';
 
-import { fakeJson } from './fake-json';
+import { fakeJson, fakeObject } from './fake-json';
 
 const SCHEMA = {
   type: 'object',
@@ -33,5 +33,11 @@ describe('fakeJson', () => {
   it('answers {} for a schema it cannot follow, and an object for none', () => {
     expect(fakeJson({ $ref: '#/nowhere' }, 'x')).toBe('{}');
     expect(fakeJson(undefined, 'x')).toBe('{}');
+  });
+
+  it('gives Anthropic tool inputs the same value as OpenAI arguments, and {} for a non-object', () => {
+    expect(fakeObject(SCHEMA, 'tool')).toEqual(JSON.parse(fakeJson(SCHEMA, 'tool')));
+    expect(typeof fakeObject(SCHEMA, 'tool').name).toBe('string');
+    expect(fakeObject({ type: 'array', items: { type: 'string' } }, 'tool')).toEqual({});
   });
 });

@@ -2,7 +2,8 @@ export type { SimStats } from './exchange';
 export { DEFAULT_DIMENSIONS, LARGE_DIMENSIONS, embeddingVector } from './openai/embeddings';
 export { embeddingTokens, promptTokens } from './openai/prompt-tokens';
 export { generatedText, planCompletion } from './openai/completion';
-export { ChatCompletionRequest } from './openai/openai.schema';
+/** Kept under its old name for the specs that parse what the adapter wrote. */
+export { OpenAiChatRequest as ChatCompletionRequest } from '@polymux/wire';
 export type { ProviderSim, ProviderSimOptions } from './provider-sim.server';
 export { SCENARIO_HEADER, startProviderSim } from './provider-sim.server';
 export type { Scenario } from './scenario';

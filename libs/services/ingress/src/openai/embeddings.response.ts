@@ -1,15 +1,8 @@
 import type { EmbeddingResponse } from '@polymux/contracts';
 import { base64ToFloat32 } from '@polymux/contracts';
+import type { OpenAiEmbeddingsList } from '@polymux/wire';
 
 import type { EncodingFormat } from './embeddings.schema';
-
-/** OpenAI's embeddings answer. */
-export interface EmbeddingsList {
-  object: 'list';
-  data: Array<{ object: 'embedding'; index: number; embedding: number[] | string }>;
-  model: string;
-  usage: { prompt_tokens: number; total_tokens: number };
-}
 
 /**
  * The answer in OpenAI's shape: vectors travel as little-endian float32 base64, so a `base64`
@@ -21,7 +14,7 @@ export const toEmbeddingsList = (
   model: string,
   inputTokens: number,
   encoding: EncodingFormat,
-): EmbeddingsList => ({
+): OpenAiEmbeddingsList => ({
   object: 'list',
   data: response.embeddings.map((vector, index) => ({
     object: 'embedding',

@@ -1,6 +1,8 @@
 import type { EmbeddingRequest } from '@polymux/contracts';
 import { MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_INPUT_TOKENS } from '@polymux/contracts';
 import { parseBody } from '@polymux/http';
+import type { OpenAiEncodingFormat } from '@polymux/wire';
+import { OpenAiEmbeddingsRequest } from '@polymux/wire';
 import { z } from 'zod';
 
 import { endUser, modelName } from './request-bounds';
@@ -22,10 +24,10 @@ const tokenId = z
 const tokens = z.array(tokenId).min(1, 'an input must not be empty').max(MAX_EMBEDDING_INPUT_TOKENS);
 
 /**
- * OpenAI's embeddings request body, as the official SDKs send it. Strict, like OpenAI, which
- * refuses an unknown argument: the endpoint has no field a hop could drop silently.
+ * OpenAI's embeddings request body, as the official SDKs send it: the wire format (strict, like
+ * OpenAI) with the gateway's bounds on every input, the vector size and the names it records.
  */
-export const EmbeddingsBody = z.strictObject({
+export const EmbeddingsBody = OpenAiEmbeddingsRequest.extend({
   model: modelName,
   input: z.union([
     text,
@@ -33,14 +35,13 @@ export const EmbeddingsBody = z.strictObject({
     tokens,
     z.array(tokens).min(1).max(MAX_EMBEDDING_INPUTS, `at most ${MAX_EMBEDDING_INPUTS} inputs`),
   ]),
-  encoding_format: z.enum(['float', 'base64']).optional(),
-  dimensions: z.number().int().min(1).max(MAX_EMBEDDING_DIMENSIONS).optional(),
+  dimensions: OpenAiEmbeddingsRequest.shape.dimensions.unwrap().max(MAX_EMBEDDING_DIMENSIONS).optional(),
   user: endUser.optional(),
 });
 export type EmbeddingsBody = z.infer<typeof EmbeddingsBody>;
 
 /** How the caller wants its vectors: OpenAI's default is `float`. */
-export type EncodingFormat = NonNullable<EmbeddingsBody['encoding_format']>;
+export type EncodingFormat = OpenAiEncodingFormat;
 
 /** A single text or token list becomes a list of one; the schema's union keeps texts and token lists apart. */
 const inputList = (input: EmbeddingsBody['input']): EmbeddingRequest['input'] => {

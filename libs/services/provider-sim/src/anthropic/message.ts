@@ -8,10 +8,10 @@ import type {
 } from '@polymux/wire';
 import { createHash } from 'node:crypto';
 
+import { fakeObject } from '../fake-json';
 import { tokenText } from '../openai/completion';
 import type { Scenario } from '../scenario';
 import type { SseEvent } from '../sse-writer';
-import { toolInput } from './tool-input';
 
 /** The simulated thinking, one word a token. */
 const THINKING_WORDS = ['The', ' caller', ' asks', ' about', ' gateways;', ' answer', ' briefly.'];
@@ -92,7 +92,7 @@ export const planMessage = (
   const tool = calledTool(request);
   const base = { id: `msg_${id}`, model: request.model, thinking };
   if (tool) {
-    const toolInputValue = toolInput(tool.name, tool.input_schema);
+    const toolInputValue = fakeObject(tool.input_schema, tool.name);
     const outputTokens = thinkingWords.length + Math.ceil(JSON.stringify(toolInputValue).length / 4);
     return {
       ...base,

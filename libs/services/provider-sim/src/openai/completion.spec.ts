@@ -1,10 +1,10 @@
 import { parseScenario } from '../scenario';
 import type { CompletionPlan } from './completion';
 import { completionBody, generatedText, planCompletion, streamEvents } from './completion';
-import type { ChatCompletionRequest } from './openai.schema';
+import type { OpenAiChatRequest } from '@polymux/wire';
 
 const ids = { id: 'chatcmpl-test', created: 1_700_000_000 };
-const request = (fields: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
+const request = (fields: Partial<OpenAiChatRequest> = {}): OpenAiChatRequest => ({
   model: 'gpt-test',
   messages: [{ role: 'user', content: 'hello' }],
   ...fields,
@@ -58,7 +58,7 @@ describe('planCompletion', () => {
 
   it('answers a tool result with text under auto, and calls again only when required', () => {
     const tools = [{ type: 'function' as const, function: { name: 'lookup' } }];
-    const messages: ChatCompletionRequest['messages'] = [
+    const messages: OpenAiChatRequest['messages'] = [
       { role: 'user', content: 'q' },
       {
         role: 'assistant',

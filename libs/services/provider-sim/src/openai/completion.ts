@@ -1,6 +1,7 @@
+import type { OpenAiChatCompletion, OpenAiChatRequest, OpenAiToolCall, OpenAiUsage } from '@polymux/wire';
+
 import type { Scenario } from '../scenario';
 import { fakeJson } from '../fake-json';
-import type { ChatCompletionRequest } from './openai.schema';
 import { CHARACTERS_PER_TOKEN, promptTokens } from './prompt-tokens';
 import { reasoningTokensFor } from './reasoning-model';
 
@@ -39,7 +40,8 @@ const fragmentsOf = (json: string): string[] => {
   return fragments.length > 0 ? fragments : [''];
 };
 
-export interface OpenAiUsage {
+/** The usage the simulator writes: every count OpenAI's own answers carry (a type, so that it is wire usage too). */
+export type SimUsage = OpenAiUsage & {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -50,7 +52,7 @@ export interface OpenAiUsage {
     accepted_prediction_tokens: number;
     rejected_prediction_tokens: number;
   };
-}
+};
 
 /** One tool call of the answer; its arguments are streamed (and billed) fragment by fragment. */
 export interface PlannedToolCall {
@@ -78,10 +80,10 @@ export interface CompletionPlan {
   reportUsage: boolean;
   /** `top_logprobs` when the request asked for logprobs. */
   logprobs?: number;
-  usage: OpenAiUsage;
+  usage: SimUsage;
 }
 
-const usageOf = (prompt: number, completion: number, cached: number, reasoning: number): OpenAiUsage => ({
+const usageOf = (prompt: number, completion: number, cached: number, reasoning: number): SimUsage => ({
   prompt_tokens: prompt,
   completion_tokens: completion,
   total_tokens: prompt + completion,
@@ -94,7 +96,7 @@ const usageOf = (prompt: number, completion: number, cached: number, reasoning: 
   },
 });
 
-type RequestTool = NonNullable<ChatCompletionRequest['tools']>[number];
+type RequestTool = NonNullable<OpenAiChatRequest['tools']>[number];
 
 /**
  * The tools the answer calls: none without tools or with `tool_choice: none`; the named one; none
@@ -102,7 +104,7 @@ type RequestTool = NonNullable<ChatCompletionRequest['tools']>[number];
  * otherwise every tool, in order — one parallel call each — or only the first with
  * `parallel_tool_calls: false`.
  */
-export const calledTools = (request: ChatCompletionRequest): RequestTool[] => {
+export const calledTools = (request: OpenAiChatRequest): RequestTool[] => {
   const tools = request.tools ?? [];
   const choice = request.tool_choice;
   if (tools.length === 0 || choice === 'none') return [];
@@ -115,7 +117,7 @@ export const calledTools = (request: ChatCompletionRequest): RequestTool[] => {
 };
 
 /** The content fragments of a text answer: JSON for a JSON response format, words otherwise. */
-const contentOf = (request: ChatCompletionRequest, scenario: Scenario): string[] => {
+const contentOf = (request: OpenAiChatRequest, scenario: Scenario): string[] => {
   const format = request.response_format;
   const seed = String(request.seed ?? 0);
   if (format?.type === 'json_schema') {
@@ -138,7 +140,7 @@ const within = <T>(items: T[], budget: number, size: (item: T) => number): { kep
 };
 
 export const planCompletion = (
-  request: ChatCompletionRequest,
+  request: OpenAiChatRequest,
   scenario: Scenario,
   ids: { id: string; created: number },
 ): CompletionPlan => {
@@ -198,7 +200,7 @@ const logprobsOf = (plan: CompletionPlan, tokens: string[]) =>
     ? null
     : { content: tokens.map((token) => logprobOf(token, plan.logprobs ?? 0)), refusal: null };
 
-const toolCallsOf = (plan: CompletionPlan) =>
+const toolCallsOf = (plan: CompletionPlan): OpenAiToolCall[] | undefined =>
   plan.toolCalls.length > 0
     ? plan.toolCalls.map((call) => ({
         id: call.id,
@@ -207,17 +209,17 @@ const toolCallsOf = (plan: CompletionPlan) =>
       }))
     : undefined;
 
-/** The `chat.completion` body of a non-streaming answer. */
+/** The `chat.completion` body of a non-streaming answer, in the wire format the adapter reads. */
 export const completionBody = (plan: CompletionPlan) => {
   const content = plan.toolCalls.length > 0 ? null : plan.content.join('');
-  return {
+  const body = {
     id: plan.id,
-    object: 'chat.completion',
+    object: 'chat.completion' as const,
     created: plan.created,
     model: plan.model,
     choices: Array.from({ length: plan.choices }, (_, index) => ({
       index,
-      message: { role: 'assistant', content, refusal: null, tool_calls: toolCallsOf(plan), annotations: [] },
+      message: { role: 'assistant' as const, content, refusal: null, tool_calls: toolCallsOf(plan), annotations: [] },
       logprobs: logprobsOf(plan, plan.content),
       finish_reason: plan.finishReason,
     })),
@@ -225,6 +227,7 @@ export const completionBody = (plan: CompletionPlan) => {
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
   };
+  return body satisfies OpenAiChatCompletion;
 };
 
 /** One SSE event of a streamed answer; `token` events are the ones paced by the `rate` knob. */

@@ -1,4 +1,5 @@
-import type { EmbeddingRequest } from './openai.schema';
+import type { OpenAiEmbeddingsList, OpenAiEmbeddingsRequest } from '@polymux/wire';
+
 import { embeddingTokens } from './prompt-tokens';
 
 export const DEFAULT_DIMENSIONS = 1536;
@@ -33,26 +34,26 @@ export const embeddingVector = (input: string | number[], dimensions: number): F
   return vector;
 };
 
-const inputsOf = (input: EmbeddingRequest['input']): Array<string | number[]> => {
+const inputsOf = (input: OpenAiEmbeddingsRequest['input']): Array<string | number[]> => {
   if (typeof input === 'string') return [input];
   if (input.every((item): item is number => typeof item === 'number')) return [input];
   return input.filter((item): item is string | number[] => typeof item !== 'number');
 };
 
-const encode = (vector: Float32Array, format: EmbeddingRequest['encoding_format']): number[] | string =>
+const encode = (vector: Float32Array, format: OpenAiEmbeddingsRequest['encoding_format']): number[] | string =>
   format === 'base64'
     ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64')
     : Array.from(vector);
 
 /** The `list` body of `POST /v1/embeddings`; `encoding_format: base64` is little-endian float32. */
-export const embeddingsBody = (request: EmbeddingRequest) => {
+export const embeddingsBody = (request: OpenAiEmbeddingsRequest): OpenAiEmbeddingsList => {
   const dimensions = request.dimensions ?? defaultDimensions(request.model);
   const inputs = inputsOf(request.input);
   const tokens = inputs.reduce((sum, input) => sum + embeddingTokens(input), 0);
   return {
     object: 'list',
     data: inputs.map((input, index) => ({
-      object: 'embedding',
+      object: 'embedding' as const,
       index,
       embedding: encode(embeddingVector(input, dimensions), request.encoding_format),
     })),

@@ -1,3 +1,4 @@
+import { OpenAiChatRequest, OpenAiEmbeddingsRequest } from '@polymux/wire';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Exchange } from '../exchange';
@@ -7,11 +8,17 @@ import { planCompletion, completionBody, streamEvents } from './completion';
 import { embeddingsBody } from './embeddings';
 import { modelObject, modelsBody } from './models';
 import { openAiError } from './openai-error';
-import { ChatCompletionRequest, EmbeddingRequest, describeIssue } from './openai.schema';
+import { describeIssue } from './openai-issue';
 import { unsupportedParameter } from './reasoning-model';
 
 export type SimRequest = FastifyRequest<{ Params: { scenario?: string; model?: string } }>;
 export type SimHandler = (request: SimRequest, reply: FastifyReply, exchange: Exchange, scenario: Scenario) => unknown;
+
+/** The largest vector the simulator makes: it allocates one per input. */
+const MAX_DIMENSIONS = 8192;
+const SimEmbeddingsRequest = OpenAiEmbeddingsRequest.extend({
+  dimensions: OpenAiEmbeddingsRequest.shape.dimensions.unwrap().max(MAX_DIMENSIONS).optional(),
+});
 
 let sequence = 0;
 const nextId = (prefix: string): string => `${prefix}-sim${(sequence += 1).toString(36).padStart(8, '0')}`;
@@ -33,7 +40,7 @@ export const sendError = (
 };
 
 const chatCompletions: SimHandler = async (request, reply, exchange, scenario) => {
-  const parsed = ChatCompletionRequest.safeParse(request.body);
+  const parsed = OpenAiChatRequest.safeParse(request.body);
   if (!parsed.success) {
     const { message, param } = describeIssue(parsed.error);
     return sendError(reply, 400, message, param);
@@ -55,7 +62,7 @@ const chatCompletions: SimHandler = async (request, reply, exchange, scenario) =
 };
 
 const embeddings: SimHandler = (request, reply) => {
-  const parsed = EmbeddingRequest.safeParse(request.body);
+  const parsed = SimEmbeddingsRequest.safeParse(request.body);
   if (!parsed.success) {
     const { message, param } = describeIssue(parsed.error);
     return sendError(reply, 400, message, param);

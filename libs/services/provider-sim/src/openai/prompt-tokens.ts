@@ -1,7 +1,7 @@
 import type { ImageDetail } from '@polymux/contracts';
 import { dataUrlImageSize, imageTokens } from '@polymux/contracts';
 
-import type { ChatCompletionRequest, ChatMessage } from './openai.schema';
+import type { OpenAiChatRequest, OpenAiMessage } from '@polymux/wire';
 
 export const TOKENS_PER_MESSAGE = 3;
 export const TOKENS_PER_NAME = 1;
@@ -9,7 +9,7 @@ export const TOKENS_PER_TOOL = 8;
 export const CHARACTERS_PER_TOKEN = 4;
 
 /** The parts of a request besides its messages that OpenAI bills as input. */
-export type PromptExtras = Partial<Pick<ChatCompletionRequest, 'model' | 'tools' | 'response_format'>>;
+export type PromptExtras = Partial<Pick<OpenAiChatRequest, 'model' | 'tools' | 'response_format'>>;
 
 const detailOf = (detail: string | undefined): ImageDetail => (detail === 'low' || detail === 'high' ? detail : 'auto');
 
@@ -24,28 +24,29 @@ const detailOf = (detail: string | undefined): ImageDetail => (detail === 'low' 
  * T the number of tool definitions. Each `image_url` part costs what OpenAI's image rules say for
  * the request's model and detail (the size read from a `data:` URL, the largest for a link).
  */
-export const promptTokens = (messages: ChatMessage[], extras: PromptExtras = {}): number => {
+export const promptTokens = (messages: OpenAiMessage[], extras: PromptExtras = {}): number => {
   let characters = 0;
   let names = 0;
   let images = 0;
   for (const message of messages) {
     const content = message.content;
-    if (message.name) {
+    const name = 'name' in message ? message.name : undefined;
+    if (name) {
       names += 1;
-      characters += message.name.length;
+      characters += name.length;
     }
     if (typeof content === 'string') {
       characters += content.length;
     } else if (content) {
       for (const part of content) {
-        if (part.type === 'text') characters += part.text?.length ?? 0;
-        else if (part.type === 'image_url' && part.image_url) {
+        if (part.type === 'text') characters += part.text.length;
+        else if (part.type === 'image_url') {
           const size = dataUrlImageSize(part.image_url.url);
           images += imageTokens(extras.model, detailOf(part.image_url.detail), size);
         }
       }
     }
-    for (const call of message.tool_calls ?? [])
+    for (const call of (message.role === 'assistant' && message.tool_calls) || [])
       characters += call.function.name.length + call.function.arguments.length;
   }
   const tools = extras.tools ?? [];

@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario';
-import type { ChatCompletionRequest } from './openai.schema';
+import type { OpenAiChatRequest } from '@polymux/wire';
 
 /** OpenAI's reasoning models: the o-series (`o1`, `o3-mini`, `o4-mini`, …) and the gpt-5 family. */
 export const isReasoningModel = (model: string): boolean => /^(o\d|gpt-5)/.test(model);
@@ -11,7 +11,7 @@ export const REASONING_TOKENS = { none: 0, minimal: 8, low: 16, medium: 32, high
  * The reasoning tokens one choice spends: the `reasoning=<n>` knob for any model, else by effort for
  * a reasoning model, else none. They count in `completion_tokens` and against its limit.
  */
-export const reasoningTokensFor = (request: ChatCompletionRequest, scenario: Scenario): number => {
+export const reasoningTokensFor = (request: OpenAiChatRequest, scenario: Scenario): number => {
   if (scenario.reasoningTokens !== undefined) return scenario.reasoningTokens;
   if (!isReasoningModel(request.model)) return 0;
   return REASONING_TOKENS[request.reasoning_effort ?? 'medium'];
@@ -22,7 +22,7 @@ export const reasoningTokensFor = (request: ChatCompletionRequest, scenario: Sce
  * undefined when the request is acceptable.
  */
 export const unsupportedParameter = (
-  request: ChatCompletionRequest,
+  request: OpenAiChatRequest,
 ): { message: string; param: string; code: string } | undefined =>
   isReasoningModel(request.model) && request.max_tokens != null
     ? {

@@ -23,8 +23,16 @@ import fc from 'fast-check';
  * cached-token usage — so that a property states what survives each hop, not what a fixture happens to hold.
  */
 
+/** A string of `min`–`max` characters drawn from `alphabet` (much cheaper to generate than `fc.stringMatching`). */
+const chars = (alphabet: string, minLength: number, maxLength: number): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const ALNUM = `${LOWER}ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789`;
+
 /** Words, never empty: the text of a block (empty texts are tested on their own, they carry nothing). */
-export const words = fc.stringMatching(/^[a-z][a-z .,!?]{0,24}$/);
+export const words = fc
+  .tuple(chars(LOWER, 1, 1), chars(`${LOWER} .,!?é`, 0, 24))
+  .map(([first, rest]) => `${first}${rest}`);
 
 /** Hundredths, so that every value survives JSON exactly (no -0, no long binary fractions). */
 export const hundredths = (min: number, max: number): fc.Arbitrary<number> =>
@@ -35,21 +43,26 @@ export const hundredths = (min: number, max: number): fc.Arbitrary<number> =>
  * by Anthropic) and longer than the 64 characters Anthropic and OpenAI allow.
  */
 export const toolName = fc.oneof(
-  { weight: 3, arbitrary: fc.stringMatching(/^[a-z][a-zA-Z0-9_-]{0,19}$/) },
-  { weight: 1, arbitrary: fc.stringMatching(/^[a-z]{1,8}[.:][a-z]{1,8}$/) },
-  { weight: 1, arbitrary: fc.stringMatching(/^[a-z]{65,72}$/) },
+  { weight: 3, arbitrary: fc.tuple(chars(LOWER, 1, 1), chars(`${ALNUM}_-`, 0, 19)).map(([a, b]) => `${a}${b}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(chars(LOWER, 1, 8), fc.constantFrom('.', ':'), chars(LOWER, 1, 8))
+      .map(([a, b, c]) => `${a}${b}${c}`),
+  },
+  { weight: 1, arbitrary: chars(LOWER, 65, 72) },
 );
 
 /** Tool-call ids: OpenAI's, Anthropic's, and ids with characters Anthropic refuses. */
 export const toolCallId = fc.oneof(
-  fc.stringMatching(/^call_[A-Za-z0-9]{4,12}$/),
-  fc.stringMatching(/^toolu_[A-Za-z0-9]{4,12}$/),
-  fc.stringMatching(/^call[:.][a-z0-9]{1,6}$/),
+  chars(ALNUM, 4, 12).map((id) => `call_${id}`),
+  chars(ALNUM, 4, 12).map((id) => `toolu_${id}`),
+  fc.tuple(fc.constantFrom(':', '.'), chars(`${LOWER}0123456789`, 1, 6)).map(([sep, id]) => `call${sep}${id}`),
 );
 
 /** A JSON object, the only tool input every provider takes. */
 export const jsonObject = fc.dictionary(
-  fc.stringMatching(/^[a-z]{1,6}$/),
+  chars(LOWER, 1, 6),
   fc.oneof(fc.integer(), words, fc.boolean(), fc.array(fc.integer(), { maxLength: 3 })),
   { maxKeys: 4 },
 );
@@ -65,7 +78,10 @@ const imagePart = fc
   .map((url): ContentPart => ({ type: 'image', url }));
 
 const documentPart = fc
-  .record({ data: fc.base64String({ minLength: 4, maxLength: 24 }), filename: fc.stringMatching(/^[a-z]{1,8}\.pdf$/) })
+  .record({
+    data: fc.base64String({ minLength: 4, maxLength: 24 }),
+    filename: chars(LOWER, 1, 8).map((name) => `${name}.pdf`),
+  })
   .filter(({ data }) => data.length > 0)
   .map(({ data, filename }): ContentPart => ({
     type: 'document',
@@ -168,7 +184,7 @@ const settings = (tools: string[]) =>
       topLogprobs: fc.integer({ min: 0, max: 20 }),
       presencePenalty: hundredths(-2, 2),
       frequencyPenalty: hundredths(-2, 2),
-      user: fc.stringMatching(/^[a-z0-9-]{1,20}$/),
+      user: chars(`${LOWER}0123456789-`, 1, 20),
       reasoning: fc.constantFrom('low', 'medium', 'high').map((effort) => ({ effort: effort as 'low' })),
     },
     { requiredKeys: [] },
@@ -231,7 +247,9 @@ export const canonicalUsage: fc.Arbitrary<Usage> = fc
   }));
 
 /** Tool-call ids a provider writes (valid everywhere). */
-const answerCallId = fc.stringMatching(/^(call|toolu)_[A-Za-z0-9]{6,12}$/);
+const answerCallId = fc
+  .tuple(fc.constantFrom('call', 'toolu'), chars(ALNUM, 6, 12))
+  .map(([prefix, id]) => `${prefix}_${id}`);
 
 /**
  * A canonical answer a provider could have given (one choice): reasoning blocks, text (possibly
@@ -239,11 +257,11 @@ const answerCallId = fc.stringMatching(/^(call|toolu)_[A-Za-z0-9]{6,12}$/);
  * `error` is no provider's wire reason and is not generated), with usage.
  */
 export const canonicalAnswer = (
-  toolNames: fc.Arbitrary<string> = fc.stringMatching(/^[a-z][a-z0-9_]{0,15}$/),
+  toolNames: fc.Arbitrary<string> = chars(LOWER, 1, 16),
 ): fc.Arbitrary<ChatResponse & { usage: Usage }> =>
   fc
     .record({
-      id: fc.stringMatching(/^[A-Za-z0-9]{6,12}$/),
+      id: chars(ALNUM, 6, 12),
       reasoning: fc.array(thinkingPart, { maxLength: 2 }),
       content: fc.oneof(words, fc.constant('')),
       calls: fc.uniqueArray(fc.record({ id: answerCallId, name: toolNames, input: jsonObject }), {

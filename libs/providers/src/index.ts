@@ -1,6 +1,12 @@
 export { errorFromStatus, errorFromTransport, parseRetryAfter } from './http/upstream-error';
 export { ANTHROPIC_BETAS, AnthropicAdapter, messagesUrl } from './anthropic/anthropic.adapter';
 export { JSON_TOOL, toAnthropicRequest } from './anthropic/anthropic.request';
+// The adapters' pure answer readers, so that ingress's round-trip properties run every inbound
+// format against exactly what each adapter makes of its provider's wire answers.
+export { toChatResponse as fromAnthropicMessage } from './anthropic/anthropic.response';
+export { AnthropicStreamDecoder } from './anthropic/anthropic.stream';
+export { toChatChunk as fromOpenAiChunk, toChatResponse as fromOpenAiCompletion } from './openai/openai.response';
+export type { OpenAiChunk, OpenAiCompletion } from './openai/openai.types';
 export { OpenAiAdapter } from './openai/openai.adapter';
 export type { OpenAiEmbeddingsBody } from './openai/openai.embeddings';
 export { toOpenAiRequest } from './openai/openai.request';

@@ -4,3 +4,4 @@ export * from './span-collector';
 export * from './stack';
 export * from './nats-cleanup';
 export * from './scratch-database';
+export * from './canonical.arbitraries';

@@ -11,6 +11,13 @@ const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 const PDF = 'data:application/pdf;base64,JVBERi0xLjQ=';
 
 describe('toAnthropicRequest', () => {
+  it("sends a temperature above Anthropic's 1 (OpenAI callers may ask for up to 2) as 1, and lower ones as they are", () => {
+    const user = [{ role: 'user' as const, content: [text('Hi')] }];
+    expect(toAnthropicRequest({ ...base, messages: user, temperature: 1.5 }, options).body.temperature).toBe(1);
+    expect(toAnthropicRequest({ ...base, messages: user, temperature: 0.7 }, options).body.temperature).toBe(0.7);
+    expect(toAnthropicRequest({ ...base, messages: user }, options).body).not.toHaveProperty('temperature');
+  });
+
   it('hoists system and developer messages into system blocks with their cache breakpoints', () => {
     const { body } = toAnthropicRequest(
       {

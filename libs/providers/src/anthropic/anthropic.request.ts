@@ -30,6 +30,8 @@ export const EFFORT_BUDGETS: Readonly<Record<Exclude<Reasoning['effort'], undefi
   medium: 8_192,
   high: 24_576,
 };
+/** Anthropic's highest temperature (OpenAI's is 2). */
+const MAX_TEMPERATURE = 1;
 /** Anthropic's smallest thinking budget. */
 const MIN_BUDGET = 1_024;
 
@@ -309,7 +311,8 @@ export const toAnthropicRequest = (request: ChatRequest, options: AnthropicReque
     system: system.length > 0 ? system : undefined,
     max_tokens: maxTokens,
     stop_sequences: request.stop?.length ? request.stop : undefined,
-    temperature: request.temperature,
+    // OpenAI's callers may ask for up to 2; Anthropic refuses anything above its 1, the nearest it takes.
+    temperature: request.temperature === undefined ? undefined : Math.min(request.temperature, MAX_TEMPERATURE),
     top_p: request.topP,
     top_k: request.topK,
     tools,

@@ -1,0 +1,225 @@
+import type { ChatResponse, FinishReason, Usage } from '@polymux/contracts';
+import type { OpenAiChunk, OpenAiCompletion } from '@polymux/providers';
+import type { AnthropicResponse, AnthropicResponseBlock, AnthropicStreamEvent } from '@polymux/wire';
+
+/**
+ * Test-side encoders of a canonical answer into each provider's wire answer, complete and streamed,
+ * written from the providers' documentation rather than from the adapters, so that the round-trip
+ * properties feed each adapter what the provider itself would send.
+ */
+
+export type Answer = ChatResponse & { usage: Usage };
+
+/** How a stream is cut: the pieces of each string, in the order the provider sends them. */
+export interface Cuts {
+  text: string[];
+  thinking: string[][];
+  arguments: string[][];
+  /** Where pings go, as event positions (Anthropic). */
+  pings: number[];
+  /** An empty text block the provider opens and closes before anything else (Anthropic does). */
+  emptyText: boolean;
+  /** Whether `message_delta` repeats the input counts (Anthropic's newer servers do) or gives output only. */
+  deltaInput: boolean;
+}
+
+/** The finish reason each provider writes for a canonical one. */
+export const OPENAI_FINISH: Record<Exclude<FinishReason, 'error'>, string> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool_calls',
+  content_filter: 'content_filter',
+};
+export const ANTHROPIC_STOP = (reason: FinishReason | null, stopSequence: string | undefined) =>
+  reason === 'length'
+    ? 'max_tokens'
+    : reason === 'tool_calls'
+      ? 'tool_use'
+      : reason === 'content_filter'
+        ? 'refusal'
+        : stopSequence !== undefined
+          ? 'stop_sequence'
+          : 'end_turn';
+
+const choiceOf = (answer: Answer) => answer.choices[0]!;
+
+/** OpenAI's usage: `prompt_tokens` counts cached reads and (silently) cache writes; no cache-write field. */
+const openAiUsage = (usage: Usage) => ({
+  prompt_tokens: usage.inputTokens,
+  completion_tokens: usage.outputTokens,
+  total_tokens: usage.inputTokens + usage.outputTokens,
+  prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+  completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
+});
+
+export const openAiCompletion = (answer: Answer): OpenAiCompletion => {
+  const choice = choiceOf(answer);
+  return {
+    id: `chatcmpl-${answer.id}`,
+    model: answer.model,
+    created: answer.created,
+    choices: [
+      {
+        index: 0,
+        message: {
+          content: choice.content,
+          ...(choice.toolCalls
+            ? {
+                tool_calls: choice.toolCalls.map((call) => ({
+                  id: call.id,
+                  type: 'function' as const,
+                  function: { name: call.name, arguments: call.arguments },
+                })),
+              }
+            : {}),
+        },
+        finish_reason: OPENAI_FINISH[choice.finishReason as Exclude<FinishReason, 'error'>],
+      },
+    ],
+    usage: openAiUsage(answer.usage),
+  };
+};
+
+/** OpenAI's stream: role first, content pieces, each call's id and name then its fragments by index, the finish, a usage-only chunk. */
+export const openAiChunks = (answer: Answer, cuts: Cuts): OpenAiChunk[] => {
+  const choice = choiceOf(answer);
+  const head = { id: `chatcmpl-${answer.id}`, model: answer.model, created: answer.created };
+  const delta = (
+    fields: NonNullable<NonNullable<OpenAiChunk['choices']>[number]['delta']>,
+    finish: string | null = null,
+  ) => ({
+    ...head,
+    choices: [{ index: 0, delta: fields, finish_reason: finish }],
+  });
+  return [
+    delta({ role: 'assistant', content: '' }),
+    ...cuts.text.map((piece) => delta({ content: piece })),
+    ...(choice.toolCalls ?? []).flatMap((call, index) => [
+      delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+      ...(cuts.arguments[index] ?? []).map((piece) =>
+        delta({ tool_calls: [{ index, function: { arguments: piece } }] }),
+      ),
+    ]),
+    delta({}, OPENAI_FINISH[choice.finishReason as Exclude<FinishReason, 'error'>]),
+    { ...head, choices: [], usage: openAiUsage(answer.usage) },
+  ];
+};
+
+/** Anthropic's usage: `input_tokens` leaves out cache reads and writes, reported on their own. */
+const anthropicUsage = (usage: Usage) => ({
+  input_tokens: usage.inputTokens - (usage.cachedInputTokens ?? 0) - (usage.cacheWriteTokens ?? 0),
+  output_tokens: usage.outputTokens,
+  cache_read_input_tokens: usage.cachedInputTokens ?? 0,
+  cache_creation_input_tokens: usage.cacheWriteTokens ?? 0,
+});
+
+/** `upstreamName` maps the caller's tool name to the one the request gave Anthropic. */
+export const anthropicMessage = (answer: Answer, upstreamName: (name: string) => string): AnthropicResponse => {
+  const choice = choiceOf(answer);
+  const content: AnthropicResponseBlock[] = [
+    ...(choice.reasoning ?? []).map((part) =>
+      part.type === 'thinking'
+        ? { type: 'thinking' as const, thinking: part.text, signature: part.signature ?? '' }
+        : { type: 'redacted_thinking' as const, data: part.data },
+    ),
+    ...(choice.content ? [{ type: 'text' as const, text: choice.content }] : []),
+    ...(choice.toolCalls ?? []).map((call) => ({
+      type: 'tool_use' as const,
+      id: call.id,
+      name: upstreamName(call.name),
+      input: JSON.parse(call.arguments) as unknown,
+    })),
+  ];
+  const stop = ANTHROPIC_STOP(choice.finishReason, choice.stopSequence);
+  return {
+    id: `msg_${answer.id}`,
+    type: 'message',
+    role: 'assistant',
+    model: answer.model,
+    content,
+    stop_reason: stop,
+    stop_sequence: stop === 'stop_sequence' ? (choice.stopSequence ?? null) : null,
+    usage: anthropicUsage(answer.usage),
+  };
+};
+
+/** Anthropic's stream of the same message: `message_start`, each block opened, fragmented and closed, `message_delta`, `message_stop`. */
+export const anthropicEvents = (
+  answer: Answer,
+  upstreamName: (name: string) => string,
+  cuts: Cuts,
+): AnthropicStreamEvent[] => {
+  const message = anthropicMessage(answer, upstreamName);
+  const usage = anthropicUsage(answer.usage);
+  const events: AnthropicStreamEvent[] = [
+    {
+      type: 'message_start',
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    },
+  ];
+  let index = 0;
+  const block = (start: AnthropicResponseBlock, deltas: AnthropicStreamEvent[]) => {
+    events.push({ type: 'content_block_start', index, content_block: start }, ...deltas, {
+      type: 'content_block_stop',
+      index,
+    });
+    index += 1;
+  };
+  if (cuts.emptyText) block({ type: 'text', text: '' }, []);
+  let thinking = 0;
+  let call = 0;
+  for (const content of message.content) {
+    const at = index;
+    switch (content.type) {
+      case 'thinking':
+        block({ type: 'thinking', thinking: '', signature: '' }, [
+          ...(cuts.thinking[thinking++] ?? []).map((piece): AnthropicStreamEvent => ({
+            type: 'content_block_delta',
+            index: at,
+            delta: { type: 'thinking_delta', thinking: piece },
+          })),
+          { type: 'content_block_delta', index: at, delta: { type: 'signature_delta', signature: content.signature } },
+        ]);
+        break;
+      case 'redacted_thinking':
+        block(content, []);
+        break;
+      case 'text':
+        block(
+          { type: 'text', text: '' },
+          cuts.text.map((piece) => ({
+            type: 'content_block_delta',
+            index: at,
+            delta: { type: 'text_delta', text: piece },
+          })),
+        );
+        break;
+      case 'tool_use':
+        block(
+          { ...content, input: {} },
+          (cuts.arguments[call++] ?? []).map((piece) => ({
+            type: 'content_block_delta',
+            index: at,
+            delta: { type: 'input_json_delta', partial_json: piece },
+          })),
+        );
+        break;
+    }
+  }
+  events.push(
+    {
+      type: 'message_delta',
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+      usage: cuts.deltaInput ? usage : { output_tokens: usage.output_tokens },
+    },
+    { type: 'message_stop' },
+  );
+  for (const position of cuts.pings) events.splice(1 + (position % (events.length - 1)), 0, { type: 'ping' });
+  return events;
+};

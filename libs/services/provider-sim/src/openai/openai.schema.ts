@@ -2,8 +2,14 @@ import { z } from 'zod';
 
 /** The parts of OpenAI's request bodies the simulator reads; unknown fields are accepted and ignored. */
 
+/**
+ * The content-part types OpenAI's Chat Completions accepts. Like OpenAI, the simulator refuses any
+ * other (a `thinking` block another provider wrote, say), so a gateway that forwards one is caught.
+ */
+const CONTENT_PART_TYPES = ['text', 'image_url', 'input_audio', 'file', 'refusal'] as const;
+
 const ContentPart = z.looseObject({
-  type: z.string(),
+  type: z.enum(CONTENT_PART_TYPES),
   text: z.string().optional(),
   image_url: z.looseObject({ url: z.string(), detail: z.string().optional() }).optional(),
 });

@@ -24,7 +24,10 @@ describe('promptTokens', () => {
 
   it('bills images by OpenAI’s rules for the model: low detail the base, a link the largest grid', () => {
     const image = (detail: string) => [
-      { role: 'user' as const, content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png', detail } }] },
+      {
+        role: 'user' as const,
+        content: [{ type: 'image_url' as const, image_url: { url: 'https://x.test/a.png', detail } }],
+      },
     ];
     expect(promptTokens(image('low'), { model: 'gpt-4o' })).toBe(3 + 85);
     expect(promptTokens(image('high'), { model: 'gpt-4o' })).toBe(3 + 85 + 170 * 8);

@@ -84,7 +84,10 @@ describe('AnthropicAdapter against the provider simulator', () => {
   });
 
   it('sends the allowed betas of the deployment and the request as one anthropic-beta header, no others', async () => {
-    const betaRequest = { ...request, extra: { anthropic_beta: 'interleaved-thinking-2025-05-14,files-api-2025-04-14' } };
+    const betaRequest = {
+      ...request,
+      extra: { anthropic_beta: 'interleaved-thinking-2025-05-14,files-api-2025-04-14' },
+    };
     await adapter.complete(
       call(undefined, { request: betaRequest, headers: { 'anthropic-beta': 'prompt-caching-2024-07-31' } }),
     );

@@ -1,5 +1,5 @@
 import type { ChatResponse, FinishReason, Usage } from '@polymux/contracts';
-import type { OpenAiChunk, OpenAiCompletion } from '@polymux/providers';
+import type { OpenAiChatChunk as OpenAiChunk, OpenAiChatCompletion as OpenAiCompletion } from '@polymux/wire';
 import type { AnthropicResponse, AnthropicResponseBlock, AnthropicStreamEvent } from '@polymux/wire';
 
 /**

@@ -1,0 +1,91 @@
+import { pollUntil } from '@polymux/testing';
+
+import type { Suite, SuiteRef } from './suite';
+import { CLAUDE, GPT } from './suite';
+
+const EMBEDDING_MODEL = 'text-embedding-3-small';
+
+interface AuditRecord {
+  requestId: string;
+  category: string;
+  action: string;
+  outcome: string;
+}
+
+/** The audit records of one request, once audit has recorded it. */
+const auditOf = (suite: Suite, requestId: string) =>
+  pollUntil(
+    () => suite.gateway.admin<{ data: AuditRecord[] }>('GET', `/audit?requestId=${requestId}`),
+    (result) => result.data.length > 0,
+    { timeoutMs: 15_000 },
+  ).then((result) => result.data);
+
+/** Embeddings and the model list through the SDKs, and the audit trail naming each call's API. */
+export const modelsEmbeddingsAuditCases = (suite: SuiteRef): void => {
+  describe('OpenAI SDK, Embeddings', () => {
+    it('embeds a text with usage equal to the charge', async () => {
+      const { data, response } = await suite()
+        .openai.embeddings.create({ model: EMBEDDING_MODEL, input: 'Polymux' })
+        .withResponse();
+      expect(data.data).toHaveLength(1);
+      expect(data.data[0].embedding).toHaveLength(1536);
+      expect(data.usage.prompt_tokens).toBeGreaterThan(0);
+      const entries = await suite().gateway.charges(response.headers.get('x-request-id')!);
+      // text-embedding-3-small: $0.02 per million tokens, 20 nano-USD a token.
+      expect(entries).toEqual([
+        expect.objectContaining({
+          kind: 'charge',
+          amountNanoUsd: (-BigInt(data.usage.prompt_tokens) * 20n).toString(),
+        }),
+      ]);
+    });
+  });
+
+  describe('GET /v1/models', () => {
+    it('lists the models through the OpenAI SDK, each owned by its real provider', async () => {
+      const models = [];
+      for await (const model of suite().openai.models.list()) models.push(model);
+      expect(models).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: GPT, object: 'model', owned_by: 'openai' }),
+          expect.objectContaining({ id: CLAUDE, object: 'model', owned_by: 'anthropic' }),
+        ]),
+      );
+      await expect(suite().openai.models.retrieve(CLAUDE)).resolves.toMatchObject({ id: CLAUDE });
+    });
+
+    // The gateway answers OpenAI's list shape on both SDKs' path: the Anthropic SDK pages through it
+    // (no `has_more`, so one page) and reads the ids, but its items lack Anthropic's `type`,
+    // `display_name` and `created_at`.
+    it('lists the model ids through the Anthropic SDK', async () => {
+      const ids: string[] = [];
+      for await (const model of suite().anthropic.models.list()) ids.push(model.id);
+      expect(ids).toEqual(expect.arrayContaining([GPT, CLAUDE, EMBEDDING_MODEL]));
+    });
+  });
+
+  describe('Audit', () => {
+    it('names the API each call came in through', async () => {
+      const { openai, anthropic } = suite();
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        [
+          'chat.completions.create',
+          () => openai.chat.completions.create({ model: GPT, messages: [{ role: 'user', content: 'hi' }] }),
+        ],
+        ['responses.create', () => openai.responses.create({ model: CLAUDE, input: 'hi' })],
+        [
+          'messages.create',
+          () => anthropic.messages.create({ model: GPT, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+        ],
+        ['embeddings.create', () => openai.embeddings.create({ model: EMBEDDING_MODEL, input: 'hi' })],
+      ];
+      for (const [action, call] of calls) {
+        await call();
+        const requestId = suite().lastRequestId();
+        expect(await auditOf(suite(), requestId)).toEqual([
+          expect.objectContaining({ requestId, category: 'call', action, outcome: 'success' }),
+        ]);
+      }
+    });
+  });
+};

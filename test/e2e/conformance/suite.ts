@@ -1,0 +1,133 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+
+import type { Gateway } from '../support/gateway';
+
+/**
+ * What every part of the conformance suite shares within one run mode: the gateway and the SDK
+ * clients pointed at it (changed from the vendors' defaults only in base URL, key and retries).
+ */
+export interface Suite {
+  gateway: Gateway;
+  openai: OpenAI;
+  anthropic: Anthropic;
+  /** The `x-request-id` of the last answer either shared client received (tests run one at a time). */
+  lastRequestId(): string;
+  /** A client with its own options (another key, retries) and a fetch that counts its attempts. */
+  openaiWith(options: { apiKey?: string; maxRetries?: number }): Counted<OpenAI>;
+  anthropicWith(options: { apiKey?: string; maxRetries?: number }): Counted<Anthropic>;
+}
+
+/** A client and the number of HTTP requests it has sent, to prove how often an SDK retried. */
+export interface Counted<T> {
+  client: T;
+  attempts(): number;
+}
+
+/** The suite of the current mode, available once its `beforeAll` has run. */
+export type SuiteRef = () => Suite;
+
+/** The two provider adapters' models, served by the simulator. */
+export const GPT = 'gpt-4.1-mini';
+export const CLAUDE = 'claude-sonnet-4-5';
+/** One model per adapter. */
+export const MODELS = [GPT, CLAUDE] as const;
+/** The name prefix of each adapter's failing models (`<prefix>-rate-limited`, `-overloaded`, …). */
+export const ADAPTERS = [
+  { adapter: 'openai', prefix: 'gpt' },
+  { adapter: 'anthropic', prefix: 'claude' },
+] as const;
+
+/** Nano-USD per token: the catalog's USD per million tokens × 1000. */
+const PRICES: Record<string, { input: bigint; output: bigint }> = {
+  [GPT]: { input: 400n, output: 1_600n },
+  [CLAUDE]: { input: 3_000n, output: 15_000n },
+};
+
+/** A 1×1 PNG, base64. */
+export const PIXEL_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+export const PIXEL = `data:image/png;base64,${PIXEL_BASE64}`;
+/** A one-page PDF with no content, base64. */
+export const PDF_BASE64 = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+).toString('base64');
+
+/** The JSON schema of the structured-output tests. */
+export const CITY_SCHEMA = {
+  type: 'object',
+  properties: { name: { type: 'string' }, population: { type: 'integer' } },
+  required: ['name', 'population'],
+  additionalProperties: false,
+};
+
+/** Checks `value` is JSON text of an object satisfying `CITY_SCHEMA`. */
+export const expectCity = (value: string | null | undefined): void => {
+  const parsed = JSON.parse(value ?? '') as Record<string, unknown>;
+  expect(typeof parsed.name).toBe('string');
+  expect(Number.isInteger(parsed.population)).toBe(true);
+};
+
+/**
+ * Checks that `requestId` was charged once, exactly its tokens at `model`'s prices: what the caller
+ * was told it used is what it pays.
+ */
+export const expectCharged = async (
+  suite: Suite,
+  requestId: string,
+  model: string,
+  usage: { input: number; output: number },
+): Promise<void> => {
+  const price = PRICES[model];
+  const expected = BigInt(usage.input) * price.input + BigInt(usage.output) * price.output;
+  expect(usage.input).toBeGreaterThan(0);
+  expect(usage.output).toBeGreaterThan(0);
+  expect(await suite.gateway.charges(requestId)).toEqual([
+    expect.objectContaining({ kind: 'charge', amountNanoUsd: (-expected).toString() }),
+  ]);
+};
+
+/** Builds the suite's clients on a started gateway. */
+export const createSuite = (gateway: Gateway): Suite => {
+  let lastRequestId: string | null = null;
+  const recording: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    lastRequestId = response.headers.get('x-request-id');
+    return response;
+  };
+  const counting = () => {
+    let attempts = 0;
+    const counted: typeof fetch = (input, init) => {
+      attempts += 1;
+      return fetch(input, init);
+    };
+    return { fetch: counted, attempts: () => attempts };
+  };
+  const openAiUrl = `${gateway.stack.ingressUrl}/v1`;
+  return {
+    gateway,
+    openai: new OpenAI({ apiKey: gateway.apiKey, baseURL: openAiUrl, maxRetries: 0, fetch: recording }),
+    anthropic: new Anthropic({
+      apiKey: gateway.apiKey,
+      baseURL: gateway.stack.ingressUrl,
+      maxRetries: 0,
+      fetch: recording,
+    }),
+    lastRequestId: () => {
+      if (!lastRequestId) throw new Error('no answer received yet');
+      return lastRequestId;
+    },
+    openaiWith: ({ apiKey = gateway.apiKey, maxRetries = 0 }) => {
+      const { fetch: counted, attempts } = counting();
+      return { client: new OpenAI({ apiKey, baseURL: openAiUrl, maxRetries, fetch: counted }), attempts };
+    },
+    anthropicWith: ({ apiKey = gateway.apiKey, maxRetries = 0 }) => {
+      const { fetch: counted, attempts } = counting();
+      return {
+        client: new Anthropic({ apiKey, baseURL: gateway.stack.ingressUrl, maxRetries, fetch: counted }),
+        attempts,
+      };
+    },
+  };
+};

@@ -1,14 +1,13 @@
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
-import { parseBody } from '@polymux/http';
 import { z } from 'zod';
 
 import {
-  FIELD_NAME,
-  MAX_EXTRA_FIELDS,
   MAX_JSON_DEPTH,
+  boundExtraFields,
   endUser,
   modelName,
   nestsDeeperThan,
+  parseBoundedBody,
 } from '../openai/request-bounds';
 
 /**
@@ -144,16 +143,7 @@ const MessagesShape = z.looseObject({
 /** Fields the canonical model carries; everything else in a body travels in `extra`. */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(MessagesShape.shape));
 
-/** Unknown field names must be identifiers (they are named back in `x-polymux-dropped`), and few. */
-const boundExtra = (body: Record<string, unknown>, context: z.RefinementCtx): void => {
-  const extra = Object.keys(body).filter((field) => !KNOWN_FIELDS.has(field));
-  const badName = extra.find((field) => !FIELD_NAME.test(field));
-  if (badName !== undefined) {
-    context.addIssue({ code: 'custom', message: 'unknown field names must be identifiers of up to 64 characters' });
-  } else if (extra.length > MAX_EXTRA_FIELDS) {
-    context.addIssue({ code: 'custom', message: `at most ${MAX_EXTRA_FIELDS} fields besides the known ones` });
-  }
-};
+const boundExtra = boundExtraFields(KNOWN_FIELDS);
 
 export const MessagesBody = MessagesShape.superRefine(boundExtra);
 export type MessagesBody = z.infer<typeof MessagesBody>;
@@ -191,12 +181,9 @@ const refuseUnsupported = (body: Record<string, unknown>): void => {
 };
 
 const parseWith = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> => {
-  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-    throw new PolymuxException(ErrorCode.InvalidRequest, `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-  if (typeof body === 'object' && body !== null && !Array.isArray(body))
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && !nestsDeeperThan(body, MAX_JSON_DEPTH))
     refuseUnsupported(body as Record<string, unknown>);
-  return parseBody(schema, body);
+  return parseBoundedBody(schema, body);
 };
 
 /** Validates a Messages body; values nested too deep to serialise are refused first. */

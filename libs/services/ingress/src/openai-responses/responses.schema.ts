@@ -1,5 +1,3 @@
-import { ErrorCode, PolymuxException } from '@polymux/contracts';
-import { parseBody } from '@polymux/http';
 import type {
   ResponsesFunctionCallOutputItem,
   ResponsesInputPart,
@@ -9,15 +7,7 @@ import type {
 import { ResponsesFunctionTool, ResponsesInputItem, ResponsesRequest } from '@polymux/wire';
 import { z } from 'zod';
 
-import {
-  FIELD_NAME,
-  MAX_EXTRA_FIELDS,
-  MAX_JSON_DEPTH,
-  endUser,
-  metadata,
-  modelName,
-  nestsDeeperThan,
-} from '../openai/request-bounds';
+import { boundExtraFields, endUser, metadata, modelName, parseBoundedBody } from '../openai/request-bounds';
 
 /**
  * OpenAI Responses request body (`POST /v1/responses`), as the official SDK sends it: the wire
@@ -89,20 +79,8 @@ const ResponsesShape = ResponsesRequest.extend({
 /** Fields the mapper translates or refuses; every other field of a body travels in `extra`. */
 export const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(ResponsesShape.shape));
 
-export const ResponsesBody = ResponsesShape.superRefine((body, context) => {
-  const extra = Object.keys(body).filter((field) => !KNOWN_FIELDS.has(field));
-  if (extra.some((field) => !FIELD_NAME.test(field))) {
-    context.addIssue({ code: 'custom', message: 'unknown field names must be identifiers of up to 64 characters' });
-  } else if (extra.length > MAX_EXTRA_FIELDS) {
-    context.addIssue({ code: 'custom', message: `at most ${MAX_EXTRA_FIELDS} fields besides the known ones` });
-  }
-});
+export const ResponsesBody = ResponsesShape.superRefine(boundExtraFields(KNOWN_FIELDS));
 export type ResponsesBody = z.infer<typeof ResponsesBody>;
 
 /** Validates a Responses body; values nested too deep to serialise are refused first. */
-export const parseResponsesBody = (body: unknown): ResponsesBody => {
-  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-    throw new PolymuxException(ErrorCode.InvalidRequest, `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-  return parseBody(ResponsesBody, body);
-};
+export const parseResponsesBody = (body: unknown): ResponsesBody => parseBoundedBody(ResponsesBody, body);

@@ -1,5 +1,3 @@
-import { ErrorCode, PolymuxException } from '@polymux/contracts';
-import { parseBody } from '@polymux/http';
 import {
   OpenAiAssistantContent,
   OpenAiAssistantMessage,
@@ -17,15 +15,7 @@ import {
 } from '@polymux/wire';
 import { z } from 'zod';
 
-import {
-  FIELD_NAME,
-  MAX_EXTRA_FIELDS,
-  MAX_JSON_DEPTH,
-  endUser,
-  metadata,
-  modelName,
-  nestsDeeperThan,
-} from './request-bounds';
+import { boundExtraFields, endUser, metadata, modelName, parseBoundedBody } from './request-bounds';
 
 /**
  * A value Polymux refuses with a clear 400 wherever it appears (OpenAI accepts it, Polymux cannot
@@ -97,20 +87,10 @@ export const ChatCompletionBody = ChatCompletionShape.superRefine((body, context
   if (body.top_logprobs != null && body.logprobs !== true) {
     context.addIssue({ code: 'custom', path: ['top_logprobs'], message: 'top_logprobs requires logprobs to be true' });
   }
-  const extra = Object.keys(body).filter((field) => !KNOWN_FIELDS.has(field));
-  const badName = extra.find((field) => !FIELD_NAME.test(field));
-  if (badName !== undefined) {
-    context.addIssue({ code: 'custom', message: 'unknown field names must be identifiers of up to 64 characters' });
-  } else if (extra.length > MAX_EXTRA_FIELDS) {
-    context.addIssue({ code: 'custom', message: `at most ${MAX_EXTRA_FIELDS} fields besides the known ones` });
-  }
+  boundExtraFields(KNOWN_FIELDS)(body, context);
 });
 export type ChatCompletionBody = z.infer<typeof ChatCompletionBody>;
 
 /** Validates a Chat Completions body; values nested too deep to serialise are refused first. */
-export const parseChatCompletionBody = (body: unknown): ChatCompletionBody => {
-  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-    throw new PolymuxException(ErrorCode.InvalidRequest, `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-  return parseBody(ChatCompletionBody, body);
-};
+export const parseChatCompletionBody = (body: unknown): ChatCompletionBody =>
+  parseBoundedBody(ChatCompletionBody, body);

@@ -1,3 +1,5 @@
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import { parseBody } from '@polymux/http';
 import { z } from 'zod';
 
 /**
@@ -55,4 +57,27 @@ export const nestsDeeperThan = (value: unknown, limit: number): boolean => {
     }
   }
   return false;
+};
+
+/**
+ * A refinement for a body whose unknown top-level fields travel in `extra`: their names must be
+ * identifiers (they are named back in `x-polymux-dropped`), and there may be few of them.
+ */
+export const boundExtraFields =
+  (known: ReadonlySet<string>) =>
+  (body: Record<string, unknown>, context: z.RefinementCtx): void => {
+    const extra = Object.keys(body).filter((field) => !known.has(field));
+    if (extra.some((field) => !FIELD_NAME.test(field))) {
+      context.addIssue({ code: 'custom', message: 'unknown field names must be identifiers of up to 64 characters' });
+    } else if (extra.length > MAX_EXTRA_FIELDS) {
+      context.addIssue({ code: 'custom', message: `at most ${MAX_EXTRA_FIELDS} fields besides the known ones` });
+    }
+  };
+
+/** Validates an inbound body with `schema`; values nested too deep to serialise are refused first. */
+export const parseBoundedBody = <T extends z.ZodType>(schema: T, body: unknown): z.infer<T> => {
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new PolymuxException(ErrorCode.InvalidRequest, `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return parseBody(schema, body);
 };

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 
 import Anthropic from '@anthropic-ai/sdk';
-import { deleteNatsNamespace, startStack } from '@polymux/testing';
 import type { Stack } from '@polymux/testing';
+
+import type { Gateway } from './support/gateway';
+import { MODES, startGateway } from './support/gateway';
 
 jest.setTimeout(120_000);
 
-const BOOTSTRAP_KEY = 'pmx-e2e-bootstrap-key-0123456789abcdef';
-const MODES = ['distributed', 'embedded'] as const;
 /** A 1×1 transparent PNG. */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 const weather: Anthropic.Tool = {
@@ -17,33 +17,23 @@ const weather: Anthropic.Tool = {
 };
 
 describe.each(MODES)('Anthropic Messages API (%s mode)', (mode) => {
+  let gateway: Gateway;
   let stack: Stack;
   let client: Anthropic;
   let apiKey: string;
-  let namespace: string;
-  const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-  const admin = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${BOOTSTRAP_KEY}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
   const newKey = async (credits: string | undefined) => {
-    const org = await admin<{ id: string }>('POST', '/orgs', { name: `anthropic-${mode}-${Date.now()}` });
-    const project = await admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' });
+    const org = await gateway.admin<{ id: string }>('POST', '/orgs', { name: `anthropic-${mode}-${Date.now()}` });
+    const project = await gateway.admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' });
     if (credits !== undefined) {
-      await admin('POST', `/projects/${project.id}/credits`, { amountUsd: credits }, { 'idempotency-key': project.id });
+      await gateway.admin(
+        'POST',
+        `/projects/${project.id}/credits`,
+        { amountUsd: credits },
+        { 'idempotency-key': project.id },
+      );
     }
-    return (await admin<{ key: string }>('POST', `/projects/${project.id}/keys`, { name: 'k' })).key;
+    return (await gateway.admin<{ key: string }>('POST', `/projects/${project.id}/keys`, { name: 'k' })).key;
   };
   const anthropic = (key: string) => new Anthropic({ apiKey: key, baseURL: stack.ingressUrl, maxRetries: 0 });
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
@@ -54,28 +44,19 @@ describe.each(MODES)('Anthropic Messages API (%s mode)', (mode) => {
     }).then(async (response) => ({ status: response.status, headers: response.headers, body: await response.json() }));
 
   beforeAll(async () => {
-    const unique = `e2eanthropic${mode}${process.pid}${Date.now()}`;
-    namespace = unique;
-    stack = await startStack({
+    gateway = await startGateway({
       mode,
-      bootstrapKey: BOOTSTRAP_KEY,
-      env: {
-        POLYMUX_CATALOG_FILE: join(__dirname, 'anthropic-messages.catalog.yaml'),
-        DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        NATS_URL: natsUrl,
-        NATS_SUBJECT_PREFIX: unique,
-        REDIS_KEY_PREFIX: `${unique}:`,
-        POLYMUX_MAX_BODY_BYTES: '200000',
-      },
+      catalogFile: join(__dirname, 'anthropic-messages.catalog.yaml'),
+      label: 'e2eanthropic',
+      env: { POLYMUX_MAX_BODY_BYTES: '200000' },
     });
-    apiKey = await newKey('10.00');
+    stack = gateway.stack;
+    apiKey = gateway.apiKey;
     client = anthropic(apiKey);
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    if (mode === 'distributed' && !stack?.nats?.authenticated) await deleteNatsNamespace(natsUrl, namespace);
+    await gateway?.stop();
   });
 
   it('answers a message with its text, stop reason, usage and request ids', async () => {

@@ -2,20 +2,16 @@ import { join } from 'node:path';
 
 import { DEFAULT_DIMENSIONS, LARGE_DIMENSIONS, embeddingTokens, embeddingVector } from '@polymux/provider-sim';
 import type { Stack } from '@polymux/testing';
-import { deleteNatsNamespace, pollUntil, startStack } from '@polymux/testing';
+import { pollUntil } from '@polymux/testing';
 import OpenAI from 'openai';
+
+import type { Gateway } from './support/gateway';
+import { startGateway } from './support/gateway';
 
 jest.setTimeout(120_000);
 
-const BOOTSTRAP_KEY = 'pmx-e2e-bootstrap-key-0123456789abcdef';
 /** nano-USD per million input tokens of each embeddings model in embeddings.catalog.yaml. */
 const PRICE = { 'text-embedding-3-small': 20_000_000n, 'text-embedding-3-large': 130_000_000n } as const;
-
-interface LedgerEntry {
-  requestId: string | null;
-  kind: string;
-  amountNanoUsd: string;
-}
 
 /** What a charge of `tokens` input tokens at `perMTok` comes to, rounded up like billing's. */
 const charge = (tokens: number, perMTok: bigint) => (BigInt(tokens) * perMTok + 999_999n) / 1_000_000n;
@@ -25,36 +21,15 @@ const charge = (tokens: number, perMTok: bigint) => (BigInt(tokens) * perMTok + 
  * simulator → usage on JetStream → billing), driven by the official OpenAI SDK and raw fetch.
  */
 describe.each(['distributed', 'embedded'] as const)('embeddings and models (%s mode)', (mode) => {
+  let gateway: Gateway;
   let stack: Stack;
   let client: OpenAI;
   let apiKey: string;
   let scopedKey: string;
-  let projectId: string;
-  const namespace = `e2eembed${mode}${process.pid}${Date.now()}`;
-  const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${BOOTSTRAP_KEY}`,
-        ...(body === undefined
-          ? {}
-          : { 'content-type': 'application/json', 'idempotency-key': `${path}${Date.now()}` }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  const charges = (requestId: string) =>
-    pollUntil(
-      () => admin<{ data: LedgerEntry[] }>('GET', `/projects/${projectId}/ledger?requestId=${requestId}`),
-      (result) => result.data.length > 0,
-      { timeoutMs: 20_000 },
-    ).then((result) => result.data);
-  const balance = () => admin<{ balanceUsd: string; reservedUsd: string }>('GET', `/projects/${projectId}/balance`);
+  const charges = (requestId: string) => gateway.charges(requestId);
+  const balance = () =>
+    gateway.admin<{ balanceUsd: string; reservedUsd: string }>('GET', `/projects/${gateway.projectId}/balance`);
   const post = async (body: unknown, key = apiKey) => {
     const response = await fetch(`${stack.ingressUrl}/v1/embeddings`, {
       method: 'POST',
@@ -69,35 +44,25 @@ describe.each(['distributed', 'embedded'] as const)('embeddings and models (%s m
   };
 
   beforeAll(async () => {
-    stack = await startStack({
+    gateway = await startGateway({
       mode,
       authenticatedNats: true,
-      bootstrapKey: BOOTSTRAP_KEY,
-      env: {
-        POLYMUX_CATALOG_FILE: join(__dirname, 'embeddings.catalog.yaml'),
-        DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        NATS_URL: natsUrl,
-        NATS_SUBJECT_PREFIX: namespace,
-        REDIS_KEY_PREFIX: `${namespace}:`,
-      },
+      catalogFile: join(__dirname, 'embeddings.catalog.yaml'),
+      label: 'e2eembed',
     });
-    const org = await admin<{ id: string }>('POST', '/orgs', { name: `e2e-${namespace}` });
-    projectId = (await admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' })).id;
-    apiKey = (await admin<{ key: string }>('POST', `/projects/${projectId}/keys`, { name: 'app key' })).key;
+    stack = gateway.stack;
+    apiKey = gateway.apiKey;
     scopedKey = (
-      await admin<{ key: string }>('POST', `/projects/${projectId}/keys`, {
+      await gateway.admin<{ key: string }>('POST', `/projects/${gateway.projectId}/keys`, {
         name: 'scoped',
         allowedModels: ['text-embedding-3-small'],
       })
     ).key;
-    await admin('POST', `/projects/${projectId}/credits`, { amountUsd: '10.00' });
     client = new OpenAI({ apiKey, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    if (mode === 'distributed' && !stack?.nats?.authenticated) await deleteNatsNamespace(natsUrl, namespace);
+    await gateway?.stop();
   });
 
   it('embeds floats with the SDK and charges exactly the input tokens at the list price', async () => {

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 
 import type { Stack } from '@polymux/testing';
-import { deleteNatsNamespace, startStack } from '@polymux/testing';
 import OpenAI from 'openai';
+
+import type { Gateway } from './support/gateway';
+import { startGateway } from './support/gateway';
 
 jest.setTimeout(120_000);
 
@@ -13,9 +15,6 @@ jest.setTimeout(120_000);
  * and cached tokens in usage), what a hop cannot carry named in x-polymux-dropped, and 400s in
  * OpenAI's shape for what Polymux cannot honour.
  */
-
-const BOOTSTRAP_KEY = 'pmx-e2e-openai-chat-key-0123456789ab';
-const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 const LOOKUP = {
   type: 'object',
@@ -41,26 +40,11 @@ const isLookup = (json: string): boolean => {
 };
 
 describe.each(['embedded', 'distributed'] as const)('OpenAI Chat Completions (%s mode)', (mode) => {
+  let gateway: Gateway;
   let stack: Stack;
   let client: OpenAI;
   let apiKey: string;
-  const namespace = `e2eoachat${mode}${process.pid}${Date.now()}`;
 
-  const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${BOOTSTRAP_KEY}`,
-        ...(body === undefined
-          ? {}
-          : { 'content-type': 'application/json', 'idempotency-key': `${path}${Date.now()}` }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as T;
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-    return json;
-  };
   const post = (body: unknown) =>
     fetch(`${stack.ingressUrl}/v1/chat/completions`, {
       method: 'POST',
@@ -69,28 +53,18 @@ describe.each(['embedded', 'distributed'] as const)('OpenAI Chat Completions (%s
     });
 
   beforeAll(async () => {
-    stack = await startStack({
+    gateway = await startGateway({
       mode,
-      bootstrapKey: BOOTSTRAP_KEY,
-      env: {
-        POLYMUX_CATALOG_FILE: join(__dirname, 'openai-chat.catalog.yaml'),
-        DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        NATS_URL: natsUrl,
-        NATS_SUBJECT_PREFIX: namespace,
-        REDIS_KEY_PREFIX: `${namespace}:`,
-      },
+      catalogFile: join(__dirname, 'openai-chat.catalog.yaml'),
+      label: 'e2eoachat',
     });
-    const org = await admin<{ id: string }>('POST', '/orgs', { name: `oachat-${namespace}` });
-    const projectId = (await admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' })).id;
-    apiKey = (await admin<{ key: string }>('POST', `/projects/${projectId}/keys`, { name: 'k' })).key;
-    await admin('POST', `/projects/${projectId}/credits`, { amountUsd: '10.00' });
+    stack = gateway.stack;
+    apiKey = gateway.apiKey;
     client = new OpenAI({ apiKey, baseURL: `${stack.ingressUrl}/v1`, maxRetries: 0 });
   }, 180_000);
 
   afterAll(async () => {
-    await stack?.stop();
-    if (mode === 'distributed' && !stack?.nats?.authenticated) await deleteNatsNamespace(natsUrl, namespace);
+    await gateway?.stop();
   });
 
   it.each([false, true])(

@@ -30,6 +30,8 @@ export interface GatewayOptions {
   label: string;
   creditsUsd?: string;
   env?: Record<string, string>;
+  /** Distributed mode: every service on its own NATS credentials (see `StackOptions.authenticatedNats`). */
+  authenticatedNats?: boolean;
 }
 
 const BOOTSTRAP_KEY = 'pmx-e2e-bootstrap-key-0123456789abcdef';
@@ -44,11 +46,13 @@ export const startGateway = async ({
   label,
   creditsUsd = '10.00',
   env = {},
+  authenticatedNats = false,
 }: GatewayOptions): Promise<Gateway> => {
   const unique = `${label}${mode}${process.pid}${Date.now()}`;
   const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const stack = await startStack({
     mode,
+    authenticatedNats,
     bootstrapKey: BOOTSTRAP_KEY,
     env: {
       POLYMUX_CATALOG_FILE: catalogFile,
@@ -95,7 +99,8 @@ export const startGateway = async ({
     charges,
     stop: async () => {
       await stack.stop();
-      if (mode === 'distributed') await deleteNatsNamespace(natsUrl, unique);
+      // The stack's own nats-server is gone with it; a shared one keeps the namespace's streams otherwise.
+      if (mode === 'distributed' && !stack.nats?.authenticated) await deleteNatsNamespace(natsUrl, unique);
     },
   };
 };

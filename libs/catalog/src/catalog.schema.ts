@@ -11,6 +11,9 @@ const credentialRef = z
   .string()
   .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'a credentials reference such as env:OPENAI_API_KEY');
 
+/** A provider-specific setting: a literal, or a secret only the executor reads (`{ credentialRef }`). */
+const settingValue = z.union([z.string(), z.number(), z.boolean(), z.strictObject({ credentialRef })]);
+
 export const CatalogDeploymentSchema = z.object({
   /** Unique across the catalog: the one thing an invoke message names. */
   id: z.string().min(1),
@@ -43,6 +46,13 @@ export const CatalogDeploymentSchema = z.object({
    * `gpt-5…` — wherever it is served, else by host: `max_completion_tokens` for api.openai.com only).
    */
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+  /** Where the deployment runs (a cloud region such as `us-east-1`), when the provider has regions. */
+  region: z.string().min(1).optional(),
+  /**
+   * What the deployment's adapter needs beyond URL, key and headers (an Azure `apiVersion`, a Vertex
+   * `project`, AWS credentials as `{ credentialRef }`); each adapter checks its own and names what is wrong.
+   */
+  settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a setting name'), settingValue).default({}),
 });
 export type CatalogDeployment = z.infer<typeof CatalogDeploymentSchema>;
 

@@ -100,6 +100,7 @@ describe('catalog', () => {
         baseUrl: 'http://up.test/v1',
         credentialRef: 'env:SMALL_API_KEY',
         headers: { 'openai-organization': 'org-default', 'api-key': { credentialRef: 'env:HEADER_KEY' } },
+        settings: {},
       });
       const withOrg = load(CATALOG, { UPSTREAM_URL: 'http://up.test', ORG: 'org-42' });
       expect(withOrg.entry('primary/small')?.endpoint.headers).toMatchObject({ 'openai-organization': 'org-42' });
@@ -262,7 +263,7 @@ describe('catalog', () => {
       const catalog = load();
       expect(catalog.entry('backup/small')).toEqual({
         deployment: expect.objectContaining({ id: 'backup/small', model: 'small' }),
-        endpoint: { baseUrl: 'http://backup.test/v1', credentialRef: undefined, headers: {} },
+        endpoint: { baseUrl: 'http://backup.test/v1', credentialRef: undefined, headers: {}, settings: {} },
       });
       expect(catalog.entry('forged/deployment')).toBeUndefined();
     });

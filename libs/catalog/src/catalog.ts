@@ -11,11 +11,16 @@ export interface ResolvedModel {
 /** A header value: literal, or a secret the executor reads from its environment. */
 export type HeaderValue = string | { credentialRef: string };
 
+/** A provider-specific setting: literal, or a secret the executor reads from its environment. */
+export type SettingValue = string | number | boolean | { credentialRef: string };
+
 /** How to reach one deployment: known only to the executor, never sent in a message. */
 export interface UpstreamEndpoint {
   baseUrl: string;
   credentialRef?: string;
   headers: Readonly<Record<string, HeaderValue>>;
+  region?: string;
+  settings: Readonly<Record<string, SettingValue>>;
 }
 
 /** A deployment as a plan carries it, plus where and how to call it. */
@@ -69,10 +74,10 @@ export class Catalog {
       for (const deployment of model.deployments) {
         if (this.byDeploymentId.has(deployment.id))
           throw new Error(`catalog deployment ${deployment.id} is not unique`);
-        const { baseUrl, credentialRef, headers } = deployment;
+        const { baseUrl, credentialRef, headers, region, settings } = deployment;
         this.byDeploymentId.set(deployment.id, {
           deployment: toDeployment(model, deployment),
-          endpoint: { baseUrl, credentialRef, headers },
+          endpoint: { baseUrl, credentialRef, headers, settings, ...(region === undefined ? {} : { region }) },
         });
       }
     }

@@ -1,4 +1,4 @@
-export type { CatalogEntry, HeaderValue, ResolvedModel, UpstreamEndpoint } from './catalog';
+export type { CatalogEntry, HeaderValue, ResolvedModel, SettingValue, UpstreamEndpoint } from './catalog';
 export { Catalog } from './catalog';
 export { loadCatalog } from './catalog.loader';
 export { CatalogModule } from './catalog.module';

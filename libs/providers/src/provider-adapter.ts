@@ -18,6 +18,13 @@ export interface ProviderCall {
   apiKey?: string;
   /** The deployment's extra request headers; the adapter's own content and auth headers take precedence. */
   headers?: Readonly<Record<string, string>>;
+  /** The deployment's region, when its provider has regions (Bedrock, Vertex). */
+  region?: string;
+  /**
+   * The deployment's adapter-specific settings (catalog `settings`, secrets resolved): each adapter
+   * parses the ones it knows and refuses the call with a clear error when one it needs is missing.
+   */
+  settings?: Readonly<Record<string, string | number | boolean>>;
   /** Aborting it aborts the upstream HTTP request. */
   signal: AbortSignal;
 }
@@ -34,6 +41,11 @@ export interface EmbedCall extends Omit<ProviderCall, 'request'> {
 export interface ProviderAdapter {
   /** Matches `Deployment.provider`. */
   readonly provider: string;
+  /**
+   * Whether the provider fetches http(s) image and document URLs itself (default true). When false
+   * the executor fetches them first, through the SSRF guard, and the adapter only ever sees inline data.
+   */
+  readonly fetchesMediaUrls?: boolean;
   complete(call: ProviderCall): Promise<ChatResponse>;
   /** Chunks as they arrive; the last one carries `usage` when the provider reported it. */
   stream(call: ProviderCall): AsyncIterable<ChatChunk>;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { HeaderValue } from '@polymux/catalog';
+import type { HeaderValue, SettingValue } from '@polymux/catalog';
 import { Catalog } from '@polymux/catalog';
 import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG, resolveSecret } from '@polymux/config';
@@ -12,6 +12,9 @@ export interface ResolvedDeployment {
   baseUrl: string;
   apiKey?: string;
   headers: Readonly<Record<string, string>>;
+  region?: string;
+  /** The deployment's adapter settings, secrets resolved. */
+  settings: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -46,7 +49,19 @@ export class DeploymentResolver {
       baseUrl: endpoint.baseUrl,
       apiKey: endpoint.credentialRef === undefined ? undefined : this.credential(deploymentId, endpoint.credentialRef),
       headers: this.headers(deploymentId, endpoint.headers),
+      ...(endpoint.region === undefined ? {} : { region: endpoint.region }),
+      settings: this.settings(deploymentId, endpoint.settings),
     };
+  }
+
+  private settings(
+    deploymentId: string,
+    settings: Readonly<Record<string, SettingValue>>,
+  ): Record<string, string | number | boolean> {
+    const resolved: Record<string, string | number | boolean> = {};
+    for (const [name, value] of Object.entries(settings))
+      resolved[name] = typeof value === 'object' ? this.credential(deploymentId, value.credentialRef) : value;
+    return resolved;
   }
 
   private headers(deploymentId: string, headers: Readonly<Record<string, HeaderValue>>): Record<string, string> {

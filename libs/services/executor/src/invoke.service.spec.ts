@@ -41,6 +41,15 @@ const catalog = new Catalog(
           catalogDeployment('dep-header-key', {
             headers: { 'Api-Key': { credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' }, 'Api-Version': '2025-01' },
           }),
+          catalogDeployment('dep-settings', {
+            region: 'eu-west-1',
+            settings: {
+              project: 'acme',
+              retries: 2,
+              beta: true,
+              secretKey: { credentialRef: 'env:POLYMUX_TEST_UPSTREAM_KEY' },
+            },
+          }),
         ],
       },
     ],
@@ -271,8 +280,29 @@ describe('InvokeService', () => {
       });
     });
 
+    it('passes the region and the adapter settings, a secret one resolved', async () => {
+      await lastValueFrom(
+        service.invoke({ deploymentId: 'dep-settings', request: request(false) }, new AbortController().signal),
+      );
+      expect(adapter.calls[0]).toMatchObject({
+        region: 'eu-west-1',
+        settings: { project: 'acme', retries: 2, beta: true, secretKey: 'sk-test' },
+      });
+      await expect(
+        lastValueFrom(
+          executorWith(adapter, {}).invoke(
+            { deploymentId: 'dep-settings', request: request(false) },
+            new AbortController().signal,
+          ),
+        ),
+      ).rejects.toMatchObject({
+        code: ErrorCode.ServiceUnavailable,
+        message: 'deployment dep-settings has no credentials: env:POLYMUX_TEST_UPSTREAM_KEY is not set',
+      });
+    });
+
     it('never sends a secret the catalog does not reference', async () => {
-      for (const deploymentId of ['dep-1', 'dep-keyed', 'dep-header-key']) {
+      for (const deploymentId of ['dep-1', 'dep-keyed', 'dep-header-key', 'dep-settings']) {
         await lastValueFrom(service.invoke({ deploymentId, request: request(false) }, new AbortController().signal));
       }
       expect(JSON.stringify(adapter.calls)).not.toContain('sk-unreferenced');

@@ -4,11 +4,10 @@ import type { AddressInfo } from 'node:net';
 
 import type { SimStats } from './exchange';
 import { Exchange } from './exchange';
-import { sendAnthropicError } from './anthropic/anthropic-error';
-import { anthropicRoutes } from './anthropic/anthropic.routes';
-import { openAiRoutes, sendError } from './openai/openai.routes';
+import { anthropicFormat } from './anthropic/anthropic.routes';
+import { openAiFormat, sendError } from './openai/openai.routes';
 import { ScenarioError, parseScenario } from './scenario';
-import type { SimErrorSender, SimRequest, SimRoute } from './sim-route';
+import type { SimFormat, SimRequest, SimRoute } from './sim-route';
 
 /** Header that chooses the scenario of one request (see `parseScenario`). */
 export const SCENARIO_HEADER = 'x-sim-scenario';
@@ -31,15 +30,17 @@ export interface ProviderSim {
 const headerValue = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.join(',') : value;
 
+/** Where a scenario chosen by the base URL goes: `/scenario/<scenario>` before a format's path. */
+const SCENARIO_PREFIX = '/scenario/:scenario';
+const withoutScenario = (url: string): string => url.replace(/^\/scenario\/[^/]*/, '');
+
+/** The format whose path `url` is: the first that owns it (OpenAI's owns every path, so it goes last). */
+const formatOf = (formats: readonly SimFormat[], url: string): SimFormat =>
+  formats.find((format) => format.owns(withoutScenario(url))) ?? formats[formats.length - 1]!;
+
 /** Applies the request's scenario (latency, hang, forced status) before the route answers. */
-const openAiErrors: SimErrorSender = (reply, status, message, retryAfterSeconds) =>
-  sendError(reply, status, message, null, retryAfterSeconds);
-
-/** Anthropic's paths answer errors in Anthropic's shape, every other path in OpenAI's. */
-const isAnthropicPath = (url: string): boolean => /\/v1\/messages(\/|\?|$)/.test(url);
-
 const simulate =
-  (stats: SimStats, route: SimRoute) =>
+  (stats: SimStats, format: SimFormat, route: SimRoute) =>
   async (request: SimRequest, reply: FastifyReply): Promise<unknown> => {
     const exchange = new Exchange(reply.raw, stats);
     const authorization = headerValue(request.headers.authorization);
@@ -54,40 +55,46 @@ const simulate =
       const retryAfter =
         scenario.retryAfterSeconds ?? (scenario.status === 429 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
       const echoed = scenario.echo ? `Simulated error, you sent: ${JSON.stringify(request.body)}` : undefined;
-      return (route.sendError ?? openAiErrors)(reply, scenario.status, echoed, retryAfter);
+      return format.sendError(reply, scenario.status, echoed, retryAfter);
     }
     return route.handler(request, reply, exchange, scenario);
   };
 
-const handleError = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (isAnthropicPath(request.url)) {
-    return sendAnthropicError(
-      reply,
-      error instanceof ScenarioError ? 400 : status,
-      status === 500 ? undefined : error.message,
-    );
-  }
-  if (error instanceof ScenarioError) return sendError(reply, 400, error.message, SCENARIO_HEADER);
-  return sendError(reply, status, status === 500 ? undefined : error.message);
-};
+const handleError =
+  (formats: readonly SimFormat[]) => (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    const format = formatOf(formats, request.url);
+    if (error instanceof ScenarioError) {
+      // OpenAI's shape can name the header at fault.
+      if (format.name === 'openai') return sendError(reply, 400, error.message, SCENARIO_HEADER);
+      return format.sendError(reply, 400, error.message);
+    }
+    return format.sendError(reply, status, status === 500 ? undefined : error.message);
+  };
 
 /**
- * Starts the provider simulator: OpenAI's and Anthropic's (`/v1/messages`) wire formats under `/v1` and, with a scenario chosen by
- * the base URL, under `/scenario/<scenario>/v1`. Resolves once it listens.
+ * Starts the provider simulator: every wire format it speaks (OpenAI's, Anthropic's `/v1/messages`)
+ * at its own paths and, with a scenario chosen by the base URL, under `/scenario/<scenario>`.
+ * Resolves once it listens.
  */
 export const startProviderSim = async ({ port, host = '127.0.0.1' }: ProviderSimOptions): Promise<ProviderSim> => {
   const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0, authorizations: new Set(), betas: new Set() };
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
-    const message = `Invalid URL (${request.method} ${request.url.split('?')[0]})`;
-    return isAnthropicPath(request.url) ? sendAnthropicError(reply, 404, message) : sendError(reply, 404, message);
-  });
-  const routes: SimRoute[] = [...openAiRoutes, ...anthropicRoutes()];
-  for (const prefix of ['/v1', '/scenario/:scenario/v1']) {
-    for (const route of routes) {
-      app.route({ method: route.method, url: `${prefix}${route.url}`, handler: simulate(stats, route) });
+  // OpenAI's last: it owns every path no other format claims.
+  const formats: SimFormat[] = [anthropicFormat(), openAiFormat()];
+  app.setErrorHandler(handleError(formats));
+  app.setNotFoundHandler((request, reply) =>
+    formatOf(formats, request.url).sendError(
+      reply,
+      404,
+      `Invalid URL (${request.method} ${request.url.split('?')[0]})`,
+    ),
+  );
+  for (const prefix of ['', SCENARIO_PREFIX]) {
+    for (const format of formats) {
+      for (const route of format.routes) {
+        app.route({ method: route.method, url: `${prefix}${route.url}`, handler: simulate(stats, format, route) });
+      }
     }
   }
   await app.listen({ port, host });

@@ -12,10 +12,22 @@ export type SimErrorSender = (
   retryAfterSeconds?: number,
 ) => FastifyReply;
 
-/** One simulated endpoint, relative to a `/v1` prefix; `sendError` shapes its errors (OpenAI's by default). */
+/** One simulated endpoint; `url` is its full path, e.g. `/v1/messages` (a scenario prefix goes before it). */
 export interface SimRoute {
   method: 'GET' | 'POST';
   url: string;
   handler: SimHandler;
-  sendError?: SimErrorSender;
+}
+
+/**
+ * One provider wire format the simulator speaks: its routes and the shape of its errors. A new
+ * format is a folder exporting one of these plus a line in `provider-sim.server.ts`.
+ */
+export interface SimFormat {
+  name: string;
+  routes: SimRoute[];
+  /** Answers an error (a scenario's forced status, a bad body, an unknown path) in this format's shape. */
+  sendError: SimErrorSender;
+  /** Whether a path (without the scenario prefix) is this format's, so its 404s and parse errors use its shape. */
+  owns(path: string): boolean;
 }

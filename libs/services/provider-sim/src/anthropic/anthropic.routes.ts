@@ -1,6 +1,6 @@
 import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@polymux/wire';
 
-import type { SimHandler, SimRoute } from '../sim-route';
+import type { SimFormat, SimHandler } from '../sim-route';
 import { writeEventStream } from '../sse-writer';
 import { PromptCache, countPrompt } from './anthropic-tokens';
 import { anthropicError, sendAnthropicError } from './anthropic-error';
@@ -51,13 +51,18 @@ const countTokens: SimHandler = (request, reply) => {
 };
 
 /**
- * Anthropic's Messages routes, relative to a `/v1` prefix, with their own simulated prompt cache
- * (one per simulator, see `PromptCache`).
+ * Anthropic's Messages API under `/v1/messages`, with its own simulated prompt cache (one per
+ * simulator, see `PromptCache`).
  */
-export const anthropicRoutes = (): SimRoute[] => {
+export const anthropicFormat = (): SimFormat => {
   const cache = new PromptCache();
-  return [
-    { method: 'POST', url: '/messages', handler: messages(cache), sendError: sendAnthropicError },
-    { method: 'POST', url: '/messages/count_tokens', handler: countTokens, sendError: sendAnthropicError },
-  ];
+  return {
+    name: 'anthropic',
+    routes: [
+      { method: 'POST', url: '/v1/messages', handler: messages(cache) },
+      { method: 'POST', url: '/v1/messages/count_tokens', handler: countTokens },
+    ],
+    sendError: sendAnthropicError,
+    owns: (path) => /^\/v1\/messages(\/|\?|$)/.test(path),
+  };
 };

@@ -2,6 +2,7 @@ import { OpenAiChatRequest, OpenAiEmbeddingsRequest } from '@polymux/wire';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { Exchange } from '../exchange';
+import type { SimFormat } from '../sim-route';
 import type { Scenario } from '../scenario';
 import { writeEventStream } from '../sse-writer';
 import { planCompletion, completionBody, streamEvents } from './completion';
@@ -74,10 +75,18 @@ const listModels: SimHandler = (_request, reply) => reply.send(modelsBody());
 
 const retrieveModel: SimHandler = (request, reply) => reply.send(modelObject(request.params.model ?? ''));
 
-/** OpenAI's routes, relative to a `/v1` prefix. */
-export const openAiRoutes: Array<{ method: 'GET' | 'POST'; url: string; handler: SimHandler }> = [
-  { method: 'POST', url: '/chat/completions', handler: chatCompletions },
-  { method: 'POST', url: '/embeddings', handler: embeddings },
-  { method: 'GET', url: '/models', handler: listModels },
-  { method: 'GET', url: '/models/:model', handler: retrieveModel },
-];
+/**
+ * OpenAI's wire format: Chat Completions, Embeddings and the model list under `/v1`. It also answers
+ * every path no other format owns, as OpenAI-compatible servers do.
+ */
+export const openAiFormat = (): SimFormat => ({
+  name: 'openai',
+  routes: [
+    { method: 'POST', url: '/v1/chat/completions', handler: chatCompletions },
+    { method: 'POST', url: '/v1/embeddings', handler: embeddings },
+    { method: 'GET', url: '/v1/models', handler: listModels },
+    { method: 'GET', url: '/v1/models/:model', handler: retrieveModel },
+  ],
+  sendError: (reply, status, message, retryAfterSeconds) => sendError(reply, status, message, null, retryAfterSeconds),
+  owns: () => true,
+});

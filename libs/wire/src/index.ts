@@ -5,4 +5,5 @@
 export * from './anthropic/messages';
 export * from './openai/chat';
 export * from './openai/embeddings';
+export * from './openai/errors';
 export * from './openai/responses';

@@ -188,21 +188,31 @@ export type AnthropicStreamEvent =
   | { type: 'ping' }
   | { type: 'error'; error: { type: string; message: string } };
 
-/** Anthropic's error types, by the HTTP status that carries them. */
+/**
+ * Anthropic's error types (https://docs.claude.com/en/api/errors), by the HTTP status that carries
+ * them. A type its SDK does not know still reaches the caller: the SDK picks its error class by
+ * status and keeps the body.
+ */
 export type AnthropicErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
+  | 'billing_error'
   | 'permission_error'
   | 'not_found_error'
   | 'request_too_large'
   | 'rate_limit_error'
   | 'api_error'
+  | 'timeout_error'
   | 'overloaded_error';
 
-/** `{"type":"error","error":{type,message}}`, Anthropic's error body (and its `error` stream event). */
+/**
+ * `{"type":"error","error":{type,message}}`, Anthropic's error body (and its `error` stream event),
+ * with the request id as Anthropic adds it.
+ */
 export interface AnthropicErrorBody {
   type: 'error';
   error: { type: AnthropicErrorType; message: string };
+  request_id?: string;
 }
 
 /** The error type Anthropic answers with a status. */
@@ -210,6 +220,8 @@ export const anthropicErrorType = (status: number): AnthropicErrorType => {
   switch (status) {
     case 401:
       return 'authentication_error';
+    case 402:
+      return 'billing_error';
     case 403:
       return 'permission_error';
     case 404:
@@ -218,6 +230,8 @@ export const anthropicErrorType = (status: number): AnthropicErrorType => {
       return 'request_too_large';
     case 429:
       return 'rate_limit_error';
+    case 504:
+      return 'timeout_error';
     case 529:
     case 503:
       return 'overloaded_error';

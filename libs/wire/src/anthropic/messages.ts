@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Anthropic's Messages API wire format (`anthropic-version: 2023-06-01`), defined once: the adapter
- * writes requests and reads answers with these types, the provider simulator validates requests
- * with these schemas. Unknown fields are accepted (Anthropic adds fields; a reader ignores them).
+ * Anthropic's Messages API wire format (`anthropic-version: 2023-06-01`), defined once: ingress
+ * validates inbound bodies with these schemas (adding its own bounds), the adapter writes requests
+ * and reads answers with these types, the provider simulator validates requests with these schemas. Unknown fields are accepted (Anthropic adds fields; a reader ignores them).
  */
 
 /** Anthropic's protocol version, sent in `anthropic-version`. */
@@ -59,7 +59,12 @@ export type AnthropicToolUseBlock = z.infer<typeof AnthropicToolUseBlock>;
 export const AnthropicToolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string().regex(TOOL_USE_ID),
-  content: z.union([z.string(), z.array(z.union([AnthropicTextBlock, AnthropicImageBlock]))]).optional(),
+  content: z
+    .union([
+      z.string(),
+      z.array(z.discriminatedUnion('type', [AnthropicTextBlock, AnthropicImageBlock, AnthropicDocumentBlock])),
+    ])
+    .optional(),
   is_error: z.boolean().optional(),
   ...cached,
 });
@@ -94,6 +99,8 @@ export const AnthropicMessage = z.looseObject({
 export type AnthropicMessage = z.infer<typeof AnthropicMessage>;
 
 export const AnthropicTool = z.looseObject({
+  /** A custom tool (the default); Anthropic's server tools have other types and shapes. */
+  type: z.literal('custom').nullish(),
   name: z.string().regex(TOOL_NAME),
   description: z.string().optional(),
   input_schema: z.looseObject({ type: z.literal('object') }),
@@ -105,7 +112,7 @@ const parallel = { disable_parallel_tool_use: z.boolean().optional() };
 export const AnthropicToolChoice = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('auto'), ...parallel }),
   z.looseObject({ type: z.literal('any'), ...parallel }),
-  z.looseObject({ type: z.literal('tool'), name: z.string(), ...parallel }),
+  z.looseObject({ type: z.literal('tool'), name: z.string().min(1), ...parallel }),
   z.looseObject({ type: z.literal('none') }),
 ]);
 export type AnthropicToolChoice = z.infer<typeof AnthropicToolChoice>;

@@ -14,7 +14,7 @@ import { summarize } from './stats';
 import type { Target } from './target';
 import { chatBody } from './target';
 
-/** CPU milliseconds per request, by group and by process label. */
+/** CPU milliseconds per successful request, by group and by process label. */
 export interface CpuPerRequest {
   gateway: number;
   simulator: number;
@@ -24,18 +24,27 @@ export interface CpuPerRequest {
   byProcess: Record<string, number>;
 }
 
+/** Why a phase has no CPU figure per request although it was metered: nothing to divide by. */
+export const NO_SUCCESSFUL_REQUESTS = 'no successful requests';
+
+/** A metered phase's CPU: per successful request, or the reason there is no such figure. */
+export interface MeteredCpu {
+  cpuMsPerRequest?: CpuPerRequest;
+  cpuUnmeasured?: typeof NO_SUCCESSFUL_REQUESTS;
+}
+
 export interface TargetResults {
   /** Requests sent to the target in all (warm-ups included), to relate exported spans to. */
   requestsSent: number;
   /** (a) Non-streaming load at fixed concurrency. */
-  load: LoadResult & { cpuMsPerRequest?: CpuPerRequest };
+  load: LoadResult & MeteredCpu;
   /** (b) Non-streaming, one connection, one request at a time. */
-  latency: { ok: number; errors: number; firstError?: string; totalMs: Summary; cpuMsPerRequest?: CpuPerRequest };
+  latency: MeteredCpu & { ok: number; errors: number; firstError?: string; totalMs: Summary };
   /**
    * (c) Streaming, one connection: time to the first `data:` chunk, to the end of the stream, and
    * between consecutive content events.
    */
-  streaming: {
+  streaming: MeteredCpu & {
     ok: number;
     errors: number;
     firstError?: string;
@@ -43,7 +52,6 @@ export interface TargetResults {
     totalMs: Summary;
     chunkGapMs: Summary;
     contentEventsPerStream: Summary;
-    cpuMsPerRequest?: CpuPerRequest;
   };
   /** RSS sampled during the throughput phase (its peak), and once more after the last phase. */
   memory?: { load: MemoryUsage; end: MemoryUsage };
@@ -56,30 +64,43 @@ export interface Meter {
   memoryGroups: CpuGroup[];
 }
 
-const perRequest = (usage: CpuUsage, requests: number): CpuPerRequest => {
-  const divide = (ms: number) => (requests > 0 ? ms / requests : NaN);
+/**
+ * The CPU of a phase per successful request (what the report's other figures count); with none,
+ * no figure but the reason, never a NaN that reads as a number and serialises as null.
+ */
+export const perRequest = (usage: CpuUsage, successes: number): MeteredCpu => {
+  if (successes <= 0) return { cpuUnmeasured: NO_SUCCESSFUL_REQUESTS };
+  const divide = (ms: number) => ms / successes;
   return {
-    gateway: divide(usage.byGroup.gateway),
-    simulator: divide(usage.byGroup.simulator),
-    backing: divide(usage.byGroup.backing),
-    loadGenerator: divide(usage.byGroup.loadGenerator),
-    other: divide(usage.byGroup.other),
-    byProcess: Object.fromEntries(Object.entries(usage.byLabel).map(([label, ms]) => [label, divide(ms)])),
+    cpuMsPerRequest: {
+      gateway: divide(usage.byGroup.gateway),
+      simulator: divide(usage.byGroup.simulator),
+      backing: divide(usage.byGroup.backing),
+      loadGenerator: divide(usage.byGroup.loadGenerator),
+      other: divide(usage.byGroup.other),
+      byProcess: Object.fromEntries(Object.entries(usage.byLabel).map(([label, ms]) => [label, divide(ms)])),
+    },
   };
 };
 
-/** Runs `work` between two CPU snapshots of `probes()`; undefined CPU without a meter (no /proc). */
+/** Runs `work` between two CPU snapshots of `probes()`; no CPU figure without a meter (no /proc). */
 export const metered = async <T>(
   meter: Meter | undefined,
   work: () => Promise<T>,
-  requests: (result: T) => number,
-): Promise<{ result: T; cpuMsPerRequest?: CpuPerRequest }> => {
+  successes: (result: T) => number,
+): Promise<MeteredCpu & { result: T }> => {
   if (!meter) return { result: await work() };
   const before = snapshotCpu(meter.probes());
   const result = await work();
   const after = snapshotCpu(meter.probes());
-  return { result, cpuMsPerRequest: perRequest(cpuBetween(before, after), requests(result)) };
+  return { result, ...perRequest(cpuBetween(before, after), successes(result)) };
 };
+
+/** The CPU fields of a metered phase, without its result. */
+export const cpuOf = ({ cpuMsPerRequest, cpuUnmeasured }: MeteredCpu): MeteredCpu => ({
+  ...(cpuMsPerRequest ? { cpuMsPerRequest } : {}),
+  ...(cpuUnmeasured ? { cpuUnmeasured } : {}),
+});
 
 const started = performance.now();
 /** A progress line on stderr, with the seconds since the benchmark started. */
@@ -125,7 +146,7 @@ export const measureTarget = async (
       await settle();
       return result;
     },
-    (result) => result.ok + result.non2xx,
+    (result) => result.ok,
   );
   const loadMemory = sampler?.stop();
 
@@ -134,7 +155,7 @@ export const measureTarget = async (
   const latency = await metered(
     meter,
     async () => count(await sequential(target, plain, settings, settings.durationS, false), answered),
-    answered,
+    (result) => result.ok,
   );
 
   log(
@@ -144,7 +165,7 @@ export const measureTarget = async (
   const streaming = await metered(
     meter,
     async () => count(await sequential(target, streamed, settings, settings.durationS, true), answered),
-    answered,
+    (result) => result.ok,
   );
   const endMemory = meter
     ? startMemorySampler(meter.probes, settings.memorySampleMs, meter.memoryGroups).stop()
@@ -152,13 +173,13 @@ export const measureTarget = async (
 
   return {
     requestsSent: sent,
-    load: { ...load.result, cpuMsPerRequest: load.cpuMsPerRequest },
+    load: { ...load.result, ...cpuOf(load) },
     latency: {
       ok: latency.result.ok,
       errors: latency.result.errors,
       firstError: latency.result.firstError,
       totalMs: summarize(latency.result.totalMs),
-      cpuMsPerRequest: latency.cpuMsPerRequest,
+      ...cpuOf(latency),
     },
     streaming: {
       ok: streaming.result.ok,
@@ -168,7 +189,7 @@ export const measureTarget = async (
       totalMs: summarize(streaming.result.totalMs),
       chunkGapMs: summarize(streaming.result.chunkGapMs),
       contentEventsPerStream: summarize(streaming.result.contentEvents),
-      cpuMsPerRequest: streaming.cpuMsPerRequest,
+      ...cpuOf(streaming),
     },
     memory: loadMemory && endMemory ? { load: loadMemory, end: endMemory } : undefined,
   };

@@ -1,6 +1,6 @@
 import type { MemoryUsage } from './memory';
 import type { ModeResult } from './modes';
-import type { CpuPerRequest, TargetResults } from './phases';
+import type { CpuPerRequest, MeteredCpu, TargetResults } from './phases';
 import { fmt, signed, table } from './report-format';
 import type { BenchSettings } from './settings';
 
@@ -65,19 +65,26 @@ const measuresTable = (result: ModeResult, settings: Reported): string[] => {
   return table(header, rows);
 };
 
-const cpuRow = (phase: string, direct?: CpuPerRequest, gateway?: CpuPerRequest, portkey?: CpuPerRequest) => [
+/** A CPU cell: the figure, or why a metered phase has none (`n/a` when it was not metered). */
+const cpuCell = (phase: MeteredCpu | undefined, figure: (cpu: CpuPerRequest) => number): string =>
+  phase?.cpuMsPerRequest ? fmt(figure(phase.cpuMsPerRequest)) : (phase?.cpuUnmeasured ?? 'n/a');
+
+const cpuRow = (phase: string, direct?: MeteredCpu, gateway?: MeteredCpu, portkey?: MeteredCpu) => [
   phase,
-  fmt(gateway?.gateway),
-  fmt(gateway?.backing),
-  fmt(gateway?.simulator),
-  fmt(direct?.simulator),
-  fmt(gateway?.loadGenerator),
-  ...(portkey ? [fmt(portkey.gateway), fmt(portkey.simulator)] : []),
+  cpuCell(gateway, (cpu) => cpu.gateway),
+  cpuCell(gateway, (cpu) => cpu.backing),
+  cpuCell(gateway, (cpu) => cpu.simulator),
+  cpuCell(direct, (cpu) => cpu.simulator),
+  cpuCell(gateway, (cpu) => cpu.loadGenerator),
+  ...(portkey ? [cpuCell(portkey, (cpu) => cpu.gateway), cpuCell(portkey, (cpu) => cpu.simulator)] : []),
 ];
+
+const metered = (phase: MeteredCpu | undefined): boolean =>
+  phase?.cpuMsPerRequest !== undefined || phase?.cpuUnmeasured !== undefined;
 
 const cpuTable = (result: ModeResult): string[] => {
   const { direct, gateway, portkey } = result;
-  if (!direct || !gateway?.load.cpuMsPerRequest) return [];
+  if (!direct || !gateway || !metered(gateway.load)) return [];
   const header = [
     'Phase',
     'Polymux processes',
@@ -87,27 +94,20 @@ const cpuTable = (result: ModeResult): string[] => {
     'Load generator',
   ];
   if (portkey) header.push('Portkey process', 'Simulator (via Portkey)');
+  const byProcess = gateway.load.cpuMsPerRequest?.byProcess;
   return [
-    'CPU time per request (user + system, ms), from /proc:',
+    'CPU time per successful request (user + system, ms), from /proc:',
     '',
     ...table(header, [
-      cpuRow('Throughput', direct.load.cpuMsPerRequest, gateway.load.cpuMsPerRequest, portkey?.load.cpuMsPerRequest),
-      cpuRow(
-        '1 connection',
-        direct.latency.cpuMsPerRequest,
-        gateway.latency.cpuMsPerRequest,
-        portkey?.latency.cpuMsPerRequest,
-      ),
-      cpuRow(
-        'Streaming',
-        direct.streaming.cpuMsPerRequest,
-        gateway.streaming.cpuMsPerRequest,
-        portkey?.streaming.cpuMsPerRequest,
-      ),
+      cpuRow('Throughput', direct.load, gateway.load, portkey?.load),
+      cpuRow('1 connection', direct.latency, gateway.latency, portkey?.latency),
+      cpuRow('Streaming', direct.streaming, gateway.streaming, portkey?.streaming),
     ]),
-    `By process (throughput phase through Polymux, ms/request): ${Object.entries(gateway.load.cpuMsPerRequest.byProcess)
-      .map(([name, ms]) => `${name} ${fmt(ms)}`)
-      .join(', ')}.`,
+    byProcess
+      ? `By process (throughput phase through Polymux, ms/request): ${Object.entries(byProcess)
+          .map(([name, ms]) => `${name} ${fmt(ms)}`)
+          .join(', ')}.`
+      : `By process (throughput phase through Polymux): ${gateway.load.cpuUnmeasured}.`,
     '',
   ];
 };

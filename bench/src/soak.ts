@@ -4,8 +4,8 @@ import { runLoad } from './load';
 import type { MemorySample } from './memory';
 import { startMemorySampler } from './memory';
 import type { OtlpReceiver } from './otlp';
-import type { CpuPerRequest } from './phases';
-import { log, metered, preflightPatiently } from './phases';
+import type { MeteredCpu } from './phases';
+import { cpuOf, log, metered, preflightPatiently } from './phases';
 import { startBenchStack } from './polymux';
 import { meterFor } from './probes';
 import type { BenchSettings } from './settings';
@@ -28,7 +28,7 @@ export interface SoakResult {
   connections: number;
   sampleS: number;
   error?: string;
-  load?: LoadResult & { cpuMsPerRequest?: CpuPerRequest };
+  load?: LoadResult & MeteredCpu;
   samples?: number;
   /** Each Polymux process and backing service, then `stack` (their sum). */
   series?: SoakSeries[];
@@ -85,7 +85,7 @@ export const runSoak = async (settings: BenchSettings, receiver: OtlpReceiver): 
     const load = await metered(
       meter,
       () => runLoad(target, body, settings.connections, { requests }),
-      (result) => result.ok + result.non2xx,
+      (result) => result.ok,
     );
     const usage = sampler.stop();
     const samples = sampler.series;
@@ -98,7 +98,7 @@ export const runSoak = async (settings: BenchSettings, receiver: OtlpReceiver): 
     );
     return {
       ...base,
-      load: { ...load.result, cpuMsPerRequest: load.cpuMsPerRequest },
+      load: { ...load.result, ...cpuOf(load) },
       samples: samples.length,
       series: [...series, stack],
       flat: stack.flat,

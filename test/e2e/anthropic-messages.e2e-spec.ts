@@ -135,6 +135,21 @@ describe.each(MODES)('Anthropic Messages API (%s mode)', (mode) => {
     expect(openai.response.headers.get('x-polymux-dropped')).toBe('anthropic_beta');
   });
 
+  it('reads anthropic-beta alike on messages and count_tokens: allowlisted betas taken, others ignored and named', async () => {
+    const messages = [{ role: 'user' as const, content: 'Say hello.' }];
+    const model = 'claude-sonnet-4-5';
+    const allowed = { headers: { 'anthropic-beta': 'token-efficient-tools-2025-02-19' } };
+    const unknown = { headers: { 'anthropic-beta': 'token-efficient-tools-2025-02-19,files-api-2025-04-14' } };
+    const call = await client.messages.create({ model, max_tokens: 64, messages }, unknown).withResponse();
+    expect(call.data).toMatchObject({ type: 'message', stop_reason: 'end_turn' });
+    expect(call.response.headers.get('x-polymux-dropped')).toBe('anthropic_beta');
+    const taken = await client.messages.countTokens({ model, messages }, allowed).withResponse();
+    expect(taken.response.headers.get('x-polymux-dropped')).toBeNull();
+    const ignored = await client.messages.countTokens({ model, messages }, unknown).withResponse();
+    expect(ignored.response.headers.get('x-polymux-dropped')).toBe('anthropic_beta');
+    expect(ignored.data.input_tokens).toBe(taken.data.input_tokens);
+  });
+
   it('carries a tool result that reports an error to Claude, and names is_error dropped for an OpenAI model', async () => {
     const messages: Anthropic.MessageParam[] = [
       { role: 'user', content: 'What is the weather in Paris?' },

@@ -22,10 +22,23 @@ interface Report {
     tracing?: { spans: number; spansPerRequest: number; contentTypes: string[] };
   }>;
 }
-interface Measured {
-  load: { ok: number };
-  streaming: { ok: number; contentEventsPerStream: { mean: number } };
+/** A metered phase: CPU per successful request, or why there is none (JSON has no NaN: it would be null). */
+interface Phase {
+  ok: number;
+  cpuMsPerRequest?: Record<string, unknown>;
+  cpuUnmeasured?: string;
 }
+interface Measured {
+  load: Phase;
+  latency: Phase;
+  streaming: Phase & { contentEventsPerStream: { mean: number } };
+}
+
+/** A phase's CPU as the report states it: whether every figure is a number, or the reason there are none. */
+const cpuStated = (phase: Phase): boolean | string | undefined =>
+  phase.cpuMsPerRequest
+    ? Object.values(phase.cpuMsPerRequest).every((ms) => typeof ms === 'object' || Number.isFinite(ms))
+    : phase.cpuUnmeasured;
 
 const runBench = (outputDir: string) =>
   new Promise<{ code: number | null; stderr: string }>((done) => {
@@ -74,6 +87,19 @@ describe('npm run bench (smoke)', () => {
       expect(result.portkey?.memory?.load.stack.peakRssMb).toBeGreaterThan(0);
     }
     expect(report.comparisons.map((comparison) => comparison.mode)).toEqual(['distributed', 'embedded']);
+  });
+
+  it('states the CPU per successful request of every phase, or that the phase had none', () => {
+    for (const result of report.results) {
+      for (const target of [result.direct, result.gateway, result.portkey]) {
+        for (const phase of target ? [target.load, target.latency, target.streaming] : []) {
+          expect({ ok: phase.ok, cpu: cpuStated(phase) }).toEqual({
+            ok: phase.ok,
+            cpu: phase.ok > 0 ? true : 'no successful requests',
+          });
+        }
+      }
+    }
   });
 
   it('received the spans of every call through Polymux at its OTLP receiver', () => {

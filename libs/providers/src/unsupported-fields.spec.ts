@@ -46,8 +46,8 @@ describe('dropUnsupportedFields', () => {
   });
 
   it('is data: every row names canonical request fields or the tool message flag', () => {
-    const canonical = new Set<string>([...ChatRequest.keyof().options, 'isError']);
-    expect(UNSUPPORTED_FIELDS.openai).toEqual(['topK', 'isError']);
+    const canonical = new Set<string>([...ChatRequest.keyof().options, 'isError', 'thinking']);
+    expect(UNSUPPORTED_FIELDS.openai).toEqual(['topK', 'isError', 'thinking']);
     expect(
       Object.values(UNSUPPORTED_FIELDS)
         .flat()
@@ -82,6 +82,52 @@ describe('the tool result error flag', () => {
   it('travels to Anthropic, and is not reported where no message carries it', () => {
     expect(dropUnsupportedFields(flagged, ['anthropic'])).toEqual({ request: flagged, dropped: [] });
     expect(dropUnsupportedFields({ ...flagged, messages: flagged.messages.slice(2) }, ['openai']).dropped).toEqual([]);
+  });
+});
+
+describe('the thinking of earlier turns', () => {
+  const signed: ChatRequest = {
+    model: 'm',
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'why?' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', text: 'hmm', signature: 'sig' },
+          { type: 'redacted_thinking', data: 'xyz' },
+          { type: 'text', text: 'because' },
+        ],
+      },
+      { role: 'user', content: [{ type: 'text', text: 'and?' }] },
+    ],
+    stream: false,
+  };
+  const unsigned: ChatRequest = {
+    ...signed,
+    messages: signed.messages.map((message) =>
+      message.role === 'assistant' ? { ...message, content: [{ type: 'thinking', text: 'hmm' }] } : message,
+    ),
+  };
+
+  it('is named thinking for an OpenAI candidate but left to its adapter, so a Claude fallback still gets it', () => {
+    const result = dropUnsupportedFields(signed, ['anthropic', 'openai']);
+    expect(result.dropped).toEqual(['thinking']);
+    expect(result.request).toBe(signed);
+  });
+
+  it('travels to Anthropic when signed; unsigned (another provider reasoning) it is named', () => {
+    expect(dropUnsupportedFields(signed, ['anthropic']).dropped).toEqual([]);
+    expect(dropUnsupportedFields(unsigned, ['anthropic']).dropped).toEqual(['thinking']);
+  });
+
+  it('is named once beside the fields that are removed', () => {
+    const result = dropUnsupportedFields({ ...signed, topK: 5 }, ['openai', 'anthropic']);
+    expect(result.dropped).toEqual(['top_k', 'thinking']);
+    expect(result.request).toEqual(signed);
+  });
+
+  it('is not named where no turn carries any', () => {
+    expect(dropUnsupportedFields({ ...signed, messages: signed.messages.slice(0, 1) }, ['openai']).dropped).toEqual([]);
   });
 });
 

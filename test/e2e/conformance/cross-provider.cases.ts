@@ -36,8 +36,12 @@ export const crossProviderCases = (suite: SuiteRef): void => {
         { role: 'assistant', content: claude.content },
         { role: 'user', content: 'And the costs?' },
       ];
-      const gpt = await anthropic.messages.create({ model: GPT, max_tokens: 256, messages: history });
+      const { data: gpt, response } = await anthropic.messages
+        .create({ model: GPT, max_tokens: 256, messages: history })
+        .withResponse();
       expect(gpt.stop_reason).toBe('end_turn');
+      // Chat Completions has no slot for an assistant turn's thinking: it is left out, and said so.
+      expect(response.headers.get('x-polymux-dropped')).toBe('thinking');
       expect(textOf(gpt)).toMatch(/\S/);
       // Back on Claude, its own signed thinking block is still there, and still valid.
       const again = await anthropic.messages.create({

@@ -1,9 +1,12 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { pollUntil } from '@polymux/testing';
 
 import type { Suite, SuiteRef } from './suite';
 import { CLAUDE, GPT } from './suite';
 
 const EMBEDDING_MODEL = 'text-embedding-3-small';
+/** Anthropic's model fields for the catalog's limits of the Claude model. */
+const limits = { max_input_tokens: expect.any(Number), max_tokens: expect.any(Number) };
 
 interface AuditRecord {
   requestId: string;
@@ -54,13 +57,33 @@ export const modelsEmbeddingsAuditCases = (suite: SuiteRef): void => {
       await expect(suite().openai.models.retrieve(CLAUDE)).resolves.toMatchObject({ id: CLAUDE });
     });
 
-    // The gateway answers OpenAI's list shape on both SDKs' path: the Anthropic SDK pages through it
-    // (no `has_more`, so one page) and reads the ids, but its items lack Anthropic's `type`,
-    // `display_name` and `created_at`.
-    it('lists the model ids through the Anthropic SDK', async () => {
-      const ids: string[] = [];
-      for await (const model of suite().anthropic.models.list()) ids.push(model.id);
+    // An Anthropic client (its SDK sends anthropic-version and x-api-key) gets Anthropic's list:
+    // models of type `model` with a display name and a date, paged by cursors.
+    it("lists, pages and retrieves models through the Anthropic SDK, in Anthropic's shape", async () => {
+      const { anthropic } = suite();
+      const page = await anthropic.models.list();
+      expect(page.data).toEqual(
+        expect.arrayContaining([
+          { type: 'model', id: CLAUDE, display_name: CLAUDE, created_at: expect.any(String), ...limits },
+          expect.objectContaining({ type: 'model', id: GPT }),
+        ]),
+      );
+      const ids = page.data.map((model) => model.id);
       expect(ids).toEqual(expect.arrayContaining([GPT, CLAUDE, EMBEDDING_MODEL]));
+      expect(page).toMatchObject({ has_more: false, first_id: ids[0], last_id: ids.at(-1) });
+      // One model a page: the SDK follows last_id with after_id until has_more is false.
+      const paged: string[] = [];
+      for await (const model of anthropic.models.list({ limit: 1 })) paged.push(model.id);
+      expect(paged).toEqual(ids);
+      const before = await anthropic.models.list({ limit: 1, before_id: ids.at(-1)! });
+      expect(before.data.map((model) => model.id)).toEqual([ids.at(-2)]);
+      await expect(anthropic.models.retrieve(CLAUDE)).resolves.toMatchObject({ type: 'model', id: CLAUDE });
+      const missing = await anthropic.models.retrieve('no-such-model').catch((error: unknown) => error);
+      expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+      expect((missing as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({
+        type: 'error',
+        error: { type: 'not_found_error' },
+      });
     });
   });
 

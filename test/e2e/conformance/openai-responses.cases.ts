@@ -24,6 +24,22 @@ const usageOf = (response: OpenAI.Responses.Response) => ({
 /** The OpenAI SDK's Responses API against each adapter. */
 export const openAiResponsesCases = (suite: SuiteRef): void => {
   describe.each(MODELS)('OpenAI SDK, Responses → %s', (model) => {
+    it('names the reasoning of an earlier turn that no hop carries (unsigned, or to Chat Completions)', async () => {
+      const { data, response } = await suite()
+        .openai.responses.create({
+          model,
+          input: [
+            { role: 'user', content: 'Why use a gateway?' },
+            { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'One place for keys.' }] },
+            { role: 'assistant', content: 'One place for keys and costs.' },
+            { role: 'user', content: 'And the costs?' },
+          ],
+        })
+        .withResponse();
+      expect(data.output_text).toMatch(/\S/);
+      expect(response.headers.get('x-polymux-dropped')?.split(',')).toContain('thinking');
+    });
+
     it('creates a response with usage equal to the charge', async () => {
       const { data, response } = await suite()
         .openai.responses.create({ model, instructions: 'Be brief.', input: 'Say hello.' })

@@ -1,5 +1,7 @@
 import type { ErrorPayload } from '@polymux/contracts';
 import { ErrorCode } from '@polymux/contracts';
+import type { OpenAiErrorBody } from '@polymux/wire';
+import { openAiErrorBody } from '@polymux/wire';
 
 /** HTTP status for each error code: the one table every HTTP edge uses. */
 export const httpStatusOf = (code: ErrorCode): number => {
@@ -51,10 +53,6 @@ const openAiType = (code: ErrorCode): string => {
   return 'invalid_request_error';
 };
 
-export interface OpenAiErrorBody {
-  error: { message: string; type: string; param: string | null; code: string };
-}
-
-export const toOpenAiError = (payload: ErrorPayload): OpenAiErrorBody => ({
-  error: { message: payload.message, type: openAiType(payload.code), param: payload.param ?? null, code: payload.code },
-});
+/** A Polymux failure in OpenAI's error body; `code` is the Polymux error code. */
+export const toOpenAiError = (payload: ErrorPayload): OpenAiErrorBody =>
+  openAiErrorBody(payload.message, openAiType(payload.code), payload.param ?? null, payload.code);

@@ -1,4 +1,5 @@
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import type { OpenAiError } from '@polymux/wire';
 
 type HeaderValue = string | string[] | undefined;
 
@@ -26,7 +27,14 @@ const ENUMERATION = /^[a-z][a-z0-9_.-]{0,63}$/;
 /** A request field path such as `messages.0.content` or `tools[1].function.name`. */
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_.[\]]{0,127}$/;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+/**
+ * An error object as a provider sent it, unchecked: OpenAI's fields (`OpenAiError`, which
+ * OpenAI-compatible servers fill loosely), or Anthropic's `type` and `message`.
+ */
+type ErrorFields = { [Field in keyof OpenAiError]?: unknown };
+
+const isObject = (value: unknown): value is ErrorFields & Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
 
 const enumeration = (value: unknown): string | undefined =>
   typeof value === 'string' && ENUMERATION.test(value) ? value : undefined;
@@ -42,7 +50,7 @@ export const upstreamErrorFacts = (body: string): UpstreamErrorFacts => {
   } catch {
     return { reasons: [] };
   }
-  const error: unknown = isObject(parsed) && 'error' in parsed ? parsed.error : parsed;
+  const error = isObject(parsed) && 'error' in parsed ? parsed.error : parsed;
   if (!isObject(error)) return { reasons: [] };
   const reasons = [enumeration(error.type), enumeration(error.code)].filter(
     (reason, index, all): reason is string => reason !== undefined && all.indexOf(reason) === index,

@@ -4,6 +4,7 @@ import { AnthropicErrorFilter } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { ANTHROPIC_BETA_HEADER, withAnthropicBeta } from './anthropic/anthropic-beta';
 import { checkAnthropicVersion } from './anthropic/anthropic-version';
 import { fromMessagesBody } from './anthropic/anthropic-request.mapper';
 import { anthropicMessages } from './anthropic/messages.format';
@@ -11,7 +12,7 @@ import { parseCountTokensBody } from './anthropic/messages.schema';
 import { ApiKeyCache } from './auth/api-key.cache';
 import { authenticate } from './auth/api-key.guard';
 import { CallService } from './call/call.service';
-import { serveCall } from './call/serve-call';
+import { headersNamed, serveCall } from './call/serve-call';
 import { newRequestId } from './request-id';
 
 /** `POST /v1/messages` and `POST /v1/messages/count_tokens`, Anthropic's wire format, errors included. */
@@ -34,7 +35,8 @@ export class MessagesController {
    * The input tokens of a Messages request, without calling a model. The count is the gateway's
    * own, with the o200k tokenizer and OpenAI's message framing (the one used when a provider reports
    * no usage): exact for OpenAI models, an estimate for Claude models, whose tokenizer is not public.
-   * The model must be one the key may use, as for a call.
+   * The model must be one the key may use, as for a call; `anthropic-beta` is read as for a call
+   * (betas off the allowlist are ignored and named in `x-polymux-dropped`).
    */
   @Post('v1/messages/count_tokens')
   async countTokens(
@@ -46,7 +48,10 @@ export class MessagesController {
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header('request-id', requestId);
     const key = await authenticate(this.keys, httpRequest.headers, requestId);
-    const request = fromMessagesBody(parseCountTokensBody(body));
+    // The betas as /v1/messages reads them: the same allowlist, the same report of what is ignored.
+    const dropped: string[] = [];
+    const betas = headersNamed(httpRequest.headers, [ANTHROPIC_BETA_HEADER])[ANTHROPIC_BETA_HEADER];
+    const request = withAnthropicBeta(fromMessagesBody(parseCountTokensBody(body)), betas, dropped);
     const { models } = await this.messaging.request(
       Subjects.listModels,
       { allowedModels: key.allowedModels },
@@ -59,6 +64,7 @@ export class MessagesController {
         param: 'model',
       });
     }
+    if (dropped.length > 0) void reply.header(Headers.dropped, dropped.join(','));
     await reply.status(200).send({ input_tokens: countInputTokens(request, request.model) });
   }
 }

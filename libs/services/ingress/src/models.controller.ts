@@ -1,12 +1,14 @@
-import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
+import { Catch, Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import type { ApiKeyRecord, ModelInfo } from '@polymux/contracts';
 import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
-import { OpenAiErrorFilter } from '@polymux/http';
+import { WireErrorFilter, anthropicErrors, openAiErrors } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { checkAnthropicVersion } from './anthropic/anthropic-version';
 import { ApiKeyCache } from './auth/api-key.cache';
 import { authenticate } from './auth/api-key.guard';
+import { anthropicModelPage, isAnthropicCaller, toAnthropicModel } from './models/anthropic-models';
 import { newRequestId } from './request-id';
 
 /** OpenAI's model object, plus what a caller choosing among Polymux's models wants to know. */
@@ -30,13 +32,22 @@ const toOpenAiModel = (model: ModelInfo) => ({
   aliases: model.aliases,
 });
 
+/** Errors of the model list in the caller's format: Anthropic's for an Anthropic client, else OpenAI's. */
+@Catch()
+export class ModelsErrorFilter extends WireErrorFilter {
+  constructor() {
+    super((request) => (isAnthropicCaller(request.headers) ? anthropicErrors : openAiErrors));
+  }
+}
+
 /**
  * `GET /v1/models` and `GET /v1/models/{id}`: the catalog models this key may use, in OpenAI's
- * format. Aliases are names, listed on their model: retrieving one is a 404, as is a model the key
- * may not use (a key learns nothing of models outside its scope).
+ * format, or in Anthropic's (paged by `limit`, `after_id` and `before_id`) for an Anthropic client.
+ * Aliases are names, listed on their model: retrieving one is a 404, as is a model the key may not
+ * use (a key learns nothing of models outside its scope).
  */
 @Controller()
-@UseFilters(OpenAiErrorFilter)
+@UseFilters(ModelsErrorFilter)
 export class ModelsController {
   constructor(
     private readonly keys: ApiKeyCache,
@@ -45,10 +56,13 @@ export class ModelsController {
 
   @Get('v1/models')
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const requestId = this.start(reply);
+    const anthropic = this.caller(request);
+    const requestId = this.start(reply, anthropic);
     const key = await authenticate(this.keys, request.headers, requestId);
     const models = await this.models(key, requestId);
-    await reply.send({ object: 'list', data: models.map(toOpenAiModel) });
+    await reply.send(
+      anthropic ? anthropicModelPage(models, request.query) : { object: 'list', data: models.map(toOpenAiModel) },
+    );
   }
 
   @Get('v1/models/:model')
@@ -57,7 +71,8 @@ export class ModelsController {
     @Res() reply: FastifyReply,
     @Param('model') id: string,
   ): Promise<void> {
-    const requestId = this.start(reply);
+    const anthropic = this.caller(request);
+    const requestId = this.start(reply, anthropic);
     const key = await authenticate(this.keys, request.headers, requestId);
     const model = (await this.models(key, requestId)).find((candidate) => candidate.id === id);
     if (!model) {
@@ -69,12 +84,21 @@ export class ModelsController {
         },
       );
     }
-    await reply.send(toOpenAiModel(model));
+    await reply.send(anthropic ? toAnthropicModel(model) : toOpenAiModel(model));
   }
 
-  private start(reply: FastifyReply): string {
+  /** Whether to answer in Anthropic's format; its version header is checked as on `/v1/messages`. */
+  private caller(request: FastifyRequest): boolean {
+    const anthropic = isAnthropicCaller(request.headers);
+    if (anthropic) checkAnthropicVersion(request.headers);
+    return anthropic;
+  }
+
+  private start(reply: FastifyReply, anthropic: boolean): string {
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header(Headers.model, 'none').header(Headers.task, 'none');
+    // Anthropic's SDK reads the request id from `request-id`.
+    if (anthropic) void reply.header('request-id', requestId);
     return requestId;
   }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Anthropic's Messages API wire format (`anthropic-version: 2023-06-01`), defined once: the adapter
- * writes requests and reads answers with these types, the provider simulator validates requests
- * with these schemas. Unknown fields are accepted (Anthropic adds fields; a reader ignores them).
+ * Anthropic's Messages API wire format (`anthropic-version: 2023-06-01`), defined once: ingress
+ * validates inbound bodies with these schemas (adding its own bounds), the adapter writes requests
+ * and reads answers with these types, the provider simulator validates requests with these schemas. Unknown fields are accepted (Anthropic adds fields; a reader ignores them).
  */
 
 /** Anthropic's protocol version, sent in `anthropic-version`. */
@@ -59,7 +59,12 @@ export type AnthropicToolUseBlock = z.infer<typeof AnthropicToolUseBlock>;
 export const AnthropicToolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string().regex(TOOL_USE_ID),
-  content: z.union([z.string(), z.array(z.union([AnthropicTextBlock, AnthropicImageBlock]))]).optional(),
+  content: z
+    .union([
+      z.string(),
+      z.array(z.discriminatedUnion('type', [AnthropicTextBlock, AnthropicImageBlock, AnthropicDocumentBlock])),
+    ])
+    .optional(),
   is_error: z.boolean().optional(),
   ...cached,
 });
@@ -94,6 +99,8 @@ export const AnthropicMessage = z.looseObject({
 export type AnthropicMessage = z.infer<typeof AnthropicMessage>;
 
 export const AnthropicTool = z.looseObject({
+  /** A custom tool (the default); Anthropic's server tools have other types and shapes. */
+  type: z.literal('custom').nullish(),
   name: z.string().regex(TOOL_NAME),
   description: z.string().optional(),
   input_schema: z.looseObject({ type: z.literal('object') }),
@@ -105,7 +112,7 @@ const parallel = { disable_parallel_tool_use: z.boolean().optional() };
 export const AnthropicToolChoice = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('auto'), ...parallel }),
   z.looseObject({ type: z.literal('any'), ...parallel }),
-  z.looseObject({ type: z.literal('tool'), name: z.string(), ...parallel }),
+  z.looseObject({ type: z.literal('tool'), name: z.string().min(1), ...parallel }),
   z.looseObject({ type: z.literal('none') }),
 ]);
 export type AnthropicToolChoice = z.infer<typeof AnthropicToolChoice>;
@@ -188,21 +195,31 @@ export type AnthropicStreamEvent =
   | { type: 'ping' }
   | { type: 'error'; error: { type: string; message: string } };
 
-/** Anthropic's error types, by the HTTP status that carries them. */
+/**
+ * Anthropic's error types (https://docs.claude.com/en/api/errors), by the HTTP status that carries
+ * them. A type its SDK does not know still reaches the caller: the SDK picks its error class by
+ * status and keeps the body.
+ */
 export type AnthropicErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
+  | 'billing_error'
   | 'permission_error'
   | 'not_found_error'
   | 'request_too_large'
   | 'rate_limit_error'
   | 'api_error'
+  | 'timeout_error'
   | 'overloaded_error';
 
-/** `{"type":"error","error":{type,message}}`, Anthropic's error body (and its `error` stream event). */
+/**
+ * `{"type":"error","error":{type,message}}`, Anthropic's error body (and its `error` stream event),
+ * with the request id as Anthropic adds it.
+ */
 export interface AnthropicErrorBody {
   type: 'error';
   error: { type: AnthropicErrorType; message: string };
+  request_id?: string;
 }
 
 /** The error type Anthropic answers with a status. */
@@ -210,6 +227,8 @@ export const anthropicErrorType = (status: number): AnthropicErrorType => {
   switch (status) {
     case 401:
       return 'authentication_error';
+    case 402:
+      return 'billing_error';
     case 403:
       return 'permission_error';
     case 404:
@@ -218,6 +237,8 @@ export const anthropicErrorType = (status: number): AnthropicErrorType => {
       return 'request_too_large';
     case 429:
       return 'rate_limit_error';
+    case 504:
+      return 'timeout_error';
     case 529:
     case 503:
       return 'overloaded_error';

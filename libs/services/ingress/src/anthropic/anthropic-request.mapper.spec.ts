@@ -79,6 +79,23 @@ describe('Messages body schema', () => {
       { ...base, messages: [user([{ type: 'image', source: { type: 'url', url: 'file:///etc/passwd' } }])] },
       'messages.0.content.0.source.url',
     ],
+    [
+      'a document inside a tool result by a URL of another scheme',
+      {
+        ...base,
+        messages: [
+          user([
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'document', source: { type: 'url', url: 'ftp://example.com/a.pdf' } }],
+            },
+          ]),
+        ],
+      },
+      'messages.0.content.0.content.0.source.url',
+    ],
+    ['a tool_choice naming no tool', { ...base, tool_choice: { type: 'tool', name: '' } }, 'tool_choice.name'],
   ])('refuses %s with a 400 naming the field', (_name, body, param) => {
     const error = refusal(body);
     expect(error.code).toBe(ErrorCode.InvalidRequest);
@@ -90,6 +107,19 @@ describe('Messages body schema', () => {
     let deep: unknown = 'x';
     for (let level = 0; level < 40; level += 1) deep = { deep };
     expect(refusal({ ...base, extra: deep }).message).toMatch(/nests deeper/);
+  });
+
+  it('takes what the wire format allows and the gateway maps: long tool names, any tool ids, empty texts', () => {
+    const name = 'a.tool.name.anthropic.would.refuse.because.it.is.longer.than.sixty.four.characters';
+    const body = parseMessagesBody({
+      ...base,
+      tools: [{ type: 'custom', name, input_schema: { type: 'object' } }],
+      messages: [
+        user([{ type: 'text', text: '' }]),
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'call:1', name, input: {} }] },
+      ],
+    });
+    expect(body.tools?.[0]?.name).toBe(name);
   });
 
   it('takes a count_tokens body without max_tokens', () => {
@@ -158,6 +188,27 @@ describe('fromMessagesBody', () => {
       role: 'system',
       content: [{ type: 'text', text: 'terse' }],
     });
+  });
+
+  it('keeps a document inside a tool result', () => {
+    const request = decode({
+      messages: [
+        user([
+          {
+            type: 'tool_result',
+            tool_use_id: 'toolu_a',
+            content: [{ type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' }, title: 'A' }],
+          },
+        ]),
+      ],
+    });
+    expect(request.messages).toEqual([
+      {
+        role: 'tool',
+        toolCallId: 'toolu_a',
+        content: [{ type: 'document', url: 'https://example.com/a.pdf', mediaType: 'application/pdf', title: 'A' }],
+      },
+    ]);
   });
 
   it('keeps a tool result that reports an error as isError, and leaves the flag off otherwise', () => {

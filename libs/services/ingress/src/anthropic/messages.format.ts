@@ -9,7 +9,11 @@ import { parseMessagesBody } from './messages.schema';
 export const anthropicMessages: InboundFormat = {
   api: 'messages',
   decode: (body, context) =>
-    withAnthropicBeta(fromMessagesBody(parseMessagesBody(body)), context.headers?.[ANTHROPIC_BETA_HEADER]),
+    withAnthropicBeta(
+      fromMessagesBody(parseMessagesBody(body)),
+      context.headers?.[ANTHROPIC_BETA_HEADER],
+      context.dropped,
+    ),
   encode: (response) => toAnthropicMessage(response),
   streamEncoder: (request, context) => new AnthropicStreamEncoder(request, context),
   headers: [ANTHROPIC_BETA_HEADER],

@@ -1,4 +1,17 @@
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import {
+  AnthropicDocumentBlock,
+  AnthropicImageBlock,
+  AnthropicMessage as AnthropicWireMessage,
+  AnthropicMessagesRequest,
+  AnthropicRedactedThinkingBlock,
+  AnthropicTextBlock,
+  AnthropicThinking,
+  AnthropicThinkingBlock,
+  AnthropicTool,
+  AnthropicToolResultBlock,
+  AnthropicToolUseBlock,
+} from '@polymux/wire';
 import { z } from 'zod';
 
 import {
@@ -12,106 +25,57 @@ import {
 
 /**
  * Anthropic Messages request body (`POST /v1/messages`), as the official `@anthropic-ai/sdk` sends
- * it. Unknown top-level fields are kept (they travel in `extra`); unknown block types are refused.
- * Block fields the canonical model has no slot for (`citations` on a replayed text block, a
- * document's `context`) are accepted and not forwarded.
+ * it: the wire format of `@polymux/wire`, with the gateway's own bounds and leniencies. Unknown
+ * top-level fields are kept (they travel in `extra`); unknown block types are refused. Block fields
+ * the canonical model has no slot for (`citations` on a replayed text block, a document's
+ * `context`) are accepted and not forwarded.
+ *
+ * Leniencies: an empty text block is accepted (the adapters leave it out), and tool names and ids
+ * need not be ones Anthropic accepts (the Anthropic adapter renames them for the call and back);
+ * a thinking block's signature may be empty (it is then another provider's, not sent to Anthropic).
  */
-const CacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() });
-const cacheControl = CacheControl.nullable().optional();
+const HTTP_URL = /^https?:\/\//;
 
-const TextBlock = z.object({
-  type: z.literal('text'),
-  text: z.string(),
-  cache_control: cacheControl,
-  citations: z.array(z.unknown()).nullable().optional(),
-});
+/** A media block given by URL must name an http(s) URL: the gateway forwards or fetches nothing else. */
+const httpSource = (block: AnthropicImageBlock | AnthropicDocumentBlock, context: z.RefinementCtx): void => {
+  if (block.source.type === 'url' && !HTTP_URL.test(block.source.url)) {
+    context.addIssue({ code: 'custom', path: ['source', 'url'], message: 'must be an http(s) URL' });
+  }
+};
 
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
-const ImageBlock = z.object({
-  type: z.literal('image'),
-  source: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('base64'), media_type: z.enum(IMAGE_TYPES), data: z.string().min(1) }),
-    z.object({ type: z.literal('url'), url: z.string().regex(/^https?:\/\//, 'must be an http(s) URL') }),
-  ]),
-  cache_control: cacheControl,
-});
+const TextBlock = AnthropicTextBlock.extend({ text: z.string() });
+const ImageBlock = AnthropicImageBlock.superRefine(httpSource);
+const DocumentBlock = AnthropicDocumentBlock.superRefine(httpSource);
 
-const DocumentBlock = z.object({
-  type: z.literal('document'),
-  source: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('base64'), media_type: z.literal('application/pdf'), data: z.string().min(1) }),
-    z.object({ type: z.literal('text'), media_type: z.literal('text/plain'), data: z.string() }),
-    z.object({ type: z.literal('url'), url: z.string().regex(/^https?:\/\//, 'must be an http(s) URL') }),
-  ]),
-  title: z.string().nullable().optional(),
-  context: z.string().nullable().optional(),
-  citations: z.unknown().optional(),
-  cache_control: cacheControl,
-});
-
-const ToolUseBlock = z.object({
-  type: z.literal('tool_use'),
-  id: z.string().min(1),
-  name: z.string().min(1),
-  input: z.record(z.string(), z.unknown()),
-  cache_control: cacheControl,
-});
-
-const ToolResultBlock = z.object({
-  type: z.literal('tool_result'),
+const ToolResultBlock = AnthropicToolResultBlock.extend({
   tool_use_id: z.string().min(1),
   content: z
     .union([z.string(), z.array(z.discriminatedUnion('type', [TextBlock, ImageBlock, DocumentBlock]))])
     .optional(),
-  is_error: z.boolean().optional(),
-  cache_control: cacheControl,
 });
-
-const ThinkingBlock = z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string() });
-const RedactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), data: z.string() });
 
 export const ContentBlock = z.discriminatedUnion('type', [
   TextBlock,
   ImageBlock,
   DocumentBlock,
-  ToolUseBlock,
+  AnthropicToolUseBlock.extend({ id: z.string().min(1), name: z.string().min(1) }),
   ToolResultBlock,
-  ThinkingBlock,
-  RedactedThinkingBlock,
+  AnthropicThinkingBlock.extend({ signature: z.string() }),
+  AnthropicRedactedThinkingBlock,
 ]);
 export type ContentBlock = z.infer<typeof ContentBlock>;
 export type ToolResultContent = NonNullable<z.infer<typeof ToolResultBlock>['content']>;
 
-export const AnthropicMessage = z.object({
-  role: z.enum(['user', 'assistant']),
-  content: z.union([z.string(), z.array(ContentBlock)]),
-});
+export const AnthropicMessage = AnthropicWireMessage.extend({ content: z.union([z.string(), z.array(ContentBlock)]) });
 export type AnthropicMessage = z.infer<typeof AnthropicMessage>;
 
-const CustomTool = z.object({
-  type: z.literal('custom').nullable().optional(),
-  name: z.string().min(1).max(128),
-  description: z.string().optional(),
-  input_schema: z.looseObject({ type: z.literal('object') }),
-  cache_control: cacheControl,
-});
-
-const disableParallel = { disable_parallel_tool_use: z.boolean().optional() };
-const ToolChoice = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auto'), ...disableParallel }),
-  z.object({ type: z.literal('any'), ...disableParallel }),
-  z.object({ type: z.literal('tool'), name: z.string().min(1), ...disableParallel }),
-  z.object({ type: z.literal('none') }),
-]);
-
-/** Anthropic's own minimum thinking budget. */
-const MIN_THINKING_BUDGET = 1024;
+/** Beyond the wire's `enabled` and `disabled`: `adaptive` (the model decides), carried in `extra`. */
 const Thinking = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('enabled'), budget_tokens: z.number().int().min(MIN_THINKING_BUDGET) }),
-  z.object({ type: z.literal('disabled') }),
+  ...AnthropicThinking.options,
   z.looseObject({ type: z.literal('adaptive') }),
 ]);
 
+/** Anthropic's `output_config`: its effort becomes the canonical reasoning effort, its format a JSON schema. */
 const OutputConfig = z.object({
   effort: z.enum(['low', 'medium', 'high', 'xhigh', 'max']).nullable().optional(),
   format: z
@@ -122,22 +86,19 @@ const OutputConfig = z.object({
 
 /** At most this many stop sequences: bounded, like every list that reaches a provider. */
 const MAX_STOP_SEQUENCES = 64;
+/** Longer than Anthropic's 64 characters: names from OpenAI callers' conversations are mapped by the adapter. */
+const MAX_TOOL_NAME_LENGTH = 128;
 
-const MessagesShape = z.looseObject({
+const MessagesShape = AnthropicMessagesRequest.extend({
   model: modelName,
-  max_tokens: z.number().int().positive(),
   messages: z.array(AnthropicMessage).min(1),
   system: z.union([z.string(), z.array(TextBlock)]).optional(),
-  tools: z.array(CustomTool).optional(),
-  tool_choice: ToolChoice.optional(),
-  stop_sequences: z.array(z.string().min(1)).max(MAX_STOP_SEQUENCES).optional(),
-  temperature: z.number().min(0).max(1).optional(),
-  top_p: z.number().min(0).max(1).optional(),
+  tools: z.array(AnthropicTool.extend({ name: z.string().min(1).max(MAX_TOOL_NAME_LENGTH) })).optional(),
+  stop_sequences: AnthropicMessagesRequest.shape.stop_sequences.unwrap().max(MAX_STOP_SEQUENCES).optional(),
   top_k: z.number().int().positive().optional(),
   metadata: z.strictObject({ user_id: endUser.nullable().optional() }).optional(),
   thinking: Thinking.optional(),
   output_config: OutputConfig.optional(),
-  stream: z.boolean().optional(),
 });
 
 /** Fields the canonical model carries; everything else in a body travels in `extra`. */

@@ -13,7 +13,7 @@ import { SseWriter } from './sse-writer';
 import { relayStream } from './stream-relay';
 
 /** The named request headers that are present, repeated ones comma-joined. */
-const headersNamed = (headers: FastifyRequest['headers'], names: readonly string[]): Record<string, string> => {
+export const headersNamed = (headers: FastifyRequest['headers'], names: readonly string[]): Record<string, string> => {
   const named: Record<string, string> = {};
   for (const name of names) {
     const value = headers[name];
@@ -62,7 +62,8 @@ export const serveCall = async (
   try {
     const plan = await calls.plan(call);
     void reply.header(Headers.task, plan.task);
-    const dropped = [...decoding.dropped, ...dropDisallowedFields(call, plan)];
+    // A name both the decoder and the plan's candidates drop (`anthropic_beta`) is named once.
+    const dropped = [...new Set([...decoding.dropped, ...dropDisallowedFields(call, plan)])];
     if (dropped.length > 0) {
       void reply.header(Headers.dropped, dropped.join(','));
       // Field names only, never their values: the span carries no request content.

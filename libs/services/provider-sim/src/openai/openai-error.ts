@@ -1,6 +1,5 @@
-export interface OpenAiErrorBody {
-  error: { message: string; type: string; param: string | null; code: string | null };
-}
+import type { OpenAiErrorBody } from '@polymux/wire';
+import { openAiErrorBody } from '@polymux/wire';
 
 const typeFor = (status: number): string => {
   if (status === 401) return 'authentication_error';
@@ -29,4 +28,4 @@ export const openAiError = (
   message: string = messageFor(status),
   param: string | null = null,
   code: string | null = codeFor(status),
-): OpenAiErrorBody => ({ error: { message, type: typeFor(status), param, code } });
+): OpenAiErrorBody => openAiErrorBody(message, typeFor(status), param, code);

@@ -38,6 +38,34 @@ describe('toAnthropicRequest', () => {
     expect(body.max_tokens).toBe(64_000);
   });
 
+  it('keeps a document inside a tool result', () => {
+    const { body } = toAnthropicRequest(
+      {
+        ...base,
+        messages: [
+          { role: 'user', content: [text('Read the report')] },
+          { role: 'assistant', content: [], toolCalls: [{ id: 'call_1', name: 'fetch_report', arguments: '{}' }] },
+          {
+            role: 'tool',
+            toolCallId: 'call_1',
+            content: [{ type: 'document', url: 'data:text/plain;base64,aGVsbG8=', mediaType: 'text/plain' }],
+          },
+        ],
+      },
+      options,
+    );
+    expect(body.messages[2]).toEqual({
+      role: 'user',
+      content: [
+        {
+          type: 'tool_result',
+          tool_use_id: 'call_1',
+          content: [expect.objectContaining({ type: 'document' })],
+        },
+      ],
+    });
+  });
+
   it('maps tool calls, merges parallel tool results into one user turn, keeps images inside them and error flags', () => {
     const { body } = toAnthropicRequest(
       {

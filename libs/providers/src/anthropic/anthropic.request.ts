@@ -5,6 +5,7 @@ import { passthrough } from '../passthrough';
 import { ToolNames } from './anthropic.names';
 import type {
   AnthropicContentBlock,
+  AnthropicDocumentBlock,
   AnthropicImageBlock,
   AnthropicMessage,
   AnthropicMessagesRequest,
@@ -132,7 +133,8 @@ const toolResult = (message: Message, names: ToolNames): AnthropicToolResultBloc
   const content = message.content
     .flatMap(toBlocks)
     .filter(
-      (block): block is AnthropicTextBlock | AnthropicImageBlock => block.type === 'text' || block.type === 'image',
+      (block): block is AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock =>
+        block.type === 'text' || block.type === 'image' || block.type === 'document',
     );
   return {
     type: 'tool_result',

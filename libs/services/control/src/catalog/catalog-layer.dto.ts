@@ -1,18 +1,6 @@
 import { z } from 'zod';
 
-/** No control characters (Postgres refuses NUL in text; newlines would forge log lines). */
-const name = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
-/** Model and deployment ids as the catalog spells them: printable ASCII without spaces. */
-const catalogId = z
-  .string()
-  .min(1)
-  .max(256)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+import { modelName as catalogId, name } from '../admin/admin.dto';
 
 export const CreateCredential = z.object({ name, value: z.string().min(1).max(65_536) });
 export const UpdateCredential = z

@@ -11,13 +11,12 @@ import { MessagingClient } from '@polymux/messaging';
 import type { Transaction } from 'kysely';
 
 import type { Actor } from '../control.service';
-import { ControlService } from '../control.service';
+import { ControlService, isUuid } from '../control.service';
 import type { ControlDB, Spec } from '../schema/tables/control.tables';
 import type { CredentialInfo, StoredDeployment, StoredModel } from './catalog-layer.repository';
 import { CatalogLayerRepository } from './catalog-layer.repository';
 
 const STORED = /^credential:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /** Every stored credential a spec references (`credentialRef: credential:<id>`, at any depth). */
 const credentialIdsOf = (value: unknown): string[] => {

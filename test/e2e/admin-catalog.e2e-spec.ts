@@ -13,8 +13,10 @@ jest.setTimeout(180_000);
 
 const SECRET = `sk-admin-e2e-${randomUUID()}`;
 const ROTATED = `sk-admin-e2e-rotated-${randomUUID()}`;
-const MODEL = 'admin-e2e-model';
-const DEPLOYMENT = 'admin/e2e-sim';
+/** Unique per run: the admin layer lives in control's tables, which the e2e database keeps between runs. */
+const RUN = randomUUID().slice(0, 8);
+const MODEL = `admin-e2e-model-${RUN}`;
+const DEPLOYMENT = `admin/e2e-sim-${RUN}`;
 
 /**
  * The catalog's admin layer end to end: a credential, a model and a deployment created through the
@@ -69,8 +71,20 @@ describe.each(MODES)('the admin catalog layer (%s mode)', (mode) => {
     });
   });
 
+  /** Deletes what the run created, so a failed run leaves nothing in the shared database; idempotent. */
+  const cleanUp = async () => {
+    await admin('DELETE', `/deployments/${encodeURIComponent(DEPLOYMENT)}`);
+    await admin('DELETE', `/models/${MODEL}`);
+    const { data = [] } = (await admin('GET', '/credentials')).body;
+    for (const credential of data as Array<{ id: string; name: string }>)
+      if (credential.name.endsWith(RUN)) await admin('DELETE', `/credentials/${credential.id}`);
+  };
+
   afterAll(async () => {
-    if (!stopped) await gateway?.stop();
+    if (!stopped && gateway) {
+      await cleanUp();
+      await gateway.stop();
+    }
     await sim?.close();
   });
 
@@ -90,7 +104,7 @@ describe.each(MODES)('the admin catalog layer (%s mode)', (mode) => {
   });
 
   it('serves, rotates, changes and deletes an admin deployment without a restart', async () => {
-    const credential = await admin('POST', '/credentials', { name: `sim key ${mode}`, value: SECRET });
+    const credential = await admin('POST', '/credentials', { name: `sim key ${mode} ${RUN}`, value: SECRET });
     expect(credential.status).toBe(201);
     const credentialId = credential.body.id as string;
     expect(Object.keys(credential.body).sort()).toEqual(['createdAt', 'id', 'name', 'updatedAt']);
@@ -187,6 +201,7 @@ describe.each(MODES)('the admin catalog layer (%s mode)', (mode) => {
       expect(answer).not.toContain(SECRET);
       expect(answer).not.toContain(ROTATED);
     }
+    await cleanUp();
     await gateway.stop();
     stopped = true;
     const logs = readdirSync(gateway.stack.logDir)

@@ -6,10 +6,16 @@ const usd = z.string().regex(/^\d+(\.\d{1,9})?$/, 'a USD amount such as "0.40"')
 /** An HTTP header name (RFC 9110 token) and a value without line breaks. */
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name');
 const headerValue = z.string().regex(/^[^\r\n\0]*$/, 'a header value without line breaks');
-/** Where the executor reads a secret, e.g. `env:OPENAI_API_KEY`; only the executor resolves it. */
+/**
+ * Where the executor reads a secret: its environment (`env:OPENAI_API_KEY`) or a credential stored
+ * through the admin API (`credential:<id>`); only the executor resolves it.
+ */
 const credentialRef = z
   .string()
-  .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'a credentials reference such as env:OPENAI_API_KEY');
+  .regex(
+    /^(env:[A-Za-z_][A-Za-z0-9_]*|credential:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+    'a credentials reference such as env:OPENAI_API_KEY or credential:<id>',
+  );
 
 /** A provider-specific setting: a literal, or a secret only the executor reads (`{ credentialRef }`). */
 const settingValue = z.union([z.string(), z.number(), z.boolean(), z.strictObject({ credentialRef })]);
@@ -84,10 +90,12 @@ export const CatalogModelSchema = z.object({
 export type CatalogModel = z.infer<typeof CatalogModelSchema>;
 
 /** A chat model must be able to answer; only an embeddings model has no output. */
-const CheckedModelSchema = CatalogModelSchema.refine(
-  (model) => model.capabilities.embeddings || model.maxOutputTokens > 0,
-  { message: 'a chat model needs a positive maxOutputTokens', path: ['maxOutputTokens'] },
-);
+const answers = (model: Pick<CatalogModel, 'capabilities' | 'maxOutputTokens'>) =>
+  model.capabilities.embeddings || model.maxOutputTokens > 0;
+const ANSWERS = { message: 'a chat model needs a positive maxOutputTokens', path: ['maxOutputTokens'] };
+const CheckedModelSchema = CatalogModelSchema.refine(answers, ANSWERS);
+/** A model the admin API adds: its deployments come separately, as admin deployments. */
+export const LayerModelSchema = CatalogModelSchema.omit({ deployments: true }).refine(answers, ANSWERS);
 
 export const CatalogFileSchema = z.object({
   models: z.array(CheckedModelSchema).min(1),

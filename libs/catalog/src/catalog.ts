@@ -21,6 +21,8 @@ export interface UpstreamEndpoint {
   headers: Readonly<Record<string, HeaderValue>>;
   region?: string;
   settings: Readonly<Record<string, SettingValue>>;
+  /** Configured through the admin API: every connection to it goes through the SSRF guard. */
+  admin?: true;
 }
 
 /** A deployment as a plan carries it, plus where and how to call it. */
@@ -67,7 +69,11 @@ export class Catalog {
   private readonly byName = new Map<string, ResolvedModel>();
   private readonly byDeploymentId = new Map<string, CatalogEntry>();
 
-  constructor(private readonly file: CatalogFile) {
+  /** `adminDeployments`: ids of the deployments the admin layer added or replaced. */
+  constructor(
+    readonly file: CatalogFile,
+    adminDeployments: ReadonlySet<string> = new Set(),
+  ) {
     for (const model of file.models) {
       this.byName.set(model.id, { model, resolvedFrom: 'model' });
       for (const alias of model.aliases) this.byName.set(alias, { model, resolvedFrom: 'alias' });
@@ -77,7 +83,14 @@ export class Catalog {
         const { baseUrl, credentialRef, headers, region, settings } = deployment;
         this.byDeploymentId.set(deployment.id, {
           deployment: toDeployment(model, deployment),
-          endpoint: { baseUrl, credentialRef, headers, settings, ...(region === undefined ? {} : { region }) },
+          endpoint: {
+            baseUrl,
+            credentialRef,
+            headers,
+            settings,
+            ...(region === undefined ? {} : { region }),
+            ...(adminDeployments.has(deployment.id) ? { admin: true as const } : {}),
+          },
         });
       }
     }

@@ -14,6 +14,14 @@ import {
   TopUpRequest,
   TopUpResult,
 } from './messages/billing.message';
+import {
+  CatalogChanged,
+  CatalogLayer,
+  CatalogLayerEntries,
+  CatalogLayerProblems,
+  CatalogLayerRequest,
+  SealedCredentials,
+} from './messages/catalog.message';
 import { EmbedRequest } from './messages/embed.message';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
 import { KeyRevoked, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
@@ -62,11 +70,32 @@ export const Subjects = {
   resolveKey: defineRequest('control.key.resolve.v1', 'control', ResolveKeyRequest, ResolvedKey, {
     callers: ['ingress'],
   }),
+  /** The admin layer of the catalog, which router and executor replicas merge over their catalog file. */
+  catalogLayer: defineRequest('control.catalog.layer.get.v1', 'control', CatalogLayerRequest, CatalogLayer, {
+    callers: ['router', 'executor'],
+  }),
+  /** Sealed provider credentials: executors only, the one service that opens them. */
+  sealedCredentials: defineRequest(
+    'control.credentials.sealed.get.v1',
+    'control',
+    CatalogLayerRequest,
+    SealedCredentials,
+    { callers: ['executor'] },
+  ),
+  /** Control asks a router whether a changed layer merges over the catalog file, before storing it. */
+  checkCatalogLayer: defineRequest('router.catalog.check.v1', 'router', CatalogLayerEntries, CatalogLayerProblems, {
+    callers: ['control'],
+  }),
   auditQuery: defineRequest('audit.records.query.v1', 'audit', AuditQuery, AuditRecords, { callers: ['control'] }),
   keyRevoked: defineEvent('control.key.revoked.v1', KeyRevoked, {
     delivery: 'broadcast',
     publishers: ['control'],
     consumers: ['ingress'],
+  }),
+  catalogChanged: defineEvent('control.catalog.changed.v1', CatalogChanged, {
+    delivery: 'broadcast',
+    publishers: ['control'],
+    consumers: ['router', 'executor'],
   }),
   usageRecorded: defineEvent('usage.recorded.v1', UsageRecorded, {
     delivery: 'durable',

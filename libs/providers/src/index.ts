@@ -1,3 +1,4 @@
+export { createGuardedAgent, guardedDispatcher } from './http/guarded-agent';
 export { errorFromStatus, errorFromTransport, parseRetryAfter } from './http/upstream-error';
 export { ANTHROPIC_BETAS, AnthropicAdapter, messagesUrl } from './anthropic/anthropic.adapter';
 export { JSON_TOOL, toAnthropicRequest } from './anthropic/anthropic.request';

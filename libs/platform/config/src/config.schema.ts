@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -37,6 +38,34 @@ export const EnvSchema = z.object({
   POLYMUX_RESERVATION_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   /** Oldest unsettled usage event after which billing refuses new reservations (fails closed). */
   POLYMUX_SETTLEMENT_LAG_MAX_MS: millis.default(60_000),
+  /** Seals provider credentials stored through the admin API (AES-256-GCM): 32 random bytes, base64. */
+  POLYMUX_CREDENTIALS_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, '32 bytes, base64 (openssl rand -base64 32)')
+    .optional(),
+  /**
+   * Private or loopback ranges that admin-configured upstreams and media URLs may reach, comma
+   * separated (`10.0.0.0/8,::1/128`); default: loopback in the embedded mode, none otherwise.
+   */
+  POLYMUX_UPSTREAM_ALLOWED_CIDRS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((cidr) => cidr.trim())
+        .filter(Boolean),
+    )
+    .refine((cidrs) => cidrs.every((cidr) => ipaddr.isValidCIDR(cidr)), 'comma-separated CIDR ranges')
+    .optional(),
+  /** Largest image or document the executor fetches to inline it, and the longest it waits for one. */
+  POLYMUX_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  POLYMUX_MEDIA_FETCH_TIMEOUT_MS: millis.default(10_000),
+  /** How often router and executor replicas re-read the admin catalog layer, besides on every change event. */
+  POLYMUX_CATALOG_REFRESH_MS: millis.default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 export type Env = z.infer<typeof EnvSchema>;

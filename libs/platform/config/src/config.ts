@@ -27,9 +27,19 @@ export interface PolymuxConfig {
   counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
   providerSim: { port: number; url: string };
   /** `variables` are what `${VAR}` in the catalog file may reference, and where the executor reads the secrets `env:<NAME>` references name. */
-  catalog: { file: string; variables: Record<string, string | undefined> };
+  catalog: { file: string; variables: Record<string, string | undefined>; refreshMs: number };
+  /** The key sealing admin-stored provider credentials (32 bytes); absent, none can be stored or read. */
+  credentials: { key?: Buffer };
   bootstrap: { key?: string; creditsUsd: number };
-  upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; totalTimeoutMs: number };
+  upstream: {
+    connectTimeoutMs: number;
+    firstByteTimeoutMs: number;
+    totalTimeoutMs: number;
+    /** Private or loopback CIDR ranges admin-configured upstreams and media URLs may reach. */
+    allowedCidrs: string[];
+  };
+  /** Image and document URLs the executor fetches and inlines for providers that cannot fetch them. */
+  media: { maxBytes: number; fetchTimeoutMs: number };
   keys: { cacheTtlMs: number };
   billing: { reservationTtlSeconds: number; settlementLagMaxMs: number };
   logLevel: Env['LOG_LEVEL'];
@@ -91,13 +101,20 @@ export const loadConfig = (
     catalog: {
       file: resolve(env.POLYMUX_CATALOG_FILE),
       variables: { ...source, ...overrides, PROVIDER_SIM_URL: providerSimUrl },
+      refreshMs: env.POLYMUX_CATALOG_REFRESH_MS,
+    },
+    credentials: {
+      key: env.POLYMUX_CREDENTIALS_KEY === undefined ? undefined : Buffer.from(env.POLYMUX_CREDENTIALS_KEY, 'base64'),
     },
     bootstrap: { key: env.POLYMUX_BOOTSTRAP_KEY, creditsUsd: env.POLYMUX_BOOTSTRAP_CREDITS_USD },
     upstream: {
       connectTimeoutMs: env.POLYMUX_UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: env.POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
       totalTimeoutMs: env.POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS,
+      // The embedded mode's simulator listens on loopback.
+      allowedCidrs: env.POLYMUX_UPSTREAM_ALLOWED_CIDRS ?? (embedded ? ['127.0.0.0/8', '::1/128'] : []),
     },
+    media: { maxBytes: env.POLYMUX_MEDIA_MAX_BYTES, fetchTimeoutMs: env.POLYMUX_MEDIA_FETCH_TIMEOUT_MS },
     keys: { cacheTtlMs: env.POLYMUX_KEY_CACHE_TTL_MS },
     billing: {
       reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS,

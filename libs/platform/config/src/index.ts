@@ -1,3 +1,4 @@
 export * from './config';
 export * from './config.module';
 export type { Env } from './config.schema';
+export * from './credential-cipher';

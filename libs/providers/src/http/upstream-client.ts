@@ -4,6 +4,7 @@ import type * as Undici from 'undici';
 import type { Agent, Dispatcher } from 'undici';
 
 import type { UpstreamTimeouts } from '../provider-adapter';
+import { guardedDispatcher } from './guarded-agent';
 import { sseEvents } from './sse';
 import { errorFromStatus, errorFromTransport } from './upstream-error';
 
@@ -138,7 +139,8 @@ export class UpstreamClient {
         : scope.limit(headersTimeoutMs, 'timed out waiting for response headers');
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.agent.request({
+      // An admin-configured deployment's call goes through the executor's SSRF-guarded agent instead.
+      response = await (guardedDispatcher.getStore() ?? this.agent).request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'POST',

@@ -4,6 +4,10 @@ import { DatabaseModule } from '@polymux/database';
 import { AdminAuthGuard } from './admin/admin-auth.guard';
 import { AdminController } from './admin/admin.controller';
 import { BootstrapService } from './bootstrap.service';
+import { CatalogLayerController } from './catalog/catalog-layer.controller';
+import { CatalogLayerHandler } from './catalog/catalog-layer.handler';
+import { CatalogLayerRepository } from './catalog/catalog-layer.repository';
+import { CatalogLayerService } from './catalog/catalog-layer.service';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
 import { KeyHandler } from './key.handler';
@@ -11,7 +15,14 @@ import { controlMigrations } from './schema/migrations';
 
 @Module({
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
-  controllers: [AdminController, KeyHandler],
-  providers: [ControlRepository, ControlService, AdminAuthGuard, BootstrapService],
+  controllers: [AdminController, CatalogLayerController, KeyHandler, CatalogLayerHandler],
+  providers: [
+    ControlRepository,
+    ControlService,
+    AdminAuthGuard,
+    BootstrapService,
+    CatalogLayerRepository,
+    CatalogLayerService,
+  ],
 })
 export class ControlModule {}

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HeaderValue, SettingValue } from '@polymux/catalog';
-import { Catalog } from '@polymux/catalog';
+import { CatalogSource } from '@polymux/catalog';
 import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG, resolveSecret } from '@polymux/config';
 import type { Deployment } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
+
+import { CredentialStore } from './credential.store';
 
 /** A catalog deployment with everything needed to call it. Never leaves the executor. */
 export interface ResolvedDeployment {
@@ -15,7 +17,11 @@ export interface ResolvedDeployment {
   region?: string;
   /** The deployment's adapter settings, secrets resolved. */
   settings: Readonly<Record<string, string | number | boolean>>;
+  /** Configured through the admin API: its connections go through the SSRF guard. */
+  admin: boolean;
 }
+
+const STORED = 'credential:';
 
 /**
  * Turns the deployment id of an invoke message into the deployment's URL, credentials and headers,
@@ -27,14 +33,15 @@ export class DeploymentResolver {
   private readonly secrets: Readonly<Record<string, string | undefined>>;
 
   constructor(
-    private readonly catalog: Catalog,
+    private readonly catalogs: CatalogSource,
+    private readonly credentials: CredentialStore,
     @Inject(CONFIG) config: PolymuxConfig,
   ) {
     this.secrets = config.catalog.variables;
   }
 
   resolve(deploymentId: string): ResolvedDeployment {
-    const entry = this.catalog.entry(deploymentId);
+    const entry = this.catalogs.current.entry(deploymentId);
     if (!entry) {
       // Not retryable: the router planned from a catalog this executor does not share, or the message is
       // forged. The id is quoted as JSON, so a forged one cannot smuggle control characters into logs.
@@ -51,6 +58,7 @@ export class DeploymentResolver {
       headers: this.headers(deploymentId, endpoint.headers),
       ...(endpoint.region === undefined ? {} : { region: endpoint.region }),
       settings: this.settings(deploymentId, endpoint.settings),
+      admin: endpoint.admin === true,
     };
   }
 
@@ -88,11 +96,17 @@ export class DeploymentResolver {
    * to the next candidate instead of sending an unauthenticated call.
    */
   private credential(deploymentId: string, credentialRef: string): string {
-    const secret = resolveSecret(credentialRef, this.secrets);
+    const secret = credentialRef.startsWith(STORED)
+      ? this.credentials.get(credentialRef.slice(STORED.length))
+      : resolveSecret(credentialRef, this.secrets);
     if (!secret) {
       throw new PolymuxException(
         ErrorCode.ServiceUnavailable,
-        `deployment ${deploymentId} has no credentials: ${credentialRef} is not set`,
+        `deployment ${deploymentId} has no credentials: ${credentialRef} is ${
+          credentialRef.startsWith(STORED) && !this.credentials.configured
+            ? 'stored, and POLYMUX_CREDENTIALS_KEY is not set'
+            : 'not set'
+        }`,
       );
     }
     return secret;

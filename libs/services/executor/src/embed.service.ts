@@ -8,6 +8,7 @@ import { PROVIDER_ADAPTERS } from '@polymux/providers';
 
 import { DeploymentResolver } from './deployment-resolver.service';
 import { GenAi, recordFailure } from './gen-ai.span';
+import { UpstreamGuard } from './upstream-guard.service';
 
 const tracer = trace.getTracer('@polymux/executor');
 /** The GenAI semantic conventions' operation name for an embeddings call. */
@@ -40,12 +41,13 @@ export class EmbedService {
   constructor(
     @Inject(PROVIDER_ADAPTERS) adapters: ProviderAdapter[],
     private readonly deployments: DeploymentResolver,
+    private readonly guard: UpstreamGuard,
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.provider, adapter]));
   }
 
   async embed({ deploymentId, request }: EmbedRequest, signal: AbortSignal): Promise<EmbeddingResponse> {
-    const target = this.deployments.resolve(deploymentId);
+    const { admin, ...target } = this.deployments.resolve(deploymentId);
     const adapter = this.adapters.get(target.deployment.provider);
     if (!adapter?.embed) {
       // Not retryable: the catalog gave an embeddings capability to a provider family without an embeddings API.
@@ -57,7 +59,7 @@ export class EmbedService {
     const span = startEmbeddingsSpan(target.deployment, request);
     try {
       const response = await context.with(trace.setSpan(context.active(), span), () =>
-        adapter.embed!({ ...target, request, signal }),
+        this.guard.run(admin, () => adapter.embed!({ ...target, request, signal })),
       );
       span.setAttributes({
         [GenAi.responseModel]: response.model,

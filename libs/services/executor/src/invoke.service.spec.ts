@@ -1,15 +1,19 @@
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Catalog, CatalogFileSchema } from '@polymux/catalog';
+import { Catalog, CatalogFileSchema, CatalogSource } from '@polymux/catalog';
 import { loadConfig } from '@polymux/config';
 import type { ChatChunk, ChatRequest, ChatResponse, InvokeFrame } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import { MemoryBus, MessagingClient } from '@polymux/messaging';
 import type { ProviderAdapter, ProviderCall } from '@polymux/providers';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 
+import { CredentialStore } from './credential.store';
 import { DeploymentResolver } from './deployment-resolver.service';
 import { GenAi } from './gen-ai.span';
 import { InvokeService } from './invoke.service';
+import { MediaInliner } from './media-inliner.service';
+import { UpstreamGuard } from './upstream-guard.service';
 
 const PROMPT = 'a secret prompt that must never reach telemetry';
 const COMPLETION = 'a private completion';
@@ -59,8 +63,17 @@ const catalog = new Catalog(
 const deployment = catalog.entry('dep-1')!.deployment;
 /** The executor's environment: one secret the catalog references, one it does not. */
 const environment = { POLYMUX_TEST_UPSTREAM_KEY: 'sk-test', POLYMUX_UNREFERENCED_SECRET: 'sk-unreferenced' };
-const executorWith = (adapter: ProviderAdapter, env: Record<string, string> = environment) =>
-  new InvokeService([adapter], new DeploymentResolver(catalog, loadConfig('executor', {}, env)));
+const executorWith = (adapter: ProviderAdapter, env: Record<string, string> = environment) => {
+  const config = loadConfig('executor', {}, env);
+  const credentials = new CredentialStore(new MessagingClient(new MemoryBus()), config);
+  const guard = new UpstreamGuard(config);
+  return new InvokeService(
+    [adapter],
+    new DeploymentResolver(new CatalogSource(catalog), credentials, config),
+    guard,
+    new MediaInliner(guard, config),
+  );
+};
 const request = (stream: boolean): ChatRequest => ({
   model: 'fast',
   messages: [{ role: 'user', content: [{ type: 'text', text: PROMPT }] }],

@@ -10,6 +10,8 @@ import { Observable } from 'rxjs';
 
 import { DeploymentResolver } from './deployment-resolver.service';
 import { recordFailure, recordOutcome, startGenAiSpan } from './gen-ai.span';
+import { MediaInliner } from './media-inliner.service';
+import { UpstreamGuard } from './upstream-guard.service';
 
 /** Why the upstream call is aborted when the caller unsubscribes without a signal of its own. */
 const ABANDONED = new Error('invocation abandoned by its caller');
@@ -26,6 +28,8 @@ export class InvokeService {
   constructor(
     @Inject(PROVIDER_ADAPTERS) adapters: ProviderAdapter[],
     private readonly deployments: DeploymentResolver,
+    private readonly guard: UpstreamGuard,
+    private readonly media: MediaInliner,
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.provider, adapter]));
   }
@@ -33,7 +37,7 @@ export class InvokeService {
   invoke({ deploymentId, request }: InvokeRequest, signal: AbortSignal): Observable<InvokeFrame> {
     return new Observable<InvokeFrame>((subscriber) => {
       // Throws (as the observable's error) before any upstream call for an id the catalog does not name.
-      const target = this.deployments.resolve(deploymentId);
+      const { admin, ...target } = this.deployments.resolve(deploymentId);
       const controller = new AbortController();
       const abort = () => controller.abort(signal.reason ?? ABANDONED);
       if (signal.aborted) abort();
@@ -41,7 +45,9 @@ export class InvokeService {
       const span = startGenAiSpan(target.deployment, request, target.baseUrl);
       const call: ProviderCall = { ...target, request, signal: controller.signal };
       void context
-        .with(trace.setSpan(context.active(), span), () => this.run(call, span, subscriber))
+        .with(trace.setSpan(context.active(), span), () =>
+          this.guard.run(admin, () => this.run(call, span, subscriber)),
+        )
         .finally(() => signal.removeEventListener('abort', abort));
       return () => {
         if (!controller.signal.aborted) controller.abort(ABANDONED);
@@ -52,6 +58,9 @@ export class InvokeService {
   private async run(call: ProviderCall, span: Span, subscriber: Subscriber<InvokeFrame>): Promise<void> {
     try {
       const adapter = this.adapterFor(call.deployment.provider);
+      // The provider cannot fetch media URLs: fetched here, through the SSRF guard, and sent inline.
+      if (adapter.fetchesMediaUrls === false)
+        call = { ...call, request: await this.media.inline(call.request, call.signal) };
       if (call.request.stream) {
         const usage = await this.streamChunks(adapter, call, span, subscriber);
         subscriber.next({ type: 'done', usage });

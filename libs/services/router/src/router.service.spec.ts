@@ -1,4 +1,4 @@
-import { Catalog, CatalogFileSchema } from '@polymux/catalog';
+import { Catalog, CatalogFileSchema, CatalogSource } from '@polymux/catalog';
 import type {
   ChatRequest,
   Classification,
@@ -145,7 +145,7 @@ describe('RouterService', () => {
       released.push((decode(message.data) as { reservationId: string }).reservationId);
       answer(message.reply!, { released: true });
     });
-    router = new RouterService(catalog, new MessagingClient(bus));
+    router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus));
   });
   afterEach(() => bus.close());
 
@@ -352,7 +352,7 @@ describe('RouterService', () => {
         released.push((decode(message.data) as { reservationId: string }).reservationId);
         bus.publish(message.reply!, { data: encode({ released: true }), headers: { [Headers.streamEnd]: '1' } });
       });
-      router = new RouterService(catalog, new MessagingClient(bus));
+      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus));
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ message: 'classifier broke' });
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(released).toEqual(['res-held']);
@@ -370,7 +370,7 @@ describe('RouterService', () => {
           headers: { [Headers.streamEnd]: '1', [Headers.error]: '1' },
         }),
       );
-      router = new RouterService(catalog, new MessagingClient(bus));
+      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus));
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ code: ErrorCode.InsufficientCredits });
     });
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { CatalogModel } from '@polymux/catalog';
-import { Catalog } from '@polymux/catalog';
+import type { Catalog, CatalogModel } from '@polymux/catalog';
+import { CatalogSource } from '@polymux/catalog';
 import type {
   Classification,
   Deployment,
@@ -50,7 +50,7 @@ interface Eligible {
 @Injectable()
 export class RouterService {
   constructor(
-    private readonly catalog: Catalog,
+    private readonly catalogs: CatalogSource,
     private readonly messaging: MessagingClient,
   ) {}
 
@@ -115,12 +115,16 @@ export class RouterService {
    * not listed as models: `GET /v1/models/{id}` answers exactly this set, and an alias is a name.
    */
   listModels(allowedModels: string[] | null): ModelList {
-    const models = this.catalog.models().filter((model) => allowedModels === null || allowedModels.includes(model.id));
+    const models = this.catalogs.current
+      .models()
+      .filter((model) => allowedModels === null || allowedModels.includes(model.id));
     return { models };
   }
 
   /** Refuses at once what no task could make servable: an unknown, forbidden or incapable model. */
   private eligible(intake: Intake, allowedModels: string[] | null): Eligible {
+    // One catalog for the whole plan, even if a reload swaps it meanwhile.
+    const catalog: Catalog = this.catalogs.current;
     const allowed = (model: CatalogModel, name: string) =>
       allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
     const usable = (model: CatalogModel) => allowed(model, model.id) && incapability(model, intake) === null;
@@ -129,12 +133,12 @@ export class RouterService {
       if (intake.endpoint === 'embeddings') refuseAutoEmbeddings();
       return {
         resolvedFrom: 'auto',
-        bound: this.catalog
+        bound: catalog
           .autoModelsOfAnyTask()
           .filter(usable)
-          .flatMap((model) => this.catalog.deployments(model)),
+          .flatMap((model) => catalog.deployments(model)),
         candidates: (task) => {
-          const capable = this.catalog.autoModels(task).filter(usable);
+          const capable = catalog.autoModels(task).filter(usable);
           if (capable.length === 0) {
             throw new PolymuxException(
               ErrorCode.NoCapableModel,
@@ -142,12 +146,12 @@ export class RouterService {
               { param: 'model' },
             );
           }
-          return capable.flatMap((model) => this.catalog.deployments(model));
+          return capable.flatMap((model) => catalog.deployments(model));
         },
       };
     }
 
-    const resolved = this.catalog.resolve(intake.model);
+    const resolved = catalog.resolve(intake.model);
     if (!resolved) {
       throw new PolymuxException(ErrorCode.ModelNotFound, `The model \`${intake.model}\` does not exist`, {
         param: 'model',
@@ -164,7 +168,7 @@ export class RouterService {
         param: 'model',
       });
     }
-    const deployments = this.catalog.deployments(resolved.model);
+    const deployments = catalog.deployments(resolved.model);
     return { resolvedFrom: resolved.resolvedFrom, bound: deployments, candidates: () => deployments };
   }
 

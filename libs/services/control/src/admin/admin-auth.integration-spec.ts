@@ -6,6 +6,7 @@ import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
 import { deleteNatsNamespace, isolatedServiceEnv } from '@polymux/testing';
 
+import { CatalogLayerController } from '../catalog/catalog-layer.controller';
 import { ControlModule } from '../control.module';
 import { AdminController } from './admin.controller';
 
@@ -16,7 +17,7 @@ const env = isolatedServiceEnv(namespace);
 const adminKey = `pmx-test-admin-${randomUUID()}`;
 
 let service: RunningService;
-let ids: { org: string; project: string; key: string };
+let ids: { org: string; project: string; key: string; credential: string };
 const keys: Record<'member' | 'revoked' | 'expired', string> = { member: '', revoked: '', expired: '' };
 
 const call = (method: string, path: string, authorization?: string, body?: unknown) =>
@@ -51,7 +52,12 @@ beforeAll(async () => {
   const projects = (await (await call('GET', `/admin/v1/orgs/${org.id}/projects`, `Bearer ${adminKey}`)).json()) as {
     data: Array<{ id: string; name: string }>;
   };
-  ids = { org: org.id, project: projects.data.find((item) => item.name === 'default')!.id, key: '' };
+  ids = {
+    org: org.id,
+    project: projects.data.find((item) => item.name === 'default')!.id,
+    key: '',
+    credential: randomUUID(),
+  };
   const member = await createKey({ admin: false });
   keys.member = member.key;
   ids.key = member.id;
@@ -82,19 +88,32 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/balance` },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/ledger` },
   { method: 'GET', path: '/admin/v1/audit' },
+  { method: 'POST', path: '/admin/v1/credentials', body: { name: 'must-not-exist', value: 'sk-x' } },
+  { method: 'GET', path: '/admin/v1/credentials' },
+  { method: 'PATCH', path: `/admin/v1/credentials/${ids.credential}`, body: { value: 'sk-y' } },
+  { method: 'DELETE', path: `/admin/v1/credentials/${ids.credential}` },
+  { method: 'POST', path: '/admin/v1/models', body: { id: 'must-not-exist' } },
+  { method: 'GET', path: '/admin/v1/models' },
+  { method: 'PATCH', path: '/admin/v1/models/must-not-exist', body: { contextWindow: 10 } },
+  { method: 'DELETE', path: '/admin/v1/models/must-not-exist' },
+  { method: 'POST', path: '/admin/v1/deployments', body: { id: 'must-not-exist', model: 'm', baseUrl: 'https://x' } },
+  { method: 'GET', path: '/admin/v1/deployments' },
+  { method: 'PATCH', path: '/admin/v1/deployments/must-not-exist', body: { upstreamModel: 'x' } },
+  { method: 'DELETE', path: '/admin/v1/deployments/must-not-exist' },
 ];
 
-/** `METHOD /path/:param` of every route the controller declares. */
-const declaredRoutes = (): string[] => {
-  const prefix = Reflect.getMetadata(PATH_METADATA, AdminController) as string;
-  const prototype = AdminController.prototype as unknown as Record<string, object>;
-  return Object.getOwnPropertyNames(AdminController.prototype)
+/** `METHOD /path/:param` of every route the admin controllers declare. */
+const declaredRoutes = (): string[] => [AdminController, CatalogLayerController].flatMap(routesOf).sort();
+
+const routesOf = (controller: typeof AdminController | typeof CatalogLayerController): string[] => {
+  const prefix = Reflect.getMetadata(PATH_METADATA, controller) as string;
+  const prototype = controller.prototype as unknown as Record<string, object>;
+  return Object.getOwnPropertyNames(controller.prototype)
     .filter((name) => name !== 'constructor' && Reflect.hasMetadata(PATH_METADATA, prototype[name]))
     .map((name) => {
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, prototype[name]) as RequestMethod];
       return `${method} /${prefix}/${Reflect.getMetadata(PATH_METADATA, prototype[name]) as string}`;
-    })
-    .sort();
+    });
 };
 
 const expectOpenAiError = async (
@@ -112,7 +131,13 @@ describe('admin API authorisation', () => {
   it('tests every route the admin controller declares', () => {
     const tested = endpoints()
       .map(({ method, path }) =>
-        `${method} ${path}`.replace(ids.org, ':orgId').replace(ids.project, ':projectId').replace(ids.key, ':keyId'),
+        `${method} ${path}`
+          .replace(ids.org, ':orgId')
+          .replace(ids.project, ':projectId')
+          .replace(ids.key, ':keyId')
+          .replace(ids.credential, ':credentialId')
+          .replace('models/must-not-exist', 'models/:modelId')
+          .replace('deployments/must-not-exist', 'deployments/:deploymentId'),
       )
       .sort();
     expect(tested).toEqual(declaredRoutes());

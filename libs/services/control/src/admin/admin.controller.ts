@@ -31,7 +31,7 @@ import {
 } from './admin.dto';
 import { balanceView, entryView, keyView } from './admin.views';
 
-const actorOf = (request: AdminRequest): Actor => ({
+export const actorOf = (request: AdminRequest): Actor => ({
   keyId: request.adminKey?.id ?? null,
   orgId: request.adminKey?.orgId ?? null,
 });

@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 /** No control characters (Postgres refuses NUL in text; newlines would forge log lines). */
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
-const name = z.string().trim().min(1).max(200).regex(NO_CONTROL, 'must not contain control characters');
+export const name = z.string().trim().min(1).max(200).regex(NO_CONTROL, 'must not contain control characters');
 /** Model names as the catalog spells them: printable ASCII without spaces. */
-const modelName = z
+export const modelName = z
   .string()
   .min(1)
   .max(256)

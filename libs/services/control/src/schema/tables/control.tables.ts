@@ -42,10 +42,51 @@ export interface ApiKeyTable {
   created_at: CreatedAt;
 }
 
+type UpdatedAt = ColumnType<Date, never, Date>;
+/** A catalog entry as the catalog file spells it (JSON). */
+export type Spec = Record<string, unknown>;
+
+/** A provider credential stored through the admin API; `sealed` is `v1.<iv>.<tag>.<ciphertext>` (AES-256-GCM). */
+export interface ProviderCredentialTable {
+  id: Generated<string>;
+  name: string;
+  sealed: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** A model of the admin catalog layer: a catalog model without its deployments. */
+export interface CatalogModelTable {
+  id: string;
+  spec: ColumnType<Spec, string, string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** A deployment of the admin catalog layer, of a file model or a layer model. */
+export interface CatalogDeploymentTable {
+  id: string;
+  model: string;
+  spec: ColumnType<Spec, string, string>;
+  credential_ids: string[];
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** One row: incremented by every change of the layer or of a credential. */
+export interface CatalogRevisionTable {
+  id: number;
+  revision: ColumnType<string, never, never>;
+}
+
 /** Tables of the `control` schema; no other service reads them. */
 export interface ControlDB {
   orgs: OrgTable;
   teams: TeamTable;
   projects: ProjectTable;
   api_keys: ApiKeyTable;
+  provider_credentials: ProviderCredentialTable;
+  catalog_models: CatalogModelTable;
+  catalog_deployments: CatalogDeploymentTable;
+  catalog_revision: CatalogRevisionTable;
 }

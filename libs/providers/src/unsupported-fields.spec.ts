@@ -45,8 +45,8 @@ describe('dropUnsupportedFields', () => {
     expect(dropUnsupportedFields(full, ['openai', 'anthropic']).dropped).toHaveLength(7);
   });
 
-  it('is data: every row names canonical request fields or the tool message flag', () => {
-    const canonical = new Set<string>([...ChatRequest.keyof().options, 'isError']);
+  it('is data: every row names canonical request fields or message fields', () => {
+    const canonical = new Set<string>([...ChatRequest.keyof().options, 'isError', 'name']);
     expect(UNSUPPORTED_FIELDS.openai).toEqual(['topK', 'isError']);
     expect(
       Object.values(UNSUPPORTED_FIELDS)
@@ -138,5 +138,37 @@ describe('what Anthropic refuses with thinking on', () => {
       'top_p',
       'tool_choice',
     ]);
+  });
+});
+
+describe('the OpenAI-compatible presets', () => {
+  const request: ChatRequest = {
+    model: 'm',
+    messages: [{ role: 'user', name: 'ada', content: [{ type: 'text', text: 'hi' }] }],
+    n: 2,
+    seed: 7,
+    logprobs: true,
+    presencePenalty: 0.5,
+    stop: ['END'],
+    stream: false,
+  };
+
+  it('drops and names what a preset has no slot for, message names included', () => {
+    const { request: kept, dropped } = dropUnsupportedFields(request, ['groq']);
+    expect(dropped).toEqual(['logprobs', 'messages[].name', 'n']);
+    expect(kept.messages[0]).not.toHaveProperty('name');
+    expect(kept).toMatchObject({ seed: 7, presencePenalty: 0.5 });
+  });
+
+  it('lets Groq keep n = 1, refusing only several choices', () => {
+    expect(dropUnsupportedFields({ ...request, n: 1, logprobs: undefined }, ['groq']).dropped).toEqual([
+      'messages[].name',
+    ]);
+  });
+
+  it("drops what only some models refuse (Grok's reasoning models: penalties and stop)", () => {
+    const grok = (upstreamModel: string) => ({ provider: 'xai', maxOutputTokens: 8_192, upstreamModel });
+    expect(dropUnsupportedFields(request, [grok('grok-3-mini')]).dropped).toEqual(['presence_penalty', 'stop']);
+    expect(dropUnsupportedFields(request, [grok('grok-2-1212')]).dropped).toEqual([]);
   });
 });

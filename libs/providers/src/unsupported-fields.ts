@@ -1,12 +1,19 @@
 import type { ChatRequest, Deployment } from '@polymux/contracts';
 
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
+import type { PresetName } from './openai-compatible/presets';
+import { PRESETS, PRESET_NAMES, presetRefusedFields } from './openai-compatible/presets';
+
+/** The message fields a provider may be unable to carry: a tool result's error flag, a participant's name. */
+type MessageField = 'isError' | 'name';
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set<MessageField>(['isError', 'name']);
 
 /**
- * A canonical field a provider may be unable to carry: a request field, or `isError`, the flag of a
- * tool message (reported once, however many messages carry it).
+ * A canonical field a provider may be unable to carry: a request field, or a message field (`isError`,
+ * the flag of a tool message; `name`, a message's participant name), reported once however many
+ * messages carry it.
  */
-export type CanonicalField = keyof ChatRequest | 'isError';
+export type CanonicalField = keyof ChatRequest | MessageField;
 
 /**
  * Canonical request fields a provider family's wire format has no slot for. Where a call may land
@@ -22,13 +29,27 @@ export type CanonicalField = keyof ChatRequest | 'isError';
 export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<CanonicalField>>> = {
   // Chat Completions has no top-k sampling, and a tool message no error flag.
   openai: ['topK', 'isError'],
+  azure: ['topK', 'isError'],
   // The Messages API has no log probabilities, seed, penalties or several choices.
   anthropic: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n'],
+  // The OpenAI-compatible presets' rows live with the rest of each preset (openai-compatible/presets.ts).
+  ...Object.fromEntries(PRESET_NAMES.map((name) => [name, PRESETS[name].unsupported])),
 };
 
-/** Fields a provider has a slot for but refuses in combination with others, given the deployment's output limit. */
-const REFUSED_FIELDS: Readonly<Record<string, (request: ChatRequest, maxOutputTokens: number) => CanonicalField[]>> = {
-  anthropic: anthropicRefusedFields,
+type Refusal = (
+  request: ChatRequest,
+  deployment: { maxOutputTokens: number; upstreamModel?: string },
+) => CanonicalField[];
+
+/** Fields a provider has a slot for but refuses in combination with others, or on some models, given the deployment. */
+const REFUSED_FIELDS: Readonly<Record<string, Refusal>> = {
+  anthropic: (request, { maxOutputTokens }) => anthropicRefusedFields(request, maxOutputTokens),
+  ...Object.fromEntries(
+    PRESET_NAMES.map((name: PresetName): [string, Refusal] => [
+      name,
+      (request, { upstreamModel }) => presetRefusedFields(name, request, upstreamModel),
+    ]),
+  ),
 };
 
 /** The name a dropped canonical field is reported by; a field not listed is reported by its canonical name. */
@@ -46,13 +67,16 @@ const REPORTED_NAME: Partial<Record<CanonicalField, string>> = {
   temperature: 'temperature',
   toolChoice: 'tool_choice',
   isError: 'is_error',
+  name: 'messages[].name',
 };
 
 /**
- * Where a call may land: a provider family, or a deployment, whose output limit decides whether
- * some fields are refused (Anthropic's thinking budget is kept below it).
+ * Where a call may land: a provider family, or a deployment, whose output limit and model decide
+ * whether some fields are refused (Anthropic's thinking budget is kept below the limit; Grok's
+ * reasoning models refuse penalties).
  */
-export type DropTarget = string | Pick<Deployment, 'provider' | 'maxOutputTokens'>;
+export type DropTarget =
+  string | (Pick<Deployment, 'provider' | 'maxOutputTokens'> & Partial<Pick<Deployment, 'upstreamModel'>>);
 
 export interface UnsupportedFields {
   /** The request without the fields some candidate cannot carry; the same object when there are none. */
@@ -61,17 +85,25 @@ export interface UnsupportedFields {
   dropped: string[];
 }
 
+const isMessageField = (field: CanonicalField): field is MessageField => MESSAGE_FIELDS.has(field);
+
 const isSet = (request: ChatRequest, field: CanonicalField): boolean =>
-  field === 'isError' ? request.messages.some((message) => message.isError) : request[field] !== undefined;
+  isMessageField(field)
+    ? request.messages.some((message) => message[field] !== undefined)
+    : request[field] !== undefined;
 
 /**
  * The canonical fields `target` cannot carry in `request`: its provider's row, then what it refuses
  * in this request (a deployment given by its provider alone is taken to allow any output length).
  */
 export const unsupportedFields = (target: DropTarget, request: ChatRequest): CanonicalField[] => {
-  const { provider, maxOutputTokens = Number.MAX_SAFE_INTEGER } =
-    typeof target === 'string' ? { provider: target } : target;
-  return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...(REFUSED_FIELDS[provider]?.(request, maxOutputTokens) ?? [])];
+  const {
+    provider,
+    maxOutputTokens = Number.MAX_SAFE_INTEGER,
+    upstreamModel,
+  } = typeof target === 'string' ? { provider: target, upstreamModel: undefined } : target;
+  const refused = REFUSED_FIELDS[provider]?.(request, { maxOutputTokens, upstreamModel }) ?? [];
+  return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...refused];
 };
 
 /**
@@ -84,8 +116,13 @@ export const dropUnsupportedFields = (request: ChatRequest, targets: readonly Dr
   if (fields.length === 0) return { request, dropped: [] };
   const kept: Record<string, unknown> = { ...request };
   for (const field of fields) {
-    if (field === 'isError') kept.messages = request.messages.map(({ isError: _flag, ...message }) => message);
-    else delete kept[field];
+    if (!isMessageField(field)) delete kept[field];
+    else {
+      kept.messages = (kept.messages as ChatRequest['messages']).map((message) => {
+        const { [field]: _dropped, ...rest } = message;
+        return rest;
+      });
+    }
   }
   return { request: kept as ChatRequest, dropped: fields.map((field) => REPORTED_NAME[field] ?? field) };
 };

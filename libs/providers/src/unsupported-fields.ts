@@ -119,7 +119,8 @@ export const dropUnsupportedFields = (request: ChatRequest, targets: readonly Dr
     if (!isMessageField(field)) delete kept[field];
     else {
       kept.messages = (kept.messages as ChatRequest['messages']).map((message) => {
-        const { [field]: _dropped, ...rest } = message;
+        const rest = { ...message };
+        delete rest[field];
         return rest;
       });
     }

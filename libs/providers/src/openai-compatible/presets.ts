@@ -36,13 +36,18 @@ const capTemperature =
 
 /** Mistral: `random_seed` instead of `seed`, no `stream_options` (its last chunk always carries usage). */
 const mistralBody = (body: Body): Body => {
-  const { seed, stream_options: _usage, ...rest } = body;
-  return seed == null ? rest : { ...rest, random_seed: seed };
+  const rest: Body = { ...body };
+  delete rest.stream_options;
+  if (rest.seed == null) return rest;
+  rest.random_seed = rest.seed;
+  delete rest.seed;
+  return rest;
 };
 
 /** Qwen on DashScope: thinking is `enable_thinking` (and `thinking_budget`), not `reasoning_effort`. */
 const qwenBody = (body: Body, request: ChatRequest): Body => {
-  const { reasoning_effort: _effort, ...rest } = withTopK(body, request);
+  const rest: Body = { ...withTopK(body, request) };
+  delete rest.reasoning_effort;
   const reasoning = request.reasoning;
   if (!reasoning) return rest;
   const enabled = reasoning.effort !== 'none' && reasoning.budgetTokens !== 0;
@@ -200,13 +205,14 @@ export const presetRefusedFields = (
 
 /** The dialect the OpenAI adapter speaks to `provider`'s servers. */
 export const presetDialect = (provider: PresetName): OpenAiDialect => {
-  const {
-    defaultBaseUrl: _url,
-    unsupported: _no,
-    refusedBy: _refused,
-    singleChoice: _one,
-    toolNames,
-    ...dialect
-  } = PRESETS[provider] as Preset;
-  return { ...dialect, provider, toolNames: toolNames ?? OPENAI_TOOL_NAMES };
+  const preset: Preset = PRESETS[provider];
+  return {
+    provider,
+    toolNames: preset.toolNames ?? OPENAI_TOOL_NAMES,
+    maxTokensField: preset.maxTokensField,
+    replayReasoning: preset.replayReasoning,
+    embeddings: preset.embeddings,
+    body: preset.body,
+    headers: preset.headers,
+  };
 };

@@ -1,9 +1,10 @@
 import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { createHttpHeaders } from '@azure/core-rest-pipeline';
-import type { ChatChunk, ChatRequest, ErrorPayload } from '@polymux/contracts';
+import type { ChatRequest } from '@polymux/contracts';
 import { ErrorCode } from '@polymux/contracts';
 import type { ProviderSim } from '@polymux/provider-sim';
 import { simDeployment, startProviderSim } from '@polymux/provider-sim';
+import { collect, failureOf } from '@polymux/testing';
 
 import type { ProviderCall } from '../provider-adapter';
 import { AzureAdapter } from './azure.adapter';
@@ -12,23 +13,6 @@ const request: ChatRequest = {
   model: 'fast',
   messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello there.' }] }],
   stream: false,
-};
-
-const failureOf = async (work: () => Promise<unknown>): Promise<ErrorPayload> => {
-  const error: unknown = await work().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error && typeof error === 'object' && 'toPayload' in error && typeof error.toPayload === 'function')) {
-    throw new Error(`expected a PolymuxException, got ${String(error)}`);
-  }
-  return error.toPayload() as ErrorPayload;
-};
-
-const collect = async (chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> => {
-  const result: ChatChunk[] = [];
-  for await (const chunk of chunks) result.push(chunk);
-  return result;
 };
 
 /**

@@ -1,6 +1,7 @@
-import type { ChatChunk, ChatRequest } from '@polymux/contracts';
+import type { ChatRequest } from '@polymux/contracts';
 import type { ProviderSim } from '@polymux/provider-sim';
 import { simBaseUrl, simDeployment, startProviderSim } from '@polymux/provider-sim';
+import { collect } from '@polymux/testing';
 
 import { OpenAiAdapter } from '../openai/openai.adapter';
 import type { ProviderCall } from '../provider-adapter';
@@ -10,12 +11,6 @@ const request: ChatRequest = {
   model: 'reasoner',
   messages: [{ role: 'user', content: [{ type: 'text', text: 'Which is larger, 9.11 or 9.8?' }] }],
   stream: false,
-};
-
-const collect = async (chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> => {
-  const result: ChatChunk[] = [];
-  for await (const chunk of chunks) result.push(chunk);
-  return result;
 };
 
 describe('OpenAI-compatible presets against the provider simulator', () => {

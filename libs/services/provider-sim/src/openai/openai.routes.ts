@@ -54,13 +54,22 @@ export interface ChatFlavour {
 const PROMPT_FILTERED =
   "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. (simulated)";
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The request body, naming the flavour's model when it names none. */
+const bodyOf = (request: SimRequest, flavour: ChatFlavour): unknown => {
+  const model = flavour.modelOf?.(request);
+  return model && isRecord(request.body) && request.body.model === undefined
+    ? { ...request.body, model }
+    : request.body;
+};
+
 /** Chat Completions, JSON or SSE, in OpenAI's shape with the flavour's additions. */
 export const chatCompletionsHandler =
   (flavour: ChatFlavour = {}): SimHandler =>
   async (request, reply, exchange, scenario) => {
-    const model = flavour.modelOf?.(request);
-    const body =
-      model && isRecord(request.body) && request.body.model === undefined ? { ...request.body, model } : request.body;
+    const body = bodyOf(request, flavour);
     const parsed = OpenAiChatRequest.safeParse(body);
     if (!parsed.success) {
       const { message, param } = describeIssue(parsed.error);
@@ -86,16 +95,11 @@ export const chatCompletionsHandler =
     return reply;
   };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Embeddings, with the flavour's model when the body names none. */
 export const embeddingsHandler =
   (flavour: ChatFlavour = {}): SimHandler =>
   (request, reply) => {
-    const model = flavour.modelOf?.(request);
-    const body =
-      model && isRecord(request.body) && request.body.model === undefined ? { ...request.body, model } : request.body;
+    const body = bodyOf(request, flavour);
     const parsed = SimEmbeddingsRequest.safeParse(body);
     if (!parsed.success) {
       const { message, param } = describeIssue(parsed.error);

@@ -19,6 +19,8 @@ const PASSTHROUGH_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
     'verbosity',
     'web_search_options',
   ]),
+  // Azure serves OpenAI's own models and takes OpenAI's fields (retention ones stay with the project's choice).
+  azure: new Set(['logit_bias', 'metadata', 'prediction', 'store', 'safety_identifier']),
   // Only the inbound `anthropic-beta` header, sent as a header on the adapter's allowlist
   // (ANTHROPIC_BETAS); Anthropic's other extra fields need betas that allowlist leaves out.
   anthropic: new Set(['anthropic_beta']),

@@ -45,8 +45,8 @@ describe('dropUnsupportedFields', () => {
     expect(dropUnsupportedFields(full, ['openai', 'anthropic']).dropped).toHaveLength(7);
   });
 
-  it('is data: every row names canonical request fields or the tool message flag', () => {
-    const canonical = new Set<string>([...ChatRequest.keyof().options, 'isError', 'thinking']);
+  it('is data: every row names canonical request fields, message fields or thinking', () => {
+    const canonical = new Set<string>([...ChatRequest.keyof().options, 'isError', 'name', 'thinking']);
     expect(UNSUPPORTED_FIELDS.openai).toEqual(['topK', 'isError', 'thinking']);
     expect(
       Object.values(UNSUPPORTED_FIELDS)
@@ -126,6 +126,12 @@ describe('the thinking of earlier turns', () => {
     expect(result.request).toEqual(signed);
   });
 
+  it('is named for a compatible server that sends no reasoning back, not for one that does', () => {
+    expect(dropUnsupportedFields(signed, ['groq']).dropped).toEqual(['thinking']);
+    expect(dropUnsupportedFields(signed, ['azure']).dropped).toEqual(['thinking']);
+    expect(dropUnsupportedFields(signed, ['deepseek']).dropped).toEqual([]);
+  });
+
   it('is not named where no turn carries any', () => {
     expect(dropUnsupportedFields({ ...signed, messages: signed.messages.slice(0, 1) }, ['openai']).dropped).toEqual([]);
   });
@@ -184,5 +190,37 @@ describe('what Anthropic refuses with thinking on', () => {
       'top_p',
       'tool_choice',
     ]);
+  });
+});
+
+describe('the OpenAI-compatible presets', () => {
+  const request: ChatRequest = {
+    model: 'm',
+    messages: [{ role: 'user', name: 'ada', content: [{ type: 'text', text: 'hi' }] }],
+    n: 2,
+    seed: 7,
+    logprobs: true,
+    presencePenalty: 0.5,
+    stop: ['END'],
+    stream: false,
+  };
+
+  it('drops and names what a preset has no slot for, message names included', () => {
+    const { request: kept, dropped } = dropUnsupportedFields(request, ['groq']);
+    expect(dropped).toEqual(['logprobs', 'messages[].name', 'n']);
+    expect(kept.messages[0]).not.toHaveProperty('name');
+    expect(kept).toMatchObject({ seed: 7, presencePenalty: 0.5 });
+  });
+
+  it('lets Groq keep n = 1, refusing only several choices', () => {
+    expect(dropUnsupportedFields({ ...request, n: 1, logprobs: undefined }, ['groq']).dropped).toEqual([
+      'messages[].name',
+    ]);
+  });
+
+  it("drops what only some models refuse (Grok's reasoning models: penalties and stop)", () => {
+    const grok = (upstreamModel: string) => ({ provider: 'xai', maxOutputTokens: 8_192, upstreamModel });
+    expect(dropUnsupportedFields(request, [grok('grok-3-mini')]).dropped).toEqual(['presence_penalty', 'stop']);
+    expect(dropUnsupportedFields(request, [grok('grok-2-1212')]).dropped).toEqual([]);
   });
 });

@@ -1,13 +1,20 @@
 import type { ChatRequest, ContentPart, Deployment } from '@polymux/contracts';
 
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
+import type { PresetName } from './openai-compatible/presets';
+import { PRESETS, PRESET_NAMES, presetRefusedFields } from './openai-compatible/presets';
+
+/** The message fields a provider may be unable to carry: a tool result's error flag, a participant's name. */
+type MessageField = 'isError' | 'name';
+const MESSAGE_FIELDS: ReadonlySet<string> = new Set<MessageField>(['isError', 'name']);
 
 /**
- * A canonical field a provider may be unable to carry: a request field, `isError`, the flag of a
- * tool message, or `thinking`, the reasoning parts (thinking and redacted thinking) of the
- * conversation's turns; each reported once, however many messages carry it.
+ * A canonical field a provider may be unable to carry: a request field, a message field (`isError`,
+ * the flag of a tool message; `name`, a message's participant name), or `thinking`, the reasoning
+ * parts (thinking and redacted thinking) of the conversation's turns; each reported once, however
+ * many messages carry it.
  */
-export type CanonicalField = keyof ChatRequest | 'isError' | 'thinking';
+export type CanonicalField = keyof ChatRequest | MessageField | 'thinking';
 
 /**
  * Canonical request fields a provider family's wire format has no slot for. Where a call may land
@@ -23,8 +30,17 @@ export type CanonicalField = keyof ChatRequest | 'isError' | 'thinking';
 export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<CanonicalField>>> = {
   // Chat Completions has no top-k sampling, a tool message no error flag, an assistant turn no reasoning.
   openai: ['topK', 'isError', 'thinking'],
+  azure: ['topK', 'isError', 'thinking'],
   // The Messages API has no log probabilities, seed, penalties or several choices.
   anthropic: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n'],
+  // The OpenAI-compatible presets' rows live with the rest of each preset (openai-compatible/presets.ts).
+  // A preset that sends no reasoning back (no `replayReasoning`) cannot carry a turn's thinking either.
+  ...Object.fromEntries(
+    PRESET_NAMES.map((name) => {
+      const preset: { unsupported: readonly CanonicalField[]; replayReasoning?: string } = PRESETS[name];
+      return [name, preset.replayReasoning ? preset.unsupported : [...preset.unsupported, 'thinking']];
+    }),
+  ),
 };
 
 const isThinking = (part: ContentPart): boolean => part.type === 'thinking' || part.type === 'redacted_thinking';
@@ -35,12 +51,23 @@ const unsignedThinking = (request: ChatRequest): CanonicalField[] =>
     ? ['thinking']
     : [];
 
-/** Fields a provider has a slot for but refuses in combination with others, given the deployment's output limit. */
-const REFUSED_FIELDS: Readonly<Record<string, (request: ChatRequest, maxOutputTokens: number) => CanonicalField[]>> = {
-  anthropic: (request, maxOutputTokens) => [
+type Refusal = (
+  request: ChatRequest,
+  deployment: { maxOutputTokens: number; upstreamModel?: string },
+) => CanonicalField[];
+
+/** Fields a provider has a slot for but refuses in combination with others, or on some models, given the deployment. */
+const REFUSED_FIELDS: Readonly<Record<string, Refusal>> = {
+  anthropic: (request, { maxOutputTokens }) => [
     ...anthropicRefusedFields(request, maxOutputTokens),
     ...unsignedThinking(request),
   ],
+  ...Object.fromEntries(
+    PRESET_NAMES.map((name: PresetName): [string, Refusal] => [
+      name,
+      (request, { upstreamModel }) => presetRefusedFields(name, request, upstreamModel),
+    ]),
+  ),
 };
 
 /**
@@ -65,13 +92,16 @@ const REPORTED_NAME: Partial<Record<CanonicalField, string>> = {
   temperature: 'temperature',
   toolChoice: 'tool_choice',
   isError: 'is_error',
+  name: 'messages[].name',
 };
 
 /**
- * Where a call may land: a provider family, or a deployment, whose output limit decides whether
- * some fields are refused (Anthropic's thinking budget is kept below it).
+ * Where a call may land: a provider family, or a deployment, whose output limit and model decide
+ * whether some fields are refused (Anthropic's thinking budget is kept below the limit; Grok's
+ * reasoning models refuse penalties).
  */
-export type DropTarget = string | Pick<Deployment, 'provider' | 'maxOutputTokens'>;
+export type DropTarget =
+  string | (Pick<Deployment, 'provider' | 'maxOutputTokens'> & Partial<Pick<Deployment, 'upstreamModel'>>);
 
 export interface UnsupportedFields {
   /** The request without the fields some candidate cannot carry (but `LEFT_TO_THE_ADAPTER`); the same object when there are none. */
@@ -80,10 +110,13 @@ export interface UnsupportedFields {
   dropped: string[];
 }
 
+const isMessageField = (field: CanonicalField): field is MessageField => MESSAGE_FIELDS.has(field);
+
 const isSet = (request: ChatRequest, field: CanonicalField): boolean => {
-  if (field === 'isError') return request.messages.some((message) => message.isError);
   if (field === 'thinking') return request.messages.some((message) => message.content.some(isThinking));
-  return request[field] !== undefined;
+  return isMessageField(field)
+    ? request.messages.some((message) => message[field] !== undefined)
+    : request[field] !== undefined;
 };
 
 /**
@@ -91,9 +124,13 @@ const isSet = (request: ChatRequest, field: CanonicalField): boolean => {
  * in this request (a deployment given by its provider alone is taken to allow any output length).
  */
 export const unsupportedFields = (target: DropTarget, request: ChatRequest): CanonicalField[] => {
-  const { provider, maxOutputTokens = Number.MAX_SAFE_INTEGER } =
-    typeof target === 'string' ? { provider: target } : target;
-  return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...(REFUSED_FIELDS[provider]?.(request, maxOutputTokens) ?? [])];
+  const {
+    provider,
+    maxOutputTokens = Number.MAX_SAFE_INTEGER,
+    upstreamModel,
+  } = typeof target === 'string' ? { provider: target, upstreamModel: undefined } : target;
+  const refused = REFUSED_FIELDS[provider]?.(request, { maxOutputTokens, upstreamModel }) ?? [];
+  return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...refused];
 };
 
 /**
@@ -108,8 +145,14 @@ export const dropUnsupportedFields = (request: ChatRequest, targets: readonly Dr
   if (removed.length === 0) return { request, dropped };
   const kept: Record<string, unknown> = { ...request };
   for (const field of removed) {
-    if (field === 'isError') kept.messages = request.messages.map(({ isError: _flag, ...message }) => message);
-    else delete kept[field];
+    if (!isMessageField(field)) delete kept[field];
+    else {
+      kept.messages = (kept.messages as ChatRequest['messages']).map((message) => {
+        const rest = { ...message };
+        delete rest[field];
+        return rest;
+      });
+    }
   }
   return { request: kept as ChatRequest, dropped };
 };

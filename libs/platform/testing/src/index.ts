@@ -5,3 +5,4 @@ export * from './stack';
 export * from './nats-cleanup';
 export * from './scratch-database';
 export * from './canonical.arbitraries';
+export * from './adapter-calls';

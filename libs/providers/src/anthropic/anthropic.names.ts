@@ -1,66 +1,16 @@
-import { createHash } from 'node:crypto';
-
 import { TOOL_NAME, TOOL_USE_ID } from '@polymux/wire';
 
-const MAX_NAME = 64;
-const HASH_CHARACTERS = 8;
-
-const shortHash = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, HASH_CHARACTERS);
-
-/** `value` with every character outside `[a-zA-Z0-9_-]` replaced, plus a hash of the original. */
-const sanitized = (value: string, maxLength: number): string => {
-  const base = value.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, maxLength - HASH_CHARACTERS - 1);
-  return `${base}_${shortHash(value)}`;
-};
+import type { ToolNameRules } from '../tool-names';
+import { ToolNames, sanitizedWithHash } from '../tool-names';
 
 /**
- * One call's renaming of tool names and tool-call ids Anthropic would reject (names outside
- * `^[a-zA-Z0-9_-]{1,64}$`, such as OpenAI's `namespace.tool` or a 70-character name, ids such as
- * `call:1`): the request carries the valid name, the answer the caller's own again. Valid names and
- * ids travel unchanged, so the map is empty for almost every call.
+ * Anthropic's rules: names `^[a-zA-Z0-9_-]{1,64}$`, tool-use ids `^[a-zA-Z0-9_-]+$` (a refused id
+ * such as `call:1` keeps about its length).
  */
-export class ToolNames {
-  private readonly upstreamByName = new Map<string, string>();
-  private readonly nameByUpstream = new Map<string, string>();
-  private readonly upstreamById = new Map<string, string>();
-  private readonly idByUpstream = new Map<string, string>();
+export const ANTHROPIC_TOOL_NAMES: ToolNameRules = {
+  name: { valid: TOOL_NAME, substitute: sanitizedWithHash(() => 64) },
+  id: { valid: TOOL_USE_ID, substitute: sanitizedWithHash((id) => Math.max(id.length, 16) + 9) },
+};
 
-  /** The name Anthropic gets for the caller's `name`. */
-  name(name: string): string {
-    if (TOOL_NAME.test(name)) return name;
-    return this.rename(name, this.upstreamByName, this.nameByUpstream, MAX_NAME);
-  }
-
-  /** The id Anthropic gets for the caller's tool-call `id`. */
-  id(id: string): string {
-    if (TOOL_USE_ID.test(id)) return id;
-    return this.rename(id, this.upstreamById, this.idByUpstream, Math.max(id.length, 2 * HASH_CHARACTERS) + 9);
-  }
-
-  /** The caller's name for a name Anthropic answered with. */
-  callerName(upstream: string): string {
-    return this.nameByUpstream.get(upstream) ?? upstream;
-  }
-
-  /** The caller's id for an id Anthropic answered with. */
-  callerId(upstream: string): string {
-    return this.idByUpstream.get(upstream) ?? upstream;
-  }
-
-  private rename(
-    original: string,
-    forward: Map<string, string>,
-    backward: Map<string, string>,
-    maxLength: number,
-  ): string {
-    const known = forward.get(original);
-    if (known !== undefined) return known;
-    let renamed = sanitized(original, maxLength);
-    for (let attempt = 1; backward.has(renamed); attempt += 1) {
-      renamed = sanitized(`${original}#${attempt}`, maxLength);
-    }
-    forward.set(original, renamed);
-    backward.set(renamed, original);
-    return renamed;
-  }
-}
+/** A fresh renaming for one Anthropic call. */
+export const anthropicToolNames = (): ToolNames => new ToolNames(ANTHROPIC_TOOL_NAMES);

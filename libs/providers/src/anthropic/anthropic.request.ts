@@ -2,7 +2,8 @@ import type { CacheControl, ChatRequest, ContentPart, Message, Reasoning, ToolCa
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { passthrough } from '../passthrough';
-import { ToolNames } from './anthropic.names';
+import type { ToolNames } from '../tool-names';
+import { anthropicToolNames } from './anthropic.names';
 import type {
   AnthropicContentBlock,
   AnthropicDocumentBlock,
@@ -298,7 +299,7 @@ function compact<T extends object>(value: T): T {
  * offered beside them otherwise. `extra.anthropic_beta` travels as a header, not in the body.
  */
 export const toAnthropicRequest = (request: ChatRequest, options: AnthropicRequestOptions): AnthropicCall => {
-  const names = new ToolNames();
+  const names = anthropicToolNames();
   const maxTokens = request.maxOutputTokens ?? options.defaultMaxTokens;
   const thinking = thinkingOf(request.reasoning, maxTokens);
   const json = request.responseFormat !== undefined && request.responseFormat.type !== 'text';

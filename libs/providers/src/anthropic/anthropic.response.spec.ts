@@ -1,4 +1,4 @@
-import { ToolNames } from './anthropic.names';
+import { anthropicToolNames } from './anthropic.names';
 import { JSON_TOOL } from './anthropic.request';
 import { toChatResponse, toFinishReason, toUsage } from './anthropic.response';
 import type { AnthropicResponse } from '@polymux/wire';
@@ -14,11 +14,11 @@ const message = (overrides: Partial<AnthropicResponse>): AnthropicResponse => ({
   usage: { input_tokens: 10, output_tokens: 5 },
   ...overrides,
 });
-const plain = { names: new ToolNames(), jsonTool: false };
+const plain = { names: anthropicToolNames(), jsonTool: false };
 
 describe('toChatResponse', () => {
   it('joins texts, maps tool uses with their caller names and keeps signed reasoning', () => {
-    const names = new ToolNames();
+    const names = anthropicToolNames();
     const upstreamName = names.name('files.read');
     const response = toChatResponse(
       message({
@@ -67,7 +67,7 @@ describe('toChatResponse', () => {
   it('reads the JSON tool back as the content', () => {
     const response = toChatResponse(
       message({ content: [{ type: 'tool_use', id: 't', name: JSON_TOOL, input: { a: 1 } }], stop_reason: 'tool_use' }),
-      { names: new ToolNames(), jsonTool: true },
+      { names: anthropicToolNames(), jsonTool: true },
       'f',
     );
     expect(response.choices[0]).toEqual({ index: 0, content: '{"a":1}', finishReason: 'stop' });

@@ -1,6 +1,6 @@
 import type { ChatResponse, Choice, FinishReason, ReasoningPart, ToolCall, Usage } from '@polymux/contracts';
 
-import type { ToolNames } from './anthropic.names';
+import type { ToolNames } from '../tool-names';
 import { JSON_TOOL } from './anthropic.request';
 import type { AnthropicResponse, AnthropicUsage } from '@polymux/wire';
 

@@ -1,7 +1,7 @@
 import type { ChatChunk } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
-import { ToolNames } from './anthropic.names';
+import { anthropicToolNames } from './anthropic.names';
 import { AnthropicStreamDecoder } from './anthropic.stream';
 import type { AnthropicStreamEvent } from '@polymux/wire';
 
@@ -19,7 +19,7 @@ const start = (usage: Record<string, number>): AnthropicStreamEvent => ({
   },
 });
 
-const decodeAll = (events: AnthropicStreamEvent[], names = new ToolNames()): ChatChunk[] => {
+const decodeAll = (events: AnthropicStreamEvent[], names = anthropicToolNames()): ChatChunk[] => {
   const decoder = new AnthropicStreamDecoder({ names, jsonTool: false }, 'fallback');
   const chunks = events.flatMap((event) => decoder.decode(event, JSON.stringify(event)) ?? []);
   expect(decoder.stopped).toBe(true);
@@ -28,7 +28,7 @@ const decodeAll = (events: AnthropicStreamEvent[], names = new ToolNames()): Cha
 
 describe('AnthropicStreamDecoder', () => {
   it('starts with the role and the real input usage even when the first block is a tool use', () => {
-    const names = new ToolNames();
+    const names = anthropicToolNames();
     const upstream = names.name('files.read');
     const chunks = decodeAll(
       [
@@ -112,7 +112,7 @@ describe('AnthropicStreamDecoder', () => {
   });
 
   it('throws an error event by its type, overloaded as UpstreamOverloaded, never with its message', () => {
-    const decoder = new AnthropicStreamDecoder({ names: new ToolNames(), jsonTool: false }, 'f');
+    const decoder = new AnthropicStreamDecoder({ names: anthropicToolNames(), jsonTool: false }, 'f');
     decoder.decode(start({ input_tokens: 1, output_tokens: 1 }), '');
     const raw = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'zdr-marker you sent' } });
     let caught: unknown;
@@ -127,7 +127,7 @@ describe('AnthropicStreamDecoder', () => {
   });
 
   it('refuses a content block before message_start', () => {
-    const decoder = new AnthropicStreamDecoder({ names: new ToolNames(), jsonTool: false }, 'f');
+    const decoder = new AnthropicStreamDecoder({ names: anthropicToolNames(), jsonTool: false }, 'f');
     expect(() =>
       decoder.decode({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, ''),
     ).toThrow(PolymuxException);

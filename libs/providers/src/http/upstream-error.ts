@@ -111,9 +111,11 @@ export const errorFromStatus = (
       details,
     );
   }
+  // Azure's (and OpenAI's) filtered prompt: a 400 whose code is `content_filter`, said as such.
+  const what = reasons.includes('content_filter') ? "filtered the request's content" : 'rejected the request';
   return new PolymuxException(
     ErrorCode.UpstreamBadRequest,
-    withReasons(`the provider ${provider} rejected the request (HTTP ${status})`, reasons),
+    withReasons(`the provider ${provider} ${what} (HTTP ${status})`, reasons),
     param ? { ...details, param } : details,
   );
 };

@@ -1,5 +1,7 @@
 import type { ChatRequest } from '@polymux/contracts';
 
+import { ToolNames } from '../tool-names';
+import { OPENAI_TOOL_NAMES } from './openai.names';
 import { reasoningEffortOf } from './openai.reasoning';
 import { maxTokensFieldFor, toOpenAiRequest } from './openai.request';
 
@@ -11,6 +13,66 @@ const base: ChatRequest = {
 const options = { model: 'gpt-4.1-mini', maxTokensField: 'max_tokens' as const };
 
 describe('toOpenAiRequest', () => {
+  it('renames the tool names and ids OpenAI refuses, everywhere they appear, and keeps the renaming', () => {
+    const names = new ToolNames(OPENAI_TOOL_NAMES);
+    const long = 'a'.repeat(70);
+    const id = `toolu_${'x'.repeat(40)}`;
+    const body = toOpenAiRequest(
+      {
+        ...base,
+        tools: [{ name: 'files.read' }, { name: long }, { name: 'ok_tool' }],
+        toolChoice: { name: 'files.read' },
+        messages: [
+          ...base.messages,
+          { role: 'assistant', content: [], toolCalls: [{ id, name: 'files.read', arguments: '{}' }] },
+          { role: 'tool', toolCallId: id, content: [{ type: 'text', text: 'done' }] },
+        ],
+      },
+      { ...options, names },
+    );
+    const [renamed, shortened, kept] = body.tools?.map((tool) => tool.function.name) ?? [];
+    expect(renamed).toMatch(/^files_read_[0-9a-f]{8}$/);
+    expect(shortened).toHaveLength(64);
+    expect(kept).toBe('ok_tool');
+    expect(body.tool_choice).toEqual({ type: 'function', function: { name: renamed } });
+    const [, assistant, tool] = body.messages;
+    const upstreamId = assistant?.role === 'assistant' ? assistant.tool_calls?.[0]?.id : undefined;
+    expect(upstreamId).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
+    expect(assistant).toMatchObject({ tool_calls: [{ function: { name: renamed } }] });
+    expect(tool).toMatchObject({ role: 'tool', tool_call_id: upstreamId });
+    expect([names.callerName(renamed!), names.callerName(shortened!), names.callerId(upstreamId!)]).toEqual([
+      'files.read',
+      long,
+      id,
+    ]);
+  });
+
+  it("sends a tool-call turn's reasoning back only where the dialect asks for it", () => {
+    const turn: ChatRequest = {
+      ...base,
+      messages: [
+        ...base.messages,
+        {
+          role: 'assistant',
+          content: [{ type: 'thinking', text: 'look it up' }],
+          toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{}' }],
+        },
+        { role: 'tool', toolCallId: 'call_1', content: [{ type: 'text', text: 'found' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', text: 'no tools here' },
+            { type: 'text', text: 'ok' },
+          ],
+        },
+      ],
+    };
+    const replayed = toOpenAiRequest(turn, { ...options, replayReasoning: 'reasoning_content' });
+    expect(replayed.messages[1]).toMatchObject({ role: 'assistant', reasoning_content: 'look it up' });
+    expect(replayed.messages[3]).toStrictEqual({ role: 'assistant', content: 'ok' });
+    expect(toOpenAiRequest(turn, options).messages[1]).not.toHaveProperty('reasoning_content');
+  });
+
   it('maps a minimal request onto the upstream model, without undefined fields', () => {
     const body = toOpenAiRequest(base, options);
     expect(body).toStrictEqual({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] });

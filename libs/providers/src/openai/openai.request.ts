@@ -17,7 +17,9 @@ import type {
 } from '@polymux/wire';
 
 import { passthrough } from '../passthrough';
+import { ToolNames } from '../tool-names';
 import { reasoningEffortOf } from './openai.reasoning';
+import { OPENAI_TOOL_NAMES } from './openai.names';
 
 /**
  * Which field carries the output limit: OpenAI's own API wants `max_completion_tokens` (required by
@@ -61,7 +63,21 @@ const toContent = (all: ContentPart[]): string | OpenAiContentPart[] => {
 const withName = <T extends object>(message: T, name: string | undefined): T =>
   name === undefined ? message : { ...message, name };
 
-const toMessage = (message: Message): OpenAiMessage => {
+/** The message field a compatible server reads an assistant turn's reasoning back from. */
+export type ReplayedReasoning = 'reasoning_content' | 'reasoning';
+
+/** How one call writes its messages: the renaming of tool names and ids, and where reasoning goes back. */
+interface Writing {
+  names: ToolNames;
+  replay?: ReplayedReasoning;
+}
+
+/** The turn's visible reasoning, for a server that wants it back with the tool calls it led to. */
+const reasoningOf = (content: ContentPart[]): string =>
+  content.flatMap((part) => (part.type === 'thinking' ? [part.text] : [])).join('');
+
+const toMessage = (message: Message, writing: Writing): OpenAiMessage => {
+  const { names } = writing;
   switch (message.role) {
     case 'system':
     case 'developer':
@@ -69,33 +85,39 @@ const toMessage = (message: Message): OpenAiMessage => {
       return withName({ role: message.role, content: toContent(message.content) }, message.name);
     case 'assistant': {
       const toolCalls = message.toolCalls?.map((call) => ({
-        id: call.id,
+        id: names.id(call.id),
         type: 'function' as const,
-        function: { name: call.name, arguments: call.arguments },
+        function: { name: names.name(call.name), arguments: call.arguments },
       }));
       const content = message.content.length === 0 && toolCalls?.length ? null : toContent(message.content);
+      const reasoning = writing.replay && toolCalls?.length ? reasoningOf(message.content) : '';
       return withName(
-        { role: 'assistant', content, ...(toolCalls?.length ? { tool_calls: toolCalls } : {}) },
+        {
+          role: 'assistant',
+          content,
+          ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
+          ...(reasoning && writing.replay ? { [writing.replay]: reasoning } : {}),
+        },
         message.name,
       );
     }
     case 'tool':
-      return { role: 'tool', content: toContent(message.content), tool_call_id: message.toolCallId ?? '' };
+      return { role: 'tool', content: toContent(message.content), tool_call_id: names.id(message.toolCallId ?? '') };
   }
 };
 
-const toTool = (tool: Tool): OpenAiTool => ({
+const toTool = (tool: Tool, names: ToolNames): OpenAiTool => ({
   type: 'function',
   function: compact({
-    name: tool.name,
+    name: names.name(tool.name),
     description: tool.description,
     parameters: tool.parameters,
     strict: tool.strict,
   }),
 });
 
-const toToolChoice = (choice: ToolChoice): OpenAiToolChoice =>
-  typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
+const toToolChoice = (choice: ToolChoice, names: ToolNames): OpenAiToolChoice =>
+  typeof choice === 'string' ? choice : { type: 'function', function: { name: names.name(choice.name) } };
 
 const toResponseFormat = (format: ResponseFormat): OpenAiResponseFormat =>
   format.type === 'json_schema'
@@ -107,22 +129,36 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
 
+/** What the body of one call depends on beyond the request. */
+export interface OpenAiRequestOptions {
+  model: string;
+  maxTokensField: MaxTokensField;
+  /** The call's renaming of tool names and ids, kept to read the answer back (default: OpenAI's rules, not kept). */
+  names?: ToolNames;
+  /** Where an assistant tool-call turn's reasoning goes back, for a server that requires it; absent: nowhere. */
+  replayReasoning?: ReplayedReasoning;
+  /** The provider whose passthrough fields travel (default `openai`). */
+  provider?: string;
+}
+
 /**
- * The OpenAI Chat Completions body of a canonical request. The `extra` fields OpenAI accepts are
- * merged as they are, under the mapped ones (ingress already dropped retention fields the project
+ * The OpenAI Chat Completions body of a canonical request. The `extra` fields the provider accepts
+ * are merged as they are, under the mapped ones (ingress already dropped retention fields the project
  * does not allow; the rest is dropped here too, whoever published the call); a streamed call always
  * asks for usage so that it can be billed. `topK` has no slot here: ingress dropped and named it
- * (`UNSUPPORTED_FIELDS`), and it is not sent whoever published the call.
+ * (`UNSUPPORTED_FIELDS`), and it is not sent whoever published the call. Tool names and ids the
+ * provider refuses are renamed through `options.names`.
  */
-export const toOpenAiRequest = (
-  request: ChatRequest,
-  options: { model: string; maxTokensField: MaxTokensField },
-): OpenAiChatRequest => {
+export const toOpenAiRequest = (request: ChatRequest, options: OpenAiRequestOptions): OpenAiChatRequest => {
+  const writing: Writing = {
+    names: options.names ?? new ToolNames(OPENAI_TOOL_NAMES),
+    replay: options.replayReasoning,
+  };
   const mapped: OpenAiChatRequest = compact({
     model: options.model,
-    messages: request.messages.map(toMessage),
-    tools: request.tools?.map(toTool),
-    tool_choice: request.toolChoice && toToolChoice(request.toolChoice),
+    messages: request.messages.map((message) => toMessage(message, writing)),
+    tools: request.tools?.map((tool) => toTool(tool, writing.names)),
+    tool_choice: request.toolChoice && toToolChoice(request.toolChoice, writing.names),
     parallel_tool_calls: request.parallelToolCalls,
     response_format: request.responseFormat && toResponseFormat(request.responseFormat),
     [options.maxTokensField]: request.maxOutputTokens,
@@ -138,7 +174,7 @@ export const toOpenAiRequest = (
     frequency_penalty: request.frequencyPenalty,
     user: request.user,
   });
-  const { extra } = passthrough(request.extra, ['openai'], true);
+  const { extra } = passthrough(request.extra, [options.provider ?? 'openai'], true);
   if (!request.stream) return { ...extra, ...mapped };
   return { ...extra, ...mapped, stream: true, stream_options: { include_usage: true } };
 };

@@ -1,4 +1,64 @@
+import { ToolNames } from '../tool-names';
+import { OPENAI_TOOL_NAMES } from './openai.names';
 import { toChatChunk, toChatResponse, toFinishReason, toUsage } from './openai.response';
+
+describe('renamed tools', () => {
+  const names = new ToolNames(OPENAI_TOOL_NAMES);
+  const upstreamName = names.name('files.read');
+  const upstreamId = names.id('call:1');
+
+  it("answers the caller's own tool name and id", () => {
+    const response = toChatResponse(
+      {
+        choices: [
+          {
+            message: {
+              content: null,
+              tool_calls: [{ id: upstreamId, type: 'function', function: { name: upstreamName, arguments: '{}' } }],
+            },
+            finish_reason: 'tool_calls',
+          },
+        ],
+      },
+      'fallback',
+      names,
+    );
+    expect(response.choices[0]?.toolCalls).toEqual([{ id: 'call:1', name: 'files.read', arguments: '{}' }]);
+  });
+
+  it("streams the caller's own tool name and id in the call's header delta", () => {
+    const chunk = toChatChunk(
+      {
+        choices: [
+          {
+            delta: { tool_calls: [{ index: 0, id: upstreamId, function: { name: upstreamName, arguments: '' } }] },
+          },
+        ],
+      },
+      'fallback',
+      names,
+    );
+    expect(chunk.choices[0]?.toolCalls).toEqual([{ index: 0, id: 'call:1', name: 'files.read', arguments: '' }]);
+  });
+});
+
+describe("a compatible server's reasoning", () => {
+  it("becomes the choice's thinking, answered and streamed", () => {
+    const response = toChatResponse(
+      { choices: [{ message: { content: 'B', reasoning_content: 'A then B' }, finish_reason: 'stop' }] },
+      'f',
+    );
+    expect(response.choices[0]?.reasoning).toEqual([{ type: 'thinking', text: 'A then B' }]);
+    const streamed = toChatChunk({ choices: [{ delta: { reasoning: 'A' } }] }, 'f');
+    expect(streamed.choices[0]?.reasoning).toEqual({ text: 'A' });
+  });
+
+  it("reads DeepSeek's cache hits as cached input", () => {
+    expect(
+      toUsage({ prompt_tokens: 10, completion_tokens: 2, prompt_cache_hit_tokens: 6, prompt_cache_miss_tokens: 4 }),
+    ).toEqual({ inputTokens: 10, outputTokens: 2, cachedInputTokens: 6 });
+  });
+});
 
 describe('toChatResponse', () => {
   it('maps content, tool calls, finish reason, logprobs and usage', () => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { SimStats } from './exchange';
 import { Exchange } from './exchange';
 import { anthropicFormat } from './anthropic/anthropic.routes';
+import { azureFormat } from './azure/azure.routes';
 import { openAiFormat, sendError } from './openai/openai.routes';
 import { ScenarioError, parseScenario } from './scenario';
 import type { SimFormat, SimRequest, SimRoute } from './sim-route';
@@ -47,6 +48,8 @@ const simulate =
     if (authorization !== undefined) stats.authorizations.add(authorization);
     const apiKey = headerValue(request.headers['x-api-key']);
     if (apiKey !== undefined) stats.authorizations.add(`x-api-key ${apiKey}`);
+    const azureKey = headerValue(request.headers['api-key']);
+    if (azureKey !== undefined) stats.authorizations.add(`api-key ${azureKey}`);
     const betas = headerValue(request.headers['anthropic-beta']);
     if (betas !== undefined) stats.betas.add(betas);
     const scenario = parseScenario(request.params.scenario, headerValue(request.headers[SCENARIO_HEADER]));
@@ -80,8 +83,12 @@ const handleError =
 export const startProviderSim = async ({ port, host = '127.0.0.1' }: ProviderSimOptions): Promise<ProviderSim> => {
   const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0, authorizations: new Set(), betas: new Set() };
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
+  // Entra ID's token endpoint takes a form; the body stays text for its handler to read.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
   // OpenAI's last: it owns every path no other format claims.
-  const formats: SimFormat[] = [anthropicFormat(), openAiFormat()];
+  const formats: SimFormat[] = [anthropicFormat(), azureFormat(), openAiFormat()];
   app.setErrorHandler(handleError(formats));
   app.setNotFoundHandler((request, reply) =>
     formatOf(formats, request.url).sendError(

@@ -16,7 +16,11 @@
  * - `cached=<n>`            report `n` prompt tokens (at most all of them) as read from the prompt
  *                           cache (`prompt_tokens_details.cached_tokens`)
  * - `reasoning=<n>`         spend `n` hidden reasoning tokens per choice, whatever the model (reasoning
- *                           models — `o<digit>…`, `gpt-5…` — spend 32 by default, by `reasoning_effort`)
+ *                           models — `o<digit>…`, `gpt-5…` — spend 32 by default, by `reasoning_effort`;
+ *                           `deepseek-reasoner…` shows them as `reasoning_content`)
+ * - `content-filter=<where>` OpenAI-family paths: `prompt` answers Azure's 400 with code
+ *                           `content_filter`, `completion` ends each choice early with
+ *                           `finish_reason: content_filter`
  *
  * Every failure a provider shows is one of these: `status=429,retry-after=2` (rate limited),
  * `status=500`, `status=503` or `status=529` (overloaded), `hang` or `latency=<ms>` (timeouts),
@@ -36,6 +40,7 @@ export interface Scenario {
   failAfter?: number;
   cachedTokens?: number;
   reasoningTokens?: number;
+  contentFilter?: 'prompt' | 'completion';
 }
 
 export const DEFAULT_TOKENS = 16;
@@ -97,6 +102,12 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
       return;
     case 'reasoning':
       scenario.reasoningTokens = integer(knob, value, 0, 1_000_000);
+      return;
+    case 'content-filter':
+      if (value !== 'prompt' && value !== 'completion') {
+        throw new ScenarioError(`scenario knob content-filter needs prompt or completion, got ${value ?? 'nothing'}`);
+      }
+      scenario.contentFilter = value;
       return;
     case 'hang':
     case 'echo':

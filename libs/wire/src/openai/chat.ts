@@ -96,6 +96,12 @@ export const OpenAiAssistantMessage = z.object({
   name: z.string().optional(),
   refusal: z.string().nullish(),
   tool_calls: z.array(OpenAiToolCall).optional(),
+  /**
+   * Compatible servers' reasoning of the turn, sent back where they require it (DeepSeek and
+   * Moonshot read `reasoning_content`, OpenRouter `reasoning`); OpenAI's own API has neither.
+   */
+  reasoning_content: z.string().optional(),
+  reasoning: z.string().optional(),
   /** An earlier audio answer, sent back by its id. */
   audio: z.object({ id: z.string() }).nullish(),
 });
@@ -184,6 +190,9 @@ export const OpenAiUsage = z.looseObject({
   total_tokens: z.number().nullish(),
   prompt_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
   completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().nullish() }).nullish(),
+  /** DeepSeek's prompt-cache split of `prompt_tokens` (hits are read from its cache). */
+  prompt_cache_hit_tokens: z.number().nullish(),
+  prompt_cache_miss_tokens: z.number().nullish(),
 });
 export type OpenAiUsage = z.infer<typeof OpenAiUsage>;
 
@@ -207,6 +216,9 @@ export const OpenAiChatCompletion = z.looseObject({
           role: z.literal('assistant').optional(),
           content: z.string().nullish(),
           refusal: z.string().nullish(),
+          /** A compatible server's visible reasoning: DeepSeek, Qwen, Moonshot, vLLM (`reasoning_content`), OpenRouter (`reasoning`). */
+          reasoning_content: z.string().nullish(),
+          reasoning: z.string().nullish(),
           // A compatible server may leave out a call's `type`; it can only be a function.
           tool_calls: z.array(OpenAiToolCall.extend({ type: z.literal('function').optional() })).nullish(),
         })
@@ -243,6 +255,9 @@ export const OpenAiChatChunk = z.looseObject({
             role: z.string().optional(),
             content: z.string().nullish(),
             refusal: z.string().nullish(),
+            /** A fragment of a compatible server's visible reasoning (see the completion's). */
+            reasoning_content: z.string().nullish(),
+            reasoning: z.string().nullish(),
             tool_calls: z.array(OpenAiToolCallDelta).nullish(),
           })
           .optional(),

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '@polymux/contracts';
-import { JSON_TOOL, toAnthropicRequest, toOpenAiRequest } from '@polymux/providers';
+import { JSON_TOOL, OPENAI_TOOL_NAMES, ToolNames, toAnthropicRequest, toOpenAiRequest } from '@polymux/providers';
 import { canonicalRequest } from '@polymux/testing';
 import { AnthropicMessagesRequest } from '@polymux/wire';
 import fc from 'fast-check';
@@ -134,10 +134,44 @@ interface Sent {
 const overJson = (value: unknown): Record<string, unknown> =>
   JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 
+/** The request as the caller wrote it: tool names and ids read back through the call's renaming. */
+const withCallerNames = (decoded: ChatRequest, names: ToolNames): ChatRequest => ({
+  ...decoded,
+  messages: decoded.messages.map((message) => ({
+    ...message,
+    ...(message.toolCalls
+      ? {
+          toolCalls: message.toolCalls.map((call) => ({
+            ...call,
+            id: names.callerId(call.id),
+            name: names.callerName(call.name),
+          })),
+        }
+      : {}),
+    ...(message.toolCallId ? { toolCallId: names.callerId(message.toolCallId) } : {}),
+  })),
+  ...(decoded.tools ? { tools: decoded.tools.map((tool) => ({ ...tool, name: names.callerName(tool.name) })) } : {}),
+});
+
 const sendOpenAi = (request: ChatRequest): Sent => {
-  const wire = overJson(toOpenAiRequest(request, { model: 'gpt-x', maxTokensField: 'max_tokens' }));
-  // (a) Ingress's Chat Completions decoder validates the whole body: it throws on anything invalid.
-  const readBack = chatCompletions.decode(wire, { dataRetention: false, dropped: [] });
+  const names = new ToolNames(OPENAI_TOOL_NAMES);
+  const wire = overJson(toOpenAiRequest(request, { model: 'gpt-x', maxTokensField: 'max_tokens', names }));
+  // (a) Ingress's Chat Completions decoder validates the whole body: it throws on anything invalid;
+  // every tool name and id is one OpenAI accepts.
+  const decoded = chatCompletions.decode(wire, { dataRetention: false, dropped: [] });
+  for (const name of [
+    ...(decoded.tools ?? []).map((tool) => tool.name),
+    ...decoded.messages.flatMap((message) => (message.toolCalls ?? []).map((call) => call.name)),
+  ]) {
+    expect(name).toMatch(OPENAI_TOOL_NAMES.name.valid);
+  }
+  for (const id of decoded.messages.flatMap((message) => [
+    ...(message.toolCalls ?? []).map((call) => call.id),
+    ...(message.toolCallId ? [message.toolCallId] : []),
+  ])) {
+    expect(id).toMatch(OPENAI_TOOL_NAMES.id.valid);
+  }
+  const readBack = withCallerNames(decoded, names);
   return {
     wire,
     readBack,
@@ -167,26 +201,11 @@ const sendAnthropic = (request: ChatRequest): Sent => {
     expect(answered).toEqual(expect.arrayContaining(uses));
   });
   const decoded = anthropicMessages.decode(wire, { dataRetention: false, dropped: [] });
-  const readBack: ChatRequest = {
-    ...decoded,
-    messages: decoded.messages.map((message) => ({
-      ...message,
-      ...(message.toolCalls
-        ? {
-            toolCalls: message.toolCalls.map((call) => ({
-              ...call,
-              id: names.callerId(call.id),
-              name: names.callerName(call.name),
-            })),
-          }
-        : {}),
-      ...(message.toolCallId ? { toolCallId: names.callerId(message.toolCallId) } : {}),
-    })),
-    tools: decoded.tools
-      ?.filter((tool) => tool.name !== JSON_TOOL)
-      .map((tool) => ({ ...tool, name: names.callerName(tool.name) })),
-  };
-  if (readBack.tools?.length === 0) delete readBack.tools;
+  const readBack = withCallerNames(
+    { ...decoded, tools: decoded.tools?.filter((tool) => tool.name !== JSON_TOOL) },
+    names,
+  );
+  if (!readBack.tools?.length) delete readBack.tools;
   return {
     wire,
     readBack,

@@ -3,7 +3,7 @@ import type { OpenAiChatCompletion, OpenAiChatRequest, OpenAiToolCall, OpenAiUsa
 import type { Scenario } from '../scenario';
 import { fakeJson } from '../fake-json';
 import { CHARACTERS_PER_TOKEN, promptTokens } from './prompt-tokens';
-import { reasoningTokensFor } from './reasoning-model';
+import { reasoningTokensFor, showsReasoning } from './reasoning-model';
 
 const WORDS = [
   'polymux',
@@ -74,7 +74,11 @@ export interface CompletionPlan {
   content: string[];
   /** The tool calls of each choice, in order; empty when answering with text. */
   toolCalls: PlannedToolCall[];
-  finishReason: 'stop' | 'length' | 'tool_calls';
+  finishReason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
+  /** The visible reasoning of a DeepSeek thinking model, one reasoning token per fragment; empty otherwise. */
+  reasoning: string[];
+  /** Azure's content-filter annotations (`prompt_filter_results`, `content_filter_results`) on the answer. */
+  filterResults: boolean;
   includeUsage: boolean;
   /** False for the `no-usage` scenario: the answer carries no usage at all. */
   reportUsage: boolean;
@@ -83,7 +87,15 @@ export interface CompletionPlan {
   usage: SimUsage;
 }
 
-const usageOf = (prompt: number, completion: number, cached: number, reasoning: number): SimUsage => ({
+/** DeepSeek also splits the prompt into cache hits and misses, in fields of its own. */
+const usageOf = (
+  prompt: number,
+  completion: number,
+  cached: number,
+  reasoning: number,
+  deepseek = false,
+): SimUsage => ({
+  ...(deepseek ? { prompt_cache_hit_tokens: cached, prompt_cache_miss_tokens: prompt - cached } : {}),
   prompt_tokens: prompt,
   completion_tokens: completion,
   total_tokens: prompt + completion,
@@ -139,10 +151,14 @@ const within = <T>(items: T[], budget: number, size: (item: T) => number): { kep
   return { kept, complete: true };
 };
 
+/** Tokens a choice writes before `content-filter=completion` cuts it. */
+const FILTERED_AFTER = 2;
+
 export const planCompletion = (
   request: OpenAiChatRequest,
   scenario: Scenario,
   ids: { id: string; created: number },
+  options: { filterResults?: boolean } = {},
 ): CompletionPlan => {
   const choices = request.n ?? 1;
   const limit = request.max_completion_tokens ?? request.max_tokens ?? Infinity;
@@ -156,7 +172,9 @@ export const planCompletion = (
     return { id: `call_${base}_${index}`, name: tool.function.name, arguments: args, fragments: fragmentsOf(args) };
   });
   const calls = within(planned, budget, (call) => call.fragments.length);
-  const wanted = planned.length > 0 ? [] : contentOf(request, scenario);
+  const filtered = scenario.contentFilter === 'completion';
+  const written = planned.length > 0 ? [] : contentOf(request, scenario);
+  const wanted = filtered ? written.slice(0, FILTERED_AFTER) : written;
   const content = within(wanted, budget, () => 1);
   const perChoice =
     planned.length > 0 ? calls.kept.reduce((sum, call) => sum + call.fragments.length, 0) : content.kept.length;
@@ -166,6 +184,7 @@ export const planCompletion = (
     response_format: request.response_format,
   });
   const complete = planned.length > 0 ? calls.complete : content.complete;
+  const finish = !complete ? 'length' : planned.length > 0 ? 'tool_calls' : 'stop';
   return {
     ...ids,
     model: request.model,
@@ -173,7 +192,9 @@ export const planCompletion = (
     tokens: content.kept.length,
     content: content.kept,
     toolCalls: calls.kept,
-    finishReason: !complete ? 'length' : planned.length > 0 ? 'tool_calls' : 'stop',
+    finishReason: filtered && planned.length === 0 ? 'content_filter' : finish,
+    reasoning: showsReasoning(request.model) ? Array.from({ length: reasoning }, (_, index) => tokenText(index)) : [],
+    filterResults: options.filterResults === true,
     includeUsage: request.stream_options?.include_usage === true && !scenario.noUsage,
     reportUsage: !scenario.noUsage,
     ...(request.logprobs ? { logprobs: request.top_logprobs ?? 0 } : {}),
@@ -182,6 +203,7 @@ export const planCompletion = (
       (perChoice + reasoning) * choices,
       Math.min(scenario.cachedTokens ?? 0, prompt),
       reasoning * choices,
+      /^deepseek/.test(request.model),
     ),
   };
 };
@@ -209,6 +231,18 @@ const toolCallsOf = (plan: CompletionPlan): OpenAiToolCall[] | undefined =>
       }))
     : undefined;
 
+/** Azure's annotation of a text that passed every filter. */
+const FILTERS = {
+  hate: { filtered: false, severity: 'safe' },
+  self_harm: { filtered: false, severity: 'safe' },
+  sexual: { filtered: false, severity: 'safe' },
+  violence: { filtered: false, severity: 'safe' },
+};
+
+/** A choice's annotation: the violence filter fired when the scenario cut it. */
+const filtersOf = (plan: CompletionPlan) =>
+  plan.finishReason === 'content_filter' ? { ...FILTERS, violence: { filtered: true, severity: 'high' } } : FILTERS;
+
 /** The `chat.completion` body of a non-streaming answer, in the wire format the adapter reads. */
 export const completionBody = (plan: CompletionPlan) => {
   const content = plan.toolCalls.length > 0 ? null : plan.content.join('');
@@ -217,9 +251,18 @@ export const completionBody = (plan: CompletionPlan) => {
     object: 'chat.completion' as const,
     created: plan.created,
     model: plan.model,
+    ...(plan.filterResults ? { prompt_filter_results: [{ prompt_index: 0, content_filter_results: FILTERS }] } : {}),
     choices: Array.from({ length: plan.choices }, (_, index) => ({
       index,
-      message: { role: 'assistant' as const, content, refusal: null, tool_calls: toolCallsOf(plan), annotations: [] },
+      message: {
+        role: 'assistant' as const,
+        content,
+        ...(plan.reasoning.length > 0 ? { reasoning_content: plan.reasoning.join('') } : {}),
+        refusal: null,
+        tool_calls: toolCallsOf(plan),
+        annotations: [],
+      },
+      ...(plan.filterResults ? { content_filter_results: filtersOf(plan) } : {}),
       logprobs: logprobsOf(plan, plan.content),
       finish_reason: plan.finishReason,
     })),
@@ -266,11 +309,30 @@ export function* streamEvents(plan: CompletionPlan): Generator<StreamEvent> {
     token,
   });
   const first = plan.toolCalls[0];
+  if (plan.filterResults) {
+    // Azure's first event: the prompt's filter results, no choices, an empty id and model.
+    yield {
+      data: JSON.stringify({
+        id: '',
+        object: '',
+        created: 0,
+        model: '',
+        choices: [],
+        prompt_filter_results: [{ prompt_index: 0, content_filter_results: FILTERS }],
+      }),
+      token: false,
+    };
+  }
   for (let index = 0; index < plan.choices; index += 1) {
     const opening = first
       ? { role: 'assistant', content: null, tool_calls: [header(first, 0)], refusal: null }
       : { role: 'assistant', content: '', refusal: null };
     yield chunk(index, opening, null, false);
+  }
+  for (const fragment of plan.reasoning) {
+    for (let index = 0; index < plan.choices; index += 1) {
+      yield chunk(index, { reasoning_content: fragment }, null, true);
+    }
   }
   for (const [position, call] of plan.toolCalls.entries()) {
     if (position > 0) {

@@ -4,6 +4,9 @@ import type { OpenAiChatRequest } from '@polymux/wire';
 /** OpenAI's reasoning models: the o-series (`o1`, `o3-mini`, `o4-mini`, …) and the gpt-5 family. */
 export const isReasoningModel = (model: string): boolean => /^(o\d|gpt-5)/.test(model);
 
+/** DeepSeek's thinking models, which show their reasoning as `reasoning_content`. */
+export const showsReasoning = (model: string): boolean => /^deepseek-reasoner/.test(model);
+
 /** Hidden reasoning tokens per choice by `reasoning_effort` (OpenAI's default effort is medium). */
 export const REASONING_TOKENS = { none: 0, minimal: 8, low: 16, medium: 32, high: 64 } as const;
 
@@ -13,7 +16,7 @@ export const REASONING_TOKENS = { none: 0, minimal: 8, low: 16, medium: 32, high
  */
 export const reasoningTokensFor = (request: OpenAiChatRequest, scenario: Scenario): number => {
   if (scenario.reasoningTokens !== undefined) return scenario.reasoningTokens;
-  if (!isReasoningModel(request.model)) return 0;
+  if (!isReasoningModel(request.model) && !showsReasoning(request.model)) return 0;
   return REASONING_TOKENS[request.reasoning_effort ?? 'medium'];
 };
 

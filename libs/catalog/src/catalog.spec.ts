@@ -117,7 +117,7 @@ describe('catalog', () => {
         'baseUrl: nope',
       );
       expect(() => load(broken)).toThrow(
-        /invalid model catalog .*\n {2}models\.0\.deployments\.0\.pricing\.input: .*\n {2}models\.1\.deployments\.0\.baseUrl/,
+        /invalid model catalog .*\n {2}models\.0\.deployments\.0\.pricing\.input \(model small\): .*\n {2}models\.1\.deployments\.0\.baseUrl \(model large\)/,
       );
     });
 
@@ -213,7 +213,7 @@ describe('catalog', () => {
 
     it('refuses a chat model without output', () => {
       expect(() => load(CATALOG.replace('maxOutputTokens: 8000', 'maxOutputTokens: 0'))).toThrow(
-        /models\.1\.maxOutputTokens: a chat model needs a positive maxOutputTokens/,
+        /models\.1\.maxOutputTokens \(model large\): a chat model needs a positive maxOutputTokens/,
       );
     });
   });
@@ -230,6 +230,7 @@ describe('catalog', () => {
           pricing: { inputPerMTok: '400000000', outputPerMTok: '1600000000' },
           contextWindow: 8000,
           maxOutputTokens: 1000,
+          retainsData: true,
         },
         {
           id: 'backup/small',
@@ -239,6 +240,7 @@ describe('catalog', () => {
           pricing: { inputPerMTok: '1', outputPerMTok: '12000000000' },
           contextWindow: 8000,
           maxOutputTokens: 1000,
+          retainsData: true,
         },
       ]);
     });

@@ -47,6 +47,8 @@ export const Deployment = z.object({
    * for an OpenAI reasoning model). Absent, the adapter decides by host.
    */
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+  /** The provider may keep prompts and completions; absent means it may (no zero-retention agreement). */
+  retainsData: z.boolean().optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 

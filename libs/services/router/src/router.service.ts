@@ -123,7 +123,9 @@ export class RouterService {
   private eligible(intake: Intake, allowedModels: string[] | null): Eligible {
     const allowed = (model: CatalogModel, name: string) =>
       allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
-    const usable = (model: CatalogModel) => allowed(model, model.id) && incapability(model, intake) === null;
+    // `auto` never picks an unpriced model: it could not be billed.
+    const usable = (model: CatalogModel) =>
+      allowed(model, model.id) && this.catalog.isPriced(model) && incapability(model, intake) === null;
 
     if (intake.model === 'auto') {
       if (intake.endpoint === 'embeddings') refuseAutoEmbeddings();
@@ -163,6 +165,13 @@ export class RouterService {
       throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${intake.model}\` ${reason}`, {
         param: 'model',
       });
+    }
+    if (!this.catalog.isPriced(resolved.model)) {
+      throw new PolymuxException(
+        ErrorCode.NoCapableModel,
+        `the model \`${intake.model}\` has no price in this gateway's catalog yet, so its calls cannot be billed; ask the platform team to price it`,
+        { param: 'model' },
+      );
     }
     const deployments = this.catalog.deployments(resolved.model);
     return { resolvedFrom: resolved.resolvedFrom, bound: deployments, candidates: () => deployments };

@@ -34,8 +34,14 @@ export const CatalogDeploymentSchema = z
     provider: z.string().min(1),
     baseUrl: z.url(),
     upstreamModel: z.string().min(1),
-    /** The API key, sent as a bearer token. */
-    credentialRef: credentialRef.optional(),
+    /**
+     * The API key, sent as a bearer token. Empty (or YAML's null) is none: the generated catalog writes
+     * `${OPENAI_BASE_URL:+env:OPENAI_API_KEY}`, a key only for a real provider, none for the simulator.
+     */
+    credentialRef: credentialRef
+      .or(z.literal(''))
+      .nullish()
+      .transform((reference) => reference || undefined),
     /**
      * Extra request headers (an organisation, an API version, a key in a header of its own); names
      * lower-cased. A secret value is written `{ credentialRef: env:NAME }`, so that only the executor,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,12 +8,7 @@ import { Catalog } from './catalog';
 import { loadCatalog } from './catalog.loader';
 import { CatalogFileSchema } from './catalog.schema';
 
-const SHIPPED = [
-  'config/catalog.yaml',
-  'test/e2e/catalog.yaml',
-  'deploy/compose/catalog.yaml',
-  'deploy/k8s/catalog.yaml',
-];
+const SHIPPED = ['config/catalog.yaml', 'test/e2e/catalog.yaml', 'deploy/k8s/catalog.yaml'];
 const root = join(__dirname, '../../..');
 
 const CATALOG = `
@@ -85,15 +80,19 @@ describe('catalog', () => {
       expect(catalog.resolve('gpt-4.1-mini')?.model.id).toBe('gpt-4.1-mini');
     });
 
-    it.each(['deploy/compose/catalog.yaml', 'deploy/k8s/catalog.yaml'])(
-      'ships %s with the models, providers and prices of config/catalog.yaml',
-      (file) => {
-        // Everything a caller sees of a model (owner, limits, capabilities, prices); only URLs differ.
-        const shape = (path: string) =>
-          loadCatalog(join(root, path), { PROVIDER_SIM_URL: 'http://sim.test:8090' }).models();
-        expect(shape(file)).toEqual(shape('config/catalog.yaml'));
-      },
-    );
+    it('ships deploy/k8s/ with the models, providers and prices of config/, generated data and all', () => {
+      // Everything a caller sees of a model (owner, limits, capabilities, prices).
+      const shape = (path: string) =>
+        loadCatalog(join(root, path), { PROVIDER_SIM_URL: 'http://sim.test:8090' }).models();
+      expect(shape('deploy/k8s/catalog.yaml')).toEqual(shape('config/catalog.yaml'));
+      // kustomize packs its own copy of the generated data: `npm run catalog:refresh` writes both.
+      const generated = (dir: string) => readFileSync(join(root, dir, 'catalog.generated.json'), 'utf8');
+      expect(generated('deploy/k8s')).toBe(generated('config'));
+      // A ConfigMap holds at most 1 MiB.
+      expect(
+        Buffer.byteLength(generated('config')) + Buffer.byteLength(readFileSync(join(root, 'deploy/k8s/catalog.yaml'))),
+      ).toBeLessThan(1024 * 1024);
+    });
 
     it('replaces ${VAR} and ${VAR:-default} from the variables it is given', () => {
       expect(load().entry('primary/small')?.endpoint).toEqual({

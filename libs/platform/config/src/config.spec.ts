@@ -138,6 +138,14 @@ describe('interpolateEnv', () => {
     expect(interpolateEnv('${A:-}', {})).toBe('');
   });
 
+  it('gives ${VAR:+word} only when VAR is set', () => {
+    const text = 'key: ${OPENAI_BASE_URL:+env:OPENAI_API_KEY}';
+    expect(interpolateEnv(text, { OPENAI_BASE_URL: 'https://api.openai.com/v1' })).toBe('key: env:OPENAI_API_KEY');
+    expect(interpolateEnv(text, {})).toBe('key: ');
+    expect(interpolateEnv('${A:+${B}}', {})).toBe('');
+    expect(() => interpolateEnv('${A:+${B}}', { A: 'a' })).toThrow('B: referenced by a config file but not set');
+  });
+
   it('leaves text that only looks like a reference alone', () => {
     expect(interpolateEnv('${lower} ${A:-unclosed', {})).toBe('${lower} ${A:-unclosed');
     expect(interpolateEnv('a } b ${X}', { X: 'x' })).toBe('a } b x');

@@ -107,8 +107,8 @@ export const loadConfig = (
   };
 };
 
-/** `${NAME` or `${NAME:-` at the start of a reference; the default then runs to its matching `}`. */
-const REFERENCE = /\$\{([A-Z0-9_]+)(:-|\})/y;
+/** `${NAME`, `${NAME:-` or `${NAME:+` at the start of a reference; the word then runs to its matching `}`. */
+const REFERENCE = /\$\{([A-Z0-9_]+)(:-|:\+|\})/y;
 
 /** Where the `}` that closes a default starting at `from` is, counting nested `${`; -1 when none. */
 const closingBrace = (text: string, from: number): number => {
@@ -131,7 +131,7 @@ const substitute = (text: string, source: Record<string, string | undefined>, mi
   for (let at = text.indexOf('${'); at !== -1; at = text.indexOf('${', index)) {
     REFERENCE.lastIndex = at;
     const match = REFERENCE.exec(text);
-    const end = match?.[2] === ':-' ? closingBrace(text, REFERENCE.lastIndex) : REFERENCE.lastIndex - 1;
+    const end = match?.[2] === '}' ? REFERENCE.lastIndex - 1 : closingBrace(text, REFERENCE.lastIndex);
     if (!match || end === -1) {
       result += text.slice(index, at + 2);
       index = at + 2;
@@ -139,9 +139,12 @@ const substitute = (text: string, source: Record<string, string | undefined>, mi
     }
     const [, name, form] = match;
     const value = source[name!];
+    const set = value !== undefined && value !== '';
+    const word = () => substitute(text.slice(REFERENCE.lastIndex, end), source, missing);
     result += text.slice(index, at);
-    if (value !== undefined && value !== '') result += value;
-    else if (form === ':-') result += substitute(text.slice(REFERENCE.lastIndex, end), source, missing);
+    if (form === ':+') result += set ? word() : '';
+    else if (set) result += value;
+    else if (form === ':-') result += word();
     else {
       missing.add(name!);
       result += text.slice(at, end + 1);
@@ -152,10 +155,10 @@ const substitute = (text: string, source: Record<string, string | undefined>, mi
 };
 
 /**
- * Replaces `${NAME}` and `${NAME:-default}` in a config file's text with environment values, so
- * that files such as the model catalog can point at deployment-specific URLs. A default may itself
- * hold references (`${GEMINI_BASE_URL:-${PROVIDER_SIM_URL}/v1beta}`); they are resolved only when
- * the default is used.
+ * Replaces `${NAME}`, `${NAME:-default}` and `${NAME:+word}` (the word when NAME is set, else
+ * nothing) in a config file's text with environment values, so that files such as the model
+ * catalog can point at deployment-specific URLs. A default or word may itself hold references
+ * (`${GEMINI_BASE_URL:-${PROVIDER_SIM_URL}/v1beta}`); they are resolved only when it is used.
  */
 export const interpolateEnv = (text: string, source: Record<string, string | undefined> = process.env): string => {
   const missing = new Set<string>();

@@ -18,7 +18,7 @@ describe('writeBenchCatalog', () => {
   it('serves every shipped model from the simulator under the scenario prefix', () => {
     const { file, models } = writeBenchCatalog(dir, 'tokens=32,rate=1000');
     const catalog = loadCatalog(file, variables);
-    expect(models).toBe(7);
+    expect(models).toBe(loadCatalog('config/catalog.yaml', variables).models().length);
     const entry = catalog.entry('openai/gpt-4.1-mini');
     expect(entry?.endpoint.baseUrl).toBe('http://127.0.0.1:8090/scenario/tokens=32,rate=1000/v1');
     expect(catalog.resolve('fast')?.model.id).toBe('gpt-4.1-nano');
@@ -29,11 +29,13 @@ describe('writeBenchCatalog', () => {
     const catalog = loadCatalog(file, variables);
     expect(models).toBe(2_000);
     expect(catalog.models()).toHaveLength(2_000);
-    const last = catalog.resolve('bench-model-01993')?.model;
+    const shipped = loadCatalog('config/catalog.yaml', variables).models().length;
+    const lastId = `bench-model-${String(2_000 - shipped).padStart(5, '0')}`;
+    const last = catalog.resolve(lastId)?.model;
     expect(last?.deployments).toEqual([
       expect.objectContaining({
-        id: 'bench/bench-model-01993',
-        upstreamModel: 'bench-model-01993',
+        id: `bench/${lastId}`,
+        upstreamModel: lastId,
         baseUrl: 'http://127.0.0.1:8090/scenario/tokens=4,rate=10/v1',
       }),
     ]);

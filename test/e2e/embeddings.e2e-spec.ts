@@ -179,6 +179,7 @@ describe.each(['distributed', 'embedded'] as const)('embeddings and models (%s m
       max_output_tokens: 0,
       capabilities: {
         tools: false,
+        parallel_tools: false,
         vision: false,
         json_schema: false,
         reasoning: false,

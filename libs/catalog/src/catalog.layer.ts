@@ -5,7 +5,8 @@ import { Catalog } from './catalog';
 import type { CatalogDeployment, CatalogFile, CatalogModel } from './catalog.schema';
 import { CatalogDeploymentSchema, LayerModelSchema } from './catalog.schema';
 
-export interface MergedCatalog {
+/** The file catalog with the admin layer on top (see `mergeLayer`). */
+export interface AdminMerge {
   catalog: Catalog;
   /** Entries of the layer that were left out, and why. */
   problems: string[];
@@ -21,7 +22,7 @@ const issues = (where: string, error: z.ZodError): string[] =>
  * model or takes another model's name or deployment id is left out and reported; the file itself
  * is never changed, so a bad layer can cost its own entries only.
  */
-export const mergeLayer = (file: CatalogFile, layer: CatalogLayerEntries): MergedCatalog => {
+export const mergeLayer = (file: CatalogFile, layer: CatalogLayerEntries): AdminMerge => {
   const problems: string[] = [];
   const names = new Set(file.models.flatMap((model) => [model.id, ...model.aliases]));
   for (const alias of Object.keys(file.aliases)) names.add(alias);

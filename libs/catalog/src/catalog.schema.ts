@@ -20,46 +20,79 @@ const credentialRef = z
 /** A provider-specific setting: a literal, or a secret only the executor reads (`{ credentialRef }`). */
 const settingValue = z.union([z.string(), z.number(), z.boolean(), z.strictObject({ credentialRef })]);
 
-export const CatalogDeploymentSchema = z.object({
-  /** Unique across the catalog: the one thing an invoke message names. */
-  id: z.string().min(1),
-  provider: z.string().min(1),
-  baseUrl: z.url(),
-  upstreamModel: z.string().min(1),
-  /** The API key, sent as a bearer token. */
-  credentialRef: credentialRef.optional(),
-  /**
-   * Extra request headers (an organisation, an API version, a key in a header of its own); names
-   * lower-cased. A secret value is written `{ credentialRef: env:NAME }`, so that only the executor,
-   * never the router, needs it in its environment.
-   */
-  headers: z
-    .record(headerName, z.union([headerValue, z.strictObject({ credentialRef })]))
-    .default({})
-    .transform((headers) =>
-      Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
-    ),
-  /** USD per million tokens. */
-  pricing: z.object({ input: usd, output: usd }),
-  /**
-   * Who serves the model here, as `GET /v1/models` names it (`owned_by`), e.g. `deepseek` for a
-   * deployment the `openai` adapter calls; defaults to `provider`.
-   */
-  owner: z.string().min(1).optional(),
-  /**
-   * OpenAI-compatible deployments: which body field carries the output limit, when the default is
-   * wrong for this server (default: `max_completion_tokens` for an OpenAI reasoning model — `o…`,
-   * `gpt-5…` — wherever it is served, else by host: `max_completion_tokens` for api.openai.com only).
-   */
-  maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
-  /** Where the deployment runs (a cloud region such as `us-east-1`), when the provider has regions. */
-  region: z.string().min(1).optional(),
-  /**
-   * What the deployment's adapter needs beyond URL, key and headers (an Azure `apiVersion`, a Vertex
-   * `project`, AWS credentials as `{ credentialRef }`); each adapter checks its own and names what is wrong.
-   */
-  settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a setting name'), settingValue).default({}),
+/** USD per million tokens; absent optional prices are the base ones (cache as input, reasoning as output). */
+const PricesSchema = z.object({
+  input: usd,
+  output: usd,
+  cachedInput: usd.optional(),
+  cacheWrite: usd.optional(),
+  reasoning: usd.optional(),
+  imageInput: usd.optional(),
+  /** USD per call, on top of its tokens. */
+  perRequest: usd.optional(),
 });
+export type CatalogPrices = z.infer<typeof PricesSchema>;
+
+export const CatalogDeploymentSchema = z
+  .object({
+    /** Unique across the catalog: the one thing an invoke message names. */
+    id: z.string().min(1),
+    provider: z.string().min(1),
+    baseUrl: z.url(),
+    upstreamModel: z.string().min(1),
+    /**
+     * The API key, sent as a bearer token. Empty (or YAML's null) is none: the generated catalog writes
+     * `${OPENAI_BASE_URL:+env:OPENAI_API_KEY}`, a key only for a real provider, none for the simulator.
+     */
+    credentialRef: credentialRef
+      .or(z.literal(''))
+      .nullish()
+      .transform((reference) => reference || undefined),
+    /**
+     * Extra request headers (an organisation, an API version, a key in a header of its own); names
+     * lower-cased. A secret value is written `{ credentialRef: env:NAME }`, so that only the executor,
+     * never the router, needs it in its environment.
+     */
+    headers: z
+      .record(headerName, z.union([headerValue, z.strictObject({ credentialRef })]))
+      .default({})
+      .transform((headers) =>
+        Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+      ),
+    /** List prices in USD per million tokens (`perRequest`: USD per call). */
+    pricing: PricesSchema.optional(),
+    /**
+     * Instead of `pricing`: no list price is known. The deployment is listed but never planned until
+     * it has one (a missing price is never $0).
+     */
+    unpriced: z.literal(true).optional(),
+    /** The provider may keep prompts and completions (abuse monitoring, training); false only with a zero-retention agreement. */
+    retainsData: z.boolean().default(true),
+    /** Typical output speed of this deployment in tokens per second, when known. */
+    outputTokensPerSecond: z.number().positive().optional(),
+    /**
+     * Who serves the model here, as `GET /v1/models` names it (`owned_by`), e.g. `deepseek` for a
+     * deployment the `openai` adapter calls; defaults to `provider`.
+     */
+    owner: z.string().min(1).optional(),
+    /**
+     * OpenAI-compatible deployments: which body field carries the output limit, when the default is
+     * wrong for this server (default: `max_completion_tokens` for an OpenAI reasoning model — `o…`,
+     * `gpt-5…` — wherever it is served, else by host: `max_completion_tokens` for api.openai.com only).
+     */
+    maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+    /** Where the deployment runs (a cloud region such as `us-east-1`), when the provider has regions. */
+    region: z.string().min(1).optional(),
+    /**
+     * What the deployment's adapter needs beyond URL, key and headers (an Azure `apiVersion`, a Vertex
+     * `project`, AWS credentials as `{ credentialRef }`); each adapter checks its own and names what is wrong.
+     */
+    settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a setting name'), settingValue).default({}),
+  })
+  .refine((deployment) => (deployment.pricing === undefined) === (deployment.unpriced === true), {
+    message: 'a deployment has either pricing or `unpriced: true`',
+    path: ['pricing'],
+  });
 export type CatalogDeployment = z.infer<typeof CatalogDeploymentSchema>;
 
 export const CatalogModelSchema = z.object({
@@ -71,13 +104,22 @@ export const CatalogModelSchema = z.object({
   capabilities: z
     .object({
       tools: z.boolean().default(false),
+      /** Several tool calls in one answer. */
+      parallelTools: z.boolean().default(false),
       vision: z.boolean().default(false),
       jsonSchema: z.boolean().default(false),
       reasoning: z.boolean().default(false),
       /** An embeddings model: served on `POST /v1/embeddings` only, never for chat. */
       embeddings: z.boolean().default(false),
+      /** Answers streamed; absent: every chat model streams, no embeddings model does. */
+      streaming: z.boolean().optional(),
     })
     .prefault({}),
+  /**
+   * How capable the model is, for choosing among candidates: `frontier` (the providers' best),
+   * `standard`, `economy` (small and cheap). The generated catalog derives it from the list price.
+   */
+  qualityTier: z.enum(['frontier', 'standard', 'economy']).optional(),
   /**
    * An embeddings model's vector size: `default` when the caller asks none; with `max`, a caller may
    * ask any size up to it (`dimensions`), without it the size is fixed and `dimensions` is refused.

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,12 +8,7 @@ import { Catalog } from './catalog';
 import { loadCatalog } from './catalog.loader';
 import { CatalogFileSchema } from './catalog.schema';
 
-const SHIPPED = [
-  'config/catalog.yaml',
-  'test/e2e/catalog.yaml',
-  'deploy/compose/catalog.yaml',
-  'deploy/k8s/catalog.yaml',
-];
+const SHIPPED = ['config/catalog.yaml', 'test/e2e/catalog.yaml', 'deploy/k8s/catalog.yaml'];
 const root = join(__dirname, '../../..');
 
 const CATALOG = `
@@ -85,15 +80,19 @@ describe('catalog', () => {
       expect(catalog.resolve('gpt-4.1-mini')?.model.id).toBe('gpt-4.1-mini');
     });
 
-    it.each(['deploy/compose/catalog.yaml', 'deploy/k8s/catalog.yaml'])(
-      'ships %s with the models, providers and prices of config/catalog.yaml',
-      (file) => {
-        // Everything a caller sees of a model (owner, limits, capabilities, prices); only URLs differ.
-        const shape = (path: string) =>
-          loadCatalog(join(root, path), { PROVIDER_SIM_URL: 'http://sim.test:8090' }).models();
-        expect(shape(file)).toEqual(shape('config/catalog.yaml'));
-      },
-    );
+    it('ships deploy/k8s/ with the models, providers and prices of config/, generated data and all', () => {
+      // Everything a caller sees of a model (owner, limits, capabilities, prices).
+      const shape = (path: string) =>
+        loadCatalog(join(root, path), { PROVIDER_SIM_URL: 'http://sim.test:8090' }).models();
+      expect(shape('deploy/k8s/catalog.yaml')).toEqual(shape('config/catalog.yaml'));
+      // kustomize packs its own copy of the generated data: `npm run catalog:refresh` writes both.
+      const generated = (dir: string) => readFileSync(join(root, dir, 'catalog.generated.json'), 'utf8');
+      expect(generated('deploy/k8s')).toBe(generated('config'));
+      // A ConfigMap holds at most 1 MiB.
+      expect(
+        Buffer.byteLength(generated('config')) + Buffer.byteLength(readFileSync(join(root, 'deploy/k8s/catalog.yaml'))),
+      ).toBeLessThan(1024 * 1024);
+    });
 
     it('replaces ${VAR} and ${VAR:-default} from the variables it is given', () => {
       expect(load().entry('primary/small')?.endpoint).toEqual({
@@ -117,7 +116,7 @@ describe('catalog', () => {
         'baseUrl: nope',
       );
       expect(() => load(broken)).toThrow(
-        /invalid model catalog .*\n {2}models\.0\.deployments\.0\.pricing\.input: .*\n {2}models\.1\.deployments\.0\.baseUrl/,
+        /invalid model catalog .*\n {2}models\.0\.deployments\.0\.pricing\.input \(model small\): .*\n {2}models\.1\.deployments\.0\.baseUrl \(model large\)/,
       );
     });
 
@@ -213,7 +212,7 @@ describe('catalog', () => {
 
     it('refuses a chat model without output', () => {
       expect(() => load(CATALOG.replace('maxOutputTokens: 8000', 'maxOutputTokens: 0'))).toThrow(
-        /models\.1\.maxOutputTokens: a chat model needs a positive maxOutputTokens/,
+        /models\.1\.maxOutputTokens \(model large\): a chat model needs a positive maxOutputTokens/,
       );
     });
   });
@@ -230,6 +229,7 @@ describe('catalog', () => {
           pricing: { inputPerMTok: '400000000', outputPerMTok: '1600000000' },
           contextWindow: 8000,
           maxOutputTokens: 1000,
+          retainsData: true,
         },
         {
           id: 'backup/small',
@@ -239,6 +239,7 @@ describe('catalog', () => {
           pricing: { inputPerMTok: '1', outputPerMTok: '12000000000' },
           contextWindow: 8000,
           maxOutputTokens: 1000,
+          retainsData: true,
         },
       ]);
     });

@@ -1,7 +1,7 @@
-import type { Deployment, ModelInfo, TaskType } from '@polymux/contracts';
+import type { Deployment, ModelInfo, Pricing, TaskType } from '@polymux/contracts';
 import { nanoToUsd, usdToNano } from '@polymux/contracts';
 
-import type { CatalogDeployment, CatalogFile, CatalogModel } from './catalog.schema';
+import type { CatalogDeployment, CatalogFile, CatalogModel, CatalogPrices } from './catalog.schema';
 
 export interface ResolvedModel {
   model: CatalogModel;
@@ -47,42 +47,69 @@ const maxTokensFieldOf = (deployment: CatalogDeployment): Deployment['maxTokensF
   deployment.maxTokensField ??
   (OPENAI_REASONING_MODEL.test(deployment.upstreamModel) ? 'max_completion_tokens' : undefined);
 
-const toDeployment = (model: CatalogModel, deployment: CatalogDeployment): Deployment => ({
+/** The catalog's USD decimal prices as a plan's integer nano-USD, optional prices only when given. */
+const toPricing = (prices: CatalogPrices): Pricing => {
+  const nano = (usd: string | undefined) => (usd === undefined ? undefined : usdToNano(usd).toString());
+  const optional = {
+    cachedInputPerMTok: nano(prices.cachedInput),
+    cacheWritePerMTok: nano(prices.cacheWrite),
+    reasoningPerMTok: nano(prices.reasoning),
+    imageInputPerMTok: nano(prices.imageInput),
+    perRequest: nano(prices.perRequest),
+  };
+  return {
+    inputPerMTok: usdToNano(prices.input).toString(),
+    outputPerMTok: usdToNano(prices.output).toString(),
+    ...Object.fromEntries(Object.entries(optional).filter(([, price]) => price !== undefined)),
+  };
+};
+
+/** The prices `GET /v1/models` shows, in one spelling whatever the file wrote. */
+const toListedPrices = (prices: CatalogPrices): NonNullable<ModelInfo['pricing']> =>
+  Object.fromEntries(
+    Object.entries(prices).flatMap(([kind, usd]) => (usd === undefined ? [] : [[kind, usdDecimal(usd)]])),
+  ) as NonNullable<ModelInfo['pricing']>;
+
+const toDeployment = (model: CatalogModel, deployment: CatalogDeployment, prices: CatalogPrices): Deployment => ({
   id: deployment.id,
   provider: deployment.provider,
   model: model.id,
   upstreamModel: deployment.upstreamModel,
-  pricing: {
-    inputPerMTok: usdToNano(deployment.pricing.input).toString(),
-    outputPerMTok: usdToNano(deployment.pricing.output).toString(),
-  },
+  pricing: toPricing(prices),
   contextWindow: model.contextWindow,
   maxOutputTokens: model.maxOutputTokens,
   ...(maxTokensFieldOf(deployment) ? { maxTokensField: maxTokensFieldOf(deployment) } : {}),
+  retainsData: deployment.retainsData,
 });
 
 /**
  * The model catalog in memory: lookups by id or alias, auto lists by task, deployments priced in
- * nano-USD, and each deployment's upstream endpoint by deployment id.
+ * nano-USD, and each deployment's upstream endpoint by deployment id. An unpriced deployment is
+ * listed but never planned, nor found by id; a model without a priced deployment is unpriced.
  */
 export class Catalog {
   private readonly byName = new Map<string, ResolvedModel>();
   private readonly byDeploymentId = new Map<string, CatalogEntry>();
+  private readonly planned = new Map<CatalogModel, Deployment[]>();
 
   /** `adminDeployments`: ids of the deployments the admin layer added or replaced. */
   constructor(
     readonly file: CatalogFile,
     adminDeployments: ReadonlySet<string> = new Set(),
   ) {
+    const ids = new Set<string>();
     for (const model of file.models) {
       this.byName.set(model.id, { model, resolvedFrom: 'model' });
       for (const alias of model.aliases) this.byName.set(alias, { model, resolvedFrom: 'alias' });
+      const planned: Deployment[] = [];
       for (const deployment of model.deployments) {
-        if (this.byDeploymentId.has(deployment.id))
-          throw new Error(`catalog deployment ${deployment.id} is not unique`);
+        if (ids.has(deployment.id)) throw new Error(`catalog deployment ${deployment.id} is not unique`);
+        ids.add(deployment.id);
+        const prices = deployment.pricing;
+        if (!prices) continue;
         const { baseUrl, credentialRef, headers, region, settings } = deployment;
-        this.byDeploymentId.set(deployment.id, {
-          deployment: toDeployment(model, deployment),
+        const entry = {
+          deployment: toDeployment(model, deployment, prices),
           endpoint: {
             baseUrl,
             credentialRef,
@@ -91,8 +118,11 @@ export class Catalog {
             ...(region === undefined ? {} : { region }),
             ...(adminDeployments.has(deployment.id) ? { admin: true as const } : {}),
           },
-        });
+        };
+        this.byDeploymentId.set(deployment.id, entry);
+        planned.push(entry.deployment);
       }
+      this.planned.set(model, planned);
     }
     for (const [alias, target] of Object.entries(file.aliases)) {
       const resolved = this.byName.get(target);
@@ -137,20 +167,28 @@ export class Catalog {
     for (const [name, { model }] of this.byName) if (name !== model.id) aliases.get(model)?.push(name);
     return this.file.models.map((model) => {
       const [first] = model.deployments;
+      const prices = model.deployments.find((deployment) => deployment.pricing)?.pricing;
+      const { streaming, ...capabilities } = model.capabilities;
       return {
         id: model.id,
         ownedBy: first.owner ?? first.provider,
         aliases: aliases.get(model) ?? [],
         contextWindow: model.contextWindow,
         maxOutputTokens: model.maxOutputTokens,
-        capabilities: { ...model.capabilities, streaming: !model.capabilities.embeddings },
-        pricing: { input: usdDecimal(first.pricing.input), output: usdDecimal(first.pricing.output) },
+        capabilities: { ...capabilities, streaming: streaming ?? !capabilities.embeddings },
+        ...(model.qualityTier ? { qualityTier: model.qualityTier } : {}),
+        pricing: prices ? toListedPrices(prices) : null,
       };
     });
   }
 
-  /** A model's deployments in catalog order, as a plan carries them: no URL, no credentials. */
+  /** A model's priced deployments in catalog order, as a plan carries them: no URL, no credentials. */
   deployments(model: CatalogModel): Deployment[] {
-    return model.deployments.map((deployment) => this.byDeploymentId.get(deployment.id)!.deployment);
+    return this.planned.get(model) ?? [];
+  }
+
+  /** A model with no priced deployment cannot be billed, so it is never planned. */
+  isPriced(model: CatalogModel): boolean {
+    return this.deployments(model).length > 0;
   }
 }

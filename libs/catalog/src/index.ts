@@ -1,11 +1,13 @@
 export type { CatalogEntry, HeaderValue, ResolvedModel, SettingValue, UpstreamEndpoint } from './catalog';
 export { Catalog } from './catalog';
-export type { MergedCatalog } from './catalog.layer';
+export type { AdminMerge } from './catalog.layer';
 export { mergeLayer } from './catalog.layer';
+export type { CatalogLayer, MergedCatalog } from './catalog.layers';
+export { CatalogLayerSchema, EMPTY_CATALOG, mergeCatalogLayers } from './catalog.layers';
 export { loadCatalog } from './catalog.loader';
 export { CatalogModule } from './catalog.module';
 export type { ReloadStep } from './catalog.reloader';
 export { CatalogReloader } from './catalog.reloader';
-export type { CatalogDeployment, CatalogFile, CatalogModel } from './catalog.schema';
+export type { CatalogDeployment, CatalogFile, CatalogModel, CatalogPrices } from './catalog.schema';
 export { CatalogFileSchema } from './catalog.schema';
 export { CatalogSource } from './catalog.source';

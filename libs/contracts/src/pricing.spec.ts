@@ -37,7 +37,65 @@ describe('callCost', () => {
   });
 });
 
+describe('callCost with cache, reasoning and request prices', () => {
+  // $3 input, $15 output, $0.30 cached read, $3.75 cache write (Claude Sonnet's list prices).
+  const pricing = {
+    ...deployment('c', '3', '15').pricing,
+    cachedInputPerMTok: usdToNano('0.30').toString(),
+    cacheWritePerMTok: usdToNano('3.75').toString(),
+  };
+
+  it('charges cached reads and cache writes, which inputTokens includes, at their own prices', () => {
+    const usage = { inputTokens: 1_000, cachedInputTokens: 600, cacheWriteTokens: 300, outputTokens: 10 };
+    // 100 uncached × 3,000 + 600 × 300 + 300 × 3,750 + 10 × 15,000 nano-USD.
+    expect(callCost(pricing, usage)).toBe(300_000n + 180_000n + 1_125_000n + 150_000n);
+  });
+
+  it('charges cache tokens as input when the deployment has no cache prices', () => {
+    const plain = deployment('p', '3', '15').pricing;
+    expect(callCost(plain, { inputTokens: 1_000, cachedInputTokens: 600, outputTokens: 0 })).toBe(3_000_000n);
+  });
+
+  it('caps cache counts at the input tokens, so a bad report never charges a negative share', () => {
+    const usage = { inputTokens: 100, cachedInputTokens: 80, cacheWriteTokens: 80, outputTokens: 0 };
+    expect(callCost(pricing, usage)).toBe(80n * 300n + 20n * 3_750n);
+  });
+
+  it('charges reasoning tokens, which outputTokens includes, at the reasoning price, and the fee per request', () => {
+    const reasoned = {
+      ...deployment('r', '1', '2').pricing,
+      reasoningPerMTok: usdToNano('4').toString(),
+      perRequest: '5000',
+    };
+    expect(callCost(reasoned, { inputTokens: 0, outputTokens: 10, reasoningTokens: 4 })).toBe(
+      6n * 2_000n + 4n * 4_000n + 5_000n,
+    );
+  });
+});
+
 describe('maxCallCost', () => {
+  it('holds every prompt token at the dearest of input, cached and cache-write prices', () => {
+    const cached = {
+      ...deployment('c', '3', '15', 100),
+      pricing: { ...deployment('c', '3', '15').pricing, cacheWritePerMTok: usdToNano('3.75').toString() },
+    };
+    const bound = promptTokensBound(request(), 'c');
+    expect(maxCallCost([cached], intakeOf(request()))).toBe(BigInt(bound) * 3_750n + 100n * 15_000n);
+    // Whatever share of the prompt the provider reports as written to its cache, the hold covers it.
+    for (const written of [0, 1, bound]) {
+      const usage = { inputTokens: bound, cacheWriteTokens: written, outputTokens: 100 };
+      expect(maxCallCost([cached], intakeOf(request()))).toBeGreaterThanOrEqual(callCost(cached.pricing, usage));
+    }
+  });
+
+  it('holds output at the dearer of output and reasoning prices, and adds the fee per request', () => {
+    const reasoned = {
+      ...deployment('r', '0', '2', 10),
+      pricing: { ...deployment('r', '0', '2').pricing, reasoningPerMTok: usdToNano('8').toString(), perRequest: '7' },
+    };
+    expect(maxCallCost([reasoned], intakeOf(request()))).toBe(10n * 8_000n + 7n);
+  });
+
   it('is the most expensive candidate at the input bound and its output maximum', () => {
     const cheap = deployment('cheap', '0.10', '0.10', 4_000);
     const dear = deployment('dear', '1.00', '2.00', 1_000);

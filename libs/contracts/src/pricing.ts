@@ -14,25 +14,56 @@ const TOKENS_PER_PRICE_UNIT = 1_000_000n;
 
 const ceilDiv = (numerator: bigint, denominator: bigint) => (numerator + denominator - 1n) / denominator;
 
-/** Cost in nano-USD of the tokens a call used, rounded up to a whole nano-USD. */
-export const callCost = (pricing: Pricing, usage: Pick<Usage, 'inputTokens' | 'outputTokens'>): bigint =>
-  ceilDiv(
-    BigInt(usage.inputTokens) * BigInt(pricing.inputPerMTok) +
-      BigInt(usage.outputTokens) * BigInt(pricing.outputPerMTok),
-    TOKENS_PER_PRICE_UNIT,
-  );
+/** What a call used, as `callCost` prices it (canonical `Usage`: input counts cached and written tokens). */
+export type PricedUsage = Pick<
+  Usage,
+  'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'cacheWriteTokens' | 'reasoningTokens'
+>;
+
+const nano = (price: string | undefined, base: string): bigint => BigInt(price ?? base);
+
+/** The dearest of some prices (absent ones ignored): what an upper bound charges a token at. */
+const dearest = (...prices: (string | undefined)[]): bigint =>
+  prices.reduce((max, price) => (price !== undefined && BigInt(price) > max ? BigInt(price) : max), 0n);
+
+/**
+ * Cost in nano-USD of a call, rounded up to a whole nano-USD: cached reads and cache writes (part of
+ * `inputTokens`) at their own prices, reasoning tokens (part of `outputTokens`) at theirs, plus the
+ * fee per request. Counts a provider reports inconsistently (more cached than input) are capped.
+ */
+export const callCost = (pricing: Pricing, usage: PricedUsage): bigint => {
+  const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
+  const written = Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached);
+  const reasoning = Math.min(usage.reasoningTokens ?? 0, usage.outputTokens);
+  const tokens =
+    BigInt(usage.inputTokens - cached - written) * BigInt(pricing.inputPerMTok) +
+    BigInt(cached) * nano(pricing.cachedInputPerMTok, pricing.inputPerMTok) +
+    BigInt(written) * nano(pricing.cacheWritePerMTok, pricing.inputPerMTok) +
+    BigInt(usage.outputTokens - reasoning) * BigInt(pricing.outputPerMTok) +
+    BigInt(reasoning) * nano(pricing.reasoningPerMTok, pricing.outputPerMTok);
+  return ceilDiv(tokens, TOKENS_PER_PRICE_UNIT) + BigInt(pricing.perRequest ?? '0');
+};
 
 /**
  * The most a call can cost on any of its candidates: the input is bounded by `promptTokensBound`
  * (images by the candidate's own rules), the output by `max_tokens` or the deployment's maximum, and
  * the whole is taken `n` times (a provider bills the prompt once, so this over-holds for `n` > 1).
+ * Every prompt token is taken at the dearest of the input, cached-input and cache-write prices (a
+ * cache write usually costs more than input), image tokens at the image price if that is dearer,
+ * every output token at the dearer of the output and reasoning prices.
  */
 export const maxCallCost = (candidates: Deployment[], bound: CallBound): bigint => {
   const shape = bound.prompt;
-  return candidates.reduce((max, deployment) => {
-    const inputTokens = shape.tokens + imagesBound(shape, deployment.upstreamModel);
-    const outputTokens = Math.min(bound.maxOutputTokens ?? deployment.maxOutputTokens, deployment.maxOutputTokens);
-    const cost = callCost(deployment.pricing, { inputTokens, outputTokens }) * BigInt(bound.n ?? 1);
+  return candidates.reduce((max, { pricing, upstreamModel, maxOutputTokens }) => {
+    const promptPrice = dearest(pricing.inputPerMTok, pricing.cachedInputPerMTok, pricing.cacheWritePerMTok);
+    const imagePrice = dearest(promptPrice.toString(), pricing.imageInputPerMTok);
+    const outputPrice = dearest(pricing.outputPerMTok, pricing.reasoningPerMTok);
+    const outputTokens = Math.min(bound.maxOutputTokens ?? maxOutputTokens, maxOutputTokens);
+    const tokens =
+      BigInt(shape.tokens) * promptPrice +
+      BigInt(imagesBound(shape, upstreamModel)) * imagePrice +
+      BigInt(outputTokens) * outputPrice;
+    const cost = (ceilDiv(tokens, TOKENS_PER_PRICE_UNIT) + BigInt(pricing.perRequest ?? '0')) * BigInt(bound.n ?? 1);
     return cost > max ? cost : max;
   }, 0n);
 };

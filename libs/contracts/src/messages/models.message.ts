@@ -16,14 +16,29 @@ export const ModelInfo = z.object({
   maxOutputTokens: z.number().int().nonnegative(),
   capabilities: z.object({
     tools: z.boolean(),
+    parallelTools: z.boolean(),
     vision: z.boolean(),
     jsonSchema: z.boolean(),
     reasoning: z.boolean(),
     embeddings: z.boolean(),
     streaming: z.boolean(),
   }),
-  /** List prices of the first deployment, USD per million tokens as decimal strings. */
-  pricing: z.object({ input: z.string(), output: z.string() }),
+  qualityTier: z.enum(['frontier', 'standard', 'economy']).optional(),
+  /**
+   * List prices of the first priced deployment, USD per million tokens as decimal strings
+   * (`perRequest`: USD per call); null for an unpriced model, which cannot be called until priced.
+   */
+  pricing: z
+    .object({
+      input: z.string(),
+      output: z.string(),
+      cachedInput: z.string().optional(),
+      cacheWrite: z.string().optional(),
+      reasoning: z.string().optional(),
+      imageInput: z.string().optional(),
+      perRequest: z.string().optional(),
+    })
+    .nullable(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

@@ -4,11 +4,25 @@ import { CallTask, RequestSignals } from '../canonical/task';
 import { Reservation } from './billing.message';
 import { Money } from './money';
 
+/**
+ * A deployment's list prices in nano-USD. A price that is absent is the base one: cached reads and
+ * cache writes cost as input, reasoning as output, images as input; no fee per request.
+ */
 export const Pricing = z.object({
   /** nano-USD per million input tokens. */
   inputPerMTok: Money,
   /** nano-USD per million output tokens. */
   outputPerMTok: Money,
+  /** nano-USD per million input tokens read from the provider's prompt cache. */
+  cachedInputPerMTok: Money.optional(),
+  /** nano-USD per million input tokens written to the provider's prompt cache. */
+  cacheWritePerMTok: Money.optional(),
+  /** nano-USD per million reasoning tokens (which count among the output tokens). */
+  reasoningPerMTok: Money.optional(),
+  /** nano-USD per million image input tokens. */
+  imageInputPerMTok: Money.optional(),
+  /** nano-USD per call, on top of its tokens. */
+  perRequest: Money.optional(),
 });
 export type Pricing = z.infer<typeof Pricing>;
 
@@ -33,6 +47,8 @@ export const Deployment = z.object({
    * for an OpenAI reasoning model). Absent, the adapter decides by host.
    */
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+  /** The provider may keep prompts and completions; absent means it may (no zero-retention agreement). */
+  retainsData: z.boolean().optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 

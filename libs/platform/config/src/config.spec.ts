@@ -129,6 +129,28 @@ describe('interpolateEnv', () => {
     expect(interpolateEnv('no variables, $HOME stays', {})).toBe('no variables, $HOME stays');
   });
 
+  it('resolves references inside a default, only when the default is used', () => {
+    const text = 'url: ${GEMINI_BASE_URL:-${PROVIDER_SIM_URL}/v1beta}';
+    expect(interpolateEnv(text, { PROVIDER_SIM_URL: 'http://sim' })).toBe('url: http://sim/v1beta');
+    expect(interpolateEnv(text, { GEMINI_BASE_URL: 'https://g.test/v1beta' })).toBe('url: https://g.test/v1beta');
+    expect(() => interpolateEnv(text, {})).toThrow('PROVIDER_SIM_URL: referenced by a config file but not set');
+    expect(interpolateEnv('${A:-${B:-${C:-deep}}-x}', {})).toBe('deep-x');
+    expect(interpolateEnv('${A:-}', {})).toBe('');
+  });
+
+  it('gives ${VAR:+word} only when VAR is set', () => {
+    const text = 'key: ${OPENAI_BASE_URL:+env:OPENAI_API_KEY}';
+    expect(interpolateEnv(text, { OPENAI_BASE_URL: 'https://api.openai.com/v1' })).toBe('key: env:OPENAI_API_KEY');
+    expect(interpolateEnv(text, {})).toBe('key: ');
+    expect(interpolateEnv('${A:+${B}}', {})).toBe('');
+    expect(() => interpolateEnv('${A:+${B}}', { A: 'a' })).toThrow('B: referenced by a config file but not set');
+  });
+
+  it('leaves text that only looks like a reference alone', () => {
+    expect(interpolateEnv('${lower} ${A:-unclosed', {})).toBe('${lower} ${A:-unclosed');
+    expect(interpolateEnv('a } b ${X}', { X: 'x' })).toBe('a } b x');
+  });
+
   it('names every variable that is referenced but not set', () => {
     expect(() => interpolateEnv('${A} ${B} ${A} ${C:-c}', {})).toThrow(ConfigError);
     try {

@@ -124,19 +124,62 @@ export const loadConfig = (
   };
 };
 
+/** `${NAME`, `${NAME:-` or `${NAME:+` at the start of a reference; the word then runs to its matching `}`. */
+const REFERENCE = /\$\{([A-Z0-9_]+)(:-|:\+|\})/y;
+
+/** Where the `}` that closes a default starting at `from` is, counting nested `${`; -1 when none. */
+const closingBrace = (text: string, from: number): number => {
+  let depth = 0;
+  for (let index = from; index < text.length; index++) {
+    if (text.startsWith('${', index)) {
+      depth++;
+      index++;
+    } else if (text[index] === '}') {
+      if (depth === 0) return index;
+      depth--;
+    }
+  }
+  return -1;
+};
+
+const substitute = (text: string, source: Record<string, string | undefined>, missing: Set<string>): string => {
+  let result = '';
+  let index = 0;
+  for (let at = text.indexOf('${'); at !== -1; at = text.indexOf('${', index)) {
+    REFERENCE.lastIndex = at;
+    const match = REFERENCE.exec(text);
+    const end = match?.[2] === '}' ? REFERENCE.lastIndex - 1 : closingBrace(text, REFERENCE.lastIndex);
+    if (!match || end === -1) {
+      result += text.slice(index, at + 2);
+      index = at + 2;
+      continue;
+    }
+    const [, name, form] = match;
+    const value = source[name!];
+    const set = value !== undefined && value !== '';
+    const word = () => substitute(text.slice(REFERENCE.lastIndex, end), source, missing);
+    result += text.slice(index, at);
+    if (form === ':+') result += set ? word() : '';
+    else if (set) result += value;
+    else if (form === ':-') result += word();
+    else {
+      missing.add(name!);
+      result += text.slice(at, end + 1);
+    }
+    index = end + 1;
+  }
+  return result + text.slice(index);
+};
+
 /**
- * Replaces `${NAME}` and `${NAME:-default}` in a config file's text with environment values, so
- * that files such as the model catalog can point at deployment-specific URLs.
+ * Replaces `${NAME}`, `${NAME:-default}` and `${NAME:+word}` (the word when NAME is set, else
+ * nothing) in a config file's text with environment values, so that files such as the model
+ * catalog can point at deployment-specific URLs. A default or word may itself hold references
+ * (`${GEMINI_BASE_URL:-${PROVIDER_SIM_URL}/v1beta}`); they are resolved only when it is used.
  */
 export const interpolateEnv = (text: string, source: Record<string, string | undefined> = process.env): string => {
   const missing = new Set<string>();
-  const result = text.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/g, (match, name: string, fallback?: string) => {
-    const value = source[name];
-    if (value !== undefined && value !== '') return value;
-    if (fallback !== undefined) return fallback;
-    missing.add(name);
-    return match;
-  });
+  const result = substitute(text, source, missing);
   if (missing.size > 0)
     throw new ConfigError([...missing].map((name) => `${name}: referenced by a config file but not set`));
   return result;

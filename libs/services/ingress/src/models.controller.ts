@@ -11,6 +11,20 @@ import { authenticate } from './auth/api-key.guard';
 import { anthropicModelPage, isAnthropicCaller, toAnthropicModel } from './models/anthropic-models';
 import { newRequestId } from './request-id';
 
+const toOpenAiPricing = ({
+  cachedInput,
+  cacheWrite,
+  imageInput,
+  perRequest,
+  ...base
+}: NonNullable<ModelInfo['pricing']>) => ({
+  ...base,
+  ...(cachedInput === undefined ? {} : { cached_input: cachedInput }),
+  ...(cacheWrite === undefined ? {} : { cache_write: cacheWrite }),
+  ...(imageInput === undefined ? {} : { image_input: imageInput }),
+  ...(perRequest === undefined ? {} : { per_request: perRequest }),
+});
+
 /** OpenAI's model object, plus what a caller choosing among Polymux's models wants to know. */
 const toOpenAiModel = (model: ModelInfo) => ({
   id: model.id,
@@ -21,14 +35,16 @@ const toOpenAiModel = (model: ModelInfo) => ({
   max_output_tokens: model.maxOutputTokens,
   capabilities: {
     tools: model.capabilities.tools,
+    parallel_tools: model.capabilities.parallelTools,
     vision: model.capabilities.vision,
     json_schema: model.capabilities.jsonSchema,
     reasoning: model.capabilities.reasoning,
     embeddings: model.capabilities.embeddings,
     streaming: model.capabilities.streaming,
   },
-  /** USD per million tokens. */
-  pricing: { input: model.pricing.input, output: model.pricing.output },
+  ...(model.qualityTier ? { quality_tier: model.qualityTier } : {}),
+  /** USD per million tokens (`per_request`: USD per call); null: unpriced, not callable until priced. */
+  pricing: model.pricing && toOpenAiPricing(model.pricing),
   aliases: model.aliases,
 });
 

@@ -70,9 +70,22 @@ const catalog = new Catalog(
         dimensions: { default: 1_536 },
         deployments: [deployment('a/embed-fixed', '0.1')],
       },
+      {
+        id: 'mystery',
+        contextWindow: 50_000,
+        maxOutputTokens: 4_000,
+        capabilities: { tools: true },
+        deployments: [{ ...deployment('a/mystery'), pricing: undefined, unpriced: true }],
+      },
+      {
+        id: 'partly',
+        contextWindow: 1_000,
+        maxOutputTokens: 200,
+        deployments: [{ ...deployment('a/partly'), pricing: undefined, unpriced: true }, deployment('b/partly')],
+      },
     ],
     aliases: { fast: 'basic' },
-    auto: { default: ['basic', 'smart'], tasks: { code: ['coder', 'smart', 'basic'] } },
+    auto: { default: ['basic', 'smart'], tasks: { code: ['mystery', 'coder', 'smart', 'basic'] } },
   }),
 );
 
@@ -189,6 +202,17 @@ describe('RouterService', () => {
       expect(planned).not.toContain('UPSTREAM_KEY');
     });
 
+    it('refuses an unpriced model, naming why, and plans only the priced deployments of a model', async () => {
+      expect(await failureOf(plan(chat('mystery')))).toEqual({
+        code: ErrorCode.NoCapableModel,
+        message:
+          "the model `mystery` has no price in this gateway's catalog yet, so its calls cannot be billed; ask the platform team to price it",
+        param: 'model',
+      });
+      expect(reserved).toEqual([]);
+      await expect(plan(chat('partly'))).resolves.toMatchObject({ candidates: [{ id: 'b/partly' }] });
+    });
+
     it('is not found when no model or alias has the name', async () => {
       expect(await failureOf(plan(chat('gpt-7')))).toEqual({
         code: ErrorCode.ModelNotFound,
@@ -234,6 +258,12 @@ describe('RouterService', () => {
         'coder',
         'embed-small',
         'embed-fixed',
+        'mystery',
+        'partly',
+      ]);
+      // An unpriced model is listed, without prices: the key sees it exists and cannot be called yet.
+      expect(router.listModels(['mystery']).models).toEqual([
+        expect.objectContaining({ id: 'mystery', pricing: null }),
       ]);
       expect(router.listModels(['smart']).models).toEqual([
         expect.objectContaining({ id: 'smart', ownedBy: 'openai', aliases: ['vendor/smart'] }),
@@ -297,6 +327,12 @@ describe('RouterService', () => {
       expect(await candidateIds(chat('auto'))).toEqual(['a/smart']);
       classify('chat', { estimatedInputTokens: 5_000 });
       expect(await candidateIds(chat('auto'))).toEqual(['a/smart']);
+    });
+
+    it('never picks an unpriced model, even first in the task list', async () => {
+      classify('code');
+      expect(await candidateIds(chat('auto'))).toEqual(['a/coder', 'a/smart', 'a/basic', 'b/basic']);
+      expect(await failureOf(plan(chat('auto'), ['mystery']))).toMatchObject({ code: ErrorCode.NoCapableModel });
     });
 
     it('drops models the key may not use; an alias in the list does not admit its model to auto', async () => {

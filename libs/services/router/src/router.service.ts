@@ -127,7 +127,9 @@ export class RouterService {
     const catalog: Catalog = this.catalogs.current;
     const allowed = (model: CatalogModel, name: string) =>
       allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
-    const usable = (model: CatalogModel) => allowed(model, model.id) && incapability(model, intake) === null;
+    // `auto` never picks an unpriced model: it could not be billed.
+    const usable = (model: CatalogModel) =>
+      allowed(model, model.id) && catalog.isPriced(model) && incapability(model, intake) === null;
 
     if (intake.model === 'auto') {
       if (intake.endpoint === 'embeddings') refuseAutoEmbeddings();
@@ -167,6 +169,13 @@ export class RouterService {
       throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${intake.model}\` ${reason}`, {
         param: 'model',
       });
+    }
+    if (!catalog.isPriced(resolved.model)) {
+      throw new PolymuxException(
+        ErrorCode.NoCapableModel,
+        `the model \`${intake.model}\` has no price in this gateway's catalog yet, so its calls cannot be billed; ask the platform team to price it`,
+        { param: 'model' },
+      );
     }
     const deployments = catalog.deployments(resolved.model);
     return { resolvedFrom: resolved.resolvedFrom, bound: deployments, candidates: () => deployments };

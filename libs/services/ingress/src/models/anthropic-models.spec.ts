@@ -9,7 +9,15 @@ const model = (id: string): ModelInfo => ({
   aliases: [],
   contextWindow: 200_000,
   maxOutputTokens: 64_000,
-  capabilities: { tools: true, vision: true, jsonSchema: true, reasoning: true, embeddings: false, streaming: true },
+  capabilities: {
+    tools: true,
+    parallelTools: true,
+    vision: true,
+    jsonSchema: true,
+    reasoning: true,
+    embeddings: false,
+    streaming: true,
+  },
   pricing: { input: '3', output: '15' },
 });
 const models = ['a', 'b', 'c', 'd', 'e'].map(model);
@@ -57,7 +65,10 @@ describe('the Anthropic model list', () => {
       last_id: 'c',
       has_more: true,
     });
-    expect(anthropicModelPage(models, { limit: '2', before_id: 'b' })).toMatchObject({ first_id: 'a', has_more: false });
+    expect(anthropicModelPage(models, { limit: '2', before_id: 'b' })).toMatchObject({
+      first_id: 'a',
+      has_more: false,
+    });
     expect(anthropicModelPage(models, { before_id: 'a' })).toEqual({
       data: [],
       has_more: false,

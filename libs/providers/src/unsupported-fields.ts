@@ -1,6 +1,7 @@
 import type { ChatRequest, Deployment } from '@polymux/contracts';
 
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
+import { vertexFamily } from './vertex/vertex.publisher';
 
 /**
  * A canonical field a provider may be unable to carry: a request field, or `isError`, the flag of a
@@ -24,6 +25,16 @@ export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<Canonical
   openai: ['topK', 'isError'],
   // The Messages API has no log probabilities, seed, penalties or several choices.
   anthropic: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n'],
+  // generateContent has no end-user id or parallel-call switch; its log probabilities are not read.
+  gemini: ['logprobs', 'topLogprobs', 'parallelToolCalls', 'user'],
+};
+
+/**
+ * Providers that speak another family's wire format, by deployment: Vertex AI serves Claude with
+ * Anthropic's Messages body and Gemini with `generateContent`, so its deployments take that row.
+ */
+const FAMILY_OF: Readonly<Record<string, (upstreamModel: string) => string>> = {
+  vertex: vertexFamily,
 };
 
 /** Fields a provider has a slot for but refuses in combination with others, given the deployment's output limit. */
@@ -50,9 +61,11 @@ const REPORTED_NAME: Partial<Record<CanonicalField, string>> = {
 
 /**
  * Where a call may land: a provider family, or a deployment, whose output limit decides whether
- * some fields are refused (Anthropic's thinking budget is kept below it).
+ * some fields are refused (Anthropic's thinking budget is kept below it), and whose upstream model
+ * picks the family of a provider that speaks several (`FAMILY_OF`).
  */
-export type DropTarget = string | Pick<Deployment, 'provider' | 'maxOutputTokens'>;
+export type DropTarget =
+  string | (Pick<Deployment, 'provider' | 'maxOutputTokens'> & Partial<Pick<Deployment, 'upstreamModel'>>);
 
 export interface UnsupportedFields {
   /** The request without the fields some candidate cannot carry; the same object when there are none. */
@@ -69,8 +82,12 @@ const isSet = (request: ChatRequest, field: CanonicalField): boolean =>
  * in this request (a deployment given by its provider alone is taken to allow any output length).
  */
 export const unsupportedFields = (target: DropTarget, request: ChatRequest): CanonicalField[] => {
-  const { provider, maxOutputTokens = Number.MAX_SAFE_INTEGER } =
-    typeof target === 'string' ? { provider: target } : target;
+  const {
+    provider: name,
+    maxOutputTokens = Number.MAX_SAFE_INTEGER,
+    upstreamModel = '',
+  } = typeof target === 'string' ? { provider: target } : target;
+  const provider = FAMILY_OF[name]?.(upstreamModel) ?? name;
   return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...(REFUSED_FIELDS[provider]?.(request, maxOutputTokens) ?? [])];
 };
 

@@ -3,6 +3,8 @@
  * the provider simulator all read and write them from here.
  */
 export * from './anthropic/messages';
+export * from './gemini/embed-content';
+export * from './gemini/generate-content';
 export * from './openai/chat';
 export * from './openai/embeddings';
 export * from './openai/responses';

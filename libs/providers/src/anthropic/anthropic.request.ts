@@ -2,6 +2,7 @@ import type { CacheControl, ChatRequest, ContentPart, Message, Reasoning, ToolCa
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { passthrough } from '../passthrough';
+import { isTaggedSignature } from '../thought-signature';
 import { ToolNames } from './anthropic.names';
 import type {
   AnthropicContentBlock,
@@ -97,8 +98,8 @@ const documentBlock = (part: Extract<ContentPart, { type: 'document' }>): Anthro
 
 /**
  * One canonical part as Anthropic blocks. Empty texts are dropped (Anthropic rejects them); thinking
- * goes back only with the signature Anthropic wrote (an unsigned block is another provider's and
- * would be refused).
+ * goes back only with the signature Anthropic wrote (an unsigned block, or one signed by another
+ * provider, would be refused).
  */
 const toBlocks = (part: ContentPart): AnthropicContentBlock[] => {
   switch (part.type) {
@@ -109,7 +110,9 @@ const toBlocks = (part: ContentPart): AnthropicContentBlock[] => {
     case 'document':
       return [documentBlock(part)];
     case 'thinking':
-      return part.signature ? [{ type: 'thinking', thinking: part.text, signature: part.signature }] : [];
+      return part.signature && !isTaggedSignature(part.signature)
+        ? [{ type: 'thinking', thinking: part.text, signature: part.signature }]
+        : [];
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: part.data }];
   }

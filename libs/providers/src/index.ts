@@ -10,6 +10,7 @@ export { toGeminiRequest } from './gemini/gemini.request';
 export { toChatResponse as fromGeminiResponse } from './gemini/gemini.response';
 export { GeminiStreamDecoder } from './gemini/gemini.stream';
 export { toGeminiSchema } from './gemini/gemini.schema';
+export { VertexAdapter, vertexUrl } from './vertex/vertex.adapter';
 export { toChatChunk as fromOpenAiChunk, toChatResponse as fromOpenAiCompletion } from './openai/openai.response';
 export { OpenAiAdapter } from './openai/openai.adapter';
 export { toOpenAiRequest } from './openai/openai.request';

@@ -118,7 +118,8 @@ const toBlocks = (part: ContentPart): AnthropicContentBlock[] => {
   }
 };
 
-const toolInput = (call: ToolCall, where: string): Record<string, unknown> => {
+/** A tool call's JSON arguments as the object Anthropic's `input` and Gemini's `args` take, or a clear refusal. */
+export const toolInput = (call: ToolCall, where: string): Record<string, unknown> => {
   if (call.arguments.trim() === '') return {};
   let parsed: unknown;
   try {

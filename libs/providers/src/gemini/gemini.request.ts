@@ -1,4 +1,4 @@
-import type { ChatRequest, ContentPart, Message, Reasoning, ToolCall } from '@polymux/contracts';
+import type { ChatRequest, ContentPart, Message, Reasoning } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import type {
   GeminiContent,
@@ -12,7 +12,7 @@ import type {
 import { GEMINI_FUNCTION_NAME } from '@polymux/wire';
 
 import { ToolNames } from '../anthropic/anthropic.names';
-import { EFFORT_BUDGETS } from '../anthropic/anthropic.request';
+import { EFFORT_BUDGETS, toolInput } from '../anthropic/anthropic.request';
 import { signatureOf } from '../thought-signature';
 import { toGeminiSchema } from './gemini.schema';
 
@@ -76,19 +76,6 @@ const userPart = (part: ContentPart): GeminiPart[] => {
   }
 };
 
-const argsOf = (call: ToolCall, where: string): Record<string, unknown> => {
-  if (call.arguments.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(call.arguments);
-  } catch {
-    throw invalid(`the arguments of tool call ${where} are not valid JSON`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw invalid(`the arguments of tool call ${where} are not a JSON object`);
-  return parsed as Record<string, unknown>;
-};
-
 /**
  * An assistant turn as the model's parts: its text, then its function calls. Thought summaries are
  * not sent back (Google does not need them); the thought signatures Gemini wrote are, on the part
@@ -104,7 +91,7 @@ const modelParts = (message: Message, position: number, names: ToolNames): Gemin
     part.type === 'text' && part.text !== '' ? [{ text: part.text }] : [],
   );
   const calls: GeminiPart[] = (message.toolCalls ?? []).map((call, index) => ({
-    functionCall: { name: names.name(call.name), args: argsOf(call, `${index} of message ${position}`) },
+    functionCall: { name: names.name(call.name), args: toolInput(call, `${index} of message ${position}`) },
   }));
   const signed = calls.length > 0 ? calls : texts.slice(-1);
   signed.forEach((part, index) => {

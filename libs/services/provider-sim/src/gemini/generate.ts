@@ -9,8 +9,8 @@ import type {
 } from '@polymux/wire';
 import { createHash } from 'node:crypto';
 
+import { textOf } from '../anthropic/message';
 import { fakeJson, fakeObject } from '../fake-json';
-import { tokenText } from '../openai/completion';
 import type { Scenario } from '../scenario';
 import type { SseEvent } from '../sse-writer';
 
@@ -104,24 +104,6 @@ const calledFunction = (request: GeminiGenerateContentRequest) => {
   return answered ? undefined : candidates[0];
 };
 
-/** Up to `tokens` pieces of text, cut before the first stop sequence met. */
-const textOf = (tokens: number, stops: string[]): { pieces: string[]; stopped: boolean } => {
-  const pieces: string[] = [];
-  let text = '';
-  for (let index = 0; index < tokens; index += 1) {
-    const candidate = text + tokenText(index);
-    for (const stop of stops) {
-      const at = candidate.indexOf(stop);
-      if (at === -1) continue;
-      if (at > text.length) pieces.push(candidate.slice(text.length, at));
-      return { pieces, stopped: true };
-    }
-    pieces.push(tokenText(index));
-    text = candidate;
-  }
-  return { pieces, stopped: false };
-};
-
 const jsonPieces = (json: string): string[] => {
   const pieces: string[] = [];
   for (let at = 0; at < json.length; at += CHARACTERS_PER_TOKEN) pieces.push(json.slice(at, at + CHARACTERS_PER_TOKEN));
@@ -151,14 +133,11 @@ export const planGeneration = (
     }
     const json = config.responseMimeType === 'application/json';
     const wanted = json ? Number.MAX_SAFE_INTEGER : Math.min(scenario.tokens, room);
-    const { pieces, stopped } = json
-      ? {
-          pieces: jsonPieces(
-            fakeJson(jsonSchemaOf(config.responseSchema ?? { type: 'OBJECT' }), `json:${config.seed ?? 0}`),
-          ),
-          stopped: false,
-        }
+    const schema = jsonSchemaOf(config.responseSchema ?? { type: 'OBJECT' });
+    const { pieces, stopSequence } = json
+      ? { pieces: jsonPieces(fakeJson(schema, `json:${config.seed ?? 0}`)), stopSequence: undefined }
       : textOf(wanted, config.stopSequences ?? []);
+    const stopped = stopSequence !== undefined;
     const text = pieces.slice(0, room);
     const signature = thinks && text.length > 0 ? geminiSignature(textContent(text.join(''))) : undefined;
     const cut = !stopped && (text.length < pieces.length || (!json && wanted < scenario.tokens));

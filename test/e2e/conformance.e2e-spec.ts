@@ -1,4 +1,7 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+
+import { simServiceAccount } from '@polymux/provider-sim';
 
 import { anthropicMessagesCases } from './conformance/anthropic-messages.cases';
 import { crossProviderCases } from './conformance/cross-provider.cases';
@@ -13,9 +16,20 @@ import { MODES, startGateway } from './support/gateway';
 
 jest.setTimeout(120_000);
 
+/** A port free right now, for the simulator: the Vertex service-account key names its token endpoint. */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
 /**
  * The official SDKs (and LangChain) against the gateway, unchanged but for the base URL and the key,
- * in both run modes and against both provider adapters: what an application migrating to Polymux
+ * in both run modes and against every provider adapter (OpenAI, Anthropic, Gemini, Vertex AI's two publishers): what an application migrating to Polymux
  * relies on. One gateway per mode serves every part of the suite (test/e2e/conformance/*.cases.ts).
  */
 describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
@@ -26,10 +40,16 @@ describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
   };
 
   beforeAll(async () => {
+    const port = await freePort();
     const gateway = await startGateway({
       mode,
       catalogFile: join(__dirname, 'conformance', 'conformance.catalog.yaml'),
       label: 'conf',
+      env: {
+        PROVIDER_SIM_PORT: String(port),
+        GEMINI_SIM_API_KEY: 'gemini-sim-key',
+        VERTEX_SERVICE_ACCOUNT: JSON.stringify(simServiceAccount(`http://127.0.0.1:${port}`)),
+      },
     });
     suite = createSuite(gateway);
   });

@@ -6,6 +6,12 @@ export { JSON_TOOL, toAnthropicRequest } from './anthropic/anthropic.request';
 // format against exactly what each adapter makes of its provider's wire answers.
 export { toChatResponse as fromAnthropicMessage } from './anthropic/anthropic.response';
 export { AnthropicStreamDecoder } from './anthropic/anthropic.stream';
+export { GeminiAdapter, geminiUrl } from './gemini/gemini.adapter';
+export { toGeminiRequest } from './gemini/gemini.request';
+export { toChatResponse as fromGeminiResponse } from './gemini/gemini.response';
+export { GeminiStreamDecoder } from './gemini/gemini.stream';
+export { toGeminiSchema } from './gemini/gemini.schema';
+export { VertexAdapter, vertexUrl } from './vertex/vertex.adapter';
 export { toChatChunk as fromOpenAiChunk, toChatResponse as fromOpenAiCompletion } from './openai/openai.response';
 export { OpenAiAdapter } from './openai/openai.adapter';
 export { toOpenAiRequest } from './openai/openai.request';

@@ -3,6 +3,7 @@ import type { ChatRequest, ContentPart, Deployment } from '@polymux/contracts';
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
 import type { PresetName } from './openai-compatible/presets';
 import { PRESETS, PRESET_NAMES, presetRefusedFields } from './openai-compatible/presets';
+import { vertexFamily } from './vertex/vertex.publisher';
 
 /** The message fields a provider may be unable to carry: a tool result's error flag, a participant's name. */
 type MessageField = 'isError' | 'name';
@@ -41,6 +42,16 @@ export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<Canonical
       return [name, preset.replayReasoning ? preset.unsupported : [...preset.unsupported, 'thinking']];
     }),
   ),
+  // generateContent has no end-user id or parallel-call switch; its log probabilities are not read.
+  gemini: ['logprobs', 'topLogprobs', 'parallelToolCalls', 'user'],
+};
+
+/**
+ * Providers that speak another family's wire format, by deployment: Vertex AI serves Claude with
+ * Anthropic's Messages body and Gemini with `generateContent`, so its deployments take that row.
+ */
+const FAMILY_OF: Readonly<Record<string, (upstreamModel: string) => string>> = {
+  vertex: vertexFamily,
 };
 
 const isThinking = (part: ContentPart): boolean => part.type === 'thinking' || part.type === 'redacted_thinking';
@@ -98,7 +109,8 @@ const REPORTED_NAME: Partial<Record<CanonicalField, string>> = {
 /**
  * Where a call may land: a provider family, or a deployment, whose output limit and model decide
  * whether some fields are refused (Anthropic's thinking budget is kept below the limit; Grok's
- * reasoning models refuse penalties).
+ * reasoning models refuse penalties), and whose upstream model picks the family of a provider that
+ * speaks several (`FAMILY_OF`).
  */
 export type DropTarget =
   string | (Pick<Deployment, 'provider' | 'maxOutputTokens'> & Partial<Pick<Deployment, 'upstreamModel'>>);
@@ -125,10 +137,11 @@ const isSet = (request: ChatRequest, field: CanonicalField): boolean => {
  */
 export const unsupportedFields = (target: DropTarget, request: ChatRequest): CanonicalField[] => {
   const {
-    provider,
+    provider: name,
     maxOutputTokens = Number.MAX_SAFE_INTEGER,
     upstreamModel,
   } = typeof target === 'string' ? { provider: target, upstreamModel: undefined } : target;
+  const provider = FAMILY_OF[name]?.(upstreamModel ?? '') ?? name;
   const refused = REFUSED_FIELDS[provider]?.(request, { maxOutputTokens, upstreamModel }) ?? [];
   return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...refused];
 };

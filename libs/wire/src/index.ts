@@ -4,6 +4,8 @@
  */
 export * from './anthropic/messages';
 export * from './anthropic/models';
+export * from './gemini/embed-content';
+export * from './gemini/generate-content';
 export * from './openai/chat';
 export * from './openai/embeddings';
 export * from './openai/errors';

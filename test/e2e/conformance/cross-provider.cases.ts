@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 
 import type { SuiteRef } from './suite';
-import { CLAUDE, GPT } from './suite';
+import { CLAUDE, GEMINI, GPT } from './suite';
 
 const WEATHER: Anthropic.Tool = {
   name: 'get_weather',
@@ -49,6 +49,46 @@ export const crossProviderCases = (suite: SuiteRef): void => {
         max_tokens: 2_048,
         thinking,
         messages: [...history, { role: 'assistant', content: gpt.content }, { role: 'user', content: 'Thanks.' }],
+      });
+      expect(again.stop_reason).toBe('end_turn');
+      expect(textOf(again)).toMatch(/\S/);
+    });
+
+    it('continues a Gemini thinking tool-call turn (Gemini signatures) on Claude, then back on Gemini', async () => {
+      const anthropic = suite().anthropic;
+      const question: Anthropic.MessageParam = { role: 'user', content: 'Weather in Oslo?' };
+      const gemini = await anthropic.messages.create({
+        model: GEMINI,
+        max_tokens: 2_048,
+        thinking,
+        tools: [WEATHER],
+        messages: [question],
+      });
+      expect(gemini.content.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
+      const signed = gemini.content[0] as Anthropic.ThinkingBlock;
+      expect(signed.signature).toMatch(/^gemini:/);
+      const toolUse = gemini.content[1] as Anthropic.ToolUseBlock;
+      const history: Anthropic.MessageParam[] = [
+        question,
+        { role: 'assistant', content: gemini.content },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'Snow' }] },
+      ];
+      // Claude is not sent Gemini's signed thinking (it would refuse it) but answers the tool result.
+      const claude = await anthropic.messages.create({
+        model: CLAUDE,
+        max_tokens: 2_048,
+        thinking,
+        tools: [WEATHER],
+        messages: history,
+      });
+      expect(claude.stop_reason).toBe('end_turn');
+      // Back on Gemini, its signature goes back on the call it came with, and the simulator checks it.
+      const again = await anthropic.messages.create({
+        model: GEMINI,
+        max_tokens: 2_048,
+        thinking,
+        tools: [WEATHER],
+        messages: history,
       });
       expect(again.stop_reason).toBe('end_turn');
       expect(textOf(again)).toMatch(/\S/);

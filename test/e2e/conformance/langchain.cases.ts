@@ -4,7 +4,7 @@ import type { AIMessageChunk } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 
 import type { SuiteRef } from './suite';
-import { CLAUDE, GPT } from './suite';
+import { CLAUDE, GEMINI, GPT, VERTEX_CLAUDE } from './suite';
 
 /** Text of a LangChain message, whether its content is a string or content blocks. */
 const textOf = (message: AIMessageChunk): string =>
@@ -27,6 +27,28 @@ export const langChainCases = (suite: SuiteRef): void => {
             maxRetries: 0,
             streamUsage: true,
             configuration: { baseURL: `${suite().gateway.stack.ingressUrl}/v1` },
+          }),
+      ],
+      [
+        `ChatOpenAI (configuration.baseURL) → ${GEMINI}`,
+        () =>
+          new ChatOpenAI({
+            model: GEMINI,
+            apiKey: suite().gateway.apiKey,
+            maxRetries: 0,
+            streamUsage: true,
+            configuration: { baseURL: `${suite().gateway.stack.ingressUrl}/v1` },
+          }),
+      ],
+      [
+        `ChatAnthropic (anthropicApiUrl) → ${VERTEX_CLAUDE} on Vertex AI`,
+        () =>
+          new ChatAnthropic({
+            model: VERTEX_CLAUDE,
+            apiKey: suite().gateway.apiKey,
+            maxRetries: 0,
+            maxTokens: 256,
+            anthropicApiUrl: suite().gateway.stack.ingressUrl,
           }),
       ],
       [

@@ -27,21 +27,30 @@ export interface Counted<T> {
 /** The suite of the current mode, available once its `beforeAll` has run. */
 export type SuiteRef = () => Suite;
 
-/** The two provider adapters' models, served by the simulator. */
+/** The provider adapters' models, served by the simulator. */
 export const GPT = 'gpt-4.1-mini';
 export const CLAUDE = 'claude-sonnet-4-5';
-/** One model per adapter. */
-export const MODELS = [GPT, CLAUDE] as const;
+export const GEMINI = 'gemini-2.5-flash';
+/** Gemini and Claude on Vertex AI (the `vertex` adapter, both publishers). */
+export const VERTEX_GEMINI = 'gemini-2.5-pro';
+export const VERTEX_CLAUDE = 'claude-opus-4-1';
+/** One model per adapter (and per Vertex publisher). */
+export const MODELS = [GPT, CLAUDE, GEMINI, VERTEX_GEMINI, VERTEX_CLAUDE] as const;
 /** The name prefix of each adapter's failing models (`<prefix>-rate-limited`, `-overloaded`, …). */
 export const ADAPTERS = [
   { adapter: 'openai', prefix: 'gpt' },
   { adapter: 'anthropic', prefix: 'claude' },
+  { adapter: 'gemini', prefix: 'gemini' },
+  { adapter: 'vertex', prefix: 'vertex' },
 ] as const;
 
 /** Nano-USD per token: the catalog's USD per million tokens × 1000. */
 const PRICES: Record<string, { input: bigint; output: bigint }> = {
   [GPT]: { input: 400n, output: 1_600n },
   [CLAUDE]: { input: 3_000n, output: 15_000n },
+  [GEMINI]: { input: 300n, output: 2_500n },
+  [VERTEX_GEMINI]: { input: 1_250n, output: 10_000n },
+  [VERTEX_CLAUDE]: { input: 15_000n, output: 75_000n },
 };
 
 /** A 1×1 PNG, base64. */

@@ -64,6 +64,59 @@ const parseEvent = (data: string): AnthropicStreamEvent => {
   return parsed as AnthropicStreamEvent;
 };
 
+/** How one Messages call reaches its endpoint: the request for the mapped body, streamed or not. */
+export type MessagesRequest = (anthropic: AnthropicCall, stream: boolean) => UpstreamRequest;
+
+const mapped = (call: ProviderCall, stream: boolean): AnthropicCall =>
+  toAnthropicRequest(
+    { ...call.request, stream },
+    { model: call.deployment.upstreamModel, defaultMaxTokens: call.deployment.maxOutputTokens },
+  );
+
+/** A non-streaming Messages call through `client` (Anthropic's API, or Claude on Vertex AI). */
+export const completeMessages = async (
+  client: UpstreamClient,
+  call: ProviderCall,
+  send: MessagesRequest,
+): Promise<ChatResponse> => {
+  const anthropic = mapped(call, false);
+  const body = await client.postJson(send(anthropic, false));
+  if (!isObject(body) || !Array.isArray(body.content)) throw malformed('a message without content');
+  return toChatResponse(body as unknown as AnthropicResponse, anthropic, call.deployment.upstreamModel);
+};
+
+/** A streamed Messages call through `client`, as canonical chunks. */
+export async function* streamMessages(
+  client: UpstreamClient,
+  call: ProviderCall,
+  send: MessagesRequest,
+): AsyncGenerator<ChatChunk> {
+  const anthropic = mapped(call, true);
+  const decoder = new AnthropicStreamDecoder(anthropic, call.deployment.upstreamModel);
+  for await (const event of client.postEvents(send(anthropic, true))) {
+    if (decoder.stopped) continue;
+    const chunk = decoder.decode(parseEvent(event.data), event.data);
+    if (chunk) yield chunk;
+  }
+  if (!decoder.stopped) throw malformed('a stream that ended before message_stop');
+}
+
+/**
+ * The headers of a Messages call: the deployment's, then content negotiation, then the allowed
+ * betas of the deployment and the request (`allowedBetas`).
+ */
+export const messagesHeaders = (call: ProviderCall, stream: boolean): Record<string, string> => {
+  const { 'anthropic-beta': deploymentBetas, ...deploymentHeaders } = call.headers ?? {};
+  const headers: Record<string, string> = {
+    ...deploymentHeaders,
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+  };
+  const betas = allowedBetas(deploymentBetas, call.request.extra?.anthropic_beta);
+  if (betas) headers['anthropic-beta'] = betas;
+  return headers;
+};
+
 /** Anthropic's native Messages API (`anthropic-version: 2023-06-01`). */
 export class AnthropicAdapter implements ProviderAdapter {
   readonly provider = PROVIDER;
@@ -73,28 +126,12 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.client = new UpstreamClient(PROVIDER, timeouts);
   }
 
-  async complete(call: ProviderCall): Promise<ChatResponse> {
-    const anthropic = toAnthropicRequest(
-      { ...call.request, stream: false },
-      { model: call.deployment.upstreamModel, defaultMaxTokens: call.deployment.maxOutputTokens },
-    );
-    const body = await this.client.postJson(this.upstreamRequest(call, anthropic, false));
-    if (!isObject(body) || !Array.isArray(body.content)) throw malformed('a message without content');
-    return toChatResponse(body as unknown as AnthropicResponse, anthropic, call.deployment.upstreamModel);
+  complete(call: ProviderCall): Promise<ChatResponse> {
+    return completeMessages(this.client, call, (anthropic, stream) => this.upstreamRequest(call, anthropic, stream));
   }
 
-  async *stream(call: ProviderCall): AsyncGenerator<ChatChunk> {
-    const anthropic = toAnthropicRequest(
-      { ...call.request, stream: true },
-      { model: call.deployment.upstreamModel, defaultMaxTokens: call.deployment.maxOutputTokens },
-    );
-    const decoder = new AnthropicStreamDecoder(anthropic, call.deployment.upstreamModel);
-    for await (const event of this.client.postEvents(this.upstreamRequest(call, anthropic, true))) {
-      if (decoder.stopped) continue;
-      const chunk = decoder.decode(parseEvent(event.data), event.data);
-      if (chunk) yield chunk;
-    }
-    if (!decoder.stopped) throw malformed('a stream that ended before message_stop');
+  stream(call: ProviderCall): AsyncGenerator<ChatChunk> {
+    return streamMessages(this.client, call, (anthropic, stream) => this.upstreamRequest(call, anthropic, stream));
   }
 
   close(): Promise<void> {
@@ -102,15 +139,10 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   private upstreamRequest(call: ProviderCall, anthropic: AnthropicCall, stream: boolean): UpstreamRequest {
-    const { 'anthropic-beta': deploymentBetas, ...deploymentHeaders } = call.headers ?? {};
     const headers: Record<string, string> = {
-      ...deploymentHeaders,
-      'content-type': 'application/json',
-      accept: stream ? 'text/event-stream' : 'application/json',
+      ...messagesHeaders(call, stream),
       'anthropic-version': ANTHROPIC_VERSION,
     };
-    const betas = allowedBetas(deploymentBetas, call.request.extra?.anthropic_beta);
-    if (betas) headers['anthropic-beta'] = betas;
     if (call.apiKey) headers['x-api-key'] = call.apiKey;
     return { url: messagesUrl(call.baseUrl), headers, body: JSON.stringify(anthropic.body), signal: call.signal };
   }

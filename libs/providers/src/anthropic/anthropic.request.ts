@@ -2,6 +2,7 @@ import type { CacheControl, ChatRequest, ContentPart, Message, Reasoning, ToolCa
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { passthrough } from '../passthrough';
+import { isTaggedSignature } from '../thought-signature';
 import type { ToolNames } from '../tool-names';
 import { anthropicToolNames } from './anthropic.names';
 import type {
@@ -99,8 +100,8 @@ const documentBlock = (part: Extract<ContentPart, { type: 'document' }>): Anthro
 
 /**
  * One canonical part as Anthropic blocks. Empty texts are dropped (Anthropic rejects them); thinking
- * goes back only with the signature Anthropic wrote (an unsigned block is another provider's and
- * would be refused).
+ * goes back only with the signature Anthropic wrote (an unsigned block, or one signed by another
+ * provider, would be refused).
  */
 const toBlocks = (part: ContentPart): AnthropicContentBlock[] => {
   switch (part.type) {
@@ -111,13 +112,16 @@ const toBlocks = (part: ContentPart): AnthropicContentBlock[] => {
     case 'document':
       return [documentBlock(part)];
     case 'thinking':
-      return part.signature ? [{ type: 'thinking', thinking: part.text, signature: part.signature }] : [];
+      return part.signature && !isTaggedSignature(part.signature)
+        ? [{ type: 'thinking', thinking: part.text, signature: part.signature }]
+        : [];
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: part.data }];
   }
 };
 
-const toolInput = (call: ToolCall, where: string): Record<string, unknown> => {
+/** A tool call's JSON arguments as the object Anthropic's `input` and Gemini's `args` take, or a clear refusal. */
+export const toolInput = (call: ToolCall, where: string): Record<string, unknown> => {
   if (call.arguments.trim() === '') return {};
   let parsed: unknown;
   try {

@@ -16,16 +16,28 @@ export const parseRetryAfter = (value: HeaderValue, now: number = Date.now()): n
 
 /** What of a provider's error body may be repeated: enumerations only, never its free text. */
 export interface UpstreamErrorFacts {
-  /** `type` and `code` of the body, each when it is a short machine token. */
+  /** `type` and `code` of the body (Google's `status` and `ErrorInfo` reason), each when it is a short machine token. */
   reasons: string[];
   /** The offending field, when the provider named one that looks like a field path. */
   param?: string;
+  /** How long the provider asked to wait, from the body (Google's `RetryInfo.retryDelay`). */
+  retryAfterSeconds?: number;
 }
 
 /** A provider's `type`/`code`: lower-case identifiers such as `invalid_request_error` or `context_length_exceeded`. */
 const ENUMERATION = /^[a-z][a-z0-9_.-]{0,63}$/;
+/** Google's `status` and `ErrorInfo.reason`: upper-case identifiers such as `RESOURCE_EXHAUSTED` or `API_KEY_INVALID`. */
+const GOOGLE_ENUMERATION = /^[A-Z][A-Z0-9_]{0,63}$/;
 /** A request field path such as `messages.0.content` or `tools[1].function.name`. */
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_.[\]]{0,127}$/;
+/** A protobuf duration such as `"3s"` or `"1.203608125s"`. */
+const DURATION = /^(\d{1,9})(\.\d+)?s$/;
+/**
+ * How Google words a prompt over the context window ("The input token count (N) exceeds the
+ * maximum number of tokens allowed (M)."): matched, never repeated, and reported as the reason
+ * OpenAI gives the same failure.
+ */
+const GOOGLE_CONTEXT_TOO_LONG = /input token count.{0,40}exceeds the maximum number of tokens/i;
 
 /**
  * An error object as a provider sent it, unchecked: OpenAI's fields (`OpenAiError`, which
@@ -36,12 +48,29 @@ type ErrorFields = { [Field in keyof OpenAiError]?: unknown };
 const isObject = (value: unknown): value is ErrorFields & Record<string, unknown> =>
   typeof value === 'object' && value !== null;
 
-const enumeration = (value: unknown): string | undefined =>
-  typeof value === 'string' && ENUMERATION.test(value) ? value : undefined;
+const enumeration = (value: unknown, pattern = ENUMERATION): string | undefined =>
+  typeof value === 'string' && pattern.test(value) ? value : undefined;
+
+/** The reasons and retry delay of Google's `{"error":{code,message,status,details}}`. */
+const googleFacts = (error: Record<string, unknown>): { reasons: string[]; retryAfterSeconds?: number } => {
+  const details = Array.isArray(error.details) ? error.details.filter(isObject) : [];
+  const reasons = [
+    enumeration(error.status, GOOGLE_ENUMERATION),
+    ...details.map((detail) => enumeration(detail.reason, GOOGLE_ENUMERATION)),
+    typeof error.message === 'string' && GOOGLE_CONTEXT_TOO_LONG.test(error.message)
+      ? 'context_length_exceeded'
+      : undefined,
+  ].filter((reason): reason is string => reason !== undefined);
+  const delay = details.map((detail) => detail.retryDelay).find((value) => typeof value === 'string');
+  const duration = typeof delay === 'string' ? DURATION.exec(delay) : null;
+  if (!duration) return { reasons };
+  return { reasons, retryAfterSeconds: Math.ceil(Number(`${duration[1]}${duration[2] ?? ''}`)) };
+};
 
 /**
- * The safe facts of a provider's error body (`{"error":{type,code,param}}` or a flat object). Its
- * `message` is never read: providers quote the request in it, and the request may be the prompt.
+ * The safe facts of a provider's error body (`{"error":{type,code,param}}`, Google's
+ * `{"error":{code,status,details}}` or a flat object). Its `message` is never repeated: providers
+ * quote the request in it, and the request may be the prompt.
  */
 export const upstreamErrorFacts = (body: string): UpstreamErrorFacts => {
   let parsed: unknown;
@@ -52,12 +81,20 @@ export const upstreamErrorFacts = (body: string): UpstreamErrorFacts => {
   }
   const error = isObject(parsed) && 'error' in parsed ? parsed.error : parsed;
   if (!isObject(error)) return { reasons: [] };
-  const reasons = [enumeration(error.type), enumeration(error.code)].filter(
+  const google = googleFacts(error);
+  const reasons = [enumeration(error.type), enumeration(error.code), ...google.reasons].filter(
     (reason, index, all): reason is string => reason !== undefined && all.indexOf(reason) === index,
   );
   const param = typeof error.param === 'string' && FIELD_PATH.test(error.param) ? error.param : undefined;
-  return param ? { reasons, param } : { reasons };
+  return {
+    reasons,
+    ...(param ? { param } : {}),
+    ...(google.retryAfterSeconds !== undefined ? { retryAfterSeconds: google.retryAfterSeconds } : {}),
+  };
 };
+
+/** Google's refusals of the deployment's key that it answers with 400 rather than 401/403. */
+const CREDENTIAL_REASONS: ReadonlySet<string> = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
 
 const withReasons = (text: string, reasons: string[]): string =>
   reasons.length > 0 ? `${text}: ${reasons.join(', ')}` : text;
@@ -65,7 +102,7 @@ const withReasons = (text: string, reasons: string[]): string =>
 /**
  * An upstream HTTP error status as a Polymux failure, with a message Polymux wrote itself (the
  * provider's own text may echo the prompt, so it never travels on): 429 → rate limited (with
- * `retry-after`), 529 and 503 → overloaded, 408 → timeout, 401/403/404 → an upstream failure of the gateway's credentials or
+ * `retry-after`, or Google's `RetryInfo`), 529 and 503 → overloaded, 408 → timeout, 401/403/404 (and Google's 400 for a bad API key) → an upstream failure of the gateway's credentials or
  * deployment (502, the next deployment is tried), 5xx → upstream error, any other 4xx → bad request.
  */
 export const errorFromStatus = (
@@ -74,13 +111,14 @@ export const errorFromStatus = (
   headers: Record<string, HeaderValue>,
   body: string,
 ): PolymuxException => {
-  const { reasons, param } = upstreamErrorFacts(body);
+  const { reasons, param, retryAfterSeconds } = upstreamErrorFacts(body);
+  const retryAfter = parseRetryAfter(headers['retry-after']) ?? retryAfterSeconds;
   const details = { upstreamStatus: status };
   if (status === 429) {
     return new PolymuxException(
       ErrorCode.UpstreamRateLimited,
       withReasons(`the provider ${provider} rate-limited the request (HTTP 429)`, reasons),
-      { ...details, retryAfterSeconds: parseRetryAfter(headers['retry-after']) },
+      { ...details, retryAfterSeconds: retryAfter },
     );
   }
   if (status === 408) {
@@ -90,7 +128,7 @@ export const errorFromStatus = (
       details,
     );
   }
-  if (status === 401 || status === 403 || status === 404) {
+  if (status === 401 || status === 403 || status === 404 || reasons.some((reason) => CREDENTIAL_REASONS.has(reason))) {
     return new PolymuxException(
       ErrorCode.UpstreamError,
       withReasons(`the provider ${provider} refused the deployment's credentials or model (HTTP ${status})`, reasons),
@@ -101,7 +139,7 @@ export const errorFromStatus = (
     return new PolymuxException(
       ErrorCode.UpstreamOverloaded,
       withReasons(`the provider ${provider} is overloaded (HTTP ${status})`, reasons),
-      { ...details, retryAfterSeconds: parseRetryAfter(headers['retry-after']) },
+      { ...details, retryAfterSeconds: retryAfter },
     );
   }
   if (status >= 500 || status < 400) {

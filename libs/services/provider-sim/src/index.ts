@@ -10,4 +10,12 @@ export type { Scenario } from './scenario';
 export { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';
 export { countPrompt } from './anthropic/anthropic-tokens';
 export { thinkingSignature } from './anthropic/message';
-export { simBaseUrl, simClaudeDeployment, simDeployment } from './sim-deployment';
+export {
+  simBaseUrl,
+  simClaudeDeployment,
+  simDeployment,
+  simGeminiDeployment,
+  simGoogleBaseUrl,
+} from './sim-deployment';
+export { GEMINI_MEDIA_TOKENS, geminiPromptTokens, geminiSignature } from './gemini/generate';
+export { SIM_SERVICE_ACCOUNT_EMAIL, simServiceAccount } from './vertex/sim-service-account';

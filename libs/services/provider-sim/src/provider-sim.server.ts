@@ -6,9 +6,11 @@ import type { SimStats } from './exchange';
 import { Exchange } from './exchange';
 import { anthropicFormat } from './anthropic/anthropic.routes';
 import { azureFormat } from './azure/azure.routes';
+import { geminiFormat } from './gemini/gemini.routes';
 import { openAiFormat, sendError } from './openai/openai.routes';
 import { ScenarioError, parseScenario } from './scenario';
 import type { SimFormat, SimRequest, SimRoute } from './sim-route';
+import { vertexFormat } from './vertex/vertex.routes';
 
 /** Header that chooses the scenario of one request (see `parseScenario`). */
 export const SCENARIO_HEADER = 'x-sim-scenario';
@@ -50,6 +52,8 @@ const simulate =
     if (apiKey !== undefined) stats.authorizations.add(`x-api-key ${apiKey}`);
     const azureKey = headerValue(request.headers['api-key']);
     if (azureKey !== undefined) stats.authorizations.add(`api-key ${azureKey}`);
+    const googleKey = headerValue(request.headers['x-goog-api-key']);
+    if (googleKey !== undefined) stats.authorizations.add(`x-goog-api-key ${googleKey}`);
     const betas = headerValue(request.headers['anthropic-beta']);
     if (betas !== undefined) stats.betas.add(betas);
     const scenario = parseScenario(request.params.scenario, headerValue(request.headers[SCENARIO_HEADER]));
@@ -76,20 +80,21 @@ const handleError =
   };
 
 /**
- * Starts the provider simulator: every wire format it speaks (OpenAI's, Anthropic's `/v1/messages`)
+ * Starts the provider simulator: every wire format it speaks (OpenAI's, Anthropic's `/v1/messages`,
+ * Gemini's `/v1beta/models/...`, Vertex AI's `/v1/projects/...` and its OAuth token endpoint)
  * at its own paths and, with a scenario chosen by the base URL, under `/scenario/<scenario>`.
  * Resolves once it listens.
  */
 export const startProviderSim = async ({ port, host = '127.0.0.1' }: ProviderSimOptions): Promise<ProviderSim> => {
   const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0, authorizations: new Set(), betas: new Set() };
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
-  // Entra ID's token endpoint takes a form; the body stays text for its handler to read.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
-    done(null, body),
-  );
   // OpenAI's last: it owns every path no other format claims.
-  const formats: SimFormat[] = [anthropicFormat(), azureFormat(), openAiFormat()];
+  const formats: SimFormat[] = [anthropicFormat(), azureFormat(), geminiFormat(), vertexFormat(), openAiFormat()];
   app.setErrorHandler(handleError(formats));
+  // The OAuth token endpoints (Google's, Entra ID's) take a form-encoded grant.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
   app.setNotFoundHandler((request, reply) =>
     formatOf(formats, request.url).sendError(
       reply,

@@ -25,3 +25,21 @@ export const simClaudeDeployment = (): Deployment => ({
   contextWindow: 200_000,
   maxOutputTokens: 64_000,
 });
+
+/** A Gemini deployment served by a running simulator's Gemini API routes (base URL: `simGoogleBaseUrl`). */
+export const simGeminiDeployment = (): Deployment => ({
+  id: 'sim-gemini',
+  provider: 'gemini',
+  model: 'gemini-2.5-flash',
+  upstreamModel: 'gemini-2.5-flash',
+  pricing: { inputPerMTok: '300000000', outputPerMTok: '2500000000' },
+  contextWindow: 1_048_576,
+  maxOutputTokens: 65_536,
+});
+
+/**
+ * The Gemini API (`/v1beta`) or Vertex AI (`/v1`) base URL of a running simulator, optionally under
+ * a scenario path prefix.
+ */
+export const simGoogleBaseUrl = (simUrl: string, api: 'gemini' | 'vertex', scenario?: string): string =>
+  `${simUrl}${scenario ? `/scenario/${scenario}` : ''}/${api === 'gemini' ? 'v1beta' : 'v1'}`;

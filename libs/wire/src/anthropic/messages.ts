@@ -8,6 +8,8 @@ import { z } from 'zod';
 
 /** Anthropic's protocol version, sent in `anthropic-version`. */
 export const ANTHROPIC_VERSION = '2023-06-01';
+/** The `anthropic_version` body field of Claude on Vertex AI (`rawPredict`), which has no `model` field. */
+export const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
 
 export const AnthropicCacheControl = z.object({ type: z.literal('ephemeral'), ttl: z.enum(['5m', '1h']).optional() });
 export type AnthropicCacheControl = z.infer<typeof AnthropicCacheControl>;

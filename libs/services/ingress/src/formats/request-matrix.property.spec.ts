@@ -1,7 +1,16 @@
-import type { ChatRequest } from '@polymux/contracts';
-import { JSON_TOOL, OPENAI_TOOL_NAMES, ToolNames, toAnthropicRequest, toOpenAiRequest } from '@polymux/providers';
+import type { ChatRequest, Message } from '@polymux/contracts';
+import { ErrorCode } from '@polymux/contracts';
+import {
+  JSON_TOOL,
+  OPENAI_TOOL_NAMES,
+  ToolNames,
+  toAnthropicRequest,
+  toGeminiRequest,
+  toOpenAiRequest,
+} from '@polymux/providers';
 import { canonicalRequest } from '@polymux/testing';
-import { AnthropicMessagesRequest } from '@polymux/wire';
+import type { GeminiPart } from '@polymux/wire';
+import { AnthropicMessagesRequest, GeminiGenerateContentRequest } from '@polymux/wire';
 import fc from 'fast-check';
 
 import { anthropicMessages } from '../anthropic/messages.format';
@@ -24,11 +33,14 @@ import { INBOUND_BODIES, MESSAGES_DEFAULT_MAX_TOKENS } from './testing/inbound-b
  * lacks is named by the dropped-field mechanism, and nothing it names reaches the wire.
  *
  * Inherently lossy, and stated here rather than reported: thinking blocks reach only Anthropic, and
- * only from a format that carries them (Chat Completions has none; OpenAI takes none back); an
- * image's `detail` and a document's file name reach only OpenAI.
+ * only from a format that carries them (Chat Completions has none; OpenAI takes none back; Gemini
+ * gets back only its own signatures, never thought text); an image's `detail` and a document's file
+ * name reach only OpenAI. Gemini fetches no URL: a request with an http(s) image is refused with
+ * `invalid_request` until the executor inlines it, and its tool parameters are converted to Google's
+ * schema subset (checked in gemini.schema.spec.ts, not here).
  */
 
-type ProviderName = 'openai' | 'anthropic';
+type ProviderName = 'openai' | 'anthropic' | 'gemini';
 const FORMATS: Record<InboundName, InboundFormat> = {
   chat: chatCompletions,
   responses,
@@ -107,6 +119,10 @@ const expected = (
 ): Digest => {
   const all = digest(request);
   const thinking = format !== 'chat' && provider === 'anthropic';
+  // A Messages caller cannot say a temperature above 1.
+  const said = format === 'messages' && (request.temperature ?? 0) > 1 ? undefined : all.temperature;
+  if (provider === 'gemini')
+    return { ...all, thinking: [], stop: format === 'responses' ? undefined : all.stop, temperature: said };
   return {
     ...all,
     thinking: thinking ? all.thinking : [],
@@ -214,15 +230,118 @@ const sendAnthropic = (request: ChatRequest): Sent => {
   };
 };
 
+/** The canonical request a Gemini body says, ids put back by position (Gemini's calls have none). */
+const readGemini = (
+  request: ChatRequest,
+  wire: Record<string, unknown>,
+  names: ReturnType<typeof toGeminiRequest>['names'],
+) => {
+  const body = GeminiGenerateContentRequest.parse(wire);
+  const originalCalls = request.messages.flatMap((message) => message.toolCalls ?? []);
+  let nextCall = 0;
+  const texts = (parts: GeminiPart[]) =>
+    parts.flatMap((part) => (part.text ? [{ type: 'text' as const, text: part.text }] : []));
+  const messages: Message[] = [];
+  if (body.systemInstruction) messages.push({ role: 'system', content: texts(body.systemInstruction.parts) });
+  let lastCalls: Array<{ id: string; name: string }> = [];
+  for (const content of body.contents) {
+    if (content.role === 'model') {
+      const calls = content.parts.flatMap((part) => (part.functionCall ? [part.functionCall] : []));
+      lastCalls = calls.map((call) => ({ id: originalCalls[nextCall++]?.id ?? '', name: call.name }));
+      const toolCalls = calls.map((call, index) => ({
+        id: lastCalls[index]!.id,
+        name: names.callerName(call.name),
+        arguments: JSON.stringify(call.args ?? {}),
+      }));
+      messages.push({ role: 'assistant', content: texts(content.parts), ...(toolCalls.length ? { toolCalls } : {}) });
+      continue;
+    }
+    // Function responses answer the calls of the model turn before, by name and in order.
+    const pending = [...lastCalls];
+    for (const part of content.parts) {
+      if (!part.functionResponse) continue;
+      const at = pending.findIndex((call) => call.name === part.functionResponse!.name);
+      const [call] = pending.splice(at, 1);
+      const response = part.functionResponse.response;
+      const text = String(response.output ?? response.error ?? '');
+      messages.push({ role: 'tool', toolCallId: call?.id, content: text ? [{ type: 'text', text }] : [] });
+    }
+    const media = content.parts.flatMap((part): Message['content'] => {
+      if (part.inlineData) {
+        const url = `data:${part.inlineData.mimeType};base64,${part.inlineData.data}`;
+        return [
+          part.inlineData.mimeType.startsWith('image/')
+            ? { type: 'image', url }
+            : { type: 'document', url, mediaType: part.inlineData.mimeType },
+        ];
+      }
+      return part.text ? [{ type: 'text', text: part.text }] : [];
+    });
+    if (media.length > 0) messages.push({ role: 'user', content: media });
+  }
+  return { body, messages };
+};
+
+const sendGemini = (request: ChatRequest): Sent => {
+  const { body, names } = toGeminiRequest(request);
+  const wire = overJson(body);
+  // (a) The wire schema, and what it cannot say: roles alternate, each user turn answering the calls
+  // of the model turn before with as many function responses.
+  const { body: parsed, messages } = readGemini(request, wire, names);
+  parsed.contents.forEach((content, index) => {
+    expect(content.role).not.toBe(parsed.contents[index - 1]?.role);
+    const responses = content.parts.filter((part) => part.functionResponse).length;
+    const before = parsed.contents[index - 1]?.parts.filter((part) => part.functionCall).length ?? 0;
+    if (responses > 0) expect(responses).toBe(before);
+  });
+  const config = parsed.generationConfig ?? {};
+  const readBack: ChatRequest = {
+    ...request,
+    messages,
+    // Converted to Google's schema subset: the names and descriptions are what must survive here.
+    tools: parsed.tools?.[0]?.functionDeclarations?.map((declaration) => {
+      const original = request.tools?.find((tool) => tool.name === names.callerName(declaration.name));
+      return {
+        name: names.callerName(declaration.name),
+        description: declaration.description,
+        parameters: original?.parameters,
+      };
+    }),
+    stop: config.stopSequences,
+    temperature: config.temperature,
+  };
+  if (!readBack.tools) delete readBack.tools;
+  return { wire, readBack, maxTokens: config.maxOutputTokens, json: config.responseMimeType === 'application/json' };
+};
+
+/** Where Gemini's generationConfig carries each canonical setting the SETTINGS table names. */
+const GEMINI_SETTING: Record<string, string> = {
+  top_k: 'topK',
+  top_p: 'topP',
+  seed: 'seed',
+  n: 'candidateCount',
+  presence_penalty: 'presencePenalty',
+  frequency_penalty: 'frequencyPenalty',
+};
+
 /** Whether P's wire carries a canonical setting (Anthropic takes the end user as `metadata.user_id`). */
 const carries = (wire: Record<string, unknown>, provider: ProviderName, name: string): boolean =>
-  provider === 'anthropic' && name === 'user'
-    ? (wire.metadata as { user_id?: unknown } | undefined)?.user_id !== undefined
-    : wire[name] !== undefined;
+  provider === 'gemini'
+    ? GEMINI_SETTING[name] !== undefined &&
+      (wire.generationConfig as Record<string, unknown> | undefined)?.[GEMINI_SETTING[name]] !== undefined
+    : provider === 'anthropic' && name === 'user'
+      ? (wire.metadata as { user_id?: unknown } | undefined)?.user_id !== undefined
+      : wire[name] !== undefined;
 
 const PAIRS = (['chat', 'responses', 'messages'] as const).flatMap((format) =>
-  (['openai', 'anthropic'] as const).map((provider) => [format, provider] as const),
+  (['openai', 'anthropic', 'gemini'] as const).map((provider) => [format, provider] as const),
 );
+
+/** Whether Gemini must refuse the request: it fetches no http(s) image URL. */
+const fetchesUrl = (request: ChatRequest): boolean =>
+  request.messages.some((message) =>
+    message.content.some((part) => part.type === 'image' && /^https?:/.test(part.url)),
+  );
 
 describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
   it('sends a valid body that keeps what the provider carries and names what it drops', () => {
@@ -232,7 +351,18 @@ describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
         const decodeDropped: string[] = [];
         const call = { key, request: FORMATS[format].decode(body, { dataRetention: false, dropped: decodeDropped }) };
         const planDropped = dropDisallowedFields(call, { candidates: [deployment('d', { provider })] });
-        const sent = provider === 'openai' ? sendOpenAi(call.request) : sendAnthropic(call.request);
+        if (provider === 'gemini' && fetchesUrl(call.request)) {
+          expect(() => toGeminiRequest(call.request)).toThrow(
+            expect.objectContaining({ code: ErrorCode.InvalidRequest }),
+          );
+          return;
+        }
+        const sent =
+          provider === 'openai'
+            ? sendOpenAi(call.request)
+            : provider === 'anthropic'
+              ? sendAnthropic(call.request)
+              : sendGemini(call.request);
 
         // (b) What the provider carries survives, exactly.
         expect(digest(sent.readBack)).toEqual(expected(original, format, provider, planDropped));
@@ -257,7 +387,7 @@ describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
             named: !carries(sent.wire, provider, name),
           });
         }
-        for (const [name, value] of Object.entries(EXTRA[format])) {
+        for (const [name, value] of Object.entries(provider === 'gemini' ? {} : EXTRA[format])) {
           const travelled = JSON.stringify(sent.wire[name]) === JSON.stringify(value);
           expect({ name, sent: travelled }).toEqual({ name, sent: !dropped.includes(name) });
         }

@@ -19,7 +19,8 @@ const midStreamFailure = (echoed?: string) => ({
   data: JSON.stringify(anthropicError(529, echoed ?? 'Overloaded (simulated mid-stream).')),
 });
 
-const messages =
+/** `POST /v1/messages` with its own prompt cache (Claude on Vertex AI reuses it under its own paths). */
+export const anthropicMessagesHandler =
   (cache: PromptCache): SimHandler =>
   async (request, reply, exchange, scenario) => {
     const parsed = AnthropicMessagesRequest.safeParse(request.body);
@@ -59,7 +60,7 @@ export const anthropicFormat = (): SimFormat => {
   return {
     name: 'anthropic',
     routes: [
-      { method: 'POST', url: '/v1/messages', handler: messages(cache) },
+      { method: 'POST', url: '/v1/messages', handler: anthropicMessagesHandler(cache) },
       { method: 'POST', url: '/v1/messages/count_tokens', handler: countTokens },
     ],
     sendError: sendAnthropicError,

@@ -56,8 +56,8 @@ const calledTool = (request: AnthropicMessagesRequest) => {
   return answered ? undefined : request.tools[0];
 };
 
-/** Up to `limit` text tokens, cut before the first stop sequence met. */
-const textOf = (tokens: number, stops: string[]): { pieces: string[]; stopSequence?: string } => {
+/** Up to `tokens` text tokens, cut before the first stop sequence met (Anthropic's and Gemini's answers). */
+export const textOf = (tokens: number, stops: string[]): { pieces: string[]; stopSequence?: string } => {
   const pieces: string[] = [];
   let text = '';
   for (let index = 0; index < tokens; index += 1) {

@@ -42,7 +42,7 @@ const azure = { modelOf: (request: SimRequest) => request.params.deployment, fil
  * id and secret get a fresh token, as a form-encoded request must ask for one.
  */
 const token: SimHandler = (request, reply) => {
-  const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+  const form = new URLSearchParams((request.body ?? {}) as Record<string, string>);
   if (form.get('grant_type') !== 'client_credentials' || !form.get('client_id') || !form.get('client_secret')) {
     return reply.code(400).send({ error: 'invalid_request', error_description: 'AADSTS900144 (simulated)' });
   }

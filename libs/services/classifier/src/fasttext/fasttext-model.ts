@@ -10,13 +10,16 @@ import { KSUB, Loss, readFastText } from './fasttext-file';
  */
 
 const EOS = '</s>';
-const FNV_OFFSET = 2_166_136_261;
+const FNV_OFFSET = 2_166_136_261 | 0;
 const FNV_PRIME = 16_777_619;
 const WORD_NGRAM_PRIME = 116_049_371;
 const TWO_32 = 4_294_967_296;
 
-/** FNV-1a over UTF-8 bytes, each byte sign-extended as fastText's `hash` does. */
-const fnvStep = (hash: number, byte: number): number => Math.imul((hash ^ ((byte << 24) >> 24)) >>> 0, FNV_PRIME) >>> 0;
+/**
+ * FNV-1a over UTF-8 bytes, each byte sign-extended as fastText's `hash` does. Kept as an int32 (the
+ * same bits as fastText's uint32) so that it stays a small integer; `>>> 0` where the value matters.
+ */
+const fnvStep = (hash: number, byte: number): number => Math.imul(hash ^ ((byte << 24) >> 24), FNV_PRIME);
 
 const centroid = (pq: ProductQuantizer, m: number, code: number): number =>
   m === pq.nsubq - 1 ? m * KSUB * pq.dsub + code * pq.lastdsub : (m * KSUB + code) * pq.dsub;
@@ -78,6 +81,18 @@ const ngramStep = (hi: number, lo: number, next: number): [number, number] => {
 
 const mod64 = (hi: number, lo: number, m: number): number => ((((((hi % m) * 0x10000) % m) * 0x10000) % m) + lo) % m;
 
+/** Distinct tokens whose features are kept: 20,000 × dim floats, 5 MB at dim 32. */
+const TOKEN_CACHE_SIZE = 20_000;
+
+interface TokenSlots {
+  index: Map<string, number>;
+  /** Each word's hash as an int32, for word n-grams. */
+  hashes: Int32Array;
+  /** How many input rows each word has, and their sum. */
+  rows: Int32Array;
+  sums: Float64Array;
+}
+
 export interface Prediction {
   label: string;
   probability: number;
@@ -87,9 +102,16 @@ export class FastTextModel {
   private readonly encoder = new TextEncoder();
   private readonly bytes = new Uint8Array(4096);
   private readonly tree: { left: Int32Array; right: Int32Array } | null;
+  private readonly slots: TokenSlots;
 
   private constructor(private readonly file: FastTextFile) {
     this.tree = file.loss === Loss.hs ? huffmanTree(file.labelCounts) : null;
+    this.slots = {
+      index: new Map(),
+      hashes: new Int32Array(TOKEN_CACHE_SIZE),
+      rows: new Int32Array(TOKEN_CACHE_SIZE),
+      sums: new Float64Array(TOKEN_CACHE_SIZE * file.dim),
+    };
   }
 
   static fromBytes(bytes: Uint8Array): FastTextModel {
@@ -136,26 +158,29 @@ export class FastTextModel {
 
   /** The average input row of the line's features, or null for a line without any. */
   private hidden(tokens: readonly string[]): Float64Array | null {
-    const { input, dim, words, wordNgrams, bucket } = this.file;
+    const { input, dim, wordNgrams, bucket } = this.file;
     const hidden = new Float64Array(dim);
     const wordHashes: number[] = [];
     let count = 0;
-    const add = (row: number) => {
-      addRow(input, hidden, row, 1);
-      count++;
+    const addToken = (token: string) => {
+      const slot = this.tokenSlot(token);
+      wordHashes.push(this.slots.hashes[slot]);
+      const sums = this.slots.sums;
+      for (let n = 0, at = slot * dim; n < dim; n++) hidden[n] += sums[at + n];
+      count += this.slots.rows[slot];
     };
-    for (const token of [...tokens, EOS]) {
-      const id = words.get(token);
-      wordHashes.push(this.hash(token) | 0);
-      if (id !== undefined) add(id);
-      if (token !== EOS) this.subwords(token, add);
-    }
+    for (const token of tokens) addToken(token);
+    addToken(EOS);
     for (let i = 0; i < wordHashes.length; i++) {
       let hi = wordHashes[i] < 0 ? 0xffffffff : 0;
       let lo = wordHashes[i] >>> 0;
       for (let j = i + 1; j < wordHashes.length && j < i + wordNgrams; j++) {
         [hi, lo] = ngramStep(hi, lo, wordHashes[j]);
-        this.bucketRow(mod64(hi, lo, bucket), add);
+        const row = this.bucketRow(mod64(hi, lo, bucket));
+        if (row >= 0) {
+          addRow(input, hidden, row, 1);
+          count++;
+        }
       }
     }
     if (count === 0) return null;
@@ -163,13 +188,37 @@ export class FastTextModel {
     return hidden;
   }
 
-  private bucketRow(id: number, add: (row: number) => void): void {
+  /**
+   * The cache slot of a token's word hash and the sum of its input rows (its word row if known, its
+   * character n-grams): prompts repeat words, and a cached word costs one vector add instead of one
+   * per n-gram. The cache is three flat arrays, not an object per word, so that it costs the garbage
+   * collector nothing; it starts over when full.
+   */
+  private tokenSlot(token: string): number {
+    const cached = this.slots.index.get(token);
+    if (cached !== undefined) return cached;
+    if (this.slots.index.size >= TOKEN_CACHE_SIZE) this.slots.index.clear();
+    const slot = this.slots.index.size;
+    const rows: number[] = [];
+    const id = this.file.words.get(token);
+    if (id !== undefined) rows.push(id);
+    if (token !== EOS) this.subwords(token, rows);
+    const dim = this.file.dim;
+    const sum = this.slots.sums.subarray(slot * dim, (slot + 1) * dim);
+    sum.fill(0);
+    for (const row of rows) addRow(this.file.input, sum, row, 1);
+    this.slots.hashes[slot] = this.hash(token);
+    this.slots.rows[slot] = rows.length;
+    this.slots.index.set(token, slot);
+    return slot;
+  }
+
+  /** A bucket's input row, or -1 when quantization pruned it. */
+  private bucketRow(id: number): number {
     const { pruned, nwords } = this.file;
-    if (pruned === null) add(nwords + id);
-    else {
-      const row = pruned.get(id);
-      if (row !== undefined) add(nwords + row);
-    }
+    if (pruned === null) return nwords + id;
+    const row = pruned.get(id);
+    return row === undefined ? -1 : nwords + row;
   }
 
   private hash(token: string): number {
@@ -180,7 +229,7 @@ export class FastTextModel {
   }
 
   /** The character n-grams (minn..maxn characters) of `<token>`, as `computeSubwords` hashes them. */
-  private subwords(token: string, add: (row: number) => void): void {
+  private subwords(token: string, rows: number[]): void {
     const { minn, maxn, bucket } = this.file;
     if (maxn <= 0) return;
     const length = this.utf8(`<${token}>`);
@@ -191,7 +240,10 @@ export class FastTextModel {
       for (let j = i, n = 1; j < length && n <= maxn; n++) {
         hash = fnvStep(hash, bytes[j++]);
         while (j < length && (bytes[j] & 0xc0) === 0x80) hash = fnvStep(hash, bytes[j++]);
-        if (n >= minn && !(n === 1 && (i === 0 || j === length))) this.bucketRow(hash % bucket, add);
+        if (n >= minn && !(n === 1 && (i === 0 || j === length))) {
+          const row = this.bucketRow((hash >>> 0) % bucket);
+          if (row >= 0) rows.push(row);
+        }
       }
     }
   }

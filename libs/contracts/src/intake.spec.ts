@@ -1,3 +1,5 @@
+import { countTokens } from 'gpt-tokenizer';
+
 import type { ChatRequest } from './canonical/chat';
 import { intakeOf } from './intake';
 import { INTAKE_SAMPLE_CHARS, Intake } from './messages/plan.message';
@@ -24,6 +26,15 @@ const request = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({
 });
 
 describe('intakeOf', () => {
+  it('counts the input tokens with the o200k tokenizer, and extrapolates a very long text from its head', () => {
+    const text = 'How much does a Tesla Model 3 cost?';
+    const short = intakeOf(request({ messages: [{ role: 'user', content: [{ type: 'text', text }] }] }));
+    expect(short.signals.estimatedInputTokens).toBe(countTokens(text) + 8);
+    const long = 'The council met on Tuesday. '.repeat(2_000);
+    const { signals } = intakeOf(request({ messages: [{ role: 'user', content: [{ type: 'text', text: long }] }] }));
+    expect(Math.abs(signals.estimatedInputTokens - (countTokens(long) + 8)) / countTokens(long)).toBeLessThan(0.01);
+  });
+
   it('samples the last user turn, not the system prompt', () => {
     const intake = intakeOf(request());
     expect(intake.sample).toBe('Translate this to French: good morning');

@@ -3,6 +3,7 @@ import type { RequestSignals } from './canonical/task';
 import type { Intake } from './messages/plan.message';
 import { INTAKE_SAMPLE_CHARS } from './messages/plan.message';
 import { imagesBound, promptShape } from './tokens/prompt-bound';
+import { estimateTextTokens } from './tokens/token-count';
 
 /** Framing tokens per message (role, separators) in the estimate. */
 const MESSAGE_OVERHEAD_TOKENS = 8;
@@ -27,12 +28,19 @@ export const intakeOf = (request: ChatRequest): Intake => {
   const text = request.messages.map((message) => textOf(message.content)).join('\n');
   const prompt = promptShape(request);
   const images = prompt.images.length;
-  const toolBytes = request.tools ? Buffer.byteLength(JSON.stringify(request.tools)) : 0;
-  const toolCallBytes = request.messages
+  const toolText = request.tools ? JSON.stringify(request.tools) : '';
+  const toolCallText = request.messages
     .flatMap((message) => message.toolCalls ?? [])
-    .reduce((sum, call) => sum + Buffer.byteLength(call.name) + Buffer.byteLength(call.arguments), 0);
+    .map((call) => `${call.name}${call.arguments}`)
+    .join('');
   const framing = request.messages.length * MESSAGE_OVERHEAD_TOKENS;
-  const estimatedInputTokens = Math.ceil((text.length + toolBytes + toolCallBytes) / 4) + framing + images * 1_000;
+  // Counted with a real tokenizer (o200k, `estimateTextTokens`); images at a typical 1,000 each.
+  const estimatedInputTokens =
+    estimateTextTokens(text) +
+    estimateTextTokens(toolText) +
+    estimateTextTokens(toolCallText) +
+    framing +
+    images * 1_000;
   const complexity: RequestSignals['complexity'] =
     estimatedInputTokens > 4_000 || (request.tools?.length ?? 0) > 5
       ? 'high'

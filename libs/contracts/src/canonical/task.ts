@@ -25,7 +25,7 @@ export type Complexity = z.infer<typeof Complexity>;
 
 /** Structural facts about a request, derived at the edge (`intakeOf`); the router bounds on them. */
 export const RequestSignals = z.object({
-  /** Likely prompt tokens (about four characters a token); used for context-window fit. */
+  /** Likely prompt tokens (text counted with the o200k tokenizer, images at 1,000); used for context-window fit. */
   estimatedInputTokens: z.number().int().nonnegative(),
   /** A bound the prompt's tokens cannot exceed on any tokenizer or model (`promptTokensBound`); ingress reserves per candidate. */
   inputTokensUpperBound: z.number().int().nonnegative(),

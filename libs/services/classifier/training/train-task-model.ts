@@ -27,6 +27,7 @@ const PUBLIC_DIR = process.env.CLASSIFIER_PUBLIC_DATA ?? resolve(ROOT, '../share
 const OWN_DIR = join(ROOT, 'data', 'classifier');
 const MODEL_FILE = join(ROOT, 'libs/services/classifier/src/model/task-model.ftz');
 const HELD_OUT_FILE = join(ROOT, 'libs/services/classifier/testdata/held-out.jsonl');
+const CLI_PREDICTIONS_FILE = join(ROOT, 'libs/services/classifier/testdata/fasttext-cli-predictions.jsonl');
 const REPORT_FILE = join(ROOT, 'libs/services/classifier/src/model/report.md');
 const SEED = 'polymux-classifier-1';
 const TEST_SHARE = 0.2;
@@ -59,6 +60,32 @@ const fasttext = (args: string[]): void => {
   execFileSync('fasttext', args, { stdio: ['ignore', 'ignore', 'inherit'] });
 };
 
+/** Texts whose `fasttext predict-prob` output the reader's spec must reproduce. */
+const PARITY_TEXTS = [
+  'How much does a Tesla Model 3 cost?',
+  'Write a haiku about autumn leaves.',
+  '请把这句话翻译成英文：我明天要去上海出差。',
+  'Fasse den folgenden Text kurz zusammen: Die Bundesregierung hat ein neues Förderprogramm vorgestellt.',
+  'def add(a, b):\n    return a + b\n\nWrite tests for this.',
+  'Solve for x: 3x + 7 = 22.',
+  'Extract the name and email as JSON: John Smith, john@acme.com',
+];
+
+const writeCliPredictions = (model: string, input: string): void => {
+  writeFileSync(input, `${PARITY_TEXTS.map((text) => taskTokens(text).join(' ')).join('\n')}\n`);
+  const printed = execFileSync('fasttext', ['predict-prob', model, input, '-1'], { encoding: 'utf8' });
+  const rows = printed
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      const fields = line.split(' ');
+      const probabilities: Record<string, number> = {};
+      for (let f = 0; f < fields.length; f += 2) probabilities[fields[f]] = Number(fields[f + 1]);
+      return JSON.stringify({ text: PARITY_TEXTS[i], probabilities });
+    });
+  writeFileSync(CLI_PREDICTIONS_FILE, `${rows.join('\n')}\n`);
+};
+
 const score = (classifier: ClassifierService, split: LabelledRow[]) =>
   scoresOf(
     split.map((row) => ({ expected: row.task, predicted: classifier.classify(intakeOf(toChatRequest(row))).task })),
@@ -77,6 +104,7 @@ const main = (): void => {
     fasttext(['supervised', '-input', input, '-output', join(work, 'task'), ...TRAIN_ARGS]);
     fasttext(['quantize', '-input', input, '-output', join(work, 'task'), ...QUANTIZE_ARGS]);
     copyFileSync(join(work, 'task.ftz'), MODEL_FILE);
+    writeCliPredictions(join(work, 'task.ftz'), join(work, 'parity.txt'));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -112,7 +140,9 @@ const main = (): void => {
       '',
       scoresTable(test),
       '',
-      '## Dev split (tuning)',
+      training.length > bySplit.train.length
+        ? '## Dev split (tuning; the final model was trained on it too, so these scores are in-sample)'
+        : '## Dev split (tuning)',
       '',
       scoresTable(dev),
       '',

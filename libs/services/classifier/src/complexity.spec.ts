@@ -1,16 +1,12 @@
 import type { RequestSignals } from '@polymux/contracts';
+import { intakeOf } from '@polymux/contracts';
 
 import { complexityOf } from './complexity';
 
+/** A one-line request's signals, as the edge computes them, with the fields under test replaced. */
 const signals = (overrides: Partial<RequestSignals> = {}): RequestSignals => ({
-  estimatedInputTokens: 20,
-  inputTokensUpperBound: 100,
-  messageCount: 1,
-  hasTools: false,
-  hasImages: false,
-  hasResponseFormat: false,
-  hasCodeFence: false,
-  complexity: 'low',
+  ...intakeOf({ model: 'auto', stream: false, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] })
+    .signals,
   ...overrides,
 });
 

@@ -32,7 +32,7 @@ const LOADED_ONLY_BY: Array<[origin: string, services: readonly Service[]]> = [
   ['libs/services/provider-sim', []],
   ['libs/platform/testing', []],
   ['libs/platform/nats-auth', []],
-  // Loaded on the first count of an answer without usage, never at start.
+  // Loaded by ingress on its first count (a request's intake, an answer without usage), never at start.
   ['gpt-tokenizer', []],
   // Telemetry: the trace SDK and one exporter, never the NodeSDK with metrics, logs and gRPC.
   ['@opentelemetry/sdk-node', []],

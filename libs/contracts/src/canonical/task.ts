@@ -20,9 +20,12 @@ export type TaskType = z.infer<typeof TaskType>;
 export const CallTask = z.enum([...TaskType.options, 'embeddings']);
 export type CallTask = z.infer<typeof CallTask>;
 
+export const Complexity = z.enum(['low', 'medium', 'high']);
+export type Complexity = z.infer<typeof Complexity>;
+
 /** Structural facts about a request, derived at the edge (`intakeOf`); the router bounds on them. */
 export const RequestSignals = z.object({
-  /** Likely prompt tokens (about four characters a token); used for context-window fit. */
+  /** Likely prompt tokens (text counted with the o200k tokenizer, images at 1,000); used for context-window fit. */
   estimatedInputTokens: z.number().int().nonnegative(),
   /** A bound the prompt's tokens cannot exceed on any tokenizer or model (`promptTokensBound`); ingress reserves per candidate. */
   inputTokensUpperBound: z.number().int().nonnegative(),
@@ -31,12 +34,21 @@ export const RequestSignals = z.object({
   hasImages: z.boolean(),
   hasResponseFormat: z.boolean(),
   hasCodeFence: z.boolean(),
-  complexity: z.enum(['low', 'medium', 'high']),
+  /** The edge's size-only estimate; the classifier's `Classification.complexity` supersedes it. */
+  complexity: Complexity,
 });
 export type RequestSignals = z.infer<typeof RequestSignals>;
 
 export const Classification = z.object({
   task: TaskType,
   confidence: z.number().min(0).max(1),
+  /**
+   * How hard the request is (task, size, turns); routing maps task × complexity to a quality tier.
+   * Optional so that a reply from a classifier without it still parses (the router then uses
+   * `RequestSignals.complexity`).
+   */
+  complexity: Complexity.optional(),
+  /** The prompt's language as an ISO 639 code (`en`, `zh`, …), `und` when it cannot tell. */
+  language: z.string().optional(),
 });
 export type Classification = z.infer<typeof Classification>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { CallTask, RequestSignals } from '../canonical/task';
+import { CallTask, Complexity, RequestSignals } from '../canonical/task';
 import { Reservation } from './billing.message';
 import { Money } from './money';
 
@@ -96,6 +96,8 @@ export type PlanRequest = z.infer<typeof PlanRequest>;
 export const Plan = z.object({
   task: CallTask,
   confidence: z.number(),
+  /** The classifier's estimate (the edge's `signals.complexity` when it sent none); absent for embeddings. */
+  complexity: Complexity.optional(),
   signals: RequestSignals,
   resolvedFrom: z.enum(['model', 'alias', 'auto']),
   /** Ordered: the first is tried first, the next on a retryable failure. */

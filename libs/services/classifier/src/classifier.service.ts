@@ -1,24 +1,37 @@
 import { Injectable } from '@nestjs/common';
 import type { Classification, ClassifyRequest } from '@polymux/contracts';
 
-import { taskFromText } from './task-rules';
+import { complexityOf } from './complexity';
+import { LanguageModel } from './language';
+import { structuralTask } from './structural-rules';
+import { TaskModel } from './task-model';
 
 /**
- * First task identification: structural signals decide where they are unambiguous (images,
- * tools, response formats, code fences, very long inputs), keyword rules on the text sample
- * (the last user turn's head and tail, see `intakeOf`) otherwise.
+ * Task identification without a network call: structural rules where the request's shape is
+ * certain (`structural-rules.ts`), the learned task model on the text sample (the last user turn's
+ * head and tail, see `intakeOf`) otherwise; then the complexity and the language.
  */
 @Injectable()
 export class ClassifierService {
+  constructor(
+    private readonly model: TaskModel,
+    private readonly languages: LanguageModel,
+  ) {}
+
   classify({ sample, signals }: ClassifyRequest): Classification {
-    if (signals.hasImages) return { task: 'vision', confidence: 0.95 };
-    if (signals.hasTools) return { task: 'agent', confidence: 0.95 };
-    if (signals.hasResponseFormat) return { task: 'extraction', confidence: 0.85 };
-    const byText = taskFromText(sample);
-    if (signals.hasCodeFence && byText?.task !== 'summarization' && byText?.task !== 'translation')
-      return { task: 'code', confidence: 0.85 };
-    if (byText) return byText;
-    if (signals.estimatedInputTokens > 3_000) return { task: 'summarization', confidence: 0.5 };
-    return { task: 'chat', confidence: 0.5 };
+    const byText =
+      signals.hasImages || signals.hasTools ? null : this.model.classify(sample, signals.hasResponseFormat);
+    const { task, confidence } = structuralTask(signals, byText) ?? {
+      task: byText!.task,
+      confidence: byText!.probability,
+    };
+    return {
+      task,
+      confidence: round(confidence),
+      complexity: complexityOf(task, signals, confidence),
+      language: this.languages.detect(sample),
+    };
   }
 }
+
+const round = (value: number): number => Math.round(value * 1_000) / 1_000;

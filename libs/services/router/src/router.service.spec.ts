@@ -162,6 +162,11 @@ describe('RouterService', () => {
   });
   afterEach(() => bus.close());
 
+  it("carries the classifier's complexity into the plan over the edge's estimate", async () => {
+    classification = { task: 'code', confidence: 0.8, complexity: 'high', language: 'en' };
+    await expect(plan(chat('basic'))).resolves.toMatchObject({ task: 'code', complexity: 'high' });
+  });
+
   describe('a named model', () => {
     it('plans every deployment of the model in catalog order, with the classification and the request id', async () => {
       const request = chat('basic');
@@ -169,6 +174,8 @@ describe('RouterService', () => {
       await expect(plan(request)).resolves.toEqual({
         task: 'chat',
         confidence: 0.9,
+        // A classification without a complexity: the edge's estimate.
+        complexity: 'low',
         signals: signals(),
         resolvedFrom: 'model',
         candidates,

@@ -185,6 +185,7 @@ export class RouterService {
     return {
       task: classification.task,
       confidence: classification.confidence,
+      complexity: classification.complexity ?? intake.signals.complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
       candidates: eligible.candidates(classification.task),

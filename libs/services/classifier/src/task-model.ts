@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { TaskType } from '@polymux/contracts';
+import { TaskType as TaskTypes } from '@polymux/contracts';
+
+import { FastTextModel } from './fasttext/fasttext-model';
+import { taskTokens, textViews } from './task-text';
+
+/** The committed task model (`npm run classifier:train` writes it; `model/report.md` has its scores). */
+export const TASK_MODEL_FILE = join(__dirname, 'model', 'task-model.ftz');
+const LABEL_PREFIX = '__label__';
+
+export interface TextVerdict {
+  task: TaskType;
+  probability: number;
+  /** Each task's highest probability over the views (tasks the model does not know are absent). */
+  probabilities: ReadonlyMap<TaskType, number>;
+}
+
+/** The supervised fastText model over a prompt's words, served in-process (see `FastTextModel`). */
+export class TaskModel {
+  private readonly tasks: TaskType[];
+
+  constructor(private readonly model: FastTextModel) {
+    this.tasks = model.labels.map((label) => TaskTypes.parse(label.slice(LABEL_PREFIX.length)));
+  }
+
+  static load(file = TASK_MODEL_FILE): TaskModel {
+    return new TaskModel(FastTextModel.fromBytes(readFileSync(file)));
+  }
+
+  /** The task of the most confident view (the whole sample, its head, its tail). */
+  classify(sample: string, structuredOutput: boolean): TextVerdict {
+    const highest = new Map<TaskType, number>();
+    let task = this.tasks[0];
+    let probability = -1;
+    for (const view of textViews(sample)) {
+      const probabilities = this.model.probabilities(taskTokens(view, structuredOutput));
+      probabilities.forEach((p, i) => {
+        highest.set(this.tasks[i], Math.max(p, highest.get(this.tasks[i]) ?? 0));
+        if (p > probability) {
+          probability = p;
+          task = this.tasks[i];
+        }
+      });
+    }
+    return { task, probability, probabilities: highest };
+  }
+}

@@ -1,0 +1,33 @@
+/*
+ * The text the task model reads, the same at training (`training/`) and at classification: words
+ * lowercased, every Han, kana and Hangul character a word of its own (those scripts put no spaces
+ * between words), digit runs as one `0`, punctuation runs as their own tokens (code is mostly
+ * punctuation), line breaks as `<nl>`. fastText adds each token's character n-grams and word pairs.
+ */
+
+const TOKEN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]|[\p{L}\p{M}][\p{L}\p{M}\p{N}_'’]*|\p{N}+|\n+|[^\s\p{L}\p{M}\p{N}\p{C}]{1,4}/gu;
+const MAX_TOKEN_CHARS = 24;
+/** Marks what the text alone does not show but the request's shape does. */
+export const STRUCTURED_OUTPUT_TOKEN = '<json>';
+
+export const taskTokens = (text: string, structuredOutput = false): string[] => {
+  const tokens = structuredOutput ? [STRUCTURED_OUTPUT_TOKEN] : [];
+  for (const [match] of text.toLowerCase().matchAll(TOKEN)) {
+    const first = match.charCodeAt(0);
+    if (first === 10) tokens.push('<nl>');
+    else if (first >= 48 && first <= 57) tokens.push('0');
+    else tokens.push(match.length > MAX_TOKEN_CHARS ? match.slice(0, MAX_TOKEN_CHARS) : match);
+  }
+  return tokens;
+};
+
+/** A prompt longer than this is read as a whole, and as its head and as its tail on their own. */
+export const VIEW_CHARS = 600;
+
+/**
+ * The instruction of a long prompt sits at its start or its end, around a document that would
+ * outweigh it in an average over every word: the head and the tail are classified too.
+ */
+export const textViews = (sample: string): string[] =>
+  sample.length <= VIEW_CHARS ? [sample] : [sample, sample.slice(0, VIEW_CHARS / 2), sample.slice(-VIEW_CHARS / 2)];

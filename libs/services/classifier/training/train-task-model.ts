@@ -1,0 +1,153 @@
+/*
+ * Trains the task model offline (`npm run classifier:train`, which builds first): reads the public
+ * development set and Polymux's own examples, splits them by group with a fixed seed, trains a
+ * supervised fastText model with Debian's `fasttext` CLI, quantizes it, scores the whole classifier
+ * (structural rules and model, as served) on the dev and held-out splits, and writes the model, the
+ * held-out rows and the report into the repository.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { TaskType } from '@polymux/contracts';
+import { intakeOf } from '@polymux/contracts';
+
+import { ClassifierService } from '../src/classifier.service';
+import { LanguageModel } from '../src/language';
+import { TaskModel } from '../src/task-model';
+import { taskTokens } from '../src/task-text';
+import type { LabelledRow, Split } from './labelled-rows';
+import { ownRows, publicRows, sampleOf, splitOf, toChatRequest } from './labelled-rows';
+import { scoresOf, scoresTable } from './metrics';
+
+/** Run from the repository root (`scripts/train-classifier.js` does). */
+const ROOT = process.cwd();
+const PUBLIC_DIR = process.env.CLASSIFIER_PUBLIC_DATA ?? resolve(ROOT, '../shared/data/classifier');
+const OWN_DIR = join(ROOT, 'data', 'classifier');
+const MODEL_FILE = join(ROOT, 'libs/services/classifier/src/model/task-model.ftz');
+const HELD_OUT_FILE = join(ROOT, 'libs/services/classifier/testdata/held-out.jsonl');
+const CLI_PREDICTIONS_FILE = join(ROOT, 'libs/services/classifier/testdata/fasttext-cli-predictions.jsonl');
+const REPORT_FILE = join(ROOT, 'libs/services/classifier/src/model/report.md');
+const SEED = 'polymux-classifier-1';
+const TEST_SHARE = 0.2;
+const DEV_SHARE = 0.1;
+/** Grade-school math alone is 1,319 word problems: a sample keeps reasoning from swamping the rest. */
+const GSM_ROWS = 450;
+/** Tasks a structural rule decides (tools, images): not taught to the text model. */
+const STRUCTURAL: ReadonlySet<TaskType> = new Set(['agent', 'vision']);
+
+const FASTTEXT_ARGS = ['-dim', '32', '-epoch', '40', '-lr', '0.5', '-wordNgrams', '2', '-minn', '2', '-maxn', '4'];
+const TRAIN_ARGS = [...FASTTEXT_ARGS, '-bucket', '400000', '-loss', 'softmax', '-thread', '1', '-seed', '1'];
+const QUANTIZE_ARGS = ['-qnorm', '-retrain', '-cutoff', '6000', '-dsub', '2', '-epoch', '20', '-thread', '1'];
+
+const rows = (): LabelledRow[] => {
+  const all = publicRows(PUBLIC_DIR);
+  const gsm = sampleOf(
+    all.filter((row) => row.source === 'grade-school-math'),
+    SEED,
+    GSM_ROWS,
+  );
+  return [...all.filter((row) => row.source !== 'grade-school-math'), ...gsm, ...ownRows(OWN_DIR)];
+};
+
+const fastTextLine = (row: LabelledRow): string => {
+  const { sample, signals } = intakeOf(toChatRequest(row));
+  return `__label__${row.task} ${taskTokens(sample, signals.hasResponseFormat).join(' ')}`;
+};
+
+const fasttext = (args: string[]): void => {
+  execFileSync('fasttext', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+};
+
+/** Texts whose `fasttext predict-prob` output the reader's spec must reproduce. */
+const PARITY_TEXTS = [
+  'How much does a Tesla Model 3 cost?',
+  'Write a haiku about autumn leaves.',
+  '请把这句话翻译成英文：我明天要去上海出差。',
+  'Fasse den folgenden Text kurz zusammen: Die Bundesregierung hat ein neues Förderprogramm vorgestellt.',
+  'def add(a, b):\n    return a + b\n\nWrite tests for this.',
+  'Solve for x: 3x + 7 = 22.',
+  'Extract the name and email as JSON: John Smith, john@acme.com',
+];
+
+const writeCliPredictions = (model: string, input: string): void => {
+  writeFileSync(input, `${PARITY_TEXTS.map((text) => taskTokens(text).join(' ')).join('\n')}\n`);
+  const printed = execFileSync('fasttext', ['predict-prob', model, input, '-1'], { encoding: 'utf8' });
+  const rows = printed
+    .trim()
+    .split('\n')
+    .map((line, i) => {
+      const fields = line.split(' ');
+      const probabilities: Record<string, number> = {};
+      for (let f = 0; f < fields.length; f += 2) probabilities[fields[f]] = Number(fields[f + 1]);
+      return JSON.stringify({ text: PARITY_TEXTS[i], probabilities });
+    });
+  writeFileSync(CLI_PREDICTIONS_FILE, `${rows.join('\n')}\n`);
+};
+
+const score = (classifier: ClassifierService, split: LabelledRow[]) =>
+  scoresOf(
+    split.map((row) => ({ expected: row.task, predicted: classifier.classify(intakeOf(toChatRequest(row))).task })),
+  );
+
+const main = (): void => {
+  const bySplit: Record<Split, LabelledRow[]> = { train: [], dev: [], test: [] };
+  for (const row of rows()) bySplit[splitOf(row, SEED, TEST_SHARE, DEV_SHARE)].push(row);
+  const training = process.env.CLASSIFIER_FINAL === '1' ? [...bySplit.train, ...bySplit.dev] : bySplit.train;
+
+  const work = mkdtempSync(join(tmpdir(), 'polymux-classifier-'));
+  try {
+    const input = join(work, 'train.txt');
+    const lines = training.filter((row) => !STRUCTURAL.has(row.task)).map(fastTextLine);
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    fasttext(['supervised', '-input', input, '-output', join(work, 'task'), ...TRAIN_ARGS]);
+    fasttext(['quantize', '-input', input, '-output', join(work, 'task'), ...QUANTIZE_ARGS]);
+    copyFileSync(join(work, 'task.ftz'), MODEL_FILE);
+    writeCliPredictions(join(work, 'task.ftz'), join(work, 'parity.txt'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const classifier = new ClassifierService(TaskModel.load(MODEL_FILE), LanguageModel.load());
+  const dev = score(classifier, bySplit.dev);
+  const test = score(classifier, bySplit.test);
+  const counts = `train ${training.length}, dev ${bySplit.dev.length}, held-out ${bySplit.test.length} rows`;
+  console.log(`${counts}\n\nDEV\n${scoresTable(dev)}\n\nHELD-OUT\n${scoresTable(test)}`);
+
+  if (process.env.CLASSIFIER_DEBUG === '1') {
+    for (const row of bySplit.dev) {
+      const got = classifier.classify(intakeOf(toChatRequest(row)));
+      if (got.task !== row.task)
+        console.log(`${row.task} → ${got.task} ${got.confidence} ${JSON.stringify(row.messages).slice(0, 150)}`);
+    }
+  }
+  writeFileSync(HELD_OUT_FILE, `${bySplit.test.map((row) => JSON.stringify(row)).join('\n')}\n`);
+  writeFileSync(
+    REPORT_FILE,
+    [
+      '# Task model report',
+      '',
+      'Written by `npm run classifier:train` (`libs/services/classifier/training/train-task-model.ts`);',
+      'do not edit by hand. Scores are of the whole classifier as served (structural rules and model).',
+      '',
+      `- Model: \`task-model.ftz\`, ${statSync(MODEL_FILE).size} bytes; fastText \`${TRAIN_ARGS.join(' ')}\`,`,
+      `  quantized with \`${QUANTIZE_ARGS.join(' ')}\`.`,
+      `- Split: seed \`${SEED}\`, by group; ${counts}` +
+        (training.length > bySplit.train.length ? ' (trained on train and dev).' : '.'),
+      '',
+      '## Held-out split (`testdata/held-out.jsonl`, never trained or tuned on)',
+      '',
+      scoresTable(test),
+      '',
+      training.length > bySplit.train.length
+        ? '## Dev split (tuning; the final model was trained on it too, so these scores are in-sample)'
+        : '## Dev split (tuning)',
+      '',
+      scoresTable(dev),
+      '',
+    ].join('\n'),
+  );
+};
+
+main();

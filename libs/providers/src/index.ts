@@ -5,6 +5,10 @@ export { JSON_TOOL, toAnthropicRequest } from './anthropic/anthropic.request';
 // format against exactly what each adapter makes of its provider's wire answers.
 export { toChatResponse as fromAnthropicMessage } from './anthropic/anthropic.response';
 export { AnthropicStreamDecoder } from './anthropic/anthropic.stream';
+export { BedrockAdapter, converseUrl } from './bedrock/bedrock.adapter';
+export { BEDROCK_TOOL_NAMES, isClaudeOnBedrock, toBedrockRequest } from './bedrock/bedrock.request';
+export { toChatResponse as fromBedrockConverse } from './bedrock/bedrock.response';
+export { BedrockStreamDecoder } from './bedrock/bedrock.stream';
 export { toChatChunk as fromOpenAiChunk, toChatResponse as fromOpenAiCompletion } from './openai/openai.response';
 export { OpenAiAdapter } from './openai/openai.adapter';
 export { toOpenAiRequest } from './openai/openai.request';

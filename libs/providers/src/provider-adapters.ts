@@ -1,4 +1,5 @@
 import { AnthropicAdapter } from './anthropic/anthropic.adapter';
+import { BedrockAdapter } from './bedrock/bedrock.adapter';
 import { OpenAiAdapter } from './openai/openai.adapter';
 import type { ProviderAdapter, UpstreamTimeouts } from './provider-adapter';
 
@@ -6,4 +7,5 @@ import type { ProviderAdapter, UpstreamTimeouts } from './provider-adapter';
 export const createProviderAdapters = (timeouts: UpstreamTimeouts): ProviderAdapter[] => [
   new OpenAiAdapter(timeouts),
   new AnthropicAdapter(timeouts),
+  new BedrockAdapter(timeouts),
 ];

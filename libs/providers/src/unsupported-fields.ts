@@ -1,6 +1,7 @@
 import type { ChatRequest, Deployment } from '@polymux/contracts';
 
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
+import { bedrockRefusedFields } from './bedrock/bedrock.refused';
 
 /**
  * A canonical field a provider may be unable to carry: a request field, or `isError`, the flag of a
@@ -24,11 +25,19 @@ export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<Canonical
   openai: ['topK', 'isError'],
   // The Messages API has no log probabilities, seed, penalties or several choices.
   anthropic: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n'],
+  // Converse has no log probabilities, seed, penalties, several choices, end-user id or parallel-call switch.
+  bedrock: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n', 'user', 'parallelToolCalls'],
 };
 
-/** Fields a provider has a slot for but refuses in combination with others, given the deployment's output limit. */
-const REFUSED_FIELDS: Readonly<Record<string, (request: ChatRequest, maxOutputTokens: number) => CanonicalField[]>> = {
+/**
+ * Fields a provider has a slot for but refuses in combination with others, given the deployment's
+ * output limit, or for some of its models (undefined when the target names none: then those of any model).
+ */
+const REFUSED_FIELDS: Readonly<
+  Record<string, (request: ChatRequest, maxOutputTokens: number, upstreamModel?: string) => CanonicalField[]>
+> = {
   anthropic: anthropicRefusedFields,
+  bedrock: bedrockRefusedFields,
 };
 
 /** The name a dropped canonical field is reported by; a field not listed is reported by its canonical name. */
@@ -46,13 +55,15 @@ const REPORTED_NAME: Partial<Record<CanonicalField, string>> = {
   temperature: 'temperature',
   toolChoice: 'tool_choice',
   isError: 'is_error',
+  reasoning: 'reasoning',
 };
 
 /**
  * Where a call may land: a provider family, or a deployment, whose output limit decides whether
- * some fields are refused (Anthropic's thinking budget is kept below it).
+ * some fields are refused (Anthropic's thinking budget is kept below it), as may its model (Bedrock's families).
  */
-export type DropTarget = string | Pick<Deployment, 'provider' | 'maxOutputTokens'>;
+export type DropTarget =
+  string | (Pick<Deployment, 'provider' | 'maxOutputTokens'> & Partial<Pick<Deployment, 'upstreamModel'>>);
 
 export interface UnsupportedFields {
   /** The request without the fields some candidate cannot carry; the same object when there are none. */
@@ -69,9 +80,15 @@ const isSet = (request: ChatRequest, field: CanonicalField): boolean =>
  * in this request (a deployment given by its provider alone is taken to allow any output length).
  */
 export const unsupportedFields = (target: DropTarget, request: ChatRequest): CanonicalField[] => {
-  const { provider, maxOutputTokens = Number.MAX_SAFE_INTEGER } =
-    typeof target === 'string' ? { provider: target } : target;
-  return [...(UNSUPPORTED_FIELDS[provider] ?? []), ...(REFUSED_FIELDS[provider]?.(request, maxOutputTokens) ?? [])];
+  const {
+    provider,
+    maxOutputTokens = Number.MAX_SAFE_INTEGER,
+    upstreamModel,
+  } = typeof target === 'string' ? { provider: target, upstreamModel: undefined } : target;
+  return [
+    ...(UNSUPPORTED_FIELDS[provider] ?? []),
+    ...(REFUSED_FIELDS[provider]?.(request, maxOutputTokens, upstreamModel) ?? []),
+  ];
 };
 
 /**

@@ -6,3 +6,6 @@ export * from './anthropic/messages';
 export * from './openai/chat';
 export * from './openai/embeddings';
 export * from './openai/responses';
+export * from './bedrock/converse';
+export * from './bedrock/event-stream';
+export * from './bedrock/signing';

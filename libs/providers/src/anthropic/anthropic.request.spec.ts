@@ -1,8 +1,8 @@
 import type { ChatRequest } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
-import { ToolNames } from './anthropic.names';
-import { JSON_TOOL, toAnthropicRequest } from './anthropic.request';
+import { ToolNames } from '../tool-names';
+import { ANTHROPIC_TOOL_NAMES, JSON_TOOL, toAnthropicRequest } from './anthropic.request';
 
 const options = { model: 'claude-sonnet-4-5', defaultMaxTokens: 64_000 };
 const base: ChatRequest = { model: 'smart', messages: [], stream: false };
@@ -253,7 +253,7 @@ describe('toAnthropicRequest', () => {
     expect(names.callerName(renamed ?? '')).toBe('files.read');
     expect(names.callerName(shortened ?? '')).toBe(long);
     expect(names.callerId(useId)).toBe('call:1');
-    expect(new ToolNames().name('valid_name')).toBe('valid_name');
+    expect(new ToolNames(ANTHROPIC_TOOL_NAMES).name('valid_name')).toBe('valid_name');
   });
 
   it('emulates a JSON schema response format with a forced tool, offered only under thinking', () => {

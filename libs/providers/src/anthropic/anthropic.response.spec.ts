@@ -1,5 +1,5 @@
-import { ToolNames } from './anthropic.names';
-import { JSON_TOOL } from './anthropic.request';
+import { ToolNames } from '../tool-names';
+import { ANTHROPIC_TOOL_NAMES, JSON_TOOL } from './anthropic.request';
 import { toChatResponse, toFinishReason, toUsage } from './anthropic.response';
 import type { AnthropicResponse } from '@polymux/wire';
 
@@ -14,11 +14,11 @@ const message = (overrides: Partial<AnthropicResponse>): AnthropicResponse => ({
   usage: { input_tokens: 10, output_tokens: 5 },
   ...overrides,
 });
-const plain = { names: new ToolNames(), jsonTool: false };
+const plain = { names: new ToolNames(ANTHROPIC_TOOL_NAMES), jsonTool: false };
 
 describe('toChatResponse', () => {
   it('joins texts, maps tool uses with their caller names and keeps signed reasoning', () => {
-    const names = new ToolNames();
+    const names = new ToolNames(ANTHROPIC_TOOL_NAMES);
     const upstreamName = names.name('files.read');
     const response = toChatResponse(
       message({
@@ -67,7 +67,7 @@ describe('toChatResponse', () => {
   it('reads the JSON tool back as the content', () => {
     const response = toChatResponse(
       message({ content: [{ type: 'tool_use', id: 't', name: JSON_TOOL, input: { a: 1 } }], stop_reason: 'tool_use' }),
-      { names: new ToolNames(), jsonTool: true },
+      { names: new ToolNames(ANTHROPIC_TOOL_NAMES), jsonTool: true },
       'f',
     );
     expect(response.choices[0]).toEqual({ index: 0, content: '{"a":1}', finishReason: 'stop' });

@@ -1,7 +1,8 @@
 import type { ChatChunk } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
-import { ToolNames } from './anthropic.names';
+import { ToolNames } from '../tool-names';
+import { ANTHROPIC_TOOL_NAMES } from './anthropic.request';
 import { AnthropicStreamDecoder } from './anthropic.stream';
 import type { AnthropicStreamEvent } from '@polymux/wire';
 
@@ -19,7 +20,7 @@ const start = (usage: Record<string, number>): AnthropicStreamEvent => ({
   },
 });
 
-const decodeAll = (events: AnthropicStreamEvent[], names = new ToolNames()): ChatChunk[] => {
+const decodeAll = (events: AnthropicStreamEvent[], names = new ToolNames(ANTHROPIC_TOOL_NAMES)): ChatChunk[] => {
   const decoder = new AnthropicStreamDecoder({ names, jsonTool: false }, 'fallback');
   const chunks = events.flatMap((event) => decoder.decode(event, JSON.stringify(event)) ?? []);
   expect(decoder.stopped).toBe(true);
@@ -28,7 +29,7 @@ const decodeAll = (events: AnthropicStreamEvent[], names = new ToolNames()): Cha
 
 describe('AnthropicStreamDecoder', () => {
   it('starts with the role and the real input usage even when the first block is a tool use', () => {
-    const names = new ToolNames();
+    const names = new ToolNames(ANTHROPIC_TOOL_NAMES);
     const upstream = names.name('files.read');
     const chunks = decodeAll(
       [
@@ -112,7 +113,7 @@ describe('AnthropicStreamDecoder', () => {
   });
 
   it('throws an error event by its type, overloaded as UpstreamOverloaded, never with its message', () => {
-    const decoder = new AnthropicStreamDecoder({ names: new ToolNames(), jsonTool: false }, 'f');
+    const decoder = new AnthropicStreamDecoder({ names: new ToolNames(ANTHROPIC_TOOL_NAMES), jsonTool: false }, 'f');
     decoder.decode(start({ input_tokens: 1, output_tokens: 1 }), '');
     const raw = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'zdr-marker you sent' } });
     let caught: unknown;
@@ -127,7 +128,7 @@ describe('AnthropicStreamDecoder', () => {
   });
 
   it('refuses a content block before message_start', () => {
-    const decoder = new AnthropicStreamDecoder({ names: new ToolNames(), jsonTool: false }, 'f');
+    const decoder = new AnthropicStreamDecoder({ names: new ToolNames(ANTHROPIC_TOOL_NAMES), jsonTool: false }, 'f');
     expect(() =>
       decoder.decode({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, ''),
     ).toThrow(PolymuxException);

@@ -10,4 +10,12 @@ export type { Scenario } from './scenario';
 export { DEFAULT_TOKENS, ScenarioError, parseScenario } from './scenario';
 export { countPrompt } from './anthropic/anthropic-tokens';
 export { thinkingSignature } from './anthropic/message';
-export { simBaseUrl, simClaudeDeployment, simDeployment } from './sim-deployment';
+export {
+  simBaseUrl,
+  simBedrockBaseUrl,
+  simBedrockDeployment,
+  simClaudeDeployment,
+  simDeployment,
+} from './sim-deployment';
+export { SIM_AWS_CREDENTIALS } from './bedrock/bedrock-auth';
+export { countConverse } from './bedrock/bedrock-tokens';

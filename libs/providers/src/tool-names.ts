@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
 
-import { TOOL_NAME, TOOL_USE_ID } from '@polymux/wire';
-
-const MAX_NAME = 64;
 const HASH_CHARACTERS = 8;
 
 const shortHash = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, HASH_CHARACTERS);
@@ -13,11 +10,20 @@ const sanitized = (value: string, maxLength: number): string => {
   return `${base}_${shortHash(value)}`;
 };
 
+/** What one provider accepts as tool names and tool-call ids (both within `[a-zA-Z0-9_-]`). */
+export interface ToolNameRules {
+  name: RegExp;
+  id: RegExp;
+  maxName: number;
+  /** Longest id; without it an id keeps about its own length. */
+  maxId?: number;
+}
+
 /**
- * One call's renaming of tool names and tool-call ids Anthropic would reject (names outside
- * `^[a-zA-Z0-9_-]{1,64}$`, such as OpenAI's `namespace.tool` or a 70-character name, ids such as
- * `call:1`): the request carries the valid name, the answer the caller's own again. Valid names and
- * ids travel unchanged, so the map is empty for almost every call.
+ * One call's renaming of tool names and tool-call ids a provider would reject (for Anthropic and
+ * Bedrock, names outside `^[a-zA-Z0-9_-]{1,64}$`, such as OpenAI's `namespace.tool` or a
+ * 70-character name, ids such as `call:1`): the request carries the valid name, the answer the
+ * caller's own again. Valid names and ids travel unchanged, so the map is empty for almost every call.
  */
 export class ToolNames {
   private readonly upstreamByName = new Map<string, string>();
@@ -25,24 +31,27 @@ export class ToolNames {
   private readonly upstreamById = new Map<string, string>();
   private readonly idByUpstream = new Map<string, string>();
 
-  /** The name Anthropic gets for the caller's `name`. */
+  constructor(private readonly rules: ToolNameRules) {}
+
+  /** The name the provider gets for the caller's `name`. */
   name(name: string): string {
-    if (TOOL_NAME.test(name)) return name;
-    return this.rename(name, this.upstreamByName, this.nameByUpstream, MAX_NAME);
+    if (this.rules.name.test(name)) return name;
+    return this.rename(name, this.upstreamByName, this.nameByUpstream, this.rules.maxName);
   }
 
-  /** The id Anthropic gets for the caller's tool-call `id`. */
+  /** The id the provider gets for the caller's tool-call `id`. */
   id(id: string): string {
-    if (TOOL_USE_ID.test(id)) return id;
-    return this.rename(id, this.upstreamById, this.idByUpstream, Math.max(id.length, 2 * HASH_CHARACTERS) + 9);
+    if (this.rules.id.test(id)) return id;
+    const maxLength = this.rules.maxId ?? Math.max(id.length, 2 * HASH_CHARACTERS) + 9;
+    return this.rename(id, this.upstreamById, this.idByUpstream, maxLength);
   }
 
-  /** The caller's name for a name Anthropic answered with. */
+  /** The caller's name for a name the provider answered with. */
   callerName(upstream: string): string {
     return this.nameByUpstream.get(upstream) ?? upstream;
   }
 
-  /** The caller's id for an id Anthropic answered with. */
+  /** The caller's id for an id the provider answered with. */
   callerId(upstream: string): string {
     return this.idByUpstream.get(upstream) ?? upstream;
   }

@@ -45,8 +45,8 @@ export const encodeBedrockEvent = (event: BedrockStreamEvent, extra: Record<stri
   encodeJson(
     {
       ':event-type': stringHeader(event.type),
-      ':content-type': stringHeader('application/json'),
       ':message-type': stringHeader('event'),
+      ':content-type': stringHeader('application/json'),
     },
     { ...event.payload, ...extra },
   );
@@ -56,8 +56,8 @@ export const encodeBedrockException = (type: BedrockStreamException, message: st
   encodeJson(
     {
       ':exception-type': stringHeader(type),
-      ':content-type': stringHeader('application/json'),
       ':message-type': stringHeader('exception'),
+      ':content-type': stringHeader('application/json'),
     },
     { message },
   );

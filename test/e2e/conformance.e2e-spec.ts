@@ -7,7 +7,7 @@ import { modelsEmbeddingsAuditCases } from './conformance/models-embeddings-audi
 import { openAiChatCases } from './conformance/openai-chat.cases';
 import { openAiResponsesCases } from './conformance/openai-responses.cases';
 import type { Suite } from './conformance/suite';
-import { createSuite } from './conformance/suite';
+import { BEDROCK_ENV, createSuite } from './conformance/suite';
 import type { Mode } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
 
@@ -15,7 +15,7 @@ jest.setTimeout(120_000);
 
 /**
  * The official SDKs (and LangChain) against the gateway, unchanged but for the base URL and the key,
- * in both run modes and against both provider adapters: what an application migrating to Polymux
+ * in both run modes and against every provider adapter: what an application migrating to Polymux
  * relies on. One gateway per mode serves every part of the suite (test/e2e/conformance/*.cases.ts).
  */
 describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
@@ -30,6 +30,7 @@ describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
       mode,
       catalogFile: join(__dirname, 'conformance', 'conformance.catalog.yaml'),
       label: 'conf',
+      env: BEDROCK_ENV,
     });
     suite = createSuite(gateway);
   });

@@ -1,7 +1,7 @@
 import { pollUntil } from '@polymux/testing';
 
 import type { Suite, SuiteRef } from './suite';
-import { CLAUDE, GPT } from './suite';
+import { BEDROCK_CLAUDE, CLAUDE, GPT, NOVA } from './suite';
 
 const EMBEDDING_MODEL = 'text-embedding-3-small';
 
@@ -49,6 +49,8 @@ export const modelsEmbeddingsAuditCases = (suite: SuiteRef): void => {
         expect.arrayContaining([
           expect.objectContaining({ id: GPT, object: 'model', owned_by: 'openai' }),
           expect.objectContaining({ id: CLAUDE, object: 'model', owned_by: 'anthropic' }),
+          expect.objectContaining({ id: BEDROCK_CLAUDE, object: 'model', owned_by: 'bedrock' }),
+          expect.objectContaining({ id: NOVA, object: 'model', owned_by: 'bedrock' }),
         ]),
       );
       await expect(suite().openai.models.retrieve(CLAUDE)).resolves.toMatchObject({ id: CLAUDE });

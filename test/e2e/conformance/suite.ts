@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { SIM_AWS_CREDENTIALS } from '@polymux/provider-sim';
 import OpenAI from 'openai';
 
 import type { Gateway } from '../support/gateway';
@@ -27,21 +28,36 @@ export interface Counted<T> {
 /** The suite of the current mode, available once its `beforeAll` has run. */
 export type SuiteRef = () => Suite;
 
-/** The two provider adapters' models, served by the simulator. */
+/** The provider adapters' models, served by the simulator. */
 export const GPT = 'gpt-4.1-mini';
 export const CLAUDE = 'claude-sonnet-4-5';
-/** One model per adapter. */
-export const MODELS = [GPT, CLAUDE] as const;
+/** Claude on Bedrock (SigV4-signed) and a Bedrock model of another family (Nova, with an API key). */
+export const BEDROCK_CLAUDE = 'bedrock-claude-sonnet-4-5';
+export const NOVA = 'nova-pro';
+/** One model per adapter, two for Bedrock's two model families and ways to authenticate. */
+export const MODELS = [GPT, CLAUDE, BEDROCK_CLAUDE, NOVA] as const;
+/** The models that think (Claude, directly and on Bedrock). */
+export const THINKING_MODELS = [CLAUDE, BEDROCK_CLAUDE] as const;
 /** The name prefix of each adapter's failing models (`<prefix>-rate-limited`, `-overloaded`, …). */
 export const ADAPTERS = [
   { adapter: 'openai', prefix: 'gpt' },
   { adapter: 'anthropic', prefix: 'claude' },
+  { adapter: 'bedrock', prefix: 'bedrock' },
 ] as const;
+
+/** What the executor reads the Bedrock deployments' credentials from (the simulator's test credentials). */
+export const BEDROCK_ENV: Record<string, string> = {
+  SIM_AWS_ACCESS_KEY_ID: SIM_AWS_CREDENTIALS.accessKeyId,
+  SIM_AWS_SECRET_ACCESS_KEY: SIM_AWS_CREDENTIALS.secretAccessKey,
+  SIM_BEDROCK_API_KEY: 'bedrock-api-key-of-the-conformance-suite',
+};
 
 /** Nano-USD per token: the catalog's USD per million tokens × 1000. */
 const PRICES: Record<string, { input: bigint; output: bigint }> = {
   [GPT]: { input: 400n, output: 1_600n },
   [CLAUDE]: { input: 3_000n, output: 15_000n },
+  [BEDROCK_CLAUDE]: { input: 3_000n, output: 15_000n },
+  [NOVA]: { input: 800n, output: 3_200n },
 };
 
 /** A 1×1 PNG, base64. */

@@ -72,6 +72,7 @@ describe('BedrockAdapter against the provider simulator', () => {
   it('completes a SigV4-signed call with the exact usage', async () => {
     const response = await adapter.complete(call('tokens=5'));
     expect(response).toMatchObject({
+      id: expect.stringMatching(/^bedrock-/),
       model: CLAUDE,
       choices: [{ index: 0, content: 'polymux routes every call through', finishReason: 'stop' }],
       usage: { inputTokens: expectedInputTokens, outputTokens: 5, cachedInputTokens: 0, cacheWriteTokens: 0 },
@@ -121,7 +122,8 @@ describe('BedrockAdapter against the provider simulator', () => {
 
   it('streams the event stream: the role first, text deltas, the finish with the whole usage last', async () => {
     const chunks = await collect(adapter.stream(call('tokens=4', { request: streamed })));
-    expect(chunks[0]).toMatchObject({ choices: [{ role: 'assistant' }] });
+    expect(chunks[0]).toMatchObject({ id: expect.stringMatching(/^bedrock-/), choices: [{ role: 'assistant' }] });
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
     const content = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.content ?? '')).join('');
     expect(content).toBe('polymux routes every call');
     expect(chunks.at(-1)).toMatchObject({

@@ -1,4 +1,5 @@
 import type { ChatChunk, ChatResponse } from '@polymux/contracts';
+import { randomUUID } from 'node:crypto';
 import type { BedrockConverseResponse } from '@polymux/wire';
 import { BEDROCK_EVENT_STREAM, BedrockFrameError, bedrockConversePath, bedrockFrames } from '@polymux/wire';
 
@@ -14,6 +15,9 @@ import { BedrockStreamDecoder, malformed } from './bedrock.stream';
 const PROVIDER = 'bedrock';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** An answer's id: Converse names none (its `x-amzn-requestid` header is a request's, not an answer's). */
+const answerId = (): string => `bedrock-${randomUUID()}`;
 
 /** A model's Converse endpoint under the deployment's base URL (`https://bedrock-runtime.<region>.amazonaws.com`). */
 export const converseUrl = (baseUrl: string, modelId: string, stream: boolean): URL =>
@@ -44,12 +48,12 @@ export class BedrockAdapter implements ProviderAdapter {
     const bedrock = this.toBedrock(call);
     const body = await this.client.postJson(await this.upstreamRequest(call, bedrock, false));
     if (!isConverseResponse(body)) throw malformed('a Converse answer without output or stopReason');
-    return toChatResponse(body, bedrock, call.deployment.upstreamModel);
+    return toChatResponse(body, bedrock, call.deployment.upstreamModel, answerId());
   }
 
   async *stream(call: ProviderCall): AsyncGenerator<ChatChunk> {
     const bedrock = this.toBedrock(call);
-    const decoder = new BedrockStreamDecoder(bedrock, call.deployment.upstreamModel);
+    const decoder = new BedrockStreamDecoder(bedrock, call.deployment.upstreamModel, answerId());
     const request = await this.upstreamRequest(call, bedrock, true);
     try {
       for await (const frame of bedrockFrames(this.client.postBytes(request))) {

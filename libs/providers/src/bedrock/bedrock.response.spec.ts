@@ -13,9 +13,14 @@ const plain = { names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false };
 
 describe('toChatResponse (Bedrock)', () => {
   it("reads the User Guide's tool-use answer as a tool call", () => {
-    const response = toChatResponse(fixture('converse-tool-use.response.json'), plain, 'amazon.nova-pro-v1:0');
+    const response = toChatResponse(
+      fixture('converse-tool-use.response.json'),
+      plain,
+      'amazon.nova-pro-v1:0',
+      'bedrock-1',
+    );
     expect(response).toMatchObject({
-      id: '',
+      id: 'bedrock-1',
       model: 'amazon.nova-pro-v1:0',
       choices: [
         {
@@ -30,7 +35,7 @@ describe('toChatResponse (Bedrock)', () => {
   });
 
   it('reads signed and redacted reasoning, and counts cache writes in the input', () => {
-    const response = toChatResponse(fixture('converse-reasoning-cache.response.json'), plain, 'claude');
+    const response = toChatResponse(fixture('converse-reasoning-cache.response.json'), plain, 'claude', 'bedrock-1');
     expect(response.choices[0]).toEqual({
       index: 0,
       content: 'The capital of France is Paris.',
@@ -61,11 +66,11 @@ describe('toChatResponse (Bedrock)', () => {
       stopReason: 'tool_use',
       usage: { inputTokens: 1, outputTokens: 1 },
     });
-    expect(toChatResponse(body(JSON_TOOL), { names, jsonTool: true }, 'm').choices[0]).toMatchObject({
+    expect(toChatResponse(body(JSON_TOOL), { names, jsonTool: true }, 'm', 'bedrock-1').choices[0]).toMatchObject({
       content: '{"n":1}',
       finishReason: 'stop',
     });
-    expect(toChatResponse(body(upstream), { names, jsonTool: true }, 'm').choices[0]?.toolCalls).toEqual([
+    expect(toChatResponse(body(upstream), { names, jsonTool: true }, 'm', 'bedrock-1').choices[0]?.toolCalls).toEqual([
       { id: 'tu_1', name: 'ns.lookup', arguments: '{"n":1}' },
     ]);
   });

@@ -33,10 +33,15 @@ export const toUsage = (usage: BedrockUsage): Usage =>
 /**
  * A Converse answer as one canonical choice: text blocks joined, tool uses as tool calls with the
  * caller's names and ids (`JSON_TOOL`'s input as the content), reasoning blocks (with their
- * signatures) as its reasoning. Converse names no answer id or model: the id is empty (ingress
- * answers with its own) and the model the deployment's.
+ * signatures) as its reasoning. Converse names no answer id or model: `id` is the adapter's own
+ * (SDKs key a stream's chunks by it) and the model the deployment's.
  */
-export const toChatResponse = (body: BedrockConverseResponse, readBack: ReadBack, model: string): ChatResponse => {
+export const toChatResponse = (
+  body: BedrockConverseResponse,
+  readBack: ReadBack,
+  model: string,
+  id: string,
+): ChatResponse => {
   let content = '';
   let answered = false;
   const toolCalls: ToolCall[] = [];
@@ -71,7 +76,7 @@ export const toChatResponse = (body: BedrockConverseResponse, readBack: ReadBack
   if (toolCalls.length > 0) choice.toolCalls = toolCalls;
   if (reasoning.length > 0) choice.reasoning = reasoning;
   return {
-    id: '',
+    id,
     model,
     created: Math.floor(Date.now() / 1000),
     choices: [choice],

@@ -28,7 +28,11 @@ const decodedFrames = async (body: AsyncIterable<Uint8Array>): Promise<BedrockFr
 };
 
 const decode = async (messages: Buffer[], size = 7): Promise<ChatChunk[]> => {
-  const decoder = new BedrockStreamDecoder({ names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false }, 'model');
+  const decoder = new BedrockStreamDecoder(
+    { names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false },
+    'model',
+    'bedrock-1',
+  );
   const chunks: ChatChunk[] = [];
   for await (const frame of bedrockFrames(pieces(messages, size))) {
     const chunk = decoder.decode(frame);
@@ -96,7 +100,11 @@ describe('BedrockStreamDecoder', () => {
   });
 
   it('throws a mid-stream throttlingException as rate limited, after the chunks before it, without its text', async () => {
-    const decoder = new BedrockStreamDecoder({ names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false }, 'model');
+    const decoder = new BedrockStreamDecoder(
+      { names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false },
+      'model',
+      'bedrock-1',
+    );
     const received: ChatChunk[] = [];
     const failure = await (async () => {
       for await (const frame of bedrockFrames(pieces(frames('converse-stream.throttled.b64'), 5))) {
@@ -118,17 +126,25 @@ describe('BedrockStreamDecoder', () => {
     ['internalServerException', ErrorCode.UpstreamError],
     ['somethingNew', ErrorCode.UpstreamError],
   ])('maps the exception %s', (type, code) => {
-    const decoder = new BedrockStreamDecoder({ names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false }, 'model');
+    const decoder = new BedrockStreamDecoder(
+      { names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false },
+      'model',
+      'bedrock-1',
+    );
     expect(() => decoder.decode({ kind: 'exception', type, body: '{"message":"secret prompt"}' })).toThrow(
       expect.objectContaining({ code }),
     );
   });
 
   it('ends with the finish alone when metadata never came, and refuses a stream without messageStop', () => {
-    const decoder = new BedrockStreamDecoder({ names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false }, 'model');
+    const decoder = new BedrockStreamDecoder(
+      { names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false },
+      'model',
+      'bedrock-1',
+    );
     decoder.decode({ kind: 'event', type: 'messageStart', payload: { role: 'assistant' } });
     expect(() =>
-      new BedrockStreamDecoder({ names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false }, 'm').end(),
+      new BedrockStreamDecoder({ names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false }, 'm', 'bedrock-1').end(),
     ).toThrow('bedrock answered a stream that ended before messageStop');
     decoder.decode({ kind: 'event', type: 'messageStop', payload: { stopReason: 'max_tokens' } });
     expect(decoder.end()).toMatchObject({ choices: [{ finishReason: 'length' }] });
@@ -136,7 +152,11 @@ describe('BedrockStreamDecoder', () => {
   });
 
   it('refuses a content block before messageStart', () => {
-    const decoder = new BedrockStreamDecoder({ names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false }, 'model');
+    const decoder = new BedrockStreamDecoder(
+      { names: new ToolNames(BEDROCK_TOOL_NAMES), jsonTool: false },
+      'model',
+      'bedrock-1',
+    );
     expect(() =>
       decoder.decode({
         kind: 'event',

@@ -56,6 +56,8 @@ export class BedrockStreamDecoder {
   constructor(
     private readonly readBack: ReadBack,
     private readonly model: string,
+    /** The answer's id: Converse names none, so the adapter makes one (SDKs key a stream's chunks by it). */
+    private readonly id: string,
   ) {}
 
   /** The chunk of one frame, if it makes one; an exception frame throws. */
@@ -156,7 +158,7 @@ export class BedrockStreamDecoder {
   }
 
   private chunk(delta: ChoiceDelta, usage?: Usage): ChatChunk {
-    const chunk: ChatChunk = { id: '', model: this.model, created: this.created, choices: [delta] };
+    const chunk: ChatChunk = { id: this.id, model: this.model, created: this.created, choices: [delta] };
     if (usage) chunk.usage = usage;
     return chunk;
   }

@@ -239,6 +239,9 @@ describe('toBedrockRequest', () => {
     });
     expect(bodyOf({ ...base, tools, toolChoice: 'auto' }).body.toolConfig?.toolChoice).toEqual({ auto: {} });
     expect(bodyOf({ ...base, tools, toolChoice: 'none' }).body.toolConfig).toBeUndefined();
+    const json = bodyOf({ ...base, tools, toolChoice: 'none', responseFormat: { type: 'json_object' } }).body;
+    expect(json.toolConfig?.tools.map((tool) => ('toolSpec' in tool ? tool.toolSpec.name : ''))).toEqual([JSON_TOOL]);
+    expect(json.toolConfig?.toolChoice).toEqual({ tool: { name: JSON_TOOL } });
     const history: Message[] = [
       user('q'),
       { role: 'assistant', content: [], toolCalls: [{ id: 't1', name: 'old_tool', arguments: '{}' }] },

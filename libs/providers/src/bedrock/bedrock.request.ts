@@ -240,9 +240,9 @@ const toolSpec = (
 
 /**
  * The tool configuration: the request's tools (and `JSON_TOOL` for a JSON response format), plus a
- * bare definition of any tool the history calls but the request no longer declares. `none` sends
- * no tools, unless the history has tool blocks: Bedrock then requires a configuration, and the
- * choice is left to the model.
+ * bare definition of any tool the history calls but the request no longer declares. Converse has
+ * no choice `none`: the request's tools are then left out (the JSON tool alone may remain), unless
+ * the history has tool blocks: Bedrock then requires them, and the choice is left to the model.
  */
 const toolConfigOf = (
   request: ChatRequest,
@@ -252,12 +252,12 @@ const toolConfigOf = (
   thinking: boolean,
 ): BedrockConverseRequest['toolConfig'] => {
   const choice = request.toolChoice;
-  if (choice === 'none' && !hasToolBlocks(turns)) return undefined;
-  const tools: BedrockTool[] = (request.tools ?? []).flatMap((tool) => [
+  const offered = choice === 'none' && !hasToolBlocks(turns) ? [] : (request.tools ?? []);
+  const tools: BedrockTool[] = offered.flatMap((tool) => [
     toolSpec(names.name(tool.name), tool.parameters, tool.description),
     ...(cachePoint(tool.cacheControl) as BedrockTool[]),
   ]);
-  const declared = new Set((request.tools ?? []).map((tool) => names.name(tool.name)));
+  const declared = new Set(offered.map((tool) => names.name(tool.name)));
   for (const name of namesInHistory(turns)) if (!declared.has(name)) tools.push(toolSpec(name, undefined));
   const format = request.responseFormat;
   if (json && format && format.type !== 'text') {
@@ -268,8 +268,7 @@ const toolConfigOf = (
   }
   if (tools.length === 0) return undefined;
   let toolChoice: BedrockToolChoice | undefined;
-  if (choice === 'none') toolChoice = undefined;
-  else if (json && !request.tools?.length) toolChoice = thinking ? { auto: {} } : { tool: { name: JSON_TOOL } };
+  if (json && offered.length === 0) toolChoice = thinking ? { auto: {} } : { tool: { name: JSON_TOOL } };
   else if (choice === 'required') toolChoice = { any: {} };
   else if (typeof choice === 'object') toolChoice = { tool: { name: names.name(choice.name) } };
   else if (choice === 'auto') toolChoice = { auto: {} };

@@ -1,7 +1,7 @@
 import type { ChatRequest } from '@polymux/contracts';
-import { JSON_TOOL, toAnthropicRequest, toOpenAiRequest } from '@polymux/providers';
+import { JSON_TOOL, toAnthropicRequest, toBedrockRequest, toOpenAiRequest } from '@polymux/providers';
 import { canonicalRequest } from '@polymux/testing';
-import { AnthropicMessagesRequest } from '@polymux/wire';
+import { AnthropicMessagesRequest, BedrockConverseRequest } from '@polymux/wire';
 import fc from 'fast-check';
 
 import { anthropicMessages } from '../anthropic/messages.format';
@@ -23,12 +23,38 @@ import { INBOUND_BODIES, MESSAGES_DEFAULT_MAX_TOKENS } from './testing/inbound-b
  * tokens, stop sequences, temperature, response format; (c) every setting F carried that the wire
  * lacks is named by the dropped-field mechanism, and nothing it names reaches the wire.
  *
- * Inherently lossy, and stated here rather than reported: thinking blocks reach only Anthropic, and
- * only from a format that carries them (Chat Completions has none; OpenAI takes none back); an
- * image's `detail` and a document's file name reach only OpenAI.
+ * Bedrock is Claude on Bedrock: its Converse body is read back here, since no inbound format speaks it.
+ *
+ * Inherently lossy, and stated here rather than reported: thinking blocks reach only Claude
+ * (Anthropic's or Bedrock's), and only from a format that carries them (Chat Completions has none;
+ * OpenAI takes none back); an image's `detail` and a document's file name reach only OpenAI.
  */
 
-type ProviderName = 'openai' | 'anthropic';
+type ProviderName = 'openai' | 'anthropic' | 'bedrock';
+/** Claude on Bedrock, so that thinking, `top_k` and tool-result status travel. */
+const BEDROCK_MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const thinks = (provider: ProviderName): boolean => provider !== 'openai';
+
+/**
+ * The request as the executor hands it to an adapter that fetches no media (Bedrock): http(s)
+ * image and document URLs inlined as data URLs (the executor's fetch, here with fixed bytes).
+ */
+const inlined = (request: ChatRequest): ChatRequest => ({
+  ...request,
+  messages: request.messages.map((message) => ({
+    ...message,
+    content: message.content.map((part) =>
+      (part.type === 'image' || part.type === 'document') && /^https?:/.test(part.url)
+        ? {
+            ...part,
+            url:
+              part.type === 'image' ? `data:image/png;base64,${INLINED_PNG}` : 'data:application/pdf;base64,JVBERi0=',
+          }
+        : part,
+    ),
+  })),
+});
+const INLINED_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk';
 const FORMATS: Record<InboundName, InboundFormat> = {
   chat: chatCompletions,
   responses,
@@ -105,17 +131,21 @@ const expected = (
   provider: ProviderName,
   dropped: readonly string[],
 ): Digest => {
-  const all = digest(request);
-  const thinking = format !== 'chat' && provider === 'anthropic';
+  const all = digest(provider === 'bedrock' ? inlined(request) : request);
+  const thinking = format !== 'chat' && thinks(provider);
+  // Converse has no tool choice `none`: no tools are sent, unless the history's tool blocks need them.
+  const history = request.messages.some((message) => message.role === 'tool' || message.toolCalls?.length);
+  const toolless = provider === 'bedrock' && request.toolChoice === 'none' && !history;
   return {
     ...all,
+    tools: toolless ? [] : all.tools,
     thinking: thinking ? all.thinking : [],
     stop: format === 'responses' ? undefined : all.stop,
     // A temperature above Anthropic's 1 is sent as 1 (OpenAI's scale goes to 2; a Messages caller cannot say more).
     temperature:
       (format === 'messages' && (request.temperature ?? 0) > 1) || dropped.includes('temperature')
         ? undefined
-        : provider === 'anthropic' && all.temperature !== undefined
+        : thinks(provider) && all.temperature !== undefined
           ? Math.min(all.temperature, 1)
           : all.temperature,
   };
@@ -124,8 +154,8 @@ const expected = (
 interface Sent {
   /** P's wire body, through JSON as on the wire. */
   wire: Record<string, unknown>;
-  /** The canonical request read back from the wire, with the caller's tool names and ids. */
-  readBack: ChatRequest;
+  /** What the wire says, read back with the caller's tool names and ids (through an inbound decoder where one speaks the wire). */
+  digest: Digest;
   maxTokens: number | undefined;
   /** Whether the wire asks for JSON (OpenAI's response_format, Anthropic's emulating tool). */
   json: boolean;
@@ -140,7 +170,7 @@ const sendOpenAi = (request: ChatRequest): Sent => {
   const readBack = chatCompletions.decode(wire, { dataRetention: false, dropped: [] });
   return {
     wire,
-    readBack,
+    digest: digest(readBack),
     maxTokens: readBack.maxOutputTokens,
     json: readBack.responseFormat !== undefined && readBack.responseFormat.type !== 'text',
   };
@@ -189,20 +219,113 @@ const sendAnthropic = (request: ChatRequest): Sent => {
   if (readBack.tools?.length === 0) delete readBack.tools;
   return {
     wire,
-    readBack,
+    digest: digest(readBack),
     maxTokens: parsed.max_tokens,
     json: decoded.tools?.some((tool) => tool.name === JSON_TOOL) === true,
   };
 };
 
+type BedrockBlock = BedrockConverseRequest['messages'][number]['content'][number];
+
+/** The digest of a Converse body, the caller's tool names and ids read back through the call's renaming. */
+const sendBedrock = (request: ChatRequest): Sent => {
+  const { body, names, jsonTool } = toBedrockRequest(request, {
+    model: BEDROCK_MODEL,
+    defaultMaxTokens: ANTHROPIC_DEFAULT_MAX_TOKENS,
+  });
+  const wire = overJson(body);
+  // (a) The wire schema (strict, as Bedrock is), roles alternating from a user turn, and each tool
+  // use answered in the very next turn.
+  const parsed = BedrockConverseRequest.parse(wire);
+  parsed.messages.forEach((turn, index) => {
+    expect(turn.role).toBe(index % 2 === 0 ? 'user' : 'assistant');
+    const uses = turn.content.flatMap((block) => ('toolUse' in block ? [block.toolUse.toolUseId] : []));
+    if (uses.length === 0) return;
+    const answered = (parsed.messages[index + 1]?.content ?? []).flatMap((block) =>
+      'toolResult' in block ? [block.toolResult.toolUseId] : [],
+    );
+    expect(answered).toEqual(expect.arrayContaining(uses));
+  });
+  const blocks = (role: string): BedrockBlock[] =>
+    parsed.messages.filter((turn) => turn.role === role).flatMap((turn) => turn.content);
+  const media = (block: BedrockBlock): string[] => {
+    if ('text' in block) return [`text:${block.text}`];
+    if ('image' in block) return [`image:data:image/${block.image.format};base64,${block.image.source.bytes}`];
+    if ('document' in block) return [`document:data:application/pdf;base64,${block.document.source.bytes}`];
+    return [];
+  };
+  const specs = (parsed.toolConfig?.tools ?? []).flatMap((tool) => ('toolSpec' in tool ? [tool.toolSpec] : []));
+  const declared = specs.filter((tool) => tool.name !== JSON_TOOL).slice(0, request.tools?.length ?? 0);
+  // Past the declared tools: bare definitions of tools the history calls, and the JSON tool.
+  for (const extra of specs.slice(declared.length))
+    expect(extra.name === JSON_TOOL || extra.description === undefined).toBe(true);
+  const sent = {
+    system: (parsed.system ?? []).flatMap((block) => ('text' in block ? [block.text] : [])),
+    user: blocks('user').flatMap(media),
+    assistant: blocks('assistant').flatMap((block) => ('text' in block ? [block.text] : [])),
+    thinking: blocks('assistant').flatMap((block) =>
+      'reasoningContent' in block && 'reasoningText' in block.reasoningContent
+        ? [
+            {
+              text: block.reasoningContent.reasoningText.text,
+              signature: block.reasoningContent.reasoningText.signature,
+            },
+          ]
+        : [],
+    ),
+    calls: blocks('assistant').flatMap((block) =>
+      'toolUse' in block
+        ? [
+            {
+              id: names.callerId(block.toolUse.toolUseId),
+              name: names.callerName(block.toolUse.name),
+              input: block.toolUse.input,
+            },
+          ]
+        : [],
+    ),
+    results: blocks('user').flatMap((block) =>
+      'toolResult' in block
+        ? [
+            {
+              id: names.callerId(block.toolResult.toolUseId),
+              texts: block.toolResult.content.flatMap((part) => ('text' in part ? [part.text] : [])),
+            },
+          ]
+        : [],
+    ),
+    tools: declared.map((tool) => ({
+      name: names.callerName(tool.name),
+      description: tool.description,
+      parameters: tool.inputSchema.json,
+    })),
+    stop: parsed.inferenceConfig?.stopSequences,
+    temperature: parsed.inferenceConfig?.temperature,
+  };
+  return { wire, digest: sent, maxTokens: parsed.inferenceConfig?.maxTokens, json: jsonTool };
+};
+
 /** Whether P's wire carries a canonical setting (Anthropic takes the end user as `metadata.user_id`). */
-const carries = (wire: Record<string, unknown>, provider: ProviderName, name: string): boolean =>
-  provider === 'anthropic' && name === 'user'
+const carries = (wire: Record<string, unknown>, provider: ProviderName, name: string): boolean => {
+  if (provider === 'bedrock') {
+    const inference = wire.inferenceConfig as Record<string, unknown> | undefined;
+    const additional = wire.additionalModelRequestFields as Record<string, unknown> | undefined;
+    if (name === 'top_p') return inference?.topP !== undefined;
+    return name === 'top_k' && additional?.top_k !== undefined;
+  }
+  return provider === 'anthropic' && name === 'user'
     ? (wire.metadata as { user_id?: unknown } | undefined)?.user_id !== undefined
     : wire[name] !== undefined;
+};
+
+const SENDERS: Record<ProviderName, (request: ChatRequest) => Sent> = {
+  openai: sendOpenAi,
+  anthropic: sendAnthropic,
+  bedrock: sendBedrock,
+};
 
 const PAIRS = (['chat', 'responses', 'messages'] as const).flatMap((format) =>
-  (['openai', 'anthropic'] as const).map((provider) => [format, provider] as const),
+  (['openai', 'anthropic', 'bedrock'] as const).map((provider) => [format, provider] as const),
 );
 
 describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
@@ -212,14 +335,15 @@ describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
         const body = INBOUND_BODIES[format](original, EXTRA[format]);
         const decodeDropped: string[] = [];
         const call = { key, request: FORMATS[format].decode(body, { dataRetention: false, dropped: decodeDropped }) };
-        const planDropped = dropDisallowedFields(call, { candidates: [deployment('d', { provider })] });
-        const sent = provider === 'openai' ? sendOpenAi(call.request) : sendAnthropic(call.request);
+        const target = deployment('d', { provider, upstreamModel: provider === 'bedrock' ? BEDROCK_MODEL : 'gpt-4o' });
+        const planDropped = dropDisallowedFields(call, { candidates: [target] });
+        const sent = SENDERS[provider](provider === 'bedrock' ? inlined(call.request) : call.request);
 
         // (b) What the provider carries survives, exactly.
-        expect(digest(sent.readBack)).toEqual(expected(original, format, provider, planDropped));
+        expect(sent.digest).toEqual(expected(original, format, provider, planDropped));
         const asked =
           format === 'messages' ? (original.maxOutputTokens ?? MESSAGES_DEFAULT_MAX_TOKENS) : original.maxOutputTokens;
-        expect(sent.maxTokens).toBe(asked ?? (provider === 'anthropic' ? ANTHROPIC_DEFAULT_MAX_TOKENS : undefined));
+        expect(sent.maxTokens).toBe(asked ?? (thinks(provider) ? ANTHROPIC_DEFAULT_MAX_TOKENS : undefined));
         const askedJson =
           original.responseFormat !== undefined &&
           (format === 'messages'

@@ -1,10 +1,11 @@
-import type { ChatChunk, ChatRequest, ErrorPayload } from '@polymux/contracts';
+import type { ChatChunk, ChatRequest } from '@polymux/contracts';
 import { ErrorCode } from '@polymux/contracts';
 import type { ProviderSim } from '@polymux/provider-sim';
 import { promptTokens, simBaseUrl, simDeployment, startProviderSim } from '@polymux/provider-sim';
 import { pollUntil } from '@polymux/testing';
 
 import type { ProviderCall } from '../provider-adapter';
+import { collect, failureOf } from '../testing/adapter-spec';
 import { OpenAiAdapter } from './openai.adapter';
 
 const request: ChatRequest = {
@@ -19,23 +20,6 @@ const expectedInputTokens = promptTokens([
   { role: 'system', content: 'Be terse.' },
   { role: 'user', content: 'Tell me about gateways.' },
 ]);
-
-const failureOf = async (work: () => Promise<unknown>): Promise<ErrorPayload> => {
-  const error = await work().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error && typeof error === 'object' && 'toPayload' in error && typeof error.toPayload === 'function')) {
-    throw new Error(`expected a PolymuxException, got ${String(error)}`);
-  }
-  return error.toPayload() as ErrorPayload;
-};
-
-const collect = async (chunks: AsyncIterable<ChatChunk>): Promise<ChatChunk[]> => {
-  const result: ChatChunk[] = [];
-  for await (const chunk of chunks) result.push(chunk);
-  return result;
-};
 
 describe('OpenAiAdapter against the provider simulator', () => {
   let sim: ProviderSim;

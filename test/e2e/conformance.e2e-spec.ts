@@ -10,7 +10,7 @@ import { modelsEmbeddingsAuditCases } from './conformance/models-embeddings-audi
 import { openAiChatCases } from './conformance/openai-chat.cases';
 import { openAiResponsesCases } from './conformance/openai-responses.cases';
 import type { Suite } from './conformance/suite';
-import { createSuite } from './conformance/suite';
+import { BEDROCK_ENV, createSuite } from './conformance/suite';
 import type { Mode } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
 
@@ -29,7 +29,7 @@ const freePort = (): Promise<number> =>
 
 /**
  * The official SDKs (and LangChain) against the gateway, unchanged but for the base URL and the key,
- * in both run modes and against every provider adapter (OpenAI, Anthropic, Gemini, Vertex AI's two publishers): what an application migrating to Polymux
+ * in both run modes and against every provider adapter: what an application migrating to Polymux
  * relies on. One gateway per mode serves every part of the suite (test/e2e/conformance/*.cases.ts).
  */
 describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
@@ -49,6 +49,7 @@ describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
         PROVIDER_SIM_PORT: String(port),
         GEMINI_SIM_API_KEY: 'gemini-sim-key',
         VERTEX_SERVICE_ACCOUNT: JSON.stringify(simServiceAccount(`http://127.0.0.1:${port}`)),
+        ...BEDROCK_ENV,
       },
     });
     suite = createSuite(gateway);

@@ -34,6 +34,10 @@ const LOADED_ONLY_BY: Array<[origin: string, services: readonly Service[]]> = [
   ['libs/platform/nats-auth', []],
   // Loaded by ingress on its first count (a request's intake, an answer without usage), never at start.
   ['gpt-tokenizer', []],
+  // Loaded by the first Bedrock call (signing, event-stream framing), never at start.
+  ['@smithy/signature-v4', []],
+  ['@smithy/eventstream-codec', []],
+  ['@aws-crypto/sha256-js', []],
   // Telemetry: the trace SDK and one exporter, never the NodeSDK with metrics, logs and gRPC.
   ['@opentelemetry/sdk-node', []],
   ['@opentelemetry/sdk-logs', []],

@@ -1,5 +1,6 @@
 import { AnthropicAdapter } from './anthropic/anthropic.adapter';
 import { AzureAdapter } from './azure/azure.adapter';
+import { BedrockAdapter } from './bedrock/bedrock.adapter';
 import { GeminiAdapter } from './gemini/gemini.adapter';
 import { PRESET_NAMES, presetDialect } from './openai-compatible/presets';
 import { OpenAiAdapter } from './openai/openai.adapter';
@@ -14,4 +15,5 @@ export const createProviderAdapters = (timeouts: UpstreamTimeouts): ProviderAdap
   ...PRESET_NAMES.map((name) => new OpenAiAdapter(timeouts, presetDialect(name))),
   new GeminiAdapter(timeouts),
   new VertexAdapter(timeouts),
+  new BedrockAdapter(timeouts),
 ];

@@ -191,6 +191,19 @@ describe('what Anthropic refuses with thinking on', () => {
       'tool_choice',
     ]);
   });
+
+  it('drops for a Bedrock model what its family refuses: Claude thinking refuses a temperature, Nova top_k and reasoning', () => {
+    const thinking: ChatRequest = { ...request, temperature: 0.3, reasoning: { budgetTokens: 2_000 }, user: 'u1' };
+    const claude = {
+      provider: 'bedrock',
+      maxOutputTokens: 8_192,
+      upstreamModel: 'us.anthropic.claude-sonnet-4-5-v1:0',
+    };
+    const nova = { provider: 'bedrock', maxOutputTokens: 8_192, upstreamModel: 'amazon.nova-pro-v1:0' };
+    expect(dropUnsupportedFields(thinking, [claude]).dropped).toEqual(['seed', 'user', 'temperature', 'top_k']);
+    expect(dropUnsupportedFields(thinking, [nova]).dropped).toEqual(['seed', 'user', 'top_k', 'reasoning']);
+    expect(dropUnsupportedFields({ ...request, topK: undefined }, [claude]).dropped).toEqual(['seed']);
+  });
 });
 
 describe('the OpenAI-compatible presets', () => {

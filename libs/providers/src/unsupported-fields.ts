@@ -1,8 +1,10 @@
 import type { ChatRequest, ContentPart, Deployment } from '@polymux/contracts';
 
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
+import { bedrockRefusedFields } from './bedrock/bedrock.refused';
 import type { PresetName } from './openai-compatible/presets';
 import { PRESETS, PRESET_NAMES, presetRefusedFields } from './openai-compatible/presets';
+import { isTaggedSignature, signatureOf } from './thought-signature';
 import { vertexFamily } from './vertex/vertex.publisher';
 
 /** The message fields a provider may be unable to carry: a tool result's error flag, a participant's name. */
@@ -44,6 +46,8 @@ export const UNSUPPORTED_FIELDS: Readonly<Record<string, ReadonlyArray<Canonical
   ),
   // generateContent has no end-user id or parallel-call switch; its log probabilities are not read.
   gemini: ['logprobs', 'topLogprobs', 'parallelToolCalls', 'user'],
+  // Converse has no log probabilities, seed, penalties, several choices, end-user id or parallel-call switch.
+  bedrock: ['logprobs', 'topLogprobs', 'seed', 'presencePenalty', 'frequencyPenalty', 'n', 'user', 'parallelToolCalls'],
 };
 
 /**
@@ -56,11 +60,20 @@ const FAMILY_OF: Readonly<Record<string, (upstreamModel: string) => string>> = {
 
 const isThinking = (part: ContentPart): boolean => part.type === 'thinking' || part.type === 'redacted_thinking';
 
-/** Anthropic takes back only thinking it signed: another provider's (unsigned) reasoning is not sent. */
-const unsignedThinking = (request: ChatRequest): CanonicalField[] =>
-  request.messages.some((message) => message.content.some((part) => part.type === 'thinking' && !part.signature))
-    ? ['thinking']
-    : [];
+/**
+ * A provider takes back only thinking it signed itself (Anthropic's signatures untagged, another's
+ * tagged `<provider>:`, see thought-signature.ts): unsigned reasoning, or another provider's, is not sent.
+ */
+const foreignThinking =
+  (owns: (signature: string) => boolean) =>
+  (request: ChatRequest): CanonicalField[] =>
+    request.messages.some((message) =>
+      message.content.some((part) => part.type === 'thinking' && !(part.signature && owns(part.signature))),
+    )
+      ? ['thinking']
+      : [];
+const unsignedThinking = foreignThinking((signature) => !isTaggedSignature(signature));
+const nonGeminiThinking = foreignThinking((signature) => signatureOf('gemini', signature) !== undefined);
 
 type Refusal = (
   request: ChatRequest,
@@ -73,6 +86,8 @@ const REFUSED_FIELDS: Readonly<Record<string, Refusal>> = {
     ...anthropicRefusedFields(request, maxOutputTokens),
     ...unsignedThinking(request),
   ],
+  bedrock: (request, { maxOutputTokens, upstreamModel }) =>
+    bedrockRefusedFields(request, maxOutputTokens, upstreamModel),
   ...Object.fromEntries(
     PRESET_NAMES.map((name: PresetName): [string, Refusal] => [
       name,
@@ -104,6 +119,7 @@ const REPORTED_NAME: Partial<Record<CanonicalField, string>> = {
   toolChoice: 'tool_choice',
   isError: 'is_error',
   name: 'messages[].name',
+  reasoning: 'reasoning',
 };
 
 /**

@@ -10,3 +10,6 @@ export * from './openai/chat';
 export * from './openai/embeddings';
 export * from './openai/errors';
 export * from './openai/responses';
+export * from './bedrock/converse';
+export * from './bedrock/event-stream';
+export * from './bedrock/signing';

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 
 import type { SuiteRef } from './suite';
-import { ADAPTERS, CLAUDE, MODELS, PDF_BASE64, PIXEL_BASE64, expectCharged } from './suite';
+import { ADAPTERS, CLAUDE, MODELS, PDF_BASE64, PIXEL_BASE64, THINKING_MODELS, expectCharged } from './suite';
 
 const WEATHER: Anthropic.Tool = {
   name: 'get_weather',
@@ -136,14 +136,14 @@ export const anthropicMessagesCases = (suite: SuiteRef): void => {
     });
   });
 
-  describe(`Anthropic SDK, thinking → ${CLAUDE}`, () => {
+  describe.each(THINKING_MODELS)('Anthropic SDK, thinking → %s', (thinker) => {
     const thinking = { type: 'enabled', budget_tokens: 1_024 } as const;
     const question: Anthropic.MessageParam = { role: 'user', content: 'Why use a gateway?' };
 
     it.each([false, true])(
       'returns a signed thinking block that a second turn sends back (stream: %s)',
       async (streamed) => {
-        const params = { model: CLAUDE, max_tokens: 2_048, thinking, messages: [question] };
+        const params = { model: thinker, max_tokens: 2_048, thinking, messages: [question] };
         const first = streamed
           ? await suite().anthropic.messages.stream(params).finalMessage()
           : await suite().anthropic.messages.create(params);
@@ -162,7 +162,7 @@ export const anthropicMessagesCases = (suite: SuiteRef): void => {
 
     it('refuses a thinking block sent back with an altered signature, as Anthropic does', async () => {
       const first = await suite().anthropic.messages.create({
-        model: CLAUDE,
+        model: thinker,
         max_tokens: 2_048,
         thinking,
         messages: [question],
@@ -172,7 +172,7 @@ export const anthropicMessagesCases = (suite: SuiteRef): void => {
       );
       await expect(
         suite().anthropic.messages.create({
-          model: CLAUDE,
+          model: thinker,
           max_tokens: 2_048,
           thinking,
           messages: [question, { role: 'assistant', content: altered }, { role: 'user', content: 'Go on.' }],

@@ -4,7 +4,7 @@ import type { AIMessageChunk } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 
 import type { SuiteRef } from './suite';
-import { CLAUDE, GEMINI, GPT, VERTEX_CLAUDE } from './suite';
+import { BEDROCK_CLAUDE, CLAUDE, GEMINI, GPT, NOVA, VERTEX_CLAUDE } from './suite';
 
 /** Text of a LangChain message, whether its content is a string or content blocks. */
 const textOf = (message: AIMessageChunk): string =>
@@ -56,6 +56,28 @@ export const langChainCases = (suite: SuiteRef): void => {
         () =>
           new ChatAnthropic({
             model: GPT,
+            apiKey: suite().gateway.apiKey,
+            maxRetries: 0,
+            maxTokens: 256,
+            anthropicApiUrl: suite().gateway.stack.ingressUrl,
+          }),
+      ],
+      [
+        `ChatOpenAI (configuration.baseURL) → ${NOVA}`,
+        () =>
+          new ChatOpenAI({
+            model: NOVA,
+            apiKey: suite().gateway.apiKey,
+            maxRetries: 0,
+            streamUsage: true,
+            configuration: { baseURL: `${suite().gateway.stack.ingressUrl}/v1` },
+          }),
+      ],
+      [
+        `ChatAnthropic (anthropicApiUrl) → ${BEDROCK_CLAUDE}`,
+        () =>
+          new ChatAnthropic({
+            model: BEDROCK_CLAUDE,
             apiKey: suite().gateway.apiKey,
             maxRetries: 0,
             maxTokens: 256,

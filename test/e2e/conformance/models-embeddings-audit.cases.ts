@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { pollUntil } from '@polymux/testing';
 
 import type { Suite, SuiteRef } from './suite';
-import { CLAUDE, GPT } from './suite';
+import { BEDROCK_CLAUDE, CLAUDE, GPT, NOVA } from './suite';
 
 const EMBEDDING_MODEL = 'text-embedding-3-small';
 /** Anthropic's model fields for the catalog's limits of the Claude model. */
@@ -52,6 +52,8 @@ export const modelsEmbeddingsAuditCases = (suite: SuiteRef): void => {
         expect.arrayContaining([
           expect.objectContaining({ id: GPT, object: 'model', owned_by: 'openai' }),
           expect.objectContaining({ id: CLAUDE, object: 'model', owned_by: 'anthropic' }),
+          expect.objectContaining({ id: BEDROCK_CLAUDE, object: 'model', owned_by: 'bedrock' }),
+          expect.objectContaining({ id: NOVA, object: 'model', owned_by: 'bedrock' }),
         ]),
       );
       await expect(suite().openai.models.retrieve(CLAUDE)).resolves.toMatchObject({ id: CLAUDE });
@@ -61,7 +63,8 @@ export const modelsEmbeddingsAuditCases = (suite: SuiteRef): void => {
     // models of type `model` with a display name and a date, paged by cursors.
     it("lists, pages and retrieves models through the Anthropic SDK, in Anthropic's shape", async () => {
       const { anthropic } = suite();
-      const page = await anthropic.models.list();
+      // One page of every model (the default page is 20, fewer than the suite's catalog has).
+      const page = await anthropic.models.list({ limit: 1_000 });
       expect(page.data).toEqual(
         expect.arrayContaining([
           { type: 'model', id: CLAUDE, display_name: CLAUDE, created_at: expect.any(String), ...limits },

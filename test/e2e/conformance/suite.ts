@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { SIM_AWS_CREDENTIALS } from '@polymux/provider-sim';
 import OpenAI from 'openai';
 
 import type { Gateway } from '../support/gateway';
@@ -34,15 +35,28 @@ export const GEMINI = 'gemini-2.5-flash';
 /** Gemini and Claude on Vertex AI (the `vertex` adapter, both publishers). */
 export const VERTEX_GEMINI = 'gemini-2.5-pro';
 export const VERTEX_CLAUDE = 'claude-opus-4-1';
-/** One model per adapter (and per Vertex publisher). */
-export const MODELS = [GPT, CLAUDE, GEMINI, VERTEX_GEMINI, VERTEX_CLAUDE] as const;
+/** Claude on Bedrock (SigV4-signed) and a Bedrock model of another family (Nova, with an API key). */
+export const BEDROCK_CLAUDE = 'bedrock-claude-sonnet-4-5';
+export const NOVA = 'nova-pro';
+/** One model per adapter (and per Vertex publisher), two for Bedrock's two model families and ways to authenticate. */
+export const MODELS = [GPT, CLAUDE, GEMINI, VERTEX_GEMINI, VERTEX_CLAUDE, BEDROCK_CLAUDE, NOVA] as const;
+/** The models that think (Claude: directly, on Vertex AI and on Bedrock). */
+export const THINKING_MODELS = [CLAUDE, VERTEX_CLAUDE, BEDROCK_CLAUDE] as const;
 /** The name prefix of each adapter's failing models (`<prefix>-rate-limited`, `-overloaded`, …). */
 export const ADAPTERS = [
   { adapter: 'openai', prefix: 'gpt' },
   { adapter: 'anthropic', prefix: 'claude' },
   { adapter: 'gemini', prefix: 'gemini' },
   { adapter: 'vertex', prefix: 'vertex' },
+  { adapter: 'bedrock', prefix: 'bedrock' },
 ] as const;
+
+/** What the executor reads the Bedrock deployments' credentials from (the simulator's test credentials). */
+export const BEDROCK_ENV: Record<string, string> = {
+  SIM_AWS_ACCESS_KEY_ID: SIM_AWS_CREDENTIALS.accessKeyId,
+  SIM_AWS_SECRET_ACCESS_KEY: SIM_AWS_CREDENTIALS.secretAccessKey,
+  SIM_BEDROCK_API_KEY: 'bedrock-api-key-of-the-conformance-suite',
+};
 
 /** Nano-USD per token: the catalog's USD per million tokens × 1000. */
 const PRICES: Record<string, { input: bigint; output: bigint }> = {
@@ -51,6 +65,8 @@ const PRICES: Record<string, { input: bigint; output: bigint }> = {
   [GEMINI]: { input: 300n, output: 2_500n },
   [VERTEX_GEMINI]: { input: 1_250n, output: 10_000n },
   [VERTEX_CLAUDE]: { input: 15_000n, output: 75_000n },
+  [BEDROCK_CLAUDE]: { input: 3_000n, output: 15_000n },
+  [NOVA]: { input: 800n, output: 3_200n },
 };
 
 /** A 1×1 PNG, base64. */

@@ -1,8 +1,8 @@
-import type { CacheControl, ChatRequest, ContentPart, Message, Reasoning, ToolCall } from '@polymux/contracts';
-import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import type { CacheControl, ChatRequest, ContentPart, Message, Reasoning } from '@polymux/contracts';
 
 import { passthrough } from '../passthrough';
 import { isTaggedSignature } from '../thought-signature';
+import { compact, dataUrlText, invalidRequest as invalid, parseDataUrl, toolInput } from '../request-parts';
 import type { ToolNames } from '../tool-names';
 import { anthropicToolNames } from './anthropic.names';
 import type {
@@ -53,17 +53,13 @@ export interface AnthropicCall {
   jsonTool: boolean;
 }
 
-const DATA_URL = /^data:([^;,]+)(;base64)?,(.*)$/s;
-
 const withCache = <T extends object>(block: T, cacheControl: CacheControl | undefined): T =>
   cacheControl ? { ...block, cache_control: cacheControl } : block;
 
-const invalid = (message: string) => new PolymuxException(ErrorCode.InvalidRequest, message);
-
 const imageBlock = (url: string, cacheControl: CacheControl | undefined): AnthropicImageBlock => {
-  const data = DATA_URL.exec(url);
+  const data = parseDataUrl(url);
   if (!data) return withCache({ type: 'image', source: { type: 'url', url } }, cacheControl);
-  const mediaType = data[1];
+  const { mediaType } = data;
   if (
     mediaType !== 'image/jpeg' &&
     mediaType !== 'image/png' &&
@@ -71,25 +67,24 @@ const imageBlock = (url: string, cacheControl: CacheControl | undefined): Anthro
     mediaType !== 'image/webp'
   )
     throw invalid(`Anthropic reads jpeg, png, gif and webp images, not ${mediaType.slice(0, 40)}`);
-  if (!data[2]) throw invalid('an image data URL must be base64-encoded');
-  return withCache({ type: 'image', source: { type: 'base64', media_type: mediaType, data: data[3] } }, cacheControl);
+  if (!data.base64) throw invalid('an image data URL must be base64-encoded');
+  return withCache({ type: 'image', source: { type: 'base64', media_type: mediaType, data: data.data } }, cacheControl);
 };
 
 const documentBlock = (part: Extract<ContentPart, { type: 'document' }>): AnthropicContentBlock => {
   const title = part.title ?? part.filename;
-  const data = DATA_URL.exec(part.url);
+  const data = parseDataUrl(part.url);
   const titled = title ? { title } : {};
   if (!data)
     return withCache({ type: 'document', source: { type: 'url', url: part.url }, ...titled }, part.cacheControl);
-  const base64 = Boolean(data[2]);
-  if (part.mediaType === 'application/pdf' && base64) {
+  if (part.mediaType === 'application/pdf' && data.base64) {
     return withCache(
-      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data[3] }, ...titled },
+      { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: data.data }, ...titled },
       part.cacheControl,
     );
   }
   if (part.mediaType.startsWith('text/')) {
-    const text = base64 ? Buffer.from(data[3], 'base64').toString('utf8') : decodeURIComponent(data[3]);
+    const text = dataUrlText(data);
     return withCache(
       { type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, ...titled },
       part.cacheControl,
@@ -118,20 +113,6 @@ const toBlocks = (part: ContentPart): AnthropicContentBlock[] => {
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: part.data }];
   }
-};
-
-/** A tool call's JSON arguments as the object Anthropic's `input` and Gemini's `args` take, or a clear refusal. */
-export const toolInput = (call: ToolCall, where: string): Record<string, unknown> => {
-  if (call.arguments.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(call.arguments);
-  } catch {
-    throw invalid(`the arguments of tool call ${where} are not valid JSON`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw invalid(`the arguments of tool call ${where} are not a JSON object`);
-  return parsed as Record<string, unknown>;
 };
 
 const toolResult = (message: Message, names: ToolNames): AnthropicToolResultBlock => {
@@ -214,8 +195,8 @@ const systemOf = (messages: Message[]): AnthropicTextBlock[] =>
         : [],
     );
 
-/** The thinking budget of `reasoning`, kept below `maxTokens`; undefined when thinking stays off. */
-const thinkingOf = (reasoning: Reasoning | undefined, maxTokens: number): AnthropicThinking | undefined => {
+/** Claude's thinking (Anthropic's, or on Bedrock): the budget of `reasoning`, kept below `maxTokens`; undefined when thinking stays off. */
+export const thinkingOf = (reasoning: Reasoning | undefined, maxTokens: number): AnthropicThinking | undefined => {
   if (!reasoning) return undefined;
   const asked =
     reasoning.budgetTokens ??
@@ -289,11 +270,6 @@ const toolsOf = (request: ChatRequest, names: ToolNames, json: boolean): Anthrop
   }
   return tools.length > 0 ? tools : undefined;
 };
-
-/** Drops keys whose value is undefined, so that they neither travel nor override `extra`. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
-}
 
 /**
  * The Anthropic Messages body of a canonical request, with the renaming its answer is read back

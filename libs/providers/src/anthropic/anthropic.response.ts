@@ -1,6 +1,7 @@
 import type { ChatResponse, Choice, FinishReason, ReasoningPart, ToolCall, Usage } from '@polymux/contracts';
 
 import type { ToolNames } from '../tool-names';
+import { usageWithCache } from '../usage';
 import { JSON_TOOL } from './anthropic.request';
 import type { AnthropicResponse, AnthropicUsage } from '@polymux/wire';
 
@@ -21,17 +22,13 @@ export const toFinishReason = (reason: string | null | undefined): FinishReason 
  * Anthropic's usage in OpenAI's convention: its `input_tokens` leaves out the tokens read from and
  * written to the cache, so they are added back and also reported on their own.
  */
-export const toUsage = (usage: AnthropicUsage): Usage => {
-  const read = usage.cache_read_input_tokens ?? 0;
-  const written = usage.cache_creation_input_tokens ?? 0;
-  const result: Usage = {
-    inputTokens: (usage.input_tokens ?? 0) + read + written,
-    outputTokens: usage.output_tokens ?? 0,
-  };
-  if (usage.cache_read_input_tokens != null) result.cachedInputTokens = read;
-  if (usage.cache_creation_input_tokens != null) result.cacheWriteTokens = written;
-  return result;
-};
+export const toUsage = (usage: AnthropicUsage): Usage =>
+  usageWithCache(
+    usage.input_tokens,
+    usage.output_tokens,
+    usage.cache_read_input_tokens,
+    usage.cache_creation_input_tokens,
+  );
 
 /** How one answer is read back: the call's renaming and whether `JSON_TOOL` stands for the content. */
 export interface ReadBack {

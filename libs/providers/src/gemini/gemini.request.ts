@@ -12,7 +12,8 @@ import type {
 
 import { ToolNames } from '../tool-names';
 import { GEMINI_TOOL_NAMES } from './gemini.names';
-import { EFFORT_BUDGETS, toolInput } from '../anthropic/anthropic.request';
+import { EFFORT_BUDGETS } from '../anthropic/anthropic.request';
+import { toolInput } from '../request-parts';
 import { signatureOf } from '../thought-signature';
 import { toGeminiSchema } from './gemini.schema';
 

@@ -107,12 +107,25 @@ export class UpstreamClient {
   }
 
   /** The server-sent events of a successful answer; stopping early aborts the upstream request. */
-  async *postEvents(request: UpstreamRequest): AsyncGenerator<EventSourceMessage> {
+  postEvents(request: UpstreamRequest): AsyncGenerator<EventSourceMessage> {
+    return this.postStreamed(request, sseEvents);
+  }
+
+  /** The raw body chunks of a successful streamed answer (a binary framing); stopping early aborts the upstream request. */
+  postBytes(request: UpstreamRequest): AsyncGenerator<Uint8Array> {
+    return this.postStreamed(request, (body) => body);
+  }
+
+  /** A streamed answer read by `read`, its failures mapped like the request's; it must start within the first-byte limit. */
+  private async *postStreamed<T>(
+    request: UpstreamRequest,
+    read: (body: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
+  ): AsyncGenerator<T> {
     const scope = new CallScope(request.signal, this.provider, this.timeouts.totalTimeoutMs);
     let complete = false;
     try {
       const response = await this.send(request, scope, this.timeouts.firstByteTimeoutMs);
-      yield* sseEvents(response.body);
+      yield* read(response.body);
       complete = true;
     } catch (error) {
       throw scope.failure(error);

@@ -95,6 +95,51 @@ export const upstreamErrorFacts = (body: string): UpstreamErrorFacts => {
 
 /** Google's refusals of the deployment's key that it answers with 400 rather than 401/403. */
 const CREDENTIAL_REASONS: ReadonlySet<string> = new Set(['API_KEY_INVALID', 'API_KEY_SERVICE_BLOCKED']);
+/**
+ * An AWS error type such as `ThrottlingException`, from `x-amzn-errortype`
+ * (`ThrottlingException:http://internal.amazon.com/coral/…`) or a body's `__type`
+ * (`com.amazonaws.bedrockruntime#ThrottlingException`).
+ */
+const awsErrorType = (headers: Record<string, HeaderValue>, body: string): string | undefined => {
+  const raw = first(headers['x-amzn-errortype']) ?? bodyType(body);
+  const name = raw?.split(':')[0].split('#').at(-1);
+  return name && /^[A-Z][A-Za-z]{0,63}$/.test(name) ? name : undefined;
+};
+
+const bodyType = (body: string): string | undefined => {
+  if (!body.includes('__type')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return isObject(parsed) && typeof parsed.__type === 'string' ? parsed.__type : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Providers that say a prompt exceeds the context window only in words (Bedrock: "Input is too
+ * long for requested model"): the message is matched against these and never repeated.
+ */
+const CONTEXT_TOO_LONG = [/input is too long/i, /too many input tokens/i, /exceeds? (the )?(maximum )?context/i];
+
+const contextTooLong = (body: string): boolean => {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    const message = isObject(parsed) && typeof parsed.message === 'string' ? parsed.message : '';
+    return CONTEXT_TOO_LONG.some((pattern) => pattern.test(message.slice(0, 1_000)));
+  } catch {
+    return false;
+  }
+};
+
+/** The reasons an error is named by: the body's enumerations, an AWS error type, and `context_length_exceeded`. */
+const reasonsOf = (status: number, headers: Record<string, HeaderValue>, body: string, reasons: string[]): string[] => {
+  const aws = awsErrorType(headers, body);
+  const all = aws ? [...reasons, aws] : reasons;
+  return status === 400 && !all.includes('context_length_exceeded') && contextTooLong(body)
+    ? [...all, 'context_length_exceeded']
+    : all;
+};
 
 const withReasons = (text: string, reasons: string[]): string =>
   reasons.length > 0 ? `${text}: ${reasons.join(', ')}` : text;
@@ -103,7 +148,8 @@ const withReasons = (text: string, reasons: string[]): string =>
  * An upstream HTTP error status as a Polymux failure, with a message Polymux wrote itself (the
  * provider's own text may echo the prompt, so it never travels on): 429 → rate limited (with
  * `retry-after`, or Google's `RetryInfo`), 529 and 503 → overloaded, 408 → timeout, 401/403/404 (and Google's 400 for a bad API key) → an upstream failure of the gateway's credentials or
- * deployment (502, the next deployment is tried), 5xx → upstream error, any other 4xx → bad request.
+ * deployment (502, the next deployment is tried), 5xx and 424 (Bedrock's model failure) → upstream
+ * error, any other 4xx → bad request. An AWS error type (`x-amzn-errortype`) is named with the reasons.
  */
 export const errorFromStatus = (
   provider: string,
@@ -111,7 +157,9 @@ export const errorFromStatus = (
   headers: Record<string, HeaderValue>,
   body: string,
 ): PolymuxException => {
-  const { reasons, param, retryAfterSeconds } = upstreamErrorFacts(body);
+  const facts = upstreamErrorFacts(body);
+  const { param, retryAfterSeconds } = facts;
+  const reasons = reasonsOf(status, headers, body, facts.reasons);
   const retryAfter = parseRetryAfter(headers['retry-after']) ?? retryAfterSeconds;
   const details = { upstreamStatus: status };
   if (status === 429) {
@@ -142,7 +190,7 @@ export const errorFromStatus = (
       { ...details, retryAfterSeconds: retryAfter },
     );
   }
-  if (status >= 500 || status < 400) {
+  if (status >= 500 || status < 400 || status === 424) {
     return new PolymuxException(
       ErrorCode.UpstreamError,
       withReasons(`the provider ${provider} failed (HTTP ${status})`, reasons),

@@ -68,7 +68,7 @@ export class Exchange {
   }
 
   /** Sends what was written, then destroys the socket without finishing the response. */
-  disconnect(lastWrite = ''): void {
+  disconnect(lastWrite: string | Uint8Array = ''): void {
     this.disconnecting = true;
     this.response.write(lastWrite, () => this.response.socket?.destroy());
   }

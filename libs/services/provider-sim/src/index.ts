@@ -12,6 +12,8 @@ export { countPrompt } from './anthropic/anthropic-tokens';
 export { thinkingSignature } from './anthropic/message';
 export {
   simBaseUrl,
+  simBedrockBaseUrl,
+  simBedrockDeployment,
   simClaudeDeployment,
   simDeployment,
   simGeminiDeployment,
@@ -19,3 +21,5 @@ export {
 } from './sim-deployment';
 export { GEMINI_MEDIA_TOKENS, geminiPromptTokens, geminiSignature } from './gemini/generate';
 export { SIM_SERVICE_ACCOUNT_EMAIL, simServiceAccount } from './vertex/sim-service-account';
+export { SIM_AWS_CREDENTIALS } from './bedrock/bedrock-auth';
+export { countConverse } from './bedrock/bedrock-tokens';

@@ -1,13 +1,18 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 
 import type { SimStats } from './exchange';
 import { Exchange } from './exchange';
+import type { AwsCredentials } from '@polymux/wire';
+
 import { anthropicFormat } from './anthropic/anthropic.routes';
 import { azureFormat } from './azure/azure.routes';
 import { geminiFormat } from './gemini/gemini.routes';
+import { SIM_AWS_CREDENTIALS } from './bedrock/bedrock-auth';
+import { bedrockFormat } from './bedrock/bedrock.routes';
 import { openAiFormat, sendError } from './openai/openai.routes';
+import { keepRawBodies } from './raw-body';
 import { ScenarioError, parseScenario } from './scenario';
 import type { SimFormat, SimRequest, SimRoute } from './sim-route';
 import { vertexFormat } from './vertex/vertex.routes';
@@ -21,6 +26,8 @@ const DEFAULT_RETRY_AFTER_SECONDS = 1;
 export interface ProviderSimOptions {
   port: number;
   host?: string;
+  /** The AWS credentials whose SigV4 signatures the Bedrock routes accept (default `SIM_AWS_CREDENTIALS`). */
+  awsCredentials?: readonly AwsCredentials[];
 }
 
 export interface ProviderSim {
@@ -32,6 +39,12 @@ export interface ProviderSim {
 
 const headerValue = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.join(',') : value;
+
+/** A SigV4 authorization differs on every request: it is remembered by its access key, so the set stays small. */
+const credentialOf = (authorization: string): string => {
+  const key = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\//.exec(authorization)?.[1];
+  return key ? `AWS4-HMAC-SHA256 ${key}` : authorization;
+};
 
 /** Where a scenario chosen by the base URL goes: `/scenario/<scenario>` before a format's path. */
 const SCENARIO_PREFIX = '/scenario/:scenario';
@@ -47,7 +60,7 @@ const simulate =
   async (request: SimRequest, reply: FastifyReply): Promise<unknown> => {
     const exchange = new Exchange(reply.raw, stats);
     const authorization = headerValue(request.headers.authorization);
-    if (authorization !== undefined) stats.authorizations.add(authorization);
+    if (authorization !== undefined) stats.authorizations.add(credentialOf(authorization));
     const apiKey = headerValue(request.headers['x-api-key']);
     if (apiKey !== undefined) stats.authorizations.add(`x-api-key ${apiKey}`);
     const azureKey = headerValue(request.headers['api-key']);
@@ -81,15 +94,27 @@ const handleError =
 
 /**
  * Starts the provider simulator: every wire format it speaks (OpenAI's, Anthropic's `/v1/messages`,
- * Gemini's `/v1beta/models/...`, Vertex AI's `/v1/projects/...` and its OAuth token endpoint)
+ * Gemini's `/v1beta/models/...`, Vertex AI's `/v1/projects/...` and its OAuth token endpoint,
+ * Bedrock's `/model/{modelId}/converse`)
  * at its own paths and, with a scenario chosen by the base URL, under `/scenario/<scenario>`.
  * Resolves once it listens.
  */
-export const startProviderSim = async ({ port, host = '127.0.0.1' }: ProviderSimOptions): Promise<ProviderSim> => {
+export const startProviderSim = async ({
+  port,
+  host = '127.0.0.1',
+  awsCredentials = [SIM_AWS_CREDENTIALS],
+}: ProviderSimOptions): Promise<ProviderSim> => {
   const stats: SimStats = { requests: 0, inFlight: 0, clientAborts: 0, authorizations: new Set(), betas: new Set() };
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
   // OpenAI's last: it owns every path no other format claims.
-  const formats: SimFormat[] = [anthropicFormat(), azureFormat(), geminiFormat(), vertexFormat(), openAiFormat()];
+  const formats: SimFormat[] = [
+    anthropicFormat(),
+    azureFormat(),
+    geminiFormat(),
+    vertexFormat(),
+    bedrockFormat(awsCredentials),
+    openAiFormat(),
+  ];
   app.setErrorHandler(handleError(formats));
   // The OAuth token endpoints (Google's, Entra ID's) take a form-encoded grant.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
@@ -102,13 +127,19 @@ export const startProviderSim = async ({ port, host = '127.0.0.1' }: ProviderSim
       `Invalid URL (${request.method} ${request.url.split('?')[0]})`,
     ),
   );
-  for (const prefix of ['', SCENARIO_PREFIX]) {
-    for (const format of formats) {
-      for (const route of format.routes) {
-        app.route({ method: route.method, url: `${prefix}${route.url}`, handler: simulate(stats, format, route) });
-      }
-    }
-  }
+  const register = (scope: FastifyInstance, raw: boolean) => {
+    for (const prefix of ['', SCENARIO_PREFIX])
+      for (const format of formats)
+        for (const route of format.routes.filter((candidate) => (candidate.rawBody ?? false) === raw))
+          scope.route({ method: route.method, url: `${prefix}${route.url}`, handler: simulate(stats, format, route) });
+  };
+  register(app, false);
+  // Routes that check a signature over the body, in a context of their own that keeps it.
+  void app.register((scope, _options, done) => {
+    keepRawBodies(scope);
+    register(scope, true);
+    done();
+  });
   await app.listen({ port, host });
   const address = app.server.address() as AddressInfo;
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

@@ -43,3 +43,17 @@ export const simGeminiDeployment = (): Deployment => ({
  */
 export const simGoogleBaseUrl = (simUrl: string, api: 'gemini' | 'vertex', scenario?: string): string =>
   `${simUrl}${scenario ? `/scenario/${scenario}` : ''}/${api === 'gemini' ? 'v1beta' : 'v1'}`;
+/** A Claude-on-Bedrock deployment (an inference profile id) served by a running simulator's Bedrock routes (see `simBedrockBaseUrl`). */
+export const simBedrockDeployment = (upstreamModel = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'): Deployment => ({
+  id: 'sim-bedrock',
+  provider: 'bedrock',
+  model: 'claude-sonnet-4-5',
+  upstreamModel,
+  pricing: { inputPerMTok: '3000000000', outputPerMTok: '15000000000' },
+  contextWindow: 200_000,
+  maxOutputTokens: 64_000,
+});
+
+/** The Bedrock base URL of a running simulator (Bedrock's paths start at the root), optionally under a scenario prefix. */
+export const simBedrockBaseUrl = (simUrl: string, scenario?: string): string =>
+  scenario ? `${simUrl}/scenario/${scenario}` : simUrl;

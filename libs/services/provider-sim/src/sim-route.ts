@@ -17,6 +17,8 @@ export interface SimRoute {
   method: 'GET' | 'POST';
   url: string;
   handler: SimHandler;
+  /** Whether the handler needs the exact body received (`rawBodyOf`), e.g. to check a signature over it. */
+  rawBody?: boolean;
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { ChatChunk, ChatRequest, Usage } from '@polymux/contracts';
 import {
   AnthropicStreamDecoder,
+  BedrockStreamDecoder,
   fromAnthropicMessage,
+  fromBedrockConverse,
   fromOpenAiChunk,
   fromOpenAiCompletion,
   toAnthropicRequest,
+  toBedrockRequest,
 } from '@polymux/providers';
 import { canonicalAnswer, fragmentsOf, toolName } from '@polymux/testing';
 import fc from 'fast-check';
@@ -16,7 +19,14 @@ import { responses } from '../openai-responses/responses.format';
 import type { InboundFormat } from './inbound-format';
 import type { InboundName } from './testing/inbound-bodies';
 import type { Answer, Cuts } from './testing/provider-wire';
-import { anthropicEvents, anthropicMessage, openAiChunks, openAiCompletion } from './testing/provider-wire';
+import {
+  anthropicEvents,
+  anthropicMessage,
+  bedrockConverse,
+  bedrockEvents,
+  openAiChunks,
+  openAiCompletion,
+} from './testing/provider-wire';
 import type { ProviderName } from './testing/sdk-views';
 import { ACCUMULATE, VIEWS, expectedView } from './testing/sdk-views';
 
@@ -68,8 +78,22 @@ const anthropicNames = (answer: Answer) => {
   return renaming;
 };
 
+/** Bedrock's renaming of the answer's tools (Claude on Bedrock), as the request that declared them set it up. */
+const bedrockNames = (answer: Answer) => {
+  const names = [...new Set((answer.choices[0]!.toolCalls ?? []).map((call) => call.name))];
+  return toBedrockRequest(
+    { ...request, tools: names.map((name) => ({ name, parameters: { type: 'object' } })) },
+    { model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', defaultMaxTokens: 1_024 },
+  ).names;
+};
+
 const complete = (answer: Answer, provider: ProviderName) => {
   if (provider === 'openai') return fromOpenAiCompletion(overJson(openAiCompletion(answer)), 'fallback');
+  if (provider === 'bedrock') {
+    const names = bedrockNames(answer);
+    const body = overJson(bedrockConverse(answer, (name) => names.name(name)));
+    return fromBedrockConverse(body, { names, jsonTool: false }, 'fallback', 'bedrock-id');
+  }
   const names = anthropicNames(answer);
   return fromAnthropicMessage(
     overJson(anthropicMessage(answer, (name) => names.name(name))),
@@ -82,6 +106,16 @@ const complete = (answer: Answer, provider: ProviderName) => {
 const streamed = (answer: Answer, provider: ProviderName, cuts: Cuts): ChatChunk[] => {
   if (provider === 'openai')
     return openAiChunks(answer, cuts).map((chunk) => fromOpenAiChunk(overJson(chunk), 'fallback'));
+  if (provider === 'bedrock') {
+    const names = bedrockNames(answer);
+    const decoder = new BedrockStreamDecoder({ names, jsonTool: false }, 'fallback', 'bedrock-id');
+    const chunks = bedrockEvents(answer, (name) => names.name(name), cuts).flatMap(
+      (event) => decoder.decode({ kind: 'event', type: event.type, payload: overJson(event.payload) }) ?? [],
+    );
+    const last = decoder.end();
+    expect(decoder.stopped).toBe(true);
+    return last ? [...chunks, last] : chunks;
+  }
   const names = anthropicNames(answer);
   const decoder = new AnthropicStreamDecoder({ names, jsonTool: false }, 'fallback');
   const chunks = anthropicEvents(answer, (name) => names.name(name), cuts).flatMap((event) => {
@@ -93,7 +127,7 @@ const streamed = (answer: Answer, provider: ProviderName, cuts: Cuts): ChatChunk
 };
 
 const PAIRS = (['chat', 'responses', 'messages'] as const).flatMap((format) =>
-  (['openai', 'anthropic'] as const).map((provider) => [format, provider] as const),
+  (['openai', 'anthropic', 'bedrock'] as const).map((provider) => [format, provider] as const),
 );
 
 describe.each(PAIRS)('answer %s ← %s (property)', (format, provider) => {

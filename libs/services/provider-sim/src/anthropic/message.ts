@@ -14,9 +14,9 @@ import type { Scenario } from '../scenario';
 import type { SseEvent } from '../sse-writer';
 
 /** The simulated thinking, one word a token. */
-const THINKING_WORDS = ['The', ' caller', ' asks', ' about', ' gateways;', ' answer', ' briefly.'];
+export const THINKING_WORDS = ['The', ' caller', ' asks', ' about', ' gateways;', ' answer', ' briefly.'];
 /** Tool input JSON is streamed in this many `input_json_delta` fragments (fewer when shorter). */
-const INPUT_FRAGMENTS = 3;
+export const INPUT_FRAGMENTS = 3;
 
 /**
  * The signature of a simulated thinking block: a hash of its text, so that the simulator can
@@ -142,7 +142,7 @@ const event = (data: AnthropicStreamEvent, token = false): SseEvent => ({
 });
 
 /** `text` in up to `count` consecutive non-empty pieces. */
-const fragments = (text: string, count: number): string[] => {
+export const fragments = (text: string, count: number): string[] => {
   const size = Math.max(1, Math.ceil(text.length / count));
   const pieces: string[] = [];
   for (let at = 0; at < text.length; at += size) pieces.push(text.slice(at, at + size));

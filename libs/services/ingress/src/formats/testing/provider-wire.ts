@@ -1,6 +1,12 @@
 import type { ChatResponse, FinishReason, Usage } from '@polymux/contracts';
 import type { OpenAiChatChunk as OpenAiChunk, OpenAiChatCompletion as OpenAiCompletion } from '@polymux/wire';
 import type { AnthropicResponse, AnthropicResponseBlock, AnthropicStreamEvent } from '@polymux/wire';
+import type {
+  BedrockConverseResponse,
+  BedrockResponseBlock,
+  BedrockStopReason,
+  BedrockStreamEvent,
+} from '@polymux/wire';
 
 /**
  * Test-side encoders of a canonical answer into each provider's wire answer, complete and streamed,
@@ -221,5 +227,109 @@ export const anthropicEvents = (
     { type: 'message_stop' },
   );
   for (const position of cuts.pings) events.splice(1 + (position % (events.length - 1)), 0, { type: 'ping' });
+  return events;
+};
+
+/** Bedrock's stop reason for a canonical one (Converse names no matched stop sequence). */
+const BEDROCK_STOP = (reason: FinishReason | null, stopSequence: string | undefined): BedrockStopReason =>
+  reason === 'length'
+    ? 'max_tokens'
+    : reason === 'tool_calls'
+      ? 'tool_use'
+      : reason === 'content_filter'
+        ? 'content_filtered'
+        : stopSequence !== undefined
+          ? 'stop_sequence'
+          : 'end_turn';
+
+/** Bedrock's usage: `inputTokens` leaves out cache reads and writes, `totalTokens` counts them. */
+const bedrockUsage = (usage: Usage) => {
+  const input = usage.inputTokens - (usage.cachedInputTokens ?? 0) - (usage.cacheWriteTokens ?? 0);
+  return {
+    inputTokens: input,
+    outputTokens: usage.outputTokens,
+    totalTokens: usage.inputTokens + usage.outputTokens,
+    cacheReadInputTokens: usage.cachedInputTokens ?? 0,
+    cacheWriteInputTokens: usage.cacheWriteTokens ?? 0,
+  };
+};
+
+/** `upstreamName` maps the caller's tool name to the one the request gave Bedrock. */
+export const bedrockConverse = (answer: Answer, upstreamName: (name: string) => string): BedrockConverseResponse => {
+  const choice = choiceOf(answer);
+  const content: BedrockResponseBlock[] = [
+    ...(choice.reasoning ?? []).map((part): BedrockResponseBlock => ({
+      reasoningContent:
+        part.type === 'thinking'
+          ? { reasoningText: { text: part.text, ...(part.signature ? { signature: part.signature } : {}) } }
+          : { redactedContent: part.data },
+    })),
+    ...(choice.content ? [{ text: choice.content }] : []),
+    ...(choice.toolCalls ?? []).map((call) => ({
+      toolUse: { toolUseId: call.id, name: upstreamName(call.name), input: JSON.parse(call.arguments) as unknown },
+    })),
+  ];
+  return {
+    output: { message: { role: 'assistant', content } },
+    stopReason: BEDROCK_STOP(choice.finishReason, choice.stopSequence),
+    usage: bedrockUsage(answer.usage),
+    metrics: { latencyMs: 120 },
+  };
+};
+
+/**
+ * Bedrock's ConverseStream of the same answer: `messageStart`; reasoning and text as deltas of
+ * blocks Bedrock opens without `contentBlockStart`; each tool use's `contentBlockStart`, then its
+ * input in fragments; each block's `contentBlockStop`; `messageStop`; `metadata` with the usage.
+ */
+export const bedrockEvents = (
+  answer: Answer,
+  upstreamName: (name: string) => string,
+  cuts: Cuts,
+): BedrockStreamEvent[] => {
+  const message = bedrockConverse(answer, upstreamName);
+  const events: BedrockStreamEvent[] = [{ type: 'messageStart', payload: { role: 'assistant' } }];
+  let index = 0;
+  const block = (deltas: BedrockStreamEvent[]) => {
+    events.push(...deltas, { type: 'contentBlockStop', payload: { contentBlockIndex: index } });
+    index += 1;
+  };
+  const delta = (
+    at: number,
+    value: Extract<BedrockStreamEvent, { type: 'contentBlockDelta' }>['payload']['delta'],
+  ) => ({
+    type: 'contentBlockDelta' as const,
+    payload: { contentBlockIndex: at, delta: value },
+  });
+  if (cuts.emptyText) block([delta(index, { text: '' })]);
+  let thinking = 0;
+  let call = 0;
+  for (const content of message.output.message.content) {
+    const at = index;
+    if ('reasoningContent' in content) {
+      const part = content.reasoningContent;
+      if ('redactedContent' in part)
+        block([delta(at, { reasoningContent: { redactedContent: part.redactedContent } })]);
+      else
+        block([
+          ...(cuts.thinking[thinking++] ?? []).map((piece) => delta(at, { reasoningContent: { text: piece } })),
+          ...(part.reasoningText.signature
+            ? [delta(at, { reasoningContent: { signature: part.reasoningText.signature } })]
+            : []),
+        ]);
+    } else if ('text' in content) {
+      block(cuts.text.map((piece) => delta(at, { text: piece })));
+    } else {
+      const { toolUseId, name } = content.toolUse;
+      block([
+        { type: 'contentBlockStart', payload: { contentBlockIndex: at, start: { toolUse: { toolUseId, name } } } },
+        ...(cuts.arguments[call++] ?? []).map((piece) => delta(at, { toolUse: { input: piece } })),
+      ]);
+    }
+  }
+  events.push(
+    { type: 'messageStop', payload: { stopReason: message.stopReason } },
+    { type: 'metadata', payload: { usage: message.usage, metrics: { latencyMs: 120 } } },
+  );
   return events;
 };

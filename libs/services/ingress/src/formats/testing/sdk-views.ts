@@ -10,7 +10,7 @@ import { ANTHROPIC_STOP } from './provider-wire';
  * `expectedView` is the oracle: the same, computed from the canonical answer alone.
  */
 
-export type ProviderName = 'openai' | 'anthropic';
+export type ProviderName = 'openai' | 'anthropic' | 'bedrock';
 
 export interface View {
   text: string;
@@ -117,18 +117,19 @@ export const VIEWS: Record<InboundName, (body: unknown) => View> = {
 /**
  * The view an SDK of F must show of `answer` after it crossed P. Inherently lossy, stated here:
  * OpenAI's wire has no reasoning blocks, no cache-write count (its `prompt_tokens` still includes
- * them, so the input total is exact) and no matched stop sequence; Anthropic's has no separate
- * reasoning-token count; Chat Completions has no reasoning blocks.
+ * them, so the input total is exact) and no matched stop sequence; Anthropic's and Bedrock's have no
+ * separate reasoning-token count; Bedrock's no matched stop sequence; Chat Completions has no
+ * reasoning blocks.
  */
 export const expectedView = (answer: Answer, format: InboundName, provider: ProviderName): View => {
   const choice = answer.choices[0]!;
   const { usage } = answer;
   const cached = usage.cachedInputTokens ?? 0;
   const written = provider === 'openai' ? 0 : (usage.cacheWriteTokens ?? 0);
-  const reasoningTokens = provider === 'anthropic' ? 0 : (usage.reasoningTokens ?? 0);
+  const reasoningTokens = provider === 'openai' ? (usage.reasoningTokens ?? 0) : 0;
   const stopSequence = provider === 'anthropic' ? choice.stopSequence : undefined;
   const reasoning =
-    provider === 'anthropic' && format !== 'chat'
+    provider !== 'openai' && format !== 'chat'
       ? (choice.reasoning ?? []).flatMap((part) =>
           part.type === 'thinking' ? [{ text: part.text, signature: part.signature }] : [],
         )

@@ -87,6 +87,14 @@ export const CatalogDeploymentSchema = z
      * What the deployment's adapter needs beyond URL, key and headers (an Azure `apiVersion`, a Vertex
      * `project`, AWS credentials as `{ credentialRef }`); each adapter checks its own and names what is wrong.
      */
+    /** Time limits of this deployment's calls in place of the executor's (`POLYMUX_UPSTREAM_*_TIMEOUT_MS`). */
+    timeouts: z
+      .strictObject({
+        connectMs: z.number().int().positive().optional(),
+        firstByteMs: z.number().int().positive().optional(),
+        totalMs: z.number().int().positive().optional(),
+      })
+      .optional(),
     settings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a setting name'), settingValue).default({}),
   })
   .refine((deployment) => (deployment.pricing === undefined) === (deployment.unpriced === true), {

@@ -21,6 +21,8 @@ export interface UpstreamEndpoint {
   headers: Readonly<Record<string, HeaderValue>>;
   region?: string;
   settings: Readonly<Record<string, SettingValue>>;
+  /** The deployment's own time limits, in place of the executor's. */
+  timeouts?: { connectMs?: number; firstByteMs?: number; totalMs?: number };
   /** Configured through the admin API: every connection to it goes through the SSRF guard. */
   admin?: true;
 }
@@ -107,7 +109,7 @@ export class Catalog {
         ids.add(deployment.id);
         const prices = deployment.pricing;
         if (!prices) continue;
-        const { baseUrl, credentialRef, headers, region, settings } = deployment;
+        const { baseUrl, credentialRef, headers, region, settings, timeouts } = deployment;
         const entry = {
           deployment: toDeployment(model, deployment, prices),
           endpoint: {
@@ -116,6 +118,7 @@ export class Catalog {
             headers,
             settings,
             ...(region === undefined ? {} : { region }),
+            ...(timeouts === undefined ? {} : { timeouts }),
             ...(adminDeployments.has(deployment.id) ? { admin: true as const } : {}),
           },
         };

@@ -25,6 +25,8 @@ export interface ProviderCall {
    * parses the ones it knows and refuses the call with a clear error when one it needs is missing.
    */
   settings?: Readonly<Record<string, string | number | boolean>>;
+  /** The deployment's own time limits (catalog `timeouts`), each in place of the executor's. */
+  timeouts?: Partial<UpstreamTimeouts>;
   /** Aborting it aborts the upstream HTTP request. */
   signal: AbortSignal;
 }

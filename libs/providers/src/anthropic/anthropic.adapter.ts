@@ -144,6 +144,12 @@ export class AnthropicAdapter implements ProviderAdapter {
       'anthropic-version': ANTHROPIC_VERSION,
     };
     if (call.apiKey) headers['x-api-key'] = call.apiKey;
-    return { url: messagesUrl(call.baseUrl), headers, body: JSON.stringify(anthropic.body), signal: call.signal };
+    return {
+      url: messagesUrl(call.baseUrl),
+      headers,
+      body: JSON.stringify(anthropic.body),
+      signal: call.signal,
+      limits: call.timeouts,
+    };
   }
 }

@@ -95,6 +95,6 @@ export class BedrockAdapter implements ProviderAdapter {
       },
       body,
     );
-    return { url: url.toString(), headers, body, signal: call.signal };
+    return { url: url.toString(), headers, body, signal: call.signal, limits: call.timeouts };
   }
 }

@@ -102,6 +102,7 @@ export class GeminiAdapter implements ProviderAdapter {
       headers: this.headers(call, false),
       body: JSON.stringify(toBatchEmbedBody(request, deployment.upstreamModel)),
       signal: call.signal,
+      limits: call.timeouts,
     });
     return toEmbeddingResponse(body, request.input.length, deployment.upstreamModel);
   }
@@ -127,6 +128,7 @@ export class GeminiAdapter implements ProviderAdapter {
       headers: this.headers(call, stream),
       body: JSON.stringify(body),
       signal: call.signal,
+      limits: call.timeouts,
     };
   }
 }

@@ -13,6 +13,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body: string;
   signal: AbortSignal;
+  /** The deployment's own time limits, each in place of the executor's (`ProviderCall.timeouts`). */
+  limits?: Partial<UpstreamTimeouts>;
 }
 
 /** Why a stream the consumer stopped reading is aborted; never reaches anyone. */
@@ -70,6 +72,8 @@ class CallScope {
  */
 export class UpstreamClient {
   private readonly agent: Agent;
+  /** Pools for deployments with a connect limit of their own, by that limit (a connect timeout is a pool's). */
+  private readonly agentsByConnectLimit = new Map<number, Agent>();
 
   constructor(
     private readonly provider: string,
@@ -77,20 +81,39 @@ export class UpstreamClient {
   ) {
     // Loaded by the first client (the executor's), not by importing the providers lib: ingress
     // imports it for the passthrough table only and never loads undici.
+    this.agent = this.newAgent(timeouts.connectTimeoutMs);
+  }
+
+  private newAgent(connectTimeoutMs: number): Agent {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy, synchronous load
     const { Agent } = require('undici') as typeof Undici;
     // undici's own header and body timers tick once a second; the header limit is timed here to
-    // the millisecond instead, the gap between body chunks is left to undici.
-    this.agent = new Agent({
-      connect: { timeout: timeouts.connectTimeoutMs },
+    // the millisecond instead, the gap between body chunks is left to undici (per request).
+    return new Agent({
+      connect: { timeout: connectTimeoutMs },
       headersTimeout: 0,
-      bodyTimeout: timeouts.firstByteTimeoutMs,
+      bodyTimeout: this.timeouts.firstByteTimeoutMs,
     });
+  }
+
+  /** The executor's limits with the deployment's own in their place. */
+  private limitsOf(request: UpstreamRequest): UpstreamTimeouts {
+    return request.limits ? { ...this.timeouts, ...request.limits } : this.timeouts;
+  }
+
+  private agentFor(connectTimeoutMs: number): Agent {
+    if (connectTimeoutMs === this.timeouts.connectTimeoutMs) return this.agent;
+    let agent = this.agentsByConnectLimit.get(connectTimeoutMs);
+    if (!agent) {
+      agent = this.newAgent(connectTimeoutMs);
+      this.agentsByConnectLimit.set(connectTimeoutMs, agent);
+    }
+    return agent;
   }
 
   /** The parsed JSON body of a successful answer. */
   async postJson(request: UpstreamRequest): Promise<unknown> {
-    const scope = new CallScope(request.signal, this.provider, this.timeouts.totalTimeoutMs);
+    const scope = new CallScope(request.signal, this.provider, this.limitsOf(request).totalTimeoutMs);
     try {
       const response = await this.send(request, scope);
       const text = await response.body.text();
@@ -121,10 +144,11 @@ export class UpstreamClient {
     request: UpstreamRequest,
     read: (body: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
   ): AsyncGenerator<T> {
-    const scope = new CallScope(request.signal, this.provider, this.timeouts.totalTimeoutMs);
+    const limits = this.limitsOf(request);
+    const scope = new CallScope(request.signal, this.provider, limits.totalTimeoutMs);
     let complete = false;
     try {
-      const response = await this.send(request, scope, this.timeouts.firstByteTimeoutMs);
+      const response = await this.send(request, scope, limits.firstByteTimeoutMs);
       yield* read(response.body);
       complete = true;
     } catch (error) {
@@ -135,8 +159,8 @@ export class UpstreamClient {
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await Promise.all([this.agent, ...this.agentsByConnectLimit.values()].map((agent) => agent.close()));
   }
 
   /** Sends the request; the answer's headers must arrive within `headersTimeoutMs` when given. */
@@ -146,6 +170,7 @@ export class UpstreamClient {
     headersTimeoutMs?: number,
   ): Promise<Dispatcher.ResponseData> {
     const url = new URL(request.url);
+    const limits = this.limitsOf(request);
     const cancelHeadersLimit =
       headersTimeoutMs === undefined
         ? () => undefined
@@ -153,13 +178,14 @@ export class UpstreamClient {
     let response: Dispatcher.ResponseData;
     try {
       // An admin-configured deployment's call goes through the executor's SSRF-guarded agent instead.
-      response = await (guardedDispatcher.getStore() ?? this.agent).request({
+      response = await (guardedDispatcher.getStore() ?? this.agentFor(limits.connectTimeoutMs)).request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'POST',
         headers: request.headers,
         body: request.body,
         signal: scope.signal,
+        ...(request.limits?.firstByteTimeoutMs === undefined ? {} : { bodyTimeout: limits.firstByteTimeoutMs }),
       });
     } finally {
       cancelHeadersLimit();

@@ -158,6 +158,20 @@ describe('OpenAiAdapter against the provider simulator', () => {
     });
   });
 
+  it("keeps a deployment's own time limits in place of the executor's", async () => {
+    const slow = 'latency=500';
+    // A longer first-byte limit lets the slow stream start; a shorter total limit stops a non-streaming call.
+    const patient = { request: { ...request, stream: true }, timeouts: { firstByteTimeoutMs: 2_000 } };
+    expect((await collect(adapter.stream(call(slow, patient)))).at(-1)?.usage?.outputTokens).toBe(16);
+    expect(await failureOf(() => adapter.complete(call(slow, { timeouts: { totalTimeoutMs: 100 } })))).toMatchObject({
+      code: ErrorCode.UpstreamTimeout,
+    });
+    // A connect limit of its own gets a pool of its own; the call still answers.
+    expect(
+      (await adapter.complete(call(undefined, { timeouts: { connectTimeoutMs: 2_500 } }))).usage?.outputTokens,
+    ).toBe(16);
+  });
+
   it('carries the type and param of a 400, never the provider text that quotes the prompt', async () => {
     const failure = await failureOf(() => adapter.complete(call(undefined, { request: { ...request, messages: [] } })));
     expect(failure).toMatchObject({

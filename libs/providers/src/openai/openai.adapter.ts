@@ -102,6 +102,7 @@ export class OpenAiAdapter implements ProviderAdapter {
       headers: { ...call.headers, ...target.headers, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(toOpenAiEmbeddingsBody(request, deployment.upstreamModel)),
       signal: call.signal,
+      limits: call.timeouts,
     });
     return toEmbeddingResponse(body, request.input.length, deployment.upstreamModel);
   }
@@ -138,6 +139,7 @@ export class OpenAiAdapter implements ProviderAdapter {
       },
       body: JSON.stringify(body),
       signal: call.signal,
+      limits: call.timeouts,
     };
   }
 }

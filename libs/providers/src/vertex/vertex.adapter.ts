@@ -78,6 +78,7 @@ export class VertexAdapter implements ProviderAdapter {
       },
       body: JSON.stringify(body),
       signal: call.signal,
+      limits: call.timeouts,
     });
   }
 
@@ -96,6 +97,7 @@ export class VertexAdapter implements ProviderAdapter {
         headers: { ...messagesHeaders(call, stream), authorization: `Bearer ${token}` },
         body: JSON.stringify({ anthropic_version: VERTEX_ANTHROPIC_VERSION, ...body }),
         signal: call.signal,
+        limits: call.timeouts,
       };
     };
   }

@@ -1,12 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { HeaderValue, SettingValue } from '@polymux/catalog';
+import type { HeaderValue, SettingValue, UpstreamEndpoint } from '@polymux/catalog';
 import { CatalogSource } from '@polymux/catalog';
 import type { PolymuxConfig } from '@polymux/config';
 import { CONFIG, resolveSecret } from '@polymux/config';
 import type { Deployment } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import type { UpstreamTimeouts } from '@polymux/providers';
 
 import { CredentialStore } from './credential.store';
+
+/** A catalog deployment's time limits (`connectMs`, `firstByteMs`, `totalMs`) as the adapters name them. */
+const timeoutsOf = (limits: NonNullable<UpstreamEndpoint['timeouts']>): Partial<UpstreamTimeouts> => ({
+  ...(limits.connectMs === undefined ? {} : { connectTimeoutMs: limits.connectMs }),
+  ...(limits.firstByteMs === undefined ? {} : { firstByteTimeoutMs: limits.firstByteMs }),
+  ...(limits.totalMs === undefined ? {} : { totalTimeoutMs: limits.totalMs }),
+});
 
 /** A catalog deployment with everything needed to call it. Never leaves the executor. */
 export interface ResolvedDeployment {
@@ -17,6 +25,8 @@ export interface ResolvedDeployment {
   region?: string;
   /** The deployment's adapter settings, secrets resolved. */
   settings: Readonly<Record<string, string | number | boolean>>;
+  /** The deployment's own time limits, in the adapters' terms. */
+  timeouts?: Partial<UpstreamTimeouts>;
   /** Configured through the admin API: its connections go through the SSRF guard. */
   admin: boolean;
 }
@@ -58,6 +68,7 @@ export class DeploymentResolver {
       headers: this.headers(deploymentId, endpoint.headers),
       ...(endpoint.region === undefined ? {} : { region: endpoint.region }),
       settings: this.settings(deploymentId, endpoint.settings),
+      ...(endpoint.timeouts === undefined ? {} : { timeouts: timeoutsOf(endpoint.timeouts) }),
       admin: endpoint.admin === true,
     };
   }

@@ -47,6 +47,7 @@ const catalog = new Catalog(
           }),
           catalogDeployment('dep-settings', {
             region: 'eu-west-1',
+            timeouts: { firstByteMs: 9_000, totalMs: 60_000 },
             settings: {
               project: 'acme',
               retries: 2,
@@ -293,13 +294,14 @@ describe('InvokeService', () => {
       });
     });
 
-    it('passes the region and the adapter settings, a secret one resolved', async () => {
+    it('passes the region, the time limits and the adapter settings, a secret one resolved', async () => {
       await lastValueFrom(
         service.invoke({ deploymentId: 'dep-settings', request: request(false) }, new AbortController().signal),
       );
       expect(adapter.calls[0]).toMatchObject({
         region: 'eu-west-1',
         settings: { project: 'acme', retries: 2, beta: true, secretKey: 'sk-test' },
+        timeouts: { firstByteTimeoutMs: 9_000, totalTimeoutMs: 60_000 },
       });
       await expect(
         lastValueFrom(

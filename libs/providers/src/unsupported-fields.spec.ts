@@ -126,6 +126,27 @@ describe('the thinking of earlier turns', () => {
     expect(result.request).toEqual(signed);
   });
 
+  it("is named where only the provider's own signature goes back: Gemini, Claude on Bedrock, Bedrock's other models", () => {
+    const gemini = { provider: 'gemini', maxOutputTokens: 8_192, upstreamModel: 'gemini-2.5-flash' };
+    const geminiSigned: ChatRequest = {
+      ...signed,
+      messages: signed.messages.map((message) =>
+        message.role === 'assistant'
+          ? { ...message, content: [{ type: 'thinking', text: '', signature: 'gemini:abc' }] }
+          : message,
+      ),
+    };
+    expect(dropUnsupportedFields(unsigned, [gemini]).dropped).toEqual(['thinking']);
+    expect(dropUnsupportedFields(signed, [gemini]).dropped).toEqual(['thinking']);
+    expect(dropUnsupportedFields(geminiSigned, [gemini]).dropped).toEqual([]);
+    expect(dropUnsupportedFields(geminiSigned, ['anthropic']).dropped).toEqual(['thinking']);
+    const claude = { provider: 'bedrock', maxOutputTokens: 8_192, upstreamModel: 'us.anthropic.claude-sonnet-4-5' };
+    const nova = { provider: 'bedrock', maxOutputTokens: 5_000, upstreamModel: 'amazon.nova-pro-v1:0' };
+    expect(dropUnsupportedFields(signed, [claude]).dropped).toEqual([]);
+    expect(dropUnsupportedFields(unsigned, [claude]).dropped).toEqual(['thinking']);
+    expect(dropUnsupportedFields(signed, [nova]).dropped).toContain('thinking');
+  });
+
   it('is named for a compatible server that sends no reasoning back, not for one that does', () => {
     expect(dropUnsupportedFields(signed, ['groq']).dropped).toEqual(['thinking']);
     expect(dropUnsupportedFields(signed, ['azure']).dropped).toEqual(['thinking']);

@@ -2,6 +2,7 @@ import type { ChatRequest, ContentPart, Deployment } from '@polymux/contracts';
 
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
 import { bedrockRefusedFields } from './bedrock/bedrock.refused';
+import { isClaudeOnBedrock } from './bedrock/bedrock.request';
 import type { PresetName } from './openai-compatible/presets';
 import { PRESETS, PRESET_NAMES, presetRefusedFields } from './openai-compatible/presets';
 import { isTaggedSignature, signatureOf } from './thought-signature';
@@ -73,6 +74,7 @@ const foreignThinking =
       ? ['thinking']
       : [];
 const unsignedThinking = foreignThinking((signature) => !isTaggedSignature(signature));
+const noThinking = foreignThinking(() => false);
 const nonGeminiThinking = foreignThinking((signature) => signatureOf('gemini', signature) !== undefined);
 
 type Refusal = (
@@ -86,8 +88,14 @@ const REFUSED_FIELDS: Readonly<Record<string, Refusal>> = {
     ...anthropicRefusedFields(request, maxOutputTokens),
     ...unsignedThinking(request),
   ],
-  bedrock: (request, { maxOutputTokens, upstreamModel }) =>
-    bedrockRefusedFields(request, maxOutputTokens, upstreamModel),
+  // Claude on Bedrock takes back Anthropic-signed thinking only; Bedrock's other families take none.
+  bedrock: (request, { maxOutputTokens, upstreamModel }) => [
+    ...bedrockRefusedFields(request, maxOutputTokens, upstreamModel),
+    ...(upstreamModel !== undefined && !isClaudeOnBedrock(upstreamModel)
+      ? noThinking(request)
+      : unsignedThinking(request)),
+  ],
+  gemini: (request) => nonGeminiThinking(request),
   ...Object.fromEntries(
     PRESET_NAMES.map((name: PresetName): [string, Refusal] => [
       name,

@@ -91,6 +91,7 @@ export class Catalog {
   private readonly byName = new Map<string, ResolvedModel>();
   private readonly byDeploymentId = new Map<string, CatalogEntry>();
   private readonly planned = new Map<CatalogModel, Deployment[]>();
+  private readonly specs = new Map<string, CatalogDeployment>();
 
   /** `adminDeployments`: ids of the deployments the admin layer added or replaced. */
   constructor(
@@ -105,6 +106,7 @@ export class Catalog {
       for (const deployment of model.deployments) {
         if (ids.has(deployment.id)) throw new Error(`catalog deployment ${deployment.id} is not unique`);
         ids.add(deployment.id);
+        this.specs.set(deployment.id, deployment);
         const prices = deployment.pricing;
         if (!prices) continue;
         const { baseUrl, credentialRef, headers, region, settings } = deployment;
@@ -144,6 +146,11 @@ export class Catalog {
   /** A deployment by its id; undefined for an id this catalog does not name. */
   entry(deploymentId: string): CatalogEntry | undefined {
     return this.byDeploymentId.get(deploymentId);
+  }
+
+  /** A deployment as the catalog spells it (speed, region, retention), priced or not. */
+  spec(deploymentId: string): CatalogDeployment | undefined {
+    return this.specs.get(deploymentId);
   }
 
   /** Models `auto` may choose for a task, best first. */

@@ -18,6 +18,7 @@ import {
   maxCallCost,
 } from '@polymux/contracts';
 import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
+import { requestSignals } from '@polymux/testing';
 
 import { RouterService } from './router.service';
 
@@ -89,17 +90,7 @@ const catalog = new Catalog(
   }),
 );
 
-const signals = (overrides: Partial<RequestSignals> = {}): RequestSignals => ({
-  estimatedInputTokens: 10,
-  inputTokensUpperBound: 40,
-  messageCount: 1,
-  hasTools: false,
-  hasImages: false,
-  hasResponseFormat: false,
-  hasCodeFence: false,
-  complexity: 'low',
-  ...overrides,
-});
+const signals = requestSignals;
 const chat = (model: string, fields: Partial<ChatRequest> = {}): ChatRequest => ({
   model,
   messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],

@@ -1,6 +1,7 @@
 import { Catalog, CatalogFileSchema } from '@polymux/catalog';
 import type { Complexity, RequestSignals, RoutingPolicy, TaskType } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, intakeOf } from '@polymux/contracts';
+import { requestSignals } from '@polymux/testing';
 
 import type { DeploymentHealth } from './deployment-health';
 import { NO_HEALTH } from './deployment-health';
@@ -49,17 +50,7 @@ const catalog = new Catalog(
   }),
 );
 
-const signals = (overrides: Partial<RequestSignals> = {}): RequestSignals => ({
-  estimatedInputTokens: 10,
-  inputTokensUpperBound: 40,
-  messageCount: 1,
-  hasTools: false,
-  hasImages: false,
-  hasResponseFormat: false,
-  hasCodeFence: false,
-  complexity: 'low',
-  ...overrides,
-});
+const signals = requestSignals;
 const intake = (model: string, overrides: Partial<RequestSignals> = {}) => ({
   ...intakeOf({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: false }),
   signals: signals(overrides),

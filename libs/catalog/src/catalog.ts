@@ -153,7 +153,7 @@ export class Catalog {
     return this.specs.get(deploymentId);
   }
 
-  /** Models `auto` may choose for a task, best first. */
+  /** Models `auto` may choose for a task (the router picks among them by tier and strategy). */
   autoModels(task: TaskType): CatalogModel[] {
     const names = this.file.auto.tasks[task] ?? this.file.auto.default;
     return names.map((name) => this.byName.get(name)!.model);

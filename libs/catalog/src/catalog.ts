@@ -93,6 +93,7 @@ export class Catalog {
   private readonly byName = new Map<string, ResolvedModel>();
   private readonly byDeploymentId = new Map<string, CatalogEntry>();
   private readonly planned = new Map<CatalogModel, Deployment[]>();
+  private readonly specs = new Map<string, CatalogDeployment>();
 
   /** `adminDeployments`: ids of the deployments the admin layer added or replaced. */
   constructor(
@@ -107,6 +108,7 @@ export class Catalog {
       for (const deployment of model.deployments) {
         if (ids.has(deployment.id)) throw new Error(`catalog deployment ${deployment.id} is not unique`);
         ids.add(deployment.id);
+        this.specs.set(deployment.id, deployment);
         const prices = deployment.pricing;
         if (!prices) continue;
         const { baseUrl, credentialRef, headers, region, settings, timeouts } = deployment;
@@ -149,7 +151,12 @@ export class Catalog {
     return this.byDeploymentId.get(deploymentId);
   }
 
-  /** Models `auto` may choose for a task, best first. */
+  /** A deployment as the catalog spells it (speed, region, retention), priced or not. */
+  spec(deploymentId: string): CatalogDeployment | undefined {
+    return this.specs.get(deploymentId);
+  }
+
+  /** Models `auto` may choose for a task (the router picks among them by tier and strategy). */
   autoModels(task: TaskType): CatalogModel[] {
     const names = this.file.auto.tasks[task] ?? this.file.auto.default;
     return names.map((name) => this.byName.get(name)!.model);

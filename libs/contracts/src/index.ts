@@ -19,6 +19,8 @@ export * from './messages/plan.message';
 export * from './messages/usage.event';
 export * from './nats-names';
 export * from './pricing';
+export * from './routing/explain.message';
+export * from './routing/routing-policy';
 export * from './subjects';
 export * from './tokens/image-size';
 export * from './tokens/image-tokens';

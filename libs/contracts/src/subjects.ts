@@ -24,10 +24,11 @@ import {
 } from './messages/catalog.message';
 import { EmbedRequest } from './messages/embed.message';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
-import { KeyRevoked, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
+import { KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
 import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { UsageRecorded } from './messages/usage.event';
+import { ExplainRequest, RoutingExplanation } from './routing/explain.message';
 
 export const Streams = { usage: 'USAGE', audit: 'AUDIT', deadLetter: 'DEADLETTER' } as const;
 
@@ -51,6 +52,8 @@ export const Subjects = {
   }),
   /** Classification and the reservation run in parallel behind it: one round trip from ingress. */
   plan: defineRequest('router.plan.v2', 'router', PlanRequest, Plan, { callers: ['ingress'] }),
+  /** The plan's routing without a reservation: `POST /v1/routing/explain`. */
+  explain: defineRequest('router.explain.v1', 'router', ExplainRequest, RoutingExplanation, { callers: ['ingress'] }),
   listModels: defineRequest('router.models.list.v1', 'router', ListModelsRequest, ModelList, { callers: ['ingress'] }),
   reserve: defineRequest('billing.reservation.create.v1', 'billing', ReserveRequest, Reservation, {
     callers: ['router'],
@@ -88,6 +91,12 @@ export const Subjects = {
   }),
   auditQuery: defineRequest('audit.records.query.v1', 'audit', AuditQuery, AuditRecords, { callers: ['control'] }),
   keyRevoked: defineEvent('control.key.revoked.v1', KeyRevoked, {
+    delivery: 'broadcast',
+    publishers: ['control'],
+    consumers: ['ingress'],
+  }),
+  /** A routing policy changed: every ingress replica drops its cached keys, which carry the merged policy. */
+  policiesChanged: defineEvent('control.policies.changed.v1', PoliciesChanged, {
     delivery: 'broadcast',
     publishers: ['control'],
     consumers: ['ingress'],

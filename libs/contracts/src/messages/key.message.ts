@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { RoutingPolicy } from '../routing/routing-policy';
+
 export const ApiKeyRecord = z.object({
   id: z.string(),
   orgId: z.string(),
@@ -14,6 +16,8 @@ export const ApiKeyRecord = z.object({
   expiresAt: z.string().nullable(),
   /** The project lets providers retain data (`store`, `metadata`, …); absent means it does not. */
   dataRetention: z.boolean().optional(),
+  /** The routing policies of the key's org, team, project and the key itself, merged; absent: none. */
+  routingPolicy: RoutingPolicy.optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 
@@ -21,3 +25,6 @@ export const ResolveKeyRequest = z.object({ keyHash: z.string().length(64) });
 export const ResolvedKey = z.object({ key: ApiKeyRecord.nullable() });
 
 export const KeyRevoked = z.object({ keyId: z.string(), keyHash: z.string() });
+
+/** Some routing policy changed; which keys it reaches is control's to know, so every key is refetched. */
+export const PoliciesChanged = z.object({ policyId: z.string() });

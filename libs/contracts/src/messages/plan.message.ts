@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { CallTask, Complexity, RequestSignals } from '../canonical/task';
+import { RoutingPolicy } from '../routing/routing-policy';
 import { Reservation } from './billing.message';
 import { Money } from './money';
 
@@ -87,6 +88,8 @@ export const PlanRequest = z.object({
   intake: Intake,
   /** Models the key may use; null means any. */
   allowedModels: z.array(z.string()).nullable(),
+  /** The key's routing policy, its levels merged (`mergePolicies`); absent means none. */
+  policy: RoutingPolicy.optional(),
   /** Whose balance the router reserves the call's maximum cost on, and for how long. */
   accountId: z.string(),
   reservationTtlSeconds: z.number().int().positive(),
@@ -100,6 +103,8 @@ export const Plan = z.object({
   complexity: Complexity.optional(),
   signals: RequestSignals,
   resolvedFrom: z.enum(['model', 'alias', 'auto']),
+  /** The strategy that ordered the candidates (`cheapest-capable`, `ordered`, …). */
+  strategy: z.string().optional(),
   /** Ordered: the first is tried first, the next on a retryable failure. */
   candidates: z.array(Deployment).min(1),
   /** The hold on the caller's balance for the most the call can cost on any candidate. */

@@ -6,3 +6,4 @@ export * from './nats-cleanup';
 export * from './scratch-database';
 export * from './canonical.arbitraries';
 export * from './adapter-calls';
+export * from './request-signals';

@@ -11,11 +11,14 @@ import { CatalogLayerService } from './catalog/catalog-layer.service';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
 import { KeyHandler } from './key.handler';
+import { RoutingPolicyController } from './policies/routing-policy.controller';
+import { RoutingPolicyRepository } from './policies/routing-policy.repository';
+import { RoutingPolicyService } from './policies/routing-policy.service';
 import { controlMigrations } from './schema/migrations';
 
 @Module({
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
-  controllers: [AdminController, CatalogLayerController, KeyHandler, CatalogLayerHandler],
+  controllers: [AdminController, CatalogLayerController, RoutingPolicyController, KeyHandler, CatalogLayerHandler],
   providers: [
     ControlRepository,
     ControlService,
@@ -23,6 +26,8 @@ import { controlMigrations } from './schema/migrations';
     BootstrapService,
     CatalogLayerRepository,
     CatalogLayerService,
+    RoutingPolicyRepository,
+    RoutingPolicyService,
   ],
 })
 export class ControlModule {}

@@ -10,6 +10,7 @@ import { KeyRevokedHandler } from './key-revoked.handler';
 import { MessagesController } from './messages.controller';
 import { ModelsController } from './models.controller';
 import { ResponsesController } from './openai-responses/responses.controller';
+import { RoutingExplainController } from './routing-explain.controller';
 
 @Module({
   controllers: [
@@ -18,6 +19,7 @@ import { ResponsesController } from './openai-responses/responses.controller';
     MessagesController,
     EmbeddingsController,
     ModelsController,
+    RoutingExplainController,
     KeyRevokedHandler,
   ],
   providers: [ApiKeyCache, CallService, CallEvents, EmbeddingsService],

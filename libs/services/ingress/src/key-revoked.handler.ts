@@ -6,7 +6,7 @@ import { OnEvent } from '@polymux/messaging';
 
 import { ApiKeyCache } from './auth/api-key.cache';
 
-/** Every ingress replica hears every revocation and forgets the key at once. */
+/** Every ingress replica hears every revocation and forgets the key at once, and every policy change. */
 @Controller()
 export class KeyRevokedHandler {
   constructor(private readonly keys: ApiKeyCache) {}
@@ -14,5 +14,10 @@ export class KeyRevokedHandler {
   @OnEvent(Subjects.keyRevoked, 'ingress')
   revoked(@Payload() event: PayloadOf<typeof Subjects.keyRevoked>): void {
     this.keys.forget(event.keyHash);
+  }
+
+  @OnEvent(Subjects.policiesChanged, 'ingress')
+  policiesChanged(): void {
+    this.keys.forgetAll();
   }
 }

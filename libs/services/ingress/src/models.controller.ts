@@ -1,12 +1,12 @@
-import { Catch, Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import type { ApiKeyRecord, ModelInfo } from '@polymux/contracts';
 import { ErrorCode, Headers, PolymuxException, Subjects } from '@polymux/contracts';
-import { WireErrorFilter, anthropicErrors, openAiErrors } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { checkAnthropicVersion } from './anthropic/anthropic-version';
 import { ApiKeyCache } from './auth/api-key.cache';
+import { CallerFormatErrorFilter } from './formats/caller-format.filter';
 import { authenticate } from './auth/api-key.guard';
 import { anthropicModelPage, isAnthropicCaller, toAnthropicModel } from './models/anthropic-models';
 import { newRequestId } from './request-id';
@@ -48,14 +48,6 @@ const toOpenAiModel = (model: ModelInfo) => ({
   aliases: model.aliases,
 });
 
-/** Errors of the model list in the caller's format: Anthropic's for an Anthropic client, else OpenAI's. */
-@Catch()
-export class ModelsErrorFilter extends WireErrorFilter {
-  constructor() {
-    super((request) => (isAnthropicCaller(request.headers) ? anthropicErrors : openAiErrors));
-  }
-}
-
 /**
  * `GET /v1/models` and `GET /v1/models/{id}`: the catalog models this key may use, in OpenAI's
  * format, or in Anthropic's (paged by `limit`, `after_id` and `before_id`) for an Anthropic client.
@@ -63,7 +55,7 @@ export class ModelsErrorFilter extends WireErrorFilter {
  * use (a key learns nothing of models outside its scope).
  */
 @Controller()
-@UseFilters(ModelsErrorFilter)
+@UseFilters(CallerFormatErrorFilter)
 export class ModelsController {
   constructor(
     private readonly keys: ApiKeyCache,

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { ModelList, Plan, RequestOf } from '@polymux/contracts';
+import type { ModelList, Plan, RequestOf, RoutingExplanation } from '@polymux/contracts';
 import { Subjects } from '@polymux/contracts';
 import { BusContext, OnRequest } from '@polymux/messaging';
 
@@ -13,6 +13,14 @@ export class RouterHandler {
   @OnRequest(Subjects.plan)
   plan(@Payload() payload: RequestOf<typeof Subjects.plan>, @Ctx() context: BusContext): Promise<Plan> {
     return this.router.plan(payload, context.requestId);
+  }
+
+  @OnRequest(Subjects.explain)
+  explain(
+    @Payload() payload: RequestOf<typeof Subjects.explain>,
+    @Ctx() context: BusContext,
+  ): Promise<RoutingExplanation> {
+    return this.router.explain(payload, context.requestId);
   }
 
   @OnRequest(Subjects.listModels)

@@ -18,6 +18,7 @@ import {
   maxCallCost,
 } from '@polymux/contracts';
 import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
+import { requestSignals } from '@polymux/testing';
 
 import { RouterService } from './router.service';
 
@@ -89,17 +90,7 @@ const catalog = new Catalog(
   }),
 );
 
-const signals = (overrides: Partial<RequestSignals> = {}): RequestSignals => ({
-  estimatedInputTokens: 10,
-  inputTokensUpperBound: 40,
-  messageCount: 1,
-  hasTools: false,
-  hasImages: false,
-  hasResponseFormat: false,
-  hasCodeFence: false,
-  complexity: 'low',
-  ...overrides,
-});
+const signals = requestSignals;
 const chat = (model: string, fields: Partial<ChatRequest> = {}): ChatRequest => ({
   model,
   messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
@@ -178,6 +169,7 @@ describe('RouterService', () => {
         complexity: 'low',
         signals: signals(),
         resolvedFrom: 'model',
+        strategy: 'ordered',
         candidates,
         reservation: { reservationId: 'res-1', amount: maxCallCost(candidates, intake(request)).toString() },
       });
@@ -316,10 +308,14 @@ describe('RouterService', () => {
   });
 
   describe('auto', () => {
-    it('plans the capable models of the task list, best first, each with all its deployments', async () => {
+    it('plans the capable deployments of the task list cheapest first (equal prices in list order)', async () => {
       classify('code');
-      await expect(plan(chat('auto'))).resolves.toMatchObject({ task: 'code', resolvedFrom: 'auto' });
-      expect(await candidateIds(chat('auto'))).toEqual(['a/coder', 'a/smart', 'a/basic', 'b/basic']);
+      await expect(plan(chat('auto'))).resolves.toMatchObject({
+        task: 'code',
+        resolvedFrom: 'auto',
+        strategy: 'cheapest-capable',
+      });
+      expect(await candidateIds(chat('auto'))).toEqual(['a/basic', 'a/coder', 'b/basic', 'a/smart']);
     });
 
     it('falls back to the default list for a task without one', async () => {
@@ -338,13 +334,13 @@ describe('RouterService', () => {
 
     it('never picks an unpriced model, even first in the task list', async () => {
       classify('code');
-      expect(await candidateIds(chat('auto'))).toEqual(['a/coder', 'a/smart', 'a/basic', 'b/basic']);
+      expect(await candidateIds(chat('auto'))).toEqual(['a/basic', 'a/coder', 'b/basic', 'a/smart']);
       expect(await failureOf(plan(chat('auto'), ['mystery']))).toMatchObject({ code: ErrorCode.NoCapableModel });
     });
 
     it('drops models the key may not use; an alias in the list does not admit its model to auto', async () => {
       classify('code');
-      expect(await candidateIds(chat('auto'), ['basic', 'coder'])).toEqual(['a/coder', 'a/basic', 'b/basic']);
+      expect(await candidateIds(chat('auto'), ['basic', 'coder'])).toEqual(['a/basic', 'a/coder', 'b/basic']);
       expect(await candidateIds(chat('auto'), ['vendor/smart', 'basic'])).toEqual(['a/basic', 'b/basic']);
     });
 
@@ -352,7 +348,8 @@ describe('RouterService', () => {
       classify('chat', { hasImages: true });
       expect(await failureOf(plan(chat('auto'), ['basic', 'coder']))).toEqual({
         code: ErrorCode.NoCapableModel,
-        message: 'no model this key may use can serve this chat request',
+        message:
+          'no model this key may use can serve this chat request: a/basic does not accept images; b/basic does not accept images',
         param: 'model',
       });
     });

@@ -1,46 +1,24 @@
-import { Injectable } from '@nestjs/common';
-import type { Catalog, CatalogModel } from '@polymux/catalog';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CatalogSource } from '@polymux/catalog';
 import type {
   Classification,
-  Deployment,
+  ExplainRequest,
   Intake,
   ModelList,
   Plan,
   PlanRequest,
   Reservation,
-  TaskType,
+  RoutingExplanation,
 } from '@polymux/contracts';
-import { ErrorCode, PolymuxException, Subjects, maxCallCost } from '@polymux/contracts';
+import { Subjects, maxCallCost } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
-import { embeddingIncapability, refuseAutoEmbeddings } from './embedding-models';
+import type { DeploymentHealth } from './routing/deployment-health';
+import { DEPLOYMENT_HEALTH, NO_HEALTH } from './routing/deployment-health';
+import type { Eligible } from './routing/routing';
+import { Routing } from './routing/routing';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
-
-/** Why a model cannot serve a request, or null when it can. */
-const chatIncapability = (model: CatalogModel, { signals, maxOutputTokens }: Intake): string | null => {
-  if (model.capabilities.embeddings) return 'is an embeddings model: call it on POST /v1/embeddings';
-  if (signals.hasTools && !model.capabilities.tools) return 'does not support tool calling';
-  if (signals.hasImages && !model.capabilities.vision) return 'does not accept images';
-  if (signals.hasResponseFormat && !model.capabilities.jsonSchema) return 'does not support structured output';
-  if (signals.estimatedInputTokens + Math.min(maxOutputTokens ?? 0, model.maxOutputTokens) > model.contextWindow) {
-    return `has a ${model.contextWindow}-token context window, too small for this request`;
-  }
-  return null;
-};
-
-const incapability = (model: CatalogModel, intake: Intake): string | null =>
-  intake.endpoint === 'embeddings' ? embeddingIncapability(model, intake) : chatIncapability(model, intake);
-
-/** Which models a request may go to, before its task is known. */
-interface Eligible {
-  resolvedFrom: Plan['resolvedFrom'];
-  /** The candidates once the task is known. */
-  candidates(task: TaskType): Deployment[];
-  /** Every deployment `candidates` can return, whatever the task: what the reservation covers. */
-  bound: Deployment[];
-}
 
 /**
  * Turns a request's intake into an ordered list of capable, allowed deployments and holds the
@@ -52,22 +30,19 @@ export class RouterService {
   constructor(
     private readonly catalogs: CatalogSource,
     private readonly messaging: MessagingClient,
+    @Optional() @Inject(DEPLOYMENT_HEALTH) private readonly health: DeploymentHealth = NO_HEALTH,
   ) {}
 
   async plan(
-    { intake, allowedModels, accountId, reservationTtlSeconds }: PlanRequest,
+    { intake, allowedModels, policy, accountId, reservationTtlSeconds }: PlanRequest,
     requestId?: string,
   ): Promise<Plan> {
-    const eligible = this.eligible(intake, allowedModels);
+    const eligible = this.eligible({ intake, allowedModels, policy }, requestId);
     if (intake.endpoint === 'embeddings')
       return this.planEmbeddings(intake, eligible, accountId, reservationTtlSeconds, requestId);
-    const classifying = this.messaging.request(
-      Subjects.classify,
-      { sample: intake.sample, signals: intake.signals },
-      { requestId, timeoutMs: CLASSIFY_TIMEOUT_MS },
-    );
+    const classifying = this.classify(intake, requestId);
     // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
-    if (eligible.bound.length === 0) eligible.candidates((await classifying).task);
+    if (eligible.bound.length === 0) this.route(eligible, intake, await classifying);
     const reserving = this.messaging.request(
       Subjects.reserve,
       { accountId, amount: maxCallCost(eligible.bound, intake).toString(), ttlSeconds: reservationTtlSeconds },
@@ -105,8 +80,34 @@ export class RouterService {
       confidence: 1,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      candidates: eligible.bound,
+      candidates: eligible.route('chat', 'low').candidates,
       reservation,
+    };
+  }
+
+  /**
+   * The routing decision a plan would make for the request, with every candidate's score or reason
+   * for exclusion: classified and routed the same way, but with no reservation and no provider call.
+   */
+  async explain({ intake, allowedModels, policy }: ExplainRequest, requestId?: string): Promise<RoutingExplanation> {
+    const eligible = this.eligible({ intake, allowedModels, policy }, requestId);
+    const classification = await this.classify(intake, requestId);
+    const complexity = classification.complexity ?? intake.signals.complexity;
+    const routed = this.route(eligible, intake, classification);
+    const [first, ...fallbacks] = routed.candidates;
+    return {
+      task: classification.task,
+      complexity,
+      confidence: classification.confidence,
+      ...(classification.language ? { language: classification.language } : {}),
+      signals: intake.signals,
+      resolvedFrom: eligible.resolvedFrom,
+      strategy: routed.strategy,
+      ...(routed.tier ? { tier: routed.tier } : {}),
+      candidates: routed.report,
+      model: first!.model,
+      deploymentId: first!.id,
+      fallbacks: fallbacks.map((deployment) => ({ model: deployment.model, deploymentId: deployment.id })),
     };
   }
 
@@ -122,73 +123,38 @@ export class RouterService {
   }
 
   /** Refuses at once what no task could make servable: an unknown, forbidden or incapable model. */
-  private eligible(intake: Intake, allowedModels: string[] | null): Eligible {
+  private eligible(request: ExplainRequest, requestId?: string): Eligible {
     // One catalog for the whole plan, even if a reload swaps it meanwhile.
-    const catalog: Catalog = this.catalogs.current;
-    const allowed = (model: CatalogModel, name: string) =>
-      allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
-    // `auto` never picks an unpriced model: it could not be billed.
-    const usable = (model: CatalogModel) =>
-      allowed(model, model.id) && catalog.isPriced(model) && incapability(model, intake) === null;
+    return new Routing(this.catalogs.current, this.health).eligible({
+      intake: request.intake,
+      allowedModels: request.allowedModels,
+      policy: request.policy ?? {},
+      requestId: requestId ?? '',
+    });
+  }
 
-    if (intake.model === 'auto') {
-      if (intake.endpoint === 'embeddings') refuseAutoEmbeddings();
-      return {
-        resolvedFrom: 'auto',
-        bound: catalog
-          .autoModelsOfAnyTask()
-          .filter(usable)
-          .flatMap((model) => catalog.deployments(model)),
-        candidates: (task) => {
-          const capable = catalog.autoModels(task).filter(usable);
-          if (capable.length === 0) {
-            throw new PolymuxException(
-              ErrorCode.NoCapableModel,
-              `no model this key may use can serve this ${task} request`,
-              { param: 'model' },
-            );
-          }
-          return capable.flatMap((model) => catalog.deployments(model));
-        },
-      };
-    }
+  private classify(intake: Intake, requestId?: string): Promise<Classification> {
+    return this.messaging.request(
+      Subjects.classify,
+      { sample: intake.sample, signals: intake.signals },
+      { requestId, timeoutMs: CLASSIFY_TIMEOUT_MS },
+    );
+  }
 
-    const resolved = catalog.resolve(intake.model);
-    if (!resolved) {
-      throw new PolymuxException(ErrorCode.ModelNotFound, `The model \`${intake.model}\` does not exist`, {
-        param: 'model',
-      });
-    }
-    if (!allowed(resolved.model, intake.model)) {
-      throw new PolymuxException(ErrorCode.ModelNotAllowed, `this key may not use the model \`${intake.model}\``, {
-        param: 'model',
-      });
-    }
-    const reason = incapability(resolved.model, intake);
-    if (reason) {
-      throw new PolymuxException(ErrorCode.NoCapableModel, `the model \`${intake.model}\` ${reason}`, {
-        param: 'model',
-      });
-    }
-    if (!catalog.isPriced(resolved.model)) {
-      throw new PolymuxException(
-        ErrorCode.NoCapableModel,
-        `the model \`${intake.model}\` has no price in this gateway's catalog yet, so its calls cannot be billed; ask the platform team to price it`,
-        { param: 'model' },
-      );
-    }
-    const deployments = catalog.deployments(resolved.model);
-    return { resolvedFrom: resolved.resolvedFrom, bound: deployments, candidates: () => deployments };
+  private route(eligible: Eligible, intake: Intake, classification: Classification) {
+    return eligible.route(classification.task, classification.complexity ?? intake.signals.complexity);
   }
 
   private toPlan(classification: Classification, intake: Intake, eligible: Eligible, reservation: Reservation): Plan {
+    const routed = this.route(eligible, intake, classification);
     return {
       task: classification.task,
       confidence: classification.confidence,
       complexity: classification.complexity ?? intake.signals.complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      candidates: eligible.candidates(classification.task),
+      strategy: routed.strategy,
+      candidates: routed.candidates,
       reservation,
     };
   }

@@ -8,6 +8,7 @@ import { deleteNatsNamespace, isolatedServiceEnv } from '@polymux/testing';
 
 import { CatalogLayerController } from '../catalog/catalog-layer.controller';
 import { ControlModule } from '../control.module';
+import { RoutingPolicyController } from '../policies/routing-policy.controller';
 import { AdminController } from './admin.controller';
 
 jest.setTimeout(60_000);
@@ -100,12 +101,19 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'GET', path: '/admin/v1/deployments' },
   { method: 'PATCH', path: '/admin/v1/deployments/must-not-exist', body: { upstreamModel: 'x' } },
   { method: 'DELETE', path: '/admin/v1/deployments/must-not-exist' },
+  { method: 'GET', path: '/admin/v1/routing-policies' },
+  { method: 'PUT', path: `/admin/v1/routing-policies/project/${ids.project}`, body: { denyModels: ['x'] } },
+  { method: 'GET', path: `/admin/v1/routing-policies/project/${ids.project}` },
+  { method: 'DELETE', path: `/admin/v1/routing-policies/project/${ids.project}` },
 ];
 
 /** `METHOD /path/:param` of every route the admin controllers declare. */
-const declaredRoutes = (): string[] => [AdminController, CatalogLayerController].flatMap(routesOf).sort();
+const declaredRoutes = (): string[] =>
+  [AdminController, CatalogLayerController, RoutingPolicyController].flatMap(routesOf).sort();
 
-const routesOf = (controller: typeof AdminController | typeof CatalogLayerController): string[] => {
+const routesOf = (
+  controller: typeof AdminController | typeof CatalogLayerController | typeof RoutingPolicyController,
+): string[] => {
   const prefix = Reflect.getMetadata(PATH_METADATA, controller) as string;
   const prototype = controller.prototype as unknown as Record<string, object>;
   return Object.getOwnPropertyNames(controller.prototype)
@@ -137,7 +145,9 @@ describe('admin API authorisation', () => {
           .replace(ids.key, ':keyId')
           .replace(ids.credential, ':credentialId')
           .replace('models/must-not-exist', 'models/:modelId')
-          .replace('deployments/must-not-exist', 'deployments/:deploymentId'),
+          .replace('deployments/must-not-exist', 'deployments/:deploymentId')
+          .replace('routing-policies/project', 'routing-policies/:scope')
+          .replace(`:scope/:projectId`, ':scope/:scopeId'),
       )
       .sort();
     expect(tested).toEqual(declaredRoutes());

@@ -42,6 +42,11 @@ export class ApiKeyCache {
     return entry.record;
   }
 
+  /** Every key refetched on its next use: a routing policy changed, and which keys it reaches is control's to know. */
+  forgetAll(): void {
+    this.entries.clear();
+  }
+
   forget(keyHash: string): void {
     this.entries.set(keyHash, { record: null, fetchedAt: Date.now() });
   }

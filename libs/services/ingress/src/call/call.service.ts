@@ -96,6 +96,7 @@ export class CallService {
       {
         intake: intakeFor(request),
         allowedModels: key.allowedModels,
+        ...(key.routingPolicy ? { policy: key.routingPolicy } : {}),
         accountId: key.accountId,
         reservationTtlSeconds: this.config.billing.reservationTtlSeconds,
       },

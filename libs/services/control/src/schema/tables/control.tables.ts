@@ -79,6 +79,16 @@ export interface CatalogRevisionTable {
   revision: ColumnType<string, never, never>;
 }
 
+/** A routing policy attached to an org, team, project or key (`RoutingPolicy`, as JSON). */
+export interface RoutingPolicyTable {
+  id: Generated<string>;
+  scope: 'org' | 'team' | 'project' | 'key';
+  scope_id: string;
+  policy: ColumnType<Spec, string, string>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 /** Tables of the `control` schema; no other service reads them. */
 export interface ControlDB {
   orgs: OrgTable;
@@ -89,4 +99,5 @@ export interface ControlDB {
   catalog_models: CatalogModelTable;
   catalog_deployments: CatalogDeploymentTable;
   catalog_revision: CatalogRevisionTable;
+  routing_policies: RoutingPolicyTable;
 }

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+import { Complexity, RequestSignals, TaskType } from '../canonical/task';
+import { PlanRequest } from '../messages/plan.message';
+import { QualityTier } from './routing-policy';
+
+/** A routing decision without its reservation: what `POST /v1/routing/explain` asks the router. */
+export const ExplainRequest = PlanRequest.omit({ accountId: true, reservationTtlSeconds: true });
+export type ExplainRequest = z.infer<typeof ExplainRequest>;
+
+/** One deployment the router considered, and why it was kept (with its score) or excluded. */
+export const CandidateReport = z.object({
+  deploymentId: z.string(),
+  model: z.string(),
+  provider: z.string(),
+  kept: z.boolean(),
+  /** The strategy's score, 0–1, higher first; kept candidates only. */
+  score: z.number().optional(),
+  reason: z.string(),
+});
+export type CandidateReport = z.infer<typeof CandidateReport>;
+
+/** How a plan was decided: the same routing as the call, without a reservation or a provider call. */
+export const RoutingExplanation = z.object({
+  task: TaskType,
+  complexity: Complexity,
+  confidence: z.number(),
+  language: z.string().optional(),
+  signals: RequestSignals,
+  resolvedFrom: z.enum(['model', 'alias', 'auto']),
+  strategy: z.string(),
+  /** The least quality tier `auto` required for this task and complexity. */
+  tier: QualityTier.optional(),
+  /** Kept candidates first, in the order they would be tried, then the excluded ones. */
+  candidates: z.array(CandidateReport),
+  /** The model and deployment tried first. */
+  model: z.string(),
+  deploymentId: z.string(),
+  /** The deployments tried next, in order, on a retryable failure. */
+  fallbacks: z.array(z.object({ model: z.string(), deploymentId: z.string() })),
+});
+export type RoutingExplanation = z.infer<typeof RoutingExplanation>;

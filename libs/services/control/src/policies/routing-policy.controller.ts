@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { ErrorCode, PolicyScope, PolymuxException, RoutingPolicy } from '@polymux/contracts';
+import { OpenAiErrorFilter, parseBody } from '@polymux/http';
+
+import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
+import { actorOf } from '../admin/admin.controller';
+import type { StoredPolicy } from './routing-policy.repository';
+import { RoutingPolicyService } from './routing-policy.service';
+
+const view = (stored: StoredPolicy) => ({
+  id: stored.id,
+  scope: stored.scope,
+  scopeId: stored.scope_id,
+  policy: stored.policy,
+  createdAt: stored.created_at.toISOString(),
+  updatedAt: stored.updated_at.toISOString(),
+});
+
+const scopeOf = (scope: string): PolicyScope => {
+  const parsed = PolicyScope.safeParse(scope);
+  if (parsed.success) return parsed.data;
+  throw new PolymuxException(ErrorCode.NotFound, `no such policy scope ${scope}: use org, team, project or key`, {
+    param: 'scope',
+  });
+};
+
+/**
+ * Routing policies: `PUT`, `GET` and `DELETE /admin/v1/routing-policies/{scope}/{id}`, where scope
+ * is `org`, `team`, `project` or `key`; `GET /admin/v1/routing-policies` lists them all.
+ */
+@Controller('admin/v1')
+@UseGuards(AdminAuthGuard)
+@UseFilters(OpenAiErrorFilter)
+export class RoutingPolicyController {
+  constructor(private readonly policies: RoutingPolicyService) {}
+
+  @Get('routing-policies')
+  async list() {
+    return { data: (await this.policies.list()).map(view) };
+  }
+
+  @Put('routing-policies/:scope/:scopeId')
+  async set(
+    @Req() request: AdminRequest,
+    @Param('scope') scope: string,
+    @Param('scopeId') scopeId: string,
+    @Body() body: unknown,
+  ) {
+    return view(await this.policies.set(actorOf(request), scopeOf(scope), scopeId, parseBody(RoutingPolicy, body)));
+  }
+
+  @Get('routing-policies/:scope/:scopeId')
+  async get(@Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    return view(await this.policies.get(scopeOf(scope), scopeId));
+  }
+
+  @Delete('routing-policies/:scope/:scopeId')
+  @HttpCode(200)
+  async delete(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    return view(await this.policies.delete(actorOf(request), scopeOf(scope), scopeId));
+  }
+}

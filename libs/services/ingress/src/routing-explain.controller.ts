@@ -1,0 +1,57 @@
+import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Headers, Subjects, intakeOf } from '@polymux/contracts';
+import { MessagingClient } from '@polymux/messaging';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+import { anthropicMessages } from './anthropic/messages.format';
+import { checkAnthropicVersion } from './anthropic/anthropic-version';
+import { ApiKeyCache } from './auth/api-key.cache';
+import { authenticate } from './auth/api-key.guard';
+import { headersNamed } from './call/serve-call';
+import { CallerFormatErrorFilter } from './formats/caller-format.filter';
+import { isAnthropicCaller } from './models/anthropic-models';
+import { chatCompletions } from './openai/chat-completions.format';
+import { newRequestId } from './request-id';
+
+/**
+ * `POST /v1/routing/explain`: how a chat request would be routed for this key — task, complexity,
+ * every candidate's score or reason for exclusion, the model and its fallbacks — decided by the
+ * router and classifier exactly as for a call, without a reservation, a charge or a provider call.
+ * The body is a Messages body for an Anthropic client (as `GET /v1/models` tells them apart), a
+ * Chat Completions body otherwise, decoded by that format's own decoder; errors in the same format.
+ */
+@Controller()
+@UseFilters(CallerFormatErrorFilter)
+export class RoutingExplainController {
+  constructor(
+    private readonly keys: ApiKeyCache,
+    private readonly messaging: MessagingClient,
+  ) {}
+
+  @Post('v1/routing/explain')
+  async explain(@Req() httpRequest: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    const anthropic = isAnthropicCaller(httpRequest.headers);
+    if (anthropic) checkAnthropicVersion(httpRequest.headers);
+    const requestId = newRequestId();
+    void reply.header(Headers.requestId, requestId);
+    if (anthropic) void reply.header('request-id', requestId);
+    const key = await authenticate(this.keys, httpRequest.headers, requestId);
+    const format = anthropic ? anthropicMessages : chatCompletions;
+    const request = format.decode(body, {
+      dataRetention: key.dataRetention === true,
+      dropped: [],
+      ...(format.headers ? { headers: headersNamed(httpRequest.headers, format.headers) } : {}),
+    });
+    const explanation = await this.messaging.request(
+      Subjects.explain,
+      {
+        intake: intakeOf(request),
+        allowedModels: key.allowedModels,
+        ...(key.routingPolicy ? { policy: key.routingPolicy } : {}),
+      },
+      { requestId },
+    );
+    void reply.header(Headers.model, explanation.model).header(Headers.task, explanation.task);
+    await reply.status(200).send(explanation);
+  }
+}

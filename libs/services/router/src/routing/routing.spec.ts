@@ -1,0 +1,243 @@
+import { Catalog, CatalogFileSchema } from '@polymux/catalog';
+import type { Complexity, RequestSignals, RoutingPolicy, TaskType } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, intakeOf } from '@polymux/contracts';
+import { requestSignals } from '@polymux/testing';
+
+import type { DeploymentHealth } from './deployment-health';
+import { NO_HEALTH } from './deployment-health';
+import { Routing } from './routing';
+
+const deployment = (id: string, input: string, output: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  provider: id.split('/')[0],
+  baseUrl: 'http://sim.test/v1',
+  upstreamModel: id.split('/')[1],
+  pricing: { input, output },
+  ...extra,
+});
+const catalog = new Catalog(
+  CatalogFileSchema.parse({
+    models: [
+      {
+        id: 'nano',
+        qualityTier: 'economy',
+        contextWindow: 100_000,
+        maxOutputTokens: 4_000,
+        deployments: [deployment('openai/nano', '0.1', '0.4', { outputTokensPerSecond: 200 })],
+      },
+      {
+        id: 'mid',
+        qualityTier: 'standard',
+        contextWindow: 100_000,
+        maxOutputTokens: 8_000,
+        capabilities: { tools: true },
+        deployments: [
+          deployment('openai/mid', '1', '4', { outputTokensPerSecond: 80, region: 'us-east-1' }),
+          deployment('azure/mid', '1', '4', { outputTokensPerSecond: 120, region: 'eu-west-1', retainsData: false }),
+        ],
+      },
+      {
+        id: 'big',
+        qualityTier: 'frontier',
+        contextWindow: 200_000,
+        maxOutputTokens: 16_000,
+        capabilities: { tools: true, vision: true, jsonSchema: true },
+        deployments: [deployment('anthropic/big', '3', '15', { outputTokensPerSecond: 50, retainsData: false })],
+      },
+    ],
+    aliases: {},
+    auto: { default: ['big', 'mid', 'nano'], tasks: {} },
+  }),
+);
+
+const signals = requestSignals;
+const intake = (model: string, overrides: Partial<RequestSignals> = {}) => ({
+  ...intakeOf({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], stream: false }),
+  signals: signals(overrides),
+});
+
+const route = (
+  model: string,
+  policy: RoutingPolicy = {},
+  {
+    task = 'chat',
+    complexity = 'low',
+    health = NO_HEALTH,
+    requestId = 'req-1',
+    overrides = {},
+  }: {
+    task?: TaskType;
+    complexity?: Complexity;
+    health?: DeploymentHealth;
+    requestId?: string;
+    overrides?: Partial<RequestSignals>;
+  } = {},
+) =>
+  new Routing(catalog, health)
+    .eligible({ intake: intake(model, overrides), allowedModels: null, policy, requestId })
+    .route(task, complexity);
+const ids = (...args: Parameters<typeof route>) => route(...args).candidates.map((candidate) => candidate.id);
+
+const refusal = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof PolymuxException) return error.toPayload();
+    throw error;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('auto: task × complexity → tier → cheapest capable', () => {
+  it('sends simple chat to the small model and hard code to the strong one', () => {
+    expect(ids('auto')[0]).toBe('openai/nano');
+    expect(route('auto').tier).toBe('economy');
+    expect(ids('auto', {}, { task: 'code', complexity: 'low' })).toEqual(['openai/mid', 'azure/mid', 'anthropic/big']);
+    expect(ids('auto', {}, { task: 'code', complexity: 'high' })).toEqual(['anthropic/big']);
+    expect(ids('auto', {}, { task: 'reasoning', complexity: 'medium' })).toEqual(['anthropic/big']);
+  });
+
+  it('names the tier in the reason of a model left out for it', () => {
+    const { report } = route('auto', {}, { task: 'code', complexity: 'high' });
+    expect(report.find((entry) => entry.deploymentId === 'openai/nano')).toMatchObject({
+      kept: false,
+      reason: 'is economy tier, below the frontier tier auto needs for code at high complexity',
+    });
+  });
+
+  it("takes a task rule's models, tier and strategy over the defaults", () => {
+    const policy: RoutingPolicy = {
+      tasks: { chat: { models: ['mid', 'big'], minTier: 'standard', strategy: { type: 'best-quality' } } },
+    };
+    expect(ids('auto', policy)).toEqual(['anthropic/big', 'openai/mid', 'azure/mid']);
+  });
+
+  it('takes the strongest tier present when none meets the one needed', () => {
+    expect(ids('auto', { denyModels: ['big'] }, { task: 'code', complexity: 'high' })).toEqual([
+      'openai/mid',
+      'azure/mid',
+    ]);
+  });
+});
+
+describe('strategies', () => {
+  it('cheapest-capable: by list price, scores relative to the cheapest', () => {
+    const routed = route('auto', { strategy: { type: 'cheapest-capable' } });
+    expect(routed.candidates.map((candidate) => candidate.id)).toEqual([
+      'openai/nano',
+      'openai/mid',
+      'azure/mid',
+      'anthropic/big',
+    ]);
+    expect(routed.report[0]).toMatchObject({ kept: true, score: 1, reason: '$0.1/$0.4 per MTok' });
+  });
+
+  it('best-quality: the highest tier first, the cheaper of equals first', () => {
+    expect(ids('auto', { strategy: { type: 'best-quality' } })).toEqual([
+      'anthropic/big',
+      'openai/mid',
+      'azure/mid',
+      'openai/nano',
+    ]);
+  });
+
+  it("fastest: the catalog's typical speed, or live latency once the health source measures it", () => {
+    expect(ids('auto', { strategy: { type: 'fastest' } })).toEqual([
+      'openai/nano',
+      'azure/mid',
+      'openai/mid',
+      'anthropic/big',
+    ]);
+    const latencies: Record<string, number> = { 'anthropic/big': 100, 'openai/mid': 300, 'openai/nano': 900 };
+    const health: DeploymentHealth = { available: () => true, latencyMs: (id) => latencies[id] };
+    expect(ids('auto', { strategy: { type: 'fastest' } }, { health })).toEqual([
+      'anthropic/big',
+      'openai/mid',
+      'openai/nano',
+      'azure/mid',
+    ]);
+  });
+
+  it('balanced: weights trade cost against quality', () => {
+    const quality = { type: 'balanced', weights: { cost: 0, quality: 1, speed: 0 } } as const;
+    const cost = { type: 'balanced', weights: { cost: 1, quality: 0, speed: 0 } } as const;
+    expect(ids('auto', { strategy: quality })[0]).toBe('anthropic/big');
+    expect(ids('auto', { strategy: cost })[0]).toBe('openai/nano');
+    const even = route('auto', { strategy: { type: 'balanced', weights: { cost: 1, quality: 1, speed: 1 } } });
+    expect(even.report.every((entry) => !entry.kept || (entry.score! >= 0 && entry.score! <= 1))).toBe(true);
+  });
+
+  it('ordered: the named models or deployments first, in order, then the rest in catalog order', () => {
+    expect(ids('auto', { strategy: { type: 'ordered', order: ['azure/mid', 'nano'] } })).toEqual([
+      'azure/mid',
+      'openai/nano',
+      'anthropic/big',
+      'openai/mid',
+    ]);
+    expect(ids('mid')).toEqual(['openai/mid', 'azure/mid']);
+  });
+
+  it('weighted-split: draws the first by weight per request id, the same for the same id', () => {
+    const policy: RoutingPolicy = { strategy: { type: 'weighted-split', weights: { nano: 1, big: 1 } } };
+    const firsts = new Set(
+      Array.from({ length: 40 }, (_, index) => ids('auto', policy, { requestId: `r-${index}` })[0]),
+    );
+    expect(firsts).toEqual(new Set(['openai/nano', 'anthropic/big']));
+    expect(ids('auto', policy, { requestId: 'same' })).toEqual(ids('auto', policy, { requestId: 'same' }));
+    const heavy: RoutingPolicy = { strategy: { type: 'weighted-split', weights: { nano: 1, big: 0.000001 } } };
+    expect(ids('auto', heavy, { requestId: 'r-1' })[0]).toBe('openai/nano');
+  });
+
+  it('puts deployments the health source holds unavailable last', () => {
+    const health: DeploymentHealth = { available: (id) => id !== 'openai/nano', latencyMs: () => undefined };
+    const routed = route('auto', {}, { health });
+    expect(routed.candidates.at(-1)!.id).toBe('openai/nano');
+    expect(routed.report.find((entry) => entry.deploymentId === 'openai/nano')!.reason).toMatch(
+      /unavailable now, tried last/,
+    );
+  });
+});
+
+describe('policy filters', () => {
+  it('allows and denies models and providers', () => {
+    expect(ids('auto', { allowModels: ['mid'] })).toEqual(['openai/mid', 'azure/mid']);
+    expect(ids('auto', { denyProviders: ['openai'] })).toEqual(['azure/mid', 'anthropic/big']);
+    expect(ids('auto', { allowProviders: ['anthropic'] })).toEqual(['anthropic/big']);
+    expect(refusal(() => route('nano', { denyModels: ['nano'] }))).toMatchObject({ code: ErrorCode.ModelNotAllowed });
+  });
+
+  it('keeps zero-retention policies on zero-retention deployments, and regions in their regions', () => {
+    expect(ids('auto', { zeroRetentionOnly: true })).toEqual(['azure/mid', 'anthropic/big']);
+    expect(ids('mid', { regions: ['eu-west-1'] })).toEqual(['azure/mid']);
+    expect(refusal(() => route('nano', { regions: ['eu-west-1'] }))).toMatchObject({
+      code: ErrorCode.NoCapableModel,
+      message:
+        'no deployment of `nano` meets the routing policy: openai/nano has no region, and the routing policy names regions',
+    });
+  });
+
+  it('caps the price per million tokens', () => {
+    const routed = route('auto', { maxPricePerMTok: { output: '5' } });
+    expect(routed.candidates.map((candidate) => candidate.id)).toEqual(['openai/nano', 'openai/mid', 'azure/mid']);
+    expect(routed.report.find((entry) => entry.deploymentId === 'anthropic/big')!.reason).toBe(
+      "output price $15 is above the policy's $5 per MTok",
+    );
+  });
+
+  it('resolves policy aliases to one model or several, in the listed order by default', () => {
+    expect(ids('cheap', { aliases: { cheap: 'nano' } })).toEqual(['openai/nano']);
+    expect(ids('smart', { aliases: { smart: ['big', 'mid'] } })).toEqual(['anthropic/big', 'openai/mid', 'azure/mid']);
+    expect(ids('smart', { aliases: { smart: ['big', 'mid'] }, strategy: { type: 'cheapest-capable' } })[0]).toBe(
+      'openai/mid',
+    );
+  });
+
+  it('never plans past a hard bound, whatever the policy asks for', () => {
+    expect(
+      ids('auto', { strategy: { type: 'ordered', order: ['nano'] } }, { overrides: { hasTools: true } }),
+    ).not.toContain('openai/nano');
+    expect(refusal(() => route('nano', {}, { overrides: { hasImages: true } }))).toMatchObject({
+      code: ErrorCode.NoCapableModel,
+    });
+  });
+});

@@ -1,0 +1,246 @@
+import type { Catalog, CatalogModel } from '@polymux/catalog';
+import type {
+  CandidateReport,
+  Complexity,
+  Deployment,
+  Intake,
+  Plan,
+  QualityTier,
+  RoutingPolicy,
+  RoutingStrategy,
+  StrategyName,
+  TaskType,
+} from '@polymux/contracts';
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+
+import { refuseAutoEmbeddings } from '../embedding-models';
+import { incapability } from './capability';
+import type { DeploymentHealth } from './deployment-health';
+import { deploymentRefusal, modelRefusal } from './policy-filter';
+import { meetsTier, requiredTier, strongestTier, tierOf } from './quality-tier';
+import type { Option } from './strategies';
+import { rank } from './strategies';
+
+/** The request a routing decision is for, and who asks. */
+export interface RouteRequest {
+  intake: Intake;
+  /** The key's model scope; null means any. */
+  allowedModels: string[] | null;
+  policy: RoutingPolicy;
+  requestId: string;
+}
+
+/** A decision: the deployments in the order they are tried, and why each considered one is in or out. */
+export interface Routed {
+  candidates: Deployment[];
+  report: CandidateReport[];
+  strategy: StrategyName;
+  /** The least tier `auto` required. */
+  tier?: QualityTier;
+}
+
+/** Which deployments a request may go to, before its task is known. */
+export interface Eligible {
+  resolvedFrom: Plan['resolvedFrom'];
+  /** Orders the candidates once the task and complexity are known; NoCapableModel when none is left. */
+  route(task: TaskType, complexity: Complexity): Routed;
+  /** Every deployment `route` can return, whatever the task: what the reservation covers. */
+  bound: Deployment[];
+}
+
+/** One model examined: the options it offers, or why it or each deployment of it is out. */
+interface Examined {
+  options: Option[];
+  excluded: CandidateReport[];
+}
+
+const CHEAPEST: RoutingStrategy = { type: 'cheapest-capable' };
+
+const noCapable = (message: string) => new PolymuxException(ErrorCode.NoCapableModel, message, { param: 'model' });
+
+const why = (excluded: readonly CandidateReport[]) =>
+  excluded.length === 0
+    ? ''
+    : `: ${excluded
+        .slice(0, 5)
+        .map((report) => `${report.deploymentId} ${report.reason}`)
+        .join('; ')}${excluded.length > 5 ? '; …' : ''}`;
+
+/**
+ * The routing decision: hard bounds first (capabilities, context window, a price, the key's
+ * scope), then the key's policy (models, providers, retention, regions, price caps), then, for
+ * `auto`, the quality tier the task and complexity need, and last the strategy's order. Pure over
+ * one catalog and one health reading, so a plan and an explanation decide the same way.
+ */
+export class Routing {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly health: DeploymentHealth,
+  ) {}
+
+  eligible({ intake, allowedModels, policy, requestId }: RouteRequest): Eligible {
+    const scoped = (model: CatalogModel, name: string) =>
+      allowedModels === null || allowedModels.includes(model.id) || allowedModels.includes(name);
+    const examine = (model: CatalogModel, name: string): Examined => {
+      // A key learns nothing of the models outside its scope, not even why they are out.
+      if (!scoped(model, name)) return { options: [], excluded: [] };
+      const refusal =
+        modelRefusal(this.catalog, policy, model) ??
+        (this.catalog.isPriced(model) ? null : 'has no price in the catalog, so it cannot be billed') ??
+        incapability(model, intake);
+      if (refusal) return { options: [], excluded: this.excludedModel(model, refusal) };
+      const examined: Examined = { options: [], excluded: [] };
+      for (const deployment of this.catalog.deployments(model)) {
+        const reason = deploymentRefusal(this.catalog, policy, deployment);
+        if (reason) examined.excluded.push(this.report(deployment, reason));
+        else {
+          const speed = this.catalog.spec(deployment.id)?.outputTokensPerSecond;
+          examined.options.push({
+            deployment,
+            model,
+            ...(speed === undefined ? {} : { outputTokensPerSecond: speed }),
+          });
+        }
+      }
+      return examined;
+    };
+    const decide = (examined: Examined[], strategy: RoutingStrategy, tier?: QualityTier): Routed => {
+      const options = examined.flatMap((entry) => entry.options);
+      const ranked = rank(options, strategy, this.health, requestId);
+      return {
+        candidates: ranked.map((option) => option.deployment),
+        report: [
+          ...ranked.map((option) => ({ ...this.report(option.deployment, option.reason, true), score: option.score })),
+          ...examined.flatMap((entry) => entry.excluded),
+        ],
+        strategy: strategy.type,
+        ...(tier ? { tier } : {}),
+      };
+    };
+
+    if (intake.model === 'auto') {
+      if (intake.endpoint === 'embeddings') refuseAutoEmbeddings();
+      return this.auto(policy, examine, decide);
+    }
+    const aliased = policy.aliases?.[intake.model];
+    if (aliased !== undefined) {
+      const targets = (typeof aliased === 'string' ? [aliased] : aliased).flatMap((target) => {
+        const resolved = this.catalog.resolve(target);
+        return resolved ? [resolved.model] : [];
+      });
+      const examined = targets.map((model) => examine(model, intake.model));
+      const routed = decide(examined, policy.strategy ?? { type: 'ordered', order: targets.map((model) => model.id) });
+      if (routed.candidates.length === 0)
+        throw noCapable(`no model the alias \`${intake.model}\` names can serve this request${why(routed.report)}`);
+      return { resolvedFrom: 'alias', bound: routed.candidates, route: () => routed };
+    }
+    return this.named(intake, policy, scoped, examine, decide);
+  }
+
+  /** A model named by id or catalog alias: refused outright when the model itself cannot be used. */
+  private named(
+    intake: Intake,
+    policy: RoutingPolicy,
+    scoped: (model: CatalogModel, name: string) => boolean,
+    examine: (model: CatalogModel, name: string) => Examined,
+    decide: (examined: Examined[], strategy: RoutingStrategy) => Routed,
+  ): Eligible {
+    const resolved = this.catalog.resolve(intake.model);
+    if (!resolved) {
+      throw new PolymuxException(ErrorCode.ModelNotFound, `The model \`${intake.model}\` does not exist`, {
+        param: 'model',
+      });
+    }
+    const { model } = resolved;
+    const forbidden = scoped(model, intake.model) ? modelRefusal(this.catalog, policy, model) : 'this key';
+    if (forbidden) {
+      const by = forbidden === 'this key' ? 'this key' : 'the routing policy of this key';
+      throw new PolymuxException(ErrorCode.ModelNotAllowed, `${by} may not use the model \`${intake.model}\``, {
+        param: 'model',
+      });
+    }
+    const reason = incapability(model, intake);
+    if (reason) throw noCapable(`the model \`${intake.model}\` ${reason}`);
+    if (!this.catalog.isPriced(model)) {
+      throw noCapable(
+        `the model \`${intake.model}\` has no price in this gateway's catalog yet, so its calls cannot be billed; ask the platform team to price it`,
+      );
+    }
+    const routed = decide([examine(model, intake.model)], policy.strategy ?? { type: 'ordered' });
+    if (routed.candidates.length === 0)
+      throw noCapable(`no deployment of \`${intake.model}\` meets the routing policy${why(routed.report)}`);
+    return { resolvedFrom: resolved.resolvedFrom, bound: routed.candidates, route: () => routed };
+  }
+
+  /**
+   * `auto`: the models of the task's list (the policy's task rule, else the catalog's auto list)
+   * that meet the tier the task and complexity need, cheapest first unless a strategy says
+   * otherwise. When none meets the tier, the strongest tier present is taken instead of refusing.
+   */
+  private auto(
+    policy: RoutingPolicy,
+    examine: (model: CatalogModel, name: string) => Examined,
+    decide: (examined: Examined[], strategy: RoutingStrategy, tier?: QualityTier) => Routed,
+  ): Eligible {
+    const resolveAll = (list: readonly string[]) =>
+      list.flatMap((name) => {
+        const resolved = this.catalog.resolve(name);
+        return resolved ? [resolved.model] : [];
+      });
+    const pool = (task: TaskType): CatalogModel[] => {
+      const listed = policy.tasks?.[task]?.models;
+      // An alias in an auto list does not admit its model past the key's scope: examined by the model's id.
+      return [...new Set(listed ? resolveAll(listed) : this.catalog.autoModels(task))];
+    };
+    const anyTask = new Set([
+      ...this.catalog.autoModelsOfAnyTask(),
+      ...Object.values(policy.tasks ?? {}).flatMap((rule) => resolveAll(rule?.models ?? [])),
+    ]);
+    const examined = new Map<CatalogModel, Examined>();
+    const examineOnce = (model: CatalogModel) => {
+      const known = examined.get(model) ?? examine(model, model.id);
+      examined.set(model, known);
+      return known;
+    };
+    const bound = [...anyTask].flatMap((model) => examineOnce(model).options.map((option) => option.deployment));
+    return {
+      resolvedFrom: 'auto',
+      bound,
+      route: (task, complexity) => {
+        const rule = policy.tasks?.[task];
+        const tier = rule?.minTier ?? requiredTier(task, complexity);
+        const models = pool(task);
+        const usable = models.filter((model) => examineOnce(model).options.length > 0);
+        const best = usable.some((model) => meetsTier(model, tier)) ? tier : strongestTier(usable);
+        const entries = models.map((model): Examined => {
+          const entry = examineOnce(model);
+          if (entry.options.length === 0 || best === undefined || meetsTier(model, best)) return entry;
+          const reason = `is ${tierOf(model)} tier, below the ${tier} tier auto needs for ${task} at ${complexity} complexity`;
+          return {
+            options: [],
+            excluded: [...entry.options.map((option) => this.report(option.deployment, reason)), ...entry.excluded],
+          };
+        });
+        const routed = decide(entries, rule?.strategy ?? policy.strategy ?? CHEAPEST, tier);
+        if (routed.candidates.length === 0)
+          throw noCapable(`no model this key may use can serve this ${task} request${why(routed.report)}`);
+        return routed;
+      },
+    };
+  }
+
+  private report(deployment: Deployment, reason: string, kept = false): CandidateReport {
+    return { deploymentId: deployment.id, model: deployment.model, provider: deployment.provider, kept, reason };
+  }
+
+  /** Every deployment of a model kept out as a whole, priced or not, with the one reason. */
+  private excludedModel(model: CatalogModel, reason: string): CandidateReport[] {
+    return model.deployments.map((deployment) => ({
+      deploymentId: deployment.id,
+      model: model.id,
+      provider: deployment.provider,
+      kept: false,
+      reason,
+    }));
+  }
+}

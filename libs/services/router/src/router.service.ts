@@ -15,6 +15,9 @@ import { ErrorCode, PolymuxException, Subjects, maxCallCost } from '@polymux/con
 import { MessagingClient } from '@polymux/messaging';
 
 import { embeddingIncapability, refuseAutoEmbeddings } from './embedding-models';
+import type { HealthSnapshot } from './health/health.service';
+import { HealthService } from './health/health.service';
+import { isWeighted, weightedOrder } from './health/weighted-order';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
 
@@ -52,6 +55,7 @@ export class RouterService {
   constructor(
     private readonly catalogs: CatalogSource,
     private readonly messaging: MessagingClient,
+    private readonly health: HealthService,
   ) {}
 
   async plan(
@@ -59,8 +63,10 @@ export class RouterService {
     requestId?: string,
   ): Promise<Plan> {
     const eligible = this.eligible(intake, allowedModels);
+    // Read beside classification and the reservation, so health adds no round trip to the plan.
+    const health = this.health.snapshot(eligible.bound.map((deployment) => deployment.id));
     if (intake.endpoint === 'embeddings')
-      return this.planEmbeddings(intake, eligible, accountId, reservationTtlSeconds, requestId);
+      return this.planEmbeddings(intake, eligible, health, accountId, reservationTtlSeconds, requestId);
     const classifying = this.messaging.request(
       Subjects.classify,
       { sample: intake.sample, signals: intake.signals },
@@ -77,7 +83,7 @@ export class RouterService {
     if (reserved.status === 'rejected') throw reserved.reason;
     try {
       if (classified.status === 'rejected') throw classified.reason;
-      return this.toPlan(classified.value, intake, eligible, reserved.value);
+      return await this.toPlan(classified.value, intake, eligible, reserved.value, await health);
     } catch (error) {
       this.release(accountId, reserved.value, requestId);
       throw error;
@@ -91,6 +97,7 @@ export class RouterService {
   private async planEmbeddings(
     intake: Intake,
     eligible: Eligible,
+    health: Promise<HealthSnapshot>,
     accountId: string,
     ttlSeconds: number,
     requestId?: string,
@@ -105,7 +112,7 @@ export class RouterService {
       confidence: 1,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      candidates: eligible.bound,
+      ...(await this.ordered(weightedOrder(eligible.bound), await health)),
       reservation,
     };
   }
@@ -148,7 +155,7 @@ export class RouterService {
               { param: 'model' },
             );
           }
-          return capable.flatMap((model) => catalog.deployments(model));
+          return capable.flatMap((model) => weightedOrder(catalog.deployments(model)));
         },
       };
     }
@@ -178,18 +185,37 @@ export class RouterService {
       );
     }
     const deployments = catalog.deployments(resolved.model);
-    return { resolvedFrom: resolved.resolvedFrom, bound: deployments, candidates: () => deployments };
+    return { resolvedFrom: resolved.resolvedFrom, bound: deployments, candidates: () => weightedOrder(deployments) };
   }
 
-  private toPlan(classification: Classification, intake: Intake, eligible: Eligible, reservation: Reservation): Plan {
+  private async toPlan(
+    classification: Classification,
+    intake: Intake,
+    eligible: Eligible,
+    reservation: Reservation,
+    health: HealthSnapshot,
+  ): Promise<Plan> {
     return {
       task: classification.task,
       confidence: classification.confidence,
       complexity: classification.complexity ?? intake.signals.complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      candidates: eligible.candidates(classification.task),
+      ...(await this.ordered(eligible.candidates(classification.task), health)),
       reservation,
+    };
+  }
+
+  /** The strategy's order with unhealthy deployments moved last (`HealthService.arrange`). */
+  private async ordered(
+    candidates: Deployment[],
+    health: HealthSnapshot,
+  ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped'>> {
+    const arranged = await this.health.arrange(candidates, health);
+    return {
+      candidates: arranged.candidates,
+      strategy: isWeighted(candidates) ? 'weighted' : 'ordered',
+      ...(arranged.skipped.length > 0 ? { skipped: arranged.skipped } : {}),
     };
   }
 

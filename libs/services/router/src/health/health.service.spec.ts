@@ -3,16 +3,9 @@ import type { Deployment, DeploymentOutcome } from '@polymux/contracts';
 
 import { HealthService } from './health.service';
 import { MemoryHealthStore } from './memory-health.store';
+import { plannedDeployment } from './testing/deployment.fixture';
 
-const deployment = (id: string): Deployment => ({
-  id,
-  provider: 'openai',
-  model: 'm',
-  upstreamModel: 'm',
-  pricing: { inputPerMTok: '1', outputPerMTok: '1' },
-  contextWindow: 1_000,
-  maxOutputTokens: 100,
-});
+const deployment = plannedDeployment;
 const A = deployment('a/m');
 const B = deployment('b/m');
 const C = deployment('c/m');

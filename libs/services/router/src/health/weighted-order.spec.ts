@@ -1,17 +1,9 @@
 import type { Deployment } from '@polymux/contracts';
 
 import { weightedOrder } from './weighted-order';
+import { plannedDeployment } from './testing/deployment.fixture';
 
-const deployment = (id: string, weight?: number): Deployment => ({
-  id,
-  provider: 'openai',
-  model: 'm',
-  upstreamModel: 'm',
-  pricing: { inputPerMTok: '1', outputPerMTok: '1' },
-  contextWindow: 1_000,
-  maxOutputTokens: 100,
-  ...(weight === undefined ? {} : { weight }),
-});
+const deployment = plannedDeployment;
 
 /** A deterministic generator (mulberry32), so the shares below are exact for one seed. */
 const seeded = (seed: number) => () => {

@@ -68,6 +68,8 @@ export const CatalogDeploymentSchema = z
     unpriced: z.literal(true).optional(),
     /** The provider may keep prompts and completions (abuse monitoring, training); false only with a zero-retention agreement. */
     retainsData: z.boolean().default(true),
+    /** Share of the model's traffic this deployment gets, relative to its siblings' (absent: 1). Without any weight, catalog order. */
+    weight: z.number().positive().optional(),
     /** Typical output speed of this deployment in tokens per second, when known. */
     outputTokensPerSecond: z.number().positive().optional(),
     /**

@@ -82,6 +82,7 @@ const toDeployment = (model: CatalogModel, deployment: CatalogDeployment, prices
   maxOutputTokens: model.maxOutputTokens,
   ...(maxTokensFieldOf(deployment) ? { maxTokensField: maxTokensFieldOf(deployment) } : {}),
   retainsData: deployment.retainsData,
+  ...(deployment.weight === undefined ? {} : { weight: deployment.weight }),
 });
 
 /**

@@ -20,13 +20,15 @@ export interface RequestContract<Req extends z.ZodType = z.ZodType, Res extends 
 
 /**
  * A fact. `durable` events go through JetStream with the request id as message id and are
- * consumed once per consuming service; `broadcast` events reach every replica of every subscriber.
+ * consumed once per consuming service; `broadcast` events reach every replica of every subscriber;
+ * `queue` events go over core NATS (never persisted, lost when no replica listens) to one replica
+ * of each consuming service, in a queue group named after it.
  */
 export interface EventContract<Payload extends z.ZodType = z.ZodType> {
   readonly kind: 'event';
   readonly subject: string;
   readonly payload: Payload;
-  readonly delivery: 'durable' | 'broadcast';
+  readonly delivery: 'durable' | 'broadcast' | 'queue';
   /** JetStream stream holding a durable event. */
   readonly stream?: string;
   /** The services that emit this event and those that consume it; NATS permissions are derived from both. */

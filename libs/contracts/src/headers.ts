@@ -3,6 +3,8 @@ export const Headers = {
   requestId: 'x-request-id',
   model: 'x-polymux-model',
   task: 'x-polymux-task',
+  /** How the answering deployment was chosen: the strategy, then what happened (`ordered; fallback after 429 on a/b`). */
+  route: 'x-polymux-route',
   /** Request fields not passed to the provider (not allowed for it, or retention the project does not allow). */
   dropped: 'x-polymux-dropped',
   /** NATS: marks a reply as an error payload. */

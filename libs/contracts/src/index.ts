@@ -11,6 +11,7 @@ export * from './messages/audit.event';
 export * from './messages/billing.message';
 export * from './messages/catalog.message';
 export * from './messages/embed.message';
+export * from './messages/health.event';
 export * from './messages/invoke.message';
 export * from './messages/key.message';
 export * from './messages/models.message';

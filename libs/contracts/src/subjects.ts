@@ -23,6 +23,7 @@ import {
   SealedCredentials,
 } from './messages/catalog.message';
 import { EmbedRequest } from './messages/embed.message';
+import { DeploymentOutcome } from './messages/health.event';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
 import { KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
 import { ListModelsRequest, ModelList } from './messages/models.message';
@@ -105,6 +106,12 @@ export const Subjects = {
     delivery: 'broadcast',
     publishers: ['control'],
     consumers: ['router', 'executor'],
+  }),
+  /** Each upstream call's outcome, for the deployment health every router replica reads (Redis). */
+  deploymentOutcome: defineEvent('health.outcome.recorded.v1', DeploymentOutcome, {
+    delivery: 'queue',
+    publishers: ['executor'],
+    consumers: ['router'],
   }),
   usageRecorded: defineEvent('usage.recorded.v1', UsageRecorded, {
     delivery: 'durable',

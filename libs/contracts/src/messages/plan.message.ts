@@ -50,6 +50,8 @@ export const Deployment = z.object({
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
   /** The provider may keep prompts and completions; absent means it may (no zero-retention agreement). */
   retainsData: z.boolean().optional(),
+  /** Share of the model's traffic (catalog `weight`); absent on every deployment of a model means catalog order. */
+  weight: z.number().positive().optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 
@@ -96,6 +98,10 @@ export const PlanRequest = z.object({
 });
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
+/** A deployment the router moved behind the healthy ones: its breaker is open, or it cools down after a 429. */
+export const SkippedDeployment = z.object({ deploymentId: z.string(), reason: z.enum(['open', 'cooling']) });
+export type SkippedDeployment = z.infer<typeof SkippedDeployment>;
+
 export const Plan = z.object({
   task: CallTask,
   confidence: z.number(),
@@ -103,10 +109,12 @@ export const Plan = z.object({
   complexity: Complexity.optional(),
   signals: RequestSignals,
   resolvedFrom: z.enum(['model', 'alias', 'auto']),
-  /** The strategy that ordered the candidates (`cheapest-capable`, `ordered`, …). */
-  strategy: z.string().optional(),
   /** Ordered: the first is tried first, the next on a retryable failure. */
   candidates: z.array(Deployment).min(1),
+  /** The strategy that ordered the candidates (`cheapest-capable`, `ordered`, …), for `x-polymux-route`. */
+  strategy: z.string().optional(),
+  /** Deployments moved last for their health, in `x-polymux-route` too. */
+  skipped: z.array(SkippedDeployment).optional(),
   /** The hold on the caller's balance for the most the call can cost on any candidate. */
   reservation: Reservation,
 });

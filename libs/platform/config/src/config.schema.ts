@@ -66,6 +66,21 @@ export const EnvSchema = z.object({
   POLYMUX_MEDIA_FETCH_TIMEOUT_MS: millis.default(10_000),
   /** How often router and executor replicas re-read the admin catalog layer, besides on every change event. */
   POLYMUX_CATALOG_REFRESH_MS: millis.default(30_000),
+  /** Consecutive failures (5xx, timeouts, connection errors) of a deployment that open its circuit breaker. */
+  POLYMUX_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** How long an open breaker keeps its deployment behind the healthy ones before a half-open probe. */
+  POLYMUX_BREAKER_OPEN_MS: millis.default(30_000),
+  /** How long a deployment cools down after a 429 that names no `retry-after`. */
+  POLYMUX_COOLDOWN_MS: millis.default(5_000),
+  /** Retries of a failed attempt on the same deployment, before falling back to the next one. */
+  POLYMUX_RETRIES_PER_DEPLOYMENT: z.coerce.number().int().min(0).max(10).default(1),
+  /** Attempts a call may make after its first one (retries and fallbacks together). */
+  POLYMUX_RETRY_BUDGET: z.coerce.number().int().min(0).max(100).default(4),
+  /** The first retry's backoff; each next one doubles, up to the maximum (a longer `retry-after` falls back instead). */
+  POLYMUX_RETRY_BACKOFF_MS: millis.default(100),
+  POLYMUX_RETRY_BACKOFF_MAX_MS: millis.default(1_000),
+  /** After this long since the call arrived, no new attempt (retry or fallback) starts. */
+  POLYMUX_CALL_DEADLINE_MS: millis.default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 export type Env = z.infer<typeof EnvSchema>;

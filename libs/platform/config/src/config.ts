@@ -42,6 +42,10 @@ export interface PolymuxConfig {
   media: { maxBytes: number; fetchTimeoutMs: number };
   keys: { cacheTtlMs: number };
   billing: { reservationTtlSeconds: number; settlementLagMaxMs: number };
+  /** Deployment health (router): when a breaker opens, how long it stays open, a 429's default cooldown. */
+  health: { breakerFailures: number; breakerOpenMs: number; cooldownMs: number };
+  /** Ingress's attempts of one call: retries per deployment, the call's budget, backoff and deadline. */
+  retry: { perDeployment: number; budget: number; backoffMs: number; backoffMaxMs: number; deadlineMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -119,6 +123,18 @@ export const loadConfig = (
     billing: {
       reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS,
       settlementLagMaxMs: env.POLYMUX_SETTLEMENT_LAG_MAX_MS,
+    },
+    health: {
+      breakerFailures: env.POLYMUX_BREAKER_FAILURES,
+      breakerOpenMs: env.POLYMUX_BREAKER_OPEN_MS,
+      cooldownMs: env.POLYMUX_COOLDOWN_MS,
+    },
+    retry: {
+      perDeployment: env.POLYMUX_RETRIES_PER_DEPLOYMENT,
+      budget: env.POLYMUX_RETRY_BUDGET,
+      backoffMs: env.POLYMUX_RETRY_BACKOFF_MS,
+      backoffMaxMs: env.POLYMUX_RETRY_BACKOFF_MAX_MS,
+      deadlineMs: env.POLYMUX_CALL_DEADLINE_MS,
     },
     logLevel: env.LOG_LEVEL,
   };

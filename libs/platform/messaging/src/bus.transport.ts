@@ -125,9 +125,11 @@ export class BusTransport extends Server implements CustomTransportStrategy {
           { defaultValue: undefined },
         );
       });
-    if (contract.delivery === 'broadcast') {
+    if (contract.delivery !== 'durable') {
+      // A queue event reaches one replica of the consumer, a broadcast every replica.
+      const options = contract.delivery === 'queue' ? { queue: consumer } : {};
       this.unsubscribes.push(
-        this.bus.subscribe(contract.subject, (message) => void run(message).catch(() => undefined)),
+        this.bus.subscribe(contract.subject, (message) => void run(message).catch(() => undefined), options),
       );
       return;
     }

@@ -108,7 +108,7 @@ export class MessagingClient {
     }
   }
 
-  /** Durable events are persisted (JetStream) before this resolves; broadcasts are fire-and-forget. */
+  /** Durable events are persisted (JetStream) before this resolves; broadcast and queue events are fire-and-forget. */
   async emit<C extends EventContract>(
     contract: C,
     payload: PayloadOf<C>,
@@ -117,7 +117,7 @@ export class MessagingClient {
     const headers = injectTraceContext({});
     if (options.requestId) headers[Headers.requestId] = options.requestId;
     const message = { data: encode(payload), headers };
-    if (contract.delivery === 'broadcast') {
+    if (contract.delivery !== 'durable') {
       this.bus.publish(contract.subject, message);
       return;
     }

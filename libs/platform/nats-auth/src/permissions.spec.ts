@@ -22,12 +22,12 @@ describe('natsPermissions', () => {
     }
   });
 
-  it('lets exactly the declared publishers emit each event and, for broadcasts, the consumers receive it', () => {
+  it('lets exactly the declared publishers emit each event and, for core-NATS events, the consumers receive it', () => {
     for (const contract of allContracts) {
       if (contract.kind !== 'event') continue;
       const subject = NatsNames.subject(PREFIX, contract.subject);
       expect(publishers(subject).sort()).toEqual([...contract.publishers].sort());
-      expect(subscribers(subject)).toEqual(contract.delivery === 'broadcast' ? [...contract.consumers] : []);
+      expect(subscribers(subject)).toEqual(contract.delivery === 'durable' ? [] : [...contract.consumers]);
     }
   });
 

@@ -56,7 +56,7 @@ const eventPermissions = (contract: EventContract, service: ServiceName, prefix:
   const publishes = contract.publishers.includes(service);
   const consumes = contract.consumers.includes(service);
   if (publishes) granted.publish.push(NatsNames.subject(prefix, contract.subject));
-  if (contract.delivery === 'broadcast') {
+  if (contract.delivery !== 'durable') {
     if (consumes) granted.subscribe.push(NatsNames.subject(prefix, contract.subject));
     return granted;
   }

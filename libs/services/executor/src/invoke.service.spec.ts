@@ -2,9 +2,9 @@ import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Catalog, CatalogFileSchema, CatalogSource } from '@polymux/catalog';
 import { loadConfig } from '@polymux/config';
-import type { ChatChunk, ChatRequest, ChatResponse, InvokeFrame } from '@polymux/contracts';
-import { ErrorCode, PolymuxException } from '@polymux/contracts';
-import { MemoryBus, MessagingClient } from '@polymux/messaging';
+import type { ChatChunk, ChatRequest, ChatResponse, DeploymentOutcome, InvokeFrame } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
+import { MemoryBus, MessagingClient, decode } from '@polymux/messaging';
 import type { ProviderAdapter, ProviderCall } from '@polymux/providers';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 
@@ -13,6 +13,7 @@ import { DeploymentResolver } from './deployment-resolver.service';
 import { GenAi } from './gen-ai.span';
 import { InvokeService } from './invoke.service';
 import { MediaInliner } from './media-inliner.service';
+import { OutcomeReporter } from './outcome-reporter.service';
 import { UpstreamGuard } from './upstream-guard.service';
 
 const PROMPT = 'a secret prompt that must never reach telemetry';
@@ -64,6 +65,8 @@ const catalog = new Catalog(
 const deployment = catalog.entry('dep-1')!.deployment;
 /** The executor's environment: one secret the catalog references, one it does not. */
 const environment = { POLYMUX_TEST_UPSTREAM_KEY: 'sk-test', POLYMUX_UNREFERENCED_SECRET: 'sk-unreferenced' };
+/** Where the executors built here report their outcomes. */
+const outcomeBus = new MemoryBus();
 const executorWith = (adapter: ProviderAdapter, env: Record<string, string> = environment) => {
   const config = loadConfig('executor', {}, env);
   const credentials = new CredentialStore(new MessagingClient(new MemoryBus()), config);
@@ -73,6 +76,7 @@ const executorWith = (adapter: ProviderAdapter, env: Record<string, string> = en
     new DeploymentResolver(new CatalogSource(catalog), credentials, config),
     guard,
     new MediaInliner(guard, config),
+    new OutcomeReporter(new MessagingClient(outcomeBus)),
   );
 };
 const request = (stream: boolean): ChatRequest => ({
@@ -240,6 +244,72 @@ describe('InvokeService', () => {
       'http.response.status_code': 400,
     });
     expect(JSON.stringify(exporter.getFinishedSpans()[0]!.status)).not.toContain('secret prompt');
+  });
+
+  describe('outcomes for deployment health', () => {
+    let outcomes: DeploymentOutcome[];
+    let unsubscribe: () => void;
+    const invoked = (stream: boolean, signal = new AbortController().signal) =>
+      lastValueFrom(service.invoke({ deploymentId: 'dep-1', request: request(stream) }, signal).pipe(toArray()));
+    const reported = async (count: number) => {
+      // Core NATS events arrive on a later tick of the memory bus.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(outcomes).toHaveLength(count);
+      return outcomes;
+    };
+
+    beforeEach(() => {
+      outcomes = [];
+      unsubscribe = outcomeBus.subscribe(Subjects.deploymentOutcome.subject, (message) =>
+        outcomes.push(decode(message.data) as DeploymentOutcome),
+      );
+    });
+    afterEach(() => unsubscribe());
+
+    it('reports a success with its latency and, streamed, its time to first token, and no content', async () => {
+      await invoked(true);
+      await invoked(false);
+      const [streamed, whole] = await reported(2);
+      expect(streamed).toEqual({
+        deploymentId: 'dep-1',
+        outcome: 'success',
+        latencyMs: expect.any(Number),
+        ttftMs: expect.any(Number),
+      });
+      expect(whole).toEqual({ deploymentId: 'dep-1', outcome: 'success', latencyMs: expect.any(Number) });
+    });
+
+    it('reports a 5xx as failed and a 429 as rate limited with its retry-after', async () => {
+      adapter.completeWith = () =>
+        Promise.reject(new PolymuxException(ErrorCode.UpstreamError, `quoted ${PROMPT}`, { upstreamStatus: 500 }));
+      await expect(invoked(false)).rejects.toBeInstanceOf(PolymuxException);
+      adapter.completeWith = () =>
+        Promise.reject(
+          new PolymuxException(ErrorCode.UpstreamRateLimited, 'slow down', {
+            upstreamStatus: 429,
+            retryAfterSeconds: 2,
+          }),
+        );
+      await expect(invoked(false)).rejects.toBeInstanceOf(PolymuxException);
+      const [failed, limited] = await reported(2);
+      expect(failed).toMatchObject({ outcome: 'failed', errorCode: 'upstream_error', upstreamStatus: 500 });
+      expect(limited).toMatchObject({ outcome: 'rate_limited', upstreamStatus: 429, retryAfterMs: 2_000 });
+      expect(JSON.stringify(outcomes)).not.toContain(PROMPT);
+    });
+
+    it("reports neither the caller's own mistakes nor a call it abandoned", async () => {
+      adapter.completeWith = () =>
+        Promise.reject(new PolymuxException(ErrorCode.UpstreamBadRequest, 'bad', { upstreamStatus: 400 }));
+      await expect(invoked(false)).rejects.toBeInstanceOf(PolymuxException);
+      adapter.streamWith = untilAborted;
+      const cancel = new AbortController();
+      const frames = service.invoke({ deploymentId: 'dep-1', request: request(true) }, cancel.signal);
+      const ended = new Promise<void>((resolve) =>
+        frames.subscribe({ next: () => cancel.abort(), error: () => resolve(), complete: () => resolve() }),
+      );
+      await ended;
+      await reported(0);
+    });
   });
 
   it('is unavailable for a provider it has no adapter for', async () => {

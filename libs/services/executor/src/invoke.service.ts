@@ -11,6 +11,8 @@ import { Observable } from 'rxjs';
 import { DeploymentResolver } from './deployment-resolver.service';
 import { recordFailure, recordOutcome, startGenAiSpan } from './gen-ai.span';
 import { MediaInliner } from './media-inliner.service';
+import type { CallTimes } from './outcome-reporter.service';
+import { OutcomeReporter } from './outcome-reporter.service';
 import { UpstreamGuard } from './upstream-guard.service';
 
 /** Why the upstream call is aborted when the caller unsubscribes without a signal of its own. */
@@ -30,6 +32,7 @@ export class InvokeService {
     private readonly deployments: DeploymentResolver,
     private readonly guard: UpstreamGuard,
     private readonly media: MediaInliner,
+    private readonly outcomes: OutcomeReporter,
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.provider, adapter]));
   }
@@ -56,13 +59,14 @@ export class InvokeService {
   }
 
   private async run(call: ProviderCall, span: Span, subscriber: Subscriber<InvokeFrame>): Promise<void> {
+    const times: CallTimes = { startedAt: Date.now() };
     try {
       const adapter = this.adapterFor(call.deployment.provider);
       // The provider cannot fetch media URLs: fetched here, through the SSRF guard, and sent inline.
       if (adapter.fetchesMediaUrls === false)
         call = { ...call, request: await this.media.inline(call.request, call.signal) };
       if (call.request.stream) {
-        const usage = await this.streamChunks(adapter, call, span, subscriber);
+        const usage = await this.streamChunks(adapter, call, span, subscriber, times);
         subscriber.next({ type: 'done', usage });
       } else {
         const response = await adapter.complete(call);
@@ -75,8 +79,11 @@ export class InvokeService {
         subscriber.next({ type: 'response', response });
       }
       subscriber.complete();
+      this.outcomes.succeeded(call.deployment.id, times);
     } catch (error) {
       recordFailure(span, error, call.signal.aborted);
+      // A call its caller abandoned says nothing about the deployment's health.
+      if (!call.signal.aborted) this.outcomes.failed(call.deployment.id, times, error);
       subscriber.error(error);
     } finally {
       span.end();
@@ -89,6 +96,7 @@ export class InvokeService {
     call: ProviderCall,
     span: Span,
     subscriber: Subscriber<InvokeFrame>,
+    times: CallTimes,
   ): Promise<Usage | null> {
     let usage: Usage | null = null;
     let last: ChatChunk | undefined;
@@ -99,7 +107,10 @@ export class InvokeService {
       for (const choice of chunk.choices) {
         if (choice.finishReason) finishReasons.set(choice.index, choice.finishReason);
       }
-      if (chunk.choices.length > 0) subscriber.next({ type: 'chunk', chunk });
+      if (chunk.choices.length > 0) {
+        times.firstAt ??= Date.now();
+        subscriber.next({ type: 'chunk', chunk });
+      }
     }
     recordOutcome(span, { id: last?.id, model: last?.model, usage, finishReasons: [...finishReasons.values()] });
     return usage;

@@ -14,6 +14,7 @@ import { CredentialStore } from './credential.store';
 import { DeploymentResolver } from './deployment-resolver.service';
 import { InvokeService } from './invoke.service';
 import { MediaInliner } from './media-inliner.service';
+import { OutcomeReporter } from './outcome-reporter.service';
 import { UpstreamGuard } from './upstream-guard.service';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -77,7 +78,16 @@ const executor = (fake: ProviderAdapter, env: Record<string, string> = {}) => {
     new CredentialStore(new MessagingClient(new MemoryBus()), config),
     config,
   );
-  return { service: new InvokeService([fake], resolver, guard, new MediaInliner(guard, config)), guard };
+  return {
+    service: new InvokeService(
+      [fake],
+      resolver,
+      guard,
+      new MediaInliner(guard, config),
+      new OutcomeReporter(new MessagingClient(new MemoryBus())),
+    ),
+    guard,
+  };
 };
 
 const withParts = (...parts: ChatRequest['messages'][number]['content']): ChatRequest => ({

@@ -11,6 +11,7 @@ import type { Embedded, EmbeddingsCall } from './embeddings/embeddings.service';
 import { EmbeddingsService } from './embeddings/embeddings.service';
 import { decodeEmbeddingsBody } from './openai/embeddings.schema';
 import { toEmbeddingsList } from './openai/embeddings.response';
+import { describeRoute } from './call/route';
 import { newRequestId } from './request-id';
 
 /** `POST /v1/embeddings`, OpenAI's wire format: planned, reserved and charged like a chat call. */
@@ -31,7 +32,15 @@ export class EmbeddingsController {
     const key = await authenticate(this.keys, httpRequest.headers, requestId);
     const { request, encoding } = decodeEmbeddingsBody(body);
     void reply.header(Headers.model, request.model);
-    const call: EmbeddingsCall = { requestId, api: 'embeddings', key, request, startedAt: Date.now(), attempts: [] };
+    const call: EmbeddingsCall = {
+      requestId,
+      api: 'embeddings',
+      key,
+      request,
+      startedAt: Date.now(),
+      attempts: [],
+      route: [],
+    };
     let embedded: Embedded;
     try {
       await this.calls.plan(call);
@@ -43,9 +52,7 @@ export class EmbeddingsController {
       throw error;
     }
     const { deployment, response, inputTokens } = embedded;
-    await reply
-      .status(200)
-      .header(Headers.model, deployment.model)
-      .send(toEmbeddingsList(response, deployment.model, inputTokens, encoding));
+    describeRoute(reply, call, deployment);
+    await reply.status(200).send(toEmbeddingsList(response, deployment.model, inputTokens, encoding));
   }
 }

@@ -43,4 +43,9 @@ describe('parseScenario', () => {
     expect(() => parseScenario(source)).toThrow(ScenarioError);
     expect(() => parseScenario(source)).toThrow(message);
   });
+  it('applies the knobs until the `until` time, then answers normally', () => {
+    const soon = Date.now() + 60_000;
+    expect(parseScenario(`status=500,until=${soon}`)).toMatchObject({ status: 500, untilMs: soon });
+    expect(parseScenario(`status=500,until=${Date.now() - 1}`)).toEqual(parseScenario());
+  });
 });

@@ -18,6 +18,8 @@
  * - `reasoning=<n>`         spend `n` hidden reasoning tokens per choice, whatever the model (reasoning
  *                           models — `o<digit>…`, `gpt-5…` — spend 32 by default, by `reasoning_effort`;
  *                           `deepseek-reasoner…` shows them as `reasoning_content`)
+ * - `until=<epoch ms>`      the other knobs apply only until this time; from then on the
+ *                           simulator answers normally (a provider that recovers, for health tests)
  * - `content-filter=<where>` OpenAI-family paths: `prompt` answers Azure's 400 with code
  *                           `content_filter`, `completion` ends each choice early with
  *                           `finish_reason: content_filter`
@@ -41,6 +43,7 @@ export interface Scenario {
   cachedTokens?: number;
   reasoningTokens?: number;
   contentFilter?: 'prompt' | 'completion';
+  untilMs?: number;
 }
 
 export const DEFAULT_TOKENS = 16;
@@ -103,6 +106,9 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
     case 'reasoning':
       scenario.reasoningTokens = integer(knob, value, 0, 1_000_000);
       return;
+    case 'until':
+      scenario.untilMs = integer(knob, value, 0, Number.MAX_SAFE_INTEGER);
+      return;
     case 'content-filter':
       if (value !== 'prompt' && value !== 'completion') {
         throw new ScenarioError(`scenario knob content-filter needs prompt or completion, got ${value ?? 'nothing'}`);
@@ -133,5 +139,5 @@ export const parseScenario = (...sources: Array<string | undefined>): Scenario =
       applyKnob(scenario, knob, value);
     }
   }
-  return scenario;
+  return scenario.untilMs !== undefined && Date.now() >= scenario.untilMs ? defaultScenario() : scenario;
 };

@@ -17,9 +17,12 @@ import {
   intakeOf,
   maxCallCost,
 } from '@polymux/contracts';
+import { loadConfig } from '@polymux/config';
 import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
 import { requestSignals } from '@polymux/testing';
 
+import { HealthService } from './health/health.service';
+import { MemoryHealthStore } from './health/memory-health.store';
 import { RouterService } from './router.service';
 
 const deployment = (id: string, price = '1') => ({
@@ -117,6 +120,7 @@ describe('RouterService', () => {
   let classified: Array<ClassifyRequest & { requestId?: string }>;
   let reserved: Array<{ accountId: string; amount: string; ttlSeconds: number; requestId?: string }>;
   let released: string[];
+  let health: HealthService;
 
   const classify = (task: TaskType, overrides: Partial<RequestSignals> = {}) => {
     classification = { task, confidence: 0.9 };
@@ -134,6 +138,7 @@ describe('RouterService', () => {
     classified = [];
     reserved = [];
     released = [];
+    health = new HealthService(new MemoryHealthStore(), loadConfig('router', {}, {}));
     const answer = (reply: string, payload: unknown) =>
       bus.publish(reply, { data: encode(payload), headers: { [Headers.streamEnd]: '1' } });
     bus.subscribe(Subjects.classify.subject, (message) => {
@@ -149,7 +154,7 @@ describe('RouterService', () => {
       released.push((decode(message.data) as { reservationId: string }).reservationId);
       answer(message.reply!, { released: true });
     });
-    router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus));
+    router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health);
   });
   afterEach(() => bus.close());
 
@@ -392,7 +397,7 @@ describe('RouterService', () => {
         released.push((decode(message.data) as { reservationId: string }).reservationId);
         bus.publish(message.reply!, { data: encode({ released: true }), headers: { [Headers.streamEnd]: '1' } });
       });
-      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus));
+      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health);
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ message: 'classifier broke' });
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(released).toEqual(['res-held']);
@@ -410,7 +415,7 @@ describe('RouterService', () => {
           headers: { [Headers.streamEnd]: '1', [Headers.error]: '1' },
         }),
       );
-      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus));
+      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health);
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ code: ErrorCode.InsufficientCredits });
     });
   });

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CatalogSource } from '@polymux/catalog';
 import type {
   Classification,
+  Deployment,
   ExplainRequest,
   Intake,
   ModelList,
@@ -13,12 +14,42 @@ import type {
 import { Subjects, maxCallCost } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
+import type { HealthSnapshot } from './health/health.service';
+import { HealthService } from './health/health.service';
+import { weightedOrder } from './health/weighted-order';
 import type { DeploymentHealth } from './routing/deployment-health';
-import { DEPLOYMENT_HEALTH, NO_HEALTH } from './routing/deployment-health';
 import type { Eligible } from './routing/routing';
 import { Routing } from './routing/routing';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
+
+/**
+ * What a strategy reads of deployment health, from one plan's snapshot (empty until it is read,
+ * and when the store cannot be read: every deployment available, none measured).
+ */
+class SnapshotHealth implements DeploymentHealth {
+  snapshot: HealthSnapshot = new Map();
+
+  available(deploymentId: string): boolean {
+    const health = this.snapshot.get(deploymentId);
+    return !health || (!health.cooling && health.breaker !== 'open');
+  }
+
+  latencyMs(deploymentId: string): number | undefined {
+    return this.snapshot.get(deploymentId)?.latencyMs ?? undefined;
+  }
+}
+
+/** Each model's deployments in weighted random order where the catalog weighs them; the models' order kept. */
+const weightedWithinModels = (candidates: Deployment[]): Deployment[] => {
+  const groups: Deployment[][] = [];
+  for (const deployment of candidates) {
+    const last = groups.at(-1);
+    if (last && last[0]!.model === deployment.model) last.push(deployment);
+    else groups.push([deployment]);
+  }
+  return groups.flatMap((group) => weightedOrder(group));
+};
 
 /**
  * Turns a request's intake into an ordered list of capable, allowed deployments and holds the
@@ -30,16 +61,19 @@ export class RouterService {
   constructor(
     private readonly catalogs: CatalogSource,
     private readonly messaging: MessagingClient,
-    @Optional() @Inject(DEPLOYMENT_HEALTH) private readonly health: DeploymentHealth = NO_HEALTH,
+    private readonly health: HealthService,
   ) {}
 
   async plan(
     { intake, allowedModels, policy, accountId, reservationTtlSeconds }: PlanRequest,
     requestId?: string,
   ): Promise<Plan> {
-    const eligible = this.eligible({ intake, allowedModels, policy }, requestId);
+    const view = new SnapshotHealth();
+    const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
+    // Read beside classification and the reservation, so health adds no round trip to the plan.
+    const health = this.health.snapshot(eligible.bound.map((deployment) => deployment.id));
     if (intake.endpoint === 'embeddings')
-      return this.planEmbeddings(intake, eligible, accountId, reservationTtlSeconds, requestId);
+      return this.planEmbeddings(intake, eligible, view, health, accountId, reservationTtlSeconds, requestId);
     const classifying = this.classify(intake, requestId);
     // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
     if (eligible.bound.length === 0) this.route(eligible, intake, await classifying);
@@ -52,7 +86,8 @@ export class RouterService {
     if (reserved.status === 'rejected') throw reserved.reason;
     try {
       if (classified.status === 'rejected') throw classified.reason;
-      return this.toPlan(classified.value, intake, eligible, reserved.value);
+      view.snapshot = await health;
+      return await this.toPlan(classified.value, intake, eligible, reserved.value, view.snapshot);
     } catch (error) {
       this.release(accountId, reserved.value, requestId);
       throw error;
@@ -66,6 +101,8 @@ export class RouterService {
   private async planEmbeddings(
     intake: Intake,
     eligible: Eligible,
+    view: SnapshotHealth,
+    health: Promise<HealthSnapshot>,
     accountId: string,
     ttlSeconds: number,
     requestId?: string,
@@ -80,7 +117,7 @@ export class RouterService {
       confidence: 1,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      candidates: eligible.route('chat', 'low').candidates,
+      ...(await this.ordered(eligible, 'chat', 'low', view, await health)),
       reservation,
     };
   }
@@ -90,8 +127,13 @@ export class RouterService {
    * for exclusion: classified and routed the same way, but with no reservation and no provider call.
    */
   async explain({ intake, allowedModels, policy }: ExplainRequest, requestId?: string): Promise<RoutingExplanation> {
-    const eligible = this.eligible({ intake, allowedModels, policy }, requestId);
-    const classification = await this.classify(intake, requestId);
+    const view = new SnapshotHealth();
+    const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
+    const [classification, snapshot] = await Promise.all([
+      this.classify(intake, requestId),
+      this.health.snapshot(eligible.bound.map((deployment) => deployment.id)),
+    ]);
+    view.snapshot = snapshot;
     const complexity = classification.complexity ?? intake.signals.complexity;
     const routed = this.route(eligible, intake, classification);
     const [first, ...fallbacks] = routed.candidates;
@@ -123,9 +165,9 @@ export class RouterService {
   }
 
   /** Refuses at once what no task could make servable: an unknown, forbidden or incapable model. */
-  private eligible(request: ExplainRequest, requestId?: string): Eligible {
+  private eligible(request: ExplainRequest, health: DeploymentHealth, requestId?: string): Eligible {
     // One catalog for the whole plan, even if a reload swaps it meanwhile.
-    return new Routing(this.catalogs.current, this.health).eligible({
+    return new Routing(this.catalogs.current, health).eligible({
       intake: request.intake,
       allowedModels: request.allowedModels,
       policy: request.policy ?? {},
@@ -145,17 +187,43 @@ export class RouterService {
     return eligible.route(classification.task, classification.complexity ?? intake.signals.complexity);
   }
 
-  private toPlan(classification: Classification, intake: Intake, eligible: Eligible, reservation: Reservation): Plan {
-    const routed = this.route(eligible, intake, classification);
+  private async toPlan(
+    classification: Classification,
+    intake: Intake,
+    eligible: Eligible,
+    reservation: Reservation,
+    snapshot: HealthSnapshot,
+  ): Promise<Plan> {
+    const complexity = classification.complexity ?? intake.signals.complexity;
     return {
       task: classification.task,
       confidence: classification.confidence,
-      complexity: classification.complexity ?? intake.signals.complexity,
+      complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      strategy: routed.strategy,
-      candidates: routed.candidates,
+      ...(await this.ordered(eligible, classification.task, complexity, undefined, snapshot)),
       reservation,
+    };
+  }
+
+  /**
+   * The strategy's candidates, each model's deployments weighted where the catalog weighs them, then
+   * open and cooling deployments moved last (a half-open one claims its probe here).
+   */
+  private async ordered(
+    eligible: Eligible,
+    task: Parameters<Eligible['route']>[0],
+    complexity: Parameters<Eligible['route']>[1],
+    view: SnapshotHealth | undefined,
+    snapshot: HealthSnapshot,
+  ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped'>> {
+    if (view) view.snapshot = snapshot;
+    const routed = eligible.route(task, complexity);
+    const arranged = await this.health.arrange(weightedWithinModels(routed.candidates), snapshot);
+    return {
+      candidates: arranged.candidates,
+      strategy: routed.strategy,
+      ...(arranged.skipped.length > 0 ? { skipped: arranged.skipped } : {}),
     };
   }
 

@@ -10,6 +10,8 @@ import { call, chatRequest, contentChunk, deferred, deployment, key, plan } from
 const config = {
   upstream: { connectTimeoutMs: 1_000, firstByteTimeoutMs: 1_000, totalTimeoutMs: 10_000 },
   billing: { reservationTtlSeconds: 60 },
+  // No retry on the same deployment here: fallback alone (retries have their own tests).
+  retry: { perDeployment: 0, budget: 4, backoffMs: 100, backoffMaxMs: 1_000, deadlineMs: 60_000 },
 } as PolymuxConfig;
 
 interface Emitted {

@@ -18,7 +18,6 @@ import {
   CallAudit,
   ErrorCode,
   PolymuxException,
-  RETRYABLE_CODES,
   Subjects,
   callCost,
   embeddingIntakeOf,
@@ -29,6 +28,7 @@ import { MessagingClient } from '@polymux/messaging';
 
 import type { PublishBudget } from './call-events';
 import { CallEvents } from './call-events';
+import { failureLabel, fallsBack, retryDelayMs, sleep } from './retry-policy';
 
 type Attempt = UsageRecorded['attempts'][number];
 
@@ -45,6 +45,8 @@ export interface Call<R extends CallRequest = ChatRequest> {
   startedAt: number;
   plan?: Plan;
   attempts: Attempt[];
+  /** What happened on the way to the answer, for `x-polymux-route` (`fallback after 429 on a/b`). */
+  route: string[];
 }
 
 export interface OpenedStream {
@@ -134,26 +136,46 @@ export class CallService {
   }
 
   /**
-   * Invokes the plan's candidates in order until one answers: a 429, 5xx, timeout or unavailable
-   * executor moves on to the next (each failure recorded as an attempt, and costing nothing); any
-   * other failure, the last candidate's, or one after the caller left is thrown.
+   * Invokes the plan's candidates in order until one answers, before any byte reaches the caller:
+   * a 429, 5xx or unavailable provider is retried on the same deployment after a backoff
+   * (`retryDelayMs`), then it and a timeout move on to the next candidate. Each failure is recorded
+   * as an attempt and costs nothing. The call's retry budget and deadline bound the attempts; a
+   * 4xx, the last failure, or one after the caller left is thrown.
    */
   async attempt<T>(
     call: Call<CallRequest>,
     invoke: (deployment: Deployment) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<Answered<T>> {
+    const { retry } = this.config;
+    const deadline = call.startedAt + retry.deadlineMs;
     const candidates = call.plan?.candidates ?? [];
-    for (const [index, deployment] of candidates.entries()) {
-      try {
-        return { deployment, answer: await invoke(deployment) };
-      } catch (error) {
-        call.attempts.push(this.failedAttempt(deployment, error));
-        const retryable = isPolymuxException(error) && RETRYABLE_CODES.has(error.code);
-        if (!retryable || index === candidates.length - 1 || signal?.aborted) throw error;
+    let spare = retry.budget;
+    let failure: unknown = new PolymuxException(ErrorCode.NoCapableModel, 'no candidate deployment');
+    for (const deployment of candidates) {
+      for (let tries = 1; ; tries++) {
+        try {
+          return { deployment, answer: await invoke(deployment) };
+        } catch (error) {
+          failure = error;
+          call.attempts.push(this.failedAttempt(deployment, error));
+          if (!fallsBack(error) || signal?.aborted) throw error;
+        }
+        const delay = retryDelayMs(failure, tries, retry);
+        const wouldEnd = (wait: number) => spare === 0 || Date.now() + wait >= deadline;
+        if (delay !== null && !wouldEnd(delay)) {
+          spare--;
+          call.route.push(`retry after ${failureLabel(failure)} on ${deployment.id}`);
+          await sleep(delay, signal);
+          continue;
+        }
+        if (wouldEnd(0)) throw failure;
+        spare--;
+        call.route.push(`fallback after ${failureLabel(failure)} on ${deployment.id}`);
+        break;
       }
     }
-    throw new PolymuxException(ErrorCode.NoCapableModel, 'no candidate deployment');
+    throw failure;
   }
 
   /** How long an invoke that answers in one piece may take, the executor's own timeout included. */

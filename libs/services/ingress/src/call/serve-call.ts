@@ -9,6 +9,7 @@ import type { DecodeContext, InboundFormat } from '../formats/inbound-format';
 import { newRequestId } from '../request-id';
 import type { Call, CallService, OpenedStream } from './call.service';
 import { Delivered } from './delivered';
+import { describeRoute, routeOf } from './route';
 import { SseWriter } from './sse-writer';
 import { relayStream } from './stream-relay';
 
@@ -52,7 +53,7 @@ export const serveCall = async (
   };
   const request = format.decode(body, decoding);
   void reply.header(Headers.model, request.model);
-  const call: Call = { requestId, api: format.api, key, request, startedAt: Date.now(), attempts: [] };
+  const call: Call = { requestId, api: format.api, key, request, startedAt: Date.now(), attempts: [], route: [] };
   const abort = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished)
@@ -71,10 +72,12 @@ export const serveCall = async (
     }
     opened = await calls.open(call, abort.signal);
   } catch (error) {
+    // A failed call says how far it got too (every attempt's failure), in the error answer's headers.
+    if (call.plan) void reply.header(Headers.route, routeOf(call));
     await calls.failed(call, error);
     throw error;
   }
-  void reply.header(Headers.model, opened.deployment.model);
+  describeRoute(reply, call, opened.deployment);
   if (request.stream) {
     reply.hijack();
     const sse = new SseWriter(reply.raw, abort.signal);

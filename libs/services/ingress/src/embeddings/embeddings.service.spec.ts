@@ -12,6 +12,8 @@ import { EmbeddingsService } from './embeddings.service';
 const config = {
   upstream: { connectTimeoutMs: 1_000, firstByteTimeoutMs: 1_000, totalTimeoutMs: 10_000 },
   billing: { reservationTtlSeconds: 60 },
+  // No retry on the same deployment here: fallback alone (retries have their own tests).
+  retry: { perDeployment: 0, budget: 4, backoffMs: 100, backoffMaxMs: 1_000, deadlineMs: 60_000 },
 } as PolymuxConfig;
 
 const setup = () => {
@@ -36,6 +38,7 @@ const embeddingsCall = (fields: Partial<EmbeddingsCall> = {}): EmbeddingsCall =>
   startedAt: Date.now(),
   plan: { ...plan([deployment('first'), deployment('second')]), task: 'embeddings' },
   attempts: [],
+  route: [],
   ...fields,
 });
 

@@ -58,6 +58,7 @@ export const call = (fields: Partial<Call> = {}): Call => ({
   startedAt: Date.now(),
   plan: plan(),
   attempts: [],
+  route: [],
   ...fields,
 });
 

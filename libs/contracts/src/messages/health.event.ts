@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/**
+ * How one upstream call of a deployment ended, as the executor saw it: what the router's health
+ * state (latency, time to first token, error rate, breaker, cooldown) is fed with. Metadata only,
+ * never request or response content; a call the caller abandoned, or that the provider refused as
+ * the caller's own mistake (a 4xx other than 429), says nothing about the deployment and is not sent.
+ */
+export const DeploymentOutcome = z.object({
+  deploymentId: z.string(),
+  /** `failed`: a 5xx, timeout or connection failure; `rate_limited`: a 429. */
+  outcome: z.enum(['success', 'failed', 'rate_limited']),
+  /** From the start of the upstream call to its end (or its failure). */
+  latencyMs: z.number().nonnegative(),
+  /** From the start of the upstream call to the first answer frame; absent when none came. */
+  ttftMs: z.number().nonnegative().optional(),
+  errorCode: z.string().optional(),
+  upstreamStatus: z.number().int().optional(),
+  /** The provider's `retry-after`, in milliseconds, when it sent one. */
+  retryAfterMs: z.number().int().nonnegative().optional(),
+});
+export type DeploymentOutcome = z.infer<typeof DeploymentOutcome>;

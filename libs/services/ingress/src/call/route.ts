@@ -1,0 +1,33 @@
+import { trace } from '@opentelemetry/api';
+import type { Deployment, SkippedDeployment } from '@polymux/contracts';
+import { Headers } from '@polymux/contracts';
+import type { FastifyReply } from 'fastify';
+
+import type { Call, CallRequest } from './call.service';
+
+const SKIPPED: Record<SkippedDeployment['reason'], string> = { open: 'breaker open', cooling: 'cooling down' };
+
+/**
+ * How the answering deployment was chosen: the plan's strategy, then what moved the call along —
+ * deployments the router put last for their health, each retry and fallback — or `first choice`.
+ * E.g. `ordered; retry after 500 on a/m, fallback after 500 on a/m`. Ids and status codes only.
+ */
+export const routeOf = (call: Call<CallRequest>): string => {
+  const skipped = (call.plan?.skipped ?? []).map(
+    ({ deploymentId, reason }) => `skipped ${deploymentId} (${SKIPPED[reason]})`,
+  );
+  const events = [...skipped, ...call.route];
+  return `${call.plan?.strategy ?? 'ordered'}; ${events.length > 0 ? events.join(', ') : 'first choice'}`;
+};
+
+/** `x-polymux-model`, `x-polymux-task` and `x-polymux-route` of an answer, on the reply and on the call's span. */
+export const describeRoute = (reply: FastifyReply, call: Call<CallRequest>, deployment: Deployment): void => {
+  const route = routeOf(call);
+  void reply.header(Headers.model, deployment.model).header(Headers.route, route);
+  trace.getActiveSpan()?.setAttributes({
+    'polymux.model': deployment.model,
+    'polymux.deployment': deployment.id,
+    'polymux.task': call.plan?.task ?? 'unknown',
+    'polymux.route': route,
+  });
+};

@@ -2,6 +2,7 @@ import type { ChatRequest, ContentPart, Deployment } from '@polymux/contracts';
 
 import { anthropicRefusedFields } from './anthropic/anthropic.request';
 import { bedrockRefusedFields } from './bedrock/bedrock.refused';
+import { isClaudeOnBedrock } from './bedrock/bedrock.request';
 import type { PresetName } from './openai-compatible/presets';
 import { PRESETS, PRESET_NAMES, presetRefusedFields } from './openai-compatible/presets';
 import { isTaggedSignature, signatureOf } from './thought-signature';
@@ -86,8 +87,15 @@ const REFUSED_FIELDS: Readonly<Record<string, Refusal>> = {
     ...anthropicRefusedFields(request, maxOutputTokens),
     ...unsignedThinking(request),
   ],
-  bedrock: (request, { maxOutputTokens, upstreamModel }) =>
-    bedrockRefusedFields(request, maxOutputTokens, upstreamModel),
+  // Claude on Bedrock takes back the thinking Claude signed; the other families take none.
+  bedrock: (request, { maxOutputTokens, upstreamModel }) => [
+    ...bedrockRefusedFields(request, maxOutputTokens, upstreamModel),
+    ...(upstreamModel !== undefined && isClaudeOnBedrock(upstreamModel)
+      ? unsignedThinking(request)
+      : ['thinking' as const]),
+  ],
+  // Gemini takes back its own signatures only, never the thought text.
+  gemini: nonGeminiThinking,
   ...Object.fromEntries(
     PRESET_NAMES.map((name: PresetName): [string, Refusal] => [
       name,

@@ -16,6 +16,7 @@ import type { DataUrl } from '../request-parts';
 import { compact, dataUrlText, invalidRequest, parseDataUrl, toolInput } from '../request-parts';
 import type { ToolNameRules } from '../tool-names';
 import { ToolNames, sanitizedWithHash } from '../tool-names';
+import { isTaggedSignature } from '../thought-signature';
 
 /** The tool names and ids Bedrock accepts (both at most 64 characters of `[a-zA-Z0-9_-]`). */
 export const BEDROCK_TOOL_NAMES: ToolNameRules = {
@@ -123,7 +124,7 @@ class BlockWriter {
         return [{ document: { format, name, source: { bytes: base64Of(data) } } }, ...cachePoint(part.cacheControl)];
       }
       case 'thinking':
-        return this.claude && part.signature
+        return this.claude && part.signature && !isTaggedSignature(part.signature)
           ? [{ reasoningContent: { reasoningText: { text: part.text, signature: part.signature } } }]
           : [];
       case 'redacted_thinking':

@@ -213,10 +213,8 @@ export function* generationChunks(plan: GeminiPlan): Generator<GeminiGenerateCon
     responseId: plan.responseId,
     token,
   });
-  if (plan.blocked) {
-    const { candidates: _none, ...blocked } = generationBody(plan);
-    yield { ...blocked, token: false };
-  }
+  // A blocked prompt is one chunk: its feedback and usage, no candidate.
+  if (plan.blocked) yield { ...generationBody(plan), candidates: undefined, token: false };
   for (const [index, candidate] of plan.candidates.entries()) {
     const final = index === plan.candidates.length - 1;
     const parts: Array<{ part: GeminiPart; token: boolean }> = [

@@ -10,7 +10,7 @@ import { modelsEmbeddingsAuditCases } from './conformance/models-embeddings-audi
 import { openAiChatCases } from './conformance/openai-chat.cases';
 import { openAiResponsesCases } from './conformance/openai-responses.cases';
 import type { Suite } from './conformance/suite';
-import { BEDROCK_ENV, createSuite } from './conformance/suite';
+import { CREDENTIALS_ENV, createSuite } from './conformance/suite';
 import type { Mode } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
 
@@ -47,9 +47,8 @@ describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
       label: 'conf',
       env: {
         PROVIDER_SIM_PORT: String(port),
-        GEMINI_SIM_API_KEY: 'gemini-sim-key',
         VERTEX_SERVICE_ACCOUNT: JSON.stringify(simServiceAccount(`http://127.0.0.1:${port}`)),
-        ...BEDROCK_ENV,
+        ...CREDENTIALS_ENV,
       },
     });
     suite = createSuite(gateway);

@@ -147,10 +147,27 @@ describe('the thinking of earlier turns', () => {
     expect(dropUnsupportedFields(signed, [nova]).dropped).toContain('thinking');
   });
 
-  it('is named for a compatible server that sends no reasoning back, not for one that does', () => {
-    expect(dropUnsupportedFields(signed, ['groq']).dropped).toEqual(['thinking']);
-    expect(dropUnsupportedFields(signed, ['azure']).dropped).toEqual(['thinking']);
-    expect(dropUnsupportedFields(signed, ['deepseek']).dropped).toEqual([]);
+  it('travels to Gemini with a Gemini signature only, to Bedrock with Claude’s only', () => {
+    const gemini = { provider: 'gemini', maxOutputTokens: 8_192 };
+    expect(dropUnsupportedFields(signed, [gemini]).dropped).toEqual(['thinking']);
+    const withSignature = (signature: string): ChatRequest => ({
+      ...signed,
+      messages: signed.messages.map((message) =>
+        message.role === 'assistant'
+          ? { ...message, content: [{ type: 'thinking', text: 'hmm', signature }] }
+          : message,
+      ),
+    });
+    expect(dropUnsupportedFields(withSignature('gemini:c2ln'), [gemini]).dropped).toEqual([]);
+    const claude = {
+      provider: 'bedrock',
+      maxOutputTokens: 8_192,
+      upstreamModel: 'us.anthropic.claude-sonnet-4-5-v1:0',
+    };
+    const nova = { provider: 'bedrock', maxOutputTokens: 5_000, upstreamModel: 'amazon.nova-pro-v1:0' };
+    expect(dropUnsupportedFields(signed, [claude]).dropped).toEqual([]);
+    expect(dropUnsupportedFields(withSignature('gemini:c2ln'), [claude]).dropped).toEqual(['thinking']);
+    expect(dropUnsupportedFields(signed, [nova]).dropped).toEqual(['thinking']);
   });
 
   it('is not named where no turn carries any', () => {

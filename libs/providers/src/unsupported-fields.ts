@@ -74,7 +74,6 @@ const foreignThinking =
       ? ['thinking']
       : [];
 const unsignedThinking = foreignThinking((signature) => !isTaggedSignature(signature));
-const noThinking = foreignThinking(() => false);
 const nonGeminiThinking = foreignThinking((signature) => signatureOf('gemini', signature) !== undefined);
 
 type Refusal = (
@@ -88,14 +87,15 @@ const REFUSED_FIELDS: Readonly<Record<string, Refusal>> = {
     ...anthropicRefusedFields(request, maxOutputTokens),
     ...unsignedThinking(request),
   ],
-  // Claude on Bedrock takes back Anthropic-signed thinking only; Bedrock's other families take none.
+  // Claude on Bedrock takes back the thinking Claude signed; the other families take none.
   bedrock: (request, { maxOutputTokens, upstreamModel }) => [
     ...bedrockRefusedFields(request, maxOutputTokens, upstreamModel),
-    ...(upstreamModel !== undefined && !isClaudeOnBedrock(upstreamModel)
-      ? noThinking(request)
-      : unsignedThinking(request)),
+    ...(upstreamModel !== undefined && isClaudeOnBedrock(upstreamModel)
+      ? unsignedThinking(request)
+      : ['thinking' as const]),
   ],
-  gemini: (request) => nonGeminiThinking(request),
+  // Gemini takes back its own signatures only, never the thought text.
+  gemini: nonGeminiThinking,
   ...Object.fromEntries(
     PRESET_NAMES.map((name: PresetName): [string, Refusal] => [
       name,

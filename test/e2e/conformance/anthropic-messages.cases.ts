@@ -1,7 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
 
 import type { SuiteRef } from './suite';
-import { ADAPTERS, CLAUDE, MODELS, PDF_BASE64, PIXEL_BASE64, THINKING_MODELS, expectCharged } from './suite';
+import {
+  ADAPTERS,
+  ALWAYS_THINKING_MODELS,
+  CLAUDE,
+  MODELS,
+  MULTIMODAL_MODELS,
+  PDF_BASE64,
+  PIXEL_BASE64,
+  THINKING_MODELS,
+  expectCharged,
+} from './suite';
 
 const WEATHER: Anthropic.Tool = {
   name: 'get_weather',
@@ -16,6 +26,14 @@ const usageOf = (message: Anthropic.Message) => ({
 
 const textOf = (message: Anthropic.Message): string =>
   message.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+
+/** An answer's content without tools: the text, after the thinking of a model that always thinks. */
+const answerBlocks = (model: string) => [
+  ...(ALWAYS_THINKING_MODELS.includes(model)
+    ? [{ type: 'thinking', thinking: expect.stringMatching(/\S/), signature: '' }]
+    : []),
+  { type: 'text', text: expect.stringMatching(/\S/) },
+];
 
 /** No empty text block, ever: Anthropic refuses them when sent back. */
 const expectNoEmptyText = (message: Anthropic.Message): void =>
@@ -34,7 +52,7 @@ export const anthropicMessagesCases = (suite: SuiteRef): void => {
         })
         .withResponse();
       expect(data).toMatchObject({ type: 'message', role: 'assistant', stop_reason: 'end_turn' });
-      expect(data.content).toEqual([{ type: 'text', text: expect.stringMatching(/\S/) }]);
+      expect(data.content).toEqual(answerBlocks(model));
       expect(response.headers.get('request-id')).toBe(response.headers.get('x-request-id'));
       await expectCharged(suite(), response.headers.get('request-id')!, model, usageOf(data));
     });
@@ -81,10 +99,27 @@ export const anthropicMessagesCases = (suite: SuiteRef): void => {
         ],
       });
       expect(answer.stop_reason).toBe('end_turn');
-      expect(answer.content).toEqual([{ type: 'text', text: expect.stringMatching(/\S/) }]);
+      expect(answer.content).toEqual(answerBlocks(model));
       await expectCharged(suite(), suite().lastRequestId(), model, usageOf(answer));
     });
 
+    it('counts tokens, more for a longer request', async () => {
+      const short = await suite().anthropic.messages.countTokens({
+        model,
+        messages: [{ role: 'user', content: 'Hello' }],
+      });
+      const long = await suite().anthropic.messages.countTokens({
+        model,
+        system: 'You are a helpful assistant that answers in French.',
+        tools: [WEATHER],
+        messages: [{ role: 'user', content: 'Hello, how is the weather in Paris today?' }],
+      });
+      expect(short.input_tokens).toBeGreaterThan(0);
+      expect(long.input_tokens).toBeGreaterThan(short.input_tokens);
+    });
+  });
+
+  describe.each(MULTIMODAL_MODELS)('Anthropic SDK, images and documents → %s', (model) => {
     it('takes an image block', async () => {
       const message = await suite().anthropic.messages.create({
         model,
@@ -118,21 +153,6 @@ export const anthropicMessagesCases = (suite: SuiteRef): void => {
       });
       expect(textOf(message)).toMatch(/\S/);
       expect(message.usage.input_tokens).toBeGreaterThan(0);
-    });
-
-    it('counts tokens, more for a longer request', async () => {
-      const short = await suite().anthropic.messages.countTokens({
-        model,
-        messages: [{ role: 'user', content: 'Hello' }],
-      });
-      const long = await suite().anthropic.messages.countTokens({
-        model,
-        system: 'You are a helpful assistant that answers in French.',
-        tools: [WEATHER],
-        messages: [{ role: 'user', content: 'Hello, how is the weather in Paris today?' }],
-      });
-      expect(short.input_tokens).toBeGreaterThan(0);
-      expect(long.input_tokens).toBeGreaterThan(short.input_tokens);
     });
   });
 

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 
 import type { SuiteRef } from './suite';
-import { ADAPTERS, CITY_SCHEMA, GPT, MODELS, PIXEL, expectCharged, expectCity } from './suite';
+import { ADAPTERS, CITY_SCHEMA, GPT, MODELS, MULTIMODAL_MODELS, PIXEL, expectCharged, expectCity } from './suite';
 
 const WEATHER_TOOL: OpenAI.ChatCompletionTool = {
   type: 'function',
@@ -88,7 +88,9 @@ export const openAiChatCases = (suite: SuiteRef): void => {
       expect(second.choices[0].message.tool_calls ?? []).toEqual([]);
       await expectCharged(suite(), suite().lastRequestId(), model, usageOf(second.usage));
     });
+  });
 
+  describe.each(MULTIMODAL_MODELS)('OpenAI SDK, Chat Completions, images and JSON → %s', (model) => {
     it('takes an image', async () => {
       const completion = await suite().openai.chat.completions.create({
         model,

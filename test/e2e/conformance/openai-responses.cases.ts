@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 
 import type { SuiteRef } from './suite';
-import { CITY_SCHEMA, MODELS, expectCharged, expectCity } from './suite';
+import { CITY_SCHEMA, MODELS, MULTIMODAL_MODELS, expectCharged, expectCity } from './suite';
 
 const WEATHER: OpenAI.Responses.FunctionTool = {
   type: 'function',
@@ -94,7 +94,9 @@ export const openAiResponsesCases = (suite: SuiteRef): void => {
         await expectCharged(suite(), suite().lastRequestId(), model, usageOf(answer));
       },
     );
+  });
 
+  describe.each(MULTIMODAL_MODELS)('OpenAI SDK, Responses, JSON → %s', (model) => {
     it('answers text.format json_schema with JSON of that schema', async () => {
       const data = await suite().openai.responses.create({
         model,

@@ -38,8 +38,32 @@ export const VERTEX_CLAUDE = 'claude-opus-4-1';
 /** Claude on Bedrock (SigV4-signed) and a Bedrock model of another family (Nova, with an API key). */
 export const BEDROCK_CLAUDE = 'bedrock-claude-sonnet-4-5';
 export const NOVA = 'nova-pro';
-/** One model per adapter (and per Vertex publisher), two for Bedrock's two model families and ways to authenticate. */
-export const MODELS = [GPT, CLAUDE, GEMINI, VERTEX_GEMINI, VERTEX_CLAUDE, BEDROCK_CLAUDE, NOVA] as const;
+/** OpenAI's model on Azure OpenAI (an `api-key` against the simulator's `/openai/deployments/...`). */
+export const AZURE_GPT = 'azure-gpt-4.1-mini';
+/** DeepSeek's thinking model (the `deepseek` preset), whose answers carry `reasoning_content`. */
+export const DEEPSEEK_REASONER = 'deepseek-reasoner';
+/** A generic OpenAI-compatible preset: a self-hosted vLLM server, no key. */
+export const VLLM = 'vllm-llama-4-scout';
+/**
+ * One model per adapter (and per Vertex publisher), two for Bedrock's two model families and ways to
+ * authenticate, and the OpenAI-compatible presets.
+ */
+export const MODELS = [
+  GPT,
+  CLAUDE,
+  GEMINI,
+  VERTEX_GEMINI,
+  VERTEX_CLAUDE,
+  BEDROCK_CLAUDE,
+  NOVA,
+  AZURE_GPT,
+  DEEPSEEK_REASONER,
+  VLLM,
+] as const;
+/** The models that take images, documents and a JSON schema (DeepSeek's API takes text only, and JSON without a schema). */
+export const MULTIMODAL_MODELS = MODELS.filter((model) => model !== DEEPSEEK_REASONER);
+/** The models that think whether asked or not, their reasoning shown as thinking (DeepSeek's, unsigned). */
+export const ALWAYS_THINKING_MODELS: readonly string[] = [DEEPSEEK_REASONER];
 /** The models that think (Claude: directly, on Vertex AI and on Bedrock). */
 export const THINKING_MODELS = [CLAUDE, VERTEX_CLAUDE, BEDROCK_CLAUDE] as const;
 /** The name prefix of each adapter's failing models (`<prefix>-rate-limited`, `-overloaded`, …). */
@@ -49,13 +73,19 @@ export const ADAPTERS = [
   { adapter: 'gemini', prefix: 'gemini' },
   { adapter: 'vertex', prefix: 'vertex' },
   { adapter: 'bedrock', prefix: 'bedrock' },
+  { adapter: 'azure', prefix: 'azure' },
+  { adapter: 'deepseek', prefix: 'deepseek' },
+  { adapter: 'vllm', prefix: 'vllm' },
 ] as const;
 
-/** What the executor reads the Bedrock deployments' credentials from (the simulator's test credentials). */
-export const BEDROCK_ENV: Record<string, string> = {
+/** What the executor reads the keyed deployments' credentials from (Bedrock's: the simulator's test credentials). */
+export const CREDENTIALS_ENV: Record<string, string> = {
+  GEMINI_SIM_API_KEY: 'gemini-sim-key',
   SIM_AWS_ACCESS_KEY_ID: SIM_AWS_CREDENTIALS.accessKeyId,
   SIM_AWS_SECRET_ACCESS_KEY: SIM_AWS_CREDENTIALS.secretAccessKey,
   SIM_BEDROCK_API_KEY: 'bedrock-api-key-of-the-conformance-suite',
+  AZURE_SIM_API_KEY: 'azure-api-key-of-the-conformance-suite',
+  DEEPSEEK_SIM_API_KEY: 'deepseek-api-key-of-the-conformance-suite',
 };
 
 /** Nano-USD per token: the catalog's USD per million tokens × 1000. */
@@ -67,6 +97,9 @@ const PRICES: Record<string, { input: bigint; output: bigint }> = {
   [VERTEX_CLAUDE]: { input: 15_000n, output: 75_000n },
   [BEDROCK_CLAUDE]: { input: 3_000n, output: 15_000n },
   [NOVA]: { input: 800n, output: 3_200n },
+  [AZURE_GPT]: { input: 400n, output: 1_600n },
+  [DEEPSEEK_REASONER]: { input: 550n, output: 2_190n },
+  [VLLM]: { input: 100n, output: 300n },
 };
 
 /** A 1×1 PNG, base64. */

@@ -14,8 +14,8 @@ import { BEDROCK_TOOL_NAME, BEDROCK_TOOL_USE_ID } from '@polymux/wire';
 import { JSON_TOOL, thinkingOf } from '../anthropic/anthropic.request';
 import type { DataUrl } from '../request-parts';
 import { compact, dataUrlText, invalidRequest, parseDataUrl, toolInput } from '../request-parts';
-import type { ToolNameRules } from '../tool-names';
 import { isTaggedSignature } from '../thought-signature';
+import type { ToolNameRules } from '../tool-names';
 import { ToolNames, sanitizedWithHash } from '../tool-names';
 
 /** The tool names and ids Bedrock accepts (both at most 64 characters of `[a-zA-Z0-9_-]`). */

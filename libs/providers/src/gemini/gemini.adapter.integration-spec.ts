@@ -187,6 +187,39 @@ describe('GeminiAdapter against the provider simulator', () => {
     expect(failed).toMatchObject({ code: ErrorCode.UpstreamError, message: expect.stringContaining('INTERNAL') });
   });
 
+  /** What the caller sees of an answer under `scenario`, complete or streamed. */
+  const filtered = async (scenario: string, stream: boolean) => {
+    type Seen = { finishReason?: string | null; content?: string | null; refusal?: string | null };
+    const answers: Array<{ choices: readonly Seen[] }> = stream
+      ? await collect(adapter.stream(call(scenario, { stream: true })))
+      : [await adapter.complete(call(scenario))];
+    const choices = answers.flatMap((answer) => answer.choices);
+    return {
+      finishes: choices.map((choice) => choice.finishReason).filter(Boolean),
+      refused: choices.some((choice) => choice.refusal),
+      text: choices.map((choice) => choice.content ?? '').join(''),
+    };
+  };
+
+  it.each([false, true])(
+    'answers a prompt Google blocks as a refusal, finish content_filter (stream: %s)',
+    async (stream) => {
+      expect(await filtered('content-filter=prompt', stream)).toEqual({
+        finishes: ['content_filter'],
+        refused: true,
+        text: '',
+      });
+    },
+  );
+
+  it.each([false, true])('ends an answer the safety filter stops with content_filter (stream: %s)', async (stream) => {
+    expect(await filtered('content-filter=completion', stream)).toEqual({
+      finishes: ['content_filter'],
+      refused: false,
+      text: generatedText(8),
+    });
+  });
+
   it('times out a hanging provider', async () => {
     const fast = new GeminiAdapter({ connectTimeoutMs: 500, firstByteTimeoutMs: 200, totalTimeoutMs: 300 });
     try {

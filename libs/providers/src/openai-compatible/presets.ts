@@ -192,15 +192,33 @@ export type PresetName = keyof typeof PRESETS;
 
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
-/** What `provider`'s models refuse in `request`: fields only some models refuse, `n` above 1 where only one choice is made. */
+/**
+ * Whether a preset that sends reasoning back loses some of this conversation's: only the visible
+ * thinking of a turn that called tools goes back, never a text turn's nor redacted thinking.
+ */
+const losesThinking = (request: ChatRequest): boolean =>
+  request.messages.some((message) =>
+    message.content.some(
+      (part) => part.type === 'redacted_thinking' || (part.type === 'thinking' && !message.toolCalls?.length),
+    ),
+  );
+
+/**
+ * What `provider`'s models refuse in `request`: fields only some models refuse, `n` above 1 where
+ * only one choice is made, thinking a preset that sends reasoning back cannot place.
+ */
 export const presetRefusedFields = (
   provider: PresetName,
   request: ChatRequest,
   upstreamModel = '',
 ): CanonicalField[] => {
   const preset: Preset = PRESETS[provider];
-  const refused = (preset.refusedBy ?? []).find(({ model }) => model.test(upstreamModel))?.fields ?? [];
-  return preset.singleChoice && (request.n ?? 1) > 1 ? [...refused, 'n'] : [...refused];
+  const refused: CanonicalField[] = [
+    ...((preset.refusedBy ?? []).find(({ model }) => model.test(upstreamModel))?.fields ?? []),
+  ];
+  if (preset.singleChoice && (request.n ?? 1) > 1) refused.push('n');
+  if (preset.replayReasoning && losesThinking(request)) refused.push('thinking');
+  return refused;
 };
 
 /** The dialect the OpenAI adapter speaks to `provider`'s servers. */

@@ -22,7 +22,9 @@
  *                           simulator answers normally (a provider that recovers, for health tests)
  * - `content-filter=<where>` OpenAI-family paths: `prompt` answers Azure's 400 with code
  *                           `content_filter`, `completion` ends each choice early with
- *                           `finish_reason: content_filter`
+ *                           `finish_reason: content_filter`; Gemini and Vertex's Gemini: `prompt` answers
+ *                           `promptFeedback.blockReason: SAFETY` without candidates, `completion`
+ *                           ends each candidate half-way with `finishReason: SAFETY`
  *
  * Every failure a provider shows is one of these: `status=429,retry-after=2` (rate limited),
  * `status=500`, `status=503` or `status=529` (overloaded), `hang` or `latency=<ms>` (timeouts),

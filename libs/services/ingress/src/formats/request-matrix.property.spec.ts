@@ -5,12 +5,13 @@ import {
   OPENAI_TOOL_NAMES,
   ToolNames,
   toAnthropicRequest,
+  toBedrockRequest,
   toGeminiRequest,
   toOpenAiRequest,
 } from '@polymux/providers';
 import { canonicalRequest } from '@polymux/testing';
-import type { GeminiPart } from '@polymux/wire';
-import { AnthropicMessagesRequest, GeminiGenerateContentRequest } from '@polymux/wire';
+import type { GeminiPart, OpenAiChatRequest } from '@polymux/wire';
+import { AnthropicMessagesRequest, BedrockConverseRequest, GeminiGenerateContentRequest } from '@polymux/wire';
 import fc from 'fast-check';
 
 import { anthropicMessages } from '../anthropic/messages.format';
@@ -37,10 +38,46 @@ import { INBOUND_BODIES, MESSAGES_DEFAULT_MAX_TOKENS } from './testing/inbound-b
  * gets back only its own signatures, never thought text); an image's `detail` and a document's file
  * name reach only OpenAI. Gemini fetches no URL: a request with an http(s) image is refused with
  * `invalid_request` until the executor inlines it, and its tool parameters are converted to Google's
- * schema subset (checked in gemini.schema.spec.ts, not here).
+ * schema subset (checked in gemini.schema.spec.ts, not here). Bedrock is Claude on Bedrock, its
+ * Converse body read back here (no inbound format speaks it), after the executor inlined http(s)
+ * media (Bedrock fetches none). DeepSeek is the preset whose wire differs most from OpenAI's: it
+ * takes back a tool-call turn's thinking, as `reasoning_content` text (no signature), and nothing
+ * else of a turn's reasoning.
  */
 
-type ProviderName = 'openai' | 'anthropic' | 'gemini';
+type ProviderName = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'deepseek';
+/** Claude on Bedrock, so that thinking, `top_k` and tool-result status travel. */
+const BEDROCK_MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+/** The providers that take Claude's signed thinking back, and cap the temperature at 1. */
+const CLAUDE: ReadonlySet<ProviderName> = new Set(['anthropic', 'bedrock']);
+const INLINED_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk';
+
+/**
+ * The request as the executor hands it to an adapter that fetches no media (Bedrock): http(s)
+ * image and document URLs inlined as data URLs (the executor's fetch, here with fixed bytes).
+ */
+const inlined = (request: ChatRequest): ChatRequest => ({
+  ...request,
+  messages: request.messages.map((message) => ({
+    ...message,
+    content: message.content.map((part) =>
+      (part.type === 'image' || part.type === 'document') && /^https?:/.test(part.url)
+        ? {
+            ...part,
+            url:
+              part.type === 'image' ? `data:image/png;base64,${INLINED_PNG}` : 'data:application/pdf;base64,JVBERi0=',
+          }
+        : part,
+    ),
+  })),
+});
+
+/** What DeepSeek takes back of a conversation's thinking: each tool-call turn's thinking text, joined. */
+const replayedThinking = (request: ChatRequest) =>
+  request.messages.flatMap((message) => {
+    const text = message.content.flatMap((part) => (part.type === 'thinking' ? [part.text] : [])).join('');
+    return message.toolCalls?.length && text ? [{ text, signature: undefined }] : [];
+  });
 const FORMATS: Record<InboundName, InboundFormat> = {
   chat: chatCompletions,
   responses,
@@ -117,21 +154,25 @@ const expected = (
   provider: ProviderName,
   dropped: readonly string[],
 ): Digest => {
-  const all = digest(request);
-  const thinking = format !== 'chat' && provider === 'anthropic';
+  const all = digest(provider === 'bedrock' ? inlined(request) : request);
+  const thinking = format !== 'chat' && CLAUDE.has(provider);
   // A Messages caller cannot say a temperature above 1.
   const said = format === 'messages' && (request.temperature ?? 0) > 1 ? undefined : all.temperature;
   if (provider === 'gemini')
     return { ...all, thinking: [], stop: format === 'responses' ? undefined : all.stop, temperature: said };
+  // Converse has no tool choice `none`: no tools are sent, unless the history's tool blocks need them.
+  const history = request.messages.some((message) => message.role === 'tool' || message.toolCalls?.length);
+  const toolless = provider === 'bedrock' && request.toolChoice === 'none' && !history;
   return {
     ...all,
-    thinking: thinking ? all.thinking : [],
+    tools: toolless ? [] : all.tools,
+    thinking: thinking ? all.thinking : provider === 'deepseek' && format !== 'chat' ? replayedThinking(request) : [],
     stop: format === 'responses' ? undefined : all.stop,
     // A temperature above Anthropic's 1 is sent as 1 (OpenAI's scale goes to 2; a Messages caller cannot say more).
     temperature:
       (format === 'messages' && (request.temperature ?? 0) > 1) || dropped.includes('temperature')
         ? undefined
-        : provider === 'anthropic' && all.temperature !== undefined
+        : CLAUDE.has(provider) && all.temperature !== undefined
           ? Math.min(all.temperature, 1)
           : all.temperature,
   };
@@ -140,8 +181,8 @@ const expected = (
 interface Sent {
   /** P's wire body, through JSON as on the wire. */
   wire: Record<string, unknown>;
-  /** The canonical request read back from the wire, with the caller's tool names and ids. */
-  readBack: ChatRequest;
+  /** What the wire says, read back with the caller's tool names and ids (through an inbound decoder where one speaks the wire). */
+  digest: Digest;
   maxTokens: number | undefined;
   /** Whether the wire asks for JSON (OpenAI's response_format, Anthropic's emulating tool). */
   json: boolean;
@@ -169,9 +210,16 @@ const withCallerNames = (decoded: ChatRequest, names: ToolNames): ChatRequest =>
   ...(decoded.tools ? { tools: decoded.tools.map((tool) => ({ ...tool, name: names.callerName(tool.name) })) } : {}),
 });
 
-const sendOpenAi = (request: ChatRequest): Sent => {
+/** `deepseek`: the preset's dialect, its tool-call turns' thinking read back from `reasoning_content`. */
+const sendOpenAi = (request: ChatRequest, deepseek = false): Sent => {
   const names = new ToolNames(OPENAI_TOOL_NAMES);
-  const wire = overJson(toOpenAiRequest(request, { model: 'gpt-x', maxTokensField: 'max_tokens', names }));
+  const body = toOpenAiRequest(request, {
+    model: deepseek ? 'deepseek-reasoner' : 'gpt-x',
+    maxTokensField: 'max_tokens',
+    names,
+    ...(deepseek ? { replayReasoning: 'reasoning_content' as const, provider: 'deepseek' } : {}),
+  });
+  const wire = overJson(body);
   // (a) Ingress's Chat Completions decoder validates the whole body: it throws on anything invalid;
   // every tool name and id is one OpenAI accepts.
   const decoded = chatCompletions.decode(wire, { dataRetention: false, dropped: [] });
@@ -188,9 +236,14 @@ const sendOpenAi = (request: ChatRequest): Sent => {
     expect(id).toMatch(OPENAI_TOOL_NAMES.id.valid);
   }
   const readBack = withCallerNames(decoded, names);
+  const replayed = (
+    body.messages as Array<OpenAiChatRequest['messages'][number] & { reasoning_content?: string }>
+  ).flatMap((message) =>
+    message.reasoning_content ? [{ text: message.reasoning_content, signature: undefined }] : [],
+  );
   return {
     wire,
-    readBack,
+    digest: { ...digest(readBack), thinking: replayed },
     maxTokens: readBack.maxOutputTokens,
     json: readBack.responseFormat !== undefined && readBack.responseFormat.type !== 'text',
   };
@@ -224,7 +277,7 @@ const sendAnthropic = (request: ChatRequest): Sent => {
   if (!readBack.tools?.length) delete readBack.tools;
   return {
     wire,
-    readBack,
+    digest: digest(readBack),
     maxTokens: parsed.max_tokens,
     json: decoded.tools?.some((tool) => tool.name === JSON_TOOL) === true,
   };
@@ -311,7 +364,92 @@ const sendGemini = (request: ChatRequest): Sent => {
     temperature: config.temperature,
   };
   if (!readBack.tools) delete readBack.tools;
-  return { wire, readBack, maxTokens: config.maxOutputTokens, json: config.responseMimeType === 'application/json' };
+  return {
+    wire,
+    digest: digest(readBack),
+    maxTokens: config.maxOutputTokens,
+    json: config.responseMimeType === 'application/json',
+  };
+};
+
+type BedrockBlock = BedrockConverseRequest['messages'][number]['content'][number];
+
+/** The digest of a Converse body, the caller's tool names and ids read back through the call's renaming. */
+const sendBedrock = (request: ChatRequest): Sent => {
+  const { body, names, jsonTool } = toBedrockRequest(request, {
+    model: BEDROCK_MODEL,
+    defaultMaxTokens: ANTHROPIC_DEFAULT_MAX_TOKENS,
+  });
+  const wire = overJson(body);
+  // (a) The wire schema (strict, as Bedrock is), roles alternating from a user turn, and each tool
+  // use answered in the very next turn.
+  const parsed = BedrockConverseRequest.parse(wire);
+  parsed.messages.forEach((turn, index) => {
+    expect(turn.role).toBe(index % 2 === 0 ? 'user' : 'assistant');
+    const uses = turn.content.flatMap((block) => ('toolUse' in block ? [block.toolUse.toolUseId] : []));
+    if (uses.length === 0) return;
+    const answered = (parsed.messages[index + 1]?.content ?? []).flatMap((block) =>
+      'toolResult' in block ? [block.toolResult.toolUseId] : [],
+    );
+    expect(answered).toEqual(expect.arrayContaining(uses));
+  });
+  const blocks = (role: string): BedrockBlock[] =>
+    parsed.messages.filter((turn) => turn.role === role).flatMap((turn) => turn.content);
+  const media = (block: BedrockBlock): string[] => {
+    if ('text' in block) return [`text:${block.text}`];
+    if ('image' in block) return [`image:data:image/${block.image.format};base64,${block.image.source.bytes}`];
+    if ('document' in block) return [`document:data:application/pdf;base64,${block.document.source.bytes}`];
+    return [];
+  };
+  const specs = (parsed.toolConfig?.tools ?? []).flatMap((tool) => ('toolSpec' in tool ? [tool.toolSpec] : []));
+  const declared = specs.filter((tool) => tool.name !== JSON_TOOL).slice(0, request.tools?.length ?? 0);
+  // Past the declared tools: bare definitions of tools the history calls, and the JSON tool.
+  for (const extra of specs.slice(declared.length))
+    expect(extra.name === JSON_TOOL || extra.description === undefined).toBe(true);
+  const sent: Digest = {
+    system: (parsed.system ?? []).flatMap((block) => ('text' in block ? [block.text] : [])),
+    user: blocks('user').flatMap(media),
+    assistant: blocks('assistant').flatMap((block) => ('text' in block ? [block.text] : [])),
+    thinking: blocks('assistant').flatMap((block) =>
+      'reasoningContent' in block && 'reasoningText' in block.reasoningContent
+        ? [
+            {
+              text: block.reasoningContent.reasoningText.text,
+              signature: block.reasoningContent.reasoningText.signature,
+            },
+          ]
+        : [],
+    ),
+    calls: blocks('assistant').flatMap((block) =>
+      'toolUse' in block
+        ? [
+            {
+              id: names.callerId(block.toolUse.toolUseId),
+              name: names.callerName(block.toolUse.name),
+              input: block.toolUse.input,
+            },
+          ]
+        : [],
+    ),
+    results: blocks('user').flatMap((block) =>
+      'toolResult' in block
+        ? [
+            {
+              id: names.callerId(block.toolResult.toolUseId),
+              texts: block.toolResult.content.flatMap((part) => ('text' in part ? [part.text] : [])),
+            },
+          ]
+        : [],
+    ),
+    tools: declared.map((tool) => ({
+      name: names.callerName(tool.name),
+      description: tool.description,
+      parameters: tool.inputSchema.json,
+    })),
+    stop: parsed.inferenceConfig?.stopSequences,
+    temperature: parsed.inferenceConfig?.temperature,
+  };
+  return { wire, digest: sent, maxTokens: parsed.inferenceConfig?.maxTokens, json: jsonTool };
 };
 
 /** Where Gemini's generationConfig carries each canonical setting the SETTINGS table names. */
@@ -324,17 +462,37 @@ const GEMINI_SETTING: Record<string, string> = {
   frequency_penalty: 'frequencyPenalty',
 };
 
+/** Where Converse carries a canonical setting: `top_p` in `inferenceConfig`, Claude's `top_k` beside it. */
+const bedrockCarries = (wire: Record<string, unknown>, name: string): boolean => {
+  const inference = wire.inferenceConfig as Record<string, unknown> | undefined;
+  const additional = wire.additionalModelRequestFields as Record<string, unknown> | undefined;
+  if (name === 'top_p') return inference?.topP !== undefined;
+  return name === 'top_k' && additional?.top_k !== undefined;
+};
+
 /** Whether P's wire carries a canonical setting (Anthropic takes the end user as `metadata.user_id`). */
 const carries = (wire: Record<string, unknown>, provider: ProviderName, name: string): boolean =>
-  provider === 'gemini'
-    ? GEMINI_SETTING[name] !== undefined &&
-      (wire.generationConfig as Record<string, unknown> | undefined)?.[GEMINI_SETTING[name]] !== undefined
-    : provider === 'anthropic' && name === 'user'
-      ? (wire.metadata as { user_id?: unknown } | undefined)?.user_id !== undefined
-      : wire[name] !== undefined;
+  provider === 'bedrock'
+    ? bedrockCarries(wire, name)
+    : provider === 'gemini'
+      ? GEMINI_SETTING[name] !== undefined &&
+        (wire.generationConfig as Record<string, unknown> | undefined)?.[GEMINI_SETTING[name]] !== undefined
+      : provider === 'anthropic' && name === 'user'
+        ? (wire.metadata as { user_id?: unknown } | undefined)?.user_id !== undefined
+        : wire[name] !== undefined;
+
+const SENDERS: Record<ProviderName, (request: ChatRequest) => Sent> = {
+  openai: (request) => sendOpenAi(request),
+  anthropic: sendAnthropic,
+  gemini: sendGemini,
+  // The executor inlines http(s) media for an adapter that fetches none.
+  bedrock: (request) => sendBedrock(inlined(request)),
+  deepseek: (request) => sendOpenAi(request, true),
+};
+const UPSTREAM_MODEL: Partial<Record<ProviderName, string>> = { bedrock: BEDROCK_MODEL, deepseek: 'deepseek-reasoner' };
 
 const PAIRS = (['chat', 'responses', 'messages'] as const).flatMap((format) =>
-  (['openai', 'anthropic', 'gemini'] as const).map((provider) => [format, provider] as const),
+  (['openai', 'anthropic', 'gemini', 'bedrock', 'deepseek'] as const).map((provider) => [format, provider] as const),
 );
 
 /** Whether Gemini must refuse the request: it fetches no http(s) image URL. */
@@ -350,25 +508,21 @@ describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
         const body = INBOUND_BODIES[format](original, EXTRA[format]);
         const decodeDropped: string[] = [];
         const call = { key, request: FORMATS[format].decode(body, { dataRetention: false, dropped: decodeDropped }) };
-        const planDropped = dropDisallowedFields(call, { candidates: [deployment('d', { provider })] });
+        const target = deployment('d', { provider, upstreamModel: UPSTREAM_MODEL[provider] ?? 'gpt-4o' });
+        const planDropped = dropDisallowedFields(call, { candidates: [target] });
         if (provider === 'gemini' && fetchesUrl(call.request)) {
           expect(() => toGeminiRequest(call.request)).toThrow(
             expect.objectContaining({ code: ErrorCode.InvalidRequest }),
           );
           return;
         }
-        const sent =
-          provider === 'openai'
-            ? sendOpenAi(call.request)
-            : provider === 'anthropic'
-              ? sendAnthropic(call.request)
-              : sendGemini(call.request);
+        const sent = SENDERS[provider](call.request);
 
         // (b) What the provider carries survives, exactly.
-        expect(digest(sent.readBack)).toEqual(expected(original, format, provider, planDropped));
+        expect(sent.digest).toEqual(expected(original, format, provider, planDropped));
         const asked =
           format === 'messages' ? (original.maxOutputTokens ?? MESSAGES_DEFAULT_MAX_TOKENS) : original.maxOutputTokens;
-        expect(sent.maxTokens).toBe(asked ?? (provider === 'anthropic' ? ANTHROPIC_DEFAULT_MAX_TOKENS : undefined));
+        expect(sent.maxTokens).toBe(asked ?? (CLAUDE.has(provider) ? ANTHROPIC_DEFAULT_MAX_TOKENS : undefined));
         const askedJson =
           original.responseFormat !== undefined &&
           (format === 'messages'

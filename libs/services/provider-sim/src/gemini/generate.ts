@@ -37,13 +37,15 @@ interface CandidatePlan {
   text: string[];
   call?: { name: string; args: Record<string, unknown> };
   signature?: string;
-  finishReason: 'STOP' | 'MAX_TOKENS';
+  finishReason: 'STOP' | 'MAX_TOKENS' | 'SAFETY';
 }
 
 export interface GeminiPlan {
   responseId: string;
   model: string;
   candidates: CandidatePlan[];
+  /** The prompt was blocked (`content-filter=prompt`): no candidate, `promptFeedback.blockReason: SAFETY`. */
+  blocked?: boolean;
   /** Undefined for the `no-usage` scenario. */
   usage?: GeminiUsageMetadata;
 }
@@ -141,10 +143,19 @@ export const planGeneration = (
     const text = pieces.slice(0, room);
     const signature = thinks && text.length > 0 ? geminiSignature(textContent(text.join(''))) : undefined;
     const cut = !stopped && (text.length < pieces.length || (!json && wanted < scenario.tokens));
+    // `content-filter=completion`: the safety filter stops the candidate half-way.
+    if (scenario.contentFilter === 'completion') {
+      const kept = text.slice(0, Math.floor(text.length / 2));
+      return { thoughts, text: kept, finishReason: 'SAFETY' };
+    }
     return { thoughts, text, signature, finishReason: cut ? 'MAX_TOKENS' : 'STOP' };
   };
-  const candidates = Array.from({ length: config.candidateCount ?? 1 }, one);
   const prompt = geminiPromptTokens(request);
+  if (scenario.contentFilter === 'prompt') {
+    const usage = { promptTokenCount: prompt, totalTokenCount: prompt };
+    return { responseId, model, candidates: [], blocked: true, ...(scenario.noUsage ? {} : { usage }) };
+  }
+  const candidates = Array.from({ length: config.candidateCount ?? 1 }, one);
   const outputOf = (plan: CandidatePlan) =>
     plan.call ? Math.ceil(callContent(plan.call.name, plan.call.args).length / CHARACTERS_PER_TOKEN) : plan.text.length;
   const output = candidates.reduce((sum, plan) => sum + outputOf(plan), 0);
@@ -179,6 +190,7 @@ const answerParts = (plan: CandidatePlan): GeminiPart[] => {
 /** The body of a non-streaming answer. */
 export const generationBody = (plan: GeminiPlan): GeminiGenerateContentResponse => ({
   candidates: plan.candidates.map((candidate, index) => candidateOf(candidate, index, answerParts(candidate), true)),
+  ...(plan.blocked ? { promptFeedback: { blockReason: 'SAFETY' } } : {}),
   ...(plan.usage ? { usageMetadata: plan.usage } : {}),
   modelVersion: plan.model,
   responseId: plan.responseId,
@@ -201,6 +213,8 @@ export function* generationChunks(plan: GeminiPlan): Generator<GeminiGenerateCon
     responseId: plan.responseId,
     token,
   });
+  // A blocked prompt is one chunk: its feedback and usage, no candidate.
+  if (plan.blocked) yield { ...generationBody(plan), candidates: undefined, token: false };
   for (const [index, candidate] of plan.candidates.entries()) {
     const final = index === plan.candidates.length - 1;
     const parts: Array<{ part: GeminiPart; token: boolean }> = [

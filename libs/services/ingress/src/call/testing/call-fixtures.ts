@@ -1,4 +1,5 @@
 import type { ApiKeyRecord, ChatRequest, Deployment, InvokeFrame, Plan } from '@polymux/contracts';
+import { requestSignals } from '@polymux/testing';
 
 import type { Call, OpenedStream } from '../call.service';
 
@@ -28,16 +29,7 @@ export const deployment = (id = 'sim/gpt-4o', fields: Partial<Deployment> = {}):
 export const plan = (candidates: Deployment[] = [deployment()]): Plan => ({
   task: 'chat',
   confidence: 1,
-  signals: {
-    estimatedInputTokens: 3,
-    inputTokensUpperBound: 100,
-    messageCount: 1,
-    hasTools: false,
-    hasImages: false,
-    hasResponseFormat: false,
-    hasCodeFence: false,
-    complexity: 'low',
-  },
+  signals: requestSignals({ estimatedInputTokens: 3, inputTokensUpperBound: 100 }),
   resolvedFrom: 'model',
   candidates,
   reservation: { reservationId: 'res-1', amount: '1000' },

@@ -30,20 +30,8 @@ const STRUCTURAL: ReadonlySet<TaskType> = new Set(['agent', 'vision']);
 
 /** The committed model's arguments, chosen on the dev split (`npm run classifier:tune`). */
 export const FASTTEXT_ARGS = [
-  '-dim',
-  '32',
-  '-epoch',
-  '40',
-  '-lr',
-  '0.5',
-  '-wordNgrams',
-  '2',
-  '-minn',
-  '2',
-  '-maxn',
-  '4',
-  '-loss',
-  'softmax',
+  ...['-dim', '32', '-epoch', '40', '-lr', '0.8', '-wordNgrams', '2'],
+  ...['-minn', '3', '-maxn', '5', '-loss', 'softmax'],
 ];
 export const FIXED_ARGS = ['-bucket', '400000', '-thread', '1', '-seed', '1'];
 export const QUANTIZE_ARGS = ['-qnorm', '-retrain', '-cutoff', '6000', '-dsub', '2', '-epoch', '20', '-thread', '1'];
@@ -83,7 +71,8 @@ export const trainModel = (training: LabelledRow[], work: string, args = FASTTEX
   return join(work, 'task.ftz');
 };
 
+export const predictions = (classifier: ClassifierService, split: LabelledRow[]) =>
+  split.map((row) => ({ expected: row.task, predicted: classifier.classify(intakeOf(toChatRequest(row))).task }));
+
 export const score = (classifier: ClassifierService, split: LabelledRow[]): Scores =>
-  scoresOf(
-    split.map((row) => ({ expected: row.task, predicted: classifier.classify(intakeOf(toChatRequest(row))).task })),
-  );
+  scoresOf(predictions(classifier, split));

@@ -30,7 +30,7 @@ const STRUCTURAL: ReadonlySet<TaskType> = new Set(['agent', 'vision']);
 
 /** The committed model's arguments, chosen on the dev split (`npm run classifier:tune`). */
 export const FASTTEXT_ARGS = [
-  ...['-dim', '32', '-epoch', '40', '-lr', '0.8', '-wordNgrams', '2'],
+  ...['-dim', '32', '-epoch', '60', '-lr', '0.5', '-wordNgrams', '2'],
   ...['-minn', '3', '-maxn', '5', '-loss', 'softmax'],
 ];
 export const FIXED_ARGS = ['-bucket', '400000', '-thread', '1', '-seed', '1'];

@@ -6,22 +6,27 @@
  * held-out rows and the report into the repository.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ClassifierService } from '../src/classifier.service';
+import { FastTextModel } from '../src/fasttext/fasttext-model';
 import { LanguageModel } from '../src/language';
 import { TaskModel } from '../src/task-model';
 import { taskTokens } from '../src/task-text';
+import type { CalibrationFit } from './calibration';
+import { fitTemperature } from './calibration';
 import { scoresTable } from './metrics';
 import { FASTTEXT_ARGS, FIXED_ARGS, QUANTIZE_ARGS, ROOT, SEED, score, splits, trainModel } from './task-training';
 
 const MODEL_FILE = join(ROOT, 'libs/services/classifier/src/model/task-model.ftz');
+const CALIBRATION_FILE = join(ROOT, 'libs/services/classifier/src/model/calibration.json');
 const HELD_OUT_FILE = join(ROOT, 'libs/services/classifier/testdata/held-out.jsonl');
 const CLI_PREDICTIONS_FILE = join(ROOT, 'libs/services/classifier/testdata/fasttext-cli-predictions.jsonl');
 const REPORT_FILE = join(ROOT, 'libs/services/classifier/src/model/report.md');
 const TRAIN_ARGS = [...FASTTEXT_ARGS, ...FIXED_ARGS];
+const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 /** Texts whose `fasttext predict-prob` output the reader's spec must reproduce. */
 const PARITY_TEXTS = [
@@ -54,15 +59,22 @@ const main = (): void => {
   const training = process.env.CLASSIFIER_FINAL === '1' ? [...bySplit.train, ...bySplit.dev] : bySplit.train;
 
   const work = mkdtempSync(join(tmpdir(), 'polymux-classifier-'));
+  let calibration: CalibrationFit;
   try {
-    const model = trainModel(training, work);
+    // The temperature is fitted on dev by a model trained without it (the final one learns from dev too).
+    const trainOnly = join(work, 'train-only');
+    mkdirSync(trainOnly);
+    const onTrain = trainModel(bySplit.train, trainOnly);
+    calibration = fitTemperature(FastTextModel.fromBytes(readFileSync(onTrain)), bySplit.dev);
+    const model = training === bySplit.train ? onTrain : trainModel(training, work);
     copyFileSync(model, MODEL_FILE);
+    writeFileSync(CALIBRATION_FILE, `${JSON.stringify({ temperature: calibration.temperature })}\n`);
     writeCliPredictions(model, join(work, 'parity.txt'));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const classifier = new ClassifierService(TaskModel.load(MODEL_FILE), LanguageModel.load());
+  const classifier = new ClassifierService(TaskModel.load(MODEL_FILE, CALIBRATION_FILE), LanguageModel.load());
   const dev = score(classifier, bySplit.dev);
   const test = score(classifier, bySplit.test);
   const counts = `train ${training.length}, dev ${bySplit.dev.length}, held-out ${bySplit.test.length} rows`;
@@ -79,6 +91,9 @@ const main = (): void => {
       '',
       `- Model: \`task-model.ftz\`, ${statSync(MODEL_FILE).size} bytes; fastText \`${TRAIN_ARGS.join(' ')}\`,`,
       `  quantized with \`${QUANTIZE_ARGS.join(' ')}\`.`,
+      `- Confidence: softmax temperature ${calibration.temperature} (\`calibration.json\`), fitted on the dev split by the` +
+        ` model trained without it: negative log-likelihood ${calibration.before.nll.toFixed(3)} → ` +
+        `${calibration.after.nll.toFixed(3)}, expected calibration error ${pct(calibration.before.ece)} → ${pct(calibration.after.ece)}.`,
       `- Split: seed \`${SEED}\`, by group; ${counts}` +
         (training.length > bySplit.train.length ? ' (trained on train and dev).' : '.'),
       '',

@@ -22,13 +22,13 @@ import { FASTTEXT_ARGS, predictions, SEED, splits, trainModel } from './task-tra
 type Candidate = Record<'dim' | 'epoch' | 'lr' | 'wordNgrams' | 'minn' | 'maxn' | 'loss', string>;
 
 /** The committed model's arguments (`FASTTEXT_ARGS`), which each change below starts from. */
-const BASE: Candidate = { dim: '32', epoch: '40', lr: '0.8', wordNgrams: '2', minn: '3', maxn: '5', loss: 'softmax' };
+const BASE: Candidate = { dim: '32', epoch: '60', lr: '0.5', wordNgrams: '2', minn: '3', maxn: '5', loss: 'softmax' };
 /** One change from the base at a time (CLASSIFIER_TUNE_CANDIDATES, a JSON list of changes, to try others). */
 const CHANGES: Array<Partial<Candidate>> = [
   {},
-  { epoch: '25' },
-  { epoch: '60' },
-  { lr: '0.5' },
+  { epoch: '40' },
+  { epoch: '80' },
+  { lr: '0.8' },
   { lr: '1.0' },
   { wordNgrams: '1' },
   { wordNgrams: '3' },

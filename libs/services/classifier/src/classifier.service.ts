@@ -23,7 +23,7 @@ export class ClassifierService {
       signals.hasImages || signals.hasTools ? null : this.model.classify(sample, signals.hasResponseFormat);
     const { task, confidence } = structuralTask(signals, byText) ?? {
       task: byText!.task,
-      confidence: byText!.probability,
+      confidence: byText!.confidence,
     };
     return {
       task,

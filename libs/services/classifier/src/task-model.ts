@@ -9,11 +9,15 @@ import { taskTokens, textViews } from './task-text';
 
 /** The committed task model (`npm run classifier:train` writes it; `model/report.md` has its scores). */
 export const TASK_MODEL_FILE = join(__dirname, 'model', 'task-model.ftz');
+/** The softmax temperature fitted on the dev split (`npm run classifier:train` writes it too). */
+export const CALIBRATION_FILE = join(__dirname, 'model', 'calibration.json');
 const LABEL_PREFIX = '__label__';
 
 export interface TextVerdict {
   task: TaskType;
   probability: number;
+  /** `probability` calibrated: the winning view's distribution at the fitted temperature. */
+  confidence: number;
   /** Each task's highest probability over the views (tasks the model does not know are absent). */
   probabilities: ReadonlyMap<TaskType, number>;
 }
@@ -22,12 +26,16 @@ export interface TextVerdict {
 export class TaskModel {
   private readonly tasks: TaskType[];
 
-  constructor(private readonly model: FastTextModel) {
+  constructor(
+    private readonly model: FastTextModel,
+    private readonly temperature = 1,
+  ) {
     this.tasks = model.labels.map((label) => TaskTypes.parse(label.slice(LABEL_PREFIX.length)));
   }
 
-  static load(file = TASK_MODEL_FILE): TaskModel {
-    return new TaskModel(FastTextModel.fromBytes(readFileSync(file)));
+  static load(file = TASK_MODEL_FILE, calibration: string | null = CALIBRATION_FILE): TaskModel {
+    const { temperature } = calibration ? (JSON.parse(readFileSync(calibration, 'utf8')) as Calibration) : ONE;
+    return new TaskModel(FastTextModel.fromBytes(readFileSync(file)), temperature);
   }
 
   /** The task of the most confident view (the whole sample, its head, its tail). */
@@ -35,6 +43,7 @@ export class TaskModel {
     const highest = new Map<TaskType, number>();
     let task = this.tasks[0];
     let probability = -1;
+    let confidence = 0;
     for (const view of textViews(sample)) {
       const probabilities = this.model.probabilities(taskTokens(view, structuredOutput));
       probabilities.forEach((p, i) => {
@@ -42,9 +51,22 @@ export class TaskModel {
         if (p > probability) {
           probability = p;
           task = this.tasks[i];
+          confidence = atTemperature(probabilities, i, this.temperature);
         }
       });
     }
-    return { task, probability, probabilities: highest };
+    return { task, probability, confidence, probabilities: highest };
   }
 }
+
+export interface Calibration {
+  temperature: number;
+}
+const ONE: Calibration = { temperature: 1 };
+
+/** Softmax probability `i` at temperature `t`, from the probabilities at temperature 1. */
+export const atTemperature = (probabilities: ArrayLike<number>, i: number, t: number): number => {
+  let sum = 0;
+  for (let j = 0; j < probabilities.length; j++) sum += probabilities[j] ** (1 / t);
+  return probabilities[i] ** (1 / t) / sum;
+};

@@ -3,6 +3,10 @@
  * lowercased, every Han, kana and Hangul character a word of its own (those scripts put no spaces
  * between words), digit runs as one `0`, punctuation runs as their own tokens (code is mostly
  * punctuation), line breaks as `<nl>`. fastText adds each token's character n-grams and word pairs.
+ * The first and last few words are repeated with a mark of their place (`^word`, `$word`): that is
+ * where an instruction sits around pasted text ("Summarize this: …", "… TL;DR?"), so the model can
+ * learn the instruction apart from a document that says nothing about the task. A last token gives
+ * the length's order of magnitude (`<len2>` …): "How much is a coffee?" is not a word problem.
  */
 
 const TOKEN =
@@ -10,6 +14,9 @@ const TOKEN =
 const MAX_TOKEN_CHARS = 24;
 /** Marks what the text alone does not show but the request's shape does. */
 export const STRUCTURED_OUTPUT_TOKEN = '<json>';
+/** Words at each end marked as the instruction's place (a Han character counts as a word). */
+const INSTRUCTION_WORDS = 8;
+const WORD = /^[\p{L}\p{M}]/u;
 
 export const taskTokens = (text: string, structuredOutput = false): string[] => {
   const tokens = structuredOutput ? [STRUCTURED_OUTPUT_TOKEN] : [];
@@ -19,7 +26,10 @@ export const taskTokens = (text: string, structuredOutput = false): string[] => 
     else if (first >= 48 && first <= 57) tokens.push('0');
     else tokens.push(match.length > MAX_TOKEN_CHARS ? match.slice(0, MAX_TOKEN_CHARS) : match);
   }
-  return tokens;
+  const words = tokens.filter((token) => WORD.test(token));
+  const head = words.slice(0, INSTRUCTION_WORDS).map((word) => `^${word}`);
+  const tail = words.slice(-INSTRUCTION_WORDS).map((word) => `$${word}`);
+  return [...tokens, ...head, ...tail, `<len${Math.round(Math.log2(1 + tokens.length))}>`];
 };
 
 /** A prompt longer than this is read as a whole, and as its head and as its tail on their own. */

@@ -6,59 +6,27 @@
  * held-out rows and the report into the repository.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-import type { TaskType } from '@polymux/contracts';
-import { intakeOf } from '@polymux/contracts';
+import { join } from 'node:path';
 
 import { ClassifierService } from '../src/classifier.service';
+import { FastTextModel } from '../src/fasttext/fasttext-model';
 import { LanguageModel } from '../src/language';
 import { TaskModel } from '../src/task-model';
 import { taskTokens } from '../src/task-text';
-import type { LabelledRow, Split } from './labelled-rows';
-import { ownRows, publicRows, sampleOf, splitOf, toChatRequest } from './labelled-rows';
-import { scoresOf, scoresTable } from './metrics';
+import type { CalibrationFit } from './calibration';
+import { fitTemperature } from './calibration';
+import { scoresTable } from './metrics';
+import { FASTTEXT_ARGS, FIXED_ARGS, QUANTIZE_ARGS, ROOT, SEED, score, splits, trainModel } from './task-training';
 
-/** Run from the repository root (`scripts/train-classifier.js` does). */
-const ROOT = process.cwd();
-const PUBLIC_DIR = process.env.CLASSIFIER_PUBLIC_DATA ?? resolve(ROOT, '../shared/data/classifier');
-const OWN_DIR = join(ROOT, 'data', 'classifier');
 const MODEL_FILE = join(ROOT, 'libs/services/classifier/src/model/task-model.ftz');
+const CALIBRATION_FILE = join(ROOT, 'libs/services/classifier/src/model/calibration.json');
 const HELD_OUT_FILE = join(ROOT, 'libs/services/classifier/testdata/held-out.jsonl');
 const CLI_PREDICTIONS_FILE = join(ROOT, 'libs/services/classifier/testdata/fasttext-cli-predictions.jsonl');
 const REPORT_FILE = join(ROOT, 'libs/services/classifier/src/model/report.md');
-const SEED = 'polymux-classifier-1';
-const TEST_SHARE = 0.2;
-const DEV_SHARE = 0.1;
-/** Grade-school math alone is 1,319 word problems: a sample keeps reasoning from swamping the rest. */
-const GSM_ROWS = 450;
-/** Tasks a structural rule decides (tools, images): not taught to the text model. */
-const STRUCTURAL: ReadonlySet<TaskType> = new Set(['agent', 'vision']);
-
-const FASTTEXT_ARGS = ['-dim', '32', '-epoch', '40', '-lr', '0.5', '-wordNgrams', '2', '-minn', '2', '-maxn', '4'];
-const TRAIN_ARGS = [...FASTTEXT_ARGS, '-bucket', '400000', '-loss', 'softmax', '-thread', '1', '-seed', '1'];
-const QUANTIZE_ARGS = ['-qnorm', '-retrain', '-cutoff', '6000', '-dsub', '2', '-epoch', '20', '-thread', '1'];
-
-const rows = (): LabelledRow[] => {
-  const all = publicRows(PUBLIC_DIR);
-  const gsm = sampleOf(
-    all.filter((row) => row.source === 'grade-school-math'),
-    SEED,
-    GSM_ROWS,
-  );
-  return [...all.filter((row) => row.source !== 'grade-school-math'), ...gsm, ...ownRows(OWN_DIR)];
-};
-
-const fastTextLine = (row: LabelledRow): string => {
-  const { sample, signals } = intakeOf(toChatRequest(row));
-  return `__label__${row.task} ${taskTokens(sample, signals.hasResponseFormat).join(' ')}`;
-};
-
-const fasttext = (args: string[]): void => {
-  execFileSync('fasttext', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-};
+const TRAIN_ARGS = [...FASTTEXT_ARGS, ...FIXED_ARGS];
+const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 /** Texts whose `fasttext predict-prob` output the reader's spec must reproduce. */
 const PARITY_TEXTS = [
@@ -86,42 +54,32 @@ const writeCliPredictions = (model: string, input: string): void => {
   writeFileSync(CLI_PREDICTIONS_FILE, `${rows.join('\n')}\n`);
 };
 
-const score = (classifier: ClassifierService, split: LabelledRow[]) =>
-  scoresOf(
-    split.map((row) => ({ expected: row.task, predicted: classifier.classify(intakeOf(toChatRequest(row))).task })),
-  );
-
 const main = (): void => {
-  const bySplit: Record<Split, LabelledRow[]> = { train: [], dev: [], test: [] };
-  for (const row of rows()) bySplit[splitOf(row, SEED, TEST_SHARE, DEV_SHARE)].push(row);
+  const bySplit = splits();
   const training = process.env.CLASSIFIER_FINAL === '1' ? [...bySplit.train, ...bySplit.dev] : bySplit.train;
 
   const work = mkdtempSync(join(tmpdir(), 'polymux-classifier-'));
+  let calibration: CalibrationFit;
   try {
-    const input = join(work, 'train.txt');
-    const lines = training.filter((row) => !STRUCTURAL.has(row.task)).map(fastTextLine);
-    writeFileSync(input, `${lines.join('\n')}\n`);
-    fasttext(['supervised', '-input', input, '-output', join(work, 'task'), ...TRAIN_ARGS]);
-    fasttext(['quantize', '-input', input, '-output', join(work, 'task'), ...QUANTIZE_ARGS]);
-    copyFileSync(join(work, 'task.ftz'), MODEL_FILE);
-    writeCliPredictions(join(work, 'task.ftz'), join(work, 'parity.txt'));
+    // The temperature is fitted on dev by a model trained without it (the final one learns from dev too).
+    const trainOnly = join(work, 'train-only');
+    mkdirSync(trainOnly);
+    const onTrain = trainModel(bySplit.train, trainOnly);
+    calibration = fitTemperature(FastTextModel.fromBytes(readFileSync(onTrain)), bySplit.dev);
+    const model = training === bySplit.train ? onTrain : trainModel(training, work);
+    copyFileSync(model, MODEL_FILE);
+    writeFileSync(CALIBRATION_FILE, `${JSON.stringify({ temperature: calibration.temperature })}\n`);
+    writeCliPredictions(model, join(work, 'parity.txt'));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const classifier = new ClassifierService(TaskModel.load(MODEL_FILE), LanguageModel.load());
+  const classifier = new ClassifierService(TaskModel.load(MODEL_FILE, CALIBRATION_FILE), LanguageModel.load());
   const dev = score(classifier, bySplit.dev);
   const test = score(classifier, bySplit.test);
   const counts = `train ${training.length}, dev ${bySplit.dev.length}, held-out ${bySplit.test.length} rows`;
   console.log(`${counts}\n\nDEV\n${scoresTable(dev)}\n\nHELD-OUT\n${scoresTable(test)}`);
 
-  if (process.env.CLASSIFIER_DEBUG === '1') {
-    for (const row of bySplit.dev) {
-      const got = classifier.classify(intakeOf(toChatRequest(row)));
-      if (got.task !== row.task)
-        console.log(`${row.task} → ${got.task} ${got.confidence} ${JSON.stringify(row.messages).slice(0, 150)}`);
-    }
-  }
   writeFileSync(HELD_OUT_FILE, `${bySplit.test.map((row) => JSON.stringify(row)).join('\n')}\n`);
   writeFileSync(
     REPORT_FILE,
@@ -133,6 +91,9 @@ const main = (): void => {
       '',
       `- Model: \`task-model.ftz\`, ${statSync(MODEL_FILE).size} bytes; fastText \`${TRAIN_ARGS.join(' ')}\`,`,
       `  quantized with \`${QUANTIZE_ARGS.join(' ')}\`.`,
+      `- Confidence: softmax temperature ${calibration.temperature} (\`calibration.json\`), fitted on the dev split by the` +
+        ` model trained without it: negative log-likelihood ${calibration.before.nll.toFixed(3)} → ` +
+        `${calibration.after.nll.toFixed(3)}, expected calibration error ${pct(calibration.before.ece)} → ${pct(calibration.after.ece)}.`,
       `- Split: seed \`${SEED}\`, by group; ${counts}` +
         (training.length > bySplit.train.length ? ' (trained on train and dev).' : '.'),
       '',

@@ -49,7 +49,8 @@ const LOADED_ONLY_BY: Array<[origin: string, services: readonly Service[]]> = [
   ['@opentelemetry/instrumentation-http', ['ingress', 'control']],
   ['kysely', ['control', 'billing', 'audit']],
   ['pg', ['control', 'billing', 'audit']],
-  ['ioredis', ['billing']],
+  // The router keeps deployment health in Redis, shared by its replicas.
+  ['ioredis', ['router', 'billing']],
   ['undici', ['executor']],
   ['libs/catalog', ['router', 'executor']],
 ];

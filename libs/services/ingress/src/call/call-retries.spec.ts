@@ -140,6 +140,15 @@ describe('CallService retries, fallback, budget and deadline', () => {
 });
 
 describe('retryDelayMs', () => {
+  it('does not retry a deployment whose credentials or model the provider refused (401, 403, 404)', () => {
+    const many = { ...retry, perDeployment: 5 };
+    for (const upstreamStatus of [401, 403, 404])
+      expect(retryDelayMs(new PolymuxException(ErrorCode.UpstreamError, 'x', { upstreamStatus }), 1, many)).toBeNull();
+    expect(
+      retryDelayMs(new PolymuxException(ErrorCode.UpstreamError, 'x', { upstreamStatus: 500 }), 1, many),
+    ).not.toBeNull();
+  });
+
   it('doubles from the base up to the maximum, within the retries per deployment', () => {
     const many = { ...retry, perDeployment: 5 };
     expect(

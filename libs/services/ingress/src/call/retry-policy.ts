@@ -9,6 +9,9 @@ const SAME_DEPLOYMENT: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.ServiceUnavailable,
 ]);
 
+/** The provider refused the deployment's credentials or model: trying the same deployment again cannot help. */
+const REFUSED_DEPLOYMENT: ReadonlySet<number> = new Set([401, 403, 404]);
+
 /** May the next candidate run after this failure? A 4xx (the request's own fault) ends the call. */
 export const fallsBack = (error: unknown): boolean => isPolymuxException(error) && RETRYABLE_CODES.has(error.code);
 
@@ -19,6 +22,8 @@ export const fallsBack = (error: unknown): boolean => isPolymuxException(error) 
  */
 export const retryDelayMs = (error: unknown, tries: number, retry: PolymuxConfig['retry']): number | null => {
   if (tries > retry.perDeployment || !isPolymuxException(error) || !SAME_DEPLOYMENT.has(error.code)) return null;
+  const { upstreamStatus } = error.details;
+  if (typeof upstreamStatus === 'number' && REFUSED_DEPLOYMENT.has(upstreamStatus)) return null;
   const { retryAfterSeconds } = error.details;
   const delay =
     retryAfterSeconds === undefined

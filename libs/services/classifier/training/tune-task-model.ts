@@ -48,12 +48,15 @@ const candidates = (): Candidate[] => {
   return changes.map((change) => ({ ...BASE, ...change }));
 };
 
-/** The dev rows the candidate gets wrong (CLASSIFIER_DEBUG=1), to see what the data lacks. */
+/**
+ * The dev rows the candidate gets wrong (CLASSIFIER_DEBUG=1), by source file and group, to see what
+ * the data lacks: never the prompt text, which is looked up in the data file by its group.
+ */
 const printMisses = (classifier: ClassifierService, rows: LabelledRow[]): void => {
   for (const row of rows) {
     const got = classifier.classify(intakeOf(toChatRequest(row)));
     if (got.task !== row.task)
-      console.log(`${row.task} → ${got.task} ${got.confidence} ${JSON.stringify(row.messages).slice(0, 150)}`);
+      console.log(`${row.task} → ${got.task} ${got.confidence.toFixed(2)} ${row.source} group ${row.group}`);
   }
 };
 

@@ -112,12 +112,13 @@ export class RouterService {
       { accountId, amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString(), ttlSeconds },
       { requestId },
     );
+    view.snapshot = await health;
     return {
       task: 'embeddings',
       confidence: 1,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, 'chat', 'low', view, await health)),
+      ...(await this.ordered(eligible, 'chat', 'low', view.snapshot)),
       reservation,
     };
   }
@@ -201,7 +202,7 @@ export class RouterService {
       complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, classification.task, complexity, undefined, snapshot)),
+      ...(await this.ordered(eligible, classification.task, complexity, snapshot)),
       reservation,
     };
   }
@@ -214,10 +215,8 @@ export class RouterService {
     eligible: Eligible,
     task: Parameters<Eligible['route']>[0],
     complexity: Parameters<Eligible['route']>[1],
-    view: SnapshotHealth | undefined,
     snapshot: HealthSnapshot,
   ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped'>> {
-    if (view) view.snapshot = snapshot;
     const routed = eligible.route(task, complexity);
     const arranged = await this.health.arrange(weightedWithinModels(routed.candidates), snapshot);
     return {

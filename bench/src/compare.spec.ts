@@ -92,7 +92,7 @@ describe('targets', () => {
       direct,
       gateway,
       portkey,
-      added: addedCost(direct, gateway, polymuxCpuMsPerRequest('distributed', direct, gateway)),
+      added: addedCost(direct, gateway, polymuxCpuMsPerRequest(gateway)),
       portkeyAdded: addedCost(direct, portkey, portkey.load.cpuMsPerRequest?.gateway),
     };
     const embeddedGateway = results({ rps: 1400, latencyMs: 1, firstChunkMs: 1, gapsMs: [1] });
@@ -130,10 +130,9 @@ describe('targets', () => {
     for (const check of checks) expect(check).toMatchObject({ measured: undefined, met: undefined });
   });
 
-  it("takes the embedded simulator's share off the embedded CPU per request", () => {
-    const embeddedDirect = results({ rps: 5000, latencyMs: 0.2, firstChunkMs: 0.3, gapsMs: [1], cpu: cpu(0.3) });
-    const gateway = results({ rps: 1500, latencyMs: 1, firstChunkMs: 1, gapsMs: [1], cpu: cpu(1.3) });
-    expect(polymuxCpuMsPerRequest('embedded', embeddedDirect, gateway)).toBeCloseTo(1);
-    expect(polymuxCpuMsPerRequest('distributed', embeddedDirect, gateway)).toBeCloseTo(1.3);
+  it("counts the gateway's processes and the backing services, not the simulator, as CPU per request", () => {
+    const gateway = results({ rps: 1500, latencyMs: 1, firstChunkMs: 1, gapsMs: [1], cpu: cpu(1.3, 0.4) });
+    expect(polymuxCpuMsPerRequest(gateway)).toBeCloseTo(1.7);
+    expect(polymuxCpuMsPerRequest(results({ rps: 1, latencyMs: 1, firstChunkMs: 1, gapsMs: [1] }))).toBeUndefined();
   });
 });

@@ -36,18 +36,11 @@ export const addedCost = (direct: TargetResults, through: TargetResults, cpuMsPe
 
 /**
  * Polymux's CPU per request in the throughput phase: its processes plus NATS, Redis and Postgres.
- * In the embedded mode the simulator runs inside the Polymux process, so the same process's CPU
- * per request while it only served the direct calls (the simulator's share) is taken off.
+ * The simulator is a process of its own in both modes, so none of its CPU is in the figure.
  */
-export const polymuxCpuMsPerRequest = (
-  mode: BenchMode,
-  direct: TargetResults,
-  gateway: TargetResults,
-): number | undefined => {
+export const polymuxCpuMsPerRequest = (gateway: TargetResults): number | undefined => {
   const through = gateway.load.cpuMsPerRequest;
-  if (!through) return undefined;
-  const simulatorInside = mode === 'embedded' ? (direct.load.cpuMsPerRequest?.gateway ?? 0) : 0;
-  return through.gateway - simulatorInside + through.backing;
+  return through ? through.gateway + through.backing : undefined;
 };
 
 /** The memory figures the comparison and the targets use. */

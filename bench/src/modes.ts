@@ -142,7 +142,7 @@ export const benchMode = async (
     result.added = addedCost(
       result.direct,
       result.gateway,
-      polymuxCpuMsPerRequest(mode, result.direct, result.gateway),
+      polymuxCpuMsPerRequest(result.gateway),
     );
     if (viaPortkey) {
       result.portkey = await measure(bench, `${mode} portkey`, viaPortkey, settings, bystanders);

@@ -91,6 +91,9 @@ export const startBenchStack = async (
     stack = await startStack({
       mode,
       bootstrapKey,
+      // The upstream is a process of its own in both modes, as a provider is: in the embedded mode it
+      // would otherwise share the gateway's one thread and be measured as the gateway's work.
+      separateSimulator: true,
       env: {
         LOG_LEVEL: 'warn',
         // Own subjects and counters, so a stack someone else runs on the same NATS/Redis is not disturbed.

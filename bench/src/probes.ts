@@ -26,12 +26,12 @@ export interface Bystanders {
  * What each process's CPU and memory are charged to while `target` is measured: Polymux's
  * processes (and, distributed, the backing services found machine-wide by name) when the calls go
  * to the simulator or through Polymux; only Portkey's process when they go through Portkey, the
- * idle Polymux processes then being bystanders (embedded, the one Polymux process serves as the
- * simulator). Re-listed at every snapshot, since Postgres backends come and go.
+ * idle Polymux processes then being bystanders. The simulator is a process of its own in both
+ * modes. Re-listed at every snapshot, since Postgres backends come and go.
  */
 export const meterFor = (bench: BenchStack, target: Target['name'], bystanders: Bystanders): Meter => {
   const viaPortkey = target === 'portkey';
-  const polymuxGroup: CpuGroup = viaPortkey ? (bench.mode === 'embedded' ? 'simulator' : 'other') : 'gateway';
+  const polymuxGroup: CpuGroup = viaPortkey ? 'other' : 'gateway';
   const probes = (): CpuProbe[] => {
     const found: CpuProbe[] = [];
     for (const [name, child] of bench.stack.processes) {

@@ -150,10 +150,7 @@ const tracingLine = (result: ModeResult): string[] => {
     `Tracing: every Polymux process exported to a local OTLP/HTTP receiver (${tracing.contentTypes.join(', ') || 'nothing received'};`,
     `sampler ${tracing.sampler}, ratio ${tracing.ratio}). While Polymux was measured: ${tracing.traceExports} trace exports,`,
     `${tracing.spans} spans (${fmt(tracing.spansPerRequest)} per request over ${tracing.requests} requests), ${fmt(tracing.bytes / 1024 / 1024)} MiB` +
-      `${tracing.unreadable > 0 ? `, ${tracing.unreadable} bodies unreadable` : ''}.` +
-      (result.mode === 'embedded'
-        ? ' The embedded simulator shares the process, so its server spans are included.'
-        : ''),
+      `${tracing.unreadable > 0 ? `, ${tracing.unreadable} bodies unreadable` : ''}.`,
     '',
   ];
 };

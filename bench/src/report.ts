@@ -81,10 +81,9 @@ export const toMarkdown = (report: BenchReport): string => {
     '¹ nats-server, redis-server and postgres processes found machine-wide by name (distributed mode only); of the',
     "Postgres backends only those of the run's scratch database. Anything else using NATS, Redis or the Postgres",
     "server's shared processes at the same time is counted too, and Postgres backends that ended mid-phase are not.",
-    'In the embedded mode the simulator runs inside the Polymux process, so its CPU is part of "Polymux processes" there.',
+    'In both modes the simulator is a process of its own (as a provider is), so its CPU is in no Polymux figure.',
     '',
-    '² Throughput phase: Polymux processes plus nats-server, redis-server and postgres; in the embedded mode minus',
-    "the embedded simulator's share (the same process's CPU per direct call). Portkey: its one process.",
+    '² Throughput phase: Polymux processes plus nats-server, redis-server and postgres. Portkey: its one process.',
     '',
   ].join('\n');
 };

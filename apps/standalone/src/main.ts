@@ -14,15 +14,21 @@ import { untraceServerPort } from '@polymux/telemetry';
 
 /**
  * The embedded mode: every service in one process over the in-memory bus, PGlite for Postgres,
- * in-memory counters for Redis, and the provider simulator on a local port for the catalog.
+ * in-memory counters for Redis, and the provider simulator on a local port for the catalog (unless
+ * `PROVIDER_SIM_URL` names one already running).
  */
 const main = async () => {
   const defaults = { POLYMUX_MODE: 'embedded', POLYMUX_BOOTSTRAP_CREDITS_USD: '100', ...process.env };
   const config = loadConfig('standalone', {}, defaults);
-  const sim = await startProviderSim({ port: config.providerSim.port, host: '127.0.0.1' });
-  process.stdout.write(`polymux provider-sim ready ${sim.url}\n`);
+  // A simulator named by PROVIDER_SIM_URL runs elsewhere (as a provider would: the benchmark's upstream
+  // must not share this process's one thread); else the embedded mode brings its own.
+  const sim = config.providerSim.external
+    ? undefined
+    : await startProviderSim({ port: config.providerSim.port, host: '127.0.0.1' });
+  const simUrl = sim?.url ?? config.providerSim.url;
+  process.stdout.write(`polymux provider-sim ready ${simUrl}\n`);
   // The simulator stands in for an external provider: its requests are not part of Polymux's traces.
-  untraceServerPort(Number(new URL(sim.url).port));
+  if (sim) untraceServerPort(Number(new URL(sim.url).port));
   const service = await startService(
     {
       name: 'standalone',
@@ -40,12 +46,12 @@ const main = async () => {
     {
       POLYMUX_MODE: defaults.POLYMUX_MODE,
       POLYMUX_BOOTSTRAP_CREDITS_USD: defaults.POLYMUX_BOOTSTRAP_CREDITS_USD,
-      PROVIDER_SIM_URL: sim.url,
+      PROVIDER_SIM_URL: simUrl,
     },
   );
   const stop = async () => {
     await service.close();
-    await sim.close();
+    await sim?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
       bus: { kind: 'nats', natsUrl: 'nats://127.0.0.1:4222', subjectPrefix: '' },
       database: { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/polymux', dataDir: resolve('.polymux') },
       counters: { kind: 'redis', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'polymux:' },
-      providerSim: { port: 8090, url: 'http://127.0.0.1:8090' },
+      providerSim: { port: 8090, url: 'http://127.0.0.1:8090', external: false },
       catalog: { file: resolve('config/catalog.yaml') },
       bootstrap: { key: undefined, creditsUsd: 0 },
       upstream: { connectTimeoutMs: 5_000, firstByteTimeoutMs: 30_000, totalTimeoutMs: 600_000 },
@@ -58,7 +58,7 @@ describe('loadConfig', () => {
     );
     expect(config).toMatchObject({
       http: { port: 9002, controlPort: 9001 },
-      providerSim: { port: 7000, url: 'http://127.0.0.1:7000' },
+      providerSim: { port: 7000, url: 'http://127.0.0.1:7000', external: false },
       bootstrap: { key: 'pmx-a-key-of-enough-length', creditsUsd: 12.5 },
       bus: { subjectPrefix: 'team_a-1' },
       logLevel: 'debug',
@@ -67,6 +67,12 @@ describe('loadConfig', () => {
       SOMETHING_ELSE: 'ignored',
       PROVIDER_SIM_URL: 'http://127.0.0.1:7000',
     });
+  });
+
+  it('marks a simulator named by PROVIDER_SIM_URL as external, so the embedded mode starts none', () => {
+    const config = loadConfig('standalone', {}, { POLYMUX_MODE: 'embedded', PROVIDER_SIM_URL: 'http://10.0.0.5:9000' });
+    expect(config.providerSim).toEqual({ port: 8090, url: 'http://10.0.0.5:9000', external: true });
+    expect(config.catalog.variables.PROVIDER_SIM_URL).toBe('http://10.0.0.5:9000');
   });
 
   it('lists every bad key at once', () => {

@@ -25,7 +25,8 @@ export interface PolymuxConfig {
   };
   database: { kind: 'pglite' | 'postgres'; url: string; dataDir: string };
   counters: { kind: 'memory' | 'redis'; redisUrl: string; keyPrefix: string };
-  providerSim: { port: number; url: string };
+  /** `external`: `PROVIDER_SIM_URL` names a simulator (or any upstream) already running, so the embedded mode starts none. */
+  providerSim: { port: number; url: string; external: boolean };
   /** `variables` are what `${VAR}` in the catalog file may reference, and where the executor reads the secrets `env:<NAME>` references name. */
   catalog: { file: string; variables: Record<string, string | undefined>; refreshMs: number };
   /** The key sealing admin-stored provider credentials (32 bytes); absent, none can be stored or read. */
@@ -101,7 +102,7 @@ export const loadConfig = (
     },
     database: { kind: embedded ? 'pglite' : 'postgres', url: env.DATABASE_URL, dataDir },
     counters: { kind: embedded ? 'memory' : 'redis', redisUrl: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
-    providerSim: { port: env.PROVIDER_SIM_PORT, url: providerSimUrl },
+    providerSim: { port: env.PROVIDER_SIM_PORT, url: providerSimUrl, external: env.PROVIDER_SIM_URL !== undefined },
     catalog: {
       file: resolve(env.POLYMUX_CATALOG_FILE),
       variables: { ...source, ...overrides, PROVIDER_SIM_URL: providerSimUrl },

@@ -32,6 +32,12 @@ export interface StackOptions {
    * on stderr and uses `NATS_URL` unauthenticated.
    */
   authenticatedNats?: boolean;
+  /**
+   * Embedded mode: run the provider simulator as a process of its own (as the distributed mode does)
+   * instead of inside the standalone process, so a measurement of the gateway's one thread does not
+   * include the upstream's work.
+   */
+  separateSimulator?: boolean;
 }
 
 /** The NATS the stack's services use. */
@@ -214,14 +220,18 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       child.kill(signal);
       await exited;
     }
-    const app = options.mode === 'embedded' ? 'standalone' : service;
+    const app = options.mode === 'embedded' && service !== 'provider-sim' ? 'standalone' : service;
     const { urls } = await spawnService(service, app, serviceEnvOf(service), context);
     return urls.get(app);
   };
   try {
     if (options.mode === 'embedded') {
-      const env = { POLYMUX_DATA_DIR: join(logDir, 'data'), ...base };
-      serviceEnvOf = () => env;
+      const sim = options.separateSimulator
+        ? await spawnService('provider-sim', 'provider-sim', base, context)
+        : undefined;
+      const simUrl = sim?.urls.get('provider-sim');
+      const env = { POLYMUX_DATA_DIR: join(logDir, 'data'), ...base, ...(simUrl ? { PROVIDER_SIM_URL: simUrl } : {}) };
+      serviceEnvOf = (service) => (service === 'provider-sim' ? base : env);
       const { urls } = await spawnService('standalone', 'standalone', env, context);
       const url = urls.get('standalone') as string;
       return {

@@ -46,7 +46,12 @@ describe('the default catalog (distributed mode)', () => {
     expect(listed.find((model) => model['id'] === 'gemini-2.5-pro')).toMatchObject({
       owned_by: 'google',
       capabilities: { tools: true, vision: true, reasoning: true },
-      pricing: { input: '1.25', output: '10' },
+      pricing: {
+        input: '1.25',
+        output: '10',
+        // Above 200k input tokens Gemini 2.5 Pro bills the whole call at its long-context prices.
+        tiers: [{ above_input_tokens: 200_000, input: '2.5', output: '15', cached_input: '0.25' }],
+      },
     });
   });
 

@@ -189,6 +189,24 @@ describe.each(['distributed', 'embedded'] as const)('settlement under faults (%s
     expect(entry.amountNanoUsd).toBe((-expected).toString());
   });
 
+  it('charges a call above a long-context threshold wholly at the tier, one below it at the base prices', async () => {
+    const charged = async (content: string) => {
+      const response = await complete('tiered-model', content);
+      const body = (await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+      const [entry] = await charges(response.headers.get('x-request-id')!);
+      return { usage: body.usage, amount: -BigInt(entry.amountNanoUsd) };
+    };
+    const short = await charged('short');
+    expect(short.usage.prompt_tokens).toBeLessThanOrEqual(40);
+    expect(short.amount).toBe(BigInt(short.usage.prompt_tokens + short.usage.completion_tokens) * NANO_PER_TOKEN);
+    const long = await charged('a long prompt '.repeat(30));
+    expect(long.usage.prompt_tokens).toBeGreaterThan(40);
+    expect(long.amount).toBe(
+      BigInt(long.usage.prompt_tokens) * 3n * NANO_PER_TOKEN +
+        BigInt(long.usage.completion_tokens) * 5n * NANO_PER_TOKEN,
+    );
+  });
+
   it('charges a stream the provider cuts mid-way for the content relayed, as partial', async () => {
     const result = await stream('cut-model', 'cut me off');
     expect(result.done).toBe(false);

@@ -20,16 +20,32 @@ const credentialRef = z
 /** A provider-specific setting: a literal, or a secret only the executor reads (`{ credentialRef }`). */
 const settingValue = z.union([z.string(), z.number(), z.boolean(), z.strictObject({ credentialRef })]);
 
-/** USD per million tokens; absent optional prices are the base ones (cache as input, reasoning as output). */
-const PricesSchema = z.object({
+const TokenPrices = {
   input: usd,
   output: usd,
   cachedInput: usd.optional(),
   cacheWrite: usd.optional(),
   reasoning: usd.optional(),
   imageInput: usd.optional(),
+};
+
+/**
+ * USD per million tokens; absent optional prices are the base ones (cache as input, reasoning as
+ * output). `tiers`: long-context prices — a call whose input (cache included) is above
+ * `aboveInputTokens` pays the tier's prices for all of it (optional ones it leaves out are the base's).
+ */
+const PricesSchema = z.object({
+  ...TokenPrices,
   /** USD per call, on top of its tokens. */
   perRequest: usd.optional(),
+  tiers: z
+    .array(z.strictObject({ aboveInputTokens: z.number().int().positive(), ...TokenPrices }))
+    .refine(
+      (tiers) => new Set(tiers.map((tier) => tier.aboveInputTokens)).size === tiers.length,
+      'each tier needs a threshold of its own',
+    )
+    .transform((tiers) => [...tiers].sort((a, b) => a.aboveInputTokens - b.aboveInputTokens))
+    .optional(),
 });
 export type CatalogPrices = z.infer<typeof PricesSchema>;
 

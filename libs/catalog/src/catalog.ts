@@ -50,27 +50,37 @@ const maxTokensFieldOf = (deployment: CatalogDeployment): Deployment['maxTokensF
   (OPENAI_REASONING_MODEL.test(deployment.upstreamModel) ? 'max_completion_tokens' : undefined);
 
 /** The catalog's USD decimal prices as a plan's integer nano-USD, optional prices only when given. */
-const toPricing = (prices: CatalogPrices): Pricing => {
-  const nano = (usd: string | undefined) => (usd === undefined ? undefined : usdToNano(usd).toString());
-  const optional = {
+const nano = (usd: string | undefined) => (usd === undefined ? undefined : usdToNano(usd).toString());
+const defined = <T extends object>(fields: T): T =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as T;
+
+const toTokenPrices = (prices: Omit<CatalogPrices, 'perRequest' | 'tiers'>): Omit<Pricing, 'perRequest' | 'tiers'> =>
+  defined({
+    inputPerMTok: usdToNano(prices.input).toString(),
+    outputPerMTok: usdToNano(prices.output).toString(),
     cachedInputPerMTok: nano(prices.cachedInput),
     cacheWritePerMTok: nano(prices.cacheWrite),
     reasoningPerMTok: nano(prices.reasoning),
     imageInputPerMTok: nano(prices.imageInput),
-    perRequest: nano(prices.perRequest),
-  };
-  return {
-    inputPerMTok: usdToNano(prices.input).toString(),
-    outputPerMTok: usdToNano(prices.output).toString(),
-    ...Object.fromEntries(Object.entries(optional).filter(([, price]) => price !== undefined)),
-  };
-};
+  });
+
+const toPricing = ({ perRequest, tiers, ...prices }: CatalogPrices): Pricing =>
+  defined({
+    ...toTokenPrices(prices),
+    perRequest: nano(perRequest),
+    tiers: tiers?.map(({ aboveInputTokens, ...tier }) => ({ aboveInputTokens, ...toTokenPrices(tier) })),
+  });
 
 /** The prices `GET /v1/models` shows, in one spelling whatever the file wrote. */
-const toListedPrices = (prices: CatalogPrices): NonNullable<ModelInfo['pricing']> =>
-  Object.fromEntries(
-    Object.entries(prices).flatMap(([kind, usd]) => (usd === undefined ? [] : [[kind, usdDecimal(usd)]])),
-  ) as NonNullable<ModelInfo['pricing']>;
+const toListedPrices = ({ tiers, ...prices }: CatalogPrices): NonNullable<ModelInfo['pricing']> => {
+  const listed = <T extends object>(kinds: T): T =>
+    Object.fromEntries(
+      Object.entries(kinds).flatMap(([kind, usd]) =>
+        usd === undefined ? [] : [[kind, typeof usd === 'string' ? usdDecimal(usd) : usd]],
+      ),
+    ) as T;
+  return { ...listed(prices), ...(tiers ? { tiers: tiers.map(listed) } : {}) };
+};
 
 const toDeployment = (model: CatalogModel, deployment: CatalogDeployment, prices: CatalogPrices): Deployment => ({
   id: deployment.id,

@@ -1,7 +1,7 @@
 import type { ChatRequest } from './canonical/chat';
 import type { Deployment } from './messages/plan.message';
 import { intakeOf } from './intake';
-import { callCost, maxCallCost, nanoToUsd, usdToNano } from './pricing';
+import { callCost, maxCallCost, nanoToUsd, pricesAt, usdToNano } from './pricing';
 import { promptTokensBound } from './tokens/prompt-bound';
 
 const deployment = (id: string, input: string, output: string, maxOutputTokens = 1_000): Deployment => ({
@@ -125,6 +125,71 @@ describe('maxCallCost', () => {
 
   it('is zero without candidates', () => {
     expect(maxCallCost([], intakeOf(request()))).toBe(0n);
+  });
+});
+
+describe('long-context tiers', () => {
+  // Base $1.25/$10 per MTok; above 200,000 input tokens the whole call at $2.50/$15, cached reads $0.625.
+  const tiered = {
+    ...deployment('t', '1.25', '10', 1_000),
+    pricing: {
+      ...deployment('t', '1.25', '10').pricing,
+      cachedInputPerMTok: usdToNano('0.3125').toString(),
+      tiers: [
+        {
+          aboveInputTokens: 200_000,
+          inputPerMTok: usdToNano('2.50').toString(),
+          outputPerMTok: usdToNano('15').toString(),
+          cachedInputPerMTok: usdToNano('0.625').toString(),
+        },
+      ],
+    },
+  };
+
+  it('charges a call at the base prices up to the threshold and wholly at the tier above it', () => {
+    expect(callCost(tiered.pricing, { inputTokens: 200_000, outputTokens: 1_000 })).toBe(
+      200_000n * 1_250n + 1_000n * 10_000n,
+    );
+    expect(callCost(tiered.pricing, { inputTokens: 200_001, outputTokens: 1_000 })).toBe(
+      200_001n * 2_500n + 1_000n * 15_000n,
+    );
+    // Cached reads count towards the threshold and take the tier's own cached price.
+    expect(callCost(tiered.pricing, { inputTokens: 250_000, cachedInputTokens: 50_000, outputTokens: 0 })).toBe(
+      200_000n * 2_500n + 50_000n * 625n,
+    );
+  });
+
+  it('takes the highest tier passed, and a price a tier leaves out from the base', () => {
+    const two = {
+      ...tiered.pricing,
+      reasoningPerMTok: '7',
+      tiers: [{ aboveInputTokens: 500_000, inputPerMTok: '5', outputPerMTok: '50' }, ...tiered.pricing.tiers],
+    };
+    expect(pricesAt(two, 10)).toBe(two);
+    expect(pricesAt(two, 300_000)).toMatchObject({ inputPerMTok: usdToNano('2.50').toString(), reasoningPerMTok: '7' });
+    expect(pricesAt(two, 600_000)).toEqual({
+      inputPerMTok: '5',
+      outputPerMTok: '50',
+      cachedInputPerMTok: usdToNano('0.3125').toString(),
+      reasoningPerMTok: '7',
+    });
+  });
+
+  it('holds at the tier a prompt could pass, and at the base for a prompt that cannot', () => {
+    const short = intakeOf(request());
+    expect(maxCallCost([tiered], short)).toBe(BigInt(promptTokensBound(request(), 't')) * 1_250n + 1_000n * 10_000n);
+    const long = request({
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'word '.repeat(210_000) }] }],
+    });
+    const bound = BigInt(promptTokensBound(long, 't'));
+    expect(bound).toBeGreaterThan(200_000n);
+    expect(maxCallCost([tiered], intakeOf(long))).toBe(bound * 2_500n + 1_000n * 15_000n);
+    // Whatever the provider then reports up to the bound, the hold covers the charge.
+    for (const inputTokens of [1, 200_000, 200_001, Number(bound)]) {
+      expect(maxCallCost([tiered], intakeOf(long))).toBeGreaterThanOrEqual(
+        callCost(tiered.pricing, { inputTokens, outputTokens: 1_000 }),
+      );
+    }
   });
 });
 

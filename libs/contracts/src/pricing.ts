@@ -1,5 +1,5 @@
 import type { Usage } from './canonical/chat';
-import type { Deployment, Pricing } from './messages/plan.message';
+import type { Deployment, PriceTier, Pricing } from './messages/plan.message';
 import type { PromptShape } from './tokens/prompt-bound';
 import { imagesBound } from './tokens/prompt-bound';
 
@@ -27,11 +27,39 @@ const dearest = (...prices: (string | undefined)[]): bigint =>
   prices.reduce((max, price) => (price !== undefined && BigInt(price) > max ? BigInt(price) : max), 0n);
 
 /**
+ * The prices a call with `inputTokens` of input pays: the base ones, or those of the highest
+ * long-context tier it is above (optional prices the tier leaves out are the base ones).
+ */
+export const pricesAt = (pricing: Pricing, inputTokens: number): Pricing => {
+  const tier = pricing.tiers?.reduce<PriceTier | undefined>(
+    (passed, candidate) =>
+      inputTokens > candidate.aboveInputTokens && (!passed || candidate.aboveInputTokens > passed.aboveInputTokens)
+        ? candidate
+        : passed,
+    undefined,
+  );
+  if (!tier) return pricing;
+  const named = Object.entries(tier).filter(([kind, price]) => kind !== 'aboveInputTokens' && price !== undefined);
+  const prices: Pricing = { ...pricing, ...Object.fromEntries(named) };
+  delete prices.tiers;
+  return prices;
+};
+
+/** The base prices and every tier a call with up to `inputTokens` of input may pay. */
+const pricesUpTo = (pricing: Pricing, inputTokens: number): Pricing[] => [
+  pricing,
+  ...(pricing.tiers ?? [])
+    .filter((tier) => inputTokens > tier.aboveInputTokens)
+    .map((tier) => pricesAt(pricing, tier.aboveInputTokens + 1)),
+];
+
+/**
  * Cost in nano-USD of a call, rounded up to a whole nano-USD: cached reads and cache writes (part of
  * `inputTokens`) at their own prices, reasoning tokens (part of `outputTokens`) at theirs, plus the
  * fee per request. Counts a provider reports inconsistently (more cached than input) are capped.
  */
-export const callCost = (pricing: Pricing, usage: PricedUsage): bigint => {
+export const callCost = (listed: Pricing, usage: PricedUsage): bigint => {
+  const pricing = pricesAt(listed, usage.inputTokens);
   const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
   const written = Math.min(usage.cacheWriteTokens ?? 0, usage.inputTokens - cached);
   const reasoning = Math.min(usage.reasoningTokens ?? 0, usage.outputTokens);
@@ -50,11 +78,18 @@ export const callCost = (pricing: Pricing, usage: PricedUsage): bigint => {
  * the whole is taken `n` times (a provider bills the prompt once, so this over-holds for `n` > 1).
  * Every prompt token is taken at the dearest of the input, cached-input and cache-write prices (a
  * cache write usually costs more than input), image tokens at the image price if that is dearer,
- * every output token at the dearer of the output and reasoning prices.
+ * every output token at the dearer of the output and reasoning prices — at the base prices and at
+ * every long-context tier the bounded prompt could pass.
  */
 export const maxCallCost = (candidates: Deployment[], bound: CallBound): bigint => {
   const shape = bound.prompt;
-  return candidates.reduce((max, { pricing, upstreamModel, maxOutputTokens }) => {
+  const priced = candidates.flatMap((candidate) =>
+    pricesUpTo(candidate.pricing, shape.tokens + imagesBound(shape, candidate.upstreamModel)).map((pricing) => ({
+      ...candidate,
+      pricing,
+    })),
+  );
+  return priced.reduce((max, { pricing, upstreamModel, maxOutputTokens }) => {
     const promptPrice = dearest(pricing.inputPerMTok, pricing.cachedInputPerMTok, pricing.cacheWritePerMTok);
     const imagePrice = dearest(promptPrice.toString(), pricing.imageInputPerMTok);
     const outputPrice = dearest(pricing.outputPerMTok, pricing.reasoningPerMTok);

@@ -160,12 +160,33 @@ describe('list prices', () => {
     expect(toUsdDecimal(0.0000001)).toBe('0.0000001');
   });
 
-  it("takes genai-prices' base tier and turns requests per thousand into a fee per request", () => {
+  it("takes genai-prices' base prices and turns requests per thousand into a fee per request", () => {
     expect(genaiPrices({ input_mtok: { base: 1.25 }, output_mtok: 10, requests_kcount: 5 })).toEqual({
       input: '1.25',
       output: '10',
       perRequest: '0.005',
     });
     expect(genaiPrices({ input_mtok: 1 })).toBeUndefined();
+  });
+
+  it("turns genai-prices' tiered prices into long-context tiers, one per threshold, each kind at its price there", () => {
+    expect(
+      genaiPrices({
+        input_mtok: { base: 1.25, tiers: [{ start: 200_000, price: 2.5 }] },
+        output_mtok: { base: 10, tiers: [{ start: 200_000, price: 15 }] },
+        // Tiered at another threshold too: from 128k its own price, kept above 200k.
+        cache_read_mtok: { base: 0.3, tiers: [{ start: 128_000, price: 0.6 }] },
+        cache_write_mtok: 3.75,
+      }),
+    ).toEqual({
+      input: '1.25',
+      output: '10',
+      cachedInput: '0.3',
+      cacheWrite: '3.75',
+      tiers: [
+        { aboveInputTokens: 128_000, input: '1.25', output: '10', cachedInput: '0.6' },
+        { aboveInputTokens: 200_000, input: '2.5', output: '15', cachedInput: '0.6' },
+      ],
+    });
   });
 });

@@ -7,6 +7,7 @@ import { calcPrice } from '@pydantic/genai-prices';
 import { CATALOG_PROVIDERS } from './catalog-providers';
 import type { PriceLookup } from './generate-catalog';
 import { generateCatalog } from './generate-catalog';
+import type { SourcePrice } from './list-prices';
 import { genaiPrices } from './list-prices';
 import type { ModelsDevSnapshot, ModelsDevTree } from './models-dev';
 import { readModelsDev } from './models-dev';
@@ -75,10 +76,16 @@ const latestSnapshot = (): ModelsDevSnapshot => {
   return JSON.parse(readFileSync(join(SNAPSHOTS, latest, 'models-dev.json'), 'utf8')) as ModelsDevSnapshot;
 };
 
+/**
+ * The standard prices of the day: those in effect at noon UTC, so that a refresh does not list a
+ * provider's off-peak discount (DeepSeek's, 16:30–00:30 UTC) because it ran in the evening.
+ */
+const PRICED_AT = new Date(`${new Date().toISOString().slice(0, 10)}T12:00:00Z`);
+
 /** genai-prices' bundled data only (no auto-update is set up): the price of `upstream` at this provider. */
 const lookup: PriceLookup = (providerId, upstream) => {
-  const found = calcPrice({ input_tokens: 0 }, upstream, { providerId });
-  return found ? genaiPrices(found.model_price as Record<string, number | { base: number }>) : undefined;
+  const found = calcPrice({ input_tokens: 0 }, upstream, { providerId, timestamp: PRICED_AT });
+  return found ? genaiPrices(found.model_price as Record<string, SourcePrice>) : undefined;
 };
 
 const genaiPricesVersion = (): string =>

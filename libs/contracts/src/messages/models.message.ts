@@ -5,6 +5,15 @@ export const ListModelsRequest = z.object({
   allowedModels: z.array(z.string()).nullable(),
 });
 
+const ListedTokenPrices = {
+  input: z.string(),
+  output: z.string(),
+  cachedInput: z.string().optional(),
+  cacheWrite: z.string().optional(),
+  reasoning: z.string().optional(),
+  imageInput: z.string().optional(),
+};
+
 /** A catalog model as `GET /v1/models` describes it: what it is, who serves it, what it can do and costs. */
 export const ModelInfo = z.object({
   id: z.string(),
@@ -30,13 +39,10 @@ export const ModelInfo = z.object({
    */
   pricing: z
     .object({
-      input: z.string(),
-      output: z.string(),
-      cachedInput: z.string().optional(),
-      cacheWrite: z.string().optional(),
-      reasoning: z.string().optional(),
-      imageInput: z.string().optional(),
+      ...ListedTokenPrices,
       perRequest: z.string().optional(),
+      /** Long-context prices: above `aboveInputTokens` of input, the whole call at these. */
+      tiers: z.array(z.object({ aboveInputTokens: z.number().int(), ...ListedTokenPrices })).optional(),
     })
     .nullable(),
 });

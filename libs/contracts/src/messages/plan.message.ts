@@ -9,7 +9,7 @@ import { Money } from './money';
  * A deployment's list prices in nano-USD. A price that is absent is the base one: cached reads and
  * cache writes cost as input, reasoning as output, images as input; no fee per request.
  */
-export const Pricing = z.object({
+const TokenPrices = {
   /** nano-USD per million input tokens. */
   inputPerMTok: Money,
   /** nano-USD per million output tokens. */
@@ -22,8 +22,24 @@ export const Pricing = z.object({
   reasoningPerMTok: Money.optional(),
   /** nano-USD per million image input tokens. */
   imageInputPerMTok: Money.optional(),
+};
+
+/**
+ * Long-context prices: a call whose input (cached and written tokens included) is above
+ * `aboveInputTokens` is charged wholly at the tier's prices, as the providers bill it; an optional
+ * price the tier does not name is the base pricing's. Ascending by threshold; the highest passed applies.
+ */
+export const PriceTier = z.object({
+  aboveInputTokens: z.number().int().positive(),
+  ...TokenPrices,
+});
+export type PriceTier = z.infer<typeof PriceTier>;
+
+export const Pricing = z.object({
+  ...TokenPrices,
   /** nano-USD per call, on top of its tokens. */
   perRequest: Money.optional(),
+  tiers: z.array(PriceTier).optional(),
 });
 export type Pricing = z.infer<typeof Pricing>;
 

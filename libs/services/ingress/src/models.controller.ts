@@ -11,18 +11,31 @@ import { authenticate } from './auth/api-key.guard';
 import { anthropicModelPage, isAnthropicCaller, toAnthropicModel } from './models/anthropic-models';
 import { newRequestId } from './request-id';
 
-const toOpenAiPricing = ({
+type ListedPrices = NonNullable<ModelInfo['pricing']>;
+
+const toOpenAiTokenPrices = ({
   cachedInput,
   cacheWrite,
   imageInput,
-  perRequest,
   ...base
-}: NonNullable<ModelInfo['pricing']>) => ({
+}: Omit<ListedPrices, 'perRequest' | 'tiers'>) => ({
   ...base,
   ...(cachedInput === undefined ? {} : { cached_input: cachedInput }),
   ...(cacheWrite === undefined ? {} : { cache_write: cacheWrite }),
   ...(imageInput === undefined ? {} : { image_input: imageInput }),
+});
+
+const toOpenAiPricing = ({ perRequest, tiers, ...prices }: ListedPrices) => ({
+  ...toOpenAiTokenPrices(prices),
   ...(perRequest === undefined ? {} : { per_request: perRequest }),
+  ...(tiers === undefined
+    ? {}
+    : {
+        tiers: tiers.map(({ aboveInputTokens, ...tier }) => ({
+          above_input_tokens: aboveInputTokens,
+          ...toOpenAiTokenPrices(tier),
+        })),
+      }),
 });
 
 /** OpenAI's model object, plus what a caller choosing among Polymux's models wants to know. */

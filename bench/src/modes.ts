@@ -139,11 +139,7 @@ export const benchMode = async (
     const traced = await measureTraced(bench, gateway, settings, receiver, bystanders);
     result.gateway = traced.results;
     result.tracing = traced.tracing;
-    result.added = addedCost(
-      result.direct,
-      result.gateway,
-      polymuxCpuMsPerRequest(result.gateway),
-    );
+    result.added = addedCost(result.direct, result.gateway, polymuxCpuMsPerRequest(result.gateway));
     if (viaPortkey) {
       result.portkey = await measure(bench, `${mode} portkey`, viaPortkey, settings, bystanders);
       result.portkeyAdded = addedCost(result.direct, result.portkey, result.portkey.load.cpuMsPerRequest?.gateway);

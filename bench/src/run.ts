@@ -14,6 +14,7 @@ import { startOtlpReceiver } from './otlp';
 import { log } from './phases';
 import type { BenchReport } from './report';
 import { machineInfo, toMarkdown, writeReport } from './report';
+import { scaleLabel } from './report-summary';
 import { runScale } from './scale';
 import { readSettings, simScenario } from './settings';
 import { runSoak } from './soak';
@@ -55,7 +56,7 @@ const main = async (): Promise<number> => {
     ]),
     ...(report.soak?.error ? [`soak: ${report.soak.error}`] : []),
     ...(report.scale?.points ?? []).flatMap((point) =>
-      point.error ? [`scale ${point.models}/${point.keys}: ${point.error}`] : [],
+      point.error ? [`scale ${scaleLabel(point)}: ${point.error}`] : [],
     ),
   ];
   for (const failure of failed) log(failure);

@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 /** The shipped catalog, relative to the working directory like `POLYMUX_CATALOG_FILE`'s default. */
-const SHIPPED_CATALOG = 'config/catalog.yaml';
+export const SHIPPED_CATALOG = 'config/catalog.yaml';
 const SIM_BASE = '${PROVIDER_SIM_URL}/v1';
 
 interface CatalogText {

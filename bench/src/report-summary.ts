@@ -1,6 +1,6 @@
 import type { Comparison, TargetCheck } from './compare';
 import { fmt, signed, table } from './report-format';
-import type { ScaleResult } from './scale';
+import type { ScalePoint, ScaleResult } from './scale';
 import type { BenchSettings } from './settings';
 
 type Reported = Omit<BenchSettings, 'outputDir'>;
@@ -86,6 +86,10 @@ export const soakSection = (soak: SoakResult | undefined): string[] => {
   return lines;
 };
 
+/** A size as the report names it: the shipped catalog's count once the stack read it. */
+export const scaleLabel = (point: Pick<ScalePoint, 'models' | 'keys'>): string =>
+  `${point.models === undefined ? 'shipped catalog' : `${point.models} models`} / ${point.keys} keys`;
+
 export const scaleSection = (scale: ScaleResult | undefined): string[] => {
   if (!scale) return [];
   const lines = [
@@ -96,7 +100,7 @@ export const scaleSection = (scale: ScaleResult | undefined): string[] => {
     '',
   ];
   const rows = scale.points.map((point) => [
-    `${point.models} models / ${point.keys} keys`,
+    scaleLabel(point),
     point.error ? `error: ${point.error}` : fmt(point.namesListed),
     fmt(point.insertKeysMs),
     fmt(point.requestsPerSecond),

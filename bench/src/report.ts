@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import type { Comparison, TargetCheck } from './compare';
 import type { ModeResult } from './modes';
 import { modeSection } from './report-mode';
+import { routingSections } from './report-routing';
 import { comparisonSection, scaleSection, soakSection, targetsSection } from './report-summary';
+import type { RoutingBenchResult } from './routing';
 import type { ScaleResult } from './scale';
 import type { BenchSettings } from './settings';
 import type { SoakResult } from './soak';
@@ -33,6 +35,8 @@ export interface BenchReport {
   targets: TargetCheck[];
   soak?: SoakResult;
   scale?: ScaleResult;
+  /** Classification and routing latency in process, and the mixed workload's cost (`BENCH_ROUTING=0`: absent). */
+  routing?: RoutingBenchResult;
 }
 
 export const machineInfo = (): MachineInfo => {
@@ -78,6 +82,7 @@ export const toMarkdown = (report: BenchReport): string => {
     ...report.results.flatMap((result) => modeSection(result, settings)),
     ...soakSection(report.soak),
     ...scaleSection(report.scale),
+    ...routingSections(report.routing),
     '¹ nats-server, redis-server and postgres processes found machine-wide by name (distributed mode only); of the',
     "Postgres backends only those of the run's scratch database. Anything else using NATS, Redis or the Postgres",
     "server's shared processes at the same time is counted too, and Postgres backends that ended mid-phase are not.",

@@ -3,7 +3,8 @@
  * local OTLP receiver) and Portkey OSS as separate processes, then measures throughput, added
  * latency, added time to first streamed chunk, added gap between chunks, CPU per request and
  * memory against direct calls to the simulator with the same request bodies. `--soak` adds a
- * long distributed run sampling memory, `--scale` the catalog/key scaling check. Writes
+ * long distributed run sampling memory, `--scale` the catalog/key scaling check. First, in this
+ * process, the routing benchmark (./routing.ts; `BENCH_ROUTING=0` leaves it out). Writes
  * bench/results/latest.{json,md}. Settings: see ./settings.ts.
  */
 import type { ModeFigures } from './compare';
@@ -14,6 +15,8 @@ import { startOtlpReceiver } from './otlp';
 import { log } from './phases';
 import type { BenchReport } from './report';
 import { machineInfo, toMarkdown, writeReport } from './report';
+import { scaleLabel } from './report-summary';
+import { runRoutingBench } from './routing';
 import { runScale } from './scale';
 import { readSettings, simScenario } from './settings';
 import { runSoak } from './soak';
@@ -21,6 +24,9 @@ import { runSoak } from './soak';
 const main = async (): Promise<number> => {
   const settings = readSettings();
   const { outputDir, ...reported } = settings;
+  // Before any process of the bench starts, so nothing else competes for the cores while it times.
+  if (settings.routingRounds) log(`routing: ${settings.routingRounds} rounds in process`);
+  const routing = settings.routingRounds ? runRoutingBench(settings.routingRounds) : undefined;
   const receiver = await startOtlpReceiver();
   const results: ModeResult[] = [];
   let report: BenchReport;
@@ -40,6 +46,7 @@ const main = async (): Promise<number> => {
       targets: settings.modes.length > 0 ? checkTargets(figures, settings.connections) : [],
       soak,
       scale,
+      routing,
     };
   } finally {
     await receiver.stop();
@@ -54,8 +61,9 @@ const main = async (): Promise<number> => {
       ...(result.portkeyError ? [`${result.mode} Portkey: ${result.portkeyError}`] : []),
     ]),
     ...(report.soak?.error ? [`soak: ${report.soak.error}`] : []),
+    ...(routing?.error ? [`routing: ${routing.error}`] : []),
     ...(report.scale?.points ?? []).flatMap((point) =>
-      point.error ? [`scale ${point.models}/${point.keys}: ${point.error}`] : [],
+      point.error ? [`scale ${scaleLabel(point)}: ${point.error}`] : [],
     ),
   ];
   for (const failure of failed) log(failure);

@@ -16,11 +16,15 @@ import { gatewayTarget } from './target';
 
 /** Distinct keys the scaling check's traffic cycles through, at every size. */
 export const ACTIVE_KEYS = 10;
-/** The smaller size: the shipped catalog and ten keys. */
-const BASELINE = { models: 5, keys: 10 };
+/** A size of the check: the keys, and the models (absent: the shipped catalog as it is). */
+export interface ScaleSize {
+  models?: number;
+  keys: number;
+}
 
 export interface ScalePoint {
-  models: number;
+  /** Models in the catalog the stack started with; the asked count when it did not start (none for the shipped catalog). */
+  models?: number;
   keys: number;
   error?: string;
   /** Names (models and aliases) `GET /v1/models` lists to the bench key: the catalog really loaded. */
@@ -76,11 +80,13 @@ const namesListed = async (ingressUrl: string, key: string): Promise<number> => 
   return ((await response.json()) as { data: unknown[] }).data.length;
 };
 
-const measurePoint = async (
-  size: { models: number; keys: number },
-  settings: BenchSettings,
-  receiver: OtlpReceiver,
-): Promise<ScalePoint> => {
+/** The smaller size, the shipped catalog and ten keys, then the asked one. */
+export const scaleSizes = (large: BenchSettings['scale']): ScaleSize[] => [
+  { keys: ACTIVE_KEYS },
+  ...(large ? [large] : []),
+];
+
+const measurePoint = async (size: ScaleSize, settings: BenchSettings, receiver: OtlpReceiver): Promise<ScalePoint> => {
   const started = performance.now();
   let bench: BenchStack;
   try {
@@ -91,7 +97,7 @@ const measurePoint = async (
   } catch (error) {
     return { ...size, error: `the stack did not start: ${String(error)}` };
   }
-  const point: ScalePoint = { ...size, startMs: performance.now() - started };
+  const point: ScalePoint = { models: bench.catalogModels, keys: size.keys, startMs: performance.now() - started };
   try {
     const prefix = `pmx-bench-scale-${bench.bootstrapKey.slice(-8)}-`;
     const inserting = performance.now();
@@ -106,7 +112,7 @@ const measurePoint = async (
     await preflightPatiently(target, settings, 30_000);
     point.namesListed = await namesListed(bench.stack.ingressUrl, bench.bootstrapKey);
     const meter = cpuAccountingAvailable() ? meterFor(bench, 'gateway', { receiverPid: receiver.pid }) : undefined;
-    const results = await measureTarget(`scale ${size.models} models/${size.keys} keys`, target, settings, meter);
+    const results = await measureTarget(`scale ${point.models} models/${size.keys} keys`, target, settings, meter);
     point.requestsPerSecond = results.load.requestsPerSecond;
     point.latencyP50Ms = results.latency.totalMs.p50;
     point.latencyP99Ms = results.latency.totalMs.p99;
@@ -128,10 +134,9 @@ const measurePoint = async (
  * number of distinct keys each time; cost per request should not move.
  */
 export const runScale = async (settings: BenchSettings, receiver: OtlpReceiver): Promise<ScaleResult> => {
-  const large = settings.scale ?? BASELINE;
   const points: ScalePoint[] = [];
-  for (const size of [BASELINE, large]) {
-    log(`scale: ${size.models} models, ${size.keys} keys`);
+  for (const size of scaleSizes(settings.scale)) {
+    log(`scale: ${size.models ?? 'the shipped'} models, ${size.keys} keys`);
     points.push(await measurePoint(size, settings, receiver));
   }
   return { activeKeys: ACTIVE_KEYS, points };

@@ -21,3 +21,22 @@ describe('bench settings: warm-up', () => {
     expect(withEnv({ BENCH_INITIAL_WARMUP_S: '2' })).toMatchObject({ warmupS: 3, initialWarmupS: 2 });
   });
 });
+
+describe('bench settings: the routing benchmark', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+  const withEnv = (env: Record<string, string>) => {
+    for (const name of ['BENCH_ROUTING', 'BENCH_ROUTING_ROUNDS']) delete process.env[name];
+    Object.assign(process.env, env);
+    return readSettings([]);
+  };
+
+  it('runs 2,000 rounds by default, the asked number otherwise, and none with BENCH_ROUTING=0', () => {
+    expect(withEnv({}).routingRounds).toBe(2_000);
+    expect(withEnv({ BENCH_ROUTING_ROUNDS: '300' }).routingRounds).toBe(300);
+    expect(withEnv({ BENCH_ROUTING: '0', BENCH_ROUTING_ROUNDS: '300' }).routingRounds).toBeUndefined();
+    expect(() => withEnv({ BENCH_ROUTING_ROUNDS: '0' })).toThrow('BENCH_ROUTING_ROUNDS must be a number between 1');
+  });
+});

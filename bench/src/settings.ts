@@ -38,6 +38,8 @@ export interface BenchSettings {
   soakSampleS: number;
   /** Catalog and key counts of the scaling check; undefined when it is not asked for. */
   scale?: { models: number; keys: number };
+  /** Recorded rounds of the in-process classification and routing timing; undefined with `BENCH_ROUTING=0`. */
+  routingRounds?: number;
   outputDir: string;
   /** Extra environment for every gateway process, as `KEY=VALUE,KEY=VALUE`. */
   stackEnv: Record<string, string>;
@@ -81,6 +83,9 @@ const pairs = (raw: string): Record<string, string> =>
       .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
   );
 
+/** `BENCH_ROUTING_ROUNDS`: recorded rounds over the routing benchmark's requests (also `npm run bench:routing`'s). */
+export const readRoutingRounds = (): number => Math.floor(number('BENCH_ROUTING_ROUNDS', 2_000, 1));
+
 export const readSettings = (argv: readonly string[] = process.argv.slice(2)): BenchSettings => {
   for (const argument of argv) {
     if (argument !== '--soak' && argument !== '--scale') throw new Error(`unknown argument ${argument}`);
@@ -111,6 +116,7 @@ export const readSettings = (argv: readonly string[] = process.argv.slice(2)): B
           keys: Math.floor(number('BENCH_SCALE_KEYS', 100_000, 10)),
         }
       : undefined,
+    routingRounds: flag('BENCH_ROUTING', true) ? readRoutingRounds() : undefined,
     outputDir: process.env.BENCH_OUTPUT_DIR || 'bench/results',
     stackEnv: pairs(process.env.BENCH_STACK_ENV ?? ''),
   };

@@ -50,6 +50,8 @@ const runBench = (outputDir: string) =>
         BENCH_DURATION_S: '1',
         BENCH_WARMUP_S: '0',
         BENCH_MEMORY_SAMPLE_MS: '100',
+        // The in-process routing sections, briefly (test/e2e/bench-routing.e2e-spec.ts checks their figures).
+        BENCH_ROUTING_ROUNDS: '50',
         // Spans are exported within half a second, so the run need not wait the default 5 s for them.
         BENCH_STACK_ENV: 'OTEL_BSP_SCHEDULE_DELAY=500',
         BENCH_OUTPUT_DIR: outputDir,
@@ -118,7 +120,14 @@ describe('npm run bench (smoke)', () => {
       });
     }
     const markdown = readFileSync(join(outputDir, 'latest.md'), 'utf8');
-    for (const heading of ['## Targets', '## Polymux vs Portkey OSS', '## distributed mode', '## embedded mode'])
+    for (const heading of [
+      '## Targets',
+      '## Polymux vs Portkey OSS',
+      '## distributed mode',
+      '## embedded mode',
+      '## Routing: classification and routing latency',
+      '## Routing: mixed workload, `auto` vs the strongest model',
+    ])
       expect(markdown).toContain(heading);
   });
 });

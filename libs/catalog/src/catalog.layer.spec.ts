@@ -31,6 +31,24 @@ const layer = (entries: Partial<CatalogLayer>, revision = 1): CatalogLayer => ({
 });
 
 describe('the admin catalog layer', () => {
+  it("carries an admin deployment's own retainsData, and none for null (its provider's default)", () => {
+    const { catalog, problems } = mergeLayer(
+      file,
+      layer({
+        deployments: [
+          { model: 'small', spec: deployment('admin/agreed', { retainsData: false }) },
+          { model: 'small', spec: deployment('admin/default', { retainsData: null }) },
+          { model: 'small', spec: deployment('admin/wrong', { retainsData: 'no' }) },
+        ],
+      }),
+    );
+    expect(problems).toEqual([
+      'deployment "admin/wrong".retainsData: Invalid input: expected boolean, received string',
+    ]);
+    expect(catalog.entry('admin/agreed')?.deployment.retainsData).toBe(false);
+    expect(catalog.entry('admin/default')?.deployment).not.toHaveProperty('retainsData');
+  });
+
   it('adds a deployment to a file model, marked admin, and leaves the file untouched', () => {
     const { catalog, problems } = mergeLayer(
       file,

@@ -86,7 +86,7 @@ describe('catalog layers', () => {
     expect(alpha.qualityTier).toBe('standard');
     expect(catalog.deployments(alpha).map((planned) => [planned.id, planned.retainsData])).toEqual([
       ['two/alpha', false],
-      ['three/alpha', true],
+      ['three/alpha', undefined],
     ]);
     expect(catalog.entry('two/alpha')?.endpoint.baseUrl).toBe('http://sim.test/v1');
     expect(catalog.resolve('fast')?.model.id).toBe('alpha');

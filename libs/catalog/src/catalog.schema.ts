@@ -82,11 +82,19 @@ export const CatalogDeploymentSchema = z
      * it has one (a missing price is never $0).
      */
     unpriced: z.literal(true).optional(),
-    /** The provider may keep prompts and completions (abuse monitoring, training); false only with a zero-retention agreement. */
-    retainsData: z.boolean().default(true),
+    /**
+     * Whether the provider keeps prompts and completions (abuse monitoring, caches, training):
+     * `false` with the organisation's zero-retention agreement, `true` to be strict. Absent: the
+     * provider's documented default (`providerRetainsData` in @polymux/providers, docs/providers.md);
+     * null too, so that an admin change can go back to the default.
+     */
+    retainsData: z
+      .boolean()
+      .nullish()
+      .transform((retains) => retains ?? undefined),
     /** Share of the model's traffic this deployment gets, relative to its siblings' (absent: 1). Without any weight, catalog order. */
     weight: z.number().positive().optional(),
-    /** Typical output speed of this deployment in tokens per second, when known. */
+    /** Typical output speed in tokens per second: a seed, until the router has measured the deployment's own. */
     outputTokensPerSecond: z.number().positive().optional(),
     /**
      * Who serves the model here, as `GET /v1/models` names it (`owned_by`), e.g. `deepseek` for a

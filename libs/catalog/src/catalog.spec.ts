@@ -31,6 +31,7 @@ models:
         baseUrl: http://backup.test/v1
         upstreamModel: small
         pricing: { input: '0.000000001', output: '12' }
+        retainsData: false
   - id: large
     contextWindow: 200000
     maxOutputTokens: 8000
@@ -218,7 +219,7 @@ describe('catalog', () => {
   });
 
   describe('deployments', () => {
-    it('prices deployments in integer nano-USD per million tokens, in catalog order', () => {
+    it('prices deployments in integer nano-USD per million tokens, in catalog order, with retention only where the catalog says it', () => {
       const catalog = load();
       expect(catalog.deployments(catalog.resolve('small')!.model)).toEqual([
         {
@@ -229,7 +230,6 @@ describe('catalog', () => {
           pricing: { inputPerMTok: '400000000', outputPerMTok: '1600000000' },
           contextWindow: 8000,
           maxOutputTokens: 1000,
-          retainsData: true,
         },
         {
           id: 'backup/small',
@@ -239,7 +239,7 @@ describe('catalog', () => {
           pricing: { inputPerMTok: '1', outputPerMTok: '12000000000' },
           contextWindow: 8000,
           maxOutputTokens: 1000,
-          retainsData: true,
+          retainsData: false,
         },
       ]);
     });

@@ -91,7 +91,7 @@ const toDeployment = (model: CatalogModel, deployment: CatalogDeployment, prices
   contextWindow: model.contextWindow,
   maxOutputTokens: model.maxOutputTokens,
   ...(maxTokensFieldOf(deployment) ? { maxTokensField: maxTokensFieldOf(deployment) } : {}),
-  retainsData: deployment.retainsData,
+  ...(deployment.retainsData === undefined ? {} : { retainsData: deployment.retainsData }),
   ...(deployment.weight === undefined ? {} : { weight: deployment.weight }),
 });
 

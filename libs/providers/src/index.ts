@@ -29,3 +29,5 @@ export type { Passthrough } from './passthrough';
 export { RETENTION_FIELDS, passthrough } from './passthrough';
 export type { CanonicalField, DropTarget, UnsupportedFields } from './unsupported-fields';
 export { UNSUPPORTED_FIELDS, dropUnsupportedFields, unsupportedFields } from './unsupported-fields';
+export type { DataRetention, RetentionDefault } from './data-retention';
+export { RETENTION_DEFAULTS, dataRetentionOf, providerRetainsData } from './data-retention';

@@ -14,6 +14,14 @@ export const DeploymentOutcome = z.object({
   latencyMs: z.number().nonnegative(),
   /** From the start of the upstream call to the first answer frame; absent when none came. */
   ttftMs: z.number().nonnegative().optional(),
+  /**
+   * What a successful streamed call's output speed is computed from: its output tokens (the
+   * provider's count, less hidden reasoning, which is done before the first frame) and the
+   * milliseconds from the first answer frame to the last. Both absent when the call was not
+   * streamed, the provider reported no usage, or the answer came in one frame.
+   */
+  outputTokens: z.number().int().nonnegative().optional(),
+  generationMs: z.number().positive().optional(),
   errorCode: z.string().optional(),
   upstreamStatus: z.number().int().optional(),
   /** The provider's `retry-after`, in milliseconds, when it sent one. */

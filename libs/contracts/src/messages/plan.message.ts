@@ -64,7 +64,11 @@ export const Deployment = z.object({
    * for an OpenAI reasoning model). Absent, the adapter decides by host.
    */
   maxTokensField: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
-  /** The provider may keep prompts and completions; absent means it may (no zero-retention agreement). */
+  /**
+   * The catalog's own word on whether the provider keeps prompts and completions (a zero-retention
+   * agreement, or strictness); absent: the provider's documented default, which the router resolves
+   * (`dataRetentionOf` in @polymux/providers).
+   */
   retainsData: z.boolean().optional(),
   /** Share of the model's traffic (catalog `weight`); absent on every deployment of a model means catalog order. */
   weight: z.number().positive().optional(),

@@ -17,6 +17,12 @@ export const CandidateReport = z.object({
   /** The strategy's score, 0–1, higher first; kept candidates only. */
   score: z.number().optional(),
   reason: z.string(),
+  /** Whether the provider keeps prompts and completions: the deployment's own word, else its provider's default. */
+  retainsData: z.boolean().optional(),
+  /** The catalog's typical output speed (tokens per second), a seed until the deployment is measured. */
+  outputTokensPerSecond: z.number().optional(),
+  /** The deployment's measured output speed: a moving average over its successful streamed calls. */
+  measuredOutputTokensPerSecond: z.number().optional(),
 });
 export type CandidateReport = z.infer<typeof CandidateReport>;
 

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '@polymux/contracts';
 import type { OpenAiChatRequest } from '@polymux/wire';
 
+import type { RetentionDefault } from '../data-retention';
 import type { OpenAiDialect } from '../openai/openai.dialect';
 import { OPENAI_TOOL_NAMES } from '../openai/openai.names';
 import type { CanonicalField } from '../unsupported-fields';
@@ -19,6 +20,8 @@ export interface Preset extends Omit<OpenAiDialect, 'provider' | 'toolNames'> {
   refusedBy?: ReadonlyArray<{ model: RegExp; fields: readonly CanonicalField[] }>;
   /** `n` above 1 is refused (`n: 1` travels). */
   singleChoice?: boolean;
+  /** Whether the provider keeps API prompts and completions by default, and where it says so. */
+  retention: RetentionDefault;
   toolNames?: OpenAiDialect['toolNames'];
 }
 
@@ -76,12 +79,18 @@ const openRouterHeaders = (settings: Readonly<Record<string, string | number | b
 };
 
 /** Servers run on one's own hardware: `max_tokens`, no key needed, OpenAI's fields mostly. */
-const SELF_HOSTED = { maxTokensField: 'max_tokens', embeddings: true } as const;
+const SELF_HOSTED = {
+  maxTokensField: 'max_tokens',
+  embeddings: true,
+  // No provider in between: what the server logs is the operator's own configuration.
+  retention: { retainsData: false },
+} as const;
 
 /** Every OpenAI-compatible preset, by `Deployment.provider` (see docs/providers.md for each one's quirks). */
 export const PRESETS = {
   mistral: {
     defaultBaseUrl: 'https://api.mistral.ai/v1',
+    retention: { retainsData: true, source: 'https://docs.mistral.ai/admin/monitor-comply/zero-data-retention' },
     maxTokensField: 'max_tokens',
     embeddings: true,
     unsupported: ['topK', 'logprobs', 'topLogprobs', 'user', 'reasoning', 'isError'],
@@ -91,6 +100,7 @@ export const PRESETS = {
   },
   deepseek: {
     defaultBaseUrl: 'https://api.deepseek.com',
+    retention: { retainsData: true, source: 'https://meetily.ai/llm-privacy/deepseek' },
     maxTokensField: 'max_tokens',
     embeddings: false,
     unsupported: ['topK', 'n', 'seed', 'logprobs', 'topLogprobs', 'isError'],
@@ -99,6 +109,7 @@ export const PRESETS = {
   },
   qwen: {
     defaultBaseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+    retention: { retainsData: true },
     maxTokensField: 'max_tokens',
     embeddings: true,
     unsupported: ['isError'],
@@ -106,6 +117,7 @@ export const PRESETS = {
   },
   moonshot: {
     defaultBaseUrl: 'https://api.moonshot.ai/v1',
+    retention: { retainsData: true, source: 'https://www.kimi.com/help/kimi-api/api-data-security' },
     maxTokensField: 'max_tokens',
     embeddings: false,
     unsupported: ['topK', 'isError'],
@@ -114,6 +126,7 @@ export const PRESETS = {
   },
   zhipu: {
     defaultBaseUrl: 'https://open.bigmodel.cn/api/paas/v4',
+    retention: { retainsData: true, source: 'https://infercheck.eu/en/provider/zhipu-ai-coding-plan' },
     maxTokensField: 'max_tokens',
     embeddings: true,
     unsupported: ['topK', 'n', 'logprobs', 'topLogprobs', 'isError'],
@@ -121,6 +134,7 @@ export const PRESETS = {
   },
   minimax: {
     defaultBaseUrl: 'https://api.minimax.io/v1',
+    retention: { retainsData: true },
     maxTokensField: 'max_tokens',
     embeddings: false,
     unsupported: ['topK', 'n', 'seed', 'logprobs', 'topLogprobs', 'presencePenalty', 'frequencyPenalty', 'isError'],
@@ -128,6 +142,7 @@ export const PRESETS = {
   },
   xai: {
     defaultBaseUrl: 'https://api.x.ai/v1',
+    retention: { retainsData: true, source: 'https://docs.x.ai/developers/faq/security' },
     maxTokensField: 'max_tokens',
     embeddings: false,
     unsupported: ['topK', 'isError'],
@@ -139,6 +154,7 @@ export const PRESETS = {
   },
   groq: {
     defaultBaseUrl: 'https://api.groq.com/openai/v1',
+    retention: { retainsData: true, source: 'https://console.groq.com/docs/your-data' },
     maxTokensField: 'max_tokens',
     embeddings: false,
     // Groq answers 400 to logprobs, top_logprobs, logit_bias, a message `name`, and `n` other than 1.
@@ -147,6 +163,7 @@ export const PRESETS = {
   },
   together: {
     defaultBaseUrl: 'https://api.together.xyz/v1',
+    retention: { retainsData: true, source: 'https://docs.together.ai/docs/privacy-and-security' },
     maxTokensField: 'max_tokens',
     embeddings: true,
     unsupported: ['isError'],
@@ -154,6 +171,7 @@ export const PRESETS = {
   },
   fireworks: {
     defaultBaseUrl: 'https://api.fireworks.ai/inference/v1',
+    retention: { retainsData: false, source: 'https://docs.fireworks.ai/guides/security_compliance/data_handling' },
     maxTokensField: 'max_tokens',
     embeddings: true,
     unsupported: ['isError'],
@@ -161,6 +179,7 @@ export const PRESETS = {
   },
   openrouter: {
     defaultBaseUrl: 'https://openrouter.ai/api/v1',
+    retention: { retainsData: true, source: 'https://openrouter.ai/docs/features/zdr' },
     maxTokensField: 'max_tokens',
     embeddings: false,
     unsupported: ['isError'],

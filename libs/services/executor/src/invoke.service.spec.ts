@@ -266,17 +266,69 @@ describe('InvokeService', () => {
     });
     afterEach(() => unsubscribe());
 
-    it('reports a success with its latency and, streamed, its time to first token, and no content', async () => {
+    /** A stream whose chunks the executor sees `gapsMs` apart on a clock the test holds. */
+    const pacedStream = (gapsMs: number[], chunks: ChatChunk[]) => {
+      let clock = 1_000_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => clock);
+      adapter.streamWith = async function* () {
+        for (const [index, next] of chunks.entries()) {
+          clock += gapsMs[index]!;
+          yield next;
+        }
+      };
+    };
+    const text = (content: string) => chunk({ choices: [{ index: 0, content }] });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('reports a success with its latency and, streamed, its time to first token and output speed, and no content', async () => {
+      pacedStream(
+        [30, 50, 50, 5],
+        [
+          chunk({ choices: [{ index: 0, role: 'assistant', content: '' }] }),
+          text(COMPLETION),
+          chunk({ choices: [{ index: 0, finishReason: 'stop' }] }),
+          chunk({ usage: { inputTokens: 11, outputTokens: 20 } }),
+        ],
+      );
       await invoked(true);
       await invoked(false);
       const [streamed, whole] = await reported(2);
       expect(streamed).toEqual({
         deploymentId: 'dep-1',
         outcome: 'success',
-        latencyMs: expect.any(Number),
-        ttftMs: expect.any(Number),
+        latencyMs: 135,
+        ttftMs: 30,
+        outputTokens: 20,
+        generationMs: 100,
       });
       expect(whole).toEqual({ deploymentId: 'dep-1', outcome: 'success', latencyMs: expect.any(Number) });
+      expect(JSON.stringify(outcomes)).not.toContain(COMPLETION);
+    });
+
+    it('counts hidden reasoning out of the output speed, and shown reasoning in', async () => {
+      const usage = { inputTokens: 11, outputTokens: 50, reasoningTokens: 30 };
+      pacedStream([10, 40, 1], [text('a'), text('b'), chunk({ usage })]);
+      await invoked(true);
+      pacedStream(
+        [10, 40, 1],
+        [chunk({ choices: [{ index: 0, reasoning: { text: 'thinking' } }] }), text('b'), chunk({ usage })],
+      );
+      await invoked(true);
+      const [hidden, shown] = await reported(2);
+      expect(hidden).toMatchObject({ outputTokens: 20, generationMs: 40 });
+      expect(shown).toMatchObject({ outputTokens: 50, generationMs: 40 });
+    });
+
+    it('reports no output speed for an answer in one frame or without usage', async () => {
+      pacedStream([10, 1], [text('all at once'), chunk({ usage: { inputTokens: 1, outputTokens: 3 } })]);
+      await invoked(true);
+      pacedStream([10, 40], [text('a'), text('b')]);
+      await invoked(true);
+      for (const outcome of await reported(2)) {
+        expect(outcome).toMatchObject({ outcome: 'success', ttftMs: 10 });
+        expect(outcome).not.toHaveProperty('outputTokens');
+        expect(outcome).not.toHaveProperty('generationMs');
+      }
     });
 
     it('reports a 5xx as failed and a 429 as rate limited with its retry-after', async () => {

@@ -65,8 +65,11 @@ export class InvokeService {
       // The provider cannot fetch media URLs: fetched here, through the SSRF guard, and sent inline.
       if (adapter.fetchesMediaUrls === false)
         call = { ...call, request: await this.media.inline(call.request, call.signal) };
+      let generated: number | undefined;
       if (call.request.stream) {
-        const usage = await this.streamChunks(adapter, call, span, subscriber, times);
+        const { usage, reasoningShown } = await this.streamChunks(adapter, call, span, subscriber, times);
+        // Hidden reasoning is generated before the first frame: only what came after it counts for speed.
+        if (usage) generated = usage.outputTokens - (reasoningShown ? 0 : (usage.reasoningTokens ?? 0));
         subscriber.next({ type: 'done', usage });
       } else {
         const response = await adapter.complete(call);
@@ -79,7 +82,7 @@ export class InvokeService {
         subscriber.next({ type: 'response', response });
       }
       subscriber.complete();
-      this.outcomes.succeeded(call.deployment.id, times);
+      this.outcomes.succeeded(call.deployment.id, times, generated);
     } catch (error) {
       recordFailure(span, error, call.signal.aborted);
       // A call its caller abandoned says nothing about the deployment's health.
@@ -90,30 +93,36 @@ export class InvokeService {
     }
   }
 
-  /** Forwards every chunk with choices; usage-only chunks are not forwarded, their usage ends the stream. */
+  /**
+   * Forwards every chunk with choices; usage-only chunks are not forwarded, their usage ends the
+   * stream. Also says whether any reasoning was streamed (else the provider's reasoning was hidden).
+   */
   private async streamChunks(
     adapter: ProviderAdapter,
     call: ProviderCall,
     span: Span,
     subscriber: Subscriber<InvokeFrame>,
     times: CallTimes,
-  ): Promise<Usage | null> {
+  ): Promise<{ usage: Usage | null; reasoningShown: boolean }> {
     let usage: Usage | null = null;
     let last: ChatChunk | undefined;
+    let reasoningShown = false;
     const finishReasons = new Map<number, FinishReason>();
     for await (const chunk of adapter.stream(call)) {
       last = chunk;
       if (chunk.usage) usage = chunk.usage;
       for (const choice of chunk.choices) {
         if (choice.finishReason) finishReasons.set(choice.index, choice.finishReason);
+        if (choice.reasoning) reasoningShown = true;
       }
       if (chunk.choices.length > 0) {
-        times.firstAt ??= Date.now();
+        times.lastAt = Date.now();
+        times.firstAt ??= times.lastAt;
         subscriber.next({ type: 'chunk', chunk });
       }
     }
     recordOutcome(span, { id: last?.id, model: last?.model, usage, finishReasons: [...finishReasons.values()] });
-    return usage;
+    return { usage, reasoningShown };
   }
 
   private adapterFor(provider: string): ProviderAdapter {

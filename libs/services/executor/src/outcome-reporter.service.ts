@@ -12,10 +12,11 @@ const UNWELL: ReadonlySet<string> = new Set([
   ErrorCode.Internal,
 ]);
 
-/** One upstream call's timings: when it started and when its first answer frame went out. */
+/** One upstream call's timings: when it started and when its first and last answer frames went out. */
 export interface CallTimes {
   startedAt: number;
   firstAt?: number;
+  lastAt?: number;
 }
 
 const timings = ({ startedAt, firstAt }: CallTimes, now: number) => ({
@@ -23,17 +24,29 @@ const timings = ({ startedAt, firstAt }: CallTimes, now: number) => ({
   ...(firstAt === undefined ? {} : { ttftMs: firstAt - startedAt }),
 });
 
+/** The output tokens and the time between the first and the last answer frame; none for an answer in one frame. */
+const generation = ({ firstAt, lastAt }: CallTimes, outputTokens: number | undefined) =>
+  outputTokens === undefined || firstAt === undefined || lastAt === undefined || lastAt <= firstAt
+    ? {}
+    : { outputTokens, generationMs: lastAt - firstAt };
+
 /**
  * Tells the routers how each upstream call ended (`health.outcome.recorded.v1`, core NATS, one
- * router replica stores it for all): codes and timings only, never content. A call its caller
- * abandoned and a request the provider refused as invalid are not reported.
+ * router replica stores it for all): codes, timings and token counts only, never content. A call
+ * its caller abandoned and a request the provider refused as invalid are not reported.
  */
 @Injectable()
 export class OutcomeReporter {
   constructor(private readonly messaging: MessagingClient) {}
 
-  succeeded(deploymentId: string, times: CallTimes): void {
-    this.emit({ deploymentId, outcome: 'success', ...timings(times, Date.now()) });
+  /** `outputTokens`: a streamed answer's, for its speed (see `DeploymentOutcome.outputTokens`). */
+  succeeded(deploymentId: string, times: CallTimes, outputTokens?: number): void {
+    this.emit({
+      deploymentId,
+      outcome: 'success',
+      ...timings(times, Date.now()),
+      ...generation(times, outputTokens),
+    });
   }
 
   failed(deploymentId: string, times: CallTimes, error: unknown): void {

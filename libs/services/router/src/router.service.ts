@@ -38,6 +38,10 @@ class SnapshotHealth implements DeploymentHealth {
   latencyMs(deploymentId: string): number | undefined {
     return this.snapshot.get(deploymentId)?.latencyMs ?? undefined;
   }
+
+  outputTokensPerSecond(deploymentId: string): number | undefined {
+    return this.snapshot.get(deploymentId)?.outputTokensPerSecond ?? undefined;
+  }
 }
 
 /** Each model's deployments in weighted random order where the catalog weighs them; the models' order kept. */

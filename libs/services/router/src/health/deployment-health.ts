@@ -5,6 +5,8 @@ export interface HealthRecord {
   /** Moving averages (EWMA) of successful calls' latency and time to first token, in ms. */
   latencyMs?: number;
   ttftMs?: number;
+  /** Moving average (EWMA) of successful streamed calls' output speed, tokens per second (`speedSample`). */
+  outputTokensPerSecond?: number;
   /** Moving average of failures and 429s over all outcomes, 0 to 1. */
   errorRate: number;
   samples: number;
@@ -33,6 +35,16 @@ const ewma = (previous: number | undefined, sample: number): number =>
   previous === undefined ? sample : previous + EWMA_ALPHA * (sample - previous);
 
 /**
+ * A successful call's output speed in tokens per second, from the counts its outcome carries;
+ * undefined for a call that carries none (not streamed, no usage, one frame) or produced nothing.
+ * Both stores feed their moving average with it (the Redis store passes it to its script).
+ */
+export const speedSample = (outcome: DeploymentOutcome): number | undefined =>
+  outcome.outcome === 'success' && outcome.outputTokens && outcome.generationMs
+    ? (outcome.outputTokens * 1_000) / outcome.generationMs
+    : undefined;
+
+/**
  * The breaker's state machine, one outcome at a time (the memory store runs it; the Redis store's
  * script is the same rules in Lua). A success closes the breaker; `breakerFailures` failures in a
  * row open it for `breakerOpenMs`, after which it is half-open (one probe call at a time): the
@@ -49,13 +61,16 @@ export const applyOutcome = (
   const errorRate = (failed: boolean) =>
     record.samples === 0 ? Number(failed) : ewma(record.errorRate, Number(failed));
   switch (outcome.outcome) {
-    case 'success':
+    case 'success': {
       next.latencyMs = ewma(record.latencyMs, outcome.latencyMs);
       if (outcome.ttftMs !== undefined) next.ttftMs = ewma(record.ttftMs, outcome.ttftMs);
+      const speed = speedSample(outcome);
+      if (speed !== undefined) next.outputTokensPerSecond = ewma(record.outputTokensPerSecond, speed);
       next.errorRate = errorRate(false);
       next.failures = 0;
       next.openUntil = 0;
       return next;
+    }
     case 'failed':
       next.errorRate = errorRate(true);
       next.failures = record.failures + 1;
@@ -79,6 +94,8 @@ export interface DeploymentHealth {
   availableAt: number | null;
   latencyMs: number | null;
   ttftMs: number | null;
+  /** Measured output speed, tokens per second; null until a streamed call was measured. */
+  outputTokensPerSecond: number | null;
   errorRate: number;
   samples: number;
 }
@@ -94,6 +111,7 @@ export const healthAt = (record: HealthRecord, now: number): DeploymentHealth =>
     availableAt: availableAt > 0 ? availableAt : null,
     latencyMs: record.latencyMs ?? null,
     ttftMs: record.ttftMs ?? null,
+    outputTokensPerSecond: record.outputTokensPerSecond ?? null,
     errorRate: record.errorRate,
     samples: record.samples,
   };

@@ -44,6 +44,20 @@ export const describeHealthStore = (name: string, create: () => HealthStore) => 
       expect(record).toMatchObject({ samples: 3, failures: 1, openUntil: 0, coolUntil: 0 });
     });
 
+    it('keeps a moving average of the output speed of the successful calls that measured one', async () => {
+      await store.record(outcome({ latencyMs: 50 }), 1_000, RULES);
+      expect((await store.read([id])).get(id)!.outputTokensPerSecond).toBeUndefined();
+      await store.record(outcome({ outputTokens: 100, generationMs: 1_000 }), 1_001, RULES);
+      expect((await store.read([id])).get(id)!.outputTokensPerSecond).toBeCloseTo(100);
+      // Neither a call without counts nor a failed one moves it.
+      await store.record(outcome({}), 1_002, RULES);
+      await store.record(outcome({ outcome: 'failed', outputTokens: 999, generationMs: 1 }), 1_003, RULES);
+      await store.record(outcome({ outputTokens: 150, generationMs: 500 }), 1_004, RULES);
+      const record = (await store.read([id])).get(id)!;
+      expect(record.outputTokensPerSecond).toBeCloseTo(140);
+      expect(record).toMatchObject({ samples: 5, failures: 0 });
+    });
+
     it('opens the breaker at the threshold of failures in a row, and a success closes it', async () => {
       await store.record(outcome({ outcome: 'failed' }), 1_000, RULES);
       expect((await store.read([id])).get(id)).toMatchObject({ failures: 1, openUntil: 0 });

@@ -2,7 +2,7 @@ import type { DeploymentOutcome } from '@polymux/contracts';
 import type { Redis } from '@polymux/redis';
 
 import type { HealthRecord, HealthRules } from './deployment-health';
-import { EWMA_ALPHA } from './deployment-health';
+import { EWMA_ALPHA, speedSample } from './deployment-health';
 import type { HealthStore } from './health.store';
 import { HEALTH_TTL_MS } from './health.store';
 
@@ -11,9 +11,9 @@ const RECORD = `
 local now, outcome = tonumber(ARGV[1]), ARGV[2]
 local latency, ttft, retryAfter = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local threshold, openMs, cooldownMs = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local alpha = tonumber(ARGV[10])
-local h = redis.call('HMGET', KEYS[1], 'lat', 'ttft', 'err', 'n', 'fails', 'open', 'cool')
-local lat, tt, err = tonumber(h[1]), tonumber(h[2]), tonumber(h[3])
+local alpha, speed = tonumber(ARGV[10]), tonumber(ARGV[11])
+local h = redis.call('HMGET', KEYS[1], 'lat', 'ttft', 'err', 'n', 'fails', 'open', 'cool', 'tps')
+local lat, tt, err, tps = tonumber(h[1]), tonumber(h[2]), tonumber(h[3]), tonumber(h[8])
 local n, fails, open, cool = tonumber(h[4]) or 0, tonumber(h[5]) or 0, tonumber(h[6]) or 0, tonumber(h[7]) or 0
 local function ewma(previous, sample)
   if previous == nil then return sample end
@@ -22,6 +22,7 @@ end
 if outcome == 'success' then
   lat = ewma(lat, latency)
   if ttft ~= nil then tt = ewma(tt, ttft) end
+  if speed ~= nil then tps = ewma(tps, speed) end
   err = ewma(err, 0)
   fails = 0
   open = 0
@@ -37,6 +38,7 @@ redis.call('HSET', KEYS[1], 'err', tostring(err), 'n', tostring(n + 1), 'fails',
   'open', string.format('%d', open), 'cool', string.format('%d', cool))
 if lat ~= nil then redis.call('HSET', KEYS[1], 'lat', tostring(lat)) end
 if tt ~= nil then redis.call('HSET', KEYS[1], 'ttft', tostring(tt)) end
+if tps ~= nil then redis.call('HSET', KEYS[1], 'tps', tostring(tps)) end
 redis.call('PEXPIRE', KEYS[1], ARGV[9])
 return 1
 `;
@@ -54,6 +56,7 @@ export class RedisHealthStore implements HealthStore {
 
   async record(outcome: DeploymentOutcome, now: number, rules: HealthRules): Promise<void> {
     const script = (this.redis as unknown as { healthRecord: RecordScript }).healthRecord.bind(this.redis);
+    const speed = speedSample(outcome);
     await script(
       keyOf(outcome.deploymentId),
       String(now),
@@ -66,22 +69,25 @@ export class RedisHealthStore implements HealthStore {
       String(rules.cooldownMs),
       String(HEALTH_TTL_MS),
       String(EWMA_ALPHA),
+      speed === undefined ? '' : String(speed),
     );
   }
 
   async read(deploymentIds: readonly string[]): Promise<Map<string, HealthRecord>> {
     // Auto-pipelined: one round trip for every candidate.
     const rows = await Promise.all(
-      deploymentIds.map((id) => this.redis.hmget(keyOf(id), 'lat', 'ttft', 'err', 'n', 'fails', 'open', 'cool')),
+      deploymentIds.map((id) => this.redis.hmget(keyOf(id), 'lat', 'ttft', 'err', 'n', 'fails', 'open', 'cool', 'tps')),
     );
     const found = new Map<string, HealthRecord>();
-    rows.forEach(([lat, ttft, err, samples, failures, open, cool], index) => {
+    rows.forEach(([lat, ttft, err, samples, failures, open, cool, tps], index) => {
       if (samples === null || samples === undefined) return;
       const latencyMs = optional(lat ?? null);
       const ttftMs = optional(ttft ?? null);
+      const outputTokensPerSecond = optional(tps ?? null);
       found.set(deploymentIds[index]!, {
         ...(latencyMs === undefined ? {} : { latencyMs }),
         ...(ttftMs === undefined ? {} : { ttftMs }),
+        ...(outputTokensPerSecond === undefined ? {} : { outputTokensPerSecond }),
         errorRate: Number(err ?? 0),
         samples: Number(samples),
         failures: Number(failures ?? 0),

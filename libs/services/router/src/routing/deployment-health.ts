@@ -7,7 +7,13 @@ export interface DeploymentHealth {
   available(deploymentId: string): boolean;
   /** The deployment's recent latency in milliseconds (a moving average), undefined when unmeasured. */
   latencyMs(deploymentId: string): number | undefined;
+  /** The deployment's recent output speed in tokens per second (a moving average), undefined when unmeasured. */
+  outputTokensPerSecond(deploymentId: string): number | undefined;
 }
 
 /** Every deployment available, none measured: the catalog alone decides. */
-export const NO_HEALTH: DeploymentHealth = { available: () => true, latencyMs: () => undefined };
+export const NO_HEALTH: DeploymentHealth = {
+  available: () => true,
+  latencyMs: () => undefined,
+  outputTokensPerSecond: () => undefined,
+};

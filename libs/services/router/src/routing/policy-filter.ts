@@ -1,6 +1,7 @@
 import type { Catalog, CatalogModel } from '@polymux/catalog';
 import type { Deployment, RoutingPolicy } from '@polymux/contracts';
 import { nanoToUsd, usdToNano } from '@polymux/contracts';
+import { dataRetentionOf } from '@polymux/providers';
 
 /** Whether a policy list names the model, by its id or by a catalog alias of it. */
 export const names = (catalog: Catalog, list: readonly string[], model: CatalogModel): boolean =>
@@ -25,8 +26,10 @@ export const deploymentRefusal = (catalog: Catalog, policy: RoutingPolicy, deplo
   if (policy.allowProviders && !policy.allowProviders.includes(provider))
     return `provider ${provider} is not among the routing policy's allowed providers`;
   if (policy.denyProviders?.includes(provider)) return `provider ${provider} is denied by the routing policy`;
-  if (policy.zeroRetentionOnly && deployment.retainsData !== false)
-    return 'may retain data, and the routing policy requires zero-retention deployments';
+  if (policy.zeroRetentionOnly && dataRetentionOf(deployment).retainsData)
+    return deployment.retainsData === undefined
+      ? `provider ${provider} keeps prompts and completions by default, and the routing policy requires zero-retention deployments`
+      : 'is set to retain data, and the routing policy requires zero-retention deployments';
   if (policy.regions) {
     const region = catalog.entry(deployment.id)?.endpoint.region;
     if (region === undefined) return 'has no region, and the routing policy names regions';

@@ -7,7 +7,15 @@ import fc from 'fast-check';
 import type { DeploymentHealth } from './deployment-health';
 import { Routing } from './routing';
 
-const PROVIDERS = ['openai', 'anthropic', 'azure', 'bedrock'];
+const PROVIDERS = ['openai', 'anthropic', 'azure', 'bedrock', 'vllm'];
+/** Each provider's documented default for the models here (docs/providers.md, "Data retention"). */
+const RETAINS_BY_DEFAULT: Record<string, boolean> = {
+  openai: true,
+  anthropic: true,
+  azure: true,
+  bedrock: false,
+  vllm: false,
+};
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
 const price = fc.integer({ min: 0, max: 30 }).map(String);
 
@@ -18,7 +26,7 @@ const deploymentArb = (model: string, index: number) =>
     baseUrl: fc.constant('http://sim.test/v1'),
     upstreamModel: fc.constant(model),
     pricing: fc.record({ input: price, output: price }),
-    retainsData: fc.boolean(),
+    retainsData: fc.option(fc.boolean(), { nil: undefined }),
     region: fc.option(fc.constantFrom(...REGIONS), { nil: undefined }),
     outputTokensPerSecond: fc.option(fc.integer({ min: 1, max: 500 }), { nil: undefined }),
   });
@@ -114,10 +122,11 @@ const intakeArb = fc
   }));
 
 const healthArb = fc
-  .record({ down: fc.shuffledSubarray(['m0-d0', 'm1-d0', 'm2-d1']), latency: fc.nat(1000) })
-  .map(({ down, latency }): DeploymentHealth => ({
+  .record({ down: fc.shuffledSubarray(['m0-d0', 'm1-d0', 'm2-d1']), latency: fc.nat(1000), speed: fc.nat(500) })
+  .map(({ down, latency, speed }): DeploymentHealth => ({
     available: (id) => !down.includes(id),
     latencyMs: (id) => (id.endsWith('d0') ? latency : undefined),
+    outputTokensPerSecond: (id) => (id.endsWith('d1') ? speed : undefined),
   }));
 
 /** Every hard bound and policy restriction a planned deployment must meet. */
@@ -133,7 +142,11 @@ const violations = (catalog: Catalog, intake: Intake, policy: RoutingPolicy, id:
       signals.estimatedInputTokens + Math.min(intake.maxOutputTokens ?? 0, model.maxOutputTokens) > model.contextWindow,
       'past the context window',
     ],
-    [policy.zeroRetentionOnly === true && entry.deployment.retainsData !== false, 'a retaining deployment under ZDR'],
+    [
+      policy.zeroRetentionOnly === true &&
+        (entry.deployment.retainsData ?? RETAINS_BY_DEFAULT[entry.deployment.provider]) !== false,
+      'a retaining deployment under ZDR',
+    ],
     [policy.denyProviders?.includes(entry.deployment.provider) === true, 'a denied provider'],
     [
       policy.allowProviders !== undefined && !policy.allowProviders.includes(entry.deployment.provider),

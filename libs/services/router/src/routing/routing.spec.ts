@@ -141,21 +141,68 @@ describe('strategies', () => {
     ]);
   });
 
-  it("fastest: the catalog's typical speed, or live latency once the health source measures it", () => {
+  it("fastest: the catalog's typical speed until the health source has measured a deployment's own", () => {
     expect(ids('auto', { strategy: { type: 'fastest' } })).toEqual([
       'openai/nano',
       'azure/mid',
       'openai/mid',
       'anthropic/big',
     ]);
-    const latencies: Record<string, number> = { 'anthropic/big': 100, 'openai/mid': 300, 'openai/nano': 900 };
-    const health: DeploymentHealth = { available: () => true, latencyMs: (id) => latencies[id] };
-    expect(ids('auto', { strategy: { type: 'fastest' } }, { health })).toEqual([
+    // Measured: big faster than its seed says, nano slower; the mids keep their seeds.
+    const measured: Record<string, number> = { 'anthropic/big': 400, 'openai/nano': 20 };
+    const latencies: Record<string, number> = { 'azure/mid': 1, 'openai/nano': 2 };
+    const health: DeploymentHealth = {
+      available: () => true,
+      latencyMs: (id) => latencies[id],
+      outputTokensPerSecond: (id) => measured[id],
+    };
+    const routed = route('auto', { strategy: { type: 'fastest' } }, { health });
+    expect(routed.candidates.map((candidate) => candidate.id)).toEqual([
       'anthropic/big',
+      'azure/mid',
       'openai/mid',
       'openai/nano',
-      'azure/mid',
     ]);
+    expect(routed.report.slice(0, 2)).toMatchObject([
+      { deploymentId: 'anthropic/big', score: expect.closeTo(1, 2), reason: 'measured 400 tokens/s' },
+      { deploymentId: 'azure/mid', score: expect.closeTo(0.3, 2), reason: 'typically 120 tokens/s (catalog)' },
+    ]);
+    expect(routed.report.find((entry) => entry.deploymentId === 'anthropic/big')).toMatchObject({
+      outputTokensPerSecond: 50,
+      measuredOutputTokensPerSecond: 400,
+    });
+  });
+
+  it('fastest: live latency when no candidate has a speed, measured or seeded', () => {
+    const unseeded = new Catalog(
+      CatalogFileSchema.parse({
+        models: [
+          {
+            id: 'plain',
+            contextWindow: 1_000,
+            maxOutputTokens: 100,
+            deployments: [deployment('a/plain', '1', '1'), deployment('b/plain', '2', '2')],
+          },
+        ],
+        auto: { default: ['plain'] },
+      }),
+    );
+    const latencies: Record<string, number> = { 'a/plain': 900, 'b/plain': 300 };
+    const health: DeploymentHealth = {
+      available: () => true,
+      latencyMs: (id) => latencies[id],
+      outputTokensPerSecond: () => undefined,
+    };
+    const routed = new Routing(unseeded, health)
+      .eligible({
+        intake: intake('plain'),
+        allowedModels: null,
+        policy: { strategy: { type: 'fastest' } },
+        requestId: 'r',
+      })
+      .route('chat', 'low');
+    expect(routed.candidates.map((candidate) => candidate.id)).toEqual(['b/plain', 'a/plain']);
+    expect(routed.report[0]!.reason).toBe('latency 300 ms');
   });
 
   it('balanced: weights trade cost against quality', () => {
@@ -189,7 +236,11 @@ describe('strategies', () => {
   });
 
   it('puts deployments the health source holds unavailable last', () => {
-    const health: DeploymentHealth = { available: (id) => id !== 'openai/nano', latencyMs: () => undefined };
+    const health: DeploymentHealth = {
+      available: (id) => id !== 'openai/nano',
+      latencyMs: () => undefined,
+      outputTokensPerSecond: () => undefined,
+    };
     const routed = route('auto', {}, { health });
     expect(routed.candidates.at(-1)!.id).toBe('openai/nano');
     expect(routed.report.find((entry) => entry.deploymentId === 'openai/nano')!.reason).toMatch(
@@ -213,6 +264,61 @@ describe('policy filters', () => {
       code: ErrorCode.NoCapableModel,
       message:
         'no deployment of `nano` meets the routing policy: openai/nano has no region, and the routing policy names regions',
+    });
+  });
+
+  it("resolves a deployment's retention from its provider's default unless the catalog sets it", () => {
+    const retention = new Catalog(
+      CatalogFileSchema.parse({
+        models: [
+          {
+            id: 'chat',
+            contextWindow: 1_000,
+            maxOutputTokens: 100,
+            deployments: [
+              deployment('openai/chat', '1', '1'),
+              deployment('vllm/chat', '1', '1'),
+              deployment('fireworks/chat', '1', '1', { retainsData: true }),
+              deployment('bedrock/chat', '1', '1', { upstreamModel: 'openai.gpt-5.4' }),
+              deployment('mistral/chat', '1', '1', { retainsData: false }),
+            ],
+          },
+          {
+            id: 'kept',
+            contextWindow: 1_000,
+            maxOutputTokens: 100,
+            deployments: [deployment('openai/kept', '1', '1'), deployment('xai/kept', '1', '1')],
+          },
+        ],
+        auto: { default: ['chat'] },
+      }),
+    );
+    const zdr = (model: string) =>
+      new Routing(retention, NO_HEALTH)
+        .eligible({ intake: intake(model), allowedModels: null, policy: { zeroRetentionOnly: true }, requestId: 'r' })
+        .route('chat', 'low');
+    const routed = zdr('chat');
+    expect(routed.candidates.map((candidate) => candidate.id)).toEqual(['vllm/chat', 'mistral/chat']);
+    const byId = new Map(routed.report.map((entry) => [entry.deploymentId, entry]));
+    expect(byId.get('vllm/chat')).toMatchObject({ kept: true, retainsData: false });
+    expect(byId.get('mistral/chat')).toMatchObject({ kept: true, retainsData: false });
+    expect(byId.get('openai/chat')).toMatchObject({
+      kept: false,
+      retainsData: true,
+      reason:
+        'provider openai keeps prompts and completions by default, and the routing policy requires zero-retention deployments',
+    });
+    expect(byId.get('bedrock/chat')).toMatchObject({ kept: false, retainsData: true });
+    expect(byId.get('fireworks/chat')).toMatchObject({
+      kept: false,
+      retainsData: true,
+      reason: 'is set to retain data, and the routing policy requires zero-retention deployments',
+    });
+    expect(refusal(() => zdr('kept'))).toMatchObject({
+      code: ErrorCode.NoCapableModel,
+      message: expect.stringMatching(
+        /^no deployment of `kept` meets the routing policy: openai\/kept provider openai keeps prompts/,
+      ),
     });
   });
 

@@ -12,6 +12,7 @@ import type {
   TaskType,
 } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import { dataRetentionOf } from '@polymux/providers';
 
 import { refuseAutoEmbeddings } from '../embedding-models';
 import { incapability } from './capability';
@@ -48,22 +49,32 @@ export interface Eligible {
   bound: Deployment[];
 }
 
+/** A deployment as a report names it: a planned one, or a catalog one of a model kept out whole. */
+type Reported = Pick<Deployment, 'id' | 'provider' | 'upstreamModel' | 'retainsData'>;
+
+/** A deployment kept out, and why; reported when the decision is made, health read by then. */
+interface Exclusion {
+  deployment: Reported;
+  model: string;
+  reason: string;
+}
+
 /** One model examined: the options it offers, or why it or each deployment of it is out. */
 interface Examined {
   options: Option[];
-  excluded: CandidateReport[];
+  excluded: Exclusion[];
 }
 
 const CHEAPEST: RoutingStrategy = { type: 'cheapest-capable' };
 
 const noCapable = (message: string) => new PolymuxException(ErrorCode.NoCapableModel, message, { param: 'model' });
 
-const why = (excluded: readonly CandidateReport[]) =>
+const why = (excluded: readonly Exclusion[]) =>
   excluded.length === 0
     ? ''
     : `: ${excluded
         .slice(0, 5)
-        .map((report) => `${report.deploymentId} ${report.reason}`)
+        .map((exclusion) => `${exclusion.deployment.id} ${exclusion.reason}`)
         .join('; ')}${excluded.length > 5 ? '; …' : ''}`;
 
 /**
@@ -88,11 +99,16 @@ export class Routing {
         modelRefusal(this.catalog, policy, model) ??
         (this.catalog.isPriced(model) ? null : 'has no price in the catalog, so it cannot be billed') ??
         incapability(model, intake);
-      if (refusal) return { options: [], excluded: this.excludedModel(model, refusal) };
+      // Every deployment of a model kept out as a whole, priced or not, with the one reason.
+      if (refusal)
+        return {
+          options: [],
+          excluded: model.deployments.map((deployment) => ({ deployment, model: model.id, reason: refusal })),
+        };
       const examined: Examined = { options: [], excluded: [] };
       for (const deployment of this.catalog.deployments(model)) {
         const reason = deploymentRefusal(this.catalog, policy, deployment);
-        if (reason) examined.excluded.push(this.report(deployment, reason));
+        if (reason) examined.excluded.push({ deployment, model: model.id, reason });
         else {
           const speed = this.catalog.spec(deployment.id)?.outputTokensPerSecond;
           examined.options.push({
@@ -110,8 +126,11 @@ export class Routing {
       return {
         candidates: ranked.map((option) => option.deployment),
         report: [
-          ...ranked.map((option) => ({ ...this.report(option.deployment, option.reason, true), score: option.score })),
-          ...examined.flatMap((entry) => entry.excluded),
+          ...ranked.map((option) => ({
+            ...this.report({ deployment: option.deployment, model: option.model.id, reason: option.reason }, true),
+            score: option.score,
+          })),
+          ...examined.flatMap((entry) => entry.excluded.map((exclusion) => this.report(exclusion))),
         ],
         strategy: strategy.type,
         ...(tier ? { tier } : {}),
@@ -129,10 +148,14 @@ export class Routing {
         return resolved ? [resolved.model] : [];
       });
       const examined = targets.map((model) => examine(model, intake.model));
-      const routed = decide(examined, policy.strategy ?? { type: 'ordered', order: targets.map((model) => model.id) });
-      if (routed.candidates.length === 0)
-        throw noCapable(`no model the alias \`${intake.model}\` names can serve this request${why(routed.report)}`);
-      return { resolvedFrom: 'alias', bound: routed.candidates, route: () => routed };
+      const bound = examined.flatMap((entry) => entry.options.map((option) => option.deployment));
+      if (bound.length === 0)
+        throw noCapable(
+          `no model the alias \`${intake.model}\` names can serve this request${why(examined.flatMap((entry) => entry.excluded))}`,
+        );
+      const strategy = policy.strategy ?? { type: 'ordered', order: targets.map((model) => model.id) };
+      // Ordered when routed, not now: by then the plan's health snapshot has been read.
+      return { resolvedFrom: 'alias', bound, route: () => decide(examined, strategy) };
     }
     return this.named(intake, policy, scoped, examine, decide);
   }
@@ -166,10 +189,16 @@ export class Routing {
         `the model \`${intake.model}\` has no price in this gateway's catalog yet, so its calls cannot be billed; ask the platform team to price it`,
       );
     }
-    const routed = decide([examine(model, intake.model)], policy.strategy ?? { type: 'ordered' });
-    if (routed.candidates.length === 0)
-      throw noCapable(`no deployment of \`${intake.model}\` meets the routing policy${why(routed.report)}`);
-    return { resolvedFrom: resolved.resolvedFrom, bound: routed.candidates, route: () => routed };
+    const examined = examine(model, intake.model);
+    if (examined.options.length === 0)
+      throw noCapable(`no deployment of \`${intake.model}\` meets the routing policy${why(examined.excluded)}`);
+    const strategy = policy.strategy ?? { type: 'ordered' };
+    // Ordered when routed, not now: by then the plan's health snapshot has been read.
+    return {
+      resolvedFrom: resolved.resolvedFrom,
+      bound: examined.options.map((option) => option.deployment),
+      route: () => decide([examined], strategy),
+    };
   }
 
   /**
@@ -218,29 +247,35 @@ export class Routing {
           const reason = `is ${tierOf(model)} tier, below the ${tier} tier auto needs for ${task} at ${complexity} complexity`;
           return {
             options: [],
-            excluded: [...entry.options.map((option) => this.report(option.deployment, reason)), ...entry.excluded],
+            excluded: [
+              ...entry.options.map((option) => ({ deployment: option.deployment, model: model.id, reason })),
+              ...entry.excluded,
+            ],
           };
         });
         const routed = decide(entries, rule?.strategy ?? policy.strategy ?? CHEAPEST, tier);
         if (routed.candidates.length === 0)
-          throw noCapable(`no model this key may use can serve this ${task} request${why(routed.report)}`);
+          throw noCapable(
+            `no model this key may use can serve this ${task} request${why(entries.flatMap((entry) => entry.excluded))}`,
+          );
         return routed;
       },
     };
   }
 
-  private report(deployment: Deployment, reason: string, kept = false): CandidateReport {
-    return { deploymentId: deployment.id, model: deployment.model, provider: deployment.provider, kept, reason };
-  }
-
-  /** Every deployment of a model kept out as a whole, priced or not, with the one reason. */
-  private excludedModel(model: CatalogModel, reason: string): CandidateReport[] {
-    return model.deployments.map((deployment) => ({
+  /** A considered deployment with the decision, its retention, and its speed as seeded and as measured. */
+  private report({ deployment, model, reason }: Exclusion, kept = false): CandidateReport {
+    const seeded = this.catalog.spec(deployment.id)?.outputTokensPerSecond;
+    const measured = this.health.outputTokensPerSecond(deployment.id);
+    return {
       deploymentId: deployment.id,
-      model: model.id,
+      model,
       provider: deployment.provider,
-      kept: false,
+      kept,
       reason,
-    }));
+      retainsData: dataRetentionOf(deployment).retainsData,
+      ...(seeded === undefined ? {} : { outputTokensPerSecond: seeded }),
+      ...(measured === undefined ? {} : { measuredOutputTokensPerSecond: measured }),
+    };
   }
 }

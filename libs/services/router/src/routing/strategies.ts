@@ -11,7 +11,7 @@ import { qualityScore, tierOf } from './quality-tier';
 export interface Option {
   deployment: Deployment;
   model: CatalogModel;
-  /** The catalog's typical output speed, tokens per second. */
+  /** The catalog's typical output speed, tokens per second: the seed until the deployment is measured. */
   outputTokensPerSecond?: number;
 }
 
@@ -33,25 +33,34 @@ const costScores = (options: readonly Option[]): number[] => {
 };
 
 /**
- * 1 for the fastest option: by live latency when the health source measured any option (the
- * unmeasured ones 0), else by the catalog's typical output speed (unknown 0).
+ * 1 for the fastest option. By output speed, tokens per second: the deployment's measured speed
+ * where the health source has one, else the catalog's typical speed (a seed), unknown 0. When no
+ * option has either, by live latency where the health source measured any option (unmeasured 0).
  */
 const speedScores = (options: readonly Option[], health: DeploymentHealth): { scores: number[]; texts: string[] } => {
-  const latencies = options.map((option) => health.latencyMs(option.deployment.id));
-  if (latencies.some((latency) => latency !== undefined)) {
-    const least = Math.min(...latencies.filter((latency): latency is number => latency !== undefined));
+  const measured = options.map((option) => health.outputTokensPerSecond(option.deployment.id));
+  const speeds = options.map((option, index) => measured[index] ?? option.outputTokensPerSecond);
+  if (speeds.some((speed) => speed !== undefined)) {
+    const most = Math.max(...speeds.map((speed) => speed ?? 0));
     return {
-      scores: latencies.map((latency) => (latency === undefined ? 0 : latency === 0 ? 1 : least / latency)),
-      texts: latencies.map((latency) =>
-        latency === undefined ? 'latency unmeasured' : `latency ${Math.round(latency)} ms`,
-      ),
+      scores: speeds.map((speed) => (speed === undefined || most === 0 ? 0 : speed / most)),
+      texts: speeds.map((speed, index) => {
+        if (speed === undefined) return 'speed unknown';
+        return measured[index] === undefined
+          ? `typically ${speed} tokens/s (catalog)`
+          : `measured ${Math.round(speed)} tokens/s`;
+      }),
     };
   }
-  const speeds = options.map((option) => option.outputTokensPerSecond);
-  const most = Math.max(0, ...speeds.map((speed) => speed ?? 0));
+  const latencies = options.map((option) => health.latencyMs(option.deployment.id));
+  if (latencies.every((latency) => latency === undefined))
+    return { scores: options.map(() => 0), texts: options.map(() => 'speed unknown') };
+  const least = Math.min(...latencies.filter((latency): latency is number => latency !== undefined));
   return {
-    scores: speeds.map((speed) => (speed === undefined || most === 0 ? 0 : speed / most)),
-    texts: speeds.map((speed) => (speed === undefined ? 'speed unknown' : `typically ${speed} tokens/s`)),
+    scores: latencies.map((latency) => (latency === undefined ? 0 : latency === 0 ? 1 : least / latency)),
+    texts: latencies.map((latency) =>
+      latency === undefined ? 'latency unmeasured' : `latency ${Math.round(latency)} ms`,
+    ),
   };
 };
 

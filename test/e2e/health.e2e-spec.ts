@@ -23,10 +23,10 @@ const writeCatalog = (recoversAt: number): string => {
         baseUrl: \${PROVIDER_SIM_URL}${scenario ? `/scenario/${scenario}` : ''}/v1
         upstreamModel: health-model
         pricing: { input: '${price}', output: '${price}' }`;
-  const model = (id: string, deployments: string) => `
+  const model = (id: string, deployments: string, embeddings = false) => `
   - id: ${id}
-    contextWindow: 128000
-    maxOutputTokens: 4096
+    contextWindow: ${embeddings ? '8191' : '128000'}
+    maxOutputTokens: ${embeddings ? '0' : '4096'}${embeddings ? '\n    capabilities: { embeddings: true }\n    dimensions: { default: 8, max: 8 }' : ''}
     deployments:${deployments}`;
   const yaml = `models:${model(
     'health-model',
@@ -36,6 +36,10 @@ const writeCatalog = (recoversAt: number): string => {
     'limited-model',
     deployment('limited/limited-model', 'status=429,retry-after=5', '1.00') +
       deployment('spare/limited-model', null, '2.00'),
+  )}${model(
+    'embed-model',
+    deployment('broken/embed-model', 'status=500', '1.00') + deployment('fine/embed-model', null, '2.00'),
+    true,
   )}
 auto:
   default: [health-model]
@@ -103,6 +107,29 @@ describe.each(MODES)('deployment health, retries and fallback (%s mode)', (mode)
       () => chat('health-model'),
       (answer) => answer.route === 'ordered; skipped down/health-model (breaker open)',
       { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    expect(skipped.status).toBe(200);
+  });
+
+  it('counts failed embeddings calls towards the breaker too: the failing deployment is then skipped', async () => {
+    const embed = async () => {
+      const response = await fetch(`${gateway.stack.ingressUrl}/v1/embeddings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'embed-model', input: 'hello', encoding_format: 'float' }),
+      });
+      return { status: response.status, route: response.headers.get('x-polymux-route') };
+    };
+    const first = await embed();
+    expect(first.status).toBe(200);
+    expect(first.route).toContain('fallback after 500 on broken/embed-model');
+    const skipped = await pollUntil(
+      embed,
+      (answer) => answer.route === 'ordered; skipped broken/embed-model (breaker open)',
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      },
     );
     expect(skipped.status).toBe(200);
   });

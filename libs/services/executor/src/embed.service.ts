@@ -8,6 +8,7 @@ import { PROVIDER_ADAPTERS } from '@polymux/providers';
 
 import { DeploymentResolver } from './deployment-resolver.service';
 import { GenAi, recordFailure } from './gen-ai.span';
+import { OutcomeReporter } from './outcome-reporter.service';
 import { UpstreamGuard } from './upstream-guard.service';
 
 const tracer = trace.getTracer('@polymux/executor');
@@ -31,8 +32,9 @@ const startEmbeddingsSpan = (deployment: Deployment, request: EmbedRequest['requ
 
 /**
  * Runs one upstream embeddings call of a catalog deployment through its provider adapter. Like an
- * invoke, an id the catalog does not name is refused before any upstream call, and aborting
- * `signal` (the caller gave up) aborts the upstream request.
+ * invoke, an id the catalog does not name is refused before any upstream call, aborting `signal`
+ * (the caller gave up) aborts the upstream request, and how the call ended feeds the deployment's
+ * health (latency, errors, rate limits) as a chat call's does.
  */
 @Injectable()
 export class EmbedService {
@@ -42,6 +44,7 @@ export class EmbedService {
     @Inject(PROVIDER_ADAPTERS) adapters: ProviderAdapter[],
     private readonly deployments: DeploymentResolver,
     private readonly guard: UpstreamGuard,
+    private readonly outcomes: OutcomeReporter,
   ) {
     this.adapters = new Map(adapters.map((adapter) => [adapter.provider, adapter]));
   }
@@ -57,6 +60,7 @@ export class EmbedService {
       );
     }
     const span = startEmbeddingsSpan(target.deployment, request);
+    const times = { startedAt: Date.now() };
     try {
       const response = await context.with(trace.setSpan(context.active(), span), () =>
         this.guard.run(admin, () => adapter.embed!({ ...target, request, signal })),
@@ -65,9 +69,11 @@ export class EmbedService {
         [GenAi.responseModel]: response.model,
         ...(response.inputTokens !== null ? { [GenAi.inputTokens]: response.inputTokens } : {}),
       });
+      this.outcomes.succeeded(deploymentId, times);
       return response;
     } catch (error) {
       recordFailure(span, error, signal.aborted);
+      if (!signal.aborted) this.outcomes.failed(deploymentId, times, error);
       throw error;
     } finally {
       span.end();

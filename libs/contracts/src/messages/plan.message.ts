@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CallTask, Complexity, RequestSignals } from '../canonical/task';
 import { RoutingPolicy } from '../routing/routing-policy';
 import { Reservation } from './billing.message';
+import { CallScopes } from './budget.message';
 import { Money } from './money';
 
 /**
@@ -92,6 +93,8 @@ export const PlanRequest = z.object({
   allowedModels: z.array(z.string()).nullable(),
   /** The key's routing policy, its levels merged (`mergePolicies`); absent means none. */
   policy: RoutingPolicy.optional(),
+  /** The key's org, team, project and key: the budgets the reservation counts against. */
+  scopes: CallScopes.optional(),
   /** Whose balance the router reserves the call's maximum cost on, and for how long. */
   accountId: z.string(),
   reservationTtlSeconds: z.number().int().positive(),

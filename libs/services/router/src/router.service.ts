@@ -8,6 +8,7 @@ import type {
   ModelList,
   Plan,
   PlanRequest,
+  RequestOf,
   Reservation,
   RoutingExplanation,
 } from '@polymux/contracts';
@@ -22,6 +23,9 @@ import type { Eligible } from './routing/routing';
 import { Routing } from './routing/routing';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
+
+/** Whose balance and budgets a plan's reservation holds on, and for how long. */
+type Hold = Omit<RequestOf<typeof Subjects.reserve>, 'amount'>;
 
 /**
  * What a strategy reads of deployment health, from one plan's snapshot (empty until it is read,
@@ -65,21 +69,21 @@ export class RouterService {
   ) {}
 
   async plan(
-    { intake, allowedModels, policy, accountId, reservationTtlSeconds }: PlanRequest,
+    { intake, allowedModels, policy, scopes, accountId, reservationTtlSeconds }: PlanRequest,
     requestId?: string,
   ): Promise<Plan> {
+    const hold = { accountId, ttlSeconds: reservationTtlSeconds, ...(scopes ? { scopes } : {}) };
     const view = new SnapshotHealth();
     const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
     // Read beside classification and the reservation, so health adds no round trip to the plan.
     const health = this.health.snapshot(eligible.bound.map((deployment) => deployment.id));
-    if (intake.endpoint === 'embeddings')
-      return this.planEmbeddings(intake, eligible, view, health, accountId, reservationTtlSeconds, requestId);
+    if (intake.endpoint === 'embeddings') return this.planEmbeddings(intake, eligible, view, health, hold, requestId);
     const classifying = this.classify(intake, requestId);
     // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
     if (eligible.bound.length === 0) this.route(eligible, intake, await classifying);
     const reserving = this.messaging.request(
       Subjects.reserve,
-      { accountId, amount: maxCallCost(eligible.bound, intake).toString(), ttlSeconds: reservationTtlSeconds },
+      { ...hold, amount: maxCallCost(eligible.bound, intake).toString() },
       { requestId },
     );
     const [classified, reserved] = await Promise.allSettled([classifying, reserving]);
@@ -89,7 +93,7 @@ export class RouterService {
       view.snapshot = await health;
       return await this.toPlan(classified.value, intake, eligible, reserved.value, view.snapshot);
     } catch (error) {
-      this.release(accountId, reserved.value, requestId);
+      this.release(hold, reserved.value, requestId);
       throw error;
     }
   }
@@ -103,13 +107,12 @@ export class RouterService {
     eligible: Eligible,
     view: SnapshotHealth,
     health: Promise<HealthSnapshot>,
-    accountId: string,
-    ttlSeconds: number,
+    hold: Hold,
     requestId?: string,
   ): Promise<Plan> {
     const reservation = await this.messaging.request(
       Subjects.reserve,
-      { accountId, amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString(), ttlSeconds },
+      { ...hold, amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString() },
       { requestId },
     );
     view.snapshot = await health;
@@ -227,9 +230,13 @@ export class RouterService {
   }
 
   /** A plan that fails after its hold was taken gives the hold back; its TTL frees it otherwise. */
-  private release(accountId: string, reservation: Reservation, requestId?: string): void {
+  private release({ accountId, scopes }: Hold, reservation: Reservation, requestId?: string): void {
     void this.messaging
-      .request(Subjects.release, { accountId, reservationId: reservation.reservationId }, { requestId })
+      .request(
+        Subjects.release,
+        { accountId, reservationId: reservation.reservationId, ...(scopes ? { orgId: scopes.orgId } : {}) },
+        { requestId },
+      )
       .catch(() => undefined);
   }
 }

@@ -99,6 +99,7 @@ export class CallService {
         intake: intakeFor(request),
         allowedModels: key.allowedModels,
         ...(key.routingPolicy ? { policy: key.routingPolicy } : {}),
+        scopes: { orgId: key.orgId, teamId: key.teamId, projectId: key.projectId, keyId: key.id },
         accountId: key.accountId,
         reservationTtlSeconds: this.config.billing.reservationTtlSeconds,
       },
@@ -238,7 +239,7 @@ export class CallService {
       void this.messaging
         .request(
           Subjects.release,
-          { accountId: call.key.accountId, reservationId: reservation.reservationId },
+          { accountId: call.key.accountId, reservationId: reservation.reservationId, orgId: call.key.orgId },
           { requestId: call.requestId },
         )
         .catch(() => undefined); // the reservation expires on its own if billing cannot be reached

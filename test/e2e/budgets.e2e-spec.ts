@@ -276,4 +276,44 @@ describe.each(MODES)('budgets (%s mode)', (mode) => {
     expect(BigInt(settled.current.spentNanoUsd)).toBe(BigInt(answered.length) * cost);
     expect(BigInt(settled.current.spentNanoUsd)).toBeLessThanOrEqual(1_000_000n);
   });
+
+  it('alerts a soft threshold the call crossed once, as an audit fact of that call', async () => {
+    const key = await newKey();
+    const soft = await createBudget({
+      scope: 'key',
+      scopeId: key.id,
+      period: 'weekly',
+      amountUsd: '0.00015',
+      thresholds: [50, 100, 200],
+    });
+    const audits = (requestId: string) =>
+      pollUntil(
+        () =>
+          gateway.admin<{ data: Array<{ action: string; target: string; metadata: Record<string, unknown> }> }>(
+            'GET',
+            `/audit?requestId=${requestId}`,
+          ),
+        (result) => result.data.some((record) => record.action === 'billing.budget.threshold_crossed'),
+        { timeoutMs: 20_000 },
+      ).then((result) => result.data.filter((record) => record.action === 'billing.budget.threshold_crossed'));
+    // About 100,000 of 150,000 nano-USD: 50 % is crossed, 100 % is not.
+    const first = await chat(key.key);
+    expect(first.status).toBe(200);
+    await first.json();
+    const crossed = await audits(first.headers.get('x-request-id')!);
+    expect(crossed).toEqual([
+      expect.objectContaining({
+        target: `budget:${soft.id}`,
+        metadata: expect.objectContaining({ scope: 'key', period: 'weekly', thresholdPercent: 50 }),
+      }),
+    ]);
+    expect((await budget(soft.id)).current).toMatchObject({ alertedPercent: 50 });
+    // The second call takes the spend past 100 % (about 133 %): that threshold, and only it, now.
+    const second = await chat(key.key);
+    expect(second.status).toBe(200);
+    await second.json();
+    const next = await audits(second.headers.get('x-request-id')!);
+    expect(next.map((record) => record.metadata.thresholdPercent)).toEqual([100]);
+    expect((await budget(soft.id)).current).toMatchObject({ alertedPercent: 100 });
+  });
 });

@@ -6,6 +6,7 @@ import { REDIS, RedisModule } from '@polymux/redis';
 import { BillingHandler } from './billing.handler';
 import { BillingClock } from './budgets/billing-clock';
 import { BudgetAdmin } from './budgets/budget-admin.service';
+import { BudgetAlerts } from './budgets/budget-alerts.service';
 import { BudgetDefinitions } from './budgets/budget-definitions';
 import { BudgetHandler } from './budgets/budget.handler';
 import { BudgetRepository } from './budgets/budget.repository';
@@ -55,6 +56,7 @@ import { UsageHandler } from './usage.handler';
     BudgetRepository,
     BudgetDefinitions,
     BudgetsService,
+    BudgetAlerts,
     BudgetAdmin,
     CreditsService,
     OverrunReporter,

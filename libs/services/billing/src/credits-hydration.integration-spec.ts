@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 
 import type { BillingClock } from './budgets/billing-clock';
+import type { BudgetAlerts } from './budgets/budget-alerts.service';
 import { BudgetDefinitions } from './budgets/budget-definitions';
 import { BudgetRepository } from './budgets/budget.repository';
 import { BudgetsService } from './budgets/budgets.service';
@@ -31,6 +32,7 @@ const prefix = `test:billing-hydration:${randomUUID()}:`;
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: prefix });
 const overruns = { count: () => undefined, audit: async () => undefined } as unknown as OverrunReporter;
 const clock = { now: () => Date.now() } as BillingClock;
+const alerts = { check: async () => undefined } as unknown as BudgetAlerts;
 /** Budgets with none defined for these calls' org: settlement touches no budget. */
 const budgets = () =>
   new BudgetsService(
@@ -40,7 +42,7 @@ const budgets = () =>
     clock,
   );
 const creditsOf = (ledger: LedgerRepository, store: BalanceStore) =>
-  new CreditsService(ledger, store, overruns, budgets(), clock);
+  new CreditsService(ledger, store, overruns, budgets(), alerts, clock);
 
 /** A ledger whose next write stops inside its Postgres transaction, after the insert, until released. */
 const pausingLedger = () => {

@@ -4,6 +4,7 @@ import type { LedgerEntry, RequestOf, ResponseOf, Subjects, UsageRecorded } from
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { BillingClock } from './budgets/billing-clock';
+import { BudgetAlerts } from './budgets/budget-alerts.service';
 import { BudgetsService } from './budgets/budgets.service';
 import type { LedgerBatch, StoredTransaction } from './ledger/ledger.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -49,6 +50,7 @@ export class CreditsService implements OnApplicationBootstrap {
     @Inject(BALANCE_STORE) private readonly store: BalanceStore,
     private readonly overruns: OverrunReporter,
     private readonly budgets: BudgetsService,
+    private readonly alerts: BudgetAlerts,
     private readonly clock: BillingClock,
   ) {}
 
@@ -111,16 +113,21 @@ export class CreditsService implements OnApplicationBootstrap {
     await this.settleBudgets(settlements, now);
   }
 
-  /** Moves the calls' budget holds to spend, except for charges older than any applied marker (only freed). */
+  /**
+   * Moves the calls' budget holds to spend (charges older than any applied marker only free theirs),
+   * then alerts the soft thresholds the spend reached, redelivered settlements included: an alert
+   * whose publish failed goes out with the batch's next delivery.
+   */
   private async settleBudgets(settlements: Settlement[], now: number): Promise<void> {
     const old = settlements.filter(({ charge }) => this.predatesMarkers(charge));
     await Promise.all(old.map(({ usage }) => this.budgets.release(usage.orgId, usage.reservationId)));
-    await this.budgets.settle(
+    const settled = await this.budgets.settle(
       settlements
         .filter(({ charge }) => !this.predatesMarkers(charge))
         .map(({ usage, charge }) => ({ usage, key: charge.idempotencyKey, xid: charge.xid })),
       now,
     );
+    await Promise.all(settled.map(({ budget, counter, usage }) => this.alerts.check(budget, counter, usage, now)));
   }
 
   /** Every call's charge (at most its hold) and, where the cost exceeds it, its overrun, in the batch's transaction. */

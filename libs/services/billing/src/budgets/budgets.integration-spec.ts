@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Budget, CallScopes, UsageRecorded } from '@polymux/contracts';
+import type { AuditRecorded, Budget, BudgetThresholdCrossed, CallScopes, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
 import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
 import { Redis } from 'ioredis';
+import { connect } from 'nats';
 
 import { BillingModule } from '../billing.module';
 import { CreditsService } from '../credits.service';
@@ -109,6 +110,24 @@ const usage = (
   durationMs: 12,
   occurredAt: new Date().toISOString(),
 });
+/** The durable events JetStream holds on one subject of this file's namespace whose payload names `needle`. */
+const streamed = async <T>(stream: string, subject: string, needle: string): Promise<T[]> => {
+  const nats = await connect({ servers: env.NATS_URL });
+  try {
+    const manager = await nats.jetstreamManager();
+    const name = `${namespace.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_${stream}`;
+    const { state } = await manager.streams.info(name);
+    const found: T[] = [];
+    for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
+      const message = await manager.streams.getMessage(name, { seq }).catch(() => undefined);
+      if (!message || message.subject !== `${namespace}.${subject}`) continue;
+      if (Buffer.from(message.data).toString().includes(needle)) found.push(message.json<T>());
+    }
+    return found;
+  } finally {
+    await nats.close();
+  }
+};
 /** Publishes usage events and waits until the replicas handled every one of them. */
 const settle = async (events: UsageRecorded[], messageSuffix = '') => {
   const seen = () =>
@@ -304,5 +323,91 @@ describe('budgets over NATS, across two billing replicas', () => {
     ).rejects.toMatchObject({ code: ErrorCode.NotFound });
     const listed = await client.request(Subjects.budgets, { orgId: call.scopes.orgId });
     expect(listed.budgets.map((budget) => budget.period).sort()).toEqual(['daily', 'weekly']);
+  });
+
+  it('alerts each soft threshold once per period, durably and audited, redeliveries included', async () => {
+    const call = await tenant();
+    const budget = await createBudget(call.scopes, {
+      scope: 'project',
+      scopeId: call.scopes.projectId,
+      hardLimit: null,
+      thresholds: [80, 50, 100],
+    });
+    const emits = replicas.map((replica) => jest.spyOn(replica.app.get(MessagingClient), 'emit'));
+    let fifty: UsageRecorded | undefined;
+    let emitted: BudgetThresholdCrossed[] = [];
+    /** What either replica published, in the order it was published. */
+    const alertsEmitted = () =>
+      emits
+        .flatMap((spy) => spy.mock.calls.map((call, index) => ({ call, order: spy.mock.invocationCallOrder[index]! })))
+        .sort((a, b) => a.order - b.order)
+        .filter(({ call: [contract] }) => contract === Subjects.budgetThresholdCrossed)
+        .map(({ call: [, payload] }) => payload as BudgetThresholdCrossed)
+        .filter((alert) => alert.budgetId === budget.id);
+    const spend = async (cost: bigint) => {
+      const requestId = randomUUID();
+      await reserve(call, cost, requestId);
+      const event = usage(call, requestId, cost);
+      await settle([event]);
+      return event;
+    };
+    try {
+      await spend(4n * USD);
+      expect(alertsEmitted()).toEqual([]);
+      fifty = await spend(USD);
+      expect(alertsEmitted().map((alert) => alert.thresholdPercent)).toEqual([50]);
+      const eighty = await spend(4n * USD);
+      await settle([eighty], ':redelivered');
+      expect(alertsEmitted().map((alert) => alert.thresholdPercent)).toEqual([50, 80]);
+      await spend(2n * USD);
+      expect(alertsEmitted().map((alert) => alert.thresholdPercent)).toEqual([50, 80, 100]);
+      expect((await budgetById(budget.id)).state).toMatchObject({ spent: `${11n * USD}`, alertedPercent: 100 });
+      const [first] = alertsEmitted();
+      expect(first).toEqual({
+        id: `${budget.id}:${Date.UTC(2025, 5, 10)}:50`,
+        budgetId: budget.id,
+        orgId: call.scopes.orgId,
+        scope: 'project',
+        scopeId: call.scopes.projectId,
+        period: 'daily',
+        timezone: 'UTC',
+        periodStart: '2025-06-10T00:00:00.000Z',
+        periodEnd: '2025-06-11T00:00:00.000Z',
+        thresholdPercent: 50,
+        amount: `${10n * USD}`,
+        hardLimit: null,
+        spent: `${5n * USD}`,
+        requestId: fifty!.requestId,
+        occurredAt: '2025-06-10T12:00:00.000Z',
+      });
+
+      // The next day starts with no threshold alerted.
+      at(Date.UTC(2025, 5, 11, 1));
+      await spend(6n * USD);
+      expect(alertsEmitted().map((alert) => [alert.periodStart, alert.thresholdPercent])).toEqual([
+        ['2025-06-10T00:00:00.000Z', 50],
+        ['2025-06-10T00:00:00.000Z', 80],
+        ['2025-06-10T00:00:00.000Z', 100],
+        ['2025-06-11T00:00:00.000Z', 50],
+      ]);
+      emitted = alertsEmitted();
+    } finally {
+      emits.forEach((spy) => spy.mockRestore());
+    }
+    const durable = await streamed<BudgetThresholdCrossed>(
+      'BUDGETS',
+      Subjects.budgetThresholdCrossed.subject,
+      budget.id,
+    );
+    expect(durable.map((alert) => alert.id).sort()).toEqual(emitted.map((alert) => alert.id).sort());
+    const audited = await streamed<AuditRecorded>('AUDIT', Subjects.auditRecorded.subject, fifty!.requestId);
+    expect(audited).toContainEqual(
+      expect.objectContaining({
+        action: 'billing.budget.threshold_crossed',
+        requestId: fifty!.requestId,
+        target: `budget:${budget.id}`,
+        metadata: expect.objectContaining({ thresholdPercent: 50, spentNanoUsd: `${5n * USD}` }),
+      }),
+    );
   });
 });

@@ -7,6 +7,7 @@ import type { DB } from '../schema/db';
 import type { BudgetStore, CounterState, PeriodRef } from '../store/budget.store';
 import { BUDGET_STORE } from '../store/budget.store';
 import { BillingClock } from './billing-clock';
+import { reachedThresholds } from './budget-thresholds';
 import { applicableTo, BudgetDefinitions } from './budget-definitions';
 import type { PeriodBounds } from './budget-period';
 import { PeriodCache } from './budget-period';
@@ -226,18 +227,14 @@ export class BudgetsService {
     const counters = read.budgets.map((budget) => {
       const periodStartMs = this.periodOf(budget, now).startMs;
       const spent = read.spent.get(spendKey(budget.id, periodStartMs)) ?? 0n;
-      return { budgetId: budget.id, periodStartMs, spent, alertedPercent: alreadyAlerted(budget, spent) };
+      return {
+        budgetId: budget.id,
+        periodStartMs,
+        spent,
+        alertedPercent: reachedThresholds(budget, spent).at(-1) ?? 0,
+      };
     });
     await this.store.hydrate(orgId, read.revision, counters, read.snapshot);
     this.definitions.remember(orgId, { revision: read.revision, budgets: read.budgets });
   }
 }
-
-/** The highest threshold a spend has reached, 0 for none. */
-const alreadyAlerted = (budget: StoredBudget, spent: bigint): number => {
-  const amount = BigInt(budget.amount);
-  return budget.thresholds.reduce(
-    (highest, percent) => (spent * 100n >= amount * BigInt(percent) && percent > highest ? percent : highest),
-    0,
-  );
-};

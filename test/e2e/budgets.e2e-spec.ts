@@ -316,4 +316,59 @@ describe.each(MODES)('budgets (%s mode)', (mode) => {
     expect(next.map((record) => record.metadata.thresholdPercent)).toEqual([100]);
     expect((await budget(soft.id)).current).toMatchObject({ alertedPercent: 100 });
   });
+
+  it('downgrades to cheaper capable models past a budget threshold, and says so in the route and explain', async () => {
+    const key = await newKey();
+    const watched = await createBudget({ scope: 'key', scopeId: key.id, period: 'daily', amountUsd: '0.0002' });
+    await gateway.admin('PUT', `/routing-policies/key/${key.id}`, {
+      strategy: { type: 'best-quality' },
+      budgetPressure: { atPercent: 50, maxTier: 'economy' },
+    });
+    const explain = async () => {
+      const response = await fetch(`${gateway.stack.ingressUrl}/v1/routing/explain`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], max_tokens: 15 }),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as {
+        strategy: string;
+        model: string;
+        budgetPressure?: { budgetId: string; scope: string; usedPercent: number; atPercent: number };
+        candidates: Array<{ model: string; kept: boolean; reason: string }>;
+      };
+    };
+    const autoCall = async () => {
+      const response = await fetch(`${gateway.stack.ingressUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: PROMPT }], max_tokens: 15 }),
+      });
+      expect(response.status).toBe(200);
+      await response.json();
+      return { model: response.headers.get('x-polymux-model'), route: response.headers.get('x-polymux-route') };
+    };
+
+    // Nothing spent yet: the policy's best quality, the strong model.
+    expect(await explain()).toMatchObject({ strategy: 'best-quality', model: 'strong-model' });
+    expect((await explain()).budgetPressure).toBeUndefined();
+    expect(await autoCall()).toEqual({ model: 'strong-model', route: 'best-quality; first choice' });
+
+    // That call cost about $0.001, five times the $0.0002 budget: past 50 %, cheaper models only.
+    const spent = await settledSpend(watched.id, 1n);
+    expect(spent.current.usedPercent).toBeGreaterThanOrEqual(50);
+    const explained = await explain();
+    expect(explained).toMatchObject({
+      strategy: 'cheapest-capable',
+      model: 'small-model',
+      budgetPressure: { budgetId: watched.id, scope: 'key', atPercent: 50, usedPercent: spent.current.usedPercent },
+    });
+    expect(explained.candidates.find((candidate) => candidate.model === 'strong-model')).toMatchObject({
+      kept: false,
+      reason: expect.stringMatching(/above the economy tier budget pressure allows \(key budget [\d.]+% spent\)/),
+    });
+    const downgraded = await autoCall();
+    expect(downgraded.model).toBe('small-model');
+    expect(downgraded.route).toMatch(/^cheapest-capable \(budget pressure: key budget [\d.]+% spent\); first choice$/);
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { CallTask, Complexity, RequestSignals } from '../canonical/task';
-import { RoutingPolicy } from '../routing/routing-policy';
+import { AppliedBudgetPressure, RoutingPolicy } from '../routing/routing-policy';
 import { Reservation } from './billing.message';
 import { CallScopes } from './budget.message';
 import { Money } from './money';
@@ -118,6 +118,8 @@ export const Plan = z.object({
   strategy: z.string().optional(),
   /** Deployments moved last for their health, in `x-polymux-route` too. */
   skipped: z.array(SkippedDeployment).optional(),
+  /** The budget whose spend made the policy's budget-pressure downgrade order the candidates. */
+  budgetPressure: AppliedBudgetPressure.optional(),
   /** The hold on the caller's balance for the most the call can cost on any candidate. */
   reservation: Reservation,
 });

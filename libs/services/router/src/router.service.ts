@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogSource } from '@polymux/catalog';
 import type {
+  AppliedBudgetPressure,
   Classification,
   Deployment,
   ExplainRequest,
@@ -18,6 +19,7 @@ import { MessagingClient } from '@polymux/messaging';
 import type { HealthSnapshot } from './health/health.service';
 import { HealthService } from './health/health.service';
 import { weightedOrder } from './health/weighted-order';
+import { pressureOf } from './routing/budget-pressure';
 import type { DeploymentHealth } from './routing/deployment-health';
 import type { Eligible } from './routing/routing';
 import { Routing } from './routing/routing';
@@ -77,7 +79,8 @@ export class RouterService {
     const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
     // Read beside classification and the reservation, so health adds no round trip to the plan.
     const health = this.health.snapshot(eligible.bound.map((deployment) => deployment.id));
-    if (intake.endpoint === 'embeddings') return this.planEmbeddings(intake, eligible, view, health, hold, requestId);
+    if (intake.endpoint === 'embeddings')
+      return this.planEmbeddings(intake, eligible, view, health, hold, policy, requestId);
     const classifying = this.classify(intake, requestId);
     // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
     if (eligible.bound.length === 0) this.route(eligible, intake, await classifying);
@@ -91,7 +94,9 @@ export class RouterService {
     try {
       if (classified.status === 'rejected') throw classified.reason;
       view.snapshot = await health;
-      return await this.toPlan(classified.value, intake, eligible, reserved.value, view.snapshot);
+      // The hold's answer carries the call's budgets: pressure costs the plan no extra hop.
+      const pressure = pressureOf(policy, reserved.value.budgets);
+      return await this.toPlan(classified.value, intake, eligible, reserved.value, view.snapshot, pressure);
     } catch (error) {
       this.release(hold, reserved.value, requestId);
       throw error;
@@ -108,6 +113,7 @@ export class RouterService {
     view: SnapshotHealth,
     health: Promise<HealthSnapshot>,
     hold: Hold,
+    policy: PlanRequest['policy'],
     requestId?: string,
   ): Promise<Plan> {
     const reservation = await this.messaging.request(
@@ -116,12 +122,13 @@ export class RouterService {
       { requestId },
     );
     view.snapshot = await health;
+    const pressure = pressureOf(policy, reservation.budgets);
     return {
       task: 'embeddings',
       confidence: 1,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, 'chat', 'low', view.snapshot)),
+      ...(await this.ordered(eligible, 'chat', 'low', view.snapshot, pressure)),
       reservation,
     };
   }
@@ -130,16 +137,20 @@ export class RouterService {
    * The routing decision a plan would make for the request, with every candidate's score or reason
    * for exclusion: classified and routed the same way, but with no reservation and no provider call.
    */
-  async explain({ intake, allowedModels, policy }: ExplainRequest, requestId?: string): Promise<RoutingExplanation> {
+  async explain(
+    { intake, allowedModels, policy, scopes }: ExplainRequest,
+    requestId?: string,
+  ): Promise<RoutingExplanation> {
     const view = new SnapshotHealth();
     const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
-    const [classification, snapshot] = await Promise.all([
+    const [classification, snapshot, pressure] = await Promise.all([
       this.classify(intake, requestId),
       this.health.snapshot(eligible.bound.map((deployment) => deployment.id)),
+      policy?.budgetPressure && scopes ? this.pressure(policy, scopes, requestId) : undefined,
     ]);
     view.snapshot = snapshot;
     const complexity = classification.complexity ?? intake.signals.complexity;
-    const routed = this.route(eligible, intake, classification);
+    const routed = this.route(eligible, intake, classification, pressure);
     const [first, ...fallbacks] = routed.candidates;
     return {
       task: classification.task,
@@ -150,6 +161,7 @@ export class RouterService {
       resolvedFrom: eligible.resolvedFrom,
       strategy: routed.strategy,
       ...(routed.tier ? { tier: routed.tier } : {}),
+      ...(routed.budgetPressure ? { budgetPressure: routed.budgetPressure } : {}),
       candidates: routed.report,
       model: first!.model,
       deploymentId: first!.id,
@@ -187,8 +199,33 @@ export class RouterService {
     );
   }
 
-  private route(eligible: Eligible, intake: Intake, classification: Classification) {
-    return eligible.route(classification.task, classification.complexity ?? intake.signals.complexity);
+  private route(eligible: Eligible, intake: Intake, classification: Classification, pressure?: AppliedBudgetPressure) {
+    return eligible.route(classification.task, classification.complexity ?? intake.signals.complexity, pressure);
+  }
+
+  /**
+   * Budget pressure for an explanation, which holds nothing: the call's budgets read from billing.
+   * Explaining goes on without it when billing cannot answer.
+   */
+  private async pressure(
+    policy: NonNullable<PlanRequest['policy']>,
+    scopes: NonNullable<PlanRequest['scopes']>,
+    requestId?: string,
+  ): Promise<AppliedBudgetPressure | undefined> {
+    try {
+      const { budgets } = await this.messaging.request(Subjects.budgets, { call: scopes }, { requestId });
+      return pressureOf(
+        policy,
+        budgets.map((budget) => ({
+          budgetId: budget.id,
+          scope: budget.scope,
+          amount: budget.amount,
+          spent: budget.state.spent,
+        })),
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   private async toPlan(
@@ -197,6 +234,7 @@ export class RouterService {
     eligible: Eligible,
     reservation: Reservation,
     snapshot: HealthSnapshot,
+    pressure?: AppliedBudgetPressure,
   ): Promise<Plan> {
     const complexity = classification.complexity ?? intake.signals.complexity;
     return {
@@ -205,7 +243,7 @@ export class RouterService {
       complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, classification.task, complexity, snapshot)),
+      ...(await this.ordered(eligible, classification.task, complexity, snapshot, pressure)),
       reservation,
     };
   }
@@ -219,13 +257,15 @@ export class RouterService {
     task: Parameters<Eligible['route']>[0],
     complexity: Parameters<Eligible['route']>[1],
     snapshot: HealthSnapshot,
-  ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped'>> {
-    const routed = eligible.route(task, complexity);
+    pressure?: AppliedBudgetPressure,
+  ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped' | 'budgetPressure'>> {
+    const routed = eligible.route(task, complexity, pressure);
     const arranged = await this.health.arrange(weightedWithinModels(routed.candidates), snapshot);
     return {
       candidates: arranged.candidates,
       strategy: routed.strategy,
       ...(arranged.skipped.length > 0 ? { skipped: arranged.skipped } : {}),
+      ...(routed.budgetPressure ? { budgetPressure: routed.budgetPressure } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Catalog, CatalogModel } from '@polymux/catalog';
 import type {
+  AppliedBudgetPressure,
   CandidateReport,
   Complexity,
   Deployment,
@@ -14,10 +15,11 @@ import type {
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import { refuseAutoEmbeddings } from '../embedding-models';
+import { describePressure, pressureStrategy } from './budget-pressure';
 import { incapability } from './capability';
 import type { DeploymentHealth } from './deployment-health';
 import { deploymentRefusal, modelRefusal } from './policy-filter';
-import { meetsTier, requiredTier, strongestTier, tierOf } from './quality-tier';
+import { aboveTier, lowerTier, meetsTier, requiredTier, strongestTier, tierOf } from './quality-tier';
 import type { Option } from './strategies';
 import { rank } from './strategies';
 
@@ -37,13 +39,18 @@ export interface Routed {
   strategy: StrategyName;
   /** The least tier `auto` required. */
   tier?: QualityTier;
+  /** The budget whose spend made the policy's budget-pressure downgrade decide. */
+  budgetPressure?: AppliedBudgetPressure;
 }
 
 /** Which deployments a request may go to, before its task is known. */
 export interface Eligible {
   resolvedFrom: Plan['resolvedFrom'];
-  /** Orders the candidates once the task and complexity are known; NoCapableModel when none is left. */
-  route(task: TaskType, complexity: Complexity): Routed;
+  /**
+   * Orders the candidates once the task and complexity (and the call's budgets, for budget
+   * pressure) are known; NoCapableModel when none is left.
+   */
+  route(task: TaskType, complexity: Complexity, pressure?: AppliedBudgetPressure): Routed;
   /** Every deployment `route` can return, whatever the task: what the reservation covers. */
   bound: Deployment[];
 }
@@ -104,7 +111,12 @@ export class Routing {
       }
       return examined;
     };
-    const decide = (examined: Examined[], strategy: RoutingStrategy, tier?: QualityTier): Routed => {
+    const decide = (
+      examined: Examined[],
+      strategy: RoutingStrategy,
+      tier?: QualityTier,
+      pressure?: AppliedBudgetPressure,
+    ): Routed => {
       const options = examined.flatMap((entry) => entry.options);
       const ranked = rank(options, strategy, this.health, requestId);
       return {
@@ -115,6 +127,7 @@ export class Routing {
         ],
         strategy: strategy.type,
         ...(tier ? { tier } : {}),
+        ...(pressure ? { budgetPressure: pressure } : {}),
       };
     };
 
@@ -132,7 +145,14 @@ export class Routing {
       const routed = decide(examined, policy.strategy ?? { type: 'ordered', order: targets.map((model) => model.id) });
       if (routed.candidates.length === 0)
         throw noCapable(`no model the alias \`${intake.model}\` names can serve this request${why(routed.report)}`);
-      return { resolvedFrom: 'alias', bound: routed.candidates, route: () => routed };
+      return {
+        resolvedFrom: 'alias',
+        bound: routed.candidates,
+        route: (_task, _complexity, pressure) =>
+          pressure
+            ? decide(this.capped(examined, policy, pressure), pressureStrategy(policy), undefined, pressure)
+            : routed,
+      };
     }
     return this.named(intake, policy, scoped, examine, decide);
   }
@@ -143,7 +163,12 @@ export class Routing {
     policy: RoutingPolicy,
     scoped: (model: CatalogModel, name: string) => boolean,
     examine: (model: CatalogModel, name: string) => Examined,
-    decide: (examined: Examined[], strategy: RoutingStrategy) => Routed,
+    decide: (
+      examined: Examined[],
+      strategy: RoutingStrategy,
+      tier?: QualityTier,
+      pressure?: AppliedBudgetPressure,
+    ) => Routed,
   ): Eligible {
     const resolved = this.catalog.resolve(intake.model);
     if (!resolved) {
@@ -166,21 +191,35 @@ export class Routing {
         `the model \`${intake.model}\` has no price in this gateway's catalog yet, so its calls cannot be billed; ask the platform team to price it`,
       );
     }
-    const routed = decide([examine(model, intake.model)], policy.strategy ?? { type: 'ordered' });
+    const examined = [examine(model, intake.model)];
+    const routed = decide(examined, policy.strategy ?? { type: 'ordered' });
     if (routed.candidates.length === 0)
       throw noCapable(`no deployment of \`${intake.model}\` meets the routing policy${why(routed.report)}`);
-    return { resolvedFrom: resolved.resolvedFrom, bound: routed.candidates, route: () => routed };
+    // A model the caller named stays that model under pressure: only its deployments' order changes.
+    return {
+      resolvedFrom: resolved.resolvedFrom,
+      bound: routed.candidates,
+      route: (_task, _complexity, pressure) =>
+        pressure ? decide(examined, pressureStrategy(policy), undefined, pressure) : routed,
+    };
   }
 
   /**
    * `auto`: the models of the task's list (the policy's task rule, else the catalog's auto list)
    * that meet the tier the task and complexity need, cheapest first unless a strategy says
    * otherwise. When none meets the tier, the strongest tier present is taken instead of refusing.
+   * Under budget pressure the pressure's strategy orders them and its `maxTier` caps the tier asked
+   * (over a task rule's `minTier` too) and keeps stronger models out while a model within it can serve.
    */
   private auto(
     policy: RoutingPolicy,
     examine: (model: CatalogModel, name: string) => Examined,
-    decide: (examined: Examined[], strategy: RoutingStrategy, tier?: QualityTier) => Routed,
+    decide: (
+      examined: Examined[],
+      strategy: RoutingStrategy,
+      tier?: QualityTier,
+      pressure?: AppliedBudgetPressure,
+    ) => Routed,
   ): Eligible {
     const resolveAll = (list: readonly string[]) =>
       list.flatMap((name) => {
@@ -206,9 +245,11 @@ export class Routing {
     return {
       resolvedFrom: 'auto',
       bound,
-      route: (task, complexity) => {
+      route: (task, complexity, pressure) => {
         const rule = policy.tasks?.[task];
-        const tier = rule?.minTier ?? requiredTier(task, complexity);
+        const cap = pressure ? policy.budgetPressure?.maxTier : undefined;
+        const wanted = rule?.minTier ?? requiredTier(task, complexity);
+        const tier = cap ? lowerTier(wanted, cap) : wanted;
         const models = pool(task);
         const usable = models.filter((model) => examineOnce(model).options.length > 0);
         const best = usable.some((model) => meetsTier(model, tier)) ? tier : strongestTier(usable);
@@ -221,12 +262,41 @@ export class Routing {
             excluded: [...entry.options.map((option) => this.report(option.deployment, reason)), ...entry.excluded],
           };
         });
-        const routed = decide(entries, rule?.strategy ?? policy.strategy ?? CHEAPEST, tier);
+        const routed = pressure
+          ? decide(this.capped(entries, policy, pressure), pressureStrategy(policy), tier, pressure)
+          : decide(entries, rule?.strategy ?? policy.strategy ?? CHEAPEST, tier);
         if (routed.candidates.length === 0)
           throw noCapable(`no model this key may use can serve this ${task} request${why(routed.report)}`);
         return routed;
       },
     };
+  }
+
+  /**
+   * Budget pressure's tier cap over several models: those above it are kept out, with the reason,
+   * unless no model within it can serve the request (then nothing changes).
+   */
+  private capped(entries: Examined[], policy: RoutingPolicy, pressure: AppliedBudgetPressure): Examined[] {
+    const cap = policy.budgetPressure?.maxTier;
+    if (!cap) return entries;
+    const above = (entry: Examined) => entry.options.some((option) => aboveTier(option.model, cap));
+    if (!entries.some((entry) => entry.options.length > 0 && !above(entry))) return entries;
+    return entries.map((entry) =>
+      above(entry)
+        ? {
+            options: [],
+            excluded: [
+              ...entry.options.map((option) =>
+                this.report(
+                  option.deployment,
+                  `is ${tierOf(option.model)} tier, above the ${cap} tier budget pressure allows (${describePressure(pressure)})`,
+                ),
+              ),
+              ...entry.excluded,
+            ],
+          }
+        : entry,
+    );
   }
 
   private report(deployment: Deployment, reason: string, kept = false): CandidateReport {

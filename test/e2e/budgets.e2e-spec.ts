@@ -158,6 +158,11 @@ describe.each(MODES)('budgets (%s mode)', (mode) => {
     expect(listed.data.map((view) => view.id)).toEqual([created.id]);
     expect(await gateway.admin('DELETE', `/budgets/${created.id}`)).toMatchObject({ id: created.id });
     expect((await raw('GET', `/budgets/${created.id}`)).status).toBe(404);
+    // A hard limit of zero freezes the scope: every call is refused before it starts.
+    await createBudget({ ...base, hardLimitUsd: '0' });
+    const frozen = await chat(key.key);
+    expect(frozen.status).toBe(402);
+    expect(await frozen.json()).toMatchObject({ error: { code: 'budget_exceeded' } });
   });
 
   it('refuses a call past a hard budget before it starts, as a 402 in OpenAI and Anthropic format that the SDKs do not retry', async () => {

@@ -410,4 +410,37 @@ describe('budgets over NATS, across two billing replicas', () => {
       }),
     );
   });
+
+  it('publishes an alert whose first publish failed when the settlement is delivered again', async () => {
+    const call = await tenant();
+    const budget = await createBudget(call.scopes, { scope: 'key', scopeId: call.scopes.keyId, thresholds: [50] });
+    const requestId = randomUUID();
+    await reserve(call, 6n * USD, requestId);
+    const event = usage(call, requestId, 6n * USD);
+    const credits = replicas[0].app.get(CreditsService);
+    const messaging = replicas[0].app.get(MessagingClient);
+    const emit = messaging.emit.bind(messaging);
+    const published: string[] = [];
+    const failing = jest.spyOn(messaging, 'emit').mockImplementation(async (contract, payload, options) => {
+      if (contract === Subjects.budgetThresholdCrossed) {
+        if (published.length === 0) {
+          published.push('failed');
+          throw new Error('JetStream unavailable');
+        }
+        published.push((payload as BudgetThresholdCrossed).id);
+      }
+      return emit(contract, payload, options);
+    });
+    try {
+      await expect(credits.settleAll([event])).rejects.toThrow('JetStream unavailable');
+      // Charged and counted already; the alert is still owed.
+      expect((await budgetById(budget.id)).state).toMatchObject({ spent: `${6n * USD}`, alertedPercent: 0 });
+      await credits.settleAll([event]);
+      await credits.settleAll([event]);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(published).toEqual(['failed', `${budget.id}:${Date.UTC(2025, 5, 10)}:50`]);
+    expect((await budgetById(budget.id)).state).toMatchObject({ spent: `${6n * USD}`, alertedPercent: 50 });
+  });
 });

@@ -10,6 +10,8 @@ export enum ErrorCode {
   ModelNotAllowed = 'model_not_allowed',
   NoCapableModel = 'no_capable_model',
   InsufficientCredits = 'insufficient_credits',
+  /** A hard budget would be exceeded by the call's maximum cost: refused before the call. */
+  BudgetExceeded = 'budget_exceeded',
   RateLimited = 'rate_limited',
   UpstreamRateLimited = 'upstream_rate_limited',
   UpstreamError = 'upstream_error',

@@ -9,6 +9,7 @@ export * from './embedding-intake';
 export * from './intake';
 export * from './messages/audit.event';
 export * from './messages/billing.message';
+export * from './messages/budget.message';
 export * from './messages/catalog.message';
 export * from './messages/embed.message';
 export * from './messages/health.event';

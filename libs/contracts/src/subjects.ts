@@ -15,6 +15,15 @@ import {
   TopUpResult,
 } from './messages/billing.message';
 import {
+  BudgetAnswer,
+  BudgetList,
+  BudgetQuery,
+  BudgetThresholdCrossed,
+  CreateBudgetRequest,
+  DeleteBudgetRequest,
+  UpdateBudgetRequest,
+} from './messages/budget.message';
+import {
   CatalogChanged,
   CatalogLayer,
   CatalogLayerEntries,
@@ -31,7 +40,7 @@ import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { UsageRecorded } from './messages/usage.event';
 import { ExplainRequest, RoutingExplanation } from './routing/explain.message';
 
-export const Streams = { usage: 'USAGE', audit: 'AUDIT', deadLetter: 'DEADLETTER' } as const;
+export const Streams = { usage: 'USAGE', audit: 'AUDIT', budgets: 'BUDGETS', deadLetter: 'DEADLETTER' } as const;
 
 /**
  * Where a consuming service parks a durable event that keeps failing: subject
@@ -65,6 +74,20 @@ export const Subjects = {
   topUp: defineRequest('billing.credits.top-up.v1', 'billing', TopUpRequest, TopUpResult, { callers: ['control'] }),
   balance: defineRequest('billing.balance.get.v1', 'billing', BalanceRequest, Balance, { callers: ['control'] }),
   ledger: defineRequest('billing.ledger.query.v1', 'billing', LedgerQuery, LedgerEntries, { callers: ['control'] }),
+  /** Budgets are billing's: control validates the admin API's requests and forwards them. */
+  createBudget: defineRequest('billing.budget.create.v1', 'billing', CreateBudgetRequest, BudgetAnswer, {
+    callers: ['control'],
+  }),
+  updateBudget: defineRequest('billing.budget.update.v1', 'billing', UpdateBudgetRequest, BudgetAnswer, {
+    callers: ['control'],
+  }),
+  deleteBudget: defineRequest('billing.budget.delete.v1', 'billing', DeleteBudgetRequest, BudgetAnswer, {
+    callers: ['control'],
+  }),
+  /** Budgets with their period state; the router reads a call's for `POST /v1/routing/explain`. */
+  budgets: defineRequest('billing.budgets.query.v1', 'billing', BudgetQuery, BudgetList, {
+    callers: ['control', 'router'],
+  }),
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {
     callers: ['ingress'],
     streaming: true,
@@ -119,6 +142,13 @@ export const Subjects = {
     publishers: ['ingress'],
     // Billing charges the call; audit derives the call's audit record from it.
     consumers: ['billing', 'audit'],
+  }),
+  /** A budget's period spend reached a soft threshold; for alert delivery (webhooks are a later step). */
+  budgetThresholdCrossed: defineEvent('billing.budget.threshold-crossed.v1', BudgetThresholdCrossed, {
+    delivery: 'durable',
+    stream: Streams.budgets,
+    publishers: ['billing'],
+    consumers: [],
   }),
   auditRecorded: defineEvent('audit.recorded.v1', AuditRecorded, {
     delivery: 'durable',

@@ -14,6 +14,7 @@ export interface Gateway {
   stack: Stack;
   /** A project key with credits, for the data-plane API. */
   apiKey: string;
+  orgId: string;
   projectId: string;
   /** Calls control's admin API with the bootstrap key; throws on a non-2xx answer. */
   admin<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
@@ -94,6 +95,7 @@ export const startGateway = async ({
   return {
     stack,
     apiKey,
+    orgId: org.id,
     projectId: project.id,
     admin,
     charges,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { BudgetUse, CallScopes } from './budget.message';
 import { Money } from './money';
 
 export const ReserveRequest = z.object({
@@ -7,14 +8,23 @@ export const ReserveRequest = z.object({
   /** The call's maximum possible cost. */
   amount: Money,
   ttlSeconds: z.number().int().positive(),
+  /** The call's org, team, project and key: the budgets it counts against; absent, none. */
+  scopes: CallScopes.optional(),
 });
 export const Reservation = z.object({
   reservationId: z.string(),
   amount: Money,
+  /** The budgets the hold counted against, with their period spend: what budget pressure weighs. */
+  budgets: z.array(BudgetUse).optional(),
 });
 export type Reservation = z.infer<typeof Reservation>;
 
-export const ReleaseRequest = z.object({ accountId: z.string(), reservationId: z.string() });
+/** `orgId` frees the hold on the org's budgets too (the reservation's `scopes.orgId`). */
+export const ReleaseRequest = z.object({
+  accountId: z.string(),
+  reservationId: z.string(),
+  orgId: z.string().optional(),
+});
 export const Released = z.object({ released: z.boolean() });
 
 export const TopUpRequest = z.object({

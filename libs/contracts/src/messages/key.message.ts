@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { RoutingPolicy } from '../routing/routing-policy';
+import type { CallScopes } from './budget.message';
 
 export const ApiKeyRecord = z.object({
   id: z.string(),
@@ -20,6 +21,14 @@ export const ApiKeyRecord = z.object({
   routingPolicy: RoutingPolicy.optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
+
+/** The budgets a key's calls count against are found by these. */
+export const callScopesOf = (key: ApiKeyRecord): CallScopes => ({
+  orgId: key.orgId,
+  teamId: key.teamId,
+  projectId: key.projectId,
+  keyId: key.id,
+});
 
 export const ResolveKeyRequest = z.object({ keyHash: z.string().length(64) });
 export const ResolvedKey = z.object({ key: ApiKeyRecord.nullable() });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 import { CallTask, Complexity, RequestSignals } from '../canonical/task';
-import { RoutingPolicy } from '../routing/routing-policy';
+import { AppliedBudgetPressure, RoutingPolicy } from '../routing/routing-policy';
 import { Reservation } from './billing.message';
+import { CallScopes } from './budget.message';
 import { Money } from './money';
 
 /**
@@ -112,6 +113,8 @@ export const PlanRequest = z.object({
   allowedModels: z.array(z.string()).nullable(),
   /** The key's routing policy, its levels merged (`mergePolicies`); absent means none. */
   policy: RoutingPolicy.optional(),
+  /** The key's org, team, project and key: the budgets the reservation counts against. */
+  scopes: CallScopes.optional(),
   /** Whose balance the router reserves the call's maximum cost on, and for how long. */
   accountId: z.string(),
   reservationTtlSeconds: z.number().int().positive(),
@@ -135,6 +138,8 @@ export const Plan = z.object({
   strategy: z.string().optional(),
   /** Deployments moved last for their health, in `x-polymux-route` too. */
   skipped: z.array(SkippedDeployment).optional(),
+  /** The budget whose spend made the policy's budget-pressure downgrade order the candidates. */
+  budgetPressure: AppliedBudgetPressure.optional(),
   /** The hold on the caller's balance for the most the call can cost on any candidate. */
   reservation: Reservation,
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { Complexity, RequestSignals, TaskType } from '../canonical/task';
 import { PlanRequest } from '../messages/plan.message';
-import { QualityTier } from './routing-policy';
+import { AppliedBudgetPressure, QualityTier } from './routing-policy';
 
 /** A routing decision without its reservation: what `POST /v1/routing/explain` asks the router. */
 export const ExplainRequest = PlanRequest.omit({ accountId: true, reservationTtlSeconds: true });
@@ -37,6 +37,8 @@ export const RoutingExplanation = z.object({
   strategy: z.string(),
   /** The least quality tier `auto` required for this task and complexity. */
   tier: QualityTier.optional(),
+  /** The budget whose spend made the policy's budget-pressure downgrade apply. */
+  budgetPressure: AppliedBudgetPressure.optional(),
   /** Kept candidates first, in the order they would be tried, then the excluded ones. */
   candidates: z.array(CandidateReport),
   /** The model and deployment tried first. */

@@ -34,6 +34,15 @@ describe('mergePolicies', () => {
     });
   });
 
+  it('takes budget pressure from the most specific level that sets it', () => {
+    const org = RoutingPolicy.parse({ budgetPressure: { atPercent: 80, maxTier: 'standard' } });
+    const key = RoutingPolicy.parse({ budgetPressure: { atPercent: 50 } });
+    expect(mergePolicies([org, {}]).budgetPressure).toEqual({ atPercent: 80, maxTier: 'standard' });
+    expect(mergePolicies([org, key]).budgetPressure).toEqual({ atPercent: 50 });
+    expect(RoutingPolicy.safeParse({ budgetPressure: { atPercent: 0 } }).success).toBe(false);
+    expect(RoutingPolicy.safeParse({ budgetPressure: { atPercent: 80, tier: 'economy' } }).success).toBe(false);
+  });
+
   it('is no policy for no levels, and one level unchanged', () => {
     expect(mergePolicies([])).toEqual({});
     const only = RoutingPolicy.parse({ denyModels: ['a'], strategy: { type: 'fastest' } });

@@ -51,6 +51,30 @@ export const TaskRule = z.strictObject({
 export type TaskRule = z.infer<typeof TaskRule>;
 
 /**
+ * Budget-pressure downgrade: once any budget the call counts against has spent `atPercent` of its
+ * amount in the current period, the candidates are ordered by `strategy` (cheapest first unless
+ * said otherwise) and, with `maxTier`, models above that tier go only where no model within it can
+ * serve the request (`auto` then also asks no more than that tier).
+ */
+export const BudgetPressure = z.strictObject({
+  atPercent: z.number().positive().max(1000),
+  strategy: RoutingStrategy.optional(),
+  maxTier: QualityTier.optional(),
+});
+export type BudgetPressure = z.infer<typeof BudgetPressure>;
+
+/** The budget that put a call under pressure, as the plan, `x-polymux-route` and explain report it. */
+export const AppliedBudgetPressure = z.object({
+  budgetId: z.string(),
+  scope: z.string(),
+  /** Its period spend in percent of its amount, to two decimals. */
+  usedPercent: z.number(),
+  /** The policy's threshold that it reached. */
+  atPercent: z.number(),
+});
+export type AppliedBudgetPressure = z.infer<typeof AppliedBudgetPressure>;
+
+/**
  * A routing policy as attached to an organisation, team, project or key (`mergePolicies` combines
  * them into the one a key's calls follow). Every field is optional: absent means no restriction,
  * or the router's default.
@@ -73,6 +97,8 @@ export const RoutingPolicy = z.strictObject({
   zeroRetentionOnly: z.boolean().optional(),
   /** Only deployments in these regions; a deployment without a region is then excluded. */
   regions: names.min(1).optional(),
+  /** Cheaper capable models once a budget of the call is this far spent. */
+  budgetPressure: BudgetPressure.optional(),
 });
 export type RoutingPolicy = z.infer<typeof RoutingPolicy>;
 
@@ -94,7 +120,7 @@ const defined = <T extends object>(object: T): T =>
  * field. Restrictions accumulate, so a narrower level can tighten but never loosen what a broader
  * one set: allow lists and regions intersect, deny lists unite, `zeroRetentionOnly` holds once any
  * level sets it, each price cap takes the lowest. Preferences follow the most specific level that
- * sets them: `strategy`, each alias by name, each task's rule field by field.
+ * sets them: `strategy`, `budgetPressure`, each alias by name, each task's rule field by field.
  */
 export const mergePolicies = (levels: readonly RoutingPolicy[]): RoutingPolicy =>
   levels.reduce<RoutingPolicy>((broad, narrow) => {
@@ -116,5 +142,6 @@ export const mergePolicies = (levels: readonly RoutingPolicy[]): RoutingPolicy =
       maxPricePerMTok: Object.keys(maxPrice).length > 0 ? maxPrice : undefined,
       zeroRetentionOnly: broad.zeroRetentionOnly || narrow.zeroRetentionOnly ? true : undefined,
       regions: intersect(broad.regions, narrow.regions),
+      budgetPressure: narrow.budgetPressure ?? broad.budgetPressure,
     });
   }, {});

@@ -38,6 +38,8 @@ export const EnvSchema = z.object({
   POLYMUX_RESERVATION_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   /** Oldest unsettled usage event after which billing refuses new reservations (fails closed). */
   POLYMUX_SETTLEMENT_LAG_MAX_MS: millis.default(60_000),
+  /** Tests only: a file holding milliseconds that billing adds to its clock (budget periods), read at every use. */
+  POLYMUX_TEST_CLOCK_FILE: z.string().min(1).optional(),
   /** Seals provider credentials stored through the admin API (AES-256-GCM): 32 random bytes, base64. */
   POLYMUX_CREDENTIALS_KEY: z
     .string()

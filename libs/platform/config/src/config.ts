@@ -42,7 +42,12 @@ export interface PolymuxConfig {
   /** Image and document URLs the executor fetches and inlines for providers that cannot fetch them. */
   media: { maxBytes: number; fetchTimeoutMs: number };
   keys: { cacheTtlMs: number };
-  billing: { reservationTtlSeconds: number; settlementLagMaxMs: number };
+  billing: {
+    reservationTtlSeconds: number;
+    settlementLagMaxMs: number;
+    /** Tests only: a file of milliseconds added to billing's clock, for budget period roll-overs. */
+    testClockFile?: string;
+  };
   /** Deployment health (router): when a breaker opens, how long it stays open, a 429's default cooldown. */
   health: { breakerFailures: number; breakerOpenMs: number; cooldownMs: number };
   /** Ingress's attempts of one call: retries per deployment, the call's budget, backoff and deadline. */
@@ -124,6 +129,7 @@ export const loadConfig = (
     billing: {
       reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS,
       settlementLagMaxMs: env.POLYMUX_SETTLEMENT_LAG_MAX_MS,
+      ...(env.POLYMUX_TEST_CLOCK_FILE ? { testClockFile: resolve(env.POLYMUX_TEST_CLOCK_FILE) } : {}),
     },
     health: {
       breakerFailures: env.POLYMUX_BREAKER_FAILURES,

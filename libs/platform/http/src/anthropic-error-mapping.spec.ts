@@ -10,6 +10,7 @@ const expected: Record<ErrorCode, { status: number; type: string }> = {
   [ErrorCode.UpstreamBadRequest]: { status: 400, type: 'invalid_request_error' },
   [ErrorCode.Unauthenticated]: { status: 401, type: 'authentication_error' },
   [ErrorCode.InsufficientCredits]: { status: 402, type: 'billing_error' },
+  [ErrorCode.BudgetExceeded]: { status: 402, type: 'billing_error' },
   [ErrorCode.Forbidden]: { status: 403, type: 'permission_error' },
   [ErrorCode.ModelNotAllowed]: { status: 403, type: 'permission_error' },
   [ErrorCode.NotFound]: { status: 404, type: 'not_found_error' },

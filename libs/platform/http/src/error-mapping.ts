@@ -13,7 +13,9 @@ export const httpStatusOf = (code: ErrorCode): number => {
       return 400;
     case ErrorCode.Unauthenticated:
       return 401;
+    // 402: not retried by the official SDKs (they retry 408, 409, 429 and 5xx), nor is it a rate limit.
     case ErrorCode.InsufficientCredits:
+    case ErrorCode.BudgetExceeded:
       return 402;
     case ErrorCode.Forbidden:
     case ErrorCode.ModelNotAllowed:
@@ -44,7 +46,8 @@ export const httpStatusOf = (code: ErrorCode): number => {
 /** OpenAI's error `type` for a code. */
 const openAiType = (code: ErrorCode): string => {
   const status = httpStatusOf(code);
-  if (code === ErrorCode.InsufficientCredits) return 'insufficient_quota';
+  // OpenAI's own type for an exhausted credit or spend limit.
+  if (code === ErrorCode.InsufficientCredits || code === ErrorCode.BudgetExceeded) return 'insufficient_quota';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';

@@ -4,6 +4,13 @@ import type { Redis } from '@polymux/redis';
 import { REDIS, RedisModule } from '@polymux/redis';
 
 import { BillingHandler } from './billing.handler';
+import { BillingClock } from './budgets/billing-clock';
+import { BudgetAdmin } from './budgets/budget-admin.service';
+import { BudgetAlerts } from './budgets/budget-alerts.service';
+import { BudgetDefinitions } from './budgets/budget-definitions';
+import { BudgetHandler } from './budgets/budget.handler';
+import { BudgetRepository } from './budgets/budget.repository';
+import { BudgetsService } from './budgets/budgets.service';
 import { CreditsService } from './credits.service';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { OverrunReporter } from './overrun-reporter.service';
@@ -14,17 +21,24 @@ import { BILLING_DB } from './schema/db';
 import { billingMigrations } from './schema/migrations';
 import type { BalanceStore } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
+import type { BudgetStore } from './store/budget.store';
+import { BUDGET_STORE } from './store/budget.store';
 import { MemoryBalanceStore } from './store/memory-balance.store';
+import { MemoryBudgetStore } from './store/memory-budget.store';
 import { RedisBalanceStore } from './store/redis-balance.store';
+import { RedisBudgetStore } from './store/redis-budget.store';
 import { UsageHandler } from './usage.handler';
 
-/** Prepaid credits: reservations on the call path (Redis or memory), a double-entry ledger in Postgres. */
+/**
+ * Prepaid credits and budgets: reservations on the call path (Redis or memory), a double-entry
+ * ledger, budget definitions and period spend in Postgres.
+ */
 @Module({
   imports: [
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler],
+  controllers: [BillingHandler, UsageHandler, BudgetHandler],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -32,7 +46,18 @@ import { UsageHandler } from './usage.handler';
       useFactory: (redis: Redis | null): BalanceStore =>
         redis ? new RedisBalanceStore(redis) : new MemoryBalanceStore(),
     },
+    {
+      provide: BUDGET_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null): BudgetStore => (redis ? new RedisBudgetStore(redis) : new MemoryBudgetStore()),
+    },
     LedgerRepository,
+    BillingClock,
+    BudgetRepository,
+    BudgetDefinitions,
+    BudgetsService,
+    BudgetAlerts,
+    BudgetAdmin,
     CreditsService,
     OverrunReporter,
     ReservationsService,

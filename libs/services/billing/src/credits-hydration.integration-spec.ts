@@ -7,6 +7,11 @@ import type { Transaction } from 'kysely';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
 
+import type { BillingClock } from './budgets/billing-clock';
+import type { BudgetAlerts } from './budgets/budget-alerts.service';
+import { BudgetDefinitions } from './budgets/budget-definitions';
+import { BudgetRepository } from './budgets/budget.repository';
+import { BudgetsService } from './budgets/budgets.service';
 import { CreditsService } from './credits.service';
 import { LedgerRepository } from './ledger/ledger.repository';
 import type { OverrunReporter } from './overrun-reporter.service';
@@ -14,6 +19,7 @@ import type { DB } from './schema/db';
 import { billingMigrations } from './schema/migrations';
 import type { BalanceStore } from './store/balance.store';
 import { MemoryBalanceStore } from './store/memory-balance.store';
+import { MemoryBudgetStore } from './store/memory-budget.store';
 import { RedisBalanceStore } from './store/redis-balance.store';
 
 jest.setTimeout(30_000);
@@ -25,6 +31,18 @@ const db = root.withSchema('billing') as Kysely<DB>;
 const prefix = `test:billing-hydration:${randomUUID()}:`;
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: prefix });
 const overruns = { count: () => undefined, audit: async () => undefined } as unknown as OverrunReporter;
+const clock = { now: () => Date.now() } as BillingClock;
+const alerts = { check: async () => undefined } as unknown as BudgetAlerts;
+/** Budgets with none defined for these calls' org: settlement touches no budget. */
+const budgets = () =>
+  new BudgetsService(
+    new BudgetDefinitions(new BudgetRepository(db)),
+    new BudgetRepository(db),
+    new MemoryBudgetStore(),
+    clock,
+  );
+const creditsOf = (ledger: LedgerRepository, store: BalanceStore) =>
+  new CreditsService(ledger, store, overruns, budgets(), alerts, clock);
 
 /** A ledger whose next write stops inside its Postgres transaction, after the insert, until released. */
 const pausingLedger = () => {
@@ -95,18 +113,18 @@ describe.each([
   beforeEach(async () => {
     account = `acct-${randomUUID()}`;
     // The ledger knows the account; the store does not (it is new, or Redis lost it).
-    await new CreditsService(new LedgerRepository(db), new MemoryBalanceStore(), overruns).topUp({
+    await creditsOf(new LedgerRepository(db), new MemoryBalanceStore()).topUp({
       accountId: account,
       amount: '1000',
       idempotencyKey: randomUUID(),
     });
     store = createStore();
-    credits = new CreditsService(new LedgerRepository(db), store, overruns);
+    credits = creditsOf(new LedgerRepository(db), store);
   });
 
   it('applies a top-up that started before the snapshot and committed after it', async () => {
     const writer = pausingLedger();
-    const topUp = new CreditsService(writer.ledger, store, overruns).topUp({
+    const topUp = creditsOf(writer.ledger, store).topUp({
       accountId: account,
       amount: '500',
       idempotencyKey: randomUUID(),
@@ -123,7 +141,7 @@ describe.each([
   it('applies a charge that started before the snapshot and committed after it', async () => {
     const requestId = randomUUID();
     const writer = pausingLedger();
-    const settle = new CreditsService(writer.ledger, store, overruns).settleAll([usage(account, requestId, 300n)]);
+    const settle = creditsOf(writer.ledger, store).settleAll([usage(account, requestId, 300n)]);
     await writer.inserted;
     await credits.hydrateAll();
     writer.commit();
@@ -135,7 +153,7 @@ describe.each([
   it('does not apply again what the snapshot counted', async () => {
     const requestId = randomUUID();
     // Recorded by a replica that died before it touched the store.
-    const recorded = new CreditsService(new LedgerRepository(db), new MemoryBalanceStore(), overruns);
+    const recorded = creditsOf(new LedgerRepository(db), new MemoryBalanceStore());
     await recorded.settleAll([usage(account, requestId, 200n)]);
     await credits.hydrateAll();
     await credits.settleAll([usage(account, requestId, 200n)]);

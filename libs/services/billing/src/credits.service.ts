@@ -3,6 +3,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { LedgerEntry, RequestOf, ResponseOf, Subjects, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
+import { BillingClock } from './budgets/billing-clock';
+import { BudgetAlerts } from './budgets/budget-alerts.service';
+import { BudgetsService } from './budgets/budgets.service';
 import type { LedgerBatch, StoredTransaction } from './ledger/ledger.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
 import {
@@ -46,6 +49,9 @@ export class CreditsService implements OnApplicationBootstrap {
     private readonly ledger: LedgerRepository,
     @Inject(BALANCE_STORE) private readonly store: BalanceStore,
     private readonly overruns: OverrunReporter,
+    private readonly budgets: BudgetsService,
+    private readonly alerts: BudgetAlerts,
+    private readonly clock: BillingClock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -86,14 +92,17 @@ export class CreditsService implements OnApplicationBootstrap {
    * usage events at once: one Postgres transaction with every charge and overrun, then the balance
    * store's effects sent together (one Redis round trip). What exceeds a call's hold is charged too,
    * as its own `overrun` transaction, audited and counted. A request id met twice settles once.
+   * Each new charge's cost also goes to its budgets' spend in their periods at the batch's time:
+   * in Postgres in the same transaction, then in the budget store, which frees the budget holds.
    */
   async settleAll(usages: UsageRecorded[]): Promise<void> {
     const calls = this.chargeable(usages);
     if (calls.length === 0) return;
+    const now = this.clock.now();
     // Read before the charges free them. A hold already gone (expired, or a redelivery) splits nothing:
     // a redelivery finds the split in the ledger, where the first delivery recorded it.
     const held = await Promise.all(calls.map((usage) => this.store.held(usage.accountId, usage.reservationId)));
-    const settlements = await this.ledger.writeBatch((batch) => this.record(batch, calls, held));
+    const settlements = await this.ledger.writeBatch((batch) => this.record(batch, calls, held, now));
     // Issued together, the store's commands go out as one pipeline (the Redis client auto-pipelines).
     await Promise.all(
       settlements.map(({ usage, charge, withinHold }) =>
@@ -101,10 +110,33 @@ export class CreditsService implements OnApplicationBootstrap {
       ),
     );
     await Promise.all(settlements.map((settlement) => this.applyOverrun(settlement)));
+    await this.settleBudgets(settlements, now);
+  }
+
+  /**
+   * Moves the calls' budget holds to spend (charges older than any applied marker only free theirs),
+   * then alerts the soft thresholds the spend reached, redelivered settlements included: an alert
+   * whose publish failed goes out with the batch's next delivery.
+   */
+  private async settleBudgets(settlements: Settlement[], now: number): Promise<void> {
+    const old = settlements.filter(({ charge }) => this.predatesMarkers(charge));
+    await Promise.all(old.map(({ usage }) => this.budgets.release(usage.orgId, usage.reservationId)));
+    const settled = await this.budgets.settle(
+      settlements
+        .filter(({ charge }) => !this.predatesMarkers(charge))
+        .map(({ usage, charge }) => ({ usage, key: charge.idempotencyKey, xid: charge.xid })),
+      now,
+    );
+    await Promise.all(settled.map(({ budget, counter, usage }) => this.alerts.check(budget, counter, usage, now)));
   }
 
   /** Every call's charge (at most its hold) and, where the cost exceeds it, its overrun, in the batch's transaction. */
-  private async record(batch: LedgerBatch, calls: UsageRecorded[], held: Array<bigint | null>): Promise<Settlement[]> {
+  private async record(
+    batch: LedgerBatch,
+    calls: UsageRecorded[],
+    held: Array<bigint | null>,
+    now: number,
+  ): Promise<Settlement[]> {
     const charges = await batch.record(
       calls.map((usage, index) => {
         const cost = BigInt(usage.cost);
@@ -129,6 +161,11 @@ export class CreditsService implements OnApplicationBootstrap {
         requestId: usage.requestId,
         postings: chargePostings(usage.accountId, overrun),
       })),
+    );
+    await this.budgets.recordSpend(
+      batch.trx,
+      calls.filter((_, index) => charges[index]!.inserted),
+      now,
     );
     const overrunOf = new Map(overrunning.map((split, index) => [split, overruns[index]]));
     return splits.map((split) => ({ ...split, overrunTransaction: overrunOf.get(split) }));
@@ -184,7 +221,7 @@ export class CreditsService implements OnApplicationBootstrap {
     delta: bigint,
     reservationId?: string,
   ): Promise<void> {
-    if (!transaction.inserted && Date.now() - transaction.createdAt.getTime() > APPLIED_MARKER_TTL_SECONDS * 1000) {
+    if (this.predatesMarkers(transaction)) {
       // Recorded before any marker still alive: it was applied back then.
       if (reservationId !== undefined) await this.store.release(accountId, reservationId);
       return;
@@ -201,5 +238,10 @@ export class CreditsService implements OnApplicationBootstrap {
     const { snapshot, balance } = await this.ledger.balanceOf(accountId);
     if (await this.store.hydrate(accountId, balance, snapshot)) return;
     await this.store.apply(effect);
+  }
+
+  /** Recorded before any applied marker still alive: it was applied back then. */
+  private predatesMarkers(transaction: StoredTransaction): boolean {
+    return !transaction.inserted && Date.now() - transaction.createdAt.getTime() > APPLIED_MARKER_TTL_SECONDS * 1000;
   }
 }

@@ -4,6 +4,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SettlementLag } from './settlement-lag.service';
 import type { BalanceStore } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
+import type { BudgetStore } from './store/budget.store';
+import { BUDGET_STORE } from './store/budget.store';
 
 const SWEEP_INTERVAL_MS = 1_000;
 const SWEEP_BATCH = 500;
@@ -21,6 +23,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     @Inject(BALANCE_STORE) private readonly store: BalanceStore,
+    @Inject(BUDGET_STORE) private readonly budgets: BudgetStore,
     private readonly lag: SettlementLag,
   ) {}
 
@@ -45,17 +48,20 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
     return this.sweep(Math.min(Date.now(), this.lag.freeableUpToMs()));
   }
 
-  /** Frees every hold expired by `upToMs`; answers how many. */
+  /** Frees every balance and budget hold expired by `upToMs`; answers how many. */
   async sweep(upToMs: number): Promise<number> {
     if (this.sweeping) return 0;
     this.sweeping = true;
     let total = 0;
     try {
-      for (;;) {
-        const released = await this.store.releaseExpired(upToMs, SWEEP_BATCH);
-        total += released;
-        if (released < SWEEP_BATCH) return total;
+      for (const store of [this.store, this.budgets]) {
+        for (;;) {
+          const released = await store.releaseExpired(upToMs, SWEEP_BATCH);
+          total += released;
+          if (released < SWEEP_BATCH) break;
+        }
       }
+      return total;
     } catch (error) {
       this.logger.warn(`reservation sweep failed: ${(error as Error).message}`);
       return total;

@@ -1,23 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Balance, Reservation, RequestOf, Subjects } from '@polymux/contracts';
-import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, nanoToUsd } from '@polymux/contracts';
 
+import type { BudgetHold } from './budgets/budgets.service';
+import { BudgetsService } from './budgets/budgets.service';
 import { assertCustomerAccount, ledgerKeys, parseAmount } from './ledger/postings';
 import { SettlementLag } from './settlement-lag.service';
-import type { BalanceStore } from './store/balance.store';
+import type { BalanceStore, ReserveOutcome } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
 
-/** The call path: holds and frees credits in the balance store only, never in Postgres. */
+const exceeded = (outcome: Extract<BudgetHold, { status: 'exceeded' }>, amount: bigint) => {
+  const { budget, used, limit, period } = outcome;
+  return new PolymuxException(
+    ErrorCode.BudgetExceeded,
+    `the ${budget.period} budget of ${budget.scope} ${budget.scope_id} would be exceeded: $${nanoToUsd(used)} of its ` +
+      `$${nanoToUsd(limit)} hard limit is spent or held, and this call may cost up to $${nanoToUsd(amount)} ` +
+      `(budget ${budget.id}; the period ends ${new Date(period.endMs).toISOString()})`,
+  );
+};
+
+/** The call path: holds and frees credits and budgets in their stores only, never in Postgres. */
 @Injectable()
 export class ReservationsService {
   constructor(
     @Inject(BALANCE_STORE) private readonly store: BalanceStore,
+    private readonly budgets: BudgetsService,
     private readonly lag: SettlementLag,
   ) {}
 
   /**
-   * Holds a call's maximum cost under its request id, so a retried reserve holds once. Fails closed
-   * while settlement lags: credits held now could not be settled, only piled up.
+   * Holds a call's maximum cost under its request id, on the balance and on every budget of its
+   * scopes, so a retried reserve holds once. The balance (its project's account) and the budgets
+   * (its org's) are separate atomic steps, sent together: when one refuses, the other's hold is
+   * given back, so a call holds on both or on neither. Fails closed while settlement lags: credits
+   * held now could not be settled, only piled up.
    */
   async reserve(request: RequestOf<typeof Subjects.reserve>, requestId: string | undefined): Promise<Reservation> {
     if (!requestId) {
@@ -26,32 +42,68 @@ export class ReservationsService {
     assertCustomerAccount(request.accountId);
     const amount = parseAmount(request.amount, 'amount');
     this.lag.assertCurrent();
-    const outcome = await this.store.reserve({
-      accountId: request.accountId,
+    const expiresAtMs = Date.now() + request.ttlSeconds * 1000;
+    const settlementKey = ledgerKeys.charge(requestId);
+    const [balance, budget] = await Promise.allSettled([
+      this.store.reserve({
+        accountId: request.accountId,
+        reservationId: requestId,
+        amount,
+        expiresAtMs,
+        settlementKey,
+      }),
+      request.scopes
+        ? this.budgets.hold(request.scopes, { reservationId: requestId, amount, expiresAtMs, settlementKey })
+        : Promise.resolve<BudgetHold>({ status: 'held', uses: [] }),
+    ]);
+    const balanceHeld = balance.status === 'fulfilled' && balance.value.status === 'held';
+    const budgetHeld = budget.status === 'fulfilled' && budget.value.status === 'held';
+    if (!balanceHeld || !budgetHeld) {
+      await Promise.all([
+        balanceHeld ? this.store.release(request.accountId, requestId) : undefined,
+        budgetHeld && request.scopes ? this.budgets.release(request.scopes.orgId, requestId) : undefined,
+      ]);
+    }
+    if (budget.status === 'rejected') throw budget.reason;
+    if (budget.value.status === 'exceeded') throw exceeded(budget.value, amount);
+    if (balance.status === 'rejected') throw balance.reason;
+    const held = this.heldOrThrow(balance.value, amount, requestId);
+    if (budget.value.status === 'settled') throw this.settled(requestId);
+    return {
       reservationId: requestId,
-      amount,
-      expiresAtMs: Date.now() + request.ttlSeconds * 1000,
-      settlementKey: ledgerKeys.charge(requestId),
-    });
+      amount: held.toString(),
+      ...(budget.value.uses.length > 0 ? { budgets: budget.value.uses } : {}),
+    };
+  }
+
+  async release(request: RequestOf<typeof Subjects.release>): Promise<boolean> {
+    const [balance, budgets] = await Promise.all([
+      this.store.release(request.accountId, request.reservationId),
+      request.orgId === undefined ? false : this.budgets.release(request.orgId, request.reservationId),
+    ]);
+    return balance || budgets;
+  }
+
+  async balance(accountId: string): Promise<Balance> {
+    const { balance, reserved } = await this.store.balance(accountId);
+    return { accountId, balance: balance.toString(), reserved: reserved.toString() };
+  }
+
+  private heldOrThrow(outcome: ReserveOutcome, amount: bigint, requestId: string): bigint {
     switch (outcome.status) {
       case 'held':
-        return { reservationId: requestId, amount: outcome.amount.toString() };
+        return outcome.amount;
       case 'insufficient':
         throw new PolymuxException(
           ErrorCode.InsufficientCredits,
           `insufficient credits: ${outcome.available < 0n ? 0n : outcome.available} nano-USD available, ${amount} needed`,
         );
       case 'settled':
-        throw new PolymuxException(ErrorCode.Conflict, `request ${requestId} is already settled`);
+        throw this.settled(requestId);
     }
   }
 
-  async release(request: RequestOf<typeof Subjects.release>): Promise<boolean> {
-    return this.store.release(request.accountId, request.reservationId);
-  }
-
-  async balance(accountId: string): Promise<Balance> {
-    const { balance, reserved } = await this.store.balance(accountId);
-    return { accountId, balance: balance.toString(), reserved: reserved.toString() };
+  private settled(requestId: string): PolymuxException {
+    return new PolymuxException(ErrorCode.Conflict, `request ${requestId} is already settled`);
   }
 }

@@ -4,6 +4,8 @@ import { DatabaseModule } from '@polymux/database';
 import { AdminAuthGuard } from './admin/admin-auth.guard';
 import { AdminController } from './admin/admin.controller';
 import { BootstrapService } from './bootstrap.service';
+import { BudgetController } from './budgets/budget.controller';
+import { BudgetService } from './budgets/budget.service';
 import { CatalogLayerController } from './catalog/catalog-layer.controller';
 import { CatalogLayerHandler } from './catalog/catalog-layer.handler';
 import { CatalogLayerRepository } from './catalog/catalog-layer.repository';
@@ -18,7 +20,14 @@ import { controlMigrations } from './schema/migrations';
 
 @Module({
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
-  controllers: [AdminController, CatalogLayerController, RoutingPolicyController, KeyHandler, CatalogLayerHandler],
+  controllers: [
+    AdminController,
+    CatalogLayerController,
+    RoutingPolicyController,
+    BudgetController,
+    KeyHandler,
+    CatalogLayerHandler,
+  ],
   providers: [
     ControlRepository,
     ControlService,
@@ -28,6 +37,7 @@ import { controlMigrations } from './schema/migrations';
     CatalogLayerService,
     RoutingPolicyRepository,
     RoutingPolicyService,
+    BudgetService,
   ],
 })
 export class ControlModule {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { Headers, Subjects, intakeOf } from '@polymux/contracts';
+import { Headers, Subjects, callScopesOf, intakeOf } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -48,6 +48,8 @@ export class RoutingExplainController {
         intake: intakeOf(request),
         allowedModels: key.allowedModels,
         ...(key.routingPolicy ? { policy: key.routingPolicy } : {}),
+        // For budget pressure: the router reads the key's budgets, as a plan gets them with its hold.
+        scopes: callScopesOf(key),
       },
       { requestId },
     );

@@ -1,5 +1,8 @@
 import { Catalog, CatalogFileSchema, CatalogSource } from '@polymux/catalog';
 import type {
+  Budget,
+  BudgetUse,
+  CallScopes,
   ChatRequest,
   Classification,
   ClassifyRequest,
@@ -118,8 +121,17 @@ describe('RouterService', () => {
   let classification: Classification;
   let currentSignals: RequestSignals;
   let classified: Array<ClassifyRequest & { requestId?: string }>;
-  let reserved: Array<{ accountId: string; amount: string; ttlSeconds: number; requestId?: string }>;
+  let reserved: Array<{
+    accountId: string;
+    amount: string;
+    ttlSeconds: number;
+    scopes?: CallScopes;
+    requestId?: string;
+  }>;
   let released: string[];
+  /** The budgets the stand-in billing answers a hold with, and a budget query with. */
+  let budgetsOnHold: BudgetUse[] | undefined;
+  let budgetQueries: unknown[];
   let health: HealthService;
 
   const classify = (task: TaskType, overrides: Partial<RequestSignals> = {}) => {
@@ -138,6 +150,8 @@ describe('RouterService', () => {
     classified = [];
     reserved = [];
     released = [];
+    budgetsOnHold = undefined;
+    budgetQueries = [];
     health = new HealthService(new MemoryHealthStore(), loadConfig('router', {}, {}));
     const answer = (reply: string, payload: unknown) =>
       bus.publish(reply, { data: encode(payload), headers: { [Headers.streamEnd]: '1' } });
@@ -148,7 +162,35 @@ describe('RouterService', () => {
     bus.subscribe(Subjects.reserve.subject, (message) => {
       const request = decode(message.data) as (typeof reserved)[number];
       reserved.push({ ...request, requestId: message.headers[Headers.requestId] });
-      answer(message.reply!, { reservationId: `res-${reserved.length}`, amount: request.amount });
+      answer(message.reply!, {
+        reservationId: `res-${reserved.length}`,
+        amount: request.amount,
+        ...(budgetsOnHold ? { budgets: budgetsOnHold } : {}),
+      });
+    });
+    bus.subscribe(Subjects.budgets.subject, (message) => {
+      budgetQueries.push(decode(message.data));
+      const budgets: Budget[] = (budgetsOnHold ?? []).map((use) => ({
+        id: use.budgetId,
+        orgId: 'org-1',
+        scope: use.scope,
+        scopeId: 'key-1',
+        period: 'daily',
+        timezone: 'UTC',
+        amount: use.amount,
+        hardLimit: null,
+        thresholds: [],
+        createdAt: '2025-06-10T00:00:00.000Z',
+        updatedAt: '2025-06-10T00:00:00.000Z',
+        state: {
+          periodStart: '2025-06-10T00:00:00.000Z',
+          periodEnd: '2025-06-11T00:00:00.000Z',
+          spent: use.spent,
+          held: '0',
+          alertedPercent: 0,
+        },
+      }));
+      answer(message.reply!, { budgets });
     });
     bus.subscribe(Subjects.release.subject, (message) => {
       released.push((decode(message.data) as { reservationId: string }).reservationId);
@@ -417,6 +459,62 @@ describe('RouterService', () => {
       );
       router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health);
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ code: ErrorCode.InsufficientCredits });
+    });
+  });
+
+  describe('budget pressure', () => {
+    const scopes: CallScopes = { orgId: 'org-1', teamId: null, projectId: 'project-1', keyId: 'key-1' };
+    const policy: PlanRequest['policy'] = {
+      strategy: { type: 'ordered', order: ['smart'] },
+      budgetPressure: { atPercent: 75 },
+    };
+    const planFor = (request: ChatRequest) =>
+      router.plan(
+        {
+          intake: intake(request),
+          allowedModels: null,
+          policy,
+          scopes,
+          accountId: 'acct-1',
+          reservationTtlSeconds: 60,
+        },
+        'req-1',
+      );
+    const explainFor = (request: ChatRequest) =>
+      router.explain({ intake: intake(request), allowedModels: null, policy, scopes }, 'req-1');
+
+    it("holds on the call's budgets and orders by the cheapest once one is past the threshold", async () => {
+      budgetsOnHold = [{ budgetId: 'b-1', scope: 'key', amount: '1000', spent: '740' }];
+      const relaxed = await planFor(chat('auto'));
+      expect(reserved[0]).toMatchObject({ scopes });
+      expect(relaxed.strategy).toBe('ordered');
+      expect(relaxed.candidates[0]!.id).toBe('a/smart');
+      expect(relaxed.budgetPressure).toBeUndefined();
+
+      budgetsOnHold = [
+        { budgetId: 'b-1', scope: 'key', amount: '1000', spent: '740' },
+        { budgetId: 'b-2', scope: 'org', amount: '1000', spent: '750' },
+      ];
+      const pressed = await planFor(chat('auto'));
+      expect(pressed).toMatchObject({
+        strategy: 'cheapest-capable',
+        candidates: [{ id: 'a/basic' }, { id: 'b/basic' }, { id: 'a/smart' }],
+        budgetPressure: { budgetId: 'b-2', scope: 'org', usedPercent: 75, atPercent: 75 },
+      });
+    });
+
+    it('explains under the same pressure, reading the budgets from billing only when the policy asks', async () => {
+      budgetsOnHold = [{ budgetId: 'b-1', scope: 'key', amount: '1000', spent: '900' }];
+      await expect(explainFor(chat('auto'))).resolves.toMatchObject({
+        strategy: 'cheapest-capable',
+        model: 'basic',
+        budgetPressure: { budgetId: 'b-1', usedPercent: 90 },
+      });
+      expect(budgetQueries).toEqual([{ call: scopes }]);
+      const explained = await router.explain({ intake: intake(chat('auto')), allowedModels: null, scopes }, 'req-2');
+      expect(explained.budgetPressure).toBeUndefined();
+      expect(budgetQueries).toHaveLength(1);
+      expect(reserved).toEqual([]);
     });
   });
 

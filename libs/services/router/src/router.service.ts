@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogSource } from '@polymux/catalog';
 import type {
+  AppliedBudgetPressure,
   Classification,
   Deployment,
   ExplainRequest,
@@ -8,6 +9,7 @@ import type {
   ModelList,
   Plan,
   PlanRequest,
+  RequestOf,
   Reservation,
   RoutingExplanation,
 } from '@polymux/contracts';
@@ -17,11 +19,15 @@ import { MessagingClient } from '@polymux/messaging';
 import type { HealthSnapshot } from './health/health.service';
 import { HealthService } from './health/health.service';
 import { weightedOrder } from './health/weighted-order';
+import { pressureOf } from './routing/budget-pressure';
 import type { DeploymentHealth } from './routing/deployment-health';
 import type { Eligible } from './routing/routing';
 import { Routing } from './routing/routing';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
+
+/** Whose balance and budgets a plan's reservation holds on, and for how long. */
+type Hold = Omit<RequestOf<typeof Subjects.reserve>, 'amount'>;
 
 /**
  * What a strategy reads of deployment health, from one plan's snapshot (empty until it is read,
@@ -69,21 +75,22 @@ export class RouterService {
   ) {}
 
   async plan(
-    { intake, allowedModels, policy, accountId, reservationTtlSeconds }: PlanRequest,
+    { intake, allowedModels, policy, scopes, accountId, reservationTtlSeconds }: PlanRequest,
     requestId?: string,
   ): Promise<Plan> {
+    const hold = { accountId, ttlSeconds: reservationTtlSeconds, ...(scopes ? { scopes } : {}) };
     const view = new SnapshotHealth();
     const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
     // Read beside classification and the reservation, so health adds no round trip to the plan.
     const health = this.health.snapshot(eligible.bound.map((deployment) => deployment.id));
     if (intake.endpoint === 'embeddings')
-      return this.planEmbeddings(intake, eligible, view, health, accountId, reservationTtlSeconds, requestId);
+      return this.planEmbeddings(intake, eligible, view, health, hold, policy, requestId);
     const classifying = this.classify(intake, requestId);
     // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
     if (eligible.bound.length === 0) this.route(eligible, intake, await classifying);
     const reserving = this.messaging.request(
       Subjects.reserve,
-      { accountId, amount: maxCallCost(eligible.bound, intake).toString(), ttlSeconds: reservationTtlSeconds },
+      { ...hold, amount: maxCallCost(eligible.bound, intake).toString() },
       { requestId },
     );
     const [classified, reserved] = await Promise.allSettled([classifying, reserving]);
@@ -91,9 +98,11 @@ export class RouterService {
     try {
       if (classified.status === 'rejected') throw classified.reason;
       view.snapshot = await health;
-      return await this.toPlan(classified.value, intake, eligible, reserved.value, view.snapshot);
+      // The hold's answer carries the call's budgets: pressure costs the plan no extra hop.
+      const pressure = pressureOf(policy, reserved.value.budgets);
+      return await this.toPlan(classified.value, intake, eligible, reserved.value, view.snapshot, pressure);
     } catch (error) {
-      this.release(accountId, reserved.value, requestId);
+      this.release(hold, reserved.value, requestId);
       throw error;
     }
   }
@@ -107,22 +116,23 @@ export class RouterService {
     eligible: Eligible,
     view: SnapshotHealth,
     health: Promise<HealthSnapshot>,
-    accountId: string,
-    ttlSeconds: number,
+    hold: Hold,
+    policy: PlanRequest['policy'],
     requestId?: string,
   ): Promise<Plan> {
     const reservation = await this.messaging.request(
       Subjects.reserve,
-      { accountId, amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString(), ttlSeconds },
+      { ...hold, amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString() },
       { requestId },
     );
     view.snapshot = await health;
+    const pressure = pressureOf(policy, reservation.budgets);
     return {
       task: 'embeddings',
       confidence: 1,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, 'chat', 'low', view.snapshot)),
+      ...(await this.ordered(eligible, 'chat', 'low', view.snapshot, pressure)),
       reservation,
     };
   }
@@ -131,16 +141,20 @@ export class RouterService {
    * The routing decision a plan would make for the request, with every candidate's score or reason
    * for exclusion: classified and routed the same way, but with no reservation and no provider call.
    */
-  async explain({ intake, allowedModels, policy }: ExplainRequest, requestId?: string): Promise<RoutingExplanation> {
+  async explain(
+    { intake, allowedModels, policy, scopes }: ExplainRequest,
+    requestId?: string,
+  ): Promise<RoutingExplanation> {
     const view = new SnapshotHealth();
     const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
-    const [classification, snapshot] = await Promise.all([
+    const [classification, snapshot, pressure] = await Promise.all([
       this.classify(intake, requestId),
       this.health.snapshot(eligible.bound.map((deployment) => deployment.id)),
+      policy?.budgetPressure && scopes ? this.pressure(policy, scopes, requestId) : undefined,
     ]);
     view.snapshot = snapshot;
     const complexity = classification.complexity ?? intake.signals.complexity;
-    const routed = this.route(eligible, intake, classification);
+    const routed = this.route(eligible, intake, classification, pressure);
     const [first, ...fallbacks] = routed.candidates;
     return {
       task: classification.task,
@@ -151,6 +165,7 @@ export class RouterService {
       resolvedFrom: eligible.resolvedFrom,
       strategy: routed.strategy,
       ...(routed.tier ? { tier: routed.tier } : {}),
+      ...(routed.budgetPressure ? { budgetPressure: routed.budgetPressure } : {}),
       candidates: routed.report,
       model: first!.model,
       deploymentId: first!.id,
@@ -188,8 +203,33 @@ export class RouterService {
     );
   }
 
-  private route(eligible: Eligible, intake: Intake, classification: Classification) {
-    return eligible.route(classification.task, classification.complexity ?? intake.signals.complexity);
+  private route(eligible: Eligible, intake: Intake, classification: Classification, pressure?: AppliedBudgetPressure) {
+    return eligible.route(classification.task, classification.complexity ?? intake.signals.complexity, pressure);
+  }
+
+  /**
+   * Budget pressure for an explanation, which holds nothing: the call's budgets read from billing.
+   * Explaining goes on without it when billing cannot answer.
+   */
+  private async pressure(
+    policy: NonNullable<PlanRequest['policy']>,
+    scopes: NonNullable<PlanRequest['scopes']>,
+    requestId?: string,
+  ): Promise<AppliedBudgetPressure | undefined> {
+    try {
+      const { budgets } = await this.messaging.request(Subjects.budgets, { call: scopes }, { requestId });
+      return pressureOf(
+        policy,
+        budgets.map((budget) => ({
+          budgetId: budget.id,
+          scope: budget.scope,
+          amount: budget.amount,
+          spent: budget.state.spent,
+        })),
+      );
+    } catch {
+      return undefined;
+    }
   }
 
   private async toPlan(
@@ -198,6 +238,7 @@ export class RouterService {
     eligible: Eligible,
     reservation: Reservation,
     snapshot: HealthSnapshot,
+    pressure?: AppliedBudgetPressure,
   ): Promise<Plan> {
     const complexity = classification.complexity ?? intake.signals.complexity;
     return {
@@ -206,7 +247,7 @@ export class RouterService {
       complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, classification.task, complexity, snapshot)),
+      ...(await this.ordered(eligible, classification.task, complexity, snapshot, pressure)),
       reservation,
     };
   }
@@ -220,20 +261,26 @@ export class RouterService {
     task: Parameters<Eligible['route']>[0],
     complexity: Parameters<Eligible['route']>[1],
     snapshot: HealthSnapshot,
-  ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped'>> {
-    const routed = eligible.route(task, complexity);
+    pressure?: AppliedBudgetPressure,
+  ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped' | 'budgetPressure'>> {
+    const routed = eligible.route(task, complexity, pressure);
     const arranged = await this.health.arrange(weightedWithinModels(routed.candidates), snapshot);
     return {
       candidates: arranged.candidates,
       strategy: routed.strategy,
       ...(arranged.skipped.length > 0 ? { skipped: arranged.skipped } : {}),
+      ...(routed.budgetPressure ? { budgetPressure: routed.budgetPressure } : {}),
     };
   }
 
   /** A plan that fails after its hold was taken gives the hold back; its TTL frees it otherwise. */
-  private release(accountId: string, reservation: Reservation, requestId?: string): void {
+  private release({ accountId, scopes }: Hold, reservation: Reservation, requestId?: string): void {
     void this.messaging
-      .request(Subjects.release, { accountId, reservationId: reservation.reservationId }, { requestId })
+      .request(
+        Subjects.release,
+        { accountId, reservationId: reservation.reservationId, ...(scopes ? { orgId: scopes.orgId } : {}) },
+        { requestId },
+      )
       .catch(() => undefined);
   }
 }

@@ -137,7 +137,7 @@ const storedBefore = async (trx: Transaction<DB>, keys: string[]): Promise<Store
 };
 
 /** The transaction's snapshot: in repeatable read, the one every later query of it reads in. */
-const snapshotOf = async (trx: Transaction<DB>): Promise<LedgerSnapshot> => {
+export const snapshotOf = async (trx: Transaction<DB>): Promise<LedgerSnapshot> => {
   const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(trx);
   return parseSnapshot(rows[0].snapshot);
 };
@@ -149,6 +149,8 @@ export interface LedgerBatch {
    * answers them in the given order, the ones whose key was already recorded as stored before.
    */
   record(transactions: NewTransaction[]): Promise<StoredTransaction[]>;
+  /** The batch's Postgres transaction, for the other writes of a settlement (budget spend). */
+  readonly trx: Transaction<DB>;
 }
 
 const byKey = (left: NewTransaction, right: NewTransaction) =>
@@ -167,7 +169,9 @@ export class LedgerRepository {
 
   /** Runs `work` in one Postgres transaction: everything it records commits together, or nothing does. */
   writeBatch<T>(work: (batch: LedgerBatch) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work({ record: (transactions) => recordAll(trx, transactions) }));
+    return this.db
+      .transaction()
+      .execute((trx) => work({ record: (transactions) => recordAll(trx, transactions), trx }));
   }
 
   /**

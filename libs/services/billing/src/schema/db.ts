@@ -1,3 +1,4 @@
+import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tables/budgets.table';
 import type { EntriesTable } from './tables/entries.table';
 import type { TransactionsTable } from './tables/transactions.table';
 
@@ -5,6 +6,9 @@ import type { TransactionsTable } from './tables/transactions.table';
 export interface DB {
   transactions: TransactionsTable;
   entries: EntriesTable;
+  budgets: BudgetsTable;
+  budget_revisions: BudgetRevisionsTable;
+  budget_spend: BudgetSpendTable;
 }
 
 /** Injection token of billing's Kysely handle on its schema. */

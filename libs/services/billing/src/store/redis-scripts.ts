@@ -44,7 +44,7 @@ declare module 'ioredis' {
  * decimal strings it stores, never converting them to Lua's floating-point numbers. Each script's
  * keys are one account's (one hash tag), so each runs on one Redis Cluster slot.
  */
-const HELPERS = `
+export const LUA_MONEY = `
 local function neg(s)
   if s == '0' then return '0' end
   if string.sub(s, 1, 1) == '-' then return string.sub(s, 2) end
@@ -61,6 +61,9 @@ local function cmp(a, b)
   end
   return 0
 end
+`;
+
+const HELPERS = `${LUA_MONEY}
 local function release(account, holds, expiries, id)
   local held = redis.call('HGET', holds, id)
   if not held then return false end

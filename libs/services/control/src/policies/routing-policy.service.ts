@@ -6,14 +6,10 @@ import { MessagingClient } from '@polymux/messaging';
 import { ControlRepository } from '../control.repository';
 import type { Actor } from '../control.service';
 import { ControlService, isUuid } from '../control.service';
+import type { ScopeOwner } from '../scope-owner';
+import { scopeOwner } from '../scope-owner';
 import type { StoredPolicy } from './routing-policy.repository';
 import { RoutingPolicyRepository } from './routing-policy.repository';
-
-/** The org a scope belongs to, for the audit record; NotFound when the scope does not exist. */
-interface Owner {
-  orgId: string;
-  projectId: string | null;
-}
 
 /**
  * Routing policies attached to orgs, teams, projects and keys. A key's calls follow the merge of
@@ -73,7 +69,7 @@ export class RoutingPolicyService {
     actor: Actor,
     action: string,
     stored: StoredPolicy,
-    owner: Owner,
+    owner: ScopeOwner,
     metadata: Record<string, string>,
   ): Promise<void> {
     await this.messaging.emit(
@@ -94,30 +90,7 @@ export class RoutingPolicyService {
     );
   }
 
-  private async owner(scope: PolicyScope, scopeId: string): Promise<Owner> {
-    const missing = () => new PolymuxException(ErrorCode.NotFound, `${scope} ${scopeId} not found`);
-    if (!isUuid(scopeId)) throw missing();
-    switch (scope) {
-      case 'org': {
-        const org = await this.tenancy.findOrg(scopeId);
-        if (!org) throw missing();
-        return { orgId: org.id, projectId: null };
-      }
-      case 'team': {
-        const team = await this.tenancy.findTeam(scopeId);
-        if (!team) throw missing();
-        return { orgId: team.org_id, projectId: null };
-      }
-      case 'project': {
-        const project = await this.tenancy.findProject(scopeId);
-        if (!project) throw missing();
-        return { orgId: project.org_id, projectId: project.id };
-      }
-      case 'key': {
-        const key = await this.tenancy.findKey(scopeId);
-        if (!key) throw missing();
-        return { orgId: key.org_id, projectId: key.project_id };
-      }
-    }
+  private owner(scope: PolicyScope, scopeId: string): Promise<ScopeOwner> {
+    return scopeOwner(this.tenancy, scope, scopeId);
   }
 }

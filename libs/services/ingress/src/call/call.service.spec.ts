@@ -55,6 +55,8 @@ describe('CallService', () => {
       {
         intake: intakeOf(current.request),
         allowedModels: null,
+        // The budgets the reservation counts against are found by these.
+        scopes: { orgId: key.orgId, teamId: key.teamId, projectId: key.projectId, keyId: key.id },
         accountId: key.accountId,
         reservationTtlSeconds: 60,
       },
@@ -155,7 +157,7 @@ describe('CallService', () => {
     await service.failed(call(), new PolymuxException(ErrorCode.Timeout, 'late'));
     expect(messaging.request).toHaveBeenCalledWith(
       Subjects.release,
-      { accountId: key.accountId, reservationId: 'res-1' },
+      { accountId: key.accountId, reservationId: 'res-1', orgId: key.orgId },
       { requestId: 'req-1' },
     );
     expect(emitted).toEqual([

@@ -20,6 +20,7 @@ import {
   PolymuxException,
   Subjects,
   callCost,
+  callScopesOf,
   embeddingIntakeOf,
   intakeOf,
   isPolymuxException,
@@ -99,6 +100,7 @@ export class CallService {
         intake: intakeFor(request),
         allowedModels: key.allowedModels,
         ...(key.routingPolicy ? { policy: key.routingPolicy } : {}),
+        scopes: callScopesOf(key),
         accountId: key.accountId,
         reservationTtlSeconds: this.config.billing.reservationTtlSeconds,
       },
@@ -238,7 +240,7 @@ export class CallService {
       void this.messaging
         .request(
           Subjects.release,
-          { accountId: call.key.accountId, reservationId: reservation.reservationId },
+          { accountId: call.key.accountId, reservationId: reservation.reservationId, orgId: call.key.orgId },
           { requestId: call.requestId },
         )
         .catch(() => undefined); // the reservation expires on its own if billing cannot be reached

@@ -10,14 +10,18 @@ const SKIPPED: Record<SkippedDeployment['reason'], string> = { open: 'breaker op
 /**
  * How the answering deployment was chosen: the plan's strategy, then what moved the call along —
  * deployments the router put last for their health, each retry and fallback — or `first choice`.
- * E.g. `ordered; retry after 500 on a/m, fallback after 500 on a/m`. Ids and status codes only.
+ * E.g. `ordered; retry after 500 on a/m, fallback after 500 on a/m`. A budget-pressure downgrade is
+ * named after the strategy. Ids, status codes and percentages only.
  */
 export const routeOf = (call: Call<CallRequest>): string => {
   const skipped = (call.plan?.skipped ?? []).map(
     ({ deploymentId, reason }) => `skipped ${deploymentId} (${SKIPPED[reason]})`,
   );
   const events = [...skipped, ...call.route];
-  return `${call.plan?.strategy ?? 'ordered'}; ${events.length > 0 ? events.join(', ') : 'first choice'}`;
+  const pressure = call.plan?.budgetPressure;
+  // E.g. `cheapest-capable (budget pressure: key budget 85% spent); first choice`.
+  const strategy = `${call.plan?.strategy ?? 'ordered'}${pressure ? ` (budget pressure: ${pressure.scope} budget ${pressure.usedPercent}% spent)` : ''}`;
+  return `${strategy}; ${events.length > 0 ? events.join(', ') : 'first choice'}`;
 };
 
 /** `x-polymux-model`, `x-polymux-task` and `x-polymux-route` of an answer, on the reply and on the call's span. */

@@ -11,6 +11,11 @@ export const qualityScore = (model: CatalogModel): number => RANK[tierOf(model)]
 
 export const meetsTier = (model: CatalogModel, tier: QualityTier): boolean => RANK[tierOf(model)] >= RANK[tier];
 
+export const aboveTier = (model: CatalogModel, tier: QualityTier): boolean => RANK[tierOf(model)] > RANK[tier];
+
+/** The weaker of two tiers. */
+export const lowerTier = (a: QualityTier, b: QualityTier): QualityTier => (RANK[a] <= RANK[b] ? a : b);
+
 /**
  * The least tier `auto` accepts for a task at a complexity: light tasks start at economy, code,
  * reasoning and agent work at standard, and harder requests need stronger models.

@@ -1,5 +1,5 @@
 import { Catalog, CatalogFileSchema } from '@polymux/catalog';
-import type { Complexity, RequestSignals, RoutingPolicy, TaskType } from '@polymux/contracts';
+import type { AppliedBudgetPressure, Complexity, RequestSignals, RoutingPolicy, TaskType } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, intakeOf } from '@polymux/contracts';
 import { requestSignals } from '@polymux/testing';
 
@@ -65,17 +65,19 @@ const route = (
     health = NO_HEALTH,
     requestId = 'req-1',
     overrides = {},
+    pressure,
   }: {
     task?: TaskType;
     complexity?: Complexity;
     health?: DeploymentHealth;
     requestId?: string;
     overrides?: Partial<RequestSignals>;
+    pressure?: AppliedBudgetPressure;
   } = {},
 ) =>
   new Routing(catalog, health)
     .eligible({ intake: intake(model, overrides), allowedModels: null, policy, requestId })
-    .route(task, complexity);
+    .route(task, complexity, pressure);
 const ids = (...args: Parameters<typeof route>) => route(...args).candidates.map((candidate) => candidate.id);
 
 const refusal = (run: () => unknown) => {
@@ -344,6 +346,64 @@ describe('policy filters', () => {
     ).not.toContain('openai/nano');
     expect(refusal(() => route('nano', {}, { overrides: { hasImages: true } }))).toMatchObject({
       code: ErrorCode.NoCapableModel,
+    });
+  });
+});
+
+describe('budget-pressure downgrade', () => {
+  const pressure: AppliedBudgetPressure = { budgetId: 'b-1', scope: 'key', usedPercent: 85, atPercent: 80 };
+  const strongFirst: RoutingPolicy = { strategy: { type: 'best-quality' }, budgetPressure: { atPercent: 80 } };
+
+  it('orders by the cheapest first under pressure, and says why', () => {
+    expect(ids('auto', strongFirst)[0]).toBe('anthropic/big');
+    const pressed = route('auto', strongFirst, { pressure });
+    expect(pressed.candidates.map((candidate) => candidate.id)).toEqual([
+      'openai/nano',
+      'openai/mid',
+      'azure/mid',
+      'anthropic/big',
+    ]);
+    expect(pressed).toMatchObject({ strategy: 'cheapest-capable', budgetPressure: pressure });
+    expect(route('auto', strongFirst).budgetPressure).toBeUndefined();
+  });
+
+  it("takes the option's own strategy under pressure", () => {
+    const policy: RoutingPolicy = { budgetPressure: { atPercent: 80, strategy: { type: 'fastest' } } };
+    expect(route('auto', policy, { pressure }).strategy).toBe('fastest');
+  });
+
+  it('caps the tier auto asks for, and keeps stronger models out while one within the cap can serve', () => {
+    const policy: RoutingPolicy = { budgetPressure: { atPercent: 80, maxTier: 'standard' } };
+    expect(ids('auto', policy, { task: 'code', complexity: 'high' })).toEqual(['anthropic/big']);
+    const pressed = route('auto', policy, { task: 'code', complexity: 'high', pressure });
+    expect(pressed.candidates.map((candidate) => candidate.id)).toEqual(['openai/mid', 'azure/mid']);
+    expect(pressed.tier).toBe('standard');
+    expect(pressed.report.find((entry) => entry.deploymentId === 'anthropic/big')).toMatchObject({
+      kept: false,
+      reason: 'is frontier tier, above the standard tier budget pressure allows (key budget 85% spent)',
+    });
+    // Tools rule out the economy model only; an image rules out all but the frontier one, which stays.
+    expect(
+      ids(
+        'auto',
+        { budgetPressure: { atPercent: 80, maxTier: 'economy' } },
+        { pressure, overrides: { hasTools: true } },
+      ),
+    ).toEqual(['openai/mid', 'azure/mid', 'anthropic/big']);
+    expect(ids('auto', policy, { pressure, overrides: { hasImages: true } })).toEqual(['anthropic/big']);
+  });
+
+  it('caps an alias to its models within the tier, and keeps a named model that model', () => {
+    const policy: RoutingPolicy = {
+      aliases: { smart: ['big', 'mid'] },
+      budgetPressure: { atPercent: 50, maxTier: 'standard' },
+    };
+    expect(ids('smart', policy)).toEqual(['anthropic/big', 'openai/mid', 'azure/mid']);
+    expect(ids('smart', policy, { pressure })).toEqual(['openai/mid', 'azure/mid']);
+    expect(ids('big', policy, { pressure })).toEqual(['anthropic/big']);
+    expect(route('big', policy, { pressure })).toMatchObject({
+      strategy: 'cheapest-capable',
+      budgetPressure: pressure,
     });
   });
 });

@@ -1,5 +1,6 @@
 import type { Catalog, CatalogModel } from '@polymux/catalog';
 import type {
+  AppliedBudgetPressure,
   CandidateReport,
   Complexity,
   Deployment,
@@ -15,10 +16,11 @@ import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import { dataRetentionOf } from '@polymux/providers';
 
 import { refuseAutoEmbeddings } from '../embedding-models';
+import { describePressure, pressureStrategy } from './budget-pressure';
 import { incapability } from './capability';
 import type { DeploymentHealth } from './deployment-health';
 import { deploymentRefusal, modelRefusal } from './policy-filter';
-import { meetsTier, requiredTier, strongestTier, tierOf } from './quality-tier';
+import { aboveTier, lowerTier, meetsTier, requiredTier, strongestTier, tierOf } from './quality-tier';
 import type { Option } from './strategies';
 import { rank } from './strategies';
 
@@ -38,13 +40,18 @@ export interface Routed {
   strategy: StrategyName;
   /** The least tier `auto` required. */
   tier?: QualityTier;
+  /** The budget whose spend made the policy's budget-pressure downgrade decide. */
+  budgetPressure?: AppliedBudgetPressure;
 }
 
 /** Which deployments a request may go to, before its task is known. */
 export interface Eligible {
   resolvedFrom: Plan['resolvedFrom'];
-  /** Orders the candidates once the task and complexity are known; NoCapableModel when none is left. */
-  route(task: TaskType, complexity: Complexity): Routed;
+  /**
+   * Orders the candidates once the task and complexity (and the call's budgets, for budget
+   * pressure) are known; NoCapableModel when none is left.
+   */
+  route(task: TaskType, complexity: Complexity, pressure?: AppliedBudgetPressure): Routed;
   /** Every deployment `route` can return, whatever the task: what the reservation covers. */
   bound: Deployment[];
 }
@@ -120,7 +127,12 @@ export class Routing {
       }
       return examined;
     };
-    const decide = (examined: Examined[], strategy: RoutingStrategy, tier?: QualityTier): Routed => {
+    const decide = (
+      examined: Examined[],
+      strategy: RoutingStrategy,
+      tier?: QualityTier,
+      pressure?: AppliedBudgetPressure,
+    ): Routed => {
       const options = examined.flatMap((entry) => entry.options);
       const ranked = rank(options, strategy, this.health, requestId);
       return {
@@ -134,6 +146,7 @@ export class Routing {
         ],
         strategy: strategy.type,
         ...(tier ? { tier } : {}),
+        ...(pressure ? { budgetPressure: pressure } : {}),
       };
     };
 
@@ -155,7 +168,14 @@ export class Routing {
         );
       const strategy = policy.strategy ?? { type: 'ordered', order: targets.map((model) => model.id) };
       // Ordered when routed, not now: by then the plan's health snapshot has been read.
-      return { resolvedFrom: 'alias', bound, route: () => decide(examined, strategy) };
+      return {
+        resolvedFrom: 'alias',
+        bound,
+        route: (_task, _complexity, pressure) =>
+          pressure
+            ? decide(this.capped(examined, policy, pressure), pressureStrategy(policy), undefined, pressure)
+            : decide(examined, strategy),
+      };
     }
     return this.named(intake, policy, scoped, examine, decide);
   }
@@ -166,7 +186,12 @@ export class Routing {
     policy: RoutingPolicy,
     scoped: (model: CatalogModel, name: string) => boolean,
     examine: (model: CatalogModel, name: string) => Examined,
-    decide: (examined: Examined[], strategy: RoutingStrategy) => Routed,
+    decide: (
+      examined: Examined[],
+      strategy: RoutingStrategy,
+      tier?: QualityTier,
+      pressure?: AppliedBudgetPressure,
+    ) => Routed,
   ): Eligible {
     const resolved = this.catalog.resolve(intake.model);
     if (!resolved) {
@@ -193,11 +218,13 @@ export class Routing {
     if (examined.options.length === 0)
       throw noCapable(`no deployment of \`${intake.model}\` meets the routing policy${why(examined.excluded)}`);
     const strategy = policy.strategy ?? { type: 'ordered' };
-    // Ordered when routed, not now: by then the plan's health snapshot has been read.
+    // Ordered when routed, not now: by then the plan's health snapshot has been read. A model the
+    // caller named stays that model under budget pressure: only its deployments' order changes.
     return {
       resolvedFrom: resolved.resolvedFrom,
       bound: examined.options.map((option) => option.deployment),
-      route: () => decide([examined], strategy),
+      route: (_task, _complexity, pressure) =>
+        decide([examined], pressure ? pressureStrategy(policy) : strategy, undefined, pressure),
     };
   }
 
@@ -205,11 +232,18 @@ export class Routing {
    * `auto`: the models of the task's list (the policy's task rule, else the catalog's auto list)
    * that meet the tier the task and complexity need, cheapest first unless a strategy says
    * otherwise. When none meets the tier, the strongest tier present is taken instead of refusing.
+   * Under budget pressure the pressure's strategy orders them and its `maxTier` caps the tier asked
+   * (over a task rule's `minTier` too) and keeps stronger models out while a model within it can serve.
    */
   private auto(
     policy: RoutingPolicy,
     examine: (model: CatalogModel, name: string) => Examined,
-    decide: (examined: Examined[], strategy: RoutingStrategy, tier?: QualityTier) => Routed,
+    decide: (
+      examined: Examined[],
+      strategy: RoutingStrategy,
+      tier?: QualityTier,
+      pressure?: AppliedBudgetPressure,
+    ) => Routed,
   ): Eligible {
     const resolveAll = (list: readonly string[]) =>
       list.flatMap((name) => {
@@ -235,9 +269,11 @@ export class Routing {
     return {
       resolvedFrom: 'auto',
       bound,
-      route: (task, complexity) => {
+      route: (task, complexity, pressure) => {
         const rule = policy.tasks?.[task];
-        const tier = rule?.minTier ?? requiredTier(task, complexity);
+        const cap = pressure ? policy.budgetPressure?.maxTier : undefined;
+        const wanted = rule?.minTier ?? requiredTier(task, complexity);
+        const tier = cap ? lowerTier(wanted, cap) : wanted;
         const models = pool(task);
         const usable = models.filter((model) => examineOnce(model).options.length > 0);
         const best = usable.some((model) => meetsTier(model, tier)) ? tier : strongestTier(usable);
@@ -253,7 +289,9 @@ export class Routing {
             ],
           };
         });
-        const routed = decide(entries, rule?.strategy ?? policy.strategy ?? CHEAPEST, tier);
+        const routed = pressure
+          ? decide(this.capped(entries, policy, pressure), pressureStrategy(policy), tier, pressure)
+          : decide(entries, rule?.strategy ?? policy.strategy ?? CHEAPEST, tier);
         if (routed.candidates.length === 0)
           throw noCapable(
             `no model this key may use can serve this ${task} request${why(entries.flatMap((entry) => entry.excluded))}`,
@@ -261,6 +299,32 @@ export class Routing {
         return routed;
       },
     };
+  }
+
+  /**
+   * Budget pressure's tier cap over several models: those above it are kept out, with the reason,
+   * unless no model within it can serve the request (then nothing changes).
+   */
+  private capped(entries: Examined[], policy: RoutingPolicy, pressure: AppliedBudgetPressure): Examined[] {
+    const cap = policy.budgetPressure?.maxTier;
+    if (!cap) return entries;
+    const above = (entry: Examined) => entry.options.some((option) => aboveTier(option.model, cap));
+    if (!entries.some((entry) => entry.options.length > 0 && !above(entry))) return entries;
+    return entries.map((entry) =>
+      above(entry)
+        ? {
+            options: [],
+            excluded: [
+              ...entry.options.map((option) => ({
+                deployment: option.deployment,
+                model: option.model.id,
+                reason: `is ${tierOf(option.model)} tier, above the ${cap} tier budget pressure allows (${describePressure(pressure)})`,
+              })),
+              ...entry.excluded,
+            ],
+          }
+        : entry,
+    );
   }
 
   /** A considered deployment with the decision, its retention, and its speed as seeded and as measured. */

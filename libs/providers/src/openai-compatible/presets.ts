@@ -3,6 +3,7 @@ import type { OpenAiChatRequest } from '@polymux/wire';
 
 import type { OpenAiDialect } from '../openai/openai.dialect';
 import { OPENAI_TOOL_NAMES } from '../openai/openai.names';
+import { invalidRequest } from '../request-parts';
 import type { CanonicalField } from '../unsupported-fields';
 import { FUNCTION_NAME_RULE, hashed } from '../tool-names';
 
@@ -19,6 +20,8 @@ export interface Preset extends Omit<OpenAiDialect, 'provider' | 'toolNames'> {
   refusedBy?: ReadonlyArray<{ model: RegExp; fields: readonly CanonicalField[] }>;
   /** `n` above 1 is refused (`n: 1` travels). */
   singleChoice?: boolean;
+  /** The API reads text only: a request with an image or a document is refused before the call. */
+  textOnly?: boolean;
   toolNames?: OpenAiDialect['toolNames'];
 }
 
@@ -96,6 +99,8 @@ export const PRESETS = {
     unsupported: ['topK', 'n', 'seed', 'logprobs', 'topLogprobs', 'isError'],
     // Thinking mode: a tool-call turn's reasoning must go back with it, or DeepSeek answers 400.
     replayReasoning: 'reasoning_content',
+    // DeepSeek's chat API takes text parts only (its 400 names the unknown `image_url` or `file` variant).
+    textOnly: true,
   },
   qwen: {
     defaultBaseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
@@ -221,6 +226,20 @@ export const presetRefusedFields = (
   return refused;
 };
 
+/**
+ * `body`, refusing first (as `invalid_request`, in the caller's format) a request with an image or
+ * a document anywhere, which a text-only provider would answer with its own 400.
+ */
+const textOnly =
+  (provider: string, body: Preset['body']) =>
+  (mapped: Body, request: ChatRequest): OpenAiChatRequest => {
+    const media = request.messages
+      .flatMap((message) => message.content)
+      .find((part) => part.type === 'image' || part.type === 'document');
+    if (media) throw invalidRequest(`${provider} reads text only: send the request without its ${media.type}`);
+    return body ? body(mapped, request) : mapped;
+  };
+
 /** The dialect the OpenAI adapter speaks to `provider`'s servers. */
 export const presetDialect = (provider: PresetName): OpenAiDialect => {
   const preset: Preset = PRESETS[provider];
@@ -230,7 +249,7 @@ export const presetDialect = (provider: PresetName): OpenAiDialect => {
     maxTokensField: preset.maxTokensField,
     replayReasoning: preset.replayReasoning,
     embeddings: preset.embeddings,
-    body: preset.body,
+    body: preset.textOnly ? textOnly(provider, preset.body) : preset.body,
     headers: preset.headers,
   };
 };

@@ -5,6 +5,7 @@ import { simServiceAccount } from '@polymux/provider-sim';
 
 import { anthropicMessagesCases } from './conformance/anthropic-messages.cases';
 import { crossProviderCases } from './conformance/cross-provider.cases';
+import { droppedCases } from './conformance/dropped.cases';
 import { langChainCases } from './conformance/langchain.cases';
 import { mediaCases } from './conformance/media.cases';
 import { modelsEmbeddingsAuditCases } from './conformance/models-embeddings-audit.cases';
@@ -63,6 +64,7 @@ describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
   openAiResponsesCases(current);
   anthropicMessagesCases(current);
   mediaCases(current);
+  droppedCases(current);
   crossProviderCases(current);
   langChainCases(current);
   modelsEmbeddingsAuditCases(current);

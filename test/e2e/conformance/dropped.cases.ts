@@ -33,50 +33,43 @@ const CANNOT_CARRY: Record<(typeof MODELS)[number], readonly Probe[]> = {
   [VLLM]: [],
 };
 
-/** Reads a stream to its end (the call is charged and the header was sent before its first event). */
-const drain = async (stream: AsyncIterable<unknown>): Promise<void> => {
-  const events: unknown[] = [];
-  for await (const event of stream) events.push(event);
-  expect(events.length).toBeGreaterThan(0);
+/** An SDK call's pending answer: both SDKs' promises give the HTTP response with the parsed body. */
+interface Pending {
+  withResponse(): Promise<{ data: unknown; response: Response }>;
+}
+
+/**
+ * The `x-polymux-dropped` header of an answer; a stream is read to its end first (the header came
+ * before its first event), and must have had events.
+ */
+const droppedOf = async (call: Pending, stream: boolean): Promise<string | null> => {
+  const { data, response } = await call.withResponse();
+  if (stream) {
+    const events: unknown[] = [];
+    for await (const event of data as AsyncIterable<unknown>) events.push(event);
+    expect(events.length).toBeGreaterThan(0);
+  }
+  return response.headers.get('x-polymux-dropped');
 };
 
-/** Each probe from the inbound API that has it, complete or streamed: the `x-polymux-dropped` header of the answer. */
-const SEND: Record<Probe, (suite: ReturnType<SuiteRef>, model: string, stream: boolean) => Promise<string | null>> = {
+/** Each probe from the inbound API that has it, complete or streamed. */
+const SEND: Record<Probe, (suite: ReturnType<SuiteRef>, model: string, stream: boolean) => Pending> = {
   // Chat Completions' log probabilities.
-  logprobs: async ({ openai }, model, stream) => {
-    const messages = [{ role: 'user' as const, content: 'Say hello.' }];
-    if (!stream) {
-      const { response } = await openai.chat.completions.create({ model, messages, logprobs: true }).withResponse();
-      return response.headers.get('x-polymux-dropped');
-    }
-    const { data, response } = await openai.chat.completions
-      .create({ model, messages, logprobs: true, stream: true })
-      .withResponse();
-    await drain(data);
-    return response.headers.get('x-polymux-dropped');
-  },
+  logprobs: ({ openai }, model, stream) =>
+    openai.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'Say hello.' }],
+      logprobs: true,
+      stream,
+    }),
   // Anthropic's top-k sampling.
-  top_k: async ({ anthropic }, model, stream) => {
+  top_k: ({ anthropic }, model, stream) => {
     const params = { model, max_tokens: 64, top_k: 5, messages: [{ role: 'user' as const, content: 'Say hello.' }] };
-    if (!stream) {
-      const { response } = await anthropic.messages.create(params).withResponse();
-      return response.headers.get('x-polymux-dropped');
-    }
-    const { data, response } = await anthropic.messages.create({ ...params, stream: true }).withResponse();
-    await drain(data);
-    return response.headers.get('x-polymux-dropped');
+    return stream ? anthropic.messages.create({ ...params, stream: true }) : anthropic.messages.create(params);
   },
   // The Responses API's end-user id.
-  user: async ({ openai }, model, stream) => {
-    const params = { model, input: 'Say hello.', user: 'end-user-1' };
-    if (!stream) {
-      const { response } = await openai.responses.create(params).withResponse();
-      return response.headers.get('x-polymux-dropped');
-    }
-    const { data, response } = await openai.responses.create({ ...params, stream: true }).withResponse();
-    await drain(data);
-    return response.headers.get('x-polymux-dropped');
-  },
+  user: ({ openai }, model, stream) =>
+    openai.responses.create({ model, input: 'Say hello.', user: 'end-user-1', stream }),
 };
 
 const PROBES = (Object.keys(SEND) as Probe[]).flatMap((probe) =>
@@ -91,7 +84,7 @@ const PROBES = (Object.keys(SEND) as Probe[]).flatMap((probe) =>
 export const droppedCases = (suite: SuiteRef): void => {
   describe.each(MODELS)('x-polymux-dropped → %s', (model) => {
     it.each(PROBES)('names %s only where the family cannot carry it (stream: %s)', async (probe, stream) => {
-      const dropped = await SEND[probe](suite(), model, stream);
+      const dropped = await droppedOf(SEND[probe](suite(), model, stream), stream);
       if (CANNOT_CARRY[model].includes(probe)) expect(dropped?.split(',')).toContain(probe);
       else expect(dropped?.split(',') ?? []).not.toContain(probe);
     });

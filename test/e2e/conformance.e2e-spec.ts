@@ -5,7 +5,9 @@ import { simServiceAccount } from '@polymux/provider-sim';
 
 import { anthropicMessagesCases } from './conformance/anthropic-messages.cases';
 import { crossProviderCases } from './conformance/cross-provider.cases';
+import { droppedCases } from './conformance/dropped.cases';
 import { langChainCases } from './conformance/langchain.cases';
+import { mediaCases } from './conformance/media.cases';
 import { modelsEmbeddingsAuditCases } from './conformance/models-embeddings-audit.cases';
 import { openAiChatCases } from './conformance/openai-chat.cases';
 import { openAiResponsesCases } from './conformance/openai-responses.cases';
@@ -61,6 +63,8 @@ describe.each(MODES)('SDK conformance (%s mode)', (mode: Mode) => {
   openAiChatCases(current);
   openAiResponsesCases(current);
   anthropicMessagesCases(current);
+  mediaCases(current);
+  droppedCases(current);
   crossProviderCases(current);
   langChainCases(current);
   modelsEmbeddingsAuditCases(current);

@@ -20,6 +20,8 @@ export { toChatChunk as fromOpenAiChunk, toChatResponse as fromOpenAiCompletion 
 export { OpenAiAdapter } from './openai/openai.adapter';
 export { toOpenAiRequest } from './openai/openai.request';
 export { OPENAI_TOOL_NAMES } from './openai/openai.names';
+// A preset's dialect (its body hooks), for the request round-trip properties' generic-server row.
+export { presetDialect } from './openai-compatible/presets';
 export type { ToolNameRules } from './tool-names';
 export { ToolNames } from './tool-names';
 export * from './provider-adapter';

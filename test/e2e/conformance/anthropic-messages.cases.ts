@@ -1,17 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 
 import type { SuiteRef } from './suite';
-import {
-  ADAPTERS,
-  ALWAYS_THINKING_MODELS,
-  CLAUDE,
-  MODELS,
-  MULTIMODAL_MODELS,
-  PDF_BASE64,
-  PIXEL_BASE64,
-  THINKING_MODELS,
-  expectCharged,
-} from './suite';
+import { ADAPTERS, ALWAYS_THINKING_MODELS, CLAUDE, MODELS, THINKING_MODELS, expectCharged } from './suite';
 
 const WEATHER: Anthropic.Tool = {
   name: 'get_weather',
@@ -116,43 +106,6 @@ export const anthropicMessagesCases = (suite: SuiteRef): void => {
       });
       expect(short.input_tokens).toBeGreaterThan(0);
       expect(long.input_tokens).toBeGreaterThan(short.input_tokens);
-    });
-  });
-
-  describe.each(MULTIMODAL_MODELS)('Anthropic SDK, images and documents → %s', (model) => {
-    it('takes an image block', async () => {
-      const message = await suite().anthropic.messages.create({
-        model,
-        max_tokens: 64,
-        messages: [
-          {
-            role: 'user',
-            content: [
-              { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PIXEL_BASE64 } },
-              { type: 'text', text: 'What is in this image?' },
-            ],
-          },
-        ],
-      });
-      expect(textOf(message)).toMatch(/\S/);
-    });
-
-    it('takes a PDF document block', async () => {
-      const message = await suite().anthropic.messages.create({
-        model,
-        max_tokens: 64,
-        messages: [
-          {
-            role: 'user',
-            content: [
-              { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF_BASE64 } },
-              { type: 'text', text: 'Summarise this document.' },
-            ],
-          },
-        ],
-      });
-      expect(textOf(message)).toMatch(/\S/);
-      expect(message.usage.input_tokens).toBeGreaterThan(0);
     });
   });
 

@@ -5,6 +5,16 @@ import type { Suite, SuiteRef } from './suite';
 import { BEDROCK_CLAUDE, CLAUDE, GPT, NOVA } from './suite';
 
 const EMBEDDING_MODEL = 'text-embedding-3-small';
+/**
+ * One embeddings model per family with an embeddings API (the catalog's list price in nano-USD a
+ * token); a size asked for where the model takes one, else the model's own.
+ */
+const EMBEDDING_MODELS = [
+  { family: 'openai', model: EMBEDDING_MODEL, dimensions: 256, size: 256, nanoUsd: 20n },
+  { family: 'azure', model: 'azure-text-embedding-3-small', dimensions: 256, size: 256, nanoUsd: 20n },
+  { family: 'gemini', model: 'gemini-embedding-001', dimensions: 256, size: 256, nanoUsd: 150n },
+  { family: 'vllm', model: 'vllm-gte-qwen2-1.5b', dimensions: undefined, size: 1536, nanoUsd: 10n },
+] as const;
 /** Anthropic's model fields for the catalog's limits of the Claude model. */
 const limits = { max_input_tokens: expect.any(Number), max_tokens: expect.any(Number) };
 
@@ -25,24 +35,27 @@ const auditOf = (suite: Suite, requestId: string) =>
 
 /** Embeddings and the model list through the SDKs, and the audit trail naming each call's API. */
 export const modelsEmbeddingsAuditCases = (suite: SuiteRef): void => {
-  describe('OpenAI SDK, Embeddings', () => {
-    it('embeds a text with usage equal to the charge', async () => {
-      const { data, response } = await suite()
-        .openai.embeddings.create({ model: EMBEDDING_MODEL, input: 'Polymux' })
-        .withResponse();
-      expect(data.data).toHaveLength(1);
-      expect(data.data[0].embedding).toHaveLength(1536);
-      expect(data.usage.prompt_tokens).toBeGreaterThan(0);
-      const entries = await suite().gateway.charges(response.headers.get('x-request-id')!);
-      // text-embedding-3-small: $0.02 per million tokens, 20 nano-USD a token.
-      expect(entries).toEqual([
-        expect.objectContaining({
-          kind: 'charge',
-          amountNanoUsd: (-BigInt(data.usage.prompt_tokens) * 20n).toString(),
-        }),
-      ]);
-    });
-  });
+  describe.each(EMBEDDING_MODELS)(
+    'OpenAI SDK, Embeddings → $model ($family)',
+    ({ model, dimensions, size, nanoUsd }) => {
+      it('embeds texts with usage equal to the charge', async () => {
+        const { data, response } = await suite()
+          .openai.embeddings.create({ model, input: ['Polymux', 'a gateway'], ...(dimensions ? { dimensions } : {}) })
+          .withResponse();
+        expect(data.data.map((entry) => entry.index)).toEqual([0, 1]);
+        for (const entry of data.data) expect(entry.embedding).toHaveLength(size);
+        expect(data.data[0].embedding).not.toEqual(data.data[1].embedding);
+        expect(data.usage.prompt_tokens).toBeGreaterThan(0);
+        const entries = await suite().gateway.charges(response.headers.get('x-request-id')!);
+        expect(entries).toEqual([
+          expect.objectContaining({
+            kind: 'charge',
+            amountNanoUsd: (-BigInt(data.usage.prompt_tokens) * nanoUsd).toString(),
+          }),
+        ]);
+      });
+    },
+  );
 
   describe('GET /v1/models', () => {
     it('lists the models through the OpenAI SDK, each owned by its real provider', async () => {

@@ -1,7 +1,7 @@
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 
 import type { SuiteRef } from './suite';
-import { CITY_SCHEMA, MODELS, MULTIMODAL_MODELS, expectCharged, expectCity } from './suite';
+import { ADAPTERS, CITY_SCHEMA, MODELS, MULTIMODAL_MODELS, expectCharged, expectCity } from './suite';
 
 const WEATHER: OpenAI.Responses.FunctionTool = {
   type: 'function',
@@ -106,6 +106,39 @@ export const openAiResponsesCases = (suite: SuiteRef): void => {
       expect(data.text?.format).toMatchObject({ type: 'json_schema', name: 'city' });
       expect(data.output.some((item) => item.type === 'function_call')).toBe(false);
       expectCity(data.output_text);
+    });
+  });
+  // Each adapter's failing deployments through Responses (Chat Completions' cases also prove the SDK's retry).
+  describe.each(ADAPTERS)('OpenAI SDK errors, Responses, from the $adapter adapter', ({ prefix }) => {
+    const fail = (what: string) =>
+      suite()
+        .openai.responses.create({ model: `${prefix}-${what}`, input: 'x' })
+        .catch((caught: unknown) => caught);
+
+    it('raises RateLimitError with the relayed retry-after for a 429', async () => {
+      const error = await fail('rate-limited');
+      expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+      expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('1');
+    });
+
+    it('raises InternalServerError with 503 for an overloaded provider, and for a 500', async () => {
+      const overloaded = await fail('overloaded');
+      expect(overloaded).toBeInstanceOf(OpenAI.InternalServerError);
+      expect(overloaded).toMatchObject({ status: 503 });
+      const error = await fail('server-error');
+      expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+      expect((error as InstanceType<typeof OpenAI.InternalServerError>).status).toBeGreaterThanOrEqual(500);
+    });
+
+    it('ends a stream that fails upstream mid-way with an error the SDK raises, not response.completed', async () => {
+      const stream = suite().openai.responses.stream({ model: `${prefix}-breaks-mid-stream`, input: 'long answer' });
+      const types: string[] = [];
+      const consume = async () => {
+        for await (const event of stream) types.push(event.type);
+      };
+      await expect(consume()).rejects.toBeInstanceOf(OpenAI.APIError);
+      expect(types).toContain('response.output_text.delta');
+      expect(types).not.toContain('response.completed');
     });
   });
 };

@@ -60,8 +60,10 @@ export const MODELS = [
   DEEPSEEK_REASONER,
   VLLM,
 ] as const;
-/** The models that take images, documents and a JSON schema (DeepSeek's API takes text only, and JSON without a schema). */
-export const MULTIMODAL_MODELS = MODELS.filter((model) => model !== DEEPSEEK_REASONER);
+/** The models whose API reads text only (DeepSeek's), and JSON without a schema. */
+export const TEXT_ONLY_MODELS: readonly string[] = [DEEPSEEK_REASONER];
+/** The models that take images, documents and a JSON schema. */
+export const MULTIMODAL_MODELS = MODELS.filter((model) => !TEXT_ONLY_MODELS.includes(model));
 /** The models that think whether asked or not, their reasoning shown as thinking (DeepSeek's, unsigned). */
 export const ALWAYS_THINKING_MODELS: readonly string[] = [DEEPSEEK_REASONER];
 /** The models that think (Claude: directly, on Vertex AI and on Bedrock). */

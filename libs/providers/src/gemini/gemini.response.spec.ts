@@ -130,6 +130,64 @@ describe('GeminiStreamDecoder', () => {
     ]);
   });
 
+  it('reads a signature where Gemini streams it, after the text or on an empty thought, as the whole answer reads it', () => {
+    const [answer] = signatures.textAnswer.candidates;
+    const [first, second] = answer!.content.parts;
+    const decoder = new GeminiStreamDecoder(names(), 'fallback');
+    const deltas = [
+      { text: first!.text },
+      { text: second!.text },
+      // The streaming documentation's last chunk: the signature alone, with an empty text.
+      { text: '', thoughtSignature: second!.thoughtSignature },
+    ].flatMap((part, index) =>
+      decoder.decode({
+        responseId: 'r',
+        candidates: [{ content: { role: 'model', parts: [part] }, ...(index === 2 ? { finishReason: 'STOP' } : {}) }],
+      }),
+    );
+    expect(deltas.map((chunk) => chunk.choices[0]).slice(-2)).toEqual([
+      { index: 0, reasoning: { signature: 'gemini:EuIOCt8wnuepru==' } },
+      { index: 0, finishReason: 'stop' },
+    ]);
+    // Signed after the text, the signature is a reasoning part of its own, whichever part carries it.
+    const late = {
+      ...signatures.textAnswer,
+      candidates: [
+        {
+          ...answer!,
+          content: {
+            role: 'model',
+            parts: [
+              first!,
+              { ...second!, thoughtSignature: undefined },
+              { text: '', thoughtSignature: second!.thoughtSignature },
+            ],
+          },
+        },
+      ],
+    };
+    for (const body of [signatures.textAnswer, late]) {
+      expect(toChatResponse(body, names(), 'fallback').choices[0]?.reasoning).toEqual([
+        { type: 'thinking', text: '', signature: 'gemini:EuIOCt8wnuepru==' },
+      ]);
+    }
+    // An empty thought part that carries the signature closes the thought before it (no second part).
+    const thought = { text: 'Weather first.', thought: true };
+    const closing = { text: '', thought: true, thoughtSignature: 'c2ln' };
+    const closed = toChatResponse(
+      {
+        candidates: [
+          { content: { role: 'model', parts: [thought, closing, { text: 'Sunny.' }] }, finishReason: 'STOP' },
+        ],
+      },
+      names(),
+      'fallback',
+    );
+    expect(closed.choices[0]?.reasoning).toEqual([
+      { type: 'thinking', text: 'Weather first.', signature: 'gemini:c2ln' },
+    ]);
+  });
+
   it('maps Google’s in-stream errors by status', () => {
     expect(errorFromGoogleEvent('gemini', JSON.stringify(errors.rateLimited.body))).toMatchObject({
       code: ErrorCode.UpstreamRateLimited,

@@ -78,17 +78,23 @@ const seconds = () => Math.floor(Date.now() / 1000);
 /**
  * One candidate as a canonical choice: its texts joined, its function calls as tool calls (with
  * generated ids and the caller's names), thought summaries as reasoning and every thought
- * signature as a tagged signature: on the thought it came with, else on the last unsigned
- * reasoning part, else on a reasoning part of its own.
+ * signature as a tagged signature. A signature closes the thought it directly follows — on that
+ * thought, on an empty thought part after it, or on the part right after it — and is otherwise a
+ * reasoning part of its own (as `GeminiStreamDecoder` reads the same parts, so that a caller sees
+ * the same answer streamed or not).
  */
 const toChoice = (candidate: GeminiCandidate, position: number, responseId: string, names: ToolNames): Choice => {
   let content = '';
   const toolCalls: ToolCall[] = [];
   const reasoning: ReasoningPart[] = [];
   const index = candidate.index ?? position;
+  /** The thought the parts read so far end with, while unsigned. */
+  let open: Extract<ReasoningPart, { type: 'thinking' }> | undefined;
   for (const part of candidate.content?.parts ?? []) {
-    if (part.thought && part.text !== undefined) reasoning.push({ type: 'thinking', text: part.text });
-    else if (part.text !== undefined) content += part.text;
+    if (part.thought && part.text) {
+      open = { type: 'thinking', text: part.text };
+      reasoning.push(open);
+    } else if (part.text !== undefined && !part.thought) content += part.text;
     else if (part.functionCall) {
       const call = part.functionCall;
       toolCalls.push({
@@ -99,10 +105,12 @@ const toChoice = (candidate: GeminiCandidate, position: number, responseId: stri
     }
     if (part.thoughtSignature) {
       const signature = tagSignature(GEMINI_SIGNATURE, part.thoughtSignature);
-      const last = reasoning.at(-1);
-      if (last?.type === 'thinking' && last.signature === undefined) last.signature = signature;
+      if (open) open.signature = signature;
       else reasoning.push({ type: 'thinking', text: '', signature });
+      open = undefined;
     }
+    // Written output ends the thought (an empty text part writes nothing).
+    if (!part.thought && (part.text || part.functionCall)) open = undefined;
   }
   const reason = candidate.finishReason;
   const choice: Choice = {

@@ -106,6 +106,33 @@ describe('DeepSeek', () => {
     });
     expect(body.messages[1]).toMatchObject({ reasoning_content: 'Look the transaction up.' });
   });
+
+  it('refuses an image or a document anywhere before the call: its API reads text only', () => {
+    const withPart = (part: ChatRequest['messages'][number]['content'][number]): ChatRequest => ({
+      model: 'd',
+      stream: false,
+      messages: [
+        user,
+        { role: 'assistant', content: [{ type: 'text', text: 'Send it.' }] },
+        { role: 'user', content: [part] },
+      ],
+    });
+    const image = withPart({ type: 'image', url: 'data:image/png;base64,iVBORw0KGgo=' });
+    const document = withPart({
+      type: 'document',
+      url: 'data:application/pdf;base64,JVBERi0=',
+      mediaType: 'application/pdf',
+    });
+    expect(() => bodyFor('deepseek', image)).toThrow(
+      expect.objectContaining({ code: ErrorCode.InvalidRequest, message: expect.stringContaining('its image') }),
+    );
+    expect(() => bodyFor('deepseek', document)).toThrow(
+      expect.objectContaining({ code: ErrorCode.InvalidRequest, message: expect.stringContaining('its document') }),
+    );
+    // A preset whose models may see (vLLM's) sends both.
+    expect(bodyFor('vllm', image).messages).toHaveLength(3);
+    expect(bodyFor('deepseek', { model: 'd', stream: false, messages: [user] }).messages).toHaveLength(1);
+  });
 });
 
 describe('OpenRouter', () => {

@@ -4,6 +4,7 @@ import type { OpenAiChatRequest } from '@polymux/wire';
 import type { RetentionDefault } from '../data-retention';
 import type { OpenAiDialect } from '../openai/openai.dialect';
 import { OPENAI_TOOL_NAMES } from '../openai/openai.names';
+import { invalidRequest } from '../request-parts';
 import type { CanonicalField } from '../unsupported-fields';
 import { FUNCTION_NAME_RULE, hashed } from '../tool-names';
 
@@ -22,6 +23,8 @@ export interface Preset extends Omit<OpenAiDialect, 'provider' | 'toolNames'> {
   singleChoice?: boolean;
   /** Whether the provider keeps API prompts and completions by default, and where it says so. */
   retention: RetentionDefault;
+  /** The API reads text only: a request with an image or a document is refused before the call. */
+  textOnly?: boolean;
   toolNames?: OpenAiDialect['toolNames'];
 }
 
@@ -106,6 +109,8 @@ export const PRESETS = {
     unsupported: ['topK', 'n', 'seed', 'logprobs', 'topLogprobs', 'isError'],
     // Thinking mode: a tool-call turn's reasoning must go back with it, or DeepSeek answers 400.
     replayReasoning: 'reasoning_content',
+    // DeepSeek's chat API takes text parts only (its 400 names the unknown `image_url` or `file` variant).
+    textOnly: true,
   },
   qwen: {
     defaultBaseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
@@ -240,6 +245,20 @@ export const presetRefusedFields = (
   return refused;
 };
 
+/**
+ * `body`, refusing first (as `invalid_request`, in the caller's format) a request with an image or
+ * a document anywhere, which a text-only provider would answer with its own 400.
+ */
+const textOnly =
+  (provider: string, body: Preset['body']) =>
+  (mapped: Body, request: ChatRequest): OpenAiChatRequest => {
+    const media = request.messages
+      .flatMap((message) => message.content)
+      .find((part) => part.type === 'image' || part.type === 'document');
+    if (media) throw invalidRequest(`${provider} reads text only: send the request without its ${media.type}`);
+    return body ? body(mapped, request) : mapped;
+  };
+
 /** The dialect the OpenAI adapter speaks to `provider`'s servers. */
 export const presetDialect = (provider: PresetName): OpenAiDialect => {
   const preset: Preset = PRESETS[provider];
@@ -249,7 +268,7 @@ export const presetDialect = (provider: PresetName): OpenAiDialect => {
     maxTokensField: preset.maxTokensField,
     replayReasoning: preset.replayReasoning,
     embeddings: preset.embeddings,
-    body: preset.body,
+    body: preset.textOnly ? textOnly(provider, preset.body) : preset.body,
     headers: preset.headers,
   };
 };

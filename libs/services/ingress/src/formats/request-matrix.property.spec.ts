@@ -4,6 +4,7 @@ import {
   JSON_TOOL,
   OPENAI_TOOL_NAMES,
   ToolNames,
+  presetDialect,
   toAnthropicRequest,
   toBedrockRequest,
   toGeminiRequest,
@@ -24,8 +25,9 @@ import type { InboundName } from './testing/inbound-bodies';
 import { INBOUND_BODIES, MESSAGES_DEFAULT_MAX_TOKENS } from './testing/inbound-bodies';
 
 /*
- * Requests, for every inbound format F × provider P: a caller's body in F → F.decode → the plan's
- * dropped fields for P → P's request encoder → P's wire body. (a) The wire body is valid for P
+ * Requests, for every inbound format F × provider family P: a caller's body in F → F.decode → the
+ * plan's dropped fields for P's deployment → (the executor's inlining of media, for a family that
+ * fetches none) → P's request encoder → P's wire body. (a) The wire body is valid for P
  * (Anthropic: the wire schema, alternating roles, every tool use answered in the next turn; OpenAI:
  * ingress's own Chat Completions decoder, a full validation). (b) Everything P can carry survives:
  * texts, images, documents, system text, tool definitions, tool calls (arguments JSON-equal, ids
@@ -36,20 +38,19 @@ import { INBOUND_BODIES, MESSAGES_DEFAULT_MAX_TOKENS } from './testing/inbound-b
  * Inherently lossy, and stated here rather than reported: thinking blocks reach only Anthropic, and
  * only from a format that carries them (Chat Completions has none; OpenAI takes none back; Gemini
  * gets back only its own signatures, never thought text); an image's `detail` and a document's file
- * name reach only OpenAI. Gemini fetches no URL: a request with an http(s) image is refused with
- * `invalid_request` until the executor inlines it, and its tool parameters are converted to Google's
- * schema subset (checked in gemini.schema.spec.ts, not here). Bedrock is Claude on Bedrock, its
- * Converse body read back here (no inbound format speaks it), after the executor inlined http(s)
- * media (Bedrock fetches none). DeepSeek is the preset whose wire differs most from OpenAI's: it
- * takes back a tool-call turn's thinking, as `reasoning_content` text (no signature), and nothing
- * else of a turn's reasoning.
+ * name reach only OpenAI. Gemini, Vertex AI and Bedrock fetch no URL: the executor inlines http(s)
+ * media first, and the Gemini and Bedrock encoders refuse any left with `invalid_request` (checked
+ * too); Gemini's tool parameters are converted to Google's schema subset (checked in
+ * gemini.schema.spec.ts, not here). Bedrock's Converse body is read back here (no inbound format
+ * speaks it), for Claude and for Nova, which takes no `top_k`, thinking or tool-result status.
+ * DeepSeek is the preset whose wire differs most from OpenAI's: it takes back a tool-call turn's
+ * thinking, as `reasoning_content` text (no signature), and nothing else of a turn's reasoning (its
+ * API reads text only: its requests here have no media, see presets.spec.ts for the refusal);
+ * vLLM stands for the generic presets (OpenAI's wire with `top_k`, no thinking back). Azure OpenAI
+ * writes OpenAI's body (`max_completion_tokens`), Vertex AI Anthropic's or Gemini's by its upstream
+ * model: each family's row is its deployment, so that its own dropped-field row is what is checked.
  */
 
-type ProviderName = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'deepseek';
-/** Claude on Bedrock, so that thinking, `top_k` and tool-result status travel. */
-const BEDROCK_MODEL = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-/** The providers that take Claude's signed thinking back, and cap the temperature at 1. */
-const CLAUDE: ReadonlySet<ProviderName> = new Set(['anthropic', 'bedrock']);
 const INLINED_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk';
 
 /**
@@ -148,33 +149,35 @@ type Digest = ReturnType<typeof digest>;
  * The digest of the caller's request as far as F and then P can say it; `dropped`: what the plan
  * named as dropped (Anthropic with thinking on refuses a temperature other than 1).
  */
-const expected = (
-  request: ChatRequest,
-  format: InboundName,
-  provider: ProviderName,
-  dropped: readonly string[],
-): Digest => {
-  const all = digest(provider === 'bedrock' ? inlined(request) : request);
-  const thinking = format !== 'chat' && CLAUDE.has(provider);
+const expected = (request: ChatRequest, format: InboundName, family: Family, dropped: readonly string[]): Digest => {
+  const all = digest(family.inlined ? inlined(request) : request);
   // A Messages caller cannot say a temperature above 1.
   const said = format === 'messages' && (request.temperature ?? 0) > 1 ? undefined : all.temperature;
-  if (provider === 'gemini')
+  if (family.wire === 'gemini')
     return { ...all, thinking: [], stop: format === 'responses' ? undefined : all.stop, temperature: said };
   // Converse has no tool choice `none`: no tools are sent, unless the history's tool blocks need them.
   const history = request.messages.some((message) => message.role === 'tool' || message.toolCalls?.length);
-  const toolless = provider === 'bedrock' && request.toolChoice === 'none' && !history;
+  const toolless = family.wire === 'bedrock' && request.toolChoice === 'none' && !history;
+  const thinking =
+    format === 'chat'
+      ? []
+      : family.thinking === 'claude'
+        ? all.thinking
+        : family.thinking === 'toolTurns'
+          ? replayedThinking(request)
+          : [];
   return {
     ...all,
     tools: toolless ? [] : all.tools,
-    thinking: thinking ? all.thinking : provider === 'deepseek' && format !== 'chat' ? replayedThinking(request) : [],
+    thinking,
     stop: format === 'responses' ? undefined : all.stop,
-    // A temperature above Anthropic's 1 is sent as 1 (OpenAI's scale goes to 2; a Messages caller cannot say more).
+    // A temperature above the family's highest is sent as its highest (OpenAI's scale goes to 2).
     temperature:
-      (format === 'messages' && (request.temperature ?? 0) > 1) || dropped.includes('temperature')
+      said === undefined || dropped.includes('temperature')
         ? undefined
-        : CLAUDE.has(provider) && all.temperature !== undefined
-          ? Math.min(all.temperature, 1)
-          : all.temperature,
+        : family.maxTemperature !== undefined
+          ? Math.min(said, family.maxTemperature)
+          : said,
   };
 };
 
@@ -210,15 +213,24 @@ const withCallerNames = (decoded: ChatRequest, names: ToolNames): ChatRequest =>
   ...(decoded.tools ? { tools: decoded.tools.map((tool) => ({ ...tool, name: names.callerName(tool.name) })) } : {}),
 });
 
-/** `deepseek`: the preset's dialect, its tool-call turns' thinking read back from `reasoning_content`. */
-const sendOpenAi = (request: ChatRequest, deepseek = false): Sent => {
-  const names = new ToolNames(OPENAI_TOOL_NAMES);
-  const body = toOpenAiRequest(request, {
-    model: deepseek ? 'deepseek-reasoner' : 'gpt-x',
-    maxTokensField: 'max_tokens',
+/**
+ * An OpenAI-family body: OpenAI's own (`max_tokens`, or Azure's `max_completion_tokens`), or a
+ * preset's through its dialect (DeepSeek's tool-call turns' thinking read back from `reasoning_content`).
+ */
+const sendOpenAi = (
+  request: ChatRequest,
+  options: { preset?: 'deepseek' | 'vllm'; maxTokensField?: 'max_tokens' | 'max_completion_tokens' } = {},
+): Sent => {
+  const dialect = options.preset ? presetDialect(options.preset) : undefined;
+  const names = new ToolNames(dialect?.toolNames ?? OPENAI_TOOL_NAMES);
+  const mapped = toOpenAiRequest(request, {
+    model: options.preset ? `${options.preset}-model` : 'gpt-x',
+    maxTokensField: options.maxTokensField ?? dialect?.maxTokensField ?? 'max_tokens',
     names,
-    ...(deepseek ? { replayReasoning: 'reasoning_content' as const, provider: 'deepseek' } : {}),
+    replayReasoning: dialect?.replayReasoning,
+    provider: options.preset ?? 'openai',
   });
+  const body = dialect?.body ? dialect.body(mapped, request) : mapped;
   const wire = overJson(body);
   // (a) Ingress's Chat Completions decoder validates the whole body: it throws on anything invalid;
   // every tool name and id is one OpenAI accepts.
@@ -375,9 +387,9 @@ const sendGemini = (request: ChatRequest): Sent => {
 type BedrockBlock = BedrockConverseRequest['messages'][number]['content'][number];
 
 /** The digest of a Converse body, the caller's tool names and ids read back through the call's renaming. */
-const sendBedrock = (request: ChatRequest): Sent => {
+const sendBedrock = (request: ChatRequest, model: string): Sent => {
   const { body, names, jsonTool } = toBedrockRequest(request, {
-    model: BEDROCK_MODEL,
+    model,
     defaultMaxTokens: ANTHROPIC_DEFAULT_MAX_TOKENS,
   });
   const wire = overJson(body);
@@ -471,58 +483,133 @@ const bedrockCarries = (wire: Record<string, unknown>, name: string): boolean =>
 };
 
 /** Whether P's wire carries a canonical setting (Anthropic takes the end user as `metadata.user_id`). */
-const carries = (wire: Record<string, unknown>, provider: ProviderName, name: string): boolean =>
-  provider === 'bedrock'
+const carries = (wire: Record<string, unknown>, family: Family, name: string): boolean =>
+  family.wire === 'bedrock'
     ? bedrockCarries(wire, name)
-    : provider === 'gemini'
+    : family.wire === 'gemini'
       ? GEMINI_SETTING[name] !== undefined &&
         (wire.generationConfig as Record<string, unknown> | undefined)?.[GEMINI_SETTING[name]] !== undefined
-      : provider === 'anthropic' && name === 'user'
+      : family.wire === 'anthropic' && name === 'user'
         ? (wire.metadata as { user_id?: unknown } | undefined)?.user_id !== undefined
         : wire[name] !== undefined;
 
-const SENDERS: Record<ProviderName, (request: ChatRequest) => Sent> = {
-  openai: (request) => sendOpenAi(request),
-  anthropic: sendAnthropic,
-  gemini: sendGemini,
-  // The executor inlines http(s) media for an adapter that fetches none.
-  bedrock: (request) => sendBedrock(inlined(request)),
-  deepseek: (request) => sendOpenAi(request, true),
+/** One provider family: the deployment a plan names, and the body its adapter writes. */
+interface Family {
+  /** The plan's candidate: its provider and upstream model pick the dropped-field rows. */
+  deployment: { provider: string; upstreamModel: string };
+  wire: 'openai' | 'anthropic' | 'gemini' | 'bedrock';
+  /** Its adapter fetches no media URL (`fetchesMediaUrls: false`): the executor inlines them first. */
+  inlined: boolean;
+  /** Its encoder refuses an http(s) media URL left in the request. */
+  refusesUrls: boolean;
+  /** The thinking it takes back: Claude's signed blocks, each tool-call turn's text, or none. */
+  thinking: 'claude' | 'toolTurns' | 'none';
+  /** Its highest temperature, where lower than OpenAI's 2. */
+  maxTemperature?: number;
+  send(request: ChatRequest): Sent;
+}
+
+const CLAUDE_ON_BEDROCK = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+const NOVA = 'amazon.nova-pro-v1:0';
+const OPENAI_FAMILY = { wire: 'openai', inlined: false, refusesUrls: false, thinking: 'none' } as const;
+const CLAUDE_FAMILY = { wire: 'anthropic', thinking: 'claude', maxTemperature: 1, send: sendAnthropic } as const;
+const GEMINI_FAMILY = { wire: 'gemini', inlined: true, refusesUrls: true, thinking: 'none', send: sendGemini } as const;
+
+const FAMILIES: Record<string, Family> = {
+  openai: { ...OPENAI_FAMILY, deployment: { provider: 'openai', upstreamModel: 'gpt-4o' }, send: sendOpenAi },
+  // As AzureAdapter writes it: OpenAI's body, the output limit as `max_completion_tokens`.
+  azure: {
+    ...OPENAI_FAMILY,
+    deployment: { provider: 'azure', upstreamModel: 'my-gpt-4o' },
+    send: (request) => sendOpenAi(request, { maxTokensField: 'max_completion_tokens' }),
+  },
+  deepseek: {
+    ...OPENAI_FAMILY,
+    deployment: { provider: 'deepseek', upstreamModel: 'deepseek-reasoner' },
+    thinking: 'toolTurns',
+    send: (request) => sendOpenAi(request, { preset: 'deepseek' }),
+  },
+  vllm: {
+    ...OPENAI_FAMILY,
+    deployment: { provider: 'vllm', upstreamModel: 'meta-llama/Llama-4-Scout-17B-16E-Instruct' },
+    send: (request) => sendOpenAi(request, { preset: 'vllm' }),
+  },
+  anthropic: {
+    ...CLAUDE_FAMILY,
+    deployment: { provider: 'anthropic', upstreamModel: 'claude-x' },
+    inlined: false,
+    refusesUrls: false,
+  },
+  // Anthropic's body on rawPredict (the adapter moves `model` into the URL); Vertex inlines media for both publishers.
+  'vertex (Claude)': {
+    ...CLAUDE_FAMILY,
+    deployment: { provider: 'vertex', upstreamModel: 'claude-opus-4-1' },
+    inlined: true,
+    refusesUrls: false,
+  },
+  gemini: { ...GEMINI_FAMILY, deployment: { provider: 'gemini', upstreamModel: 'gemini-2.5-flash' } },
+  'vertex (Gemini)': { ...GEMINI_FAMILY, deployment: { provider: 'vertex', upstreamModel: 'gemini-2.5-pro' } },
+  'bedrock (Claude)': {
+    deployment: { provider: 'bedrock', upstreamModel: CLAUDE_ON_BEDROCK },
+    wire: 'bedrock',
+    inlined: true,
+    refusesUrls: true,
+    thinking: 'claude',
+    maxTemperature: 1,
+    send: (request) => sendBedrock(request, CLAUDE_ON_BEDROCK),
+  },
+  'bedrock (Nova)': {
+    deployment: { provider: 'bedrock', upstreamModel: NOVA },
+    wire: 'bedrock',
+    inlined: true,
+    refusesUrls: true,
+    thinking: 'none',
+    maxTemperature: 1,
+    send: (request) => sendBedrock(request, NOVA),
+  },
 };
-const UPSTREAM_MODEL: Partial<Record<ProviderName, string>> = { bedrock: BEDROCK_MODEL, deepseek: 'deepseek-reasoner' };
 
 const PAIRS = (['chat', 'responses', 'messages'] as const).flatMap((format) =>
-  (['openai', 'anthropic', 'gemini', 'bedrock', 'deepseek'] as const).map((provider) => [format, provider] as const),
+  Object.keys(FAMILIES).map((family) => [format, family] as const),
 );
 
-/** Whether Gemini must refuse the request: it fetches no http(s) image URL. */
-const fetchesUrl = (request: ChatRequest): boolean =>
+/** Whether the request has an image or a document its provider would have to fetch. */
+const hasUrlMedia = (request: ChatRequest): boolean =>
   request.messages.some((message) =>
-    message.content.some((part) => part.type === 'image' && /^https?:/.test(part.url)),
+    message.content.some((part) => (part.type === 'image' || part.type === 'document') && /^https?:/.test(part.url)),
   );
 
-describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
+/** The request without images and documents, for a provider whose API reads text only. */
+const textOnly = (request: ChatRequest): ChatRequest => ({
+  ...request,
+  messages: request.messages.map((message) => ({
+    ...message,
+    content: message.content.filter((part) => part.type !== 'image' && part.type !== 'document'),
+  })),
+});
+
+describe.each(PAIRS)('request %s → %s (property)', (format, name) => {
+  const family = FAMILIES[name]!;
   it('sends a valid body that keeps what the provider carries and names what it drops', () => {
     fc.assert(
-      fc.property(canonicalRequest, (original) => {
+      fc.property(canonicalRequest, (generated) => {
+        const original = name === 'deepseek' ? textOnly(generated) : generated;
         const body = INBOUND_BODIES[format](original, EXTRA[format]);
         const decodeDropped: string[] = [];
         const call = { key, request: FORMATS[format].decode(body, { dataRetention: false, dropped: decodeDropped }) };
-        const target = deployment('d', { provider, upstreamModel: UPSTREAM_MODEL[provider] ?? 'gpt-4o' });
-        const planDropped = dropDisallowedFields(call, { candidates: [target] });
-        if (provider === 'gemini' && fetchesUrl(call.request)) {
-          expect(() => toGeminiRequest(call.request)).toThrow(
-            expect.objectContaining({ code: ErrorCode.InvalidRequest }),
-          );
-          return;
+        const planDropped = dropDisallowedFields(call, { candidates: [deployment('d', family.deployment)] });
+        if (family.refusesUrls && hasUrlMedia(call.request)) {
+          // What the executor's inlining is for: the encoder refuses a URL its provider cannot fetch.
+          expect(() => family.send(call.request)).toThrow(expect.objectContaining({ code: ErrorCode.InvalidRequest }));
         }
-        const sent = SENDERS[provider](call.request);
+        const sent = family.send(family.inlined ? inlined(call.request) : call.request);
 
         // (b) What the provider carries survives, exactly.
-        expect(sent.digest).toEqual(expected(original, format, provider, planDropped));
+        expect(sent.digest).toEqual(expected(original, format, family, planDropped));
         const asked =
           format === 'messages' ? (original.maxOutputTokens ?? MESSAGES_DEFAULT_MAX_TOKENS) : original.maxOutputTokens;
-        expect(sent.maxTokens).toBe(asked ?? (CLAUDE.has(provider) ? ANTHROPIC_DEFAULT_MAX_TOKENS : undefined));
+        const required = family.wire === 'anthropic' || family.wire === 'bedrock';
+        expect(sent.maxTokens).toBe(asked ?? (required ? ANTHROPIC_DEFAULT_MAX_TOKENS : undefined));
         const askedJson =
           original.responseFormat !== undefined &&
           (format === 'messages'
@@ -532,18 +619,19 @@ describe.each(PAIRS)('request %s → %s (property)', (format, provider) => {
 
         // (c) Never silently lost: a setting the caller sent is on the wire or named, never both.
         const dropped = [...decodeDropped, ...planDropped];
-        for (const { field, name, formats } of SETTINGS) {
+        for (const { field, name: setting, formats } of SETTINGS) {
           if (!formats.includes(format) || original[field] === undefined) continue;
           if (field === 'topLogprobs' && !original.logprobs) continue;
-          expect({ name, sent: carries(sent.wire, provider, name), named: dropped.includes(name) }).toEqual({
-            name,
-            sent: !dropped.includes(name),
-            named: !carries(sent.wire, provider, name),
+          const onWire = carries(sent.wire, family, setting);
+          expect({ setting, sent: onWire, named: dropped.includes(setting) }).toEqual({
+            setting,
+            sent: !dropped.includes(setting),
+            named: !onWire,
           });
         }
-        for (const [name, value] of Object.entries(provider === 'gemini' ? {} : EXTRA[format])) {
-          const travelled = JSON.stringify(sent.wire[name]) === JSON.stringify(value);
-          expect({ name, sent: travelled }).toEqual({ name, sent: !dropped.includes(name) });
+        for (const [extra, value] of Object.entries(family.wire === 'gemini' ? {} : EXTRA[format])) {
+          const travelled = JSON.stringify(sent.wire[extra]) === JSON.stringify(value);
+          expect({ extra, sent: travelled }).toEqual({ extra, sent: !dropped.includes(extra) });
         }
       }),
       { numRuns: 100 },

@@ -245,6 +245,22 @@ describe('Responses stream encoder', () => {
     expect(events[8].data).toMatchObject({ type: 'response.output_item.added', output_index: 1 });
   });
 
+  it('keeps a signature that closes no summary (after the text) as a reasoning item of its own', () => {
+    const events = run([chunk({ content: 'ok' }), chunk({ reasoning: { signature: 'gemini:sig' } })]);
+    expect(events.map((e) => e.data.type).slice(-4)).toEqual([
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    const item = { id: 'rs_s1_0', type: 'reasoning', summary: [], encrypted_content: 'gemini:sig' };
+    expect(events.at(-2)?.data).toMatchObject({ output_index: 1, item });
+    expect((events.at(-1)?.data.response as { output: unknown[] }).output).toEqual([
+      expect.objectContaining({ type: 'message' }),
+      item,
+    ]);
+  });
+
   it('ends a response cut by the token limit with response.incomplete', () => {
     const events = run([chunk({ content: 'Hel', finishReason: 'length' })]);
     expect(events.at(-1)?.data).toMatchObject({

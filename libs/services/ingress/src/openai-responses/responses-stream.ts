@@ -132,6 +132,17 @@ export const responsesStream = (request: ChatRequest, context: StreamContext): S
         }),
         event('response.output_item.done', { output_index: index, item: done }),
       );
+    } else if (reasoning.signature !== undefined) {
+      // A signature that closes no summary (Gemini signs answers it shows no thought of): an item of its own.
+      events.push(...closeOpen());
+      const index = output.length;
+      const id = ids!.reasoning(reasonings++);
+      const done = reasoningItem(id, undefined, reasoning.signature);
+      output.push(done);
+      events.push(
+        event('response.output_item.added', { output_index: index, item: reasoningItem(id, undefined, undefined) }),
+        event('response.output_item.done', { output_index: index, item: done }),
+      );
     }
     return events;
   };

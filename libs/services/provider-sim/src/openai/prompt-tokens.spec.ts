@@ -53,6 +53,14 @@ describe('promptTokens', () => {
     // -> the largest rule (gpt-4o-mini's high detail grid of 8 tiles).
     expect(tokens).toBe(5 + 6 + 2_833 + 5_667 * 8);
   });
+
+  it('counts an inline file as the characters of its data, an uploaded one as nothing', () => {
+    const file = (part: { file_data?: string; file_id?: string }) => [
+      { role: 'user' as const, content: [{ type: 'file' as const, file: part }] },
+    ];
+    expect(promptTokens(file({ file_data: 'data:application/pdf;base64,JVBERi0=' }))).toBe(Math.ceil(36 / 4) + 3);
+    expect(promptTokens(file({ file_id: 'file-1' }))).toBe(3);
+  });
 });
 
 describe('embeddingTokens', () => {

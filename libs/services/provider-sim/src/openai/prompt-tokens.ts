@@ -22,7 +22,9 @@ const detailOf = (detail: string | undefined): ImageDetail => (detail === 'low' 
  * parts, names, assistant tool-call names and arguments, tool definitions (their JSON) and a
  * `json_schema` response format (its JSON) —, M the number of messages, N the number of names and
  * T the number of tool definitions. Each `image_url` part costs what OpenAI's image rules say for
- * the request's model and detail (the size read from a `data:` URL, the largest for a link).
+ * the request's model and detail (the size read from a `data:` URL, the largest for a link); a
+ * `file` part's inline `file_data` counts as characters (a stand-in for the text and page images
+ * OpenAI reads from a PDF), so that a document is billed as input.
  */
 export const promptTokens = (messages: OpenAiMessage[], extras: PromptExtras = {}): number => {
   let characters = 0;
@@ -43,7 +45,7 @@ export const promptTokens = (messages: OpenAiMessage[], extras: PromptExtras = {
         else if (part.type === 'image_url') {
           const size = dataUrlImageSize(part.image_url.url);
           images += imageTokens(extras.model, detailOf(part.image_url.detail), size);
-        }
+        } else if (part.type === 'file') characters += part.file.file_data?.length ?? 0;
       }
     }
     for (const call of (message.role === 'assistant' && message.tool_calls) || [])

@@ -27,6 +27,13 @@ export interface Cuts {
   emptyText: boolean;
   /** Whether `message_delta` repeats the input counts (Anthropic's newer servers do) or gives output only. */
   deltaInput: boolean;
+  /**
+   * Where Gemini puts the last thought's signature: on the thought itself, on an empty thought part
+   * after it, or on the part that follows it (the first text or function call, as Gemini 2.5+ does).
+   */
+  signature: 'thought' | 'emptyThought' | 'next';
+  /** Gemini signs the answer without showing a thought (no `includeThoughts`): see `geminiSays`. */
+  bare: boolean;
 }
 
 /** The finish reason each provider writes for a canonical one. */
@@ -49,17 +56,37 @@ export const ANTHROPIC_STOP = (reason: FinishReason | null, stopSequence: string
 
 const choiceOf = (answer: Answer) => answer.choices[0]!;
 
+/**
+ * The OpenAI-family dialects whose answers differ: OpenAI's own (Azure's and most presets' alike)
+ * and DeepSeek's, whose thinking model shows its reasoning as `reasoning_content` (one unsigned
+ * text) and counts its cache hits in `prompt_cache_hit_tokens`.
+ */
+export type OpenAiDialectName = 'openai' | 'deepseek';
+
 /** OpenAI's usage: `prompt_tokens` counts cached reads and (silently) cache writes; no cache-write field. */
-const openAiUsage = (usage: Usage) => ({
+const openAiUsage = (usage: Usage, dialect: OpenAiDialectName) => ({
   prompt_tokens: usage.inputTokens,
   completion_tokens: usage.outputTokens,
   total_tokens: usage.inputTokens + usage.outputTokens,
-  prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+  ...(dialect === 'deepseek'
+    ? {
+        prompt_cache_hit_tokens: usage.cachedInputTokens ?? 0,
+        prompt_cache_miss_tokens: usage.inputTokens - (usage.cachedInputTokens ?? 0),
+      }
+    : { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 } }),
   completion_tokens_details: { reasoning_tokens: usage.reasoningTokens ?? 0 },
 });
 
-export const openAiCompletion = (answer: Answer): OpenAiCompletion => {
+/** The answer's reasoning as DeepSeek writes it: every thinking text, joined; undefined when none. */
+const reasoningContent = (answer: Answer, dialect: OpenAiDialectName): string | undefined => {
+  if (dialect !== 'deepseek') return undefined;
+  const text = (choiceOf(answer).reasoning ?? []).map((part) => (part.type === 'thinking' ? part.text : '')).join('');
+  return text === '' ? undefined : text;
+};
+
+export const openAiCompletion = (answer: Answer, dialect: OpenAiDialectName = 'openai'): OpenAiCompletion => {
   const choice = choiceOf(answer);
+  const reasoning = reasoningContent(answer, dialect);
   return {
     id: `chatcmpl-${answer.id}`,
     model: answer.model,
@@ -68,6 +95,7 @@ export const openAiCompletion = (answer: Answer): OpenAiCompletion => {
       {
         index: 0,
         message: {
+          ...(reasoning === undefined ? {} : { reasoning_content: reasoning }),
           content: choice.content,
           ...(choice.toolCalls
             ? {
@@ -82,13 +110,17 @@ export const openAiCompletion = (answer: Answer): OpenAiCompletion => {
         finish_reason: OPENAI_FINISH[choice.finishReason as Exclude<FinishReason, 'error'>],
       },
     ],
-    usage: openAiUsage(answer.usage),
+    usage: openAiUsage(answer.usage, dialect),
   };
 };
 
-/** OpenAI's stream: role first, content pieces, each call's id and name then its fragments by index, the finish, a usage-only chunk. */
-export const openAiChunks = (answer: Answer, cuts: Cuts): OpenAiChunk[] => {
+/**
+ * OpenAI's stream: role first, (DeepSeek: the reasoning pieces,) content pieces, each call's id and
+ * name then its fragments by index, the finish, a usage-only chunk.
+ */
+export const openAiChunks = (answer: Answer, cuts: Cuts, dialect: OpenAiDialectName = 'openai'): OpenAiChunk[] => {
   const choice = choiceOf(answer);
+  const reasoning = reasoningContent(answer, dialect) === undefined ? [] : cuts.thinking.flat();
   const head = { id: `chatcmpl-${answer.id}`, model: answer.model, created: answer.created };
   const delta = (
     fields: NonNullable<NonNullable<OpenAiChunk['choices']>[number]['delta']>,
@@ -99,6 +131,7 @@ export const openAiChunks = (answer: Answer, cuts: Cuts): OpenAiChunk[] => {
   });
   return [
     delta({ role: 'assistant', content: '' }),
+    ...reasoning.map((piece) => delta({ reasoning_content: piece })),
     ...cuts.text.map((piece) => delta({ content: piece })),
     ...(choice.toolCalls ?? []).flatMap((call, index) => [
       delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
@@ -107,7 +140,7 @@ export const openAiChunks = (answer: Answer, cuts: Cuts): OpenAiChunk[] => {
       ),
     ]),
     delta({}, OPENAI_FINISH[choice.finishReason as Exclude<FinishReason, 'error'>]),
-    { ...head, choices: [], usage: openAiUsage(answer.usage) },
+    { ...head, choices: [], usage: openAiUsage(answer.usage, dialect) },
   ];
 };
 

@@ -10,10 +10,12 @@ import { ANTHROPIC_STOP } from './provider-wire';
  * `expectedView` is the oracle: the same, computed from the canonical answer alone.
  */
 
-export type ProviderName = 'openai' | 'anthropic' | 'bedrock';
+export type ProviderName = 'openai' | 'anthropic' | 'bedrock' | 'gemini' | 'deepseek';
 
 export interface View {
   text: string;
+  /** A refusal where the format has a slot for one (Messages has none: it is text there). */
+  refusal: string;
   calls: Array<{ id: string; name: string; input: unknown }>;
   reasoning: Array<{ text: string; signature: string | undefined }>;
   finish: unknown;
@@ -32,6 +34,7 @@ export const chatView = (completion: unknown): View => {
   const usage = obj(obj(completion).usage);
   return {
     text: typeof message.content === 'string' ? message.content : '',
+    refusal: typeof message.refusal === 'string' ? message.refusal : '',
     calls: list(message.tool_calls).map((call) => ({
       id: String(call.id),
       name: String(obj(call.function).name),
@@ -52,13 +55,11 @@ export const responsesView = (response: unknown): View => {
   const body = obj(response);
   const output = list(body.output);
   const usage = obj(body.usage);
+  const parts = output.filter((item) => item.type === 'message').flatMap((item) => list(item.content));
   return {
     // The SDK's `output_text`: every output_text part of every message, joined.
-    text: output
-      .filter((item) => item.type === 'message')
-      .flatMap((item) => list(item.content))
-      .map((part) => (part.type === 'output_text' ? String(part.text) : ''))
-      .join(''),
+    text: parts.map((part) => (part.type === 'output_text' ? String(part.text) : '')).join(''),
+    refusal: parts.map((part) => (part.type === 'refusal' ? String(part.refusal) : '')).join(''),
     calls: output
       .filter((item) => item.type === 'function_call')
       .map((item) => ({ id: String(item.call_id), name: String(item.name), input: parse(item.arguments) })),
@@ -92,12 +93,17 @@ export const messagesView = (message: unknown): View => {
       .filter((block) => block.type === 'text')
       .map((block) => String(block.text))
       .join(''),
+    refusal: '',
     calls: content
       .filter((block) => block.type === 'tool_use')
       .map((block) => ({ id: String(block.id), name: String(block.name), input: block.input })),
     reasoning: content
       .filter((block) => block.type === 'thinking')
-      .map((block) => ({ text: String(block.thinking), signature: String(block.signature) })),
+      // An empty signature is none (Anthropic's wire always has the field).
+      .map((block) => ({
+        text: String(block.thinking),
+        signature: block.signature ? String(block.signature) : undefined,
+      })),
     finish: { stop: body.stop_reason, sequence: body.stop_sequence ?? null },
     usage: {
       input: num(usage.input_tokens),
@@ -115,25 +121,76 @@ export const VIEWS: Record<InboundName, (body: unknown) => View> = {
 };
 
 /**
- * The view an SDK of F must show of `answer` after it crossed P. Inherently lossy, stated here:
- * OpenAI's wire has no reasoning blocks, no cache-write count (its `prompt_tokens` still includes
- * them, so the input total is exact) and no matched stop sequence; Anthropic's and Bedrock's have no
- * separate reasoning-token count; Bedrock's no matched stop sequence; Chat Completions has no
+ * What each provider's wire carries of an answer besides its text, tool calls and finish: its
+ * reasoning (`signed` blocks, tagged with the provider's name where it is not Anthropic; `joined`
+ * into one unsigned text; or none), cache writes, a reasoning-token count, the stop sequence that
+ * matched, and the refusal its adapter writes when a filter stopped the answer before any output.
+ */
+const CARRIES: Record<
+  ProviderName,
+  {
+    reasoning: 'signed' | 'joined' | 'none';
+    signatureTag?: string;
+    cacheWrites: boolean;
+    reasoningTokens: boolean;
+    stopSequence: boolean;
+    filterRefusal?: string;
+  }
+> = {
+  openai: { reasoning: 'none', cacheWrites: false, reasoningTokens: true, stopSequence: false },
+  deepseek: { reasoning: 'joined', cacheWrites: false, reasoningTokens: true, stopSequence: false },
+  anthropic: { reasoning: 'signed', cacheWrites: true, reasoningTokens: false, stopSequence: true },
+  bedrock: { reasoning: 'signed', cacheWrites: true, reasoningTokens: false, stopSequence: false },
+  gemini: {
+    reasoning: 'signed',
+    signatureTag: 'gemini',
+    cacheWrites: false,
+    reasoningTokens: true,
+    stopSequence: false,
+    filterRefusal: "Gemini's safety filters stopped the answer (SAFETY)",
+  },
+};
+
+/**
+ * The view an SDK of F must show of `answer` after it crossed P. Inherently lossy, stated here (see
+ * `CARRIES`): OpenAI's wire has no reasoning blocks (DeepSeek's one unsigned text), no cache-write
+ * count (its `prompt_tokens` still includes them, so the input total is exact) and no matched stop
+ * sequence; Anthropic's and Bedrock's have no separate reasoning-token count; Bedrock's and
+ * Gemini's no matched stop sequence; Gemini's no cache writes and no call ids (the adapter makes
+ * them: `callIds`, where given, are what the calls must be named); Chat Completions has no
  * reasoning blocks.
  */
-export const expectedView = (answer: Answer, format: InboundName, provider: ProviderName): View => {
+export const expectedView = (
+  answer: Answer,
+  format: InboundName,
+  provider: ProviderName,
+  callIds?: readonly string[],
+): View => {
   const choice = answer.choices[0]!;
+  const carries = CARRIES[provider];
   const { usage } = answer;
   const cached = usage.cachedInputTokens ?? 0;
-  const written = provider === 'openai' ? 0 : (usage.cacheWriteTokens ?? 0);
-  const reasoningTokens = provider === 'openai' ? (usage.reasoningTokens ?? 0) : 0;
-  const stopSequence = provider === 'anthropic' ? choice.stopSequence : undefined;
+  const written = carries.cacheWrites ? (usage.cacheWriteTokens ?? 0) : 0;
+  const reasoningTokens = carries.reasoningTokens ? (usage.reasoningTokens ?? 0) : 0;
+  const stopSequence = carries.stopSequence ? choice.stopSequence : undefined;
+  const thoughts = (choice.reasoning ?? []).flatMap((part) => (part.type === 'thinking' ? [part] : []));
+  const joined = thoughts.map((part) => part.text).join('');
   const reasoning =
-    provider !== 'openai' && format !== 'chat'
-      ? (choice.reasoning ?? []).flatMap((part) =>
-          part.type === 'thinking' ? [{ text: part.text, signature: part.signature }] : [],
-        )
-      : [];
+    format === 'chat' || carries.reasoning === 'none'
+      ? []
+      : carries.reasoning === 'joined'
+        ? joined === ''
+          ? []
+          : [{ text: joined, signature: undefined }]
+        : thoughts.map((part) => ({
+            text: part.text,
+            signature:
+              part.signature && carries.signatureTag ? `${carries.signatureTag}:${part.signature}` : part.signature,
+          }));
+  const filtered =
+    choice.finishReason === 'content_filter' && !choice.content && !choice.toolCalls?.length
+      ? (carries.filterRefusal ?? '')
+      : '';
   const finish =
     format === 'chat'
       ? choice.finishReason
@@ -159,9 +216,10 @@ export const expectedView = (answer: Answer, format: InboundName, provider: Prov
         ? { input: usage.inputTokens, cached, written, output: usage.outputTokens, reasoning: reasoningTokens }
         : { input: usage.inputTokens - cached - written, cached, written, output: usage.outputTokens };
   return {
-    text: choice.content ?? '',
-    calls: (choice.toolCalls ?? []).map((call) => ({
-      id: call.id,
+    text: (choice.content ?? '') + (format === 'messages' ? filtered : ''),
+    refusal: format === 'messages' ? '' : filtered,
+    calls: (choice.toolCalls ?? []).map((call, index) => ({
+      id: callIds?.[index] ?? call.id,
       name: call.name,
       input: JSON.parse(call.arguments),
     })),
@@ -174,6 +232,7 @@ export const expectedView = (answer: Answer, format: InboundName, provider: Prov
 /** Chat Completions chunks accumulated as the `openai` SDK's `ChatCompletionStream` does: strings appended, tool calls by index. */
 export const accumulateChat = (events: SseEvent[]): unknown => {
   let content = '';
+  let refusal = '';
   const calls: Array<{ id: string; function: { name: string; arguments: string } }> = [];
   let finish: unknown = null;
   let usage: unknown = null;
@@ -184,6 +243,7 @@ export const accumulateChat = (events: SseEvent[]): unknown => {
     for (const choice of list(chunk.choices)) {
       const delta = obj(choice.delta);
       if (typeof delta.content === 'string') content += delta.content;
+      if (typeof delta.refusal === 'string') refusal += delta.refusal;
       for (const call of list(delta.tool_calls)) {
         const index = num(call.index);
         const known = (calls[index] ??= { id: '', function: { name: '', arguments: '' } });
@@ -195,7 +255,7 @@ export const accumulateChat = (events: SseEvent[]): unknown => {
       if (choice.finish_reason) finish = choice.finish_reason;
     }
   }
-  const message = { content, ...(calls.length ? { tool_calls: calls } : {}) };
+  const message = { content, ...(refusal ? { refusal } : {}), ...(calls.length ? { tool_calls: calls } : {}) };
   return { choices: [{ message, finish_reason: finish }], usage };
 };
 
@@ -220,6 +280,11 @@ export const accumulateResponses = (events: SseEvent[]): { snapshot: unknown; co
       case 'response.output_text.delta': {
         const part = list(item?.content)[num(event.content_index)];
         if (part) part.text = `${String(part.text)}${String(event.delta)}`;
+        break;
+      }
+      case 'response.refusal.delta': {
+        const part = list(item?.content)[num(event.content_index)];
+        if (part) part.refusal = `${String(part.refusal)}${String(event.delta)}`;
         break;
       }
       case 'response.function_call_arguments.delta':

@@ -10,6 +10,7 @@ import type {
   ReserveOutcome,
 } from './balance.store';
 import { APPLIED_MARKER_TTL_SECONDS } from './balance.store';
+import { releaseDueHolds } from './expiry-index';
 import { HOLD_ACCOUNTS_INDEX, accountKeys } from './redis-keys';
 import { defineBillingScripts } from './redis-scripts';
 
@@ -86,30 +87,13 @@ export class RedisBalanceStore implements BalanceStore {
     return { balance: BigInt(balance ?? '0'), reserved: BigInt(reserved ?? '0') };
   }
 
-  async releaseExpired(upToMs: number, limit: number): Promise<number> {
-    const due = await this.redis.zrangebyscore(HOLD_ACCOUNTS_INDEX, '-inf', upToMs, 'LIMIT', 0, limit);
-    const freed = await Promise.all(due.map((accountId) => this.expireAccount(accountId, upToMs, limit)));
-    return freed.reduce((sum, count) => sum + count, 0);
-  }
-
-  /**
-   * Frees one account's due holds, then reschedules it in the index. The index is a separate slot,
-   * so this is not atomic with reserve: re-reading the account's earliest expiry after the index
-   * write (and `LT`, which only lowers) keeps a hold reserved meanwhile from going unindexed.
-   */
-  private async expireAccount(accountId: string, upToMs: number, limit: number): Promise<number> {
-    const keys = accountKeys(accountId);
-    const [freed, earliest] = await this.redis.billingExpire(
-      keys.account,
-      keys.holds,
-      keys.expiries,
-      String(upToMs),
-      String(limit),
-    );
-    if (earliest === '') await this.redis.zrem(HOLD_ACCOUNTS_INDEX, accountId);
-    else await this.redis.zadd(HOLD_ACCOUNTS_INDEX, earliest, accountId);
-    const [, after] = await this.redis.zrange(keys.expiries, 0, 0, 'WITHSCORES');
-    if (after !== undefined) await this.redis.zadd(HOLD_ACCOUNTS_INDEX, 'LT', after, accountId);
-    return freed;
+  releaseExpired(upToMs: number, limit: number): Promise<number> {
+    return releaseDueHolds(this.redis, HOLD_ACCOUNTS_INDEX, upToMs, limit, {
+      expire: (accountId) => {
+        const keys = accountKeys(accountId);
+        return this.redis.billingExpire(keys.account, keys.holds, keys.expiries, String(upToMs), String(limit));
+      },
+      expiriesKey: (accountId) => accountKeys(accountId).expiries,
+    });
   }
 }

@@ -12,6 +12,7 @@ import type {
   SettleInStore,
   SettleOutcome,
 } from './budget.store';
+import { releaseDueHolds } from './expiry-index';
 import { defineBudgetScripts } from './redis-budget-scripts';
 import { BUDGET_HOLD_ORGS_INDEX, budgetKeys } from './redis-keys';
 
@@ -139,26 +140,13 @@ export class RedisBudgetStore implements BudgetStore {
     await this.redis.budgetAlerted(budgetKeys(orgId).state, budgetId, String(periodStartMs), String(percent));
   }
 
-  async releaseExpired(upToMs: number, limit: number): Promise<number> {
-    const due = await this.redis.zrangebyscore(BUDGET_HOLD_ORGS_INDEX, '-inf', upToMs, 'LIMIT', 0, limit);
-    const freed = await Promise.all(due.map((orgId) => this.expireOrg(orgId, upToMs, limit)));
-    return freed.reduce((sum, count) => sum + count, 0);
-  }
-
-  /** Frees one org's due holds and reschedules it in the index, as `RedisBalanceStore.expireAccount` does for accounts. */
-  private async expireOrg(orgId: string, upToMs: number, limit: number): Promise<number> {
-    const keys = budgetKeys(orgId);
-    const [freed, earliest] = await this.redis.budgetExpire(
-      keys.state,
-      keys.holds,
-      keys.expiries,
-      String(upToMs),
-      String(limit),
-    );
-    if (earliest === '') await this.redis.zrem(BUDGET_HOLD_ORGS_INDEX, orgId);
-    else await this.redis.zadd(BUDGET_HOLD_ORGS_INDEX, earliest, orgId);
-    const [, after] = await this.redis.zrange(keys.expiries, 0, 0, 'WITHSCORES');
-    if (after !== undefined) await this.redis.zadd(BUDGET_HOLD_ORGS_INDEX, 'LT', after, orgId);
-    return freed;
+  releaseExpired(upToMs: number, limit: number): Promise<number> {
+    return releaseDueHolds(this.redis, BUDGET_HOLD_ORGS_INDEX, upToMs, limit, {
+      expire: (orgId) => {
+        const keys = budgetKeys(orgId);
+        return this.redis.budgetExpire(keys.state, keys.holds, keys.expiries, String(upToMs), String(limit));
+      },
+      expiriesKey: (orgId) => budgetKeys(orgId).expiries,
+    });
   }
 }

@@ -65,8 +65,9 @@ export const Subjects = {
   topUp: defineRequest('billing.credits.top-up.v1', 'billing', TopUpRequest, TopUpResult, { callers: ['control'] }),
   balance: defineRequest('billing.balance.get.v1', 'billing', BalanceRequest, Balance, { callers: ['control'] }),
   ledger: defineRequest('billing.ledger.query.v1', 'billing', LedgerQuery, LedgerEntries, { callers: ['control'] }),
+  /** The call's attempts (ingress) and the router's optional second opinion on an unsure classification. */
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {
-    callers: ['ingress'],
+    callers: ['ingress', 'router'],
     streaming: true,
   }),
   /** One embeddings call: request/reply on core NATS (the input is content, never durable). */

@@ -20,6 +20,8 @@ import { weightedOrder } from './health/weighted-order';
 import type { DeploymentHealth } from './routing/deployment-health';
 import type { Eligible } from './routing/routing';
 import { Routing } from './routing/routing';
+import type { Reviewed } from './second-opinion/second-opinion';
+import { SecondOpinionService } from './second-opinion/second-opinion.service';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
 
@@ -62,6 +64,7 @@ export class RouterService {
     private readonly catalogs: CatalogSource,
     private readonly messaging: MessagingClient,
     private readonly health: HealthService,
+    private readonly secondOpinion: SecondOpinionService,
   ) {}
 
   async plan(
@@ -74,9 +77,12 @@ export class RouterService {
     const health = this.health.snapshot(eligible.bound.map((deployment) => deployment.id));
     if (intake.endpoint === 'embeddings')
       return this.planEmbeddings(intake, eligible, view, health, accountId, reservationTtlSeconds, requestId);
-    const classifying = this.classify(intake, requestId);
+    // An unsure classification may wait for the second opinion too: still beside the reservation.
+    const classifying = this.classify(intake, requestId).then((own) =>
+      this.secondOpinion.review(intake, own, requestId),
+    );
     // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
-    if (eligible.bound.length === 0) this.route(eligible, intake, await classifying);
+    if (eligible.bound.length === 0) this.route(eligible, intake, (await classifying).classification);
     const reserving = this.messaging.request(
       Subjects.reserve,
       { accountId, amount: maxCallCost(eligible.bound, intake).toString(), ttlSeconds: reservationTtlSeconds },
@@ -130,11 +136,13 @@ export class RouterService {
   async explain({ intake, allowedModels, policy }: ExplainRequest, requestId?: string): Promise<RoutingExplanation> {
     const view = new SnapshotHealth();
     const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
-    const [classification, snapshot] = await Promise.all([
+    const [own, snapshot] = await Promise.all([
       this.classify(intake, requestId),
       this.health.snapshot(eligible.bound.map((deployment) => deployment.id)),
     ]);
     view.snapshot = snapshot;
+    // Routed on the classifier's task: an explanation calls no provider, so it only says a call would ask.
+    const { classification, secondOpinion } = this.secondOpinion.wouldReview(intake, own);
     const complexity = classification.complexity ?? intake.signals.complexity;
     const routed = this.route(eligible, intake, classification);
     const [first, ...fallbacks] = routed.candidates;
@@ -151,6 +159,7 @@ export class RouterService {
       model: first!.model,
       deploymentId: first!.id,
       fallbacks: fallbacks.map((deployment) => ({ model: deployment.model, deploymentId: deployment.id })),
+      ...(secondOpinion ? { secondOpinion } : {}),
     };
   }
 
@@ -189,7 +198,7 @@ export class RouterService {
   }
 
   private async toPlan(
-    classification: Classification,
+    { classification, secondOpinion }: Reviewed,
     intake: Intake,
     eligible: Eligible,
     reservation: Reservation,
@@ -203,6 +212,7 @@ export class RouterService {
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
       ...(await this.ordered(eligible, classification.task, complexity, snapshot)),
+      ...(secondOpinion ? { secondOpinion } : {}),
       reservation,
     };
   }

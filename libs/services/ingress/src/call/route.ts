@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import type { Deployment, SkippedDeployment } from '@polymux/contracts';
+import type { Deployment, SecondOpinion, SkippedDeployment } from '@polymux/contracts';
 import { Headers } from '@polymux/contracts';
 import type { FastifyReply } from 'fastify';
 
@@ -7,17 +7,25 @@ import type { Call, CallRequest } from './call.service';
 
 const SKIPPED: Record<SkippedDeployment['reason'], string> = { open: 'breaker open', cooling: 'cooling down' };
 
+/** `second opinion gpt-4.1-nano: creative`, or what kept the classifier's task (`… failed`). */
+const opinionOf = ({ model, outcome }: SecondOpinion, task: string): string =>
+  `second opinion ${model}${outcome === 'used' ? `: ${task}` : ` ${outcome}`}`;
+
 /**
  * How the answering deployment was chosen: the plan's strategy, then what moved the call along —
- * deployments the router put last for their health, each retry and fallback — or `first choice`.
- * E.g. `ordered; retry after 500 on a/m, fallback after 500 on a/m`. Ids and status codes only.
+ * deployments the router put last for their health, each retry and fallback — or `first choice`,
+ * after the second opinion on the task when one was asked. E.g. `ordered; retry after 500 on a/m,
+ * fallback after 500 on a/m` or `cheapest-capable; second opinion nano: creative, first choice`.
+ * Ids, task names and status codes only.
  */
 export const routeOf = (call: Call<CallRequest>): string => {
-  const skipped = (call.plan?.skipped ?? []).map(
+  const plan = call.plan;
+  const skipped = (plan?.skipped ?? []).map(
     ({ deploymentId, reason }) => `skipped ${deploymentId} (${SKIPPED[reason]})`,
   );
   const events = [...skipped, ...call.route];
-  return `${call.plan?.strategy ?? 'ordered'}; ${events.length > 0 ? events.join(', ') : 'first choice'}`;
+  const opinion = plan?.secondOpinion ? `${opinionOf(plan.secondOpinion, plan.task)}, ` : '';
+  return `${plan?.strategy ?? 'ordered'}; ${opinion}${events.length > 0 ? events.join(', ') : 'first choice'}`;
 };
 
 /** `x-polymux-model`, `x-polymux-task` and `x-polymux-route` of an answer, on the reply and on the call's span. */

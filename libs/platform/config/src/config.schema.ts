@@ -86,7 +86,7 @@ export const EnvSchema = z.object({
    * below POLYMUX_SECOND_OPINION_BELOW; unset (the default), no second opinion is ever asked.
    */
   POLYMUX_SECOND_OPINION_MODEL: z.string().min(1).optional(),
-  POLYMUX_SECOND_OPINION_BELOW: z.coerce.number().gt(0).max(1).default(0.5),
+  POLYMUX_SECOND_OPINION_BELOW: z.coerce.number().gt(0).max(1).default(0.6),
   /** The longest the second opinion may take; then the classifier's own task stands. */
   POLYMUX_SECOND_OPINION_TIMEOUT_MS: millis.max(10_000).default(800),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),

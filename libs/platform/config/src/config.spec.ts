@@ -108,7 +108,7 @@ describe('loadConfig', () => {
   });
 
   it('has no second opinion unless a model is named, and validates its threshold and timeout', () => {
-    expect(loadConfig('router', {}, {}).secondOpinion).toEqual({ belowConfidence: 0.5, timeoutMs: 800 });
+    expect(loadConfig('router', {}, {}).secondOpinion).toEqual({ belowConfidence: 0.6, timeoutMs: 800 });
     const config = loadConfig(
       'router',
       {},

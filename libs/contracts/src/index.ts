@@ -1,5 +1,6 @@
 export * from './api-key';
 export * from './canonical/chat';
+export * from './canonical/complexity';
 export * from './canonical/embeddings';
 export * from './canonical/task';
 export * from './contract';

@@ -88,8 +88,9 @@ export const Subjects = {
   budgets: defineRequest('billing.budgets.query.v1', 'billing', BudgetQuery, BudgetList, {
     callers: ['control', 'router'],
   }),
+  /** The call's attempts (ingress) and the router's optional second opinion on an unsure classification. */
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {
-    callers: ['ingress'],
+    callers: ['ingress', 'router'],
     streaming: true,
   }),
   /** One embeddings call: request/reply on core NATS (the input is content, never durable). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { CallTask, Complexity, RequestSignals } from '../canonical/task';
+import { CallTask, Complexity, RequestSignals, TaskType } from '../canonical/task';
 import { AppliedBudgetPressure, RoutingPolicy } from '../routing/routing-policy';
 import { Reservation } from './billing.message';
 import { CallScopes } from './budget.message';
@@ -125,6 +125,21 @@ export type PlanRequest = z.infer<typeof PlanRequest>;
 export const SkippedDeployment = z.object({ deploymentId: z.string(), reason: z.enum(['open', 'cooling']) });
 export type SkippedDeployment = z.infer<typeof SkippedDeployment>;
 
+/**
+ * The optional second opinion of a configured cheap model on a prompt the classifier was unsure of
+ * (docs/routing.md). `used`: the model answered a task type, which the plan follows; `invalid`: it
+ * answered something else; `failed`: an error or no answer in time; `unavailable`: the model has no
+ * usable deployment; `not-asked`: an explanation, which calls no provider, would have asked it. In
+ * every case but `used` the classifier's own task stands. Ids and task names only, never text.
+ */
+export const SecondOpinion = z.object({
+  model: z.string(),
+  outcome: z.enum(['used', 'invalid', 'failed', 'unavailable', 'not-asked']),
+  /** What the classifier itself said, kept or replaced. */
+  classifierTask: TaskType,
+});
+export type SecondOpinion = z.infer<typeof SecondOpinion>;
+
 export const Plan = z.object({
   task: CallTask,
   confidence: z.number(),
@@ -140,6 +155,8 @@ export const Plan = z.object({
   skipped: z.array(SkippedDeployment).optional(),
   /** The budget whose spend made the policy's budget-pressure downgrade order the candidates. */
   budgetPressure: AppliedBudgetPressure.optional(),
+  /** Present when the classifier was unsure and a second opinion was configured, in `x-polymux-route` too. */
+  secondOpinion: SecondOpinion.optional(),
   /** The hold on the caller's balance for the most the call can cost on any candidate. */
   reservation: Reservation,
 });

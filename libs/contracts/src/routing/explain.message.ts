@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { Complexity, RequestSignals, TaskType } from '../canonical/task';
-import { PlanRequest } from '../messages/plan.message';
+import { PlanRequest, SecondOpinion } from '../messages/plan.message';
 import { AppliedBudgetPressure, QualityTier } from './routing-policy';
 
 /** A routing decision without its reservation: what `POST /v1/routing/explain` asks the router. */
@@ -46,5 +46,7 @@ export const RoutingExplanation = z.object({
   deploymentId: z.string(),
   /** The deployments tried next, in order, on a retryable failure. */
   fallbacks: z.array(z.object({ model: z.string(), deploymentId: z.string() })),
+  /** `not-asked` when a call would ask the configured second opinion (an explanation calls no provider). */
+  secondOpinion: SecondOpinion.optional(),
 });
 export type RoutingExplanation = z.infer<typeof RoutingExplanation>;

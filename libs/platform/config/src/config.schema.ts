@@ -83,6 +83,14 @@ export const EnvSchema = z.object({
   POLYMUX_RETRY_BACKOFF_MAX_MS: millis.default(1_000),
   /** After this long since the call arrived, no new attempt (retry or fallback) starts. */
   POLYMUX_CALL_DEADLINE_MS: millis.default(60_000),
+  /**
+   * A catalog model (id or alias) the router asks for the task when the classifier's confidence is
+   * below POLYMUX_SECOND_OPINION_BELOW; unset (the default), no second opinion is ever asked.
+   */
+  POLYMUX_SECOND_OPINION_MODEL: z.string().min(1).optional(),
+  POLYMUX_SECOND_OPINION_BELOW: z.coerce.number().gt(0).max(1).default(0.6),
+  /** The longest the second opinion may take; then the classifier's own task stands. */
+  POLYMUX_SECOND_OPINION_TIMEOUT_MS: millis.max(10_000).default(800),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -113,6 +113,26 @@ describe('loadConfig', () => {
     expect(error?.message).toMatch(/^invalid configuration:\n {2}PORT: .+\n {2}LOG_LEVEL: .+$/);
   });
 
+  it('has no second opinion unless a model is named, and validates its threshold and timeout', () => {
+    expect(loadConfig('router', {}, {}).secondOpinion).toEqual({ belowConfidence: 0.6, timeoutMs: 800 });
+    const config = loadConfig(
+      'router',
+      {},
+      {
+        POLYMUX_SECOND_OPINION_MODEL: 'gpt-4.1-nano',
+        POLYMUX_SECOND_OPINION_BELOW: '0.35',
+        POLYMUX_SECOND_OPINION_TIMEOUT_MS: '400',
+      },
+    );
+    expect(config.secondOpinion).toEqual({ model: 'gpt-4.1-nano', belowConfidence: 0.35, timeoutMs: 400 });
+    const problems = problemsOf({ POLYMUX_SECOND_OPINION_BELOW: '1.5', POLYMUX_SECOND_OPINION_TIMEOUT_MS: '60000' });
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'POLYMUX_SECOND_OPINION_BELOW',
+      'POLYMUX_SECOND_OPINION_TIMEOUT_MS',
+    ]);
+    expect(problemsOf({ POLYMUX_SECOND_OPINION_BELOW: '0' })).toHaveLength(1);
+  });
+
   it('treats an empty value as unset, except for the namespace prefixes', () => {
     const config = loadConfig(
       'ingress',

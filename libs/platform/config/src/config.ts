@@ -52,6 +52,11 @@ export interface PolymuxConfig {
   health: { breakerFailures: number; breakerOpenMs: number; cooldownMs: number };
   /** Ingress's attempts of one call: retries per deployment, the call's budget, backoff and deadline. */
   retry: { perDeployment: number; budget: number; backoffMs: number; backoffMaxMs: number; deadlineMs: number };
+  /**
+   * Router: the optional second opinion on an unsure classification (docs/routing.md). `model`
+   * absent means off; `belowConfidence` is the calibrated confidence under which it is asked.
+   */
+  secondOpinion: { model?: string; belowConfidence: number; timeoutMs: number };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -142,6 +147,11 @@ export const loadConfig = (
       backoffMs: env.POLYMUX_RETRY_BACKOFF_MS,
       backoffMaxMs: env.POLYMUX_RETRY_BACKOFF_MAX_MS,
       deadlineMs: env.POLYMUX_CALL_DEADLINE_MS,
+    },
+    secondOpinion: {
+      ...(env.POLYMUX_SECOND_OPINION_MODEL === undefined ? {} : { model: env.POLYMUX_SECOND_OPINION_MODEL }),
+      belowConfidence: env.POLYMUX_SECOND_OPINION_BELOW,
+      timeoutMs: env.POLYMUX_SECOND_OPINION_TIMEOUT_MS,
     },
     logLevel: env.LOG_LEVEL,
   };

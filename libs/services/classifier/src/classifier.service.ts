@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Classification, ClassifyRequest } from '@polymux/contracts';
+import { complexityOf } from '@polymux/contracts';
 
-import { complexityOf } from './complexity';
 import { LanguageModel } from './language';
 import { structuralTask } from './structural-rules';
 import { TaskModel } from './task-model';

@@ -30,8 +30,8 @@ const STRUCTURAL: ReadonlySet<TaskType> = new Set(['agent', 'vision']);
 
 /** The committed model's arguments, chosen on the dev split (`npm run classifier:tune`). */
 export const FASTTEXT_ARGS = [
-  ...['-dim', '32', '-epoch', '60', '-lr', '0.5', '-wordNgrams', '2'],
-  ...['-minn', '3', '-maxn', '5', '-loss', 'softmax'],
+  ...['-dim', '16', '-epoch', '100', '-lr', '0.25', '-wordNgrams', '2'],
+  ...['-minn', '3', '-maxn', '5', '-loss', 'ova'],
 ];
 export const FIXED_ARGS = ['-bucket', '400000', '-thread', '1', '-seed', '1'];
 export const QUANTIZE_ARGS = ['-qnorm', '-retrain', '-cutoff', '6000', '-dsub', '2', '-epoch', '20', '-thread', '1'];

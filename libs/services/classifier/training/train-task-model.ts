@@ -10,6 +10,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { intakeOf } from '@polymux/contracts';
+
 import { ClassifierService } from '../src/classifier.service';
 import { FastTextModel } from '../src/fasttext/fasttext-model';
 import { LanguageModel } from '../src/language';
@@ -17,6 +19,8 @@ import { TaskModel } from '../src/task-model';
 import { taskTokens } from '../src/task-text';
 import type { CalibrationFit } from './calibration';
 import { fitTemperature } from './calibration';
+import type { LabelledRow } from './labelled-rows';
+import { toChatRequest } from './labelled-rows';
 import { scoresTable } from './metrics';
 import { FASTTEXT_ARGS, FIXED_ARGS, QUANTIZE_ARGS, ROOT, SEED, score, splits, trainModel } from './task-training';
 
@@ -54,6 +58,29 @@ const writeCliPredictions = (model: string, input: string): void => {
   writeFileSync(CLI_PREDICTIONS_FILE, `${rows.join('\n')}\n`);
 };
 
+/** The router's default POLYMUX_SECOND_OPINION_BELOW: how many prompts would get a second opinion. */
+const UNSURE_BELOW = 0.6;
+
+/** Accuracy per source of the rows (the public sets apart from Polymux's own), and of the unsure ones. */
+const breakdown = (classifier: ClassifierService, rows: LabelledRow[]): string => {
+  const verdicts = rows.map((row) => ({ row, ...classifier.classify(intakeOf(toChatRequest(row))) }));
+  const line = (name: string, of: typeof verdicts) =>
+    `| ${name} | ${of.length} | ${pct(of.filter((v) => v.task === v.row.task).length / Math.max(1, of.length))} |`;
+  const sources = [...new Set(rows.map((row) => row.source))].sort();
+  const unsure = verdicts.filter((v) => v.confidence < UNSURE_BELOW);
+  return [
+    '| rows | count | accuracy |',
+    '|---|---:|---:|',
+    ...sources.map((source) =>
+      line(
+        source,
+        verdicts.filter((v) => v.row.source === source),
+      ),
+    ),
+    line(`confidence < ${UNSURE_BELOW} (${pct(unsure.length / rows.length)} of the rows)`, unsure),
+  ].join('\n');
+};
+
 const main = (): void => {
   const bySplit = splits();
   const training = process.env.CLASSIFIER_FINAL === '1' ? [...bySplit.train, ...bySplit.dev] : bySplit.train;
@@ -77,8 +104,9 @@ const main = (): void => {
   const classifier = new ClassifierService(TaskModel.load(MODEL_FILE, CALIBRATION_FILE), LanguageModel.load());
   const dev = score(classifier, bySplit.dev);
   const test = score(classifier, bySplit.test);
+  const testBreakdown = breakdown(classifier, bySplit.test);
   const counts = `train ${training.length}, dev ${bySplit.dev.length}, held-out ${bySplit.test.length} rows`;
-  console.log(`${counts}\n\nDEV\n${scoresTable(dev)}\n\nHELD-OUT\n${scoresTable(test)}`);
+  console.log(`${counts}\n\nDEV\n${scoresTable(dev)}\n\nHELD-OUT\n${scoresTable(test)}\n\n${testBreakdown}`);
 
   writeFileSync(HELD_OUT_FILE, `${bySplit.test.map((row) => JSON.stringify(row)).join('\n')}\n`);
   writeFileSync(
@@ -91,7 +119,7 @@ const main = (): void => {
       '',
       `- Model: \`task-model.ftz\`, ${statSync(MODEL_FILE).size} bytes; fastText \`${TRAIN_ARGS.join(' ')}\`,`,
       `  quantized with \`${QUANTIZE_ARGS.join(' ')}\`.`,
-      `- Confidence: softmax temperature ${calibration.temperature} (\`calibration.json\`), fitted on the dev split by the` +
+      `- Confidence: temperature ${calibration.temperature} on the labels' normalised probabilities (\`calibration.json\`), fitted on the dev split by the` +
         ` model trained without it: negative log-likelihood ${calibration.before.nll.toFixed(3)} → ` +
         `${calibration.after.nll.toFixed(3)}, expected calibration error ${pct(calibration.before.ece)} → ${pct(calibration.after.ece)}.`,
       `- Split: seed \`${SEED}\`, by group; ${counts}` +
@@ -100,6 +128,10 @@ const main = (): void => {
       '## Held-out split (`testdata/held-out.jsonl`, never trained or tuned on)',
       '',
       scoresTable(test),
+      '',
+      'By source, and the prompts a second opinion at the default threshold would be asked about:',
+      '',
+      testBreakdown,
       '',
       training.length > bySplit.train.length
         ? '## Dev split (tuning; the final model was trained on it too, so these scores are in-sample)'

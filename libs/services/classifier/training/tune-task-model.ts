@@ -22,21 +22,19 @@ import { FASTTEXT_ARGS, predictions, SEED, splits, trainModel } from './task-tra
 type Candidate = Record<'dim' | 'epoch' | 'lr' | 'wordNgrams' | 'minn' | 'maxn' | 'loss', string>;
 
 /** The committed model's arguments (`FASTTEXT_ARGS`), which each change below starts from. */
-const BASE: Candidate = { dim: '32', epoch: '60', lr: '0.5', wordNgrams: '2', minn: '3', maxn: '5', loss: 'softmax' };
+const BASE: Candidate = { dim: '16', epoch: '100', lr: '0.25', wordNgrams: '2', minn: '3', maxn: '5', loss: 'ova' };
 /** One change from the base at a time (CLASSIFIER_TUNE_CANDIDATES, a JSON list of changes, to try others). */
 const CHANGES: Array<Partial<Candidate>> = [
   {},
-  { epoch: '40' },
-  { epoch: '80' },
-  { lr: '0.8' },
-  { lr: '1.0' },
+  { epoch: '60' },
+  { lr: '0.15' },
+  { lr: '0.5' },
   { wordNgrams: '1' },
   { wordNgrams: '3' },
-  { minn: '0', maxn: '0' },
-  { minn: '2', maxn: '4' },
-  { dim: '16' },
-  { dim: '64' },
-  { loss: 'ova' },
+  { minn: '2', maxn: '5' },
+  { minn: '3', maxn: '6' },
+  { dim: '32' },
+  { loss: 'softmax' },
 ];
 
 const argsOf = (candidate: Candidate): string[] =>

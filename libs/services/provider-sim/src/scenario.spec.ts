@@ -25,6 +25,10 @@ describe('parseScenario', () => {
     });
   });
 
+  it('reads the one word to reply', () => {
+    expect(parseScenario('reply=creative')).toMatchObject({ reply: 'creative' });
+  });
+
   it('lets later sources override earlier ones', () => {
     expect(parseScenario('tokens=3,latency=10', 'tokens=7')).toMatchObject({ tokens: 7, latencyMs: 10 });
   });
@@ -39,6 +43,8 @@ describe('parseScenario', () => {
     ['hang with a value', 'hang=1', /hang takes no value/],
     ['echo with a value', 'echo=yes', /echo takes no value/],
     ['no-usage with a value', 'no-usage=1', /no-usage takes no value/],
+    ['reply without a word', 'reply', /reply needs one word/],
+    ['reply of several words', 'reply=two words', /reply needs one word/],
   ])('rejects %s', (_case, source, message) => {
     expect(() => parseScenario(source)).toThrow(ScenarioError);
     expect(() => parseScenario(source)).toThrow(message);

@@ -7,6 +7,8 @@
  * - `echo`                  quote the request body in the error message (as real providers quote prompts)
  * - `latency=<ms>`          wait before sending the response headers
  * - `tokens=<n>`            completion tokens to generate (default 16)
+ * - `reply=<word>`          OpenAI-family paths: answer this one word (letters, digits, `-`, `_`,
+ *                           `.`) as the whole text, one token, instead of generated words
  * - `rate=<tokens/s>`       pace streamed tokens (default: as fast as possible)
  * - `hang`                  never answer
  * - `disconnect-after=<n>`  destroy the socket after `n` streamed SSE events
@@ -45,6 +47,7 @@ export interface Scenario {
   cachedTokens?: number;
   reasoningTokens?: number;
   contentFilter?: 'prompt' | 'completion';
+  reply?: string;
   untilMs?: number;
 }
 
@@ -110,6 +113,14 @@ const applyKnob = (scenario: Scenario, knob: string, value: string | undefined):
       return;
     case 'until':
       scenario.untilMs = integer(knob, value, 0, Number.MAX_SAFE_INTEGER);
+      return;
+    case 'reply':
+      if (value === undefined || !/^[\w.-]{1,64}$/.test(value)) {
+        throw new ScenarioError(
+          `scenario knob reply needs one word of letters, digits, - _ or ., got ${value ?? 'nothing'}`,
+        );
+      }
+      scenario.reply = value;
       return;
     case 'content-filter':
       if (value !== 'prompt' && value !== 'completion') {

@@ -12,6 +12,7 @@ import { MemoryHealthStore } from './health/memory-health.store';
 import { RedisHealthStore } from './health/redis-health.store';
 import { RouterHandler } from './router.handler';
 import { RouterService } from './router.service';
+import { SecondOpinionService } from './second-opinion/second-opinion.service';
 
 @Module({
   imports: [CatalogModule, RedisModule.forRoot()],
@@ -23,6 +24,7 @@ import { RouterService } from './router.service';
       useFactory: (redis: Redis | null): HealthStore => (redis ? new RedisHealthStore(redis) : new MemoryHealthStore()),
     },
     HealthService,
+    SecondOpinionService,
     RouterService,
   ],
 })

@@ -27,6 +27,7 @@ import { requestSignals } from '@polymux/testing';
 import { HealthService } from './health/health.service';
 import { MemoryHealthStore } from './health/memory-health.store';
 import { RouterService } from './router.service';
+import { SecondOpinionService } from './second-opinion/second-opinion.service';
 
 const deployment = (id: string, price = '1') => ({
   id,
@@ -114,6 +115,14 @@ const failureOf = async (planned: Promise<unknown>): Promise<ErrorPayload> => {
   throw new Error('expected the plan to fail');
 };
 
+/** A router on `bus` without a second opinion (the default configuration). */
+const routerOn = (bus: MemoryBus, health: HealthService): RouterService => {
+  const catalogs = new CatalogSource(catalog);
+  const messaging = new MessagingClient(bus);
+  const config = loadConfig('router', {}, {});
+  return new RouterService(catalogs, messaging, health, new SecondOpinionService(catalogs, messaging, health, config));
+};
+
 describe('RouterService', () => {
   let bus: MemoryBus;
   let router: RouterService;
@@ -196,7 +205,7 @@ describe('RouterService', () => {
       released.push((decode(message.data) as { reservationId: string }).reservationId);
       answer(message.reply!, { released: true });
     });
-    router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health);
+    router = routerOn(bus, health);
   });
   afterEach(() => bus.close());
 
@@ -439,7 +448,7 @@ describe('RouterService', () => {
         released.push((decode(message.data) as { reservationId: string }).reservationId);
         bus.publish(message.reply!, { data: encode({ released: true }), headers: { [Headers.streamEnd]: '1' } });
       });
-      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health);
+      router = routerOn(bus, health);
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ message: 'classifier broke' });
       await new Promise((resolve) => setTimeout(resolve, 10));
       expect(released).toEqual(['res-held']);
@@ -457,7 +466,7 @@ describe('RouterService', () => {
           headers: { [Headers.streamEnd]: '1', [Headers.error]: '1' },
         }),
       );
-      router = new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health);
+      router = routerOn(bus, health);
       expect(await failureOf(plan(chat('basic')))).toMatchObject({ code: ErrorCode.InsufficientCredits });
     });
   });

@@ -23,6 +23,8 @@ import { pressureOf } from './routing/budget-pressure';
 import type { DeploymentHealth } from './routing/deployment-health';
 import type { Eligible } from './routing/routing';
 import { Routing } from './routing/routing';
+import type { Reviewed } from './second-opinion/second-opinion';
+import { SecondOpinionService } from './second-opinion/second-opinion.service';
 
 const CLASSIFY_TIMEOUT_MS = 2_000;
 
@@ -72,6 +74,7 @@ export class RouterService {
     private readonly catalogs: CatalogSource,
     private readonly messaging: MessagingClient,
     private readonly health: HealthService,
+    private readonly secondOpinion: SecondOpinionService,
   ) {}
 
   async plan(
@@ -85,9 +88,12 @@ export class RouterService {
     const health = this.health.snapshot(eligible.bound.map((deployment) => deployment.id));
     if (intake.endpoint === 'embeddings')
       return this.planEmbeddings(intake, eligible, view, health, hold, policy, requestId);
-    const classifying = this.classify(intake, requestId);
+    // An unsure classification may wait for the second opinion too: still beside the reservation.
+    const classifying = this.classify(intake, requestId).then((own) =>
+      this.secondOpinion.review(intake, own, requestId),
+    );
     // Nothing any task could pick: the classification names the task in the refusal, no hold is taken.
-    if (eligible.bound.length === 0) this.route(eligible, intake, await classifying);
+    if (eligible.bound.length === 0) this.route(eligible, intake, (await classifying).classification);
     const reserving = this.messaging.request(
       Subjects.reserve,
       { ...hold, amount: maxCallCost(eligible.bound, intake).toString() },
@@ -147,12 +153,14 @@ export class RouterService {
   ): Promise<RoutingExplanation> {
     const view = new SnapshotHealth();
     const eligible = this.eligible({ intake, allowedModels, policy }, view, requestId);
-    const [classification, snapshot, pressure] = await Promise.all([
+    const [own, snapshot, pressure] = await Promise.all([
       this.classify(intake, requestId),
       this.health.snapshot(eligible.bound.map((deployment) => deployment.id)),
       policy?.budgetPressure && scopes ? this.pressure(policy, scopes, requestId) : undefined,
     ]);
     view.snapshot = snapshot;
+    // Routed on the classifier's task: an explanation calls no provider, so it only says a call would ask.
+    const { classification, secondOpinion } = this.secondOpinion.wouldReview(intake, own);
     const complexity = classification.complexity ?? intake.signals.complexity;
     const routed = this.route(eligible, intake, classification, pressure);
     const [first, ...fallbacks] = routed.candidates;
@@ -170,6 +178,7 @@ export class RouterService {
       model: first!.model,
       deploymentId: first!.id,
       fallbacks: fallbacks.map((deployment) => ({ model: deployment.model, deploymentId: deployment.id })),
+      ...(secondOpinion ? { secondOpinion } : {}),
     };
   }
 
@@ -233,7 +242,7 @@ export class RouterService {
   }
 
   private async toPlan(
-    classification: Classification,
+    { classification, secondOpinion }: Reviewed,
     intake: Intake,
     eligible: Eligible,
     reservation: Reservation,
@@ -248,6 +257,7 @@ export class RouterService {
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
       ...(await this.ordered(eligible, classification.task, complexity, snapshot, pressure)),
+      ...(secondOpinion ? { secondOpinion } : {}),
       reservation,
     };
   }

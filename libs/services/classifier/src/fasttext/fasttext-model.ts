@@ -21,6 +21,21 @@ const TWO_32 = 4_294_967_296;
  */
 const fnvStep = (hash: number, byte: number): number => Math.imul(hash ^ ((byte << 24) >> 24), FNV_PRIME);
 
+const MAX_SIGMOID = 8;
+const SIGMOID_TABLE_SIZE = 512;
+/** fastText's sigmoid lookup table (`Loss::t_sigmoid_`, float entries), which its losses read instead of `exp`. */
+const SIGMOID_TABLE = Float64Array.from({ length: SIGMOID_TABLE_SIZE + 1 }, (_, i) =>
+  Math.fround(1 / (1 + Math.exp(-((i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE - MAX_SIGMOID)))),
+);
+
+/** `Loss::sigmoid`: 0 and 1 beyond ±8, the table's entry in between (so a sure label scores exactly 1, as the CLI prints). */
+const sigmoid = (x: number): number =>
+  x < -MAX_SIGMOID
+    ? 0
+    : x > MAX_SIGMOID
+      ? 1
+      : SIGMOID_TABLE[Math.trunc(((x + MAX_SIGMOID) * SIGMOID_TABLE_SIZE) / MAX_SIGMOID / 2)]!;
+
 const centroid = (pq: ProductQuantizer, m: number, code: number): number =>
   m === pq.nsubq - 1 ? m * KSUB * pq.dsub + code * pq.lastdsub : (m * KSUB + code) * pq.dsub;
 
@@ -134,7 +149,7 @@ export class FastTextModel {
       out[i] = dotRow(output, hidden, i);
       max = Math.max(max, out[i]);
     }
-    if (this.file.loss === Loss.ova) return out.map((score) => 1 / (1 + Math.exp(-score)));
+    if (this.file.loss === Loss.ova) return out.map(sigmoid);
     let z = 0;
     for (let i = 0; i < out.length; i++) {
       out[i] = Math.exp(out[i] - max);
@@ -263,7 +278,7 @@ export class FastTextModel {
         out[node] = probability;
         return;
       }
-      const f = 1 / (1 + Math.exp(-dotRow(this.file.output, hidden, node - osz)));
+      const f = sigmoid(dotRow(this.file.output, hidden, node - osz));
       walk(tree.left[node], probability * (1 - f));
       walk(tree.right[node], probability * f);
     };
@@ -284,7 +299,7 @@ export class FastTextModel {
         bestProbability = probability;
         return;
       }
-      const f = 1 / (1 + Math.exp(-dotRow(this.file.output, hidden, node - osz)));
+      const f = sigmoid(dotRow(this.file.output, hidden, node - osz));
       const [first, second] = f > 0.5 ? [tree.right, tree.left] : [tree.left, tree.right];
       walk(first[node], probability * Math.max(f, 1 - f));
       walk(second[node], probability * Math.min(f, 1 - f));

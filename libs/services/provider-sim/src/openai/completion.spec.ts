@@ -175,6 +175,14 @@ describe('completionBody', () => {
     });
     expect(generatedText(3)).toBe('polymux routes every');
   });
+
+  it("answers the reply knob's word as the whole text, one token", () => {
+    const body = completionBody(planCompletion(request(), parseScenario('reply=creative'), ids));
+    expect(body).toMatchObject({
+      choices: [{ message: { content: 'creative' }, finish_reason: 'stop' }],
+      usage: { completion_tokens: 1 },
+    });
+  });
 });
 
 describe('streamEvents', () => {

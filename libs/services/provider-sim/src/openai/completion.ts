@@ -136,6 +136,7 @@ const contentOf = (request: OpenAiChatRequest, scenario: Scenario): string[] => 
     return fragmentsOf(fakeJson(format.json_schema.schema ?? undefined, `${seed}:${format.json_schema.name}`));
   }
   if (format?.type === 'json_object') return fragmentsOf(JSON.stringify({ answer: generatedText(scenario.tokens) }));
+  if (scenario.reply !== undefined) return [scenario.reply];
   return Array.from({ length: scenario.tokens }, (_, index) => tokenText(index));
 };
 

@@ -7,6 +7,7 @@ import { MemoryBus, MessagingClient, encode } from '@polymux/messaging';
 import { Redis } from 'ioredis';
 
 import { RouterService } from '../router.service';
+import { SecondOpinionService } from '../second-opinion/second-opinion.service';
 import { describeHealthStore } from './health-store.contract';
 import { HealthService } from './health.service';
 import { RedisHealthStore } from './redis-health.store';
@@ -51,7 +52,9 @@ describe('deployment health shared by two router replicas on one Redis', () => {
   const bus = new MemoryBus();
   const replica = () => {
     const health = new HealthService(new RedisHealthStore(client()), config);
-    return { health, router: new RouterService(new CatalogSource(catalog), new MessagingClient(bus), health) };
+    const [catalogs, messaging] = [new CatalogSource(catalog), new MessagingClient(bus)];
+    const opinions = new SecondOpinionService(catalogs, messaging, health, config);
+    return { health, router: new RouterService(catalogs, messaging, health, opinions) };
   };
   const plan = (router: RouterService) =>
     router.plan(

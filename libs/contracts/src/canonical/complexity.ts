@@ -1,4 +1,4 @@
-import type { Complexity, RequestSignals, TaskType } from '@polymux/contracts';
+import type { Complexity, RequestSignals, TaskType } from './task';
 
 /** Tasks that need a strong model's multi-step work even when short. */
 const DEMANDING: ReadonlySet<TaskType> = new Set(['code', 'reasoning', 'agent']);

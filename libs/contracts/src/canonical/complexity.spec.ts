@@ -1,7 +1,6 @@
-import type { RequestSignals } from '@polymux/contracts';
-import { intakeOf } from '@polymux/contracts';
-
+import { intakeOf } from '../intake';
 import { complexityOf } from './complexity';
+import type { RequestSignals } from './task';
 
 /** A one-line request's signals, as the edge computes them, with the fields under test replaced. */
 const signals = (overrides: Partial<RequestSignals> = {}): RequestSignals => ({

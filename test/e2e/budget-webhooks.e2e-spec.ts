@@ -101,7 +101,11 @@ describe.each(MODES)('budget webhooks (%s mode)', (mode) => {
     const response = await fetch(`${gateway.stack.ingressUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'small-model', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 15 }),
+      body: JSON.stringify({
+        model: 'small-model',
+        messages: [{ role: 'user', content: 'Say hello.' }],
+        max_tokens: 15,
+      }),
     });
     expect(response.status).toBe(200);
     await response.json();
@@ -114,7 +118,12 @@ describe.each(MODES)('budget webhooks (%s mode)', (mode) => {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const path = request.url ?? '/';
-        received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), atMs: Date.now() });
+        received.push({
+          path,
+          headers: request.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          atMs: Date.now(),
+        });
         const script = scripts.get(path) ?? [200];
         const status = script.length > 1 ? script.shift()! : script[0]!;
         if (status === 302) response.setHeader('location', `${base}/redirected`);

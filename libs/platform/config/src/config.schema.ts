@@ -99,8 +99,11 @@ export const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
-  /** The longest one webhook POST may take, connect to response headers. */
-  POLYMUX_WEBHOOK_TIMEOUT_MS: millis.max(60_000).default(10_000),
+  /**
+   * The longest one webhook POST may take, connect to response headers; below JetStream's 30 s ack
+   * wait, so an attempt in flight is never redelivered beside itself.
+   */
+  POLYMUX_WEBHOOK_TIMEOUT_MS: millis.max(20_000).default(10_000),
   /** Attempts of one webhook delivery before it is recorded failed and dead-lettered. */
   POLYMUX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** Wait before a webhook's second attempt; each later one waits four times longer (capped at an hour), with jitter. */

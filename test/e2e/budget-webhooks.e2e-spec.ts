@@ -136,6 +136,9 @@ describe.each(MODES)('budget webhooks (%s mode)', (mode) => {
       mode,
       label: 'webhooks',
       catalogFile: join(__dirname, 'budgets.catalog.yaml'),
+      // Distributed: every service on its own NATS user, so the derived permissions must allow
+      // billing's new durable consumer of BUDGETS and control's calls of the webhook subjects.
+      authenticatedNats: true,
       env: {
         POLYMUX_WEBHOOKS_ALLOW_LOOPBACK_HTTP: 'true',
         POLYMUX_WEBHOOK_RETRY_BASE_MS: '200',

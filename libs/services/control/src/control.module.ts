@@ -17,6 +17,8 @@ import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
 import { controlMigrations } from './schema/migrations';
+import { WebhookController } from './webhooks/webhook.controller';
+import { WebhookService } from './webhooks/webhook.service';
 
 @Module({
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
@@ -25,6 +27,7 @@ import { controlMigrations } from './schema/migrations';
     CatalogLayerController,
     RoutingPolicyController,
     BudgetController,
+    WebhookController,
     KeyHandler,
     CatalogLayerHandler,
   ],
@@ -38,6 +41,7 @@ import { controlMigrations } from './schema/migrations';
     RoutingPolicyRepository,
     RoutingPolicyService,
     BudgetService,
+    WebhookService,
   ],
 })
 export class ControlModule {}

@@ -165,6 +165,64 @@ describe.each(MODES)('budgets (%s mode)', (mode) => {
     expect(await frozen.json()).toMatchObject({ error: { code: 'budget_exceeded' } });
   });
 
+  it("limits a user's personal keys together by a user budget, and leaves the project's service keys alone", async () => {
+    const email = `dev-${mode}@example.com`;
+    const user = await gateway.admin<{ id: string; email: string }>('POST', `/orgs/${gateway.orgId}/users`, {
+      email,
+      name: 'Dev One',
+    });
+    expect(user).toMatchObject({ email, orgId: gateway.orgId });
+    // Users are validated in the caller's format: a bad email, a taken one (any case), an unknown org.
+    expect((await raw('POST', `/orgs/${gateway.orgId}/users`, { email: 'not-an-email' })).status).toBe(400);
+    const taken = await raw('POST', `/orgs/${gateway.orgId}/users`, { email: email.toUpperCase() });
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toMatchObject({ error: { param: 'email' } });
+    expect((await raw('POST', '/orgs/00000000-0000-4000-8000-000000000000/users', { email: 'a@b.co' })).status).toBe(
+      404,
+    );
+    const listed = await gateway.admin<{ data: Array<{ id: string }> }>('GET', `/orgs/${gateway.orgId}/users`);
+    expect(listed.data.map((entry) => entry.id)).toContain(user.id);
+    expect(await gateway.admin('GET', `/users/${user.id}`)).toMatchObject({ id: user.id, email });
+
+    const personal = (name: string) =>
+      gateway.admin<{ id: string; key: string; userId: string }>('POST', `/projects/${gateway.projectId}/keys`, {
+        name,
+        userId: user.id,
+      });
+    const [laptop, ci] = [await personal('laptop'), await personal('ci')];
+    expect(laptop.userId).toBe(user.id);
+    const unknownUser = await raw('POST', `/projects/${gateway.projectId}/keys`, {
+      name: 'x',
+      userId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(unknownUser.status).toBe(404);
+    expect(await unknownUser.json()).toMatchObject({ error: { param: 'userId' } });
+    expect(
+      (await raw('POST', '/budgets', { scope: 'user', scopeId: laptop.id, period: 'daily', amountUsd: '1' })).status,
+    ).toBe(404);
+
+    // About 100,000 a call, 150,000 held: the first call of either key fits, the next of either does not.
+    const limited = await createBudget({
+      scope: 'user',
+      scopeId: user.id,
+      period: 'daily',
+      amountUsd: '0.0002',
+      hardLimitUsd: '0.0002',
+    });
+    expect(limited).toMatchObject({ scope: 'user', scopeId: user.id });
+    const first = await chat(laptop.key);
+    expect(first.status).toBe(200);
+    await first.json();
+    await settledSpend(limited.id, 1n);
+    const second = await chat(ci.key);
+    expect(second.status).toBe(402);
+    expect(await second.json()).toMatchObject({ error: { code: 'budget_exceeded' } });
+    expect((await chat(laptop.key)).status).toBe(402);
+    const service = await chat((await newKey()).key);
+    expect(service.status).toBe(200);
+    await service.json();
+  });
+
   it('refuses a call past a hard budget before it starts, as a 402 in OpenAI and Anthropic format that the SDKs do not retry', async () => {
     const key = await newKey();
     const limited = await createBudget({

@@ -4,9 +4,9 @@ import { Money } from './money';
 
 /**
  * What a budget is attached to. A call counts against the budgets of its org, team, project and
- * key (`CallScopes`); users get a scope of their own once they exist (a key of a user then names it).
+ * key (`CallScopes`), and of its key's user for a personal key.
  */
-export const BudgetScope = z.enum(['org', 'team', 'project', 'key']);
+export const BudgetScope = z.enum(['org', 'team', 'project', 'key', 'user']);
 export type BudgetScope = z.infer<typeof BudgetScope>;
 
 /** Calendar periods, aligned to the budget's time zone: a day from midnight, an ISO week from Monday, a month from the 1st. */
@@ -42,6 +42,8 @@ export const CallScopes = z.object({
   teamId: z.string().nullable(),
   projectId: z.string(),
   keyId: z.string(),
+  /** The user of a personal key; absent or null for a service key. */
+  userId: z.string().nullable().optional(),
 });
 export type CallScopes = z.infer<typeof CallScopes>;
 

@@ -8,6 +8,8 @@ export const ApiKeyRecord = z.object({
   orgId: z.string(),
   teamId: z.string().nullable(),
   projectId: z.string(),
+  /** The user a personal key belongs to; null (or absent) for a service key. */
+  userId: z.string().nullable().optional(),
   /** Billing account charged for the key's calls. */
   accountId: z.string(),
   /** May call the admin API. */
@@ -28,6 +30,7 @@ export const callScopesOf = (key: ApiKeyRecord): CallScopes => ({
   teamId: key.teamId,
   projectId: key.projectId,
   keyId: key.id,
+  ...(key.userId ? { userId: key.userId } : {}),
 });
 
 export const ResolveKeyRequest = z.object({ keyHash: z.string().length(64) });

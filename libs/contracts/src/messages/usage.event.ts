@@ -26,6 +26,8 @@ export const UsageRecorded = z.object({
   teamId: z.string().nullable(),
   projectId: z.string(),
   keyId: z.string(),
+  /** The user of a personal key, whose budgets the call counts against; null or absent for a service key. */
+  userId: z.string().nullable().optional(),
   requestedModel: z.string(),
   model: z.string(),
   deploymentId: z.string(),

@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 
-import type { ApiKeyTable, ControlDB, OrgTable, ProjectTable, TeamTable } from './schema/tables/control.tables';
+import type {
+  ApiKeyTable,
+  ControlDB,
+  OrgTable,
+  ProjectTable,
+  TeamTable,
+  UserTable,
+} from './schema/tables/control.tables';
 
 export const CONTROL_DB = Symbol('polymux.control.db');
 
@@ -10,6 +17,7 @@ export type Org = Selectable<OrgTable>;
 export type Team = Selectable<TeamTable>;
 export type Project = Selectable<ProjectTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
+export type User = Selectable<UserTable>;
 
 /** Arbitrary, unique to control: the advisory lock key that lets one replica bootstrap at a time. */
 const BOOTSTRAP_LOCK_KEY = 7_146_953_301;
@@ -85,6 +93,26 @@ export class ControlRepository {
 
   findOrgByName(name: string): Promise<Org | undefined> {
     return this.db.selectFrom('orgs').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  /** A new user, or undefined when the org already has a user of that email (any case). */
+  async createUser(values: Insertable<UserTable>): Promise<User | undefined> {
+    const taken = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('org_id', '=', values.org_id)
+      .where(sql<string>`lower(email)`, '=', values.email.toLowerCase())
+      .executeTakeFirst();
+    if (taken) return undefined;
+    return this.db.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  listUsers(orgId: string): Promise<User[]> {
+    return this.db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  }
+
+  findUser(id: string): Promise<User | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   createKey(values: Insertable<ApiKeyTable>): Promise<ApiKey> {

@@ -5,7 +5,7 @@ import type { ApiKeyRecord, AuditRecorded } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects, hashApiKey } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
-import type { ApiKey, Org, Project, Team } from './control.repository';
+import type { ApiKey, Org, Project, Team, User } from './control.repository';
 import { ControlRepository } from './control.repository';
 import { displayPrefix, generateApiKey } from './keys/api-key';
 
@@ -16,6 +16,8 @@ export interface KeyOptions {
   admin?: boolean;
   allowedModels?: string[] | null;
   expiresAt?: string | null;
+  /** Makes it a personal key of this user of the project's org. */
+  userId?: string | null;
 }
 
 /** What an admin action is and who did it, for the audit trail. */
@@ -98,6 +100,29 @@ export class ControlService {
     return this.repository.listProjects(orgId);
   }
 
+  async createUser(actor: Actor, orgId: string, email: string, name: string | null): Promise<User> {
+    await this.requireOrg(orgId);
+    const user = await this.repository.createUser({ org_id: orgId, email, name });
+    if (!user)
+      throw new PolymuxException(ErrorCode.Conflict, `org ${orgId} already has a user with this email`, {
+        param: 'email',
+      });
+    // The email is personal data: the audit record names the user by id only.
+    await this.audit(actor, 'user.create', `user:${user.id}`, orgId, null);
+    return user;
+  }
+
+  async listUsers(orgId: string): Promise<User[]> {
+    await this.requireOrg(orgId);
+    return this.repository.listUsers(orgId);
+  }
+
+  async requireUser(userId: string): Promise<User> {
+    const user = isUuid(userId) ? await this.repository.findUser(userId) : undefined;
+    if (!user) throw new PolymuxException(ErrorCode.NotFound, `user ${userId} not found`);
+    return user;
+  }
+
   /** Creates a key and returns its secret; the secret is never stored and cannot be shown again. */
   async createKey(
     actor: Actor,
@@ -106,7 +131,16 @@ export class ControlService {
     secret = generateApiKey(),
   ): Promise<{ key: ApiKey; secret: string }> {
     const project = await this.requireProject(projectId);
+    const userId = options.userId ?? null;
+    if (userId !== null) {
+      const user = isUuid(userId) ? await this.repository.findUser(userId) : undefined;
+      if (!user || user.org_id !== project.org_id)
+        throw new PolymuxException(ErrorCode.NotFound, `user ${userId} not found in the project's org`, {
+          param: 'userId',
+        });
+    }
     const key = await this.repository.createKey({
+      user_id: userId,
       org_id: project.org_id,
       team_id: project.team_id,
       project_id: project.id,
@@ -117,7 +151,14 @@ export class ControlService {
       allowed_models: options.allowedModels ?? null,
       expires_at: options.expiresAt ? new Date(options.expiresAt) : null,
     });
-    await this.audit(actor, 'api_key.create', `api_key:${key.id}`, project.org_id, project.id);
+    await this.audit(
+      actor,
+      'api_key.create',
+      `api_key:${key.id}`,
+      project.org_id,
+      project.id,
+      userId ? { userId } : {},
+    );
     return { key, secret };
   }
 
@@ -145,6 +186,7 @@ export class ControlService {
       orgId: key.org_id,
       teamId: key.team_id,
       projectId: key.project_id,
+      userId: key.user_id,
       accountId: accountOf(key.project_id),
       admin: key.admin,
       allowedModels: key.allowed_models,

@@ -1,4 +1,4 @@
-import type { PolicyScope } from '@polymux/contracts';
+import type { BudgetScope, PolicyScope } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import type { ControlRepository } from './control.repository';
@@ -10,10 +10,10 @@ export interface ScopeOwner {
   projectId: string | null;
 }
 
-/** Who owns a scope; NotFound when the scope does not exist. Routing policies and budgets attach to the same four. */
+/** Who owns a scope; NotFound when the scope does not exist. Routing policies attach to four, budgets to a user too. */
 export const scopeOwner = async (
   tenancy: ControlRepository,
-  scope: PolicyScope,
+  scope: PolicyScope | BudgetScope,
   scopeId: string,
 ): Promise<ScopeOwner> => {
   const missing = () => new PolymuxException(ErrorCode.NotFound, `${scope} ${scopeId} not found`);
@@ -38,6 +38,11 @@ export const scopeOwner = async (
       const key = await tenancy.findKey(scopeId);
       if (!key) throw missing();
       return { orgId: key.org_id, projectId: key.project_id };
+    }
+    case 'user': {
+      const user = await tenancy.findUser(scopeId);
+      if (!user) throw missing();
+      return { orgId: user.org_id, projectId: null };
     }
   }
 };

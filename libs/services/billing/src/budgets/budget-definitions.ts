@@ -21,6 +21,8 @@ export const applicableTo = (budgets: readonly StoredBudget[], scopes: CallScope
         return budget.scope_id === scopes.projectId;
       case 'key':
         return budget.scope_id === scopes.keyId;
+      case 'user':
+        return scopes.userId != null && budget.scope_id === scopes.userId;
     }
   });
 

@@ -18,7 +18,7 @@ const env = isolatedServiceEnv(namespace);
 const adminKey = `pmx-test-admin-${randomUUID()}`;
 
 let service: RunningService;
-let ids: { org: string; project: string; key: string; credential: string };
+let ids: { org: string; project: string; key: string; credential: string; user: string };
 const keys: Record<'member' | 'revoked' | 'expired', string> = { member: '', revoked: '', expired: '' };
 
 const call = (method: string, path: string, authorization?: string, body?: unknown) =>
@@ -58,6 +58,7 @@ beforeAll(async () => {
     project: projects.data.find((item) => item.name === 'default')!.id,
     key: '',
     credential: randomUUID(),
+    user: randomUUID(),
   };
   const member = await createKey({ admin: false });
   keys.member = member.key;
@@ -81,6 +82,9 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'GET', path: `/admin/v1/orgs/${ids.org}/teams` },
   { method: 'POST', path: `/admin/v1/orgs/${ids.org}/projects`, body: { name: 'must-not-exist' } },
   { method: 'GET', path: `/admin/v1/orgs/${ids.org}/projects` },
+  { method: 'POST', path: `/admin/v1/orgs/${ids.org}/users`, body: { email: 'must-not-exist@example.com' } },
+  { method: 'GET', path: `/admin/v1/orgs/${ids.org}/users` },
+  { method: 'GET', path: `/admin/v1/users/${ids.user}` },
   { method: 'POST', path: `/admin/v1/projects/${ids.project}/keys`, body: { name: 'must-not-exist', admin: true } },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/keys` },
   { method: 'DELETE', path: `/admin/v1/keys/${ids.key}` },
@@ -144,6 +148,7 @@ describe('admin API authorisation', () => {
           .replace(ids.project, ':projectId')
           .replace(ids.key, ':keyId')
           .replace(ids.credential, ':credentialId')
+          .replace(ids.user, ':userId')
           .replace('models/must-not-exist', 'models/:modelId')
           .replace('deployments/must-not-exist', 'deployments/:deploymentId')
           .replace('routing-policies/project', 'routing-policies/:scope')

@@ -24,12 +24,13 @@ import {
   CreateKey,
   CreateNamed,
   CreateProject,
+  CreateUser,
   IdempotencyKey,
   LedgerParams,
   TopUp,
   UpdateProject,
 } from './admin.dto';
-import { balanceView, entryView, keyView } from './admin.views';
+import { balanceView, entryView, keyView, userView } from './admin.views';
 
 export const actorOf = (request: AdminRequest): Actor => ({
   keyId: request.adminKey?.id ?? null,
@@ -64,6 +65,23 @@ export class AdminController {
   @Get('orgs/:orgId/teams')
   async listTeams(@Param('orgId') orgId: string) {
     return { data: await this.control.listTeams(orgId) };
+  }
+
+  /** Users of an org; a personal key names one (`userId` on key creation). */
+  @Post('orgs/:orgId/users')
+  async createUser(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+    const { email, name } = parseBody(CreateUser, body);
+    return userView(await this.control.createUser(actorOf(request), orgId, email, name ?? null));
+  }
+
+  @Get('orgs/:orgId/users')
+  async listUsers(@Param('orgId') orgId: string) {
+    return { data: (await this.control.listUsers(orgId)).map(userView) };
+  }
+
+  @Get('users/:userId')
+  async getUser(@Param('userId') userId: string) {
+    return userView(await this.control.requireUser(userId));
   }
 
   @Post('orgs/:orgId/projects')

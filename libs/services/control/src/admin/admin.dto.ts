@@ -29,6 +29,12 @@ export const CreateKey = z.object({
   admin: z.boolean().optional(),
   allowedModels: z.array(modelName).min(1).max(1000).nullable().optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  /** A personal key of this user of the project's org. */
+  userId: z.string().max(64).nullable().optional(),
+});
+export const CreateUser = z.object({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200).optional(),
 });
 export const TopUp = z.object({
   amountUsd: z.string().regex(/^\d+(\.\d{1,9})?$/, 'a positive USD amount such as "10.00"'),

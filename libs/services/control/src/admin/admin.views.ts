@@ -1,14 +1,23 @@
 import type { Balance, LedgerEntry } from '@polymux/contracts';
 import { nanoToUsd } from '@polymux/contracts';
 
-import type { ApiKey } from '../control.repository';
+import type { ApiKey, User } from '../control.repository';
 
 /** A key as listings show it: never the secret, never the hash. */
+export const userView = (user: User) => ({
+  id: user.id,
+  orgId: user.org_id,
+  email: user.email,
+  name: user.name,
+  createdAt: user.created_at.toISOString(),
+});
+
 export const keyView = (key: ApiKey) => ({
   id: key.id,
   name: key.name,
   prefix: key.key_prefix,
   projectId: key.project_id,
+  userId: key.user_id,
   admin: key.admin,
   allowedModels: key.allowed_models,
   expiresAt: key.expires_at?.toISOString() ?? null,

@@ -211,6 +211,7 @@ export class CallService {
         teamId: key.teamId,
         projectId: key.projectId,
         keyId: key.id,
+        userId: key.userId ?? null,
         requestedModel: call.request.model,
         model: deployment.model,
         deploymentId: deployment.id,

@@ -4,10 +4,12 @@ import * as init from './1763712000000-Init';
 import * as projectDataRetention from './1764633600000-ProjectDataRetention';
 import * as catalogLayer from './1796300000000-CatalogLayer';
 import * as routingPolicies from './1796400000000-RoutingPolicies';
+import * as users from './1796900000000-Users';
 
 export const controlMigrations: MigrationSet = {
   '1763712000000-Init': init,
   '1764633600000-ProjectDataRetention': projectDataRetention,
   '1796300000000-CatalogLayer': catalogLayer,
   '1796400000000-RoutingPolicies': routingPolicies,
+  '1796900000000-Users': users,
 };

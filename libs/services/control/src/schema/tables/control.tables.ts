@@ -25,11 +25,22 @@ export interface ProjectTable {
   created_at: CreatedAt;
 }
 
+/** A user of an org; personal keys name them (`api_keys.user_id`). */
+export interface UserTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  name: string | null;
+  created_at: CreatedAt;
+}
+
 export interface ApiKeyTable {
   id: Generated<string>;
   org_id: string;
   team_id: string | null;
   project_id: string;
+  /** The user a personal key belongs to; null for a project's service key. */
+  user_id: ColumnType<string | null, string | null | undefined, never>;
   name: string;
   /** sha256 hex of the secret; the secret itself is shown once and never stored. */
   key_hash: string;
@@ -94,6 +105,7 @@ export interface ControlDB {
   orgs: OrgTable;
   teams: TeamTable;
   projects: ProjectTable;
+  users: UserTable;
   api_keys: ApiKeyTable;
   provider_credentials: ProviderCredentialTable;
   catalog_models: CatalogModelTable;

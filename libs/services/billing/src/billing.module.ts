@@ -14,6 +14,10 @@ import { BudgetsService } from './budgets/budgets.service';
 import { CreditsService } from './credits.service';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { OverrunReporter } from './overrun-reporter.service';
+import { PlanAdmin } from './plans/plan-admin.service';
+import { PlanHandler } from './plans/plan.handler';
+import { PlanRepository } from './plans/plan.repository';
+import { PlansService } from './plans/plans.service';
 import { ReservationSweeper } from './reservation-sweeper.service';
 import { ReservationsService } from './reservations.service';
 import { SettlementLag } from './settlement-lag.service';
@@ -30,7 +34,7 @@ import { RedisBudgetStore } from './store/redis-budget.store';
 import { UsageHandler } from './usage.handler';
 
 /**
- * Prepaid credits and budgets: reservations on the call path (Redis or memory), a double-entry
+ * Prepaid credits, budgets and plans: reservations on the call path (Redis or memory), a double-entry
  * ledger, budget definitions and period spend in Postgres.
  */
 @Module({
@@ -38,7 +42,7 @@ import { UsageHandler } from './usage.handler';
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler, BudgetHandler],
+  controllers: [BillingHandler, UsageHandler, BudgetHandler, PlanHandler],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -58,6 +62,9 @@ import { UsageHandler } from './usage.handler';
     BudgetsService,
     BudgetAlerts,
     BudgetAdmin,
+    PlanRepository,
+    PlansService,
+    PlanAdmin,
     CreditsService,
     OverrunReporter,
     ReservationsService,

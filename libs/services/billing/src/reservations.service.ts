@@ -5,6 +5,7 @@ import { ErrorCode, PolymuxException, nanoToUsd } from '@polymux/contracts';
 import type { BudgetHold } from './budgets/budgets.service';
 import { BudgetsService } from './budgets/budgets.service';
 import { assertCustomerAccount, ledgerKeys, parseAmount } from './ledger/postings';
+import { PlansService } from './plans/plans.service';
 import { SettlementLag } from './settlement-lag.service';
 import type { BalanceStore, ReserveOutcome } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
@@ -25,6 +26,7 @@ export class ReservationsService {
   constructor(
     @Inject(BALANCE_STORE) private readonly store: BalanceStore,
     private readonly budgets: BudgetsService,
+    private readonly plans: PlansService,
     private readonly lag: SettlementLag,
   ) {}
 
@@ -32,7 +34,9 @@ export class ReservationsService {
    * Holds a call's maximum cost under its request id, on the balance and on every budget of its
    * scopes, so a retried reserve holds once. The balance (its project's account) and the budgets
    * (its org's) are separate atomic steps, sent together: when one refuses, the other's hold is
-   * given back, so a call holds on both or on neither. Fails closed while settlement lags: credits
+   * given back, so a call holds on both or on neither. Then the org's plan admits the call (a free
+   * plan's models and daily quota, checked with the definitions the budget store just accepted as
+   * current), or both holds are given back. Fails closed while settlement lags: credits
    * held now could not be settled, only piled up.
    */
   async reserve(request: RequestOf<typeof Subjects.reserve>, requestId: string | undefined): Promise<Reservation> {
@@ -69,6 +73,15 @@ export class ReservationsService {
     if (balance.status === 'rejected') throw balance.reason;
     const held = this.heldOrThrow(balance.value, amount, requestId);
     if (budget.value.status === 'settled') throw this.settled(requestId);
+    if (request.scopes && budget.value.org) {
+      const { orgId } = request.scopes;
+      await this.plans
+        .admit(orgId, budget.value.org, request.call, { reservationId: requestId, expiresAtMs, settlementKey })
+        .catch(async (error: unknown) => {
+          await Promise.all([this.store.release(request.accountId, requestId), this.budgets.release(orgId, requestId)]);
+          throw error;
+        });
+    }
     return {
       reservationId: requestId,
       amount: held.toString(),
@@ -77,11 +90,12 @@ export class ReservationsService {
   }
 
   async release(request: RequestOf<typeof Subjects.release>): Promise<boolean> {
-    const [balance, budgets] = await Promise.all([
+    const [balance, budgets, quota] = await Promise.all([
       this.store.release(request.accountId, request.reservationId),
       request.orgId === undefined ? false : this.budgets.release(request.orgId, request.reservationId),
+      request.orgId === undefined ? false : this.plans.release(request.orgId, request.reservationId),
     ]);
-    return balance || budgets;
+    return balance || budgets || quota;
   }
 
   async balance(accountId: string): Promise<Balance> {

@@ -13,6 +13,8 @@ import { CatalogLayerService } from './catalog/catalog-layer.service';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
 import { KeyHandler } from './key.handler';
+import { PlanController } from './plans/plan.controller';
+import { PlanService } from './plans/plan.service';
 import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
@@ -25,6 +27,7 @@ import { controlMigrations } from './schema/migrations';
     CatalogLayerController,
     RoutingPolicyController,
     BudgetController,
+    PlanController,
     KeyHandler,
     CatalogLayerHandler,
   ],
@@ -38,6 +41,7 @@ import { controlMigrations } from './schema/migrations';
     RoutingPolicyRepository,
     RoutingPolicyService,
     BudgetService,
+    PlanService,
   ],
 })
 export class ControlModule {}

@@ -1,5 +1,6 @@
 import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tables/budgets.table';
 import type { EntriesTable } from './tables/entries.table';
+import type { OrgPlansTable, PlanChargesTable, PlanUsageTable } from './tables/plans.table';
 import type { TransactionsTable } from './tables/transactions.table';
 
 /** The `billing` schema: billing's own tables, read by no other service. */
@@ -9,6 +10,9 @@ export interface DB {
   budgets: BudgetsTable;
   budget_revisions: BudgetRevisionsTable;
   budget_spend: BudgetSpendTable;
+  org_plans: OrgPlansTable;
+  plan_usage: PlanUsageTable;
+  plan_charges: PlanChargesTable;
 }
 
 /** Injection token of billing's Kysely handle on its schema. */

@@ -1,4 +1,4 @@
-import { TimeZone } from '@polymux/contracts';
+import { TimeZone, usdToNano } from '@polymux/contracts';
 import { z } from 'zod';
 
 const usd = z.string().regex(/^\d+(\.\d{1,9})?$/, 'a USD amount such as "100.00"');
@@ -37,14 +37,19 @@ const Rate = z
     { message: 'give either percent, or both inputPerMTokUsd and outputPerMTokUsd' },
   );
 
-const EnterpriseSettings = z.strictObject({
-  timezone: TimeZone.default('UTC'),
-  tiers: z
-    .array(z.strictObject({ aboveUsd: usd, percent }))
-    .max(20)
-    .default([]),
-  rates: z.array(Rate).max(200).default([]),
-});
+const EnterpriseSettings = z
+  .strictObject({
+    timezone: TimeZone.default('UTC'),
+    tiers: z
+      .array(z.strictObject({ aboveUsd: usd, percent }))
+      .max(20)
+      .default([]),
+    rates: z.array(Rate).max(200).default([]),
+  })
+  .refine(
+    ({ tiers }) => tiers.every((tier, i) => i === 0 || usdToNano(tiers[i - 1]!.aboveUsd) < usdToNano(tier.aboveUsd)),
+    { message: 'tiers must be in ascending order of aboveUsd', path: ['tiers'] },
+  );
 
 const effectiveFrom = z
   .string()

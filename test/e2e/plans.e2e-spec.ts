@@ -28,9 +28,17 @@ interface ChangeView extends PlanView {
   changedBy: string | null;
   previous: PlanView;
 }
+interface QuotaView {
+  unit: string;
+  limit: number;
+  used: string;
+  held: string;
+  periodStart: string;
+  periodEnd: string;
+}
 interface PlansView {
   orgId: string;
-  current: PlanView & { since: string | null; changeId: string | null };
+  current: PlanView & { since: string | null; changeId: string | null; quota?: QuotaView };
   scheduled: ChangeView[];
   history: ChangeView[];
   change?: ChangeView;
@@ -222,8 +230,25 @@ describe.each(MODES)('plans (%s mode)', (mode) => {
     const big = await chat(org.key, 'small-model', 3_000);
     expect(big.status).toBe(402);
     expect(await big.json()).toMatchObject({ error: { code: 'plan_quota_exceeded' } });
-    // A call bounded by about 25 tokens passes, and uses about 20: many of them fit.
-    for (let index = 0; index < 5; index++) await call(org.key);
+    // A call bounded by about 25 tokens passes; once settled, the quota counts what it used, not its bound.
+    let used = 0;
+    for (let index = 0; index < 3; index++) {
+      const response = await chat(org.key);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+      used += body.usage.prompt_tokens + body.usage.completion_tokens;
+    }
+    const settled = await pollUntil(
+      () => plans(org.orgId),
+      (view) => view.current.quota?.held === '0' && view.current.quota.used !== '0',
+      { timeoutMs: 20_000 },
+    );
+    expect(settled.current.quota).toMatchObject({ unit: 'tokens', limit: 2_000, used: String(used), held: '0' });
+    const quota = settled.current.quota!;
+    expect(Date.parse(quota.periodEnd) - Date.parse(quota.periodStart)).toBe(DAY_MS);
+    // 2,000 - used tokens remain: a call whose output alone may take more is refused, a small one passes.
+    expect((await chat(org.key, 'small-model', 2_000 - used + 1)).status).toBe(402);
+    await call(org.key);
   });
 
   it('discounts an enterprise call at settlement by marginal volume tiers and contract rates, visible in the ledger charge', async () => {

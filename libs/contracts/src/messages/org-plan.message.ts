@@ -99,10 +99,26 @@ export type SetPlanRequest = z.infer<typeof SetPlanRequest>;
 
 export const OrgPlanQuery = z.object({ orgId: z.string().min(1) });
 
+export const PlanQuotaState = z.object({
+  unit: z.enum(['tokens', 'calls']),
+  limit: z.number().int().positive(),
+  used: z.string(),
+  held: z.string(),
+  periodStart: z.string(),
+  periodEnd: z.string(),
+});
+export type PlanQuotaState = z.infer<typeof PlanQuotaState>;
+
 /** The plan in force now (`since` null: the default, never changed), the scheduled changes, and every change. */
 export const OrgPlans = z.object({
   orgId: z.string(),
-  current: z.object({ spec: PlanSpec, since: z.string().nullable(), changeId: z.string().nullable() }),
+  current: z.object({
+    spec: PlanSpec,
+    since: z.string().nullable(),
+    changeId: z.string().nullable(),
+    /** A free plan's quota today: what settled calls used and calls in flight hold. */
+    quota: PlanQuotaState.optional(),
+  }),
   scheduled: z.array(OrgPlanChange),
   history: z.array(OrgPlanChange),
 });

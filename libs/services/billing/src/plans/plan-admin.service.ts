@@ -9,6 +9,7 @@ import { BudgetsService } from '../budgets/budgets.service';
 import { DEFAULT_PLAN, changeInForce, planInForce } from './plan-pricing';
 import type { PlanChange } from './plan.repository';
 import { PlanRepository, toPlanChange } from './plan.repository';
+import { PlansService } from './plans.service';
 
 /** A stated time this little in the past (clock skew between the admin's machine and billing) means now. */
 const SKEW_MS = 60_000;
@@ -51,6 +52,7 @@ export class PlanAdmin {
     private readonly definitions: BudgetDefinitions,
     private readonly budgets: BudgetsService,
     private readonly clock: BillingClock,
+    private readonly plans: PlansService,
   ) {}
 
   async set(request: SetPlanRequest): Promise<{ change: OrgPlanChange; plans: OrgPlans }> {
@@ -91,6 +93,7 @@ export class PlanAdmin {
         spec: current?.spec ?? DEFAULT_PLAN,
         since: current ? new Date(current.effectiveFromMs).toISOString() : null,
         changeId: current?.id ?? null,
+        ...(current?.spec.plan === 'free' ? { quota: await this.plans.quotaState(orgId, current.spec.settings) } : {}),
       },
       scheduled: changes.filter((change) => change.effectiveFromMs > now).map(view),
       history: [...changes].sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : -1)).map(view),

@@ -135,16 +135,24 @@ export class PlanRepository {
     return BigInt(row.used);
   }
 
-  /** Adds to counters in one upsert, rows in key order (no deadlock between replicas' batches). */
+  /**
+   * Adds to counters in one upsert, rows of one counter summed first (an upsert may touch a row
+   * once) and in key order (no deadlock between replicas' batches).
+   */
   async addUsage(trx: Transaction<DB>, rows: UsageRow[]): Promise<void> {
-    const nonZero = rows.filter((row) => row.used !== 0n);
-    if (nonZero.length === 0) return;
     const key = (row: UsageRow) =>
       `${row.orgId}\u0000${row.counter}\u0000${String(row.periodStartMs).padStart(16, '0')}`;
+    const summed = new Map<string, UsageRow>();
+    for (const row of rows) {
+      const known = summed.get(key(row));
+      summed.set(key(row), known ? { ...known, used: known.used + row.used } : row);
+    }
+    const nonZero = [...summed.values()].filter((row) => row.used !== 0n);
+    if (nonZero.length === 0) return;
     await trx
       .insertInto('plan_usage')
       .values(
-        [...nonZero]
+        nonZero
           .sort((a, b) => (key(a) < key(b) ? -1 : 1))
           .map((row) => ({
             org_id: row.orgId,

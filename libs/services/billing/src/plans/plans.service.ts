@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CallFacts, PlanSpec, UsageRecorded } from '@polymux/contracts';
+import type { CallFacts, PlanQuotaState, PlanSpec, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import type { Transaction } from 'kysely';
 
@@ -27,8 +27,10 @@ const BUSY = () =>
     retryAfterSeconds: 1,
   });
 
+type FreePlan = Extract<PlanSpec, { plan: 'free' }>['settings'];
+
 /** What one call used of a free plan's quota. */
-const quotaUse = (settings: Extract<PlanSpec, { plan: 'free' }>['settings'], usage: UsageRecorded): bigint =>
+const quotaUse = (settings: FreePlan, usage: UsageRecorded): bigint =>
   settings.dailyQuota.unit === 'calls' ? 1n : BigInt(usage.inputTokens + usage.outputTokens);
 
 /** A call's own time (its plan is the one in force then), or the settlement's if the event's is unreadable. */
@@ -121,6 +123,26 @@ export class PlansService {
       }
     }
     throw BUSY();
+  }
+
+  /** A free plan's quota counter today (hydrated first when the store lost it). */
+  async quotaState(orgId: string, settings: FreePlan): Promise<PlanQuotaState> {
+    const day = this.periods.at('daily', settings.timezone, this.clock.now());
+    const refs = [{ budgetId: QUOTA, periodStartMs: day.startMs }];
+    let state = await this.store.state(quotaSpace(orgId), refs);
+    if (!state) {
+      await this.hydrate(orgId, day.startMs);
+      state = await this.store.state(quotaSpace(orgId), refs);
+    }
+    const counter = state?.[0];
+    return {
+      unit: settings.dailyQuota.unit,
+      limit: settings.dailyQuota.limit,
+      used: (counter?.spent ?? 0n).toString(),
+      held: (counter?.held ?? 0n).toString(),
+      periodStart: new Date(day.startMs).toISOString(),
+      periodEnd: new Date(day.endMs).toISOString(),
+    };
   }
 
   /** Frees a reservation's quota hold (none for an org that never had a free plan). */
@@ -234,10 +256,7 @@ export class PlansService {
     );
   }
 
-  private async settleOne(
-    { usage, key, xid }: BudgetCharge,
-    settings: Extract<PlanSpec, { plan: 'free' }>['settings'],
-  ): Promise<void> {
+  private async settleOne({ usage, key, xid }: BudgetCharge, settings: FreePlan): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const periodStartMs = this.periods.at('daily', settings.timezone, this.clock.now()).startMs;
       const outcome = await this.store.settle({

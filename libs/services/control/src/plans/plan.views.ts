@@ -71,7 +71,12 @@ export const changeView = (change: OrgPlanChange) => ({
 
 export const plansView = (plans: OrgPlans) => ({
   orgId: plans.orgId,
-  current: { ...planView(plans.current.spec), since: plans.current.since, changeId: plans.current.changeId },
+  current: {
+    ...planView(plans.current.spec),
+    since: plans.current.since,
+    changeId: plans.current.changeId,
+    ...(plans.current.quota ? { quota: plans.current.quota } : {}),
+  },
   scheduled: plans.scheduled.map(changeView),
   history: plans.history.map(changeView),
 });

@@ -62,17 +62,18 @@ describe.each(MODES)('plans (%s mode)', (mode) => {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  /** An org of the test's own, with a funded project and a key. */
-  const newOrg = async (name: string) => {
+  /** An org of the test's own with a project and a key; the project funded unless `funded` is false. */
+  const newOrg = async (name: string, { funded = true } = {}) => {
     const org = await gateway.admin<{ id: string }>('POST', '/orgs', { name: `${name}-${Date.now()}` });
     const project = await gateway.admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' });
     const key = await gateway.admin<{ key: string }>('POST', `/projects/${project.id}/keys`, { name: 'k' });
-    await gateway.admin(
-      'POST',
-      `/projects/${project.id}/credits`,
-      { amountUsd: '1.00' },
-      { 'idempotency-key': `plans-${org.id}` },
-    );
+    if (funded)
+      await gateway.admin(
+        'POST',
+        `/projects/${project.id}/credits`,
+        { amountUsd: '1.00' },
+        { 'idempotency-key': `plans-${org.id}` },
+      );
     /** The request's ledger entries on the project's account, once settled. */
     const entries = (requestId: string) =>
       pollUntil(
@@ -172,7 +173,9 @@ describe.each(MODES)('plans (%s mode)', (mode) => {
   });
 
   it("refuses a free plan's disallowed model and its call past the daily quota, as errors the SDK does not retry; funds free calls as discount", async () => {
-    const org = await newOrg('free');
+    // No card: the project has no credits at all.
+    const org = await newOrg('free', { funded: false });
+    expect((await chat(org.key)).status).toBe(402);
     const set = await setPlan(org.orgId, {
       plan: 'free',
       settings: { allowedModels: ['small-model'], dailyQuota: { unit: 'calls', limit: 2 } },
@@ -221,7 +224,7 @@ describe.each(MODES)('plans (%s mode)', (mode) => {
   });
 
   it("holds a token quota's call bound before the call, and counts what the call used", async () => {
-    const org = await newOrg('tokens');
+    const org = await newOrg('tokens', { funded: false });
     await setPlan(org.orgId, {
       plan: 'free',
       settings: { allowedModels: ['small-model'], dailyQuota: { unit: 'tokens', limit: 2_000 } },

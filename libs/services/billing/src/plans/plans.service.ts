@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CallFacts, PlanQuotaState, PlanSpec, UsageRecorded } from '@polymux/contracts';
+import type { CallFacts, PlanKind, PlanQuotaState, PlanSpec, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import type { Transaction } from 'kysely';
 
@@ -67,22 +67,28 @@ export class PlansService {
     return changeInForce(org.plans, nowMs)?.spec ?? DEFAULT_PLAN;
   }
 
+  /** Whether this replica's definitions put the org on a free plan now (a hint: `admit` decides). */
+  isFree(orgId: string): boolean {
+    return this.inForce(this.definitions.of(orgId)).plan === 'free';
+  }
+
   /**
    * Admits a call under its org's plan (`org`: the definitions the budget store accepted), or
    * throws: a model a free plan does not allow, or a quota its bound would pass. A free call's
    * quota hold is taken under the reservation's id, freed with it or settled with its charge.
+   * Answers the plan the call was admitted under.
    */
   async admit(
     orgId: string,
     org: OrgBudgets,
     call: CallFacts | undefined,
     hold: { reservationId: string; expiresAtMs: number; settlementKey: string },
-  ): Promise<void> {
+  ): Promise<PlanKind> {
     let definitions = org;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const now = this.clock.now();
       const spec = this.inForce(definitions, now);
-      if (spec.plan !== 'free') return;
+      if (spec.plan !== 'free') return spec.plan;
       const { allowedModels, dailyQuota, timezone } = spec.settings;
       if (call && !modelsAllowed(allowedModels, call)) {
         const others = call.models.filter((model) => !allowedModels.includes(model));
@@ -104,7 +110,7 @@ export class PlansService {
       });
       switch (outcome.status) {
         case 'held':
-          return;
+          return spec.plan;
         case 'exceeded':
           throw new PolymuxException(
             ErrorCode.PlanQuotaExceeded,

@@ -39,6 +39,17 @@ import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { OrgPlanQuery, OrgPlans, SetPlanAnswer, SetPlanRequest } from './messages/org-plan.message';
 import { UsageRecorded } from './messages/usage.event';
+import {
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  WebhookAnswer,
+  WebhookDeliveriesQuery,
+  WebhookDeliveryList,
+  WebhookIdRequest,
+  WebhookList,
+  WebhookQuery,
+  WebhookWithSecret,
+} from './messages/webhook.message';
 import { ExplainRequest, RoutingExplanation } from './routing/explain.message';
 
 export const Streams = { usage: 'USAGE', audit: 'AUDIT', budgets: 'BUDGETS', deadLetter: 'DEADLETTER' } as const;
@@ -92,6 +103,33 @@ export const Subjects = {
   /** Plans are billing's too: control validates the admin API's requests and forwards them. */
   setPlan: defineRequest('billing.plan.set.v1', 'billing', SetPlanRequest, SetPlanAnswer, { callers: ['control'] }),
   plans: defineRequest('billing.plans.query.v1', 'billing', OrgPlanQuery, OrgPlans, { callers: ['control'] }),
+  /** Webhook endpoints for budget alerts are billing's, which signs and delivers them. */
+  createWebhook: defineRequest('billing.webhook.create.v1', 'billing', CreateWebhookRequest, WebhookWithSecret, {
+    callers: ['control'],
+  }),
+  updateWebhook: defineRequest('billing.webhook.update.v1', 'billing', UpdateWebhookRequest, WebhookAnswer, {
+    callers: ['control'],
+  }),
+  deleteWebhook: defineRequest('billing.webhook.delete.v1', 'billing', WebhookIdRequest, WebhookAnswer, {
+    callers: ['control'],
+  }),
+  rotateWebhookSecret: defineRequest(
+    'billing.webhook.rotate-secret.v1',
+    'billing',
+    WebhookIdRequest,
+    WebhookWithSecret,
+    { callers: ['control'] },
+  ),
+  webhooks: defineRequest('billing.webhooks.query.v1', 'billing', WebhookQuery, WebhookList, {
+    callers: ['control'],
+  }),
+  webhookDeliveries: defineRequest(
+    'billing.webhook.deliveries.query.v1',
+    'billing',
+    WebhookDeliveriesQuery,
+    WebhookDeliveryList,
+    { callers: ['control'] },
+  ),
   /** The call's attempts (ingress) and the router's optional second opinion on an unsure classification. */
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {
     callers: ['ingress', 'router'],
@@ -148,12 +186,12 @@ export const Subjects = {
     // Billing charges the call; audit derives the call's audit record from it.
     consumers: ['billing', 'audit'],
   }),
-  /** A budget's period spend reached a soft threshold; for alert delivery (webhooks are a later step). */
+  /** A budget's period spend reached a soft threshold: billing's webhook dispatcher POSTs it to the org's endpoints. */
   budgetThresholdCrossed: defineEvent('billing.budget.threshold-crossed.v1', BudgetThresholdCrossed, {
     delivery: 'durable',
     stream: Streams.budgets,
     publishers: ['billing'],
-    consumers: [],
+    consumers: ['billing'],
   }),
   auditRecorded: defineEvent('audit.recorded.v1', AuditRecorded, {
     delivery: 'durable',

@@ -32,17 +32,23 @@ import { MemoryBudgetStore } from './store/memory-budget.store';
 import { RedisBalanceStore } from './store/redis-balance.store';
 import { RedisBudgetStore } from './store/redis-budget.store';
 import { UsageHandler } from './usage.handler';
+import { WebhookAdmin } from './webhooks/webhook-admin.service';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
+import { WebhookSecrets } from './webhooks/webhook-secrets';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WebhookHandler } from './webhooks/webhook.handler';
+import { WebhookRepository } from './webhooks/webhook.repository';
 
 /**
  * Prepaid credits, budgets and plans: reservations on the call path (Redis or memory), a double-entry
- * ledger, budget definitions and period spend in Postgres.
+ * ledger, budget definitions and period spend in Postgres, and budget alerts delivered as signed webhooks.
  */
 @Module({
   imports: [
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler, BudgetHandler, PlanHandler],
+  controllers: [BillingHandler, UsageHandler, BudgetHandler, PlanHandler, WebhookHandler],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -70,6 +76,11 @@ import { UsageHandler } from './usage.handler';
     ReservationsService,
     SettlementLag,
     ReservationSweeper,
+    WebhookRepository,
+    WebhookSecrets,
+    WebhookSender,
+    WebhookDispatcher,
+    WebhookAdmin,
   ],
 })
 export class BillingModule {}

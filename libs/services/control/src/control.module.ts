@@ -19,6 +19,8 @@ import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
 import { controlMigrations } from './schema/migrations';
+import { WebhookController } from './webhooks/webhook.controller';
+import { WebhookService } from './webhooks/webhook.service';
 
 @Module({
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
@@ -28,6 +30,7 @@ import { controlMigrations } from './schema/migrations';
     RoutingPolicyController,
     BudgetController,
     PlanController,
+    WebhookController,
     KeyHandler,
     CatalogLayerHandler,
   ],
@@ -42,6 +45,7 @@ import { controlMigrations } from './schema/migrations';
     RoutingPolicyService,
     BudgetService,
     PlanService,
+    WebhookService,
   ],
 })
 export class ControlModule {}

@@ -2,6 +2,7 @@ import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tab
 import type { EntriesTable } from './tables/entries.table';
 import type { OrgPlansTable, PlanChargesTable, PlanUsageTable } from './tables/plans.table';
 import type { TransactionsTable } from './tables/transactions.table';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './tables/webhooks.table';
 
 /** The `billing` schema: billing's own tables, read by no other service. */
 export interface DB {
@@ -13,6 +14,8 @@ export interface DB {
   org_plans: OrgPlansTable;
   plan_usage: PlanUsageTable;
   plan_charges: PlanChargesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** Injection token of billing's Kysely handle on its schema. */

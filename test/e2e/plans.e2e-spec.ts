@@ -213,6 +213,16 @@ describe.each(MODES)('plans (%s mode)', (mode) => {
     expect(refused).toMatchObject({ status: 402, code: 'plan_quota_exceeded', type: 'insufficient_quota' });
     expect((refused as Error).message).toMatch(/daily quota of 2 calls would be exceeded/);
     expect(requests).toBe(1);
+    const anthropic = await fetch(`${gateway.stack.ingressUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': org.key, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'small-model', max_tokens: 15, messages: [{ role: 'user', content: PROMPT }] }),
+    });
+    expect(anthropic.status).toBe(402);
+    expect(await anthropic.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'billing_error', message: expect.stringContaining('daily quota') },
+    });
 
     try {
       // Tomorrow (UTC) the quota starts over.

@@ -12,6 +12,8 @@ export enum ErrorCode {
   InsufficientCredits = 'insufficient_credits',
   /** A hard budget would be exceeded by the call's maximum cost: refused before the call. */
   BudgetExceeded = 'budget_exceeded',
+  /** A free plan's daily quota would be exceeded by the call's bound: refused before the call. */
+  PlanQuotaExceeded = 'plan_quota_exceeded',
   RateLimited = 'rate_limited',
   UpstreamRateLimited = 'upstream_rate_limited',
   UpstreamError = 'upstream_error',

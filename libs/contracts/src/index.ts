@@ -17,6 +17,7 @@ export * from './messages/health.event';
 export * from './messages/invoke.message';
 export * from './messages/key.message';
 export * from './messages/models.message';
+export * from './messages/org-plan.message';
 export * from './messages/money';
 export * from './messages/plan.message';
 export * from './messages/usage.event';

@@ -1,7 +1,7 @@
 import type { ChatRequest } from './canonical/chat';
 import type { Deployment } from './messages/plan.message';
 import { intakeOf } from './intake';
-import { callCost, maxCallCost, nanoToUsd, pricesAt, usdToNano } from './pricing';
+import { callCost, maxCallCost, maxCallTokens, nanoToUsd, pricesAt, usdToNano } from './pricing';
 import { promptTokensBound } from './tokens/prompt-bound';
 
 const deployment = (id: string, input: string, output: string, maxOutputTokens = 1_000): Deployment => ({
@@ -125,6 +125,18 @@ describe('maxCallCost', () => {
 
   it('is zero without candidates', () => {
     expect(maxCallCost([], intakeOf(request()))).toBe(0n);
+  });
+});
+
+describe('maxCallTokens', () => {
+  it('is the prompt bound plus the most output any candidate allows, n times', () => {
+    const short = deployment('short', '1.00', '1.00', 100);
+    const long = deployment('long', '1.00', '1.00', 4_000);
+    const bound = promptTokensBound(request(), 'long');
+    expect(maxCallTokens([short, long], intakeOf(request()))).toBe(bound + 4_000);
+    expect(maxCallTokens([short, long], intakeOf(request({ maxOutputTokens: 50 })))).toBe(bound + 50);
+    expect(maxCallTokens([short, long], intakeOf(request({ maxOutputTokens: 50, n: 2 })))).toBe((bound + 50) * 2);
+    expect(maxCallTokens([], intakeOf(request()))).toBe(0);
   });
 });
 

@@ -103,6 +103,17 @@ export const maxCallCost = (candidates: Deployment[], bound: CallBound): bigint 
   }, 0n);
 };
 
+/**
+ * The most tokens a call can use on any of its candidates (what a free plan's token quota holds):
+ * the prompt's bound with its images, plus `max_tokens` or the deployment's maximum output, `n` times.
+ */
+export const maxCallTokens = (candidates: Deployment[], bound: CallBound): number =>
+  candidates.reduce((max, { upstreamModel, maxOutputTokens }) => {
+    const output = Math.min(bound.maxOutputTokens ?? maxOutputTokens, maxOutputTokens);
+    const tokens = (bound.prompt.tokens + imagesBound(bound.prompt, upstreamModel) + output) * (bound.n ?? 1);
+    return Math.max(max, tokens);
+  }, 0);
+
 /** Parses a decimal USD amount (`"0.40"`) into integer nano-USD without floating point. */
 export const usdToNano = (usd: string): bigint => {
   const match = /^(\d+)(?:\.(\d{1,9}))?$/.exec(usd.trim());

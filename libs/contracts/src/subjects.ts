@@ -37,6 +37,7 @@ import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
 import { KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
 import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
+import { OrgPlanQuery, OrgPlans, SetPlanAnswer, SetPlanRequest } from './messages/org-plan.message';
 import { UsageRecorded } from './messages/usage.event';
 import {
   CreateWebhookRequest,
@@ -99,6 +100,9 @@ export const Subjects = {
   budgets: defineRequest('billing.budgets.query.v1', 'billing', BudgetQuery, BudgetList, {
     callers: ['control', 'router'],
   }),
+  /** Plans are billing's too: control validates the admin API's requests and forwards them. */
+  setPlan: defineRequest('billing.plan.set.v1', 'billing', SetPlanRequest, SetPlanAnswer, { callers: ['control'] }),
+  plans: defineRequest('billing.plans.query.v1', 'billing', OrgPlanQuery, OrgPlans, { callers: ['control'] }),
   /** Webhook endpoints for budget alerts are billing's, which signs and delivers them. */
   createWebhook: defineRequest('billing.webhook.create.v1', 'billing', CreateWebhookRequest, WebhookWithSecret, {
     callers: ['control'],

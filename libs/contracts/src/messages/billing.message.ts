@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { BudgetUse, CallScopes } from './budget.message';
 import { Money } from './money';
+import { CallFacts } from './org-plan.message';
 
 export const ReserveRequest = z.object({
   accountId: z.string(),
@@ -10,6 +11,8 @@ export const ReserveRequest = z.object({
   ttlSeconds: z.number().int().positive(),
   /** The call's org, team, project and key: the budgets it counts against; absent, none. */
   scopes: CallScopes.optional(),
+  /** What the org's plan checks (a free plan's models and token quota); absent, nothing is checked. */
+  call: CallFacts.optional(),
 });
 export const Reservation = z.object({
   reservationId: z.string(),

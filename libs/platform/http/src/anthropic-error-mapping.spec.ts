@@ -11,6 +11,7 @@ const expected: Record<ErrorCode, { status: number; type: string }> = {
   [ErrorCode.Unauthenticated]: { status: 401, type: 'authentication_error' },
   [ErrorCode.InsufficientCredits]: { status: 402, type: 'billing_error' },
   [ErrorCode.BudgetExceeded]: { status: 402, type: 'billing_error' },
+  [ErrorCode.PlanQuotaExceeded]: { status: 402, type: 'billing_error' },
   [ErrorCode.Forbidden]: { status: 403, type: 'permission_error' },
   [ErrorCode.ModelNotAllowed]: { status: 403, type: 'permission_error' },
   [ErrorCode.NotFound]: { status: 404, type: 'not_found_error' },

@@ -16,6 +16,7 @@ export const httpStatusOf = (code: ErrorCode): number => {
     // 402: not retried by the official SDKs (they retry 408, 409, 429 and 5xx), nor is it a rate limit.
     case ErrorCode.InsufficientCredits:
     case ErrorCode.BudgetExceeded:
+    case ErrorCode.PlanQuotaExceeded:
       return 402;
     case ErrorCode.Forbidden:
     case ErrorCode.ModelNotAllowed:
@@ -47,7 +48,12 @@ export const httpStatusOf = (code: ErrorCode): number => {
 const openAiType = (code: ErrorCode): string => {
   const status = httpStatusOf(code);
   // OpenAI's own type for an exhausted credit or spend limit.
-  if (code === ErrorCode.InsufficientCredits || code === ErrorCode.BudgetExceeded) return 'insufficient_quota';
+  if (
+    code === ErrorCode.InsufficientCredits ||
+    code === ErrorCode.BudgetExceeded ||
+    code === ErrorCode.PlanQuotaExceeded
+  )
+    return 'insufficient_quota';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';

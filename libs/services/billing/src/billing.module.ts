@@ -14,6 +14,10 @@ import { BudgetsService } from './budgets/budgets.service';
 import { CreditsService } from './credits.service';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { OverrunReporter } from './overrun-reporter.service';
+import { PlanAdmin } from './plans/plan-admin.service';
+import { PlanHandler } from './plans/plan.handler';
+import { PlanRepository } from './plans/plan.repository';
+import { PlansService } from './plans/plans.service';
 import { ReservationSweeper } from './reservation-sweeper.service';
 import { ReservationsService } from './reservations.service';
 import { SettlementLag } from './settlement-lag.service';
@@ -36,7 +40,7 @@ import { WebhookHandler } from './webhooks/webhook.handler';
 import { WebhookRepository } from './webhooks/webhook.repository';
 
 /**
- * Prepaid credits and budgets: reservations on the call path (Redis or memory), a double-entry
+ * Prepaid credits, budgets and plans: reservations on the call path (Redis or memory), a double-entry
  * ledger, budget definitions and period spend in Postgres, and budget alerts delivered as signed webhooks.
  */
 @Module({
@@ -44,7 +48,7 @@ import { WebhookRepository } from './webhooks/webhook.repository';
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler, BudgetHandler, WebhookHandler],
+  controllers: [BillingHandler, UsageHandler, BudgetHandler, PlanHandler, WebhookHandler],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -64,6 +68,9 @@ import { WebhookRepository } from './webhooks/webhook.repository';
     BudgetsService,
     BudgetAlerts,
     BudgetAdmin,
+    PlanRepository,
+    PlansService,
+    PlanAdmin,
     CreditsService,
     OverrunReporter,
     ReservationsService,

@@ -14,6 +14,8 @@ import { BudgetRepository } from './budgets/budget.repository';
 import { BudgetsService } from './budgets/budgets.service';
 import { CreditsService } from './credits.service';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { PlanRepository } from './plans/plan.repository';
+import { PlansService } from './plans/plans.service';
 import type { OverrunReporter } from './overrun-reporter.service';
 import type { DB } from './schema/db';
 import { billingMigrations } from './schema/migrations';
@@ -41,8 +43,15 @@ const budgets = () =>
     new MemoryBudgetStore(),
     clock,
   );
+const plans = () =>
+  new PlansService(
+    new BudgetDefinitions(new BudgetRepository(db)),
+    new PlanRepository(db),
+    new MemoryBudgetStore(),
+    clock,
+  );
 const creditsOf = (ledger: LedgerRepository, store: BalanceStore) =>
-  new CreditsService(ledger, store, overruns, budgets(), alerts, clock);
+  new CreditsService(ledger, store, overruns, budgets(), alerts, clock, plans());
 
 /** A ledger whose next write stops inside its Postgres transaction, after the insert, until released. */
 const pausingLedger = () => {

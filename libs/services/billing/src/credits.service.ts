@@ -19,14 +19,20 @@ import {
   topUpPostings,
 } from './ledger/postings';
 import { OverrunReporter } from './overrun-reporter.service';
+import type { PricedUsage } from './plans/plans.service';
+import { PlansService } from './plans/plans.service';
 import type { BalanceStore } from './store/balance.store';
 import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
 
 const HYDRATE_BATCH = 500;
 
-/** One call's settlement as recorded: its charge, the part of its cost within the hold, and any overrun. */
+/**
+ * One call's settlement as recorded: its charge, the part of its cost within the hold, and any
+ * overrun. `usage.cost` is what the plan charges (`priced.price.charged`), no longer the list cost.
+ */
 interface Settlement {
   usage: UsageRecorded;
+  priced: PricedUsage;
   charge: StoredTransaction;
   withinHold: bigint;
   overrun: bigint;
@@ -52,6 +58,7 @@ export class CreditsService implements OnApplicationBootstrap {
     private readonly budgets: BudgetsService,
     private readonly alerts: BudgetAlerts,
     private readonly clock: BillingClock,
+    private readonly plans: PlansService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -94,6 +101,8 @@ export class CreditsService implements OnApplicationBootstrap {
    * as its own `overrun` transaction, audited and counted. A request id met twice settles once.
    * Each new charge's cost also goes to its budgets' spend in their periods at the batch's time:
    * in Postgres in the same transaction, then in the budget store, which frees the budget holds.
+   * Every call is first priced under its org's plan (`PlansService.price`): the charge is the
+   * price's `charged`, the discount is posted with it, and a free plan's quota counts the call.
    */
   async settleAll(usages: UsageRecorded[]): Promise<void> {
     const calls = this.chargeable(usages);
@@ -111,6 +120,16 @@ export class CreditsService implements OnApplicationBootstrap {
     );
     await Promise.all(settlements.map((settlement) => this.applyOverrun(settlement)));
     await this.settleBudgets(settlements, now);
+    await this.plans.settle(
+      settlements
+        .filter(({ charge }) => !this.predatesMarkers(charge))
+        .map(({ usage, charge, priced }) => ({
+          usage,
+          key: charge.idempotencyKey,
+          xid: charge.xid,
+          spec: priced.spec,
+        })),
+    );
   }
 
   /**
@@ -133,10 +152,12 @@ export class CreditsService implements OnApplicationBootstrap {
   /** Every call's charge (at most its hold) and, where the cost exceeds it, its overrun, in the batch's transaction. */
   private async record(
     batch: LedgerBatch,
-    calls: UsageRecorded[],
+    listed: UsageRecorded[],
     held: Array<bigint | null>,
     now: number,
   ): Promise<Settlement[]> {
+    const prices = await this.plans.price(batch.trx, listed);
+    const calls = listed.map((usage, index) => ({ ...usage, cost: prices[index]!.price.charged.toString() }));
     const charges = await batch.record(
       calls.map((usage, index) => {
         const cost = BigInt(usage.cost);
@@ -145,13 +166,23 @@ export class CreditsService implements OnApplicationBootstrap {
           kind: 'charge' as const,
           idempotencyKey: ledgerKeys.charge(usage.requestId),
           requestId: usage.requestId,
-          postings: chargePostings(usage.accountId, hold !== null && cost > hold ? hold : cost),
+          postings: chargePostings(
+            usage.accountId,
+            hold !== null && cost > hold ? hold : cost,
+            prices[index]!.price.discount,
+          ),
         };
       }),
     );
     const splits = calls.map((usage, index) => {
       const withinHold = -postingOf(charges[index], usage.accountId);
-      return { usage, charge: charges[index], withinHold, overrun: BigInt(usage.cost) - withinHold };
+      return {
+        usage,
+        priced: prices[index]!,
+        charge: charges[index],
+        withinHold,
+        overrun: BigInt(usage.cost) - withinHold,
+      };
     });
     const overrunning = splits.filter((split) => split.overrun > 0n);
     const overruns = await batch.record(
@@ -166,6 +197,10 @@ export class CreditsService implements OnApplicationBootstrap {
       batch.trx,
       calls.filter((_, index) => charges[index]!.inserted),
       now,
+    );
+    await this.plans.recordQuota(
+      batch.trx,
+      splits.filter(({ charge }) => charge.inserted).map(({ usage, priced }) => ({ usage, spec: priced.spec })),
     );
     const overrunOf = new Map(overrunning.map((split, index) => [split, overruns[index]]));
     return splits.map((split) => ({ ...split, overrunTransaction: overrunOf.get(split) }));

@@ -5,6 +5,7 @@ import { ErrorCode, PolymuxException, nanoToUsd } from '@polymux/contracts';
 import type { BudgetHold } from './budgets/budgets.service';
 import { BudgetsService } from './budgets/budgets.service';
 import { assertCustomerAccount, ledgerKeys, parseAmount } from './ledger/postings';
+import { PlansService } from './plans/plans.service';
 import { SettlementLag } from './settlement-lag.service';
 import type { BalanceStore, ReserveOutcome } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
@@ -25,6 +26,7 @@ export class ReservationsService {
   constructor(
     @Inject(BALANCE_STORE) private readonly store: BalanceStore,
     private readonly budgets: BudgetsService,
+    private readonly plans: PlansService,
     private readonly lag: SettlementLag,
   ) {}
 
@@ -32,7 +34,10 @@ export class ReservationsService {
    * Holds a call's maximum cost under its request id, on the balance and on every budget of its
    * scopes, so a retried reserve holds once. The balance (its project's account) and the budgets
    * (its org's) are separate atomic steps, sent together: when one refuses, the other's hold is
-   * given back, so a call holds on both or on neither. Fails closed while settlement lags: credits
+   * given back, so a call holds on both or on neither. Then the org's plan admits the call (a free
+   * plan's models and daily quota, checked with the definitions the budget store just accepted as
+   * current), or both holds are given back. A free plan's call holds nothing on either: the operator
+   * funds it (docs/billing.md, "Plans"), so a free org needs no credits. Fails closed while settlement lags: credits
    * held now could not be settled, only piled up.
    */
   async reserve(request: RequestOf<typeof Subjects.reserve>, requestId: string | undefined): Promise<Reservation> {
@@ -40,18 +45,23 @@ export class ReservationsService {
       throw new PolymuxException(ErrorCode.InvalidRequest, 'a reservation needs the x-request-id header');
     }
     assertCustomerAccount(request.accountId);
-    const amount = parseAmount(request.amount, 'amount');
+    const listed = parseAmount(request.amount, 'amount');
     this.lag.assertCurrent();
+    // A free plan's call is charged nothing: it holds nothing on the balance (which it need not have) or the budgets.
+    const free = request.scopes !== undefined && this.plans.isFree(request.scopes.orgId);
+    const amount = free ? 0n : listed;
     const expiresAtMs = Date.now() + request.ttlSeconds * 1000;
     const settlementKey = ledgerKeys.charge(requestId);
     const [balance, budget] = await Promise.allSettled([
-      this.store.reserve({
-        accountId: request.accountId,
-        reservationId: requestId,
-        amount,
-        expiresAtMs,
-        settlementKey,
-      }),
+      free
+        ? Promise.resolve<ReserveOutcome>({ status: 'held', amount: 0n })
+        : this.store.reserve({
+            accountId: request.accountId,
+            reservationId: requestId,
+            amount,
+            expiresAtMs,
+            settlementKey,
+          }),
       request.scopes
         ? this.budgets.hold(request.scopes, { reservationId: requestId, amount, expiresAtMs, settlementKey })
         : Promise.resolve<BudgetHold>({ status: 'held', uses: [] }),
@@ -69,6 +79,28 @@ export class ReservationsService {
     if (balance.status === 'rejected') throw balance.reason;
     const held = this.heldOrThrow(balance.value, amount, requestId);
     if (budget.value.status === 'settled') throw this.settled(requestId);
+    if (request.scopes && budget.value.org) {
+      const { orgId } = request.scopes;
+      const giveBack = () =>
+        Promise.all([this.store.release(request.accountId, requestId), this.budgets.release(orgId, requestId)]);
+      const plan = await this.plans
+        .admit(orgId, budget.value.org, request.call, { reservationId: requestId, expiresAtMs, settlementKey })
+        .catch(async (error: unknown) => {
+          await giveBack();
+          throw error;
+        });
+      if (free && plan !== 'free') {
+        // The org left its free plan while this call was checked: what it held would not cover the call.
+        await Promise.all([giveBack(), this.plans.release(orgId, requestId)]);
+        throw new PolymuxException(
+          ErrorCode.ServiceUnavailable,
+          "the org's plan changed while this call was checked; try again",
+          {
+            retryAfterSeconds: 1,
+          },
+        );
+      }
+    }
     return {
       reservationId: requestId,
       amount: held.toString(),
@@ -77,11 +109,12 @@ export class ReservationsService {
   }
 
   async release(request: RequestOf<typeof Subjects.release>): Promise<boolean> {
-    const [balance, budgets] = await Promise.all([
+    const [balance, budgets, quota] = await Promise.all([
       this.store.release(request.accountId, request.reservationId),
       request.orgId === undefined ? false : this.budgets.release(request.orgId, request.reservationId),
+      request.orgId === undefined ? false : this.plans.release(request.orgId, request.reservationId),
     ]);
-    return balance || budgets;
+    return balance || budgets || quota;
   }
 
   async balance(accountId: string): Promise<Balance> {

@@ -13,6 +13,8 @@ import { CatalogLayerService } from './catalog/catalog-layer.service';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
 import { KeyHandler } from './key.handler';
+import { PlanController } from './plans/plan.controller';
+import { PlanService } from './plans/plan.service';
 import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
@@ -27,6 +29,7 @@ import { WebhookService } from './webhooks/webhook.service';
     CatalogLayerController,
     RoutingPolicyController,
     BudgetController,
+    PlanController,
     WebhookController,
     KeyHandler,
     CatalogLayerHandler,
@@ -41,6 +44,7 @@ import { WebhookService } from './webhooks/webhook.service';
     RoutingPolicyRepository,
     RoutingPolicyService,
     BudgetService,
+    PlanService,
     WebhookService,
   ],
 })

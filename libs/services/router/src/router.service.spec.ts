@@ -19,6 +19,7 @@ import {
   embeddingIntakeOf,
   intakeOf,
   maxCallCost,
+  maxCallTokens,
 } from '@polymux/contracts';
 import { loadConfig } from '@polymux/config';
 import { MemoryBus, MessagingClient, decode, encode } from '@polymux/messaging';
@@ -235,6 +236,8 @@ describe('RouterService', () => {
           accountId: 'acct-1',
           amount: maxCallCost(candidates, intake(request)).toString(),
           ttlSeconds: 60,
+          // What the org's plan checks: the model asked for, the models it may be served by, the token bound.
+          call: { requestedModel: 'basic', models: ['basic'], maxTokens: maxCallTokens(candidates, intake(request)) },
           requestId: 'req-1',
         },
       ]);
@@ -551,7 +554,14 @@ describe('RouterService', () => {
       const planned = await planEmbeddings(embed('embed-small'));
       const expected = (11n * 50_000_000n + 999_999n) / 1_000_000n;
       expect(reserved).toEqual([
-        { accountId: 'acct-1', amount: expected.toString(), ttlSeconds: 60, requestId: 'req-1' },
+        {
+          accountId: 'acct-1',
+          amount: expected.toString(),
+          ttlSeconds: 60,
+          // An embedding's token bound is its input's: it produces no tokens.
+          call: { requestedModel: 'embed-small', models: ['embed-small'], maxTokens: 11 },
+          requestId: 'req-1',
+        },
       ]);
       expect(planned.reservation.amount).toBe(expected.toString());
       expect(maxCallCost(planned.candidates, { prompt: { tokens: 11, images: [] } })).toBe(expected);

@@ -13,7 +13,7 @@ import type {
   Reservation,
   RoutingExplanation,
 } from '@polymux/contracts';
-import { Subjects, maxCallCost } from '@polymux/contracts';
+import { Subjects, maxCallCost, maxCallTokens } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
 import type { HealthSnapshot } from './health/health.service';
@@ -63,6 +63,13 @@ const weightedWithinModels = (candidates: Deployment[]): Deployment[] => {
   return groups.flatMap((group) => weightedOrder(group));
 };
 
+/** What the org's plan checks at reservation: the names a call may end up on, and its token bound. */
+const callFacts = (intake: Pick<Intake, 'model' | 'prompt' | 'maxOutputTokens' | 'n'>, bound: Deployment[]) => ({
+  requestedModel: intake.model,
+  models: [...new Set(bound.map((deployment) => deployment.model))],
+  maxTokens: maxCallTokens(bound, intake),
+});
+
 /**
  * Turns a request's intake into an ordered list of capable, allowed deployments and holds the
  * call's maximum cost on them. Classification and the reservation do not depend on each other, so
@@ -96,7 +103,7 @@ export class RouterService {
     if (eligible.bound.length === 0) this.route(eligible, intake, (await classifying).classification);
     const reserving = this.messaging.request(
       Subjects.reserve,
-      { ...hold, amount: maxCallCost(eligible.bound, intake).toString() },
+      { ...hold, amount: maxCallCost(eligible.bound, intake).toString(), call: callFacts(intake, eligible.bound) },
       { requestId },
     );
     const [classified, reserved] = await Promise.allSettled([classifying, reserving]);
@@ -128,7 +135,11 @@ export class RouterService {
   ): Promise<Plan> {
     const reservation = await this.messaging.request(
       Subjects.reserve,
-      { ...hold, amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString() },
+      {
+        ...hold,
+        amount: maxCallCost(eligible.bound, { prompt: intake.prompt }).toString(),
+        call: callFacts({ model: intake.model, prompt: intake.prompt }, eligible.bound),
+      },
       { requestId },
     );
     view.snapshot = await health;

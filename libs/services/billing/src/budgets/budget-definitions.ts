@@ -5,7 +5,7 @@ import type { CallScopes } from '@polymux/contracts';
 import type { OrgBudgets, StoredBudget } from './budget.repository';
 import { BudgetRepository } from './budget.repository';
 
-const NONE: OrgBudgets = { revision: 0, budgets: [] };
+const NONE: OrgBudgets = { revision: 0, budgets: [], plans: [] };
 /** A replica that missed nothing still rereads every org now and then (a change always reaches it sooner: `stale`). */
 const REFRESH_MS = 60_000;
 

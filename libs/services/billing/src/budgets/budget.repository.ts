@@ -7,14 +7,20 @@ import { snapshotOf } from '../ledger/ledger.repository';
 import type { DB } from '../schema/db';
 import { BILLING_DB } from '../schema/db';
 import type { BudgetsTable } from '../schema/tables/budgets.table';
+import type { PlanChange } from '../plans/plan.repository';
+import { readPlanChanges } from '../plans/plan.repository';
 import type { LedgerSnapshot } from '../store/balance.store';
 
 export type StoredBudget = Selectable<BudgetsTable>;
 
-/** An org's budgets and the revision they are at (0: the org never had one). */
+/**
+ * An org's budgets and plan changes, and the revision they are at (0: the org never had either):
+ * a change of either increments it, so the budget store's `stale` answer rereads both.
+ */
 export interface OrgBudgets {
   revision: number;
   budgets: StoredBudget[];
+  plans: PlanChange[];
 }
 
 /** Spend to add to a budget's period in a settlement batch. */
@@ -88,12 +94,16 @@ export class BudgetRepository {
 
   /** Every org's budgets and revision: what a replica starts with. */
   async all(): Promise<Map<string, OrgBudgets>> {
-    const [revisions, budgets] = await Promise.all([
+    const [revisions, budgets, plans] = await Promise.all([
       this.db.selectFrom('budget_revisions').selectAll().execute(),
       this.db.selectFrom('budgets').selectAll().orderBy('created_at').orderBy('id').execute(),
+      readPlanChanges(this.db),
     ]);
     const orgs = new Map(
-      revisions.map((row) => [row.org_id, { revision: Number(row.revision), budgets: [] as StoredBudget[] }]),
+      revisions.map((row) => [
+        row.org_id,
+        { revision: Number(row.revision), budgets: [] as StoredBudget[], plans: plans.get(row.org_id) ?? [] },
+      ]),
     );
     for (const budget of budgets) orgs.get(budget.org_id)?.budgets.push(budget);
     return orgs;
@@ -101,13 +111,17 @@ export class BudgetRepository {
 
   /** The budgets and revisions of these orgs, in a transaction of the caller's (a settlement batch's). */
   async ofOrgsIn(trx: Transaction<DB>, orgIds: readonly string[]): Promise<Map<string, OrgBudgets>> {
-    const orgs = new Map(orgIds.map((orgId) => [orgId, { revision: 0, budgets: [] as StoredBudget[] }]));
+    const orgs = new Map(
+      orgIds.map((orgId) => [orgId, { revision: 0, budgets: [] as StoredBudget[], plans: [] as PlanChange[] }]),
+    );
     if (orgIds.length === 0) return orgs;
-    const [revisions, budgets] = await Promise.all([
+    const [revisions, budgets, plans] = await Promise.all([
       trx.selectFrom('budget_revisions').selectAll().where('org_id', 'in', orgIds).execute(),
       trx.selectFrom('budgets').selectAll().where('org_id', 'in', orgIds).orderBy('created_at').orderBy('id').execute(),
+      readPlanChanges(trx, orgIds),
     ]);
     for (const row of revisions) orgs.get(row.org_id)!.revision = Number(row.revision);
+    for (const [orgId, changes] of plans) orgs.get(orgId)!.plans = changes;
     for (const budget of budgets) orgs.get(budget.org_id)!.budgets.push(budget);
     return orgs;
   }
@@ -197,5 +211,6 @@ const readOrg = async (trx: Transaction<DB>, orgId: string): Promise<OrgBudgets>
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return { revision: revision ? Number(revision.revision) : 0, budgets };
+  const plans = await readPlanChanges(trx, [orgId]);
+  return { revision: revision ? Number(revision.revision) : 0, budgets, plans: plans.get(orgId) ?? [] };
 };

@@ -11,14 +11,15 @@ import { reachedThresholds } from './budget-thresholds';
 import { applicableTo, BudgetDefinitions } from './budget-definitions';
 import type { PeriodBounds } from './budget-period';
 import { PeriodCache } from './budget-period';
-import type { SpendRow, StoredBudget } from './budget.repository';
+import type { OrgBudgets, SpendRow, StoredBudget } from './budget.repository';
 import { BudgetRepository, spendKey } from './budget.repository';
 
 /** Stale definitions or lost counters are fixed and asked again at most this often per call. */
 const MAX_ATTEMPTS = 4;
 
 export type BudgetHold =
-  | { status: 'held'; uses: BudgetUse[] }
+  /** `org`: the definitions the store accepted as current (its plan changes included). */
+  | { status: 'held'; uses: BudgetUse[]; org?: OrgBudgets }
   | { status: 'exceeded'; budget: StoredBudget; used: bigint; limit: bigint; period: PeriodBounds }
   | { status: 'settled' };
 
@@ -89,6 +90,7 @@ export class BudgetsService {
         case 'held':
           return {
             status: 'held',
+            org,
             uses: budgets.map((budget, index) => ({
               budgetId: budget.id,
               scope: budget.scope,
@@ -235,6 +237,6 @@ export class BudgetsService {
       };
     });
     await this.store.hydrate(orgId, read.revision, counters, read.snapshot);
-    this.definitions.remember(orgId, { revision: read.revision, budgets: read.budgets });
+    this.definitions.remember(orgId, { revision: read.revision, budgets: read.budgets, plans: read.plans });
   }
 }

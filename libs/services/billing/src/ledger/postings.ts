@@ -5,6 +5,8 @@ import { ErrorCode, PolymuxException } from '@polymux/contracts';
 export const SYSTEM_ACCOUNT_PREFIX = 'system:';
 export const FUNDING_ACCOUNT = `${SYSTEM_ACCOUNT_PREFIX}funding`;
 export const REVENUE_ACCOUNT = `${SYSTEM_ACCOUNT_PREFIX}revenue`;
+/** What plans give off list (enterprise discounts, free plans' calls): revenue earns list, this account funds the difference. */
+export const DISCOUNTS_ACCOUNT = `${SYSTEM_ACCOUNT_PREFIX}discounts`;
 
 /** One signed movement of integer nano-USD on an account. */
 export interface Posting {
@@ -39,10 +41,14 @@ export const topUpPostings = (accountId: string, amount: bigint): Posting[] => [
   { account: FUNDING_ACCOUNT, amount: -amount },
 ];
 
-/** A call's actual cost: the customer pays, revenue earns. */
-export const chargePostings = (accountId: string, cost: bigint): Posting[] => [
+/**
+ * A call's actual cost: the customer pays `cost`, revenue earns it plus the plan's `discount`, which
+ * the discounts account funds (no posting when there is none), so revenue shows list prices.
+ */
+export const chargePostings = (accountId: string, cost: bigint, discount = 0n): Posting[] => [
   { account: accountId, amount: -cost },
-  { account: REVENUE_ACCOUNT, amount: cost },
+  { account: REVENUE_ACCOUNT, amount: cost + discount },
+  ...(discount > 0n ? [{ account: DISCOUNTS_ACCOUNT, amount: -discount }] : []),
 ];
 
 export const isBalanced = (postings: readonly Posting[]): boolean =>

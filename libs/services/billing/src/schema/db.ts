@@ -1,5 +1,6 @@
 import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tables/budgets.table';
 import type { EntriesTable } from './tables/entries.table';
+import type { OrgPlansTable, PlanChargesTable, PlanUsageTable } from './tables/plans.table';
 import type { TransactionsTable } from './tables/transactions.table';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './tables/webhooks.table';
 
@@ -10,6 +11,9 @@ export interface DB {
   budgets: BudgetsTable;
   budget_revisions: BudgetRevisionsTable;
   budget_spend: BudgetSpendTable;
+  org_plans: OrgPlansTable;
+  plan_usage: PlanUsageTable;
+  plan_charges: PlanChargesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -1,0 +1,31 @@
+import { Body, Controller, Get, Param, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { OpenAiErrorFilter, parseBody } from '@polymux/http';
+
+import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
+import { actorOf } from '../admin/admin.controller';
+import { SetPlan } from './plan.dto';
+import { PlanService } from './plan.service';
+import { changeView, plansView } from './plan.views';
+
+/**
+ * An org's plan: `PUT /admin/v1/orgs/{orgId}/plan` records a change from a stated time (answering
+ * the change and the org's plans after it), `GET` answers the plan in force, the scheduled changes
+ * and the history.
+ */
+@Controller('admin/v1')
+@UseGuards(AdminAuthGuard)
+@UseFilters(OpenAiErrorFilter)
+export class PlanController {
+  constructor(private readonly plans: PlanService) {}
+
+  @Put('orgs/:orgId/plan')
+  async set(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+    const { change, plans } = await this.plans.set(actorOf(request), orgId, parseBody(SetPlan, body));
+    return { change: changeView(change), ...plansView(plans) };
+  }
+
+  @Get('orgs/:orgId/plan')
+  async get(@Param('orgId') orgId: string) {
+    return plansView(await this.plans.get(orgId));
+  }
+}

@@ -38,6 +38,7 @@ import { KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './m
 import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { UsageRecorded } from './messages/usage.event';
+import { UsageCalls, UsageCallsQuery, UsageReport, UsageReportQuery } from './messages/usage-report.message';
 import { ExplainRequest, RoutingExplanation } from './routing/explain.message';
 
 export const Streams = { usage: 'USAGE', audit: 'AUDIT', budgets: 'BUDGETS', deadLetter: 'DEADLETTER' } as const;
@@ -87,6 +88,13 @@ export const Subjects = {
   /** Budgets with their period state; the router reads a call's for `POST /v1/routing/explain`. */
   budgets: defineRequest('billing.budgets.query.v1', 'billing', BudgetQuery, BudgetList, {
     callers: ['control', 'router'],
+  }),
+  /** Usage rows are billing's (written with each call's charge): control's admin reports read them through these. */
+  usageReport: defineRequest('billing.usage.query.v1', 'billing', UsageReportQuery, UsageReport, {
+    callers: ['control'],
+  }),
+  usageCalls: defineRequest('billing.usage.calls.query.v1', 'billing', UsageCallsQuery, UsageCalls, {
+    callers: ['control'],
   }),
   /** The call's attempts (ingress) and the router's optional second opinion on an unsure classification. */
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {

@@ -28,17 +28,20 @@ import { MemoryBudgetStore } from './store/memory-budget.store';
 import { RedisBalanceStore } from './store/redis-balance.store';
 import { RedisBudgetStore } from './store/redis-budget.store';
 import { UsageHandler } from './usage.handler';
+import { UsageReportHandler } from './usage/usage-report.handler';
+import { UsageReports } from './usage/usage-reports.service';
+import { UsageRepository } from './usage/usage.repository';
 
 /**
  * Prepaid credits and budgets: reservations on the call path (Redis or memory), a double-entry
- * ledger, budget definitions and period spend in Postgres.
+ * ledger, budget definitions and period spend, and a usage row per charged call, in Postgres.
  */
 @Module({
   imports: [
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler, BudgetHandler],
+  controllers: [BillingHandler, UsageHandler, BudgetHandler, UsageReportHandler],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -63,6 +66,8 @@ import { UsageHandler } from './usage.handler';
     ReservationsService,
     SettlementLag,
     ReservationSweeper,
+    UsageRepository,
+    UsageReports,
   ],
 })
 export class BillingModule {}

@@ -20,6 +20,8 @@ import {
 } from './ledger/postings';
 import { OverrunReporter } from './overrun-reporter.service';
 import type { BalanceStore } from './store/balance.store';
+import { UsageRepository } from './usage/usage.repository';
+import { listPrice, usageRowOf } from './usage/usage-row';
 import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
 
 const HYDRATE_BATCH = 500;
@@ -52,6 +54,7 @@ export class CreditsService implements OnApplicationBootstrap {
     private readonly budgets: BudgetsService,
     private readonly alerts: BudgetAlerts,
     private readonly clock: BillingClock,
+    private readonly usageRows: UsageRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -94,6 +97,7 @@ export class CreditsService implements OnApplicationBootstrap {
    * as its own `overrun` transaction, audited and counted. A request id met twice settles once.
    * Each new charge's cost also goes to its budgets' spend in their periods at the batch's time:
    * in Postgres in the same transaction, then in the budget store, which frees the budget holds.
+   * Each call's usage row (list cost, discount, charge, tags) is written in that transaction too.
    */
   async settleAll(usages: UsageRecorded[]): Promise<void> {
     const calls = this.chargeable(usages);
@@ -161,6 +165,11 @@ export class CreditsService implements OnApplicationBootstrap {
         requestId: usage.requestId,
         postings: chargePostings(usage.accountId, overrun),
       })),
+    );
+    // Each call's usage row, in the same transaction as its charge: a redelivery writes none twice.
+    await this.usageRows.insert(
+      batch.trx,
+      calls.map((usage) => usageRowOf(usage, listPrice(usage))),
     );
     await this.budgets.recordSpend(
       batch.trx,

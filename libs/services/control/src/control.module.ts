@@ -17,6 +17,8 @@ import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
 import { controlMigrations } from './schema/migrations';
+import { UsageController } from './usage/usage.controller';
+import { UsageService } from './usage/usage.service';
 
 @Module({
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
@@ -25,6 +27,7 @@ import { controlMigrations } from './schema/migrations';
     CatalogLayerController,
     RoutingPolicyController,
     BudgetController,
+    UsageController,
     KeyHandler,
     CatalogLayerHandler,
   ],
@@ -38,6 +41,7 @@ import { controlMigrations } from './schema/migrations';
     RoutingPolicyRepository,
     RoutingPolicyService,
     BudgetService,
+    UsageService,
   ],
 })
 export class ControlModule {}

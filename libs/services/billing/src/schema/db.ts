@@ -1,6 +1,7 @@
 import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tables/budgets.table';
 import type { EntriesTable } from './tables/entries.table';
 import type { TransactionsTable } from './tables/transactions.table';
+import type { UsageTable } from './tables/usage.table';
 
 /** The `billing` schema: billing's own tables, read by no other service. */
 export interface DB {
@@ -9,6 +10,7 @@ export interface DB {
   budgets: BudgetsTable;
   budget_revisions: BudgetRevisionsTable;
   budget_spend: BudgetSpendTable;
+  usage: UsageTable;
 }
 
 /** Injection token of billing's Kysely handle on its schema. */

@@ -49,9 +49,9 @@ describe('reportQuery', () => {
       tags: { env: 'prod' },
     });
     expect(sql).toContain(
-      'where "org_id" = $1 and "occurred_at" >= $2 and "occurred_at" < $3 and "project_id" = $4 and "session_id" = $5 and tags @> $6::jsonb',
+      'where "org_id" = $1 and "occurred_at" >= $2::timestamptz and "occurred_at" < $3::timestamptz and "project_id" = $4 and "session_id" = $5 and tags @> $6::jsonb',
     );
-    expect(parameters.slice(1, 3)).toEqual([new Date('2026-01-01T00:00:00Z'), new Date('2026-02-01T00:00:00Z')]);
+    expect(parameters.slice(1, 3)).toEqual(['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z']);
     expect(parameters[5]).toBe('{"env":"prod"}');
   });
 

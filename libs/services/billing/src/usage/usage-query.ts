@@ -44,11 +44,14 @@ export const dimensionExpression = (dimension: UsageDimension): RawBuilder<strin
   return sql<string>`coalesce(${sql.ref(column)}, '')`;
 };
 
+/** An ISO instant as a timestamptz parameter: text, since a Date from another realm does not serialise in PGlite. */
+const instantOf = (iso: string) => sql<Date>`${new Date(iso).toISOString()}::timestamptz`;
+
 /** The rows the filters select: one org, `from` ≤ occurred_at < `to`, each named value, every named tag. */
 export const filtered = <O>(query: UsageQueryBuilder<O>, filters: UsageFilters): UsageQueryBuilder<O> => {
   let where = query.where('org_id', '=', filters.orgId);
-  if (filters.from !== undefined) where = where.where('occurred_at', '>=', new Date(filters.from));
-  if (filters.to !== undefined) where = where.where('occurred_at', '<', new Date(filters.to));
+  if (filters.from !== undefined) where = where.where('occurred_at', '>=', instantOf(filters.from));
+  if (filters.to !== undefined) where = where.where('occurred_at', '<', instantOf(filters.to));
   for (const [filter, column] of Object.entries(FILTER_COLUMNS)) {
     const value = filters[filter as keyof typeof FILTER_COLUMNS];
     if (value !== undefined) where = where.where(column, '=', value);

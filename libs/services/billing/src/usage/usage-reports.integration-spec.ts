@@ -151,6 +151,28 @@ describe('usage rows and reports (billing over NATS, Postgres)', () => {
     expect(await rowCount()).toBe(CALLS.length);
   });
 
+  it('settles a call whose time is unreadable, its row dated when it was recorded', async () => {
+    const odd = usage(98, {
+      requestId: `req_${orgId}_odd`,
+      orgId: `${orgId}-odd`,
+      accountId: `${accountId}-odd`,
+      occurredAt: 'not a time',
+    });
+    await emit(odd);
+    const row = await pollUntil(
+      () => db.selectFrom('usage').selectAll().where('request_id', '=', odd.requestId).executeTakeFirst(),
+      (found) => found !== undefined,
+      { timeoutMs: 15_000 },
+    );
+    expect(Math.abs(row!.occurred_at.getTime() - row!.recorded_at.getTime())).toBeLessThan(1_000);
+    const charge = await db
+      .selectFrom('transactions')
+      .select('id')
+      .where('idempotency_key', '=', ledgerKeys.charge(odd.requestId))
+      .execute();
+    expect(charge).toHaveLength(1);
+  });
+
   it('totals the org: sums equal to the ledger charges of its calls', async () => {
     const { groups, nextCursor } = await report();
     const charged = await db

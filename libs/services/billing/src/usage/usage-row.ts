@@ -45,5 +45,6 @@ export const usageRowOf = (usage: UsageRecorded, price: CallPrice): Insertable<U
   outcome: usage.outcome,
   stream: usage.stream,
   duration_ms: Math.round(usage.durationMs),
-  occurred_at: new Date(usage.occurredAt),
+  // An unreadable time (never sent by ingress) must not keep the charge from settling: then now().
+  ...(Number.isNaN(Date.parse(usage.occurredAt)) ? {} : { occurred_at: usage.occurredAt }),
 });

@@ -36,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('outcome', 'text', (col) => col.notNull())
     .addColumn('stream', 'boolean', (col) => col.notNull())
     .addColumn('duration_ms', 'integer', (col) => col.notNull())
-    .addColumn('occurred_at', 'timestamptz', (col) => col.notNull())
+    .addColumn('occurred_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addColumn('recorded_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('usage_org_occurred').on('usage').columns(['org_id', 'occurred_at']).execute();

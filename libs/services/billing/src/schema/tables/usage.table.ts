@@ -34,6 +34,7 @@ export interface UsageTable {
   outcome: string;
   stream: boolean;
   duration_ms: number;
-  occurred_at: ColumnType<Date, Date, never>;
+  /** Written as ISO text (a Date from another realm does not serialise in PGlite); defaults to now(). */
+  occurred_at: ColumnType<Date, string | undefined, never>;
   recorded_at: CreatedAt;
 }

@@ -45,6 +45,11 @@ export const decide = (
 ): { routed: Routed; reservationNano: bigint } => {
   const eligible = new Routing(catalog, NO_HEALTH).eligible({ intake, allowedModels: null, policy, requestId });
   const reservationNano = maxCallCost(eligible.bound, intake);
-  const routed = eligible.route(classification.task, classification.complexity ?? intake.signals.complexity);
+  const routed = eligible.route(
+    classification.task,
+    classification.complexity ?? intake.signals.complexity,
+    undefined,
+    classification.inputTokens,
+  );
   return { routed, reservationNano };
 };

@@ -69,10 +69,9 @@ describe('measureRoutingLatency', () => {
         expect(summary.wallP99Ms).toBeLessThanOrEqual(summary.wallMaxMs);
       }
     }
-    // The policy's code rule applies to whatever the classifier took for code (the retrained model
-    // reads the bench's bug-fix request as summarization: see docs/routing.md, "Measured").
-    for (const kind of latency.kinds.filter((entry) => entry.task === 'code'))
-      expect(kind.model).toBe('claude-sonnet-4-5');
+    const code = latency.kinds.find((kind) => kind.kind === 'code')!;
+    expect(code.task).toBe('code');
+    expect(code.model).toBe('claude-sonnet-4-5');
     expect(latency.kinds.find((kind) => kind.kind === 'reasoning')!.model).toBe('claude-sonnet-4-5');
     expect(latency.kinds.find((kind) => kind.kind === 'agent')!.task).toBe('agent');
   });

@@ -71,10 +71,8 @@ describe('the mixed workload on the shipped catalog, with the real classifier an
     const byKind = (name: string) => saving.kinds.find((kind) => kind.kind === name)!;
     expect(tierOf(modelOf(byKind('chat').auto.model))).toBe('economy');
     expect(tierOf(modelOf(byKind('reasoning').auto.model))).toBe('frontier');
-    // Hard code goes frontier too once classified as code (the retrained model reads the bench's
-    // bug-fix request as summarization, which the report shows).
-    for (const kind of saving.kinds.filter((entry) => entry.task === 'code'))
-      expect(tierOf(modelOf(kind.auto.model))).toBe('frontier');
+    expect(byKind('code').task).toBe('code');
+    expect(tierOf(modelOf(byKind('code').auto.model))).toBe('frontier');
   });
 
   it('is deterministic and serialisable as latest.json holds it', () => {

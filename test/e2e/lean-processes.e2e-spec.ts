@@ -32,8 +32,9 @@ const LOADED_ONLY_BY: Array<[origin: string, services: readonly Service[]]> = [
   ['libs/services/provider-sim', []],
   ['libs/platform/testing', []],
   ['libs/platform/nats-auth', []],
-  // Loaded by ingress on its first count (a request's intake, an answer without usage), never at start.
-  ['gpt-tokenizer', []],
+  // The classifier counts every prompt's tokens (loaded at its start); ingress loads it on its first
+  // count of an answer without usage or of `count_tokens`, never at start.
+  ['gpt-tokenizer', ['classifier']],
   // Loaded by the first Bedrock call (signing, event-stream framing), never at start.
   ['@smithy/signature-v4', []],
   ['@smithy/eventstream-codec', []],

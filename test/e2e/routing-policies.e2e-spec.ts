@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 import { pollUntil } from '@polymux/testing';
+import { countTokens } from 'gpt-tokenizer/cjs/encoding/cl100k_base';
 
 import type { Gateway } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
@@ -166,6 +167,24 @@ describe.each(MODES)('routing policies and explain (%s mode)', (mode) => {
       kept.slice(1).map((candidate) => ({ model: candidate.model, deploymentId: candidate.deploymentId })),
     );
     expect(await balance()).toEqual(held);
+  });
+
+  it('counts the input with a real tokenizer in the classifier, where four characters a token would under-count Chinese', async () => {
+    const text = '请把下面这段关于公司季度财务状况的说明翻译成英文，并保留所有数字和专有名词。'.repeat(10);
+    const response = await fetch(`${gateway.stack.ingressUrl}/v1/routing/explain`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: text }] }),
+    });
+    expect(response.status).toBe(200);
+    const explained = (await response.json()) as Explanation & {
+      inputTokens: number;
+      signals: { estimatedInputTokens: number; textChars: number };
+    };
+    const framing = explained.signals.estimatedInputTokens - Math.ceil(explained.signals.textChars / 4);
+    expect(explained.signals.textChars).toBe(text.length);
+    expect(explained.inputTokens).toBe(countTokens(text) + framing);
+    expect(explained.inputTokens).toBeGreaterThan(2 * explained.signals.estimatedInputTokens);
   });
 
   it('explains an Anthropic body the same way, and answers errors in each caller’s format', async () => {

@@ -4,6 +4,9 @@ import type { Intake } from './messages/plan.message';
 import { INTAKE_SAMPLE_CHARS } from './messages/plan.message';
 import { imagesBound, promptShape } from './tokens/prompt-bound';
 
+/** The edge's guess of a text's tokens, without a tokenizer: four characters a token. */
+export const estimateTokens = (chars: number): number => Math.ceil(chars / 4);
+
 /** Framing tokens per message (role, separators) in the estimate. */
 const MESSAGE_OVERHEAD_TOKENS = 8;
 const HALF_SAMPLE = Math.floor(INTAKE_SAMPLE_CHARS / 2);
@@ -32,7 +35,8 @@ export const intakeOf = (request: ChatRequest): Intake => {
     .flatMap((message) => message.toolCalls ?? [])
     .reduce((sum, call) => sum + Buffer.byteLength(call.name) + Buffer.byteLength(call.arguments), 0);
   const framing = request.messages.length * MESSAGE_OVERHEAD_TOKENS;
-  const estimatedInputTokens = Math.ceil((text.length + toolBytes + toolCallBytes) / 4) + framing + images * 1_000;
+  const estimatedInputTokens =
+    estimateTokens(text.length) + estimateTokens(toolBytes + toolCallBytes) + framing + images * 1_000;
   const complexity: RequestSignals['complexity'] =
     estimatedInputTokens > 4_000 || (request.tools?.length ?? 0) > 5
       ? 'high'
@@ -44,6 +48,7 @@ export const intakeOf = (request: ChatRequest): Intake => {
     sample: sampleOf(request, text),
     signals: {
       estimatedInputTokens,
+      textChars: text.length,
       // Model-independent: images at the largest rule of any model (the reservation bounds per deployment).
       inputTokensUpperBound: prompt.tokens + imagesBound(prompt, undefined),
       messageCount: request.messages.length,

@@ -39,6 +39,17 @@ import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { UsageRecorded } from './messages/usage.event';
 import { UsageCalls, UsageCallsQuery, UsageReport, UsageReportQuery } from './messages/usage-report.message';
+import {
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  WebhookAnswer,
+  WebhookDeliveriesQuery,
+  WebhookDeliveryList,
+  WebhookIdRequest,
+  WebhookList,
+  WebhookQuery,
+  WebhookWithSecret,
+} from './messages/webhook.message';
 import { ExplainRequest, RoutingExplanation } from './routing/explain.message';
 
 export const Streams = { usage: 'USAGE', audit: 'AUDIT', budgets: 'BUDGETS', deadLetter: 'DEADLETTER' } as const;
@@ -96,6 +107,33 @@ export const Subjects = {
   usageCalls: defineRequest('billing.usage.calls.query.v1', 'billing', UsageCallsQuery, UsageCalls, {
     callers: ['control'],
   }),
+  /** Webhook endpoints for budget alerts are billing's, which signs and delivers them. */
+  createWebhook: defineRequest('billing.webhook.create.v1', 'billing', CreateWebhookRequest, WebhookWithSecret, {
+    callers: ['control'],
+  }),
+  updateWebhook: defineRequest('billing.webhook.update.v1', 'billing', UpdateWebhookRequest, WebhookAnswer, {
+    callers: ['control'],
+  }),
+  deleteWebhook: defineRequest('billing.webhook.delete.v1', 'billing', WebhookIdRequest, WebhookAnswer, {
+    callers: ['control'],
+  }),
+  rotateWebhookSecret: defineRequest(
+    'billing.webhook.rotate-secret.v1',
+    'billing',
+    WebhookIdRequest,
+    WebhookWithSecret,
+    { callers: ['control'] },
+  ),
+  webhooks: defineRequest('billing.webhooks.query.v1', 'billing', WebhookQuery, WebhookList, {
+    callers: ['control'],
+  }),
+  webhookDeliveries: defineRequest(
+    'billing.webhook.deliveries.query.v1',
+    'billing',
+    WebhookDeliveriesQuery,
+    WebhookDeliveryList,
+    { callers: ['control'] },
+  ),
   /** The call's attempts (ingress) and the router's optional second opinion on an unsure classification. */
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {
     callers: ['ingress', 'router'],
@@ -152,12 +190,12 @@ export const Subjects = {
     // Billing charges the call; audit derives the call's audit record from it.
     consumers: ['billing', 'audit'],
   }),
-  /** A budget's period spend reached a soft threshold; for alert delivery (webhooks are a later step). */
+  /** A budget's period spend reached a soft threshold: billing's webhook dispatcher POSTs it to the org's endpoints. */
   budgetThresholdCrossed: defineEvent('billing.budget.threshold-crossed.v1', BudgetThresholdCrossed, {
     delivery: 'durable',
     stream: Streams.budgets,
     publishers: ['billing'],
-    consumers: [],
+    consumers: ['billing'],
   }),
   auditRecorded: defineEvent('audit.recorded.v1', AuditRecorded, {
     delivery: 'durable',

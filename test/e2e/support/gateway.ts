@@ -33,6 +33,8 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** Distributed mode: every service on its own NATS credentials (see `StackOptions.authenticatedNats`). */
   authenticatedNats?: boolean;
+  /** Distributed mode: ingress processes to start (see `StackOptions.ingressReplicas`). */
+  ingressReplicas?: number;
 }
 
 const BOOTSTRAP_KEY = 'pmx-e2e-bootstrap-key-0123456789abcdef';
@@ -48,12 +50,14 @@ export const startGateway = async ({
   creditsUsd = '10.00',
   env = {},
   authenticatedNats = false,
+  ingressReplicas,
 }: GatewayOptions): Promise<Gateway> => {
   const unique = `${label}${mode}${process.pid}${Date.now()}`;
   const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
   const stack = await startStack({
     mode,
     authenticatedNats,
+    ingressReplicas,
     bootstrapKey: BOOTSTRAP_KEY,
     env: {
       POLYMUX_CATALOG_FILE: catalogFile,

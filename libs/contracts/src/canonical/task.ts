@@ -25,8 +25,14 @@ export type Complexity = z.infer<typeof Complexity>;
 
 /** Structural facts about a request, derived at the edge (`intakeOf`); the router bounds on them. */
 export const RequestSignals = z.object({
-  /** Likely prompt tokens (text counted with the o200k tokenizer, images at 1,000); used for context-window fit. */
+  /**
+   * The edge's size-only guess of the prompt's tokens (`estimateTokens`: text and tool JSON at four
+   * characters a token, framing, images at 1,000); the classifier's `Classification.inputTokens`
+   * supersedes it.
+   */
   estimatedInputTokens: z.number().int().nonnegative(),
+  /** Characters of message text in the estimate, so the classifier can replace that part with a count. */
+  textChars: z.number().int().nonnegative().optional(),
   /** A bound the prompt's tokens cannot exceed on any tokenizer or model (`promptTokensBound`); ingress reserves per candidate. */
   inputTokensUpperBound: z.number().int().nonnegative(),
   messageCount: z.number().int().nonnegative(),
@@ -50,5 +56,12 @@ export const Classification = z.object({
   complexity: Complexity.optional(),
   /** The prompt's language as an ISO 639 code (`en`, `zh`, …), `und` when it cannot tell. */
   language: z.string().optional(),
+  /**
+   * The prompt's tokens as the classifier counted them with a real tokenizer (cl100k): the text
+   * sample counted, scaled to the whole text when the sample is a part of it, plus the rest of the
+   * edge's estimate (tools, framing, images). What the context-window bound and the complexity use;
+   * optional so that a reply without it still parses (the router then uses the edge's estimate).
+   */
+  inputTokens: z.number().int().nonnegative().optional(),
 });
 export type Classification = z.infer<typeof Classification>;

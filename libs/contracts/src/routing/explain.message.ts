@@ -32,6 +32,8 @@ export const RoutingExplanation = z.object({
   complexity: Complexity,
   confidence: z.number(),
   language: z.string().optional(),
+  /** The prompt's tokens as the classifier counted them (`Classification.inputTokens`). */
+  inputTokens: z.number().int().nonnegative().optional(),
   signals: RequestSignals,
   resolvedFrom: z.enum(['model', 'alias', 'auto']),
   strategy: z.string(),

@@ -17,12 +17,22 @@ const REPLY_PRIMING = 3;
 let tokenizer: typeof GptTokenizer | undefined;
 
 /**
+ * The tokenizer's cache of merged pieces, bounded: its default of 100,000 entries grows a process
+ * that counts much varied text by tens of MB.
+ */
+const MERGE_CACHE_ENTRIES = 5_000;
+
+/**
  * Loaded on the first count, not at import: the o200k tables take about 60 MB of RSS, and only an
- * ingress whose upstream omitted usage ever counts — every other service imports contracts too.
+ * ingress whose upstream omitted usage (or a `count_tokens` call) ever counts — every other service
+ * imports contracts too.
  */
 const countTokens = (text: string): number => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load (see above)
-  tokenizer ??= require('gpt-tokenizer') as typeof GptTokenizer;
+  if (!tokenizer) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load (see above)
+    tokenizer = require('gpt-tokenizer') as typeof GptTokenizer;
+    tokenizer.setMergeCacheSize(MERGE_CACHE_ENTRIES);
+  }
   return tokenizer.countTokens(text);
 };
 

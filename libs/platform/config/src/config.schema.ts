@@ -91,6 +91,23 @@ export const EnvSchema = z.object({
   POLYMUX_SECOND_OPINION_BELOW: z.coerce.number().gt(0).max(1).default(0.6),
   /** The longest the second opinion may take; then the classifier's own task stands. */
   POLYMUX_SECOND_OPINION_TIMEOUT_MS: millis.max(10_000).default(800),
+  /**
+   * Development only: budget webhooks may be plain http to a loopback address (127.0.0.0/8, ::1);
+   * otherwise an endpoint must be https to a public address.
+   */
+  POLYMUX_WEBHOOKS_ALLOW_LOOPBACK_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /**
+   * The longest one webhook POST may take, connect to response headers; below JetStream's 30 s ack
+   * wait, so an attempt in flight is never redelivered beside itself.
+   */
+  POLYMUX_WEBHOOK_TIMEOUT_MS: millis.max(20_000).default(10_000),
+  /** Attempts of one webhook delivery before it is recorded failed and dead-lettered. */
+  POLYMUX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  /** Wait before a webhook's second attempt; each later one waits four times longer (capped at an hour), with jitter. */
+  POLYMUX_WEBHOOK_RETRY_BASE_MS: millis.default(1_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -48,6 +48,8 @@ export interface PolymuxConfig {
     /** Tests only: a file of milliseconds added to billing's clock, for budget period roll-overs. */
     testClockFile?: string;
   };
+  /** Billing's budget-alert webhooks: who may be called, how long a POST may take, and its retries. */
+  webhooks: { allowLoopbackHttp: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
   /** Deployment health (router): when a breaker opens, how long it stays open, a 429's default cooldown. */
   health: { breakerFailures: number; breakerOpenMs: number; cooldownMs: number };
   /** Ingress's attempts of one call: retries per deployment, the call's budget, backoff and deadline. */
@@ -135,6 +137,12 @@ export const loadConfig = (
       reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS,
       settlementLagMaxMs: env.POLYMUX_SETTLEMENT_LAG_MAX_MS,
       ...(env.POLYMUX_TEST_CLOCK_FILE ? { testClockFile: resolve(env.POLYMUX_TEST_CLOCK_FILE) } : {}),
+    },
+    webhooks: {
+      allowLoopbackHttp: env.POLYMUX_WEBHOOKS_ALLOW_LOOPBACK_HTTP,
+      timeoutMs: env.POLYMUX_WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.POLYMUX_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: env.POLYMUX_WEBHOOK_RETRY_BASE_MS,
     },
     health: {
       breakerFailures: env.POLYMUX_BREAKER_FAILURES,

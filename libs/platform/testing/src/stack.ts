@@ -38,6 +38,11 @@ export interface StackOptions {
    * include the upstream's work.
    */
   separateSimulator?: boolean;
+  /**
+   * Distributed mode: how many ingress processes to start (default 1), as replicas behind a load
+   * balancer would run: the second is named `ingress-2` in `processes`, and so on.
+   */
+  ingressReplicas?: number;
 }
 
 /** The NATS the stack's services use. */
@@ -53,6 +58,8 @@ export interface StackNats {
 
 export interface Stack {
   ingressUrl: string;
+  /** Every ingress replica's URL, `ingressUrl` first (one in the embedded mode). */
+  ingressUrls: string[];
   controlUrl: string;
   providerSimUrl: string;
   /** Folder holding one log file per process. */
@@ -212,6 +219,8 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     await nats?.stop();
   };
   let serviceEnvOf = (_service: string): Record<string, string> => base;
+  /** The app a process runs: an ingress replica (`ingress-2`, …) runs ingress. */
+  const appOf = (name: string) => (/^ingress-\d+$/.test(name) ? 'ingress' : name);
   const restart = async (service: string, signal: NodeJS.Signals = 'SIGKILL') => {
     const child = processes.get(service);
     if (!child) throw new Error(`no ${service} process to restart`);
@@ -220,7 +229,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       child.kill(signal);
       await exited;
     }
-    const app = options.mode === 'embedded' && service !== 'provider-sim' ? 'standalone' : service;
+    const app = options.mode === 'embedded' && service !== 'provider-sim' ? 'standalone' : appOf(service);
     const { urls } = await spawnService(service, app, serviceEnvOf(service), context);
     return urls.get(app);
   };
@@ -236,6 +245,7 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
       const url = urls.get('standalone') as string;
       return {
         ingressUrl: url,
+        ingressUrls: [url],
         controlUrl: url,
         providerSimUrl: urls.get('provider-sim') ?? '',
         logDir,
@@ -250,17 +260,27 @@ export const startStack = async (options: StackOptions): Promise<Stack> => {
     const providerSimUrl = sim.urls.get('provider-sim') as string;
     const env: Record<string, string> = { ...base, PROVIDER_SIM_URL: providerSimUrl };
     const envOf = (service: ServiceName) => (nats ? { ...env, ...nats.envOf(service) } : env);
-    serviceEnvOf = (service) => (isServiceName(service) ? envOf(service) : base);
+    serviceEnvOf = (name) => {
+      const app = appOf(name);
+      return isServiceName(app) ? envOf(app) : base;
+    };
     const started = await Promise.all(
       SERVICES.map((service) => spawnService(service, service, envOf(service), context)),
     );
     const urlOf = (service: string) =>
       started[SERVICES.indexOf(service as (typeof SERVICES)[number])].urls.get(service) as string;
+    const replicas = await Promise.all(
+      Array.from({ length: Math.max(1, options.ingressReplicas ?? 1) - 1 }, (_, index) =>
+        spawnService(`ingress-${index + 2}`, 'ingress', envOf('ingress'), context),
+      ),
+    );
+    const ingressUrls = [urlOf('ingress'), ...replicas.map(({ urls }) => urls.get('ingress') as string)];
     const stackNats: StackNats = nats
       ? { url: nats.url, authenticated: true, admin: nats.admin, logFile: natsLog }
       : { url: env.NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222', authenticated: false };
     return {
       ingressUrl: urlOf('ingress'),
+      ingressUrls,
       controlUrl: urlOf('control'),
       providerSimUrl,
       logDir,

@@ -31,17 +31,24 @@ import { UsageHandler } from './usage.handler';
 import { UsageReportHandler } from './usage/usage-report.handler';
 import { UsageReports } from './usage/usage-reports.service';
 import { UsageRepository } from './usage/usage.repository';
+import { WebhookAdmin } from './webhooks/webhook-admin.service';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
+import { WebhookSecrets } from './webhooks/webhook-secrets';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WebhookHandler } from './webhooks/webhook.handler';
+import { WebhookRepository } from './webhooks/webhook.repository';
 
 /**
  * Prepaid credits and budgets: reservations on the call path (Redis or memory), a double-entry
- * ledger, budget definitions and period spend, and a usage row per charged call, in Postgres.
+ * ledger, budget definitions and period spend, and a usage row per charged call, in Postgres; budget
+ * alerts delivered as signed webhooks.
  */
 @Module({
   imports: [
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler, BudgetHandler, UsageReportHandler],
+  controllers: [BillingHandler, UsageHandler, BudgetHandler, WebhookHandler, UsageReportHandler],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -68,6 +75,11 @@ import { UsageRepository } from './usage/usage.repository';
     ReservationSweeper,
     UsageRepository,
     UsageReports,
+    WebhookRepository,
+    WebhookSecrets,
+    WebhookSender,
+    WebhookDispatcher,
+    WebhookAdmin,
   ],
 })
 export class BillingModule {}

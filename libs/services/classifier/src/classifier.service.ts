@@ -2,14 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { Classification, ClassifyRequest } from '@polymux/contracts';
 import { complexityOf } from '@polymux/contracts';
 
+import { countInputTokens } from './input-tokens';
 import { LanguageModel } from './language';
 import { structuralTask } from './structural-rules';
 import { TaskModel } from './task-model';
 
 /**
- * Task identification without a network call: structural rules where the request's shape is
- * certain (`structural-rules.ts`), the learned task model on the text sample (the last user turn's
- * head and tail, see `intakeOf`) otherwise; then the complexity and the language.
+ * Task identification without a network call: the prompt's tokens counted (`input-tokens.ts`),
+ * structural rules where the request's shape is certain (`structural-rules.ts`), the learned task
+ * model on the text sample (the last user turn's head and tail, see `intakeOf`) otherwise; then the
+ * complexity and the language.
  */
 @Injectable()
 export class ClassifierService {
@@ -18,7 +20,9 @@ export class ClassifierService {
     private readonly languages: LanguageModel,
   ) {}
 
-  classify({ sample, signals }: ClassifyRequest): Classification {
+  classify({ sample, signals: edge }: ClassifyRequest): Classification {
+    const inputTokens = countInputTokens(sample, edge);
+    const signals = { ...edge, estimatedInputTokens: inputTokens };
     const byText =
       signals.hasImages || signals.hasTools ? null : this.model.classify(sample, signals.hasResponseFormat);
     const { task, confidence } = structuralTask(signals, byText) ?? {
@@ -30,6 +34,7 @@ export class ClassifierService {
       confidence: round(confidence),
       complexity: complexityOf(task, signals, confidence),
       language: this.languages.detect(sample),
+      inputTokens,
     };
   }
 }

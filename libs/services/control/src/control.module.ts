@@ -19,6 +19,8 @@ import { RoutingPolicyService } from './policies/routing-policy.service';
 import { controlMigrations } from './schema/migrations';
 import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
+import { WebhookController } from './webhooks/webhook.controller';
+import { WebhookService } from './webhooks/webhook.service';
 
 @Module({
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
@@ -28,6 +30,7 @@ import { UsageService } from './usage/usage.service';
     RoutingPolicyController,
     BudgetController,
     UsageController,
+    WebhookController,
     KeyHandler,
     CatalogLayerHandler,
   ],
@@ -42,6 +45,7 @@ import { UsageService } from './usage/usage.service';
     RoutingPolicyService,
     BudgetService,
     UsageService,
+    WebhookService,
   ],
 })
 export class ControlModule {}

@@ -138,7 +138,7 @@ export class RouterService {
       confidence: 1,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, 'chat', 'low', view.snapshot, pressure)),
+      ...(await this.ordered(eligible, { task: 'chat', confidence: 1 }, 'low', view.snapshot, pressure)),
       reservation,
     };
   }
@@ -169,6 +169,7 @@ export class RouterService {
       complexity,
       confidence: classification.confidence,
       ...(classification.language ? { language: classification.language } : {}),
+      ...(classification.inputTokens !== undefined ? { inputTokens: classification.inputTokens } : {}),
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
       strategy: routed.strategy,
@@ -213,7 +214,12 @@ export class RouterService {
   }
 
   private route(eligible: Eligible, intake: Intake, classification: Classification, pressure?: AppliedBudgetPressure) {
-    return eligible.route(classification.task, classification.complexity ?? intake.signals.complexity, pressure);
+    return eligible.route(
+      classification.task,
+      classification.complexity ?? intake.signals.complexity,
+      pressure,
+      classification.inputTokens,
+    );
   }
 
   /**
@@ -256,7 +262,7 @@ export class RouterService {
       complexity,
       signals: intake.signals,
       resolvedFrom: eligible.resolvedFrom,
-      ...(await this.ordered(eligible, classification.task, complexity, snapshot, pressure)),
+      ...(await this.ordered(eligible, classification, complexity, snapshot, pressure)),
       ...(secondOpinion ? { secondOpinion } : {}),
       reservation,
     };
@@ -268,12 +274,12 @@ export class RouterService {
    */
   private async ordered(
     eligible: Eligible,
-    task: Parameters<Eligible['route']>[0],
+    { task, inputTokens }: Classification,
     complexity: Parameters<Eligible['route']>[1],
     snapshot: HealthSnapshot,
     pressure?: AppliedBudgetPressure,
   ): Promise<Pick<Plan, 'candidates' | 'strategy' | 'skipped' | 'budgetPressure'>> {
-    const routed = eligible.route(task, complexity, pressure);
+    const routed = eligible.route(task, complexity, pressure, inputTokens);
     const arranged = await this.health.arrange(weightedWithinModels(routed.candidates), snapshot);
     return {
       candidates: arranged.candidates,

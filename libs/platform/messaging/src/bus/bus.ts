@@ -55,8 +55,10 @@ export interface Bus {
   publishDurable(subject: string, message: BusMessage, messageId: string): Promise<void>;
   /**
    * Delivers each durable event to one replica of `consumer`. A rejected handler means redelivery,
-   * at most `maxDeliveries` times in all; then, or at once for a `PoisonMessageError`, the event
-   * goes to the dead letters (`deadletter.<subject>`) and is counted in `polymux.messaging.dead_letters`.
+   * at most `maxDeliveries` times in all; then, or at once for a `PoisonMessageError` or an
+   * `AttemptsExhaustedError`, the event goes to the dead letters (`deadletter.<subject>`) and is
+   * counted in `polymux.messaging.dead_letters`. A `RetryLaterError` names the wait before the next
+   * delivery (the handler's own backoff) instead of the bus's doubling one.
    */
   consumeDurable(
     stream: string,
@@ -108,6 +110,28 @@ export class PoisonMessageError extends Error {
   constructor(subject: string) {
     super(`invalid ${subject} payload`);
     this.name = 'PoisonMessageError';
+  }
+}
+
+/**
+ * A durable handler's own retry schedule: the event is redelivered after `delayMs` instead of the
+ * bus's default backoff (still bounded by the bus's deliveries).
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    subject: string,
+    readonly delayMs: number,
+  ) {
+    super(`${subject} is retried in ${delayMs} ms`);
+    this.name = 'RetryLaterError';
+  }
+}
+
+/** A durable handler gave up on an event after its own bound on attempts: dead-lettered at once. */
+export class AttemptsExhaustedError extends Error {
+  constructor(subject: string, attempts: number) {
+    super(`${subject} failed ${attempts} attempts`);
+    this.name = 'AttemptsExhaustedError';
   }
 }
 

@@ -1,5 +1,5 @@
-import { PoisonMessageError } from './bus';
-import { DeadLetterHeaders, deadLetterHeaders, deadLetterReason, retryDelayMs } from './dead-letter';
+import { AttemptsExhaustedError, PoisonMessageError, RetryLaterError } from './bus';
+import { DeadLetterHeaders, deadLetterHeaders, deadLetterReason, redeliveryDelayMs, retryDelayMs } from './dead-letter';
 
 describe('dead-letter policy', () => {
   it('retries a failure until the last delivery, a poison message never', () => {
@@ -7,6 +7,12 @@ describe('dead-letter policy', () => {
     expect(deadLetterReason(new Error('x'), 4, 5)).toBeNull();
     expect(deadLetterReason(new Error('x'), 5, 5)).toBe('max_deliveries');
     expect(deadLetterReason(new PoisonMessageError('usage.recorded.v1'), 1, 5)).toBe('poison');
+    expect(deadLetterReason(new AttemptsExhaustedError('usage.recorded.v1', 3), 3, 5)).toBe('max_deliveries');
+  });
+
+  it("waits what a handler's RetryLaterError asks for, else the default backoff", () => {
+    expect(redeliveryDelayMs(new RetryLaterError('x.v1', 7_500), 1, 1_000)).toBe(7_500);
+    expect(redeliveryDelayMs(new Error('x'), 3, 1_000)).toBe(4_000);
   });
 
   it('backs off doubling from the base delay, capped at thirty seconds', () => {

@@ -1,7 +1,7 @@
 import { metrics } from '@opentelemetry/api';
 
 import type { BusHeaders } from './bus';
-import { PoisonMessageError } from './bus';
+import { AttemptsExhaustedError, PoisonMessageError, RetryLaterError } from './bus';
 
 export type DeadLetterReason = 'poison' | 'max_deliveries';
 
@@ -23,6 +23,10 @@ const MAX_RETRY_DELAY_MS = 30_000;
 export const retryDelayMs = (deliveries: number, baseMs: number): number =>
   Math.min(baseMs * 2 ** Math.min(Math.max(0, deliveries - 1), 30), MAX_RETRY_DELAY_MS);
 
+/** Wait before the next delivery of a failed one: the handler's own (`RetryLaterError`), else `retryDelayMs`. */
+export const redeliveryDelayMs = (error: unknown, deliveries: number, baseMs: number): number =>
+  error instanceof RetryLaterError ? error.delayMs : retryDelayMs(deliveries, baseMs);
+
 export const DeadLetterHeaders = {
   reason: 'polymux-dead-letter-reason',
   consumer: 'polymux-dead-letter-consumer',
@@ -38,6 +42,7 @@ export const deadLetterReason = (
   maxDeliveries: number,
 ): DeadLetterReason | null => {
   if (error instanceof PoisonMessageError) return 'poison';
+  if (error instanceof AttemptsExhaustedError) return 'max_deliveries';
   return deliveries >= maxDeliveries ? 'max_deliveries' : null;
 };
 

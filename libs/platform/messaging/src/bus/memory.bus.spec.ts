@@ -4,7 +4,14 @@ import { AggregationTemporality, MeterProvider, MetricReader } from '@openteleme
 import { pollUntil } from '@polymux/testing';
 
 import type { BusMessage, IncomingMessage } from './bus';
-import { BusTimeoutError, NO_RESPONDERS_HEADER, NoRespondersError, PoisonMessageError } from './bus';
+import {
+  AttemptsExhaustedError,
+  BusTimeoutError,
+  NO_RESPONDERS_HEADER,
+  NoRespondersError,
+  PoisonMessageError,
+  RetryLaterError,
+} from './bus';
 import { MemoryBus } from './memory.bus';
 
 class TestReader extends MetricReader {
@@ -136,6 +143,24 @@ describe('MemoryBus', () => {
       reason: 'max_deliveries',
       value: 1,
     });
+  });
+
+  it("waits the delay a handler's RetryLaterError names, and dead-letters at once on its AttemptsExhaustedError", async () => {
+    const seen: number[] = [];
+    await bus.consumeDurable('BUDGETS', 'billing.budget.threshold-crossed.v1', 'webhooks', async () => {
+      seen.push(Date.now());
+      if (seen.length === 1) throw new RetryLaterError('billing.budget.threshold-crossed.v1', 150);
+      throw new AttemptsExhaustedError('billing.budget.threshold-crossed.v1', 2);
+    });
+    await bus.publishDurable('billing.budget.threshold-crossed.v1', message('alert'), 'alert-1');
+    await pollUntil(
+      () => bus.deadLetters.length,
+      (count) => count === 1,
+    );
+    expect(seen).toHaveLength(2);
+    // The bus's own delay here is 1 ms: the 150 are the handler's.
+    expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(140);
+    expect(bus.deadLetters[0]).toMatchObject({ reason: 'max_deliveries', deliveries: 2, consumer: 'webhooks' });
   });
 
   it('dead-letters a poison event at once', async () => {

@@ -10,7 +10,7 @@ import type {
 } from './bus';
 import { BusTimeoutError, NO_RESPONDERS_HEADER } from './bus';
 import type { DeadLetterReason } from './dead-letter';
-import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterReason, retryDelayMs } from './dead-letter';
+import { DEFAULT_MAX_DELIVERIES, countDeadLetter, deadLetterReason, redeliveryDelayMs } from './dead-letter';
 import type { BatchDelivery } from './durable-batches';
 import { DurableBatches } from './durable-batches';
 import { requestMany } from './request-many';
@@ -234,7 +234,7 @@ export class MemoryBus implements Bus {
     const maxDeliveries = this.options.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
     const reason = deadLetterReason(error, deliveries, maxDeliveries);
     if (!reason) {
-      const delay = retryDelayMs(deliveries, this.options.retryBaseDelayMs ?? 200);
+      const delay = redeliveryDelayMs(error, deliveries, this.options.retryBaseDelayMs ?? 200);
       setTimeout(() => {
         if (!this.closed) this.deliver(consumer, message, publishedAtMs, deliveries + 1);
       }, delay);

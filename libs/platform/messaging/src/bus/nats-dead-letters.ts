@@ -4,7 +4,7 @@ import { DeadLetter } from '@polymux/contracts';
 import { errorType } from '../error-type';
 import type { BusHeaders, Unsubscribe } from './bus';
 import type { DeadLetterReason } from './dead-letter';
-import { countDeadLetter, deadLetterHeaders, deadLetterReason, retryDelayMs } from './dead-letter';
+import { countDeadLetter, deadLetterHeaders, deadLetterReason, redeliveryDelayMs, retryDelayMs } from './dead-letter';
 import { fromNatsHeaders, toNatsHeaders } from './nats-headers';
 
 /** Where a consumer's events live: `stream`/`subject` as named in the contracts, `natsStream`/`natsSubject` on the wire. */
@@ -40,7 +40,7 @@ export class NatsDeadLetters {
     const deliveries = msg.info.redeliveryCount;
     const reason = deadLetterReason(error, deliveries, this.policy.maxDeliveries);
     if (!reason) {
-      msg.nak(retryDelayMs(deliveries, this.policy.retryBaseDelayMs));
+      msg.nak(redeliveryDelayMs(error, deliveries, this.policy.retryBaseDelayMs));
       return;
     }
     try {

@@ -2,6 +2,7 @@ import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tab
 import type { EntriesTable } from './tables/entries.table';
 import type { TransactionsTable } from './tables/transactions.table';
 import type { UsageTable } from './tables/usage.table';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './tables/webhooks.table';
 
 /** The `billing` schema: billing's own tables, read by no other service. */
 export interface DB {
@@ -11,6 +12,8 @@ export interface DB {
   budget_revisions: BudgetRevisionsTable;
   budget_spend: BudgetSpendTable;
   usage: UsageTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** Injection token of billing's Kysely handle on its schema. */

@@ -57,6 +57,20 @@ describe('ApiKeyCache', () => {
     expect(control.lookups).toBe(1);
   });
 
+  it('asks control once for a key that many calls present at the same time', async () => {
+    const records = await Promise.all(Array.from({ length: 50 }, (_, index) => cache.resolve(HASH, `r${index}`)));
+    expect(records).toEqual(Array.from({ length: 50 }, () => record()));
+    expect(control.lookups).toBe(1);
+  });
+
+  it('shares a failed first lookup with the calls waiting on it, and asks again afterwards', async () => {
+    jest.spyOn(MessagingClient.prototype, 'request').mockRejectedValueOnce(new Error('control unreachable'));
+    const both = await Promise.allSettled([cache.resolve(HASH, 'r1'), cache.resolve(HASH, 'r2')]);
+    expect(both.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(await cache.resolve(HASH, 'r3')).toEqual(record());
+    expect(control.lookups).toBe(1);
+  });
+
   it('answers a stale entry at once and refreshes it in the background', async () => {
     await cache.resolve(HASH, 'r1');
     control.answer = record({ dataRetention: true });

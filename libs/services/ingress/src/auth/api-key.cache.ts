@@ -18,10 +18,13 @@ const NEGATIVE_TTL_MS = 5_000;
 /**
  * API keys by hash, in memory: a call waits on control only the first time a replica sees a key;
  * afterwards stale entries are refreshed in the background, and revocations arrive as broadcasts.
+ * Concurrent lookups of one key share one request to control (a burst of calls with a new key would
+ * otherwise ask control once each, and time out).
  */
 @Injectable()
 export class ApiKeyCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly lookups = new Map<string, Promise<ApiKeyRecord | null>>();
 
   constructor(
     @Inject(CONFIG) private readonly config: PolymuxConfig,
@@ -51,7 +54,16 @@ export class ApiKeyCache {
     this.entries.set(keyHash, { record: null, fetchedAt: Date.now() });
   }
 
-  private async fetch(keyHash: string, requestId: string): Promise<ApiKeyRecord | null> {
+  /** The lookup of `keyHash` in flight, or a new one (under the first caller's request id). */
+  private fetch(keyHash: string, requestId: string): Promise<ApiKeyRecord | null> {
+    const inFlight = this.lookups.get(keyHash);
+    if (inFlight) return inFlight;
+    const lookup = this.lookup(keyHash, requestId).finally(() => this.lookups.delete(keyHash));
+    this.lookups.set(keyHash, lookup);
+    return lookup;
+  }
+
+  private async lookup(keyHash: string, requestId: string): Promise<ApiKeyRecord | null> {
     const { key } = await this.messaging.request(Subjects.resolveKey, { keyHash }, { requestId, timeoutMs: 3_000 });
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(keyHash, { record: key, fetchedAt: Date.now() });

@@ -130,7 +130,13 @@ const healthArb = fc
   }));
 
 /** Every hard bound and policy restriction a planned deployment must meet. */
-const violations = (catalog: Catalog, intake: Intake, policy: RoutingPolicy, id: string): string[] => {
+const violations = (
+  catalog: Catalog,
+  intake: Intake,
+  policy: RoutingPolicy,
+  id: string,
+  inputTokens = intake.signals.estimatedInputTokens,
+): string[] => {
   const entry = catalog.entry(id)!;
   const model = catalog.resolve(entry.deployment.model)!.model as CatalogModel;
   const { signals } = intake;
@@ -139,7 +145,7 @@ const violations = (catalog: Catalog, intake: Intake, policy: RoutingPolicy, id:
     [signals.hasImages && !model.capabilities.vision, 'images to a model without vision'],
     [signals.hasResponseFormat && !model.capabilities.jsonSchema, 'a JSON schema to a model without it'],
     [
-      signals.estimatedInputTokens + Math.min(intake.maxOutputTokens ?? 0, model.maxOutputTokens) > model.contextWindow,
+      inputTokens + Math.min(intake.maxOutputTokens ?? 0, model.maxOutputTokens) > model.contextWindow,
       'past the context window',
     ],
     [
@@ -180,20 +186,24 @@ describe('routing never breaks a hard bound or a policy restriction', () => {
         fc.constantFrom(...Complexity.options),
         healthArb,
         fc.option(fc.shuffledSubarray(['m0', 'm1', 'm2', 'm3']), { nil: null }),
-        (catalog, policy, intake, task, complexity, health, allowedModels) => {
+        // The classifier's count, when its reply carries one (the edge's estimate otherwise).
+        fc.option(fc.integer({ min: 0, max: 250_000 }), { nil: undefined }),
+        (catalog, policy, intake, task, complexity, health, allowedModels, counted) => {
           let planned: string[];
           let bound: string[];
           try {
             const eligible = new Routing(catalog, health).eligible({ intake, allowedModels, policy, requestId: 'r' });
             bound = eligible.bound.map((deployment) => deployment.id);
-            planned = eligible.route(task, complexity).candidates.map((deployment) => deployment.id);
+            planned = eligible
+              .route(task, complexity, undefined, counted)
+              .candidates.map((deployment) => deployment.id);
           } catch (error) {
             // A refusal is always the gateway's own error, never a crash.
             expect(error).toBeInstanceOf(PolymuxException);
             return;
           }
           expect(planned.length).toBeGreaterThan(0);
-          expect(planned.flatMap((id) => violations(catalog, intake, policy, id))).toEqual([]);
+          expect(planned.flatMap((id) => violations(catalog, intake, policy, id, counted))).toEqual([]);
           expect(planned.filter((id) => !bound.includes(id))).toEqual([]);
           const scope = allowedModels;
           if (scope !== null)

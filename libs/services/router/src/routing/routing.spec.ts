@@ -90,6 +90,47 @@ const refusal = (run: () => unknown) => {
   throw new Error('expected a refusal');
 };
 
+describe('the context window, checked on the classifier’s count', () => {
+  const counted = (model: string, inputTokens: number, maxOutputTokens?: number) =>
+    new Routing(catalog, NO_HEALTH)
+      .eligible({
+        intake: { ...intake(model, { estimatedInputTokens: 10 }), ...(maxOutputTokens ? { maxOutputTokens } : {}) },
+        allowedModels: null,
+        policy: {},
+        requestId: 'req-1',
+      })
+      .route('chat', 'low', undefined, inputTokens);
+
+  it('keeps out of auto the models whose window the counted input and output overflow, with the reason', () => {
+    const routed = counted('auto', 99_000, 2_000);
+    expect(routed.candidates.map((candidate) => candidate.id)).toEqual(['anthropic/big']);
+    expect(routed.report.find((report) => report.deploymentId === 'openai/nano')).toMatchObject({
+      kept: false,
+      reason: 'has a 100000-token context window, too small for this request',
+    });
+  });
+
+  it('refuses a named model the counted input does not fit, although the edge’s estimate did', () => {
+    expect(refusal(() => counted('nano', 150_000))).toMatchObject({
+      code: ErrorCode.NoCapableModel,
+      message: 'the model `nano` has a 100000-token context window, too small for this request',
+    });
+    expect(counted('nano', 90_000).candidates.map((candidate) => candidate.id)).toEqual(['openai/nano']);
+  });
+
+  it('uses the edge’s estimate when the classification carries no count', () => {
+    const routed = new Routing(catalog, NO_HEALTH)
+      .eligible({
+        intake: intake('auto', { estimatedInputTokens: 150_000 }),
+        allowedModels: null,
+        policy: {},
+        requestId: 'r',
+      })
+      .route('chat', 'low');
+    expect(routed.candidates.map((candidate) => candidate.id)).toEqual(['anthropic/big']);
+  });
+});
+
 describe('auto: task × complexity → tier → cheapest capable', () => {
   it('sends simple chat to the small model and hard code to the strong one', () => {
     expect(ids('auto')[0]).toBe('openai/nano');

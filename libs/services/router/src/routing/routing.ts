@@ -17,7 +17,7 @@ import { dataRetentionOf } from '@polymux/providers';
 
 import { refuseAutoEmbeddings } from '../embedding-models';
 import { describePressure, pressureStrategy } from './budget-pressure';
-import { incapability } from './capability';
+import { contextRefusal, incapability } from './capability';
 import type { DeploymentHealth } from './deployment-health';
 import { deploymentRefusal, modelRefusal } from './policy-filter';
 import { aboveTier, lowerTier, meetsTier, requiredTier, strongestTier, tierOf } from './quality-tier';
@@ -48,10 +48,11 @@ export interface Routed {
 export interface Eligible {
   resolvedFrom: Plan['resolvedFrom'];
   /**
-   * Orders the candidates once the task and complexity (and the call's budgets, for budget
-   * pressure) are known; NoCapableModel when none is left.
+   * Orders the candidates once the task, complexity and counted input tokens (and the call's
+   * budgets, for budget pressure) are known, keeping out the models whose context window cannot hold
+   * the request; NoCapableModel when none is left. Without a count, the edge's estimate is used.
    */
-  route(task: TaskType, complexity: Complexity, pressure?: AppliedBudgetPressure): Routed;
+  route(task: TaskType, complexity: Complexity, pressure?: AppliedBudgetPressure, inputTokens?: number): Routed;
   /** Every deployment `route` can return, whatever the task: what the reservation covers. */
   bound: Deployment[];
 }
@@ -84,9 +85,21 @@ const why = (excluded: readonly Exclusion[]) =>
         .map((exclusion) => `${exclusion.deployment.id} ${exclusion.reason}`)
         .join('; ')}${excluded.length > 5 ? '; …' : ''}`;
 
+/** A model's options whose context window cannot hold the request moved to its exclusions. */
+const withinContext = (entry: Examined, inputTokens: number, maxOutputTokens: number | undefined): Examined => {
+  const kept: Option[] = [];
+  const excluded = [...entry.excluded];
+  for (const option of entry.options) {
+    const reason = contextRefusal(option.model, inputTokens, maxOutputTokens);
+    if (reason) excluded.push({ deployment: option.deployment, model: option.model.id, reason });
+    else kept.push(option);
+  }
+  return kept.length === entry.options.length ? entry : { options: kept, excluded };
+};
+
 /**
- * The routing decision: hard bounds first (capabilities, context window, a price, the key's
- * scope), then the key's policy (models, providers, retention, regions, price caps), then, for
+ * The routing decision: hard bounds first (capabilities, a price, the key's scope; the context
+ * window once the classifier counted the input), then the key's policy (models, providers, retention, regions, price caps), then, for
  * `auto`, the quality tier the task and complexity need, and last the strategy's order. Pure over
  * one catalog and one health reading, so a plan and an explanation decide the same way.
  */
@@ -127,6 +140,10 @@ export class Routing {
       }
       return examined;
     };
+    const fitting = (entries: Examined[], inputTokens = intake.signals.estimatedInputTokens): Examined[] =>
+      intake.endpoint === 'embeddings'
+        ? entries
+        : entries.map((entry) => withinContext(entry, inputTokens, intake.maxOutputTokens));
     const decide = (
       examined: Examined[],
       strategy: RoutingStrategy,
@@ -152,7 +169,7 @@ export class Routing {
 
     if (intake.model === 'auto') {
       if (intake.endpoint === 'embeddings') refuseAutoEmbeddings();
-      return this.auto(policy, examine, decide);
+      return this.auto(policy, examine, fitting, decide);
     }
     const aliased = policy.aliases?.[intake.model];
     if (aliased !== undefined) {
@@ -171,13 +188,20 @@ export class Routing {
       return {
         resolvedFrom: 'alias',
         bound,
-        route: (_task, _complexity, pressure) =>
-          pressure
-            ? decide(this.capped(examined, policy, pressure), pressureStrategy(policy), undefined, pressure)
-            : decide(examined, strategy),
+        route: (_task, _complexity, pressure, inputTokens) => {
+          const fit = fitting(examined, inputTokens);
+          const routed = pressure
+            ? decide(this.capped(fit, policy, pressure), pressureStrategy(policy), undefined, pressure)
+            : decide(fit, strategy);
+          if (routed.candidates.length === 0)
+            throw noCapable(
+              `no model the alias \`${intake.model}\` names can serve this request${why(fit.flatMap((entry) => entry.excluded))}`,
+            );
+          return routed;
+        },
       };
     }
-    return this.named(intake, policy, scoped, examine, decide);
+    return this.named(intake, policy, scoped, examine, fitting, decide);
   }
 
   /** A model named by id or catalog alias: refused outright when the model itself cannot be used. */
@@ -186,6 +210,7 @@ export class Routing {
     policy: RoutingPolicy,
     scoped: (model: CatalogModel, name: string) => boolean,
     examine: (model: CatalogModel, name: string) => Examined,
+    fitting: (entries: Examined[], inputTokens?: number) => Examined[],
     decide: (
       examined: Examined[],
       strategy: RoutingStrategy,
@@ -223,8 +248,11 @@ export class Routing {
     return {
       resolvedFrom: resolved.resolvedFrom,
       bound: examined.options.map((option) => option.deployment),
-      route: (_task, _complexity, pressure) =>
-        decide([examined], pressure ? pressureStrategy(policy) : strategy, undefined, pressure),
+      route: (_task, _complexity, pressure, inputTokens) => {
+        const [fit] = fitting([examined], inputTokens);
+        if (fit.options.length === 0) throw noCapable(`the model \`${intake.model}\` ${fit.excluded.at(-1)!.reason}`);
+        return decide([fit], pressure ? pressureStrategy(policy) : strategy, undefined, pressure);
+      },
     };
   }
 
@@ -238,6 +266,7 @@ export class Routing {
   private auto(
     policy: RoutingPolicy,
     examine: (model: CatalogModel, name: string) => Examined,
+    fitting: (entries: Examined[], inputTokens?: number) => Examined[],
     decide: (
       examined: Examined[],
       strategy: RoutingStrategy,
@@ -269,16 +298,17 @@ export class Routing {
     return {
       resolvedFrom: 'auto',
       bound,
-      route: (task, complexity, pressure) => {
+      route: (task, complexity, pressure, inputTokens) => {
         const rule = policy.tasks?.[task];
         const cap = pressure ? policy.budgetPressure?.maxTier : undefined;
         const wanted = rule?.minTier ?? requiredTier(task, complexity);
         const tier = cap ? lowerTier(wanted, cap) : wanted;
         const models = pool(task);
-        const usable = models.filter((model) => examineOnce(model).options.length > 0);
+        const fit = new Map(models.map((model) => [model, fitting([examineOnce(model)], inputTokens)[0]]));
+        const usable = models.filter((model) => fit.get(model)!.options.length > 0);
         const best = usable.some((model) => meetsTier(model, tier)) ? tier : strongestTier(usable);
         const entries = models.map((model): Examined => {
-          const entry = examineOnce(model);
+          const entry = fit.get(model)!;
           if (entry.options.length === 0 || best === undefined || meetsTier(model, best)) return entry;
           const reason = `is ${tierOf(model)} tier, below the ${tier} tier auto needs for ${task} at ${complexity} complexity`;
           return {

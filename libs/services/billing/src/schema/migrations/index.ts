@@ -4,6 +4,7 @@ import * as createLedger from './1795253571105-CreateLedger';
 import * as overrunAndCommitIds from './1796200000000-OverrunAndCommitIds';
 import * as budgets from './1796500000000-Budgets';
 import * as usageRows from './1796600000000-UsageRows';
+import * as webhooks from './1796800000000-Webhooks';
 
 /** Billing's migrations, applied in key order to the `billing` schema. */
 export const billingMigrations: Record<string, Migration> = {
@@ -11,4 +12,5 @@ export const billingMigrations: Record<string, Migration> = {
   '1796200000000-OverrunAndCommitIds': overrunAndCommitIds,
   '1796500000000-Budgets': budgets,
   '1796600000000-UsageRows': usageRows,
+  '1796800000000-Webhooks': webhooks,
 };

@@ -74,6 +74,8 @@ describe.each(MODES)('usage rows and reports (%s mode)', (mode) => {
     gateway = await startGateway({
       mode,
       label: 'usage',
+      // Every service on its own NATS credentials: control may call billing.usage.*, derived from the subjects map.
+      authenticatedNats: mode === 'distributed',
       catalogFile: join(__dirname, 'usage-reports.catalog.yaml'),
       env: {
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
@@ -81,6 +83,7 @@ describe.each(MODES)('usage rows and reports (%s mode)', (mode) => {
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },
     });
+    if (mode === 'distributed') expect(gateway.stack.nats?.authenticated).toBe(true);
     openai = new OpenAI({ apiKey: gateway.apiKey, baseURL: `${gateway.stack.ingressUrl}/v1`, maxRetries: 0 });
     anthropic = new Anthropic({ apiKey: gateway.apiKey, baseURL: gateway.stack.ingressUrl, maxRetries: 0 });
 

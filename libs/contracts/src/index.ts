@@ -31,3 +31,5 @@ export * from './tokens/image-size';
 export * from './tokens/image-tokens';
 export * from './tokens/prompt-bound';
 export * from './tokens/token-count';
+export * from './usage-tags';
+export * from './messages/usage-report.message';

@@ -39,6 +39,7 @@ import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { OrgPlanQuery, OrgPlans, SetPlanAnswer, SetPlanRequest } from './messages/org-plan.message';
 import { UsageRecorded } from './messages/usage.event';
+import { UsageCalls, UsageCallsQuery, UsageReport, UsageReportQuery } from './messages/usage-report.message';
 import {
   CreateWebhookRequest,
   UpdateWebhookRequest,
@@ -103,6 +104,13 @@ export const Subjects = {
   /** Plans are billing's too: control validates the admin API's requests and forwards them. */
   setPlan: defineRequest('billing.plan.set.v1', 'billing', SetPlanRequest, SetPlanAnswer, { callers: ['control'] }),
   plans: defineRequest('billing.plans.query.v1', 'billing', OrgPlanQuery, OrgPlans, { callers: ['control'] }),
+  /** Usage rows are billing's (written with each call's charge): control's admin reports read them through these. */
+  usageReport: defineRequest('billing.usage.query.v1', 'billing', UsageReportQuery, UsageReport, {
+    callers: ['control'],
+  }),
+  usageCalls: defineRequest('billing.usage.calls.query.v1', 'billing', UsageCallsQuery, UsageCalls, {
+    callers: ['control'],
+  }),
   /** Webhook endpoints for budget alerts are billing's, which signs and delivers them. */
   createWebhook: defineRequest('billing.webhook.create.v1', 'billing', CreateWebhookRequest, WebhookWithSecret, {
     callers: ['control'],

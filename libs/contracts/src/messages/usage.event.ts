@@ -37,7 +37,21 @@ export const UsageRecorded = z.object({
   api: CallApi.default('chat.completions'),
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  /** Tokens by kind (canonical `Usage`): cached reads and cache writes are part of `inputTokens`, reasoning of `outputTokens`. */
+  cachedInputTokens: z.number().int().nonnegative().optional(),
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
+  reasoningTokens: z.number().int().nonnegative().optional(),
+  /** The call's list cost: what billing charges before any plan discount. */
   cost: Money,
+  /**
+   * The caller's labels (`x-polymux-tags`, `metadata`): usage rows only, never spans or metrics.
+   * Validated at the edge (`CallTags`); loose here, so that no label can ever keep a charge from settling.
+   */
+  tags: z.record(z.string(), z.string()).optional(),
+  /** `x-polymux-session-id`: groups a conversation's or an agent run's calls (validated at the edge: `CallId`). */
+  sessionId: z.string().optional(),
+  /** `x-polymux-parent-request-id`: the call that led to this one, such as an agent's previous step. */
+  parentRequestId: z.string().optional(),
   /**
    * `success`: the whole answer; `cancelled`: the caller left mid-stream; `partial`: the provider or
    * executor failed after content was relayed. Each is charged for what was produced.

@@ -69,6 +69,22 @@ export const createTracerProvider = (
 };
 
 /**
+ * Query parameters redacted from server spans' `url.query`: the instrumentation's own defaults
+ * (signed URLs), and the usage reports' `tags` filter: tags are caller-set labels that go to usage
+ * rows only, never to a span.
+ */
+export const REDACTED_QUERY_PARAMS = [
+  'sig',
+  'Signature',
+  'AWSAccessKeyId',
+  'X-Goog-Signature',
+  'X-Amz-Signature',
+  'X-Amz-Credential',
+  'X-Amz-Security-Token',
+  'tags',
+];
+
+/**
  * Starts OpenTelemetry; call it from an `instrument.ts` imported on the first line of `main.ts`,
  * before anything that opens a socket. Deliberately not the NodeSDK, which loads every exporter,
  * metrics, logs and gRPC at start (about 10 MB per process): only the trace SDK, the HTTP server
@@ -92,6 +108,7 @@ export const startTelemetry = (service: string, options: TelemetryOptions): void
       ignoreIncomingRequestHook: (request) =>
         request.url === '/health' || untracedPorts.has(request.socket?.localPort ?? -1),
       disableOutgoingRequestInstrumentation: true,
+      redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
     });
   }
   provider = createTracerProvider(`polymux-${service}`);

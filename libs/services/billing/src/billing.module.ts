@@ -32,6 +32,9 @@ import { MemoryBudgetStore } from './store/memory-budget.store';
 import { RedisBalanceStore } from './store/redis-balance.store';
 import { RedisBudgetStore } from './store/redis-budget.store';
 import { UsageHandler } from './usage.handler';
+import { UsageReportHandler } from './usage/usage-report.handler';
+import { UsageReports } from './usage/usage-reports.service';
+import { UsageRepository } from './usage/usage.repository';
 import { WebhookAdmin } from './webhooks/webhook-admin.service';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
 import { WebhookSecrets } from './webhooks/webhook-secrets';
@@ -41,14 +44,15 @@ import { WebhookRepository } from './webhooks/webhook.repository';
 
 /**
  * Prepaid credits, budgets and plans: reservations on the call path (Redis or memory), a double-entry
- * ledger, budget definitions and period spend in Postgres, and budget alerts delivered as signed webhooks.
+ * ledger, budget definitions and period spend, and a usage row per charged call, in Postgres; budget
+ * alerts delivered as signed webhooks.
  */
 @Module({
   imports: [
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler, BudgetHandler, PlanHandler, WebhookHandler],
+  controllers: [BillingHandler, UsageHandler, BudgetHandler, PlanHandler, WebhookHandler, UsageReportHandler],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -76,6 +80,8 @@ import { WebhookRepository } from './webhooks/webhook.repository';
     ReservationsService,
     SettlementLag,
     ReservationSweeper,
+    UsageRepository,
+    UsageReports,
     WebhookRepository,
     WebhookSecrets,
     WebhookSender,

@@ -23,6 +23,7 @@ import type { BalanceStore } from './store/balance.store';
 import { MemoryBalanceStore } from './store/memory-balance.store';
 import { MemoryBudgetStore } from './store/memory-budget.store';
 import { RedisBalanceStore } from './store/redis-balance.store';
+import { UsageRepository } from './usage/usage.repository';
 
 jest.setTimeout(30_000);
 
@@ -51,7 +52,7 @@ const plans = () =>
     clock,
   );
 const creditsOf = (ledger: LedgerRepository, store: BalanceStore) =>
-  new CreditsService(ledger, store, overruns, budgets(), alerts, clock, plans());
+  new CreditsService(ledger, store, overruns, budgets(), alerts, clock, plans(), new UsageRepository(db));
 
 /** A ledger whose next write stops inside its Postgres transaction, after the insert, until released. */
 const pausingLedger = () => {

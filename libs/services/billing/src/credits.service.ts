@@ -22,6 +22,8 @@ import { OverrunReporter } from './overrun-reporter.service';
 import type { PricedUsage } from './plans/plans.service';
 import { PlansService } from './plans/plans.service';
 import type { BalanceStore } from './store/balance.store';
+import { UsageRepository } from './usage/usage.repository';
+import { usageRowOf } from './usage/usage-row';
 import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
 
 const HYDRATE_BATCH = 500;
@@ -59,6 +61,7 @@ export class CreditsService implements OnApplicationBootstrap {
     private readonly alerts: BudgetAlerts,
     private readonly clock: BillingClock,
     private readonly plans: PlansService,
+    private readonly usageRows: UsageRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -103,6 +106,8 @@ export class CreditsService implements OnApplicationBootstrap {
    * in Postgres in the same transaction, then in the budget store, which frees the budget holds.
    * Every call is first priced under its org's plan (`PlansService.price`): the charge is the
    * price's `charged`, the discount is posted with it, and a free plan's quota counts the call.
+   * Each call's usage row (its list cost, the plan's discount, the charge, tags) is written in that
+   * transaction too.
    */
   async settleAll(usages: UsageRecorded[]): Promise<void> {
     const calls = this.chargeable(usages);
@@ -192,6 +197,11 @@ export class CreditsService implements OnApplicationBootstrap {
         requestId: usage.requestId,
         postings: chargePostings(usage.accountId, overrun),
       })),
+    );
+    // Each call's usage row, in the same transaction as its charge: a redelivery writes none twice.
+    await this.usageRows.insert(
+      batch.trx,
+      listed.map((usage, index) => usageRowOf(usage, prices[index]!.price)),
     );
     await this.budgets.recordSpend(
       batch.trx,

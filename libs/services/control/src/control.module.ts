@@ -19,6 +19,8 @@ import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
 import { controlMigrations } from './schema/migrations';
+import { UsageController } from './usage/usage.controller';
+import { UsageService } from './usage/usage.service';
 import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookService } from './webhooks/webhook.service';
 
@@ -30,6 +32,7 @@ import { WebhookService } from './webhooks/webhook.service';
     RoutingPolicyController,
     BudgetController,
     PlanController,
+    UsageController,
     WebhookController,
     KeyHandler,
     CatalogLayerHandler,
@@ -45,6 +48,7 @@ import { WebhookService } from './webhooks/webhook.service';
     RoutingPolicyService,
     BudgetService,
     PlanService,
+    UsageService,
     WebhookService,
   ],
 })

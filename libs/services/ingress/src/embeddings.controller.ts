@@ -11,6 +11,7 @@ import type { Embedded, EmbeddingsCall } from './embeddings/embeddings.service';
 import { EmbeddingsService } from './embeddings/embeddings.service';
 import { decodeEmbeddingsBody } from './openai/embeddings.schema';
 import { toEmbeddingsList } from './openai/embeddings.response';
+import { callLabelsOf } from './call/call-labels';
 import { describeRoute } from './call/route';
 import { newRequestId } from './request-id';
 
@@ -32,6 +33,7 @@ export class EmbeddingsController {
     const key = await authenticate(this.keys, httpRequest.headers, requestId);
     const { request, encoding } = decodeEmbeddingsBody(body);
     void reply.header(Headers.model, request.model);
+    const labels = callLabelsOf(httpRequest.headers);
     const call: EmbeddingsCall = {
       requestId,
       api: 'embeddings',
@@ -40,6 +42,7 @@ export class EmbeddingsController {
       startedAt: Date.now(),
       attempts: [],
       route: [],
+      labels,
     };
     let embedded: Embedded;
     try {

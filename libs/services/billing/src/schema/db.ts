@@ -2,6 +2,7 @@ import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tab
 import type { EntriesTable } from './tables/entries.table';
 import type { OrgPlansTable, PlanChargesTable, PlanUsageTable } from './tables/plans.table';
 import type { TransactionsTable } from './tables/transactions.table';
+import type { UsageTable } from './tables/usage.table';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './tables/webhooks.table';
 
 /** The `billing` schema: billing's own tables, read by no other service. */
@@ -14,6 +15,7 @@ export interface DB {
   org_plans: OrgPlansTable;
   plan_usage: PlanUsageTable;
   plan_charges: PlanChargesTable;
+  usage: UsageTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

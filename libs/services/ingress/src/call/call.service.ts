@@ -28,6 +28,7 @@ import {
 import { MessagingClient } from '@polymux/messaging';
 
 import type { PublishBudget } from './call-events';
+import type { CallLabels } from './call-labels';
 import { CallEvents } from './call-events';
 import { failureLabel, fallsBack, retryDelayMs, sleep } from './retry-policy';
 
@@ -48,6 +49,8 @@ export interface Call<R extends CallRequest = ChatRequest> {
   attempts: Attempt[];
   /** What happened on the way to the answer, for `x-polymux-route` (`fallback after 429 on a/b`). */
   route: string[];
+  /** The caller's tags, session and parent request ids, for the usage row only. */
+  labels?: CallLabels;
 }
 
 export interface OpenedStream {
@@ -67,6 +70,20 @@ const isChat = (request: CallRequest): request is ChatRequest => 'messages' in r
 const intakeFor = (request: CallRequest): Intake => (isChat(request) ? intakeOf(request) : embeddingIntakeOf(request));
 /** Only a chat call streams; an embeddings call always answers in one piece. */
 const streams = (request: CallRequest): boolean => isChat(request) && request.stream;
+
+/** The usage's optional token kinds that it reports. */
+const tokenKinds = ({ cachedInputTokens, cacheWriteTokens, reasoningTokens }: Usage) => ({
+  ...(cachedInputTokens === undefined ? {} : { cachedInputTokens }),
+  ...(cacheWriteTokens === undefined ? {} : { cacheWriteTokens }),
+  ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
+});
+
+/** The labels a call carries into its usage event; an unlabelled call's event carries none. */
+const labelFields = (labels: CallLabels | undefined) => ({
+  ...(labels && Object.keys(labels.tags).length > 0 ? { tags: labels.tags } : {}),
+  ...(labels?.sessionId === undefined ? {} : { sessionId: labels.sessionId }),
+  ...(labels?.parentRequestId === undefined ? {} : { parentRequestId: labels.parentRequestId }),
+});
 
 const MARGIN_MS = 2_000;
 /** A caller still waiting for its answer: give JetStream a few seconds, then answer 503. */
@@ -219,7 +236,9 @@ export class CallService {
         task: plan.task,
         inputTokens: usage.inputTokens,
         outputTokens: usage.outputTokens,
+        ...tokenKinds(usage),
         cost: cost.toString(),
+        ...labelFields(call.labels),
         outcome,
         api: call.api,
         stream,

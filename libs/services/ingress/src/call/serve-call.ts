@@ -7,6 +7,7 @@ import { authenticate } from '../auth/api-key.guard';
 import { dropDisallowedFields } from '../dropped-fields';
 import type { DecodeContext, InboundFormat } from '../formats/inbound-format';
 import { newRequestId } from '../request-id';
+import { callLabelsOf } from './call-labels';
 import type { Call, CallService, OpenedStream } from './call.service';
 import { Delivered } from './delivered';
 import { describeRoute, routeOf } from './route';
@@ -53,7 +54,18 @@ export const serveCall = async (
   };
   const request = format.decode(body, decoding);
   void reply.header(Headers.model, request.model);
-  const call: Call = { requestId, api: format.api, key, request, startedAt: Date.now(), attempts: [], route: [] };
+  // Validated before the plan, so a bad label refuses the call before anything is reserved.
+  const labels = callLabelsOf(httpRequest.headers, request.extra?.metadata);
+  const call: Call = {
+    requestId,
+    api: format.api,
+    key,
+    request,
+    startedAt: Date.now(),
+    attempts: [],
+    route: [],
+    labels,
+  };
   const abort = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished)

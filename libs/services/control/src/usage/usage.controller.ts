@@ -1,0 +1,45 @@
+import { Controller, Get, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { OpenAiErrorFilter, parseBody } from '@polymux/http';
+import type { FastifyReply } from 'fastify';
+
+import { AdminAuthGuard } from '../admin/admin-auth.guard';
+import { UsageCallsParams, UsageReportParams } from './usage.dto';
+import { UsageService } from './usage.service';
+import { usageCallView, usageCallsCsv, usageGroupView, usageReportCsv } from './usage.views';
+
+/** The next page's cursor of a CSV answer (a JSON answer carries it in its body). */
+export const NEXT_CURSOR_HEADER = 'x-polymux-next-cursor';
+
+const asCsv = (reply: FastifyReply, nextCursor: string | null, body: string): string => {
+  void reply.header('content-type', 'text/csv; charset=utf-8');
+  if (nextCursor !== null) void reply.header(NEXT_CURSOR_HEADER, nextCursor);
+  return body;
+};
+
+/**
+ * Cost attribution: `GET /admin/v1/usage` (spend and usage grouped by any dimensions, by hour or
+ * day) and `GET /admin/v1/usage/calls` (the usage rows), one org each, paged, JSON or CSV.
+ */
+@Controller('admin/v1')
+@UseGuards(AdminAuthGuard)
+@UseFilters(OpenAiErrorFilter)
+export class UsageController {
+  constructor(private readonly usage: UsageService) {}
+
+  @Get('usage')
+  async report(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    const params = parseBody(UsageReportParams, query);
+    const { groups, nextCursor } = await this.usage.report(params);
+    if (params.format === 'csv')
+      return asCsv(reply, nextCursor, usageReportCsv(groups, params.groupBy, params.bucket !== undefined));
+    return { data: groups.map(usageGroupView), nextCursor };
+  }
+
+  @Get('usage/calls')
+  async calls(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    const params = parseBody(UsageCallsParams, query);
+    const { calls, nextCursor } = await this.usage.calls(params);
+    if (params.format === 'csv') return asCsv(reply, nextCursor, usageCallsCsv(calls));
+    return { data: calls.map(usageCallView), nextCursor };
+  }
+}

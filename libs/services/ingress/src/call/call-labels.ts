@@ -1,0 +1,61 @@
+import type { CallTags } from '@polymux/contracts';
+import { CallId, ErrorCode, Headers, MAX_TAGS, PolymuxException, parseTagList, tagProblem } from '@polymux/contracts';
+import type { FastifyRequest } from 'fastify';
+
+/** What a caller labels a call with, for its usage row only (never spans, metrics or logs). */
+export interface CallLabels {
+  tags: CallTags;
+  sessionId?: string;
+  parentRequestId?: string;
+}
+
+const invalid = (param: string, message: string) =>
+  new PolymuxException(ErrorCode.InvalidRequest, `${param}: ${message}`, { param });
+
+const headerOf = (headers: FastifyRequest['headers'], name: string): string | undefined => {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+};
+
+/** A body's `metadata` pairs as tags (the OpenAI schemas bound their number and size; the tag rules are stricter). */
+const metadataTags = (metadata: unknown): CallTags => {
+  if (typeof metadata !== 'object' || metadata === null) return {};
+  const tags: CallTags = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    const problem = typeof value === 'string' ? tagProblem(key, value) : `tag "${key}": must be a string`;
+    if (problem) throw invalid('metadata', `${problem} (metadata pairs are recorded as tags)`);
+    tags[key] = value as string;
+  }
+  return tags;
+};
+
+const callId = (headers: FastifyRequest['headers'], name: string): string | undefined => {
+  const value = headerOf(headers, name);
+  if (value === undefined) return undefined;
+  const parsed = CallId.safeParse(value.trim());
+  if (!parsed.success) throw invalid(name, parsed.error.issues[0]?.message ?? 'not a valid id');
+  return parsed.data;
+};
+
+/**
+ * The call's tags (the body's `metadata`, then `x-polymux-tags`, whose value wins for a key both
+ * name), session and parent request ids, validated before anything is planned or reserved: a bad
+ * one is a 400 in the caller's format. Anthropic's `metadata` carries only `user_id`, no tags.
+ */
+export const callLabelsOf = (headers: FastifyRequest['headers'], metadata?: unknown): CallLabels => {
+  const tags = metadataTags(metadata);
+  const header = headerOf(headers, Headers.tags);
+  if (header !== undefined && header.trim() !== '') {
+    const parsed = parseTagList(header);
+    if ('problem' in parsed) throw invalid(Headers.tags, parsed.problem);
+    Object.assign(tags, parsed.tags);
+  }
+  if (Object.keys(tags).length > MAX_TAGS) throw invalid(Headers.tags, `at most ${MAX_TAGS} tags, metadata included`);
+  const sessionId = callId(headers, Headers.sessionId);
+  const parentRequestId = callId(headers, Headers.parentRequestId);
+  return {
+    tags,
+    ...(sessionId === undefined ? {} : { sessionId }),
+    ...(parentRequestId === undefined ? {} : { parentRequestId }),
+  };
+};

@@ -288,8 +288,18 @@ describe.each(MODES)('plans (%s mode)', (mode) => {
       plan: 'enterprise',
       settings: { tiers: [{ aboveUsd: '0', percent: 10 }], rates: [{ model: 'small-model', percent: 25 }] },
     });
-    const rated = await org.charged(await call(org.key));
+    const ratedId = await call(org.key);
+    const rated = await org.charged(ratedId);
     expect(rated).toBe(listCost - (listCost * 2_500n) / 10_000n);
+    // The call's usage row shows the list cost, the plan's discount and the charge.
+    const rows = await gateway.admin<{
+      data: Array<{ requestId: string; listCostNanoUsd: string; discountNanoUsd: string; chargedNanoUsd: string }>;
+    }>('GET', `/usage/calls?orgId=${org.orgId}&limit=1000`);
+    expect(rows.data.find((row) => row.requestId === ratedId)).toMatchObject({
+      listCostNanoUsd: String(listCost),
+      discountNanoUsd: String(listCost - rated),
+      chargedNanoUsd: String(rated),
+    });
   });
 
   it('applies a scheduled change from its time, not before, and audits every change with before and after', async () => {

@@ -11,7 +11,11 @@ import { BudgetDefinitions } from './budgets/budget-definitions';
 import { BudgetHandler } from './budgets/budget.handler';
 import { BudgetRepository } from './budgets/budget.repository';
 import { BudgetsService } from './budgets/budgets.service';
+import { CreditOperations } from './credit-operations.service';
 import { CreditsService } from './credits.service';
+import { GrantExpiry } from './grant-expiry.service';
+import { GrantsRepository } from './ledger/grants.repository';
+import { LedgerApplier } from './ledger/ledger-applier';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { OverrunReporter } from './overrun-reporter.service';
 import { ReservationSweeper } from './reservation-sweeper.service';
@@ -52,6 +56,8 @@ import { UsageHandler } from './usage.handler';
       useFactory: (redis: Redis | null): BudgetStore => (redis ? new RedisBudgetStore(redis) : new MemoryBudgetStore()),
     },
     LedgerRepository,
+    LedgerApplier,
+    GrantsRepository,
     BillingClock,
     BudgetRepository,
     BudgetDefinitions,
@@ -59,6 +65,8 @@ import { UsageHandler } from './usage.handler';
     BudgetAlerts,
     BudgetAdmin,
     CreditsService,
+    CreditOperations,
+    GrantExpiry,
     OverrunReporter,
     ReservationsService,
     SettlementLag,

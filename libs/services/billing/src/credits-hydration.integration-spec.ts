@@ -13,6 +13,8 @@ import { BudgetDefinitions } from './budgets/budget-definitions';
 import { BudgetRepository } from './budgets/budget.repository';
 import { BudgetsService } from './budgets/budgets.service';
 import { CreditsService } from './credits.service';
+import { GrantsRepository } from './ledger/grants.repository';
+import { LedgerApplier } from './ledger/ledger-applier';
 import { LedgerRepository } from './ledger/ledger.repository';
 import type { OverrunReporter } from './overrun-reporter.service';
 import type { DB } from './schema/db';
@@ -42,7 +44,16 @@ const budgets = () =>
     clock,
   );
 const creditsOf = (ledger: LedgerRepository, store: BalanceStore) =>
-  new CreditsService(ledger, store, overruns, budgets(), alerts, clock);
+  new CreditsService(
+    ledger,
+    store,
+    overruns,
+    budgets(),
+    alerts,
+    clock,
+    new LedgerApplier(ledger, store),
+    new GrantsRepository(db),
+  );
 
 /** A ledger whose next write stops inside its Postgres transaction, after the insert, until released. */
 const pausingLedger = () => {

@@ -12,6 +12,7 @@ import { CatalogLayerRepository } from './catalog/catalog-layer.repository';
 import { CatalogLayerService } from './catalog/catalog-layer.service';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
+import { CreditsController } from './credits/credits.controller';
 import { KeyHandler } from './key.handler';
 import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
@@ -22,6 +23,7 @@ import { controlMigrations } from './schema/migrations';
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
   controllers: [
     AdminController,
+    CreditsController,
     CatalogLayerController,
     RoutingPolicyController,
     BudgetController,

@@ -71,8 +71,8 @@ export class GrantExpiry implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Holds, records and applies one grant's expiry; false when in-flight holds make it wait. */
-  private async expire(grant: GrantRow): Promise<boolean> {
+  /** Holds, records and applies one due grant's expiry; false when in-flight holds make it wait. */
+  async expire(grant: GrantRow): Promise<boolean> {
     const key = ledgerKeys.grantExpiry(grant.id);
     const estimate = await this.grants.remaining(grant);
     if (estimate > 0n && !(await this.hold(grant, key, estimate))) return false;

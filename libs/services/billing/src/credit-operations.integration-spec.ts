@@ -34,7 +34,7 @@ const moveClock = (offsetMs: number) => writeFileSync(clockFile, String(offsetMs
 let billing: RunningService;
 let client: MessagingClient;
 let db: Kysely<DB>;
-let touched: string[] = [];
+const touched: string[] = [];
 
 beforeAll(async () => {
   moveClock(0);

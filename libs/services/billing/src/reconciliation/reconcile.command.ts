@@ -17,6 +17,7 @@ export const ReconcileExit = { clean: 0, differences: 1, failed: 2 } as const;
  * Read-only. A store difference is read again a few times before it counts: a settlement between
  * its ledger write and its Redis write is not one. In the embedded mode the balances live in the
  * gateway's memory: only the ledger is checked (with the gateway stopped, as PGlite has one writer).
+ * `--account=<id>` (repeatable) checks only those customer accounts (the request-wide checks stay).
  */
 export const runReconcile = (): void => {
   const run = async (): Promise<number> => {
@@ -27,7 +28,15 @@ export const runReconcile = (): void => {
       const db = root.withSchema('billing') as unknown as Kysely<DB>;
       const store = redis ? new RedisBalanceStore(redis) : undefined;
       if (!store) console.log('billing: no Redis configured (embedded mode): checking the ledger only');
-      const differences = await reconcile(db, { store, storeRetries: 3, retryDelayMs: 1_000 });
+      const accounts = process.argv
+        .filter((arg) => arg.startsWith('--account='))
+        .map((arg) => arg.slice('--account='.length));
+      const differences = await reconcile(db, {
+        store,
+        storeRetries: 3,
+        retryDelayMs: 1_000,
+        ...(accounts.length > 0 ? { accounts } : {}),
+      });
       for (const difference of differences) console.error(`billing: ${difference.check}: ${difference.detail}`);
       if (differences.length > 0) {
         console.error(`billing: ${differences.length} difference(s)`);

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-
 import type { Stack } from '@polymux/testing';
 import { deleteNatsNamespace, pollUntil, startStack } from '@polymux/testing';
+
+import { reconcileAccounts } from './reconcile';
 
 export type Mode = 'distributed' | 'embedded';
 export const MODES: readonly Mode[] = ['distributed', 'embedded'];
@@ -99,18 +98,7 @@ export const startGateway = async ({
       (entries) => entries.length > 0,
       { timeoutMs: 15_000 },
     );
-  const reconcile = () =>
-    new Promise<{ code: number; output: string }>((resolve) => {
-      const main = join(__dirname, '../../../dist/apps/billing/src/main.js');
-      execFile(
-        process.execPath,
-        [main, '--reconcile', `--account=project:${project.id}`],
-        {
-          env: { ...process.env, ...stores, POLYMUX_MODE: 'distributed', OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' },
-        },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 2) : 0, output: `${stdout}${stderr}` }),
-      );
-    });
+  const reconcile = () => reconcileAccounts(stores, [`project:${project.id}`]);
   return {
     stack,
     apiKey,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { pollUntil } from '@polymux/testing';
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 
 import type { Gateway } from './support/gateway';
@@ -159,8 +160,17 @@ describe.each(MODES)('grants, refunds and adjustments (%s mode)', (mode) => {
     expect(await balance()).toEqual({ balance: paid - 50_000_000n, reserved: 0n });
 
     if (mode === 'distributed') {
-      const { code, output } = await gateway.reconcile();
-      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('reconcile') });
+      expect(await gateway.reconcile()).toEqual({ code: 0, output: expect.stringContaining('reconcile') });
+      // A balance changed behind the ledger's back is reported, and the command exits 1.
+      const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { keyPrefix: gateway.redisKeyPrefix });
+      const account = `billing:{project:${gateway.projectId}}:account`;
+      try {
+        await redis.hincrby(account, 'balance', 1);
+        expect(await gateway.reconcile()).toEqual({ code: 1, output: expect.stringContaining('store_balance') });
+      } finally {
+        await redis.hincrby(account, 'balance', -1);
+        await redis.quit();
+      }
     }
   });
 });

@@ -28,6 +28,8 @@ export interface Gateway {
    * live in the gateway's memory: its reconciliation runs in billing's embedded integration spec.)
    */
   reconcile(): Promise<{ code: number; output: string }>;
+  /** The prefix of the stack's Redis keys (distributed mode). */
+  redisKeyPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export const startGateway = async ({
     stack,
     apiKey,
     reconcile,
+    redisKeyPrefix: stores.REDIS_KEY_PREFIX,
     orgId: org.id,
     projectId: project.id,
     admin,

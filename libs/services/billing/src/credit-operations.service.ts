@@ -102,10 +102,14 @@ export class CreditOperations {
     const postings = refundPostings(request.accountId, amount);
     const transaction = await this.ledger.writeBatch(async (batch) => {
       const charged = await this.grants.lockCharged(batch.trx, request.accountId, request.requestId, key);
-      if (!charged) {
-        throw new PolymuxException(ErrorCode.NotFound, `request ${request.requestId} has no charge to refund`, {
-          param: 'requestId',
-        });
+      if (!charged || (charged.charged === 0n && charged.refunded === 0n)) {
+        throw new PolymuxException(
+          ErrorCode.NotFound,
+          `request ${request.requestId} has no charge on this account to refund`,
+          {
+            param: 'requestId',
+          },
+        );
       }
       const refundable = charged.charged - charged.refunded;
       if (amount > refundable) {

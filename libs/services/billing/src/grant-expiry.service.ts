@@ -11,6 +11,12 @@ import type { BalanceStore } from './store/balance.store';
 import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
 
 const SWEEP_INTERVAL_MS = 1_000;
+/**
+ * Each sweep looks at the grants expired in the last week (an index range that stays small); one
+ * sweep an hour, and the first, at all of them, for any whose expiry a long outage left unrecorded.
+ */
+const RECENT_MS = 7 * 24 * 3_600_000;
+const FULL_SWEEP_EVERY_MS = 3_600_000;
 const SWEEP_BATCH = 100;
 /** How long an expiry's hold lives if its sweeper dies before settling it. */
 const EXPIRY_HOLD_MS = 60_000;
@@ -27,6 +33,7 @@ export class GrantExpiry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Billing');
   private timer?: NodeJS.Timeout;
   private sweeping = false;
+  private lastFullSweepMs = Number.NEGATIVE_INFINITY;
   /** Grants whose expiry this process saw applied: not swept again. */
   private readonly done = new Set<string>();
 
@@ -53,11 +60,14 @@ export class GrantExpiry implements OnApplicationBootstrap, OnModuleDestroy {
     this.sweeping = true;
     try {
       const now = this.clock.now();
+      const full = Date.now() - this.lastFullSweepMs >= FULL_SWEEP_EVERY_MS;
       const due = await this.grants.due(
         new Date(now),
+        new Date(full ? 0 : now - RECENT_MS),
         new Date(Date.now() - APPLIED_MARKER_TTL_SECONDS * 1000),
         SWEEP_BATCH,
       );
+      if (full) this.lastFullSweepMs = Date.now();
       let expired = 0;
       for (const grant of due.filter((row) => !this.done.has(row.id))) {
         if (await this.expire(grant)) expired += 1;

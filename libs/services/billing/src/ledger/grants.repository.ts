@@ -104,15 +104,16 @@ export class GrantsRepository {
   }
 
   /**
-   * Grants expired by `now`: first those whose expiry is not recorded yet, then those recorded
-   * since `recordedSince` (their expiry may still have to reach the balance store).
+   * Grants expired by `now` (and since `expiredSince`): first those whose expiry is not recorded
+   * yet, then those recorded since `recordedSince` (their expiry may still have to reach the store).
    */
-  async due(now: Date, recordedSince: Date, limit: number): Promise<GrantRow[]> {
+  async due(now: Date, expiredSince: Date, recordedSince: Date, limit: number): Promise<GrantRow[]> {
     const rows = await this.db
       .selectFrom('grants')
       .leftJoin('transactions', (join) => join.on('transactions.idempotency_key', '=', expiryKeyOf))
       .select(['grants.id', 'grants.account', 'grants.sub_account', 'grants.expires_at'])
       .where('grants.expires_at', '<=', now)
+      .where('grants.expires_at', '>', expiredSince)
       .where((eb) => eb.or([eb('transactions.id', 'is', null), eb('transactions.created_at', '>', recordedSince)]))
       .orderBy(sql`transactions.id is not null`)
       .orderBy('grants.expires_at')

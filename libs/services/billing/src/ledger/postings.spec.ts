@@ -1,4 +1,5 @@
 import { ErrorCode } from '@polymux/contracts';
+import fc from 'fast-check';
 
 import {
   DebitSplitter,
@@ -91,5 +92,36 @@ describe('debits across grants', () => {
     expect(ownerOf(grantAccount('project:p', 'g1'))).toBe('project:p');
     expect(ownerOf('project:p')).toBe('project:p');
     expect(() => assertCustomerAccount(grantAccount('project:p', 'g1'))).toThrow('is not a customer account');
+  });
+});
+
+describe('debits across grants, for any grants and debits', () => {
+  const grants = fc.array(
+    fc.record({
+      remaining: fc.bigInt({ min: 0n, max: 10n ** 12n }),
+      expiresAt: fc.option(fc.date({ min: new Date('2026-01-01'), max: new Date('2036-01-01'), noInvalidDate: true })),
+    }),
+    { maxLength: 6 },
+  );
+
+  it('spends every debit whole, keeps each grant at zero or more, and pays from paid credit only what the grants lack', () => {
+    fc.assert(
+      fc.property(grants, fc.array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { maxLength: 10 }), (held, debits) => {
+        const balances = held.map((grant, index) => ({ ...grant, account: grantAccount('acct', `g${index}`) }));
+        const splitter = new DebitSplitter('acct', balances);
+        const left = new Map(balances.map((grant) => [grant.account, grant.remaining]));
+        for (const amount of debits) {
+          const postings = splitter.debit(amount);
+          expect(isBalanced([...postings, { account: 'system:revenue', amount }])).toBe(true);
+          const paid = postings.find((posting) => posting.account === 'acct')?.amount ?? 0n;
+          for (const posting of postings.filter((entry) => entry.account !== 'acct')) {
+            left.set(posting.account, left.get(posting.account)! + posting.amount);
+            expect(left.get(posting.account)!).toBeGreaterThanOrEqual(0n);
+          }
+          // Paid credit is spent only once every grant is empty.
+          if (paid < 0n) expect([...left.values()].every((remaining) => remaining === 0n)).toBe(true);
+        }
+      }),
+    );
   });
 });

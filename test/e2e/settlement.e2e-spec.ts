@@ -6,6 +6,8 @@ import type { Stack } from '@polymux/testing';
 import { deleteNatsNamespace, pollUntil, startStack } from '@polymux/testing';
 import { DiscardPolicy, connect } from 'nats';
 
+import { reconcileAccounts } from './support/reconcile';
+
 jest.setTimeout(120_000);
 
 /*
@@ -147,17 +149,21 @@ describe.each(['distributed', 'embedded'] as const)('settlement under faults (%s
     }
   };
 
+  const stores = {
+    DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    NATS_URL: natsUrl,
+    REDIS_KEY_PREFIX: `${namespace}:`,
+  };
+
   beforeAll(async () => {
     stack = await startStack({
       mode,
       bootstrapKey: BOOTSTRAP_KEY,
       env: {
         POLYMUX_CATALOG_FILE: join(__dirname, 'settlement.catalog.yaml'),
-        DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
-        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-        NATS_URL: natsUrl,
+        ...stores,
         NATS_SUBJECT_PREFIX: namespace,
-        REDIS_KEY_PREFIX: `${namespace}:`,
         // A killed executor is noticed by ingress after this plus a 2 s margin.
         POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '2000',
       },
@@ -333,6 +339,11 @@ describe.each(['distributed', 'embedded'] as const)('settlement under faults (%s
       } finally {
         await refuseUsage(false);
       }
+    });
+
+    it('reconciles after every fault above: balanced, each call charged once, Redis equal to the ledger', async () => {
+      const { code, output } = await reconcileAccounts(stores, [`project:${projectId}`]);
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('reconcile') });
     });
   }
 });

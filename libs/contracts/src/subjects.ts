@@ -3,10 +3,15 @@ import { Classification } from './canonical/task';
 import { defineEvent, defineRequest } from './contract';
 import { AuditQuery, AuditRecorded, AuditRecords } from './messages/audit.event';
 import {
+  AdjustmentRequest,
   Balance,
   BalanceRequest,
+  CreditResult,
+  GrantRequest,
+  GrantResult,
   LedgerEntries,
   LedgerQuery,
+  RefundRequest,
   Released,
   ReleaseRequest,
   Reservation,
@@ -85,6 +90,11 @@ export const Subjects = {
     callers: ['ingress', 'router'],
   }),
   topUp: defineRequest('billing.credits.top-up.v1', 'billing', TopUpRequest, TopUpResult, { callers: ['control'] }),
+  grant: defineRequest('billing.credits.grant.v1', 'billing', GrantRequest, GrantResult, { callers: ['control'] }),
+  refund: defineRequest('billing.credits.refund.v1', 'billing', RefundRequest, CreditResult, { callers: ['control'] }),
+  adjust: defineRequest('billing.credits.adjust.v1', 'billing', AdjustmentRequest, CreditResult, {
+    callers: ['control'],
+  }),
   balance: defineRequest('billing.balance.get.v1', 'billing', BalanceRequest, Balance, { callers: ['control'] }),
   ledger: defineRequest('billing.ledger.query.v1', 'billing', LedgerQuery, LedgerEntries, { callers: ['control'] }),
   /** Budgets are billing's: control validates the admin API's requests and forwards them. */

@@ -1,6 +1,8 @@
 import type { Stack } from '@polymux/testing';
 import { deleteNatsNamespace, pollUntil, startStack } from '@polymux/testing';
 
+import { reconcileAccounts } from './reconcile';
+
 export type Mode = 'distributed' | 'embedded';
 export const MODES: readonly Mode[] = ['distributed', 'embedded'];
 
@@ -20,6 +22,14 @@ export interface Gateway {
   admin<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   /** The ledger entries of one request, once billing has settled it. */
   charges(requestId: string): Promise<LedgerEntry[]>;
+  /**
+   * Distributed mode: runs `billing:reconcile`'s command on the project's account against the
+   * stack's Postgres and Redis; answers its exit code and output. (The embedded mode's balances
+   * live in the gateway's memory: its reconciliation runs in billing's embedded integration spec.)
+   */
+  reconcile(): Promise<{ code: number; output: string }>;
+  /** The prefix of the stack's Redis keys (distributed mode). */
+  redisKeyPrefix: string;
   stop(): Promise<void>;
 }
 
@@ -54,20 +64,18 @@ export const startGateway = async ({
 }: GatewayOptions): Promise<Gateway> => {
   const unique = `${label}${mode}${process.pid}${Date.now()}`;
   const natsUrl = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const stores = {
+    DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    NATS_URL: natsUrl,
+    REDIS_KEY_PREFIX: `${unique}:`,
+  };
   const stack = await startStack({
     mode,
     authenticatedNats,
     ingressReplicas,
     bootstrapKey: BOOTSTRAP_KEY,
-    env: {
-      POLYMUX_CATALOG_FILE: catalogFile,
-      DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      NATS_URL: natsUrl,
-      NATS_SUBJECT_PREFIX: unique,
-      REDIS_KEY_PREFIX: `${unique}:`,
-      ...env,
-    },
+    env: { POLYMUX_CATALOG_FILE: catalogFile, ...stores, NATS_SUBJECT_PREFIX: unique, ...env },
   });
   const admin = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${stack.controlUrl}/admin/v1${path}`, {
@@ -96,9 +104,12 @@ export const startGateway = async ({
       (entries) => entries.length > 0,
       { timeoutMs: 15_000 },
     );
+  const reconcile = () => reconcileAccounts(stores, [`project:${project.id}`]);
   return {
     stack,
     apiKey,
+    reconcile,
+    redisKeyPrefix: stores.REDIS_KEY_PREFIX,
     orgId: org.id,
     projectId: project.id,
     admin,

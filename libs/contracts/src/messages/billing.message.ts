@@ -48,6 +48,38 @@ export const TopUpResult = Balance.extend({ applied: z.boolean() });
 
 export const BalanceRequest = z.object({ accountId: z.string() });
 
+/** Why an operator moved credit: required on grants, refunds and adjustments, shown in the ledger. */
+const Reason = z.string().min(1).max(500);
+
+/** Promotional credit, spent before paid credit; at `expiresAt` what is left of it leaves the account. */
+export const GrantRequest = z.object({
+  accountId: z.string(),
+  amount: Money,
+  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  reason: Reason,
+  idempotencyKey: z.string().min(1),
+});
+export const GrantResult = TopUpResult.extend({ grantId: z.string(), expiresAt: z.string().nullable() });
+
+/** Gives back part or all of what a request was charged (its charge and overrun), as paid credit. */
+export const RefundRequest = z.object({
+  accountId: z.string(),
+  requestId: z.string().min(1),
+  amount: Money,
+  reason: Reason,
+  idempotencyKey: z.string().min(1),
+});
+
+/** A signed correction of the balance: positive credits paid credit, negative debits like a charge. */
+export const AdjustmentRequest = z.object({
+  accountId: z.string(),
+  amount: Money,
+  reason: Reason,
+  idempotencyKey: z.string().min(1),
+});
+/** Refunds and adjustments answer like top-ups. */
+export const CreditResult = TopUpResult;
+
 export const LedgerQuery = z.object({
   accountId: z.string(),
   requestId: z.string().optional(),
@@ -58,8 +90,9 @@ export const LedgerEntry = z.object({
   transactionId: z.string(),
   account: z.string(),
   amount: Money,
-  kind: z.enum(['top_up', 'charge', 'overrun']),
+  kind: z.enum(['top_up', 'charge', 'overrun', 'grant', 'grant_expiry', 'refund', 'adjustment']),
   requestId: z.string().nullable(),
+  reason: z.string().nullable(),
   createdAt: z.string(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;

@@ -7,3 +7,4 @@ export * from './scratch-database';
 export * from './canonical.arbitraries';
 export * from './adapter-calls';
 export * from './request-signals';
+export * from './usage-event';

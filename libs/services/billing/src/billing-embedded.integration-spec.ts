@@ -12,9 +12,13 @@ import { BUS, MessagingClient, decode } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
 import { pollUntil } from '@polymux/testing';
+import type { Kysely } from 'kysely';
 
 import { BillingModule } from './billing.module';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { reconcile } from './reconciliation/reconcile';
+import type { DB } from './schema/db';
+import { BILLING_DB } from './schema/db';
 import { BROKER_CLOCK_MARGIN_MS } from './settlement-lag.service';
 import type { BalanceStore } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
@@ -281,6 +285,9 @@ describe('billing in the embedded mode (PGlite ledger, memory balances, in-proce
     );
     const { entries } = await client.request(Subjects.ledger, { accountId: account, requestId, limit: 10 });
     expect(entries.map((entry) => [entry.kind, entry.amount])).toEqual([['charge', `${-USD}`]]);
+    // The whole embedded ledger (this file's only) against the memory store.
+    const db = service.app.get<symbol, Kysely<DB>>(BILLING_DB);
+    expect(await reconcile(db, { store, usages: [{ requestId, accountId: account, cost: USD }] })).toEqual([]);
     expect(await pollUntil(codeOf, (code) => code === 'held')).toBe('held');
     sweeps.mockRestore();
   });

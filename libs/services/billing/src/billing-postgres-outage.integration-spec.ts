@@ -14,6 +14,7 @@ import { Pool } from 'pg';
 
 import { BillingModule } from './billing.module';
 import { ledgerKeys } from './ledger/postings';
+import { reconcile } from './reconciliation/reconcile';
 import type { DB } from './schema/db';
 import { BROKER_CLOCK_MARGIN_MS } from './settlement-lag.service';
 import type { BalanceStore } from './store/balance.store';
@@ -203,6 +204,9 @@ describe('billing while Postgres is unreachable for longer than the hold TTL', (
         .where('idempotency_key', '=', ledgerKeys.charge(abandoned))
         .execute(),
     ).toEqual([]);
+    const usages = calls.map((requestId) => ({ requestId, accountId: account, cost: USD }));
+    const store = billing.app.get<symbol, BalanceStore>(BALANCE_STORE);
+    expect(await reconcile(db, { store, accounts: [account, probe], usages })).toEqual([]);
     // Caught up: holds are taken again.
     expect(
       await pollUntil(

@@ -17,6 +17,7 @@ import { connect } from 'nats';
 import { BillingModule } from './billing.module';
 import { CreditsService } from './credits.service';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { reconcile } from './reconciliation/reconcile';
 import { chargePostings, ledgerKeys } from './ledger/postings';
 import type { DB } from './schema/db';
 import { BILLING_DB } from './schema/db';
@@ -68,7 +69,25 @@ afterAll(async () => {
   await deleteNatsNamespace(env.NATS_URL, namespace);
 });
 
-const newAccount = () => `acct-${randomUUID()}`;
+/** The accounts the running test created: reconciled after it. */
+let touched: string[] = [];
+const newAccount = () => {
+  const account = `acct-${randomUUID()}`;
+  touched.push(account);
+  return account;
+};
+
+/** After every test: the ledger's invariants hold, Redis agrees with it, and every settled call was charged once. */
+afterEach(async () => {
+  const accounts = new Set(touched);
+  touched = [];
+  const usages = settleSpies
+    .flatMap((spy) => spy.mock.calls.flat(2))
+    .filter((event) => accounts.has(event.accountId) && BigInt(event.cost) >= 0n)
+    .map((event) => ({ requestId: event.requestId, accountId: event.accountId, cost: BigInt(event.cost) }));
+  const store = replicas[0].app.get<symbol, BalanceStore>(BALANCE_STORE);
+  expect(await reconcile(db, { store, accounts: [...accounts], usages })).toEqual([]);
+});
 const topUp = (accountId: string, amount: bigint, idempotencyKey: string = randomUUID()) =>
   client.request(Subjects.topUp, { accountId, amount: amount.toString(), idempotencyKey });
 const reserve = (accountId: string, amount: bigint, requestId: string = randomUUID(), ttlSeconds = 300) =>

@@ -11,7 +11,11 @@ import { BudgetDefinitions } from './budgets/budget-definitions';
 import { BudgetHandler } from './budgets/budget.handler';
 import { BudgetRepository } from './budgets/budget.repository';
 import { BudgetsService } from './budgets/budgets.service';
+import { CreditOperations } from './credit-operations.service';
 import { CreditsService } from './credits.service';
+import { GrantExpiry } from './grant-expiry.service';
+import { GrantsRepository } from './ledger/grants.repository';
+import { LedgerApplier } from './ledger/ledger-applier';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { OverrunReporter } from './overrun-reporter.service';
 import { PlanAdmin } from './plans/plan-admin.service';
@@ -66,6 +70,8 @@ import { WebhookRepository } from './webhooks/webhook.repository';
       useFactory: (redis: Redis | null): BudgetStore => (redis ? new RedisBudgetStore(redis) : new MemoryBudgetStore()),
     },
     LedgerRepository,
+    LedgerApplier,
+    GrantsRepository,
     BillingClock,
     BudgetRepository,
     BudgetDefinitions,
@@ -76,6 +82,8 @@ import { WebhookRepository } from './webhooks/webhook.repository';
     PlansService,
     PlanAdmin,
     CreditsService,
+    CreditOperations,
+    GrantExpiry,
     OverrunReporter,
     ReservationsService,
     SettlementLag,

@@ -13,6 +13,8 @@ import { BudgetDefinitions } from './budgets/budget-definitions';
 import { BudgetRepository } from './budgets/budget.repository';
 import { BudgetsService } from './budgets/budgets.service';
 import { CreditsService } from './credits.service';
+import { GrantsRepository } from './ledger/grants.repository';
+import { LedgerApplier } from './ledger/ledger-applier';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { PlanRepository } from './plans/plan.repository';
 import { PlansService } from './plans/plans.service';
@@ -52,7 +54,18 @@ const plans = () =>
     clock,
   );
 const creditsOf = (ledger: LedgerRepository, store: BalanceStore) =>
-  new CreditsService(ledger, store, overruns, budgets(), alerts, clock, plans(), new UsageRepository(db));
+  new CreditsService(
+    ledger,
+    store,
+    overruns,
+    budgets(),
+    alerts,
+    clock,
+    new LedgerApplier(ledger, store),
+    new GrantsRepository(db),
+    plans(),
+    new UsageRepository(db),
+  );
 
 /** A ledger whose next write stops inside its Postgres transaction, after the insert, until released. */
 const pausingLedger = () => {

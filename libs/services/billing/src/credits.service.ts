@@ -6,12 +6,16 @@ import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import { BillingClock } from './budgets/billing-clock';
 import { BudgetAlerts } from './budgets/budget-alerts.service';
 import { BudgetsService } from './budgets/budgets.service';
+import { GrantsRepository } from './ledger/grants.repository';
+import { LedgerApplier } from './ledger/ledger-applier';
 import type { LedgerBatch, StoredTransaction } from './ledger/ledger.repository';
 import { LedgerRepository } from './ledger/ledger.repository';
 import {
+  DebitSplitter,
   SYSTEM_ACCOUNT_PREFIX,
   assertCustomerAccount,
   chargePostings,
+  customerDelta,
   isSystemAccount,
   ledgerKeys,
   parseAmount,
@@ -24,7 +28,7 @@ import { PlansService } from './plans/plans.service';
 import type { BalanceStore } from './store/balance.store';
 import { UsageRepository } from './usage/usage.repository';
 import { usageRowOf } from './usage/usage-row';
-import { APPLIED_MARKER_TTL_SECONDS, BALANCE_STORE } from './store/balance.store';
+import { BALANCE_STORE } from './store/balance.store';
 
 const HYDRATE_BATCH = 500;
 
@@ -41,10 +45,6 @@ interface Settlement {
   overrunTransaction?: StoredTransaction;
 }
 
-/** What a transaction moved on one account. */
-const postingOf = (transaction: StoredTransaction, accountId: string): bigint =>
-  transaction.postings.reduce((sum, posting) => (posting.account === accountId ? sum + posting.amount : sum), 0n);
-
 /**
  * Money in and out: top-ups and charges go to the ledger first (idempotent), then to the balance
  * store exactly once. The store is rebuilt from the ledger for every account it does not know.
@@ -60,6 +60,8 @@ export class CreditsService implements OnApplicationBootstrap {
     private readonly budgets: BudgetsService,
     private readonly alerts: BudgetAlerts,
     private readonly clock: BillingClock,
+    private readonly applier: LedgerApplier,
+    private readonly grants: GrantsRepository,
     private readonly plans: PlansService,
     private readonly usageRows: UsageRepository,
   ) {}
@@ -87,7 +89,7 @@ export class CreditsService implements OnApplicationBootstrap {
         param: 'idempotencyKey',
       });
     }
-    await this.applyToStore(request.accountId, transaction, amount);
+    await this.applier.apply(request.accountId, transaction, amount);
     const { balance, reserved } = await this.store.balance(request.accountId);
     return {
       accountId: request.accountId,
@@ -120,14 +122,14 @@ export class CreditsService implements OnApplicationBootstrap {
     // Issued together, the store's commands go out as one pipeline (the Redis client auto-pipelines).
     await Promise.all(
       settlements.map(({ usage, charge, withinHold }) =>
-        this.applyToStore(usage.accountId, charge, -withinHold, usage.reservationId),
+        this.applier.apply(usage.accountId, charge, -withinHold, usage.reservationId),
       ),
     );
     await Promise.all(settlements.map((settlement) => this.applyOverrun(settlement)));
     await this.settleBudgets(settlements, now);
     await this.plans.settle(
       settlements
-        .filter(({ charge }) => !this.predatesMarkers(charge))
+        .filter(({ charge }) => !this.applier.predatesMarkers(charge))
         .map(({ usage, charge, priced }) => ({
           usage,
           key: charge.idempotencyKey,
@@ -143,11 +145,11 @@ export class CreditsService implements OnApplicationBootstrap {
    * whose publish failed goes out with the batch's next delivery.
    */
   private async settleBudgets(settlements: Settlement[], now: number): Promise<void> {
-    const old = settlements.filter(({ charge }) => this.predatesMarkers(charge));
+    const old = settlements.filter(({ charge }) => this.applier.predatesMarkers(charge));
     await Promise.all(old.map(({ usage }) => this.budgets.release(usage.orgId, usage.reservationId)));
     const settled = await this.budgets.settle(
       settlements
-        .filter(({ charge }) => !this.predatesMarkers(charge))
+        .filter(({ charge }) => !this.applier.predatesMarkers(charge))
         .map(({ usage, charge }) => ({ usage, key: charge.idempotencyKey, xid: charge.xid })),
       now,
     );
@@ -163,6 +165,9 @@ export class CreditsService implements OnApplicationBootstrap {
   ): Promise<Settlement[]> {
     const prices = await this.plans.price(batch.trx, listed);
     const calls = listed.map((usage, index) => ({ ...usage, cost: prices[index]!.price.charged.toString() }));
+    // Each account's grants are spent first, locked until the batch commits (see `DebitSplitter`).
+    const open = await this.grants.lockOpen(batch.trx, [...new Set(calls.map((usage) => usage.accountId))].sort());
+    const splitters = new Map([...open].map(([account, grants]) => [account, new DebitSplitter(account, grants)]));
     const charges = await batch.record(
       calls.map((usage, index) => {
         const cost = BigInt(usage.cost);
@@ -171,16 +176,15 @@ export class CreditsService implements OnApplicationBootstrap {
           kind: 'charge' as const,
           idempotencyKey: ledgerKeys.charge(usage.requestId),
           requestId: usage.requestId,
-          postings: chargePostings(
-            usage.accountId,
-            hold !== null && cost > hold ? hold : cost,
-            prices[index]!.price.discount,
-          ),
+          postings: chargePostings(usage.accountId, hold !== null && cost > hold ? hold : cost, {
+            discount: prices[index]!.price.discount,
+            splitter: splitters.get(usage.accountId),
+          }),
         };
       }),
     );
     const splits = calls.map((usage, index) => {
-      const withinHold = -postingOf(charges[index], usage.accountId);
+      const withinHold = -customerDelta(charges[index].postings, usage.accountId);
       return {
         usage,
         priced: prices[index]!,
@@ -195,7 +199,7 @@ export class CreditsService implements OnApplicationBootstrap {
         kind: 'overrun' as const,
         idempotencyKey: ledgerKeys.overrun(usage.requestId),
         requestId: usage.requestId,
-        postings: chargePostings(usage.accountId, overrun),
+        postings: chargePostings(usage.accountId, overrun, { splitter: splitters.get(usage.accountId) }),
       })),
     );
     // Each call's usage row, in the same transaction as its charge: a redelivery writes none twice.
@@ -219,7 +223,7 @@ export class CreditsService implements OnApplicationBootstrap {
   /** Applies an overrun to the store, then counts it (the first time) and audits it. */
   private async applyOverrun({ usage, withinHold, overrun, overrunTransaction }: Settlement): Promise<void> {
     if (!overrunTransaction) return;
-    await this.applyToStore(usage.accountId, overrunTransaction, -overrun);
+    await this.applier.apply(usage.accountId, overrunTransaction, -overrun);
     const report = { usage, held: withinHold, charged: BigInt(usage.cost), overrun };
     if (overrunTransaction.inserted) this.overruns.count(report);
     await this.overruns.audit(report);
@@ -248,7 +252,7 @@ export class CreditsService implements OnApplicationBootstrap {
     return rows.map((row) => ({ ...row, amount: row.amount.toString(), createdAt: row.createdAt.toISOString() }));
   }
 
-  /** Sets every account the store does not know from its ledger sum; answers how many it set. */
+  /** Sets every account the store does not know from its ledger sum (grants included); answers how many it set. */
   async hydrateAll(): Promise<number> {
     const { snapshot, balances } = await this.ledger.balances(SYSTEM_ACCOUNT_PREFIX);
     let hydrated = 0;
@@ -258,35 +262,5 @@ export class CreditsService implements OnApplicationBootstrap {
       hydrated += results.filter(Boolean).length;
     }
     return hydrated;
-  }
-
-  private async applyToStore(
-    accountId: string,
-    transaction: StoredTransaction,
-    delta: bigint,
-    reservationId?: string,
-  ): Promise<void> {
-    if (this.predatesMarkers(transaction)) {
-      // Recorded before any marker still alive: it was applied back then.
-      if (reservationId !== undefined) await this.store.release(accountId, reservationId);
-      return;
-    }
-    const effect = {
-      accountId,
-      key: transaction.idempotencyKey,
-      delta,
-      xid: transaction.xid,
-      reservationId,
-    };
-    if ((await this.store.apply(effect)) !== 'unknown') return;
-    // A new account, or one lost with Redis: its ledger sum already counts this transaction.
-    const { snapshot, balance } = await this.ledger.balanceOf(accountId);
-    if (await this.store.hydrate(accountId, balance, snapshot)) return;
-    await this.store.apply(effect);
-  }
-
-  /** Recorded before any applied marker still alive: it was applied back then. */
-  private predatesMarkers(transaction: StoredTransaction): boolean {
-    return !transaction.inserted && Date.now() - transaction.createdAt.getTime() > APPLIED_MARKER_TTL_SECONDS * 1000;
   }
 }

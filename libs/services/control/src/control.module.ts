@@ -12,6 +12,7 @@ import { CatalogLayerRepository } from './catalog/catalog-layer.repository';
 import { CatalogLayerService } from './catalog/catalog-layer.service';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
+import { CreditsController } from './credits/credits.controller';
 import { KeyHandler } from './key.handler';
 import { PlanController } from './plans/plan.controller';
 import { PlanService } from './plans/plan.service';
@@ -28,6 +29,7 @@ import { WebhookService } from './webhooks/webhook.service';
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
   controllers: [
     AdminController,
+    CreditsController,
     CatalogLayerController,
     RoutingPolicyController,
     BudgetController,

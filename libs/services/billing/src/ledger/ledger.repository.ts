@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 
 import type { Int8 } from '../schema/columns';
@@ -8,12 +8,15 @@ import { BILLING_DB } from '../schema/db';
 import type { TransactionKind } from '../schema/tables/transactions.table';
 import type { LedgerSnapshot } from '../store/balance.store';
 import type { Posting } from './postings';
+import { GRANT_RANGE_END, GRANT_SEPARATOR } from './postings';
 
 export interface NewTransaction {
   kind: TransactionKind;
   idempotencyKey: string;
   requestId: string | null;
   postings: Posting[];
+  /** Why an operator recorded it (grants, refunds, adjustments). */
+  reason?: string | null;
 }
 
 /** A transaction as stored; `inserted` is false when its idempotency key was already recorded. */
@@ -48,6 +51,7 @@ export interface LedgerRow {
   amount: bigint;
   kind: TransactionKind;
   requestId: string | null;
+  reason: string | null;
   createdAt: Date;
 }
 
@@ -66,6 +70,7 @@ const recordAll = async (trx: Transaction<DB>, transactions: NewTransaction[]): 
         kind: transaction.kind,
         idempotency_key: transaction.idempotencyKey,
         request_id: transaction.requestId,
+        reason: transaction.reason ?? null,
       })),
     )
     .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
@@ -105,7 +110,7 @@ const storedBefore = async (trx: Transaction<DB>, keys: string[]): Promise<Store
   if (keys.length === 0) return [];
   const rows = await trx
     .selectFrom('transactions')
-    .select(['id', 'kind', 'idempotency_key', 'request_id', 'created_at', sql<string>`xid::text`.as('xid')])
+    .select(['id', 'kind', 'idempotency_key', 'request_id', 'reason', 'created_at', sql<string>`xid::text`.as('xid')])
     .where('idempotency_key', 'in', keys)
     .execute();
   if (rows.length === 0) return [];
@@ -129,6 +134,7 @@ const storedBefore = async (trx: Transaction<DB>, keys: string[]): Promise<Store
     kind: row.kind,
     idempotencyKey: row.idempotency_key,
     requestId: row.request_id,
+    reason: row.reason,
     postings: postings.get(String(row.id)) ?? [],
     createdAt: row.created_at,
     xid: BigInt(row.xid),
@@ -153,6 +159,20 @@ export interface LedgerBatch {
   readonly trx: Transaction<DB>;
 }
 
+/**
+ * An account and its grant sub-accounts (`<account>/grant:…`), as a range the `(account, id)` index
+ * serves (no LIKE: an account id may hold `_` or `%`).
+ */
+export const inFamily = (
+  eb: ExpressionBuilder<DB, 'entries'>,
+  account: string,
+  column: 'account' | 'entries.account' = 'account',
+) =>
+  eb.or([
+    eb(column, '=', account),
+    eb.and([eb(column, '>=', `${account}${GRANT_SEPARATOR}`), eb(column, '<', `${account}${GRANT_RANGE_END}`)]),
+  ]);
+
 const byKey = (left: NewTransaction, right: NewTransaction) =>
   left.idempotencyKey < right.idempotencyKey ? -1 : left.idempotencyKey > right.idempotencyKey ? 1 : 0;
 
@@ -175,8 +195,8 @@ export class LedgerRepository {
   }
 
   /**
-   * Sum of every account's entries, except accounts starting with `excludedPrefix`, with the
-   * snapshot they were read in (one repeatable-read transaction).
+   * Every customer account's total (its grant sub-accounts included), except accounts starting with
+   * `excludedPrefix`, with the snapshot they were read in (one repeatable-read transaction).
    */
   balances(excludedPrefix: string): Promise<AccountBalances> {
     return this.db
@@ -184,17 +204,18 @@ export class LedgerRepository {
       .setIsolationLevel('repeatable read')
       .execute(async (trx) => {
         const snapshot = await snapshotOf(trx);
+        const owner = sql<string>`split_part(account, ${sql.lit(GRANT_SEPARATOR)}, 1)`;
         const rows = await trx
           .selectFrom('entries')
-          .select((eb) => ['account', eb.fn.sum<Int8>('amount').as('balance')])
+          .select((eb) => [owner.as('owner'), eb.fn.sum<Int8>('amount').as('balance')])
           .where('account', 'not like', `${excludedPrefix}%`)
-          .groupBy('account')
+          .groupBy(owner)
           .execute();
-        return { snapshot, balances: rows.map((row) => ({ account: row.account, balance: BigInt(row.balance) })) };
+        return { snapshot, balances: rows.map((row) => ({ account: row.owner, balance: BigInt(row.balance) })) };
       });
   }
 
-  /** Sum of one account's entries, with the snapshot it was read in. */
+  /** Sum of one customer account's entries (its grant sub-accounts included), with the snapshot it was read in. */
   balanceOf(account: string): Promise<{ snapshot: LedgerSnapshot; balance: bigint }> {
     return this.db
       .transaction()
@@ -204,13 +225,13 @@ export class LedgerRepository {
         const row = await trx
           .selectFrom('entries')
           .select((eb) => eb.fn.coalesce(eb.fn.sum<Int8>('amount'), sql<Int8>`0`).as('balance'))
-          .where('account', '=', account)
+          .where((eb) => inFamily(eb, account))
           .executeTakeFirstOrThrow();
         return { snapshot, balance: BigInt(row.balance) };
       });
   }
 
-  /** An account's entries, newest first. */
+  /** An account's entries and its grant sub-accounts', newest first. */
   async entries(filter: { account: string; requestId?: string; limit: number }): Promise<LedgerRow[]> {
     let query = this.db
       .selectFrom('entries')
@@ -222,9 +243,10 @@ export class LedgerRepository {
         'entries.amount',
         'transactions.kind',
         'transactions.request_id',
+        'transactions.reason',
         'transactions.created_at',
       ])
-      .where('entries.account', '=', filter.account);
+      .where((eb) => inFamily(eb, filter.account, 'entries.account'));
     if (filter.requestId !== undefined) query = query.where('transactions.request_id', '=', filter.requestId);
     const rows = await query.orderBy('entries.id', 'desc').limit(filter.limit).execute();
     return rows.map((row) => ({
@@ -234,6 +256,7 @@ export class LedgerRepository {
       amount: BigInt(row.amount),
       kind: row.kind,
       requestId: row.request_id,
+      reason: row.reason,
       createdAt: row.created_at,
     }));
   }

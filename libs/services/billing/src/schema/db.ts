@@ -1,5 +1,6 @@
 import type { BudgetRevisionsTable, BudgetSpendTable, BudgetsTable } from './tables/budgets.table';
 import type { EntriesTable } from './tables/entries.table';
+import type { GrantsTable } from './tables/grants.table';
 import type { OrgPlansTable, PlanChargesTable, PlanUsageTable } from './tables/plans.table';
 import type { TransactionsTable } from './tables/transactions.table';
 import type { UsageTable } from './tables/usage.table';
@@ -9,6 +10,7 @@ import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './tables/web
 export interface DB {
   transactions: TransactionsTable;
   entries: EntriesTable;
+  grants: GrantsTable;
   budgets: BudgetsTable;
   budget_revisions: BudgetRevisionsTable;
   budget_spend: BudgetSpendTable;

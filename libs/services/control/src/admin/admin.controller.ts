@@ -32,12 +32,27 @@ import {
 } from './admin.dto';
 import { balanceView, entryView, keyView, userView } from './admin.views';
 
+/** The request's `Idempotency-Key` header, or a clear error. */
+export const idempotencyKeyOf = (request: AdminRequest): string => {
+  const header = IdempotencyKey.safeParse(request.headers['idempotency-key']);
+  if (!header.success) {
+    throw new PolymuxException(
+      ErrorCode.InvalidRequest,
+      `Idempotency-Key: ${header.error.issues[0]?.message ?? 'invalid'}`,
+      {
+        param: 'Idempotency-Key',
+      },
+    );
+  }
+  return header.data;
+};
+
 export const actorOf = (request: AdminRequest): Actor => ({
   keyId: request.adminKey?.id ?? null,
   orgId: request.adminKey?.orgId ?? null,
 });
 
-/** The admin API: tenancy, keys, credits, ledger and audit. */
+/** The admin API: tenancy, keys, top-ups, ledger and audit (grants, refunds, adjustments: `CreditsController`). */
 @Controller('admin/v1')
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
@@ -121,15 +136,7 @@ export class AdminController {
   /** Idempotent by the `Idempotency-Key` header: a retried top-up is applied once. */
   @Post('projects/:projectId/credits')
   async topUp(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
-    const header = IdempotencyKey.safeParse(request.headers['idempotency-key']);
-    if (!header.success) {
-      throw new PolymuxException(
-        ErrorCode.InvalidRequest,
-        `Idempotency-Key: ${header.error.issues[0]?.message ?? 'invalid'}`,
-        { param: 'Idempotency-Key' },
-      );
-    }
-    const idempotencyKey = header.data;
+    const idempotencyKey = idempotencyKeyOf(request);
     const amount = usdToNano(parseBody(TopUp, body).amountUsd);
     if (amount <= 0n)
       throw new PolymuxException(ErrorCode.InvalidRequest, 'amountUsd must be positive', { param: 'amountUsd' });

@@ -10,10 +10,10 @@ export const modelName = z
   .max(256)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-/** An `Idempotency-Key` header: what clients generate (UUIDs, ULIDs, hashes), stored with the top-up. */
+/** An `Idempotency-Key` header: what clients generate (UUIDs, ULIDs, hashes), stored with the credit movement. */
 export const IdempotencyKey = z
-  .string({ error: 'an Idempotency-Key header is required for top-ups' })
-  .min(1, 'an Idempotency-Key header is required for top-ups')
+  .string({ error: 'an Idempotency-Key header is required for credit movements' })
+  .min(1, 'an Idempotency-Key header is required for credit movements')
   .max(255)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
@@ -38,6 +38,23 @@ export const CreateUser = z.object({
 });
 export const TopUp = z.object({
   amountUsd: z.string().regex(/^\d+(\.\d{1,9})?$/, 'a positive USD amount such as "10.00"'),
+});
+const usd = /^\d+(\.\d{1,9})?$/;
+/** Why an operator moves credit: shown in the ledger and the audit trail. */
+const reason = z.string().trim().min(1).max(500).regex(NO_CONTROL, 'must not contain control characters');
+export const Grant = z.object({
+  amountUsd: z.string().regex(usd, 'a positive USD amount such as "10.00"'),
+  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  reason,
+});
+export const Refund = z.object({
+  requestId: z.string().min(1).max(256),
+  amountUsd: z.string().regex(usd, 'a positive USD amount such as "0.25"'),
+  reason,
+});
+export const Adjustment = z.object({
+  amountUsd: z.string().regex(/^-?\d+(\.\d{1,9})?$/, 'a signed USD amount such as "5.00" or "-1.50"'),
+  reason,
 });
 export const LedgerParams = z.object({
   requestId: z.string().max(256).optional(),

@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+
+import type { Int8 } from '../schema/columns';
+import type { DB } from '../schema/db';
+import { GRANT_SEPARATOR, SYSTEM_ACCOUNT_PREFIX, ledgerKeys } from '../ledger/postings';
+
+const owner = sql<string>`split_part(entries.account, ${sql.lit(GRANT_SEPARATOR)}, 1)`;
+const customer = sql<boolean>`entries.account not like ${sql.lit(`${SYSTEM_ACCOUNT_PREFIX}%`)}`;
+
+/** Read-only queries of the ledger's invariants: each answers the rows that break one. */
+export class ReconciliationRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Transactions whose entries do not sum to zero, or that have none. */
+  async unbalanced(): Promise<Array<{ transactionId: string; sum: bigint }>> {
+    const rows = await this.db
+      .selectFrom('transactions')
+      .leftJoin('entries', 'entries.transaction_id', 'transactions.id')
+      .select((eb) => [
+        'transactions.id',
+        eb.fn.coalesce(eb.fn.sum<Int8>('entries.amount'), sql<Int8>`0`).as('sum'),
+        eb.fn.count<Int8>('entries.id').as('entries'),
+      ])
+      .groupBy('transactions.id')
+      .having((eb) =>
+        eb.or([
+          eb(eb.fn.coalesce(eb.fn.sum<Int8>('entries.amount'), sql<Int8>`0`), '<>', 0),
+          eb(eb.fn.count('entries.id'), '=', 0),
+        ]),
+      )
+      .execute();
+    return rows.map((row) => ({ transactionId: String(row.id), sum: BigInt(row.sum) }));
+  }
+
+  /** Every customer account's total (grants included) and what its recorded overruns charged. */
+  async customerTotals(): Promise<Array<{ account: string; total: bigint; overrun: bigint }>> {
+    const rows = await this.db
+      .selectFrom('entries')
+      .innerJoin('transactions', 'transactions.id', 'entries.transaction_id')
+      .select((eb) => [
+        owner.as('owner'),
+        eb.fn.sum<Int8>('entries.amount').as('total'),
+        eb.fn
+          .coalesce(
+            eb.fn.sum<Int8>(sql`case when transactions.kind = 'overrun' then -entries.amount else 0 end`),
+            sql<Int8>`0`,
+          )
+          .as('overrun'),
+      ])
+      .where(customer)
+      .groupBy(owner)
+      .execute();
+    return rows.map((row) => ({ account: row.owner, total: BigInt(row.total), overrun: BigInt(row.overrun) }));
+  }
+
+  /** Grant sub-accounts below zero, and expired grants still holding credit. */
+  async badGrants(): Promise<Array<{ account: string; remaining: bigint; expired: boolean }>> {
+    const rows = await this.db
+      .selectFrom('grants')
+      .leftJoin('entries', 'entries.account', 'grants.sub_account')
+      .select((eb) => [
+        'grants.sub_account',
+        eb.fn.coalesce(eb.fn.sum<Int8>('entries.amount'), sql<Int8>`0`).as('remaining'),
+        sql<boolean>`exists (select 1 from billing.transactions t where t.idempotency_key = ${ledgerKeys.grantExpiry('')} || grants.id)`.as(
+          'expired',
+        ),
+      ])
+      .groupBy(['grants.id', 'grants.sub_account'])
+      .execute();
+    return rows
+      .map((row) => ({ account: row.sub_account, remaining: BigInt(row.remaining), expired: Boolean(row.expired) }))
+      .filter((row) => row.remaining < 0n || (row.expired && row.remaining !== 0n));
+  }
+
+  /** Request ids with more than one charge or overrun, an overrun without a charge, or refunds above the charge. */
+  async requestAnomalies(): Promise<
+    Array<{ requestId: string; charges: number; overruns: number; charged: bigint; refunded: bigint }>
+  > {
+    const rows = await this.db
+      .selectFrom('transactions')
+      .innerJoin('entries', 'entries.transaction_id', 'transactions.id')
+      .select((eb) => [
+        'transactions.request_id',
+        sql<Int8>`count(distinct case when transactions.kind = 'charge' then transactions.id end)`.as('charges'),
+        sql<Int8>`count(distinct case when transactions.kind = 'overrun' then transactions.id end)`.as('overruns'),
+        eb.fn
+          .coalesce(
+            eb.fn.sum<Int8>(
+              sql`case when transactions.kind in ('charge', 'overrun') and ${customer} then -entries.amount else 0 end`,
+            ),
+            sql<Int8>`0`,
+          )
+          .as('charged'),
+        eb.fn
+          .coalesce(
+            eb.fn.sum<Int8>(sql`case when transactions.kind = 'refund' and ${customer} then entries.amount else 0 end`),
+            sql<Int8>`0`,
+          )
+          .as('refunded'),
+      ])
+      .where('transactions.request_id', 'is not', null)
+      .where('transactions.kind', 'in', ['charge', 'overrun', 'refund'])
+      .groupBy('transactions.request_id')
+      .execute();
+    return rows
+      .map((row) => ({
+        requestId: row.request_id!,
+        charges: Number(row.charges),
+        overruns: Number(row.overruns),
+        charged: BigInt(row.charged),
+        refunded: BigInt(row.refunded),
+      }))
+      .filter((row) => row.charges !== 1 || row.overruns > 1 || row.refunded > row.charged);
+  }
+
+  /** Each of these requests' charges, and what they (charge and overrun) took from the account's total. */
+  async chargesOf(requestIds: string[]): Promise<Map<string, { charges: number; accounts: Map<string, bigint> }>> {
+    const found = new Map<string, { charges: number; accounts: Map<string, bigint> }>();
+    for (let start = 0; start < requestIds.length; start += 1000) {
+      const rows = await this.db
+        .selectFrom('transactions')
+        .innerJoin('entries', 'entries.transaction_id', 'transactions.id')
+        .select((eb) => [
+          'transactions.request_id',
+          owner.as('owner'),
+          sql<Int8>`count(distinct case when transactions.kind = 'charge' then transactions.id end)`.as('charges'),
+          eb.fn.sum<Int8>('entries.amount').as('amount'),
+        ])
+        .where('transactions.request_id', 'in', requestIds.slice(start, start + 1000))
+        .where('transactions.kind', 'in', ['charge', 'overrun'])
+        .where(customer)
+        .groupBy(['transactions.request_id', owner])
+        .execute();
+      for (const row of rows) {
+        const entry = found.get(row.request_id!) ?? { charges: 0, accounts: new Map<string, bigint>() };
+        entry.charges += Number(row.charges);
+        entry.accounts.set(row.owner, -BigInt(row.amount));
+        found.set(row.request_id!, entry);
+      }
+    }
+    return found;
+  }
+}

@@ -238,6 +238,27 @@ describe('refunds and adjustments', () => {
   });
 });
 
+describe('a usage event that comes after its hold was freed', () => {
+  it('charges all of it as a recorded overrun, so the account is below zero only by that', async () => {
+    const account = newAccount();
+    await topUp(account, USD);
+    const late = randomUUID();
+    await client.request(
+      Subjects.reserve,
+      { accountId: account, amount: USD.toString(), ttlSeconds: 300 },
+      { requestId: late },
+    );
+    // The hold expires (here: released) before the call's usage arrives; another call spends the credit.
+    await client.request(Subjects.release, { accountId: account, reservationId: late });
+    await call(account, USD, USD);
+    await billing.app.get(CreditsService).settleAll([usage(account, late, USD)]);
+    expect(await balanceOf(account)).toEqual({ balance: -USD, reserved: 0n });
+    const kinds = (await entriesOf(account)).filter((entry) => entry.amount !== 0n).map((entry) => entry.kind);
+    expect(kinds.sort()).toEqual(['charge', 'overrun', 'top_up']);
+    // afterEach reconciles: below zero, but only by the recorded overrun.
+  });
+});
+
 describe('reconciliation', () => {
   it('reports a store balance that differs from the ledger, and calls not charged once or not at their cost', async () => {
     const account = newAccount();

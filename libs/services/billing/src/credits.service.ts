@@ -176,7 +176,9 @@ export class CreditsService implements OnApplicationBootstrap {
           kind: 'charge' as const,
           idempotencyKey: ledgerKeys.charge(usage.requestId),
           requestId: usage.requestId,
-          postings: chargePostings(usage.accountId, hold !== null && cost > hold ? hold : cost, {
+          // Without a hold (it expired before the usage came, or the store lost it) nothing was set
+          // aside for the call: all of it is an overrun, so no account goes below its floor unrecorded.
+          postings: chargePostings(usage.accountId, hold === null ? 0n : cost > hold ? hold : cost, {
             discount: prices[index]!.price.discount,
             splitter: splitters.get(usage.accountId),
           }),

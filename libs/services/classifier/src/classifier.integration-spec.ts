@@ -43,6 +43,7 @@ describe('classifier over NATS', () => {
       confidence: expect.any(Number),
       complexity: 'low',
       language: 'en',
+      inputTokens: expect.any(Number),
     });
     await expect(classify(ask('Übersetze ins Englische: Der Zug hat leider Verspätung.'))).resolves.toMatchObject({
       task: 'translation',

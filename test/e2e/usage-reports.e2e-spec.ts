@@ -89,7 +89,12 @@ describe.each(MODES)('usage rows and reports (%s mode)', (mode) => {
 
     const chat = await openai.chat.completions
       .create(
-        { model: 'small-model', messages, max_tokens: 15, metadata: { feature: MARK_FEATURE } },
+        {
+          model: 'small-model',
+          messages,
+          max_tokens: 15,
+          metadata: { polymux_tags: `feature=${MARK_FEATURE}`, note: 'never recorded' },
+        },
         { headers: { 'x-polymux-tags': `env=prod, team=${MARK_TEAM}`, 'x-polymux-session-id': session(1) } },
       )
       .withResponse();
@@ -236,9 +241,9 @@ describe.each(MODES)('usage rows and reports (%s mode)', (mode) => {
     expect(refusedOpenAi).toMatchObject({ status: 400, param: 'x-polymux-tags', type: 'invalid_request_error' });
     expect((refusedOpenAi as Error).message).toContain('named twice');
     const badMetadata = await openai.chat.completions
-      .create({ model: 'small-model', messages, metadata: { feature: '=HYPERLINK("x")' } })
+      .create({ model: 'small-model', messages, metadata: { polymux_tags: 'feature==HYPERLINK("x")' } })
       .catch((caught: unknown) => caught);
-    expect(badMetadata).toMatchObject({ status: 400, param: 'metadata' });
+    expect(badMetadata).toMatchObject({ status: 400, param: 'metadata.polymux_tags' });
     const refusedAnthropic = await anthropic.messages
       .create({ model: 'large-model', max_tokens: 15, messages }, { headers: { 'x-polymux-session-id': 'not an id' } })
       .catch((caught: unknown) => caught);

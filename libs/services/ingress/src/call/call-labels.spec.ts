@@ -44,14 +44,14 @@ describe('parseTagList', () => {
 });
 
 describe('callLabelsOf', () => {
-  it('merges the body metadata and the header, the header winning a key both name', () => {
+  it('merges the body metadata’s polymux_tags and the header, the header winning a key both name', () => {
     const labels = callLabelsOf(
       {
         'x-polymux-tags': 'env=prod,team=search',
         'x-polymux-session-id': 'sess_1',
         'x-polymux-parent-request-id': 'req_0',
       },
-      { env: 'dev', feature: 'summary' },
+      { polymux_tags: 'env=dev, feature=summary', note: 'the caller’s own data, never recorded' },
     );
     expect(labels).toEqual({
       tags: { env: 'prod', team: 'search', feature: 'summary' },
@@ -71,14 +71,15 @@ describe('callLabelsOf', () => {
     expect(error.message).toContain('x-polymux-tags: tag "env"');
   });
 
-  it('refuses a metadata pair that is not a valid tag, naming metadata', () => {
-    const error = refusal(() => callLabelsOf({}, { 'bad key': 'x' }));
-    expect(error.details.param).toBe('metadata');
-    expect(error.message).toContain('recorded as tags');
+  it('records no other metadata pair, and refuses a polymux_tags that is not a tag list, naming it', () => {
+    expect(callLabelsOf({}, { 'bad key': 'x', feature: 'summary' })).toEqual({ tags: {} });
+    const error = refusal(() => callLabelsOf({}, { polymux_tags: 'bad key=x' }));
+    expect(error.details.param).toBe('metadata.polymux_tags');
+    expect(refusal(() => callLabelsOf({}, { polymux_tags: 7 })).details.param).toBe('metadata.polymux_tags');
   });
 
   it('refuses more than 16 tags from the header and metadata together', () => {
-    const metadata = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`m${index}`, 'v']));
+    const metadata = { polymux_tags: Array.from({ length: 10 }, (_, index) => `m${index}=v`).join(',') };
     const header = Array.from({ length: 7 }, (_, index) => `h${index}=v`).join(',');
     expect(refusal(() => callLabelsOf({ 'x-polymux-tags': header }, metadata)).message).toContain('metadata included');
   });

@@ -1,5 +1,5 @@
 import type { CallTags } from '@polymux/contracts';
-import { CallId, ErrorCode, Headers, MAX_TAGS, PolymuxException, parseTagList, tagProblem } from '@polymux/contracts';
+import { CallId, ErrorCode, Headers, MAX_TAGS, PolymuxException, parseTagList } from '@polymux/contracts';
 import type { FastifyRequest } from 'fastify';
 
 /** What a caller labels a call with, for its usage row only (never spans, metrics or logs). */
@@ -17,16 +17,23 @@ const headerOf = (headers: FastifyRequest['headers'], name: string): string | un
   return Array.isArray(value) ? value.join(',') : value;
 };
 
-/** A body's `metadata` pairs as tags (the OpenAI schemas bound their number and size; the tag rules are stricter). */
+/** The `metadata` key whose value a caller that cannot set headers lists its tags in, as in `x-polymux-tags`. */
+export const METADATA_TAGS_KEY = 'polymux_tags';
+
+/**
+ * The tags a body's `metadata` names under `polymux_tags` (`"team=search,env=prod"`). Its other pairs
+ * are the caller's own data, which Polymux never records (a zero-retention project's `metadata` is
+ * not even forwarded): only what the caller deliberately labels for attribution is kept.
+ */
 const metadataTags = (metadata: unknown): CallTags => {
   if (typeof metadata !== 'object' || metadata === null) return {};
-  const tags: CallTags = {};
-  for (const [key, value] of Object.entries(metadata)) {
-    const problem = typeof value === 'string' ? tagProblem(key, value) : `tag "${key}": must be a string`;
-    if (problem) throw invalid('metadata', `${problem} (metadata pairs are recorded as tags)`);
-    tags[key] = value as string;
-  }
-  return tags;
+  const listed = (metadata as Record<string, unknown>)[METADATA_TAGS_KEY];
+  if (listed === undefined) return {};
+  const param = `metadata.${METADATA_TAGS_KEY}`;
+  if (typeof listed !== 'string') throw invalid(param, 'must be a string of key=value pairs separated by commas');
+  const parsed = parseTagList(listed);
+  if ('problem' in parsed) throw invalid(param, parsed.problem);
+  return parsed.tags;
 };
 
 const callId = (headers: FastifyRequest['headers'], name: string): string | undefined => {
@@ -38,8 +45,8 @@ const callId = (headers: FastifyRequest['headers'], name: string): string | unde
 };
 
 /**
- * The call's tags (the body's `metadata`, then `x-polymux-tags`, whose value wins for a key both
- * name), session and parent request ids, validated before anything is planned or reserved: a bad
+ * The call's tags (the body's `metadata.polymux_tags`, then `x-polymux-tags`, whose value wins for
+ * a key both name), session and parent request ids, validated before anything is planned or reserved: a bad
  * one is a 400 in the caller's format. Anthropic's `metadata` carries only `user_id`, no tags.
  */
 export const callLabelsOf = (headers: FastifyRequest['headers'], metadata?: unknown): CallLabels => {

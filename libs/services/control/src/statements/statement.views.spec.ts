@@ -86,6 +86,16 @@ describe('statement views', () => {
       'grant_expiries',
       'closing_balance',
     ]);
+    expect(rows[4]).toEqual([
+      'project',
+      'p1',
+      "'=cmd|app",
+      statement.from,
+      statement.to,
+      'charges',
+      '-0.0001',
+      '-100000',
+    ]);
     expect(rows[12]).toEqual(['project', 'p2', 'web', statement.from, statement.to, 'grants', '0.000000005', '5']);
     expect(rows.at(-1)).toEqual([
       'total',

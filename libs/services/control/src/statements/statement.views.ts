@@ -65,6 +65,9 @@ export const STATEMENT_COLUMNS = [
   'amount_nano_usd',
 ] as const;
 
+/** Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first), prefixed with `'`. */
+const formulaSafe = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 /** A part's rows: its opening balance, each line in order, its closing balance. */
 const partRows = (part: StatementPart): Array<[string, string]> => [
   ['opening_balance', part.opening],
@@ -75,7 +78,8 @@ const partRows = (part: StatementPart): Array<[string, string]> => [
 /**
  * The statement as CSV, columns in `STATEMENT_COLUMNS` order: one row per project and line
  * (opening and closing balances included), then the totals' rows (`scope` = `total`, no project).
- * Cells a spreadsheet would read as a formula are prefixed with `'`.
+ * A project's name that a spreadsheet would read as a formula is prefixed with `'` (amounts are
+ * numbers, a negative one stays as it is).
  */
 export const statementCsv = (statement: Statement, projects: Map<string, StatementProject>): string => {
   const rows = (scope: string, id: string, name: string, part: StatementPart) =>
@@ -89,14 +93,11 @@ export const statementCsv = (statement: Statement, projects: Map<string, Stateme
       nanoToUsd(BigInt(nano)),
       nano,
     ]);
-  return stringify(
-    [
-      [...STATEMENT_COLUMNS],
-      ...statement.accounts.flatMap(({ accountId, ...part }) =>
-        rows('project', projects.get(accountId)?.id ?? accountId, projects.get(accountId)?.name ?? '', part),
-      ),
-      ...rows('total', '', '', statement.totals),
-    ],
-    { escape_formulas: true },
-  );
+  return stringify([
+    [...STATEMENT_COLUMNS],
+    ...statement.accounts.flatMap(({ accountId, ...part }) =>
+      rows('project', projects.get(accountId)?.id ?? accountId, formulaSafe(projects.get(accountId)?.name ?? ''), part),
+    ),
+    ...rows('total', '', '', statement.totals),
+  ]);
 };

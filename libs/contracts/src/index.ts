@@ -33,3 +33,4 @@ export * from './tokens/prompt-bound';
 export * from './tokens/token-count';
 export * from './usage-tags';
 export * from './messages/usage-report.message';
+export * from './messages/statement.message';

@@ -43,6 +43,7 @@ import { KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './m
 import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { OrgPlanQuery, OrgPlans, SetPlanAnswer, SetPlanRequest } from './messages/org-plan.message';
+import { Statement, StatementQuery } from './messages/statement.message';
 import { UsageRecorded } from './messages/usage.event';
 import { UsageCalls, UsageCallsQuery, UsageReport, UsageReportQuery } from './messages/usage-report.message';
 import {
@@ -119,6 +120,10 @@ export const Subjects = {
     callers: ['control'],
   }),
   usageCalls: defineRequest('billing.usage.calls.query.v1', 'billing', UsageCallsQuery, UsageCalls, {
+    callers: ['control'],
+  }),
+  /** An org's statement for a period, summed from the ledger; control names the org's project accounts. */
+  statement: defineRequest('billing.statement.query.v1', 'billing', StatementQuery, Statement, {
     callers: ['control'],
   }),
   /** Webhook endpoints for budget alerts are billing's, which signs and delivers them. */

@@ -26,6 +26,9 @@ import { ReservationSweeper } from './reservation-sweeper.service';
 import { ReservationsService } from './reservations.service';
 import { SettlementLag } from './settlement-lag.service';
 import { BILLING_DB } from './schema/db';
+import { StatementHandler } from './statements/statement.handler';
+import { StatementRepository } from './statements/statement.repository';
+import { Statements } from './statements/statements.service';
 import { billingMigrations } from './schema/migrations';
 import type { BalanceStore } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
@@ -56,7 +59,15 @@ import { WebhookRepository } from './webhooks/webhook.repository';
     DatabaseModule.forService({ schema: 'billing', migrations: billingMigrations, token: BILLING_DB }),
     RedisModule.forRoot(),
   ],
-  controllers: [BillingHandler, UsageHandler, BudgetHandler, PlanHandler, WebhookHandler, UsageReportHandler],
+  controllers: [
+    BillingHandler,
+    UsageHandler,
+    BudgetHandler,
+    PlanHandler,
+    WebhookHandler,
+    UsageReportHandler,
+    StatementHandler,
+  ],
   providers: [
     {
       provide: BALANCE_STORE,
@@ -90,6 +101,8 @@ import { WebhookRepository } from './webhooks/webhook.repository';
     ReservationSweeper,
     UsageRepository,
     UsageReports,
+    StatementRepository,
+    Statements,
     WebhookRepository,
     WebhookSecrets,
     WebhookSender,

@@ -20,6 +20,8 @@ import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
 import { controlMigrations } from './schema/migrations';
+import { StatementController } from './statements/statement.controller';
+import { StatementService } from './statements/statement.service';
 import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 import { WebhookController } from './webhooks/webhook.controller';
@@ -35,6 +37,7 @@ import { WebhookService } from './webhooks/webhook.service';
     BudgetController,
     PlanController,
     UsageController,
+    StatementController,
     WebhookController,
     KeyHandler,
     CatalogLayerHandler,
@@ -51,6 +54,7 @@ import { WebhookService } from './webhooks/webhook.service';
     BudgetService,
     PlanService,
     UsageService,
+    StatementService,
     WebhookService,
   ],
 })

@@ -8,6 +8,7 @@ import * as creditKinds from './1796650000000-CreditKinds';
 import * as plans from './1796700000000-Plans';
 import * as webhooks from './1796800000000-Webhooks';
 import * as userBudgets from './1796950000000-UserBudgets';
+import * as statementIndexes from './1797000000000-StatementIndexes';
 
 /** Billing's migrations, applied in key order to the `billing` schema. */
 export const billingMigrations: Record<string, Migration> = {
@@ -19,4 +20,5 @@ export const billingMigrations: Record<string, Migration> = {
   '1796700000000-Plans': plans,
   '1796800000000-Webhooks': webhooks,
   '1796950000000-UserBudgets': userBudgets,
+  '1797000000000-StatementIndexes': statementIndexes,
 };

@@ -103,7 +103,10 @@ export const SetPlanRequest = z.object({
 export type SetPlanRequest = z.infer<typeof SetPlanRequest>;
 
 /** `accounts`: the org's project accounts (control knows them), whose balances the invoice shows. */
-export const OrgPlanQuery = z.object({ orgId: z.string().min(1), accounts: z.array(z.string().min(1)).max(1000).optional() });
+export const OrgPlanQuery = z.object({
+  orgId: z.string().min(1),
+  accounts: z.array(z.string().min(1)).max(1000).optional(),
+});
 
 /** What an invoiced org owes: each project account's balance below zero, and their total (nano-USD). */
 export const OrgInvoice = z.object({

@@ -47,7 +47,7 @@ const EnterpriseSettings = z
     rates: z.array(Rate).max(200).default([]),
     /** Invoiced: each project account may spend down to minus this; absent, prepaid. */
     creditLimitUsd: usd
-      .refine((amount) => usdToNano(amount) > 0n, { message: 'a credit limit is positive' })
+      .pipe(z.string().refine((amount) => usdToNano(amount) > 0n, { message: 'a credit limit is positive' }))
       .optional(),
   })
   .refine(

@@ -39,7 +39,8 @@ export interface GatewayOptions {
   catalogFile: string;
   /** A label for the stack's NATS subjects, Redis keys and organisation. */
   label: string;
-  creditsUsd?: string;
+  /** The project's paid credits (default $10); null: none at all. */
+  creditsUsd?: string | null;
   env?: Record<string, string>;
   /** Distributed mode: every service on its own NATS credentials (see `StackOptions.authenticatedNats`). */
   authenticatedNats?: boolean;
@@ -94,7 +95,8 @@ export const startGateway = async ({
   const org = await admin<{ id: string }>('POST', '/orgs', { name: `e2e-${unique}` });
   const project = await admin<{ id: string }>('POST', `/orgs/${org.id}/projects`, { name: 'app' });
   const apiKey = (await admin<{ key: string }>('POST', `/projects/${project.id}/keys`, { name: 'app key' })).key;
-  await admin('POST', `/projects/${project.id}/credits`, { amountUsd: creditsUsd }, { 'idempotency-key': unique });
+  if (creditsUsd !== null)
+    await admin('POST', `/projects/${project.id}/credits`, { amountUsd: creditsUsd }, { 'idempotency-key': unique });
   const charges = (requestId: string) =>
     pollUntil(
       () =>

@@ -57,6 +57,11 @@ export const EnterprisePlanSettings = z
     timezone: TimeZone.default('UTC'),
     tiers: z.array(DiscountTier).max(20).default([]),
     rates: z.array(ContractRate).max(200).default([]),
+    /**
+     * Invoiced: each of the org's project accounts may reserve and spend down to minus this amount
+     * (nano-USD, positive), owed on the org's invoice. Absent: prepaid, no account below zero.
+     */
+    creditLimit: Money.refine((amount) => BigInt(amount) > 0n, { message: 'a credit limit is positive' }).optional(),
   })
   .refine(
     (settings) => settings.tiers.every((tier, i, all) => i === 0 || BigInt(all[i - 1]!.above) < BigInt(tier.above)),
@@ -97,7 +102,19 @@ export const SetPlanRequest = z.object({
 });
 export type SetPlanRequest = z.infer<typeof SetPlanRequest>;
 
-export const OrgPlanQuery = z.object({ orgId: z.string().min(1) });
+/** `accounts`: the org's project accounts (control knows them), whose balances the invoice shows. */
+export const OrgPlanQuery = z.object({
+  orgId: z.string().min(1),
+  accounts: z.array(z.string().min(1)).max(1000).optional(),
+});
+
+/** What an invoiced org owes: each project account's balance below zero, and their total (nano-USD). */
+export const OrgInvoice = z.object({
+  creditLimit: Money,
+  accounts: z.array(z.object({ accountId: z.string(), balance: Money, owed: Money })),
+  owed: Money,
+});
+export type OrgInvoice = z.infer<typeof OrgInvoice>;
 
 export const PlanQuotaState = z.object({
   unit: z.enum(['tokens', 'calls']),
@@ -121,6 +138,8 @@ export const OrgPlans = z.object({
   }),
   scheduled: z.array(OrgPlanChange),
   history: z.array(OrgPlanChange),
+  /** Present while the plan in force is invoiced (an enterprise plan with a credit limit). */
+  invoice: OrgInvoice.optional(),
 });
 export type OrgPlans = z.infer<typeof OrgPlans>;
 

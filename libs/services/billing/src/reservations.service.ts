@@ -4,10 +4,11 @@ import { ErrorCode, PolymuxException, nanoToUsd } from '@polymux/contracts';
 
 import type { BudgetHold } from './budgets/budgets.service';
 import { BudgetsService } from './budgets/budgets.service';
+import { LedgerApplier } from './ledger/ledger-applier';
 import { assertCustomerAccount, ledgerKeys, parseAmount } from './ledger/postings';
 import { PlansService } from './plans/plans.service';
 import { SettlementLag } from './settlement-lag.service';
-import type { BalanceStore, ReserveOutcome } from './store/balance.store';
+import type { BalanceStore, ReserveInStore, ReserveOutcome } from './store/balance.store';
 import { BALANCE_STORE } from './store/balance.store';
 
 const exceeded = (outcome: Extract<BudgetHold, { status: 'exceeded' }>, amount: bigint) => {
@@ -28,6 +29,7 @@ export class ReservationsService {
     private readonly budgets: BudgetsService,
     private readonly plans: PlansService,
     private readonly lag: SettlementLag,
+    private readonly applier: LedgerApplier,
   ) {}
 
   /**
@@ -37,7 +39,9 @@ export class ReservationsService {
    * given back, so a call holds on both or on neither. Then the org's plan admits the call (a free
    * plan's models and daily quota, checked with the definitions the budget store just accepted as
    * current), or both holds are given back. A free plan's call holds nothing on either: the operator
-   * funds it (docs/billing.md, "Plans"), so a free org needs no credits. Fails closed while settlement lags: credits
+   * funds it (docs/billing.md, "Plans"), so a free org needs no credits. An invoiced org's account
+   * may hold down to minus its credit limit (the floor of the plan in the definitions the budget
+   * store accepted: held again under that floor when this replica's was older). Fails closed while settlement lags: credits
    * held now could not be settled, only piled up.
    */
   async reserve(request: RequestOf<typeof Subjects.reserve>, requestId: string | undefined): Promise<Reservation> {
@@ -52,20 +56,26 @@ export class ReservationsService {
     const amount = free ? 0n : listed;
     const expiresAtMs = Date.now() + request.ttlSeconds * 1000;
     const settlementKey = ledgerKeys.charge(requestId);
-    const [balance, budget] = await Promise.allSettled([
-      free
-        ? Promise.resolve<ReserveOutcome>({ status: 'held', amount: 0n })
-        : this.store.reserve({
-            accountId: request.accountId,
-            reservationId: requestId,
-            amount,
-            expiresAtMs,
-            settlementKey,
-          }),
+    const hold = { accountId: request.accountId, reservationId: requestId, amount, expiresAtMs, settlementKey };
+    // An invoiced org's accounts may go below zero, down to its credit limit (this replica's view of it).
+    const floor = request.scopes === undefined ? 0n : this.plans.floor(request.scopes.orgId);
+    const [reserved, budget] = await Promise.allSettled([
+      free ? Promise.resolve<ReserveOutcome>({ status: 'held', amount: 0n }) : this.reserveBalance({ ...hold, floor }),
       request.scopes
         ? this.budgets.hold(request.scopes, { reservationId: requestId, amount, expiresAtMs, settlementKey })
         : Promise.resolve<BudgetHold>({ status: 'held', uses: [] }),
     ]);
+    let balance = reserved;
+    if (!free && budget.status === 'fulfilled' && budget.value.status === 'held' && budget.value.org) {
+      // The budget store accepted newer definitions than this replica had: the floor is theirs.
+      const accepted = this.plans.floorIn(budget.value.org);
+      if (accepted !== floor) {
+        if (balance.status === 'fulfilled' && balance.value.status === 'held') {
+          await this.store.release(request.accountId, requestId);
+        }
+        [balance] = await Promise.allSettled([this.reserveBalance({ ...hold, floor: accepted })]);
+      }
+    }
     const balanceHeld = balance.status === 'fulfilled' && balance.value.status === 'held';
     const budgetHeld = budget.status === 'fulfilled' && budget.value.status === 'held';
     if (!balanceHeld || !budgetHeld) {
@@ -122,6 +132,20 @@ export class ReservationsService {
     return { accountId, balance: balance.toString(), reserved: reserved.toString() };
   }
 
+  /** Holds on the balance; an account the store does not know under a floor below zero is hydrated first. */
+  private async reserveBalance(request: ReserveInStore): Promise<ReserveOutcome> {
+    const outcome = await this.store.reserve(request);
+    if (outcome.status !== 'unknown') return outcome;
+    await this.applier.hydrate(request.accountId).catch((error: unknown) => {
+      throw new PolymuxException(
+        ErrorCode.ServiceUnavailable,
+        `the balance of ${request.accountId} could not be read: ${(error as Error).message}`,
+        { retryAfterSeconds: 1 },
+      );
+    });
+    return this.store.reserve(request);
+  }
+
   private heldOrThrow(outcome: ReserveOutcome, amount: bigint, requestId: string): bigint {
     switch (outcome.status) {
       case 'held':
@@ -133,6 +157,10 @@ export class ReservationsService {
         );
       case 'settled':
         throw this.settled(requestId);
+      case 'unknown':
+        throw new PolymuxException(ErrorCode.ServiceUnavailable, 'the balance is being rebuilt; try again', {
+          retryAfterSeconds: 1,
+        });
     }
   }
 

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { OrgPlanChange, OrgPlans, PlanSpec, SetPlanRequest } from '@polymux/contracts';
+import type { OrgInvoice, OrgPlanChange, OrgPlans, PlanSpec, SetPlanRequest } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, canonicalTimeZone } from '@polymux/contracts';
 
 import { BillingClock } from '../budgets/billing-clock';
 import { BudgetDefinitions } from '../budgets/budget-definitions';
 import { BudgetRepository } from '../budgets/budget.repository';
 import { BudgetsService } from '../budgets/budgets.service';
-import { DEFAULT_PLAN, changeInForce, planInForce } from './plan-pricing';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { DEFAULT_PLAN, changeInForce, creditFloor, planInForce } from './plan-pricing';
 import type { PlanChange } from './plan.repository';
 import { PlanRepository, toPlanChange } from './plan.repository';
 import { PlansService } from './plans.service';
@@ -53,6 +54,7 @@ export class PlanAdmin {
     private readonly budgets: BudgetsService,
     private readonly clock: BillingClock,
     private readonly plans: PlansService,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   async set(request: SetPlanRequest): Promise<{ change: OrgPlanChange; plans: OrgPlans }> {
@@ -83,11 +85,14 @@ export class PlanAdmin {
     return { change: view(toPlanChange(stored.result)), plans: await this.query(request.orgId) };
   }
 
-  async query(orgId: string): Promise<OrgPlans> {
+  /** `accounts`: the org's project accounts, whose balances an invoiced plan's invoice shows. */
+  async query(orgId: string, accounts: readonly string[] = []): Promise<OrgPlans> {
     const changes = await this.repository.changesOf(orgId);
     const now = this.clock.now();
     const current = changeInForce(changes, now);
+    const floor = current ? creditFloor(current.spec) : 0n;
     return {
+      ...(floor < 0n ? { invoice: await this.invoice(-floor, accounts) } : {}),
       orgId,
       current: {
         spec: current?.spec ?? DEFAULT_PLAN,
@@ -98,5 +103,16 @@ export class PlanAdmin {
       scheduled: changes.filter((change) => change.effectiveFromMs > now).map(view),
       history: [...changes].sort((a, b) => b.createdAtMs - a.createdAtMs || (a.id < b.id ? 1 : -1)).map(view),
     };
+  }
+
+  /** What the org owes: each account's ledger balance below zero (settled charges; holds are not owed). */
+  private async invoice(creditLimit: bigint, accounts: readonly string[]): Promise<OrgInvoice> {
+    const balances = await Promise.all(accounts.map((account) => this.ledger.balanceOf(account)));
+    const rows = accounts.map((accountId, index) => {
+      const { balance } = balances[index]!;
+      return { accountId, balance: balance.toString(), owed: (balance < 0n ? -balance : 0n).toString() };
+    });
+    const owed = rows.reduce((sum, row) => sum + BigInt(row.owed), 0n);
+    return { creditLimit: creditLimit.toString(), accounts: rows, owed: owed.toString() };
   }
 }

@@ -29,6 +29,13 @@ export const planInForce = (changes: readonly PlanChangeRef[], atMs: number): Pl
   changeInForce(changes, atMs)?.spec ?? DEFAULT_PLAN;
 
 /** Whether a free plan lets the call through: its requested name is listed, or every model it may be routed to is. */
+/**
+ * The lowest balance a plan lets its org's project accounts reserve and spend down to (each
+ * account on its own): minus an invoiced enterprise plan's credit limit, 0 for every other plan.
+ */
+export const creditFloor = (spec: PlanSpec): bigint =>
+  spec.plan === 'enterprise' && spec.settings.creditLimit !== undefined ? -BigInt(spec.settings.creditLimit) : 0n;
+
 export const modelsAllowed = (allowed: readonly string[], call: CallFacts): boolean =>
   allowed.includes(call.requestedModel) ||
   (call.models.length > 0 && call.models.every((model) => allowed.includes(model)));

@@ -18,6 +18,6 @@ export class PlanHandler {
 
   @OnRequest(Subjects.plans)
   query(@Payload() request: RequestOf<typeof Subjects.plans>): Promise<ResponseOf<typeof Subjects.plans>> {
-    return this.admin.query(request.orgId);
+    return this.admin.query(request.orgId, request.accounts);
   }
 }

@@ -12,6 +12,7 @@ import { BudgetDefinitions } from '../budgets/budget-definitions';
 import { BudgetRepository } from '../budgets/budget.repository';
 import { BudgetsService } from '../budgets/budgets.service';
 import type { DB } from '../schema/db';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { billingMigrations } from '../schema/migrations';
 import { RedisBudgetStore } from '../store/redis-budget.store';
 import { PlanAdmin } from './plan-admin.service';
@@ -40,7 +41,15 @@ const replica = () => {
   const store = new RedisBudgetStore(redis);
   const budgets = new BudgetsService(definitions, repository, store, clock);
   const plans = new PlansService(definitions, new PlanRepository(db), store, clock);
-  const admin = new PlanAdmin(new PlanRepository(db), repository, definitions, budgets, clock, plans);
+  const admin = new PlanAdmin(
+    new PlanRepository(db),
+    repository,
+    definitions,
+    budgets,
+    clock,
+    plans,
+    new LedgerRepository(db),
+  );
   return { definitions, plans, admin };
 };
 

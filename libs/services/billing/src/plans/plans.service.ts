@@ -12,7 +12,7 @@ import type { DB } from '../schema/db';
 import type { BudgetStore } from '../store/budget.store';
 import { BUDGET_STORE } from '../store/budget.store';
 import type { Price } from './plan-pricing';
-import { DEFAULT_PLAN, callPrice, changeInForce, modelsAllowed } from './plan-pricing';
+import { DEFAULT_PLAN, callPrice, changeInForce, creditFloor, modelsAllowed } from './plan-pricing';
 import type { UsageRow } from './plan.repository';
 import { PlanRepository, readPlanChanges } from './plan.repository';
 
@@ -65,6 +65,19 @@ export class PlansService {
   /** The plan in force for an org now, by billing's clock. */
   inForce(org: OrgBudgets, nowMs = this.clock.now()): PlanSpec {
     return changeInForce(org.plans, nowMs)?.spec ?? DEFAULT_PLAN;
+  }
+
+  /**
+   * The lowest balance an org's project accounts may reserve down to under the plan `org` has in
+   * force now: minus an invoiced enterprise plan's credit limit, else 0 (prepaid).
+   */
+  floorIn(org: OrgBudgets, nowMs = this.clock.now()): bigint {
+    return creditFloor(this.inForce(org, nowMs));
+  }
+
+  /** The floor by this replica's definitions (a hint: the definitions the budget store accepts decide). */
+  floor(orgId: string): bigint {
+    return this.floorIn(this.definitions.of(orgId));
   }
 
   /** Whether this replica's definitions put the org on a free plan now (a hint: `admit` decides). */

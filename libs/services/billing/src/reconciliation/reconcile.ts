@@ -16,6 +16,8 @@ export interface Difference {
     | 'over_refunded'
     | 'usage_not_charged_once'
     | 'usage_charge_mismatch'
+    | 'usage_row_mismatch'
+    | 'charge_without_usage_row'
     | 'store_balance'
     | 'store_reserved';
   detail: string;
@@ -43,13 +45,17 @@ export interface ReconcileOptions {
    */
   storeRetries?: number;
   retryDelayMs?: number;
+  /** At most this many differences of each usage-row check are listed (then one line with how many more). */
+  usageRowLimit?: number;
 }
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Checks the billing invariants on a database (and its balance store): every transaction sums to
- * zero; no customer account below zero except by its recorded overruns, no grant below zero, no
+ * zero; no customer account below its floor (0, or minus an invoiced plan's credit limit) except by
+ * its recorded overruns; every usage row charged once for its `charged`, every charge with a usage
+ * row (at most `usageRowLimit` of each listed); no grant below zero, no
  * expired grant still holding credit; one charge (and at most one overrun) per request id, refunds
  * at most its charge; each known successful call charged once, its cost; the store's balance of
  * every account equal to its ledger total and its holds never negative. Answers every difference.
@@ -66,11 +72,13 @@ export const reconcile = async (db: Kysely<DB>, options: ReconcileOptions = {}):
   const only = options.accounts && new Set(options.accounts);
   const mine = (account: string) => !only || only.has(ownerOf(account));
   const totals = (await repository.customerTotals()).filter(({ account }) => mine(account));
+  const floors = await repository.floors();
   for (const { account, total, overrun } of totals) {
-    if (total + overrun < 0n) {
+    const floor = floors.get(account) ?? 0n;
+    if (total + overrun < floor) {
       differences.push({
         check: 'below_floor',
-        detail: `${account} is at ${total} nano-USD, beyond its recorded overruns of ${overrun}`,
+        detail: `${account} is at ${total} nano-USD, beyond its floor of ${floor} and its recorded overruns of ${overrun}`,
       });
     }
   }
@@ -95,6 +103,7 @@ export const reconcile = async (db: Kysely<DB>, options: ReconcileOptions = {}):
       });
     }
   }
+  differences.push(...(await checkUsageRows(repository, options.usageRowLimit ?? 100, options.accounts)));
   if (options.usages && options.usages.length > 0) differences.push(...(await checkUsages(repository, options.usages)));
   if (options.store) differences.push(...(await checkStore(repository, options.store, totals, options)));
   return differences;
@@ -124,6 +133,32 @@ const checkUsages = async (
     }
   }
   return differences;
+};
+
+/** Every usage row charged once, its `charged` exactly; every charge with its usage row. Bounded output. */
+const checkUsageRows = async (
+  repository: ReconciliationRepository,
+  limit: number,
+  accounts?: readonly string[],
+): Promise<Difference[]> => {
+  const [mismatched, unrecorded] = await Promise.all([
+    repository.usageMismatches(limit, accounts),
+    repository.chargesWithoutUsage(limit, accounts),
+  ]);
+  const more = (check: Difference['check'], total: number, listed: number, what: string): Difference[] =>
+    total > listed ? [{ check, detail: `… and ${total - listed} more ${what}` }] : [];
+  return [
+    ...mismatched.rows.map(({ requestId, account, charged, charges, taken }) => ({
+      check: 'usage_row_mismatch' as const,
+      detail: `usage row of request ${requestId} on ${account} says ${charged} nano-USD charged; it has ${charges} charge(s) taking ${taken}`,
+    })),
+    ...more('usage_row_mismatch', mismatched.total, mismatched.rows.length, 'usage row(s) not matching their charge'),
+    ...unrecorded.rows.map(({ requestId, transactionId }) => ({
+      check: 'charge_without_usage_row' as const,
+      detail: `charge ${transactionId} of request ${requestId} has no usage row`,
+    })),
+    ...more('charge_without_usage_row', unrecorded.total, unrecorded.rows.length, 'charge(s) without a usage row'),
+  ];
 };
 
 const checkStore = async (

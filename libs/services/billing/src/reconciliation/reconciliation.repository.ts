@@ -141,4 +141,89 @@ export class ReconciliationRepository {
     }
     return found;
   }
+
+  /**
+   * Each account's floor, for accounts of orgs that had an invoiced plan: minus the largest credit
+   * limit of the org's plan changes in force by now (a limit lowered later does not make the debt
+   * its predecessor allowed a breach). An account's org is the one its usage rows name.
+   */
+  async floors(): Promise<Map<string, bigint>> {
+    const { rows } = await sql<{ account: string; credit_limit: string }>`
+      select accounts.account_id as account, max((plans.settings ->> 'creditLimit')::numeric)::text as credit_limit
+      from (select distinct account_id, org_id from billing.usage) accounts
+      join billing.org_plans plans on plans.org_id = accounts.org_id
+      where plans.plan = 'enterprise' and plans.settings ->> 'creditLimit' is not null and plans.effective_from <= now()
+      group by accounts.account_id`.execute(this.db);
+    return new Map(rows.map((row) => [row.account, -BigInt(row.credit_limit)]));
+  }
+
+  /**
+   * Usage rows without exactly one charge for their request id, or whose account's side of the
+   * charge and overrun (grants included) differs from the row's `charged`: the first `limit` of
+   * them, and how many there are. `accounts` restricts the rows to those accounts'.
+   */
+  async usageMismatches(
+    limit: number,
+    accounts?: readonly string[],
+  ): Promise<{
+    total: number;
+    rows: Array<{ requestId: string; account: string; charged: bigint; charges: number; taken: bigint }>;
+  }> {
+    const only = accounts ? sql`and usage.account_id in (${sql.join([...accounts, ''])})` : sql``;
+    const { rows } = await sql<{
+      request_id: string;
+      account_id: string;
+      charged: string;
+      charges: string;
+      taken: string;
+      total: string;
+    }>`
+      select *, count(*) over () as total from (
+        select usage.request_id, usage.account_id, usage.charged::text as charged,
+          (select count(*) from billing.transactions t
+            where t.request_id = usage.request_id and t.kind = 'charge') as charges,
+          (select coalesce(-sum(e.amount), 0)::text from billing.transactions t
+            join billing.entries e on e.transaction_id = t.id
+            where t.request_id = usage.request_id and t.kind in ('charge', 'overrun')
+              and split_part(e.account, ${GRANT_SEPARATOR}, 1) = usage.account_id) as taken
+        from billing.usage usage
+        where true ${only}
+      ) checked
+      where charges <> 1 or taken::numeric <> charged::numeric
+      order by request_id
+      limit ${limit}`.execute(this.db);
+    return {
+      total: Number(rows[0]?.total ?? 0),
+      rows: rows.map((row) => ({
+        requestId: row.request_id,
+        account: row.account_id,
+        charged: BigInt(row.charged),
+        charges: Number(row.charges),
+        taken: BigInt(row.taken),
+      })),
+    };
+  }
+
+  /** Charges with no usage row for their request id: the first `limit`, and how many. `accounts`: charges on those. */
+  async chargesWithoutUsage(
+    limit: number,
+    accounts?: readonly string[],
+  ): Promise<{ total: number; rows: Array<{ requestId: string; transactionId: string }> }> {
+    const only = accounts
+      ? sql`and exists (select 1 from billing.entries e where e.transaction_id = t.id
+          and split_part(e.account, ${GRANT_SEPARATOR}, 1) in (${sql.join([...accounts, ''])}))`
+      : sql``;
+    const { rows } = await sql<{ request_id: string | null; id: string; total: string }>`
+      select t.request_id, t.id::text as id, count(*) over () as total
+      from billing.transactions t
+      where t.kind = 'charge'
+        and not exists (select 1 from billing.usage u where u.request_id = t.request_id)
+        ${only}
+      order by t.id
+      limit ${limit}`.execute(this.db);
+    return {
+      total: Number(rows[0]?.total ?? 0),
+      rows: rows.map((row) => ({ requestId: row.request_id ?? '(none)', transactionId: row.id })),
+    };
+  }
 }

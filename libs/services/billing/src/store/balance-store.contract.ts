@@ -15,14 +15,17 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
     const SNAPSHOT: LedgerSnapshot = { xmin: 100n, xmax: 100n, inProgress: [] };
     let nextXid = 1000n;
     const later = () => Date.now() + HOUR;
-    const reserve = (reservationId: string, amount: bigint, expiresAtMs = later()) =>
+    const reserve = (reservationId: string, amount: bigint, expiresAtMs = later(), floor?: bigint) =>
       store.reserve({
         accountId: account,
         reservationId,
         amount,
         expiresAtMs,
         settlementKey: `charge:${reservationId}`,
+        ...(floor === undefined ? {} : { floor }),
       });
+    const reserveAbove = (floor: bigint, reservationId: string, amount: bigint) =>
+      reserve(reservationId, amount, later(), floor);
     const charge = (requestId: string, cost: bigint, xid = (nextXid += 1n)): LedgerEffect => ({
       accountId: account,
       key: `charge:${requestId}`,
@@ -145,6 +148,60 @@ export const describeBalanceStore = (name: string, create: () => BalanceStore, d
       expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 20n });
       expect(await store.release(account, 'expired')).toBe(false);
       expect(await store.release(account, 'live')).toBe(true);
+    });
+
+    it('holds down to a floor below zero, exactly, and no further', async () => {
+      expect(await reserveAbove(-50n, 'a', 120n)).toEqual({ status: 'held', amount: 120n });
+      expect(await reserveAbove(-50n, 'b', 31n)).toEqual({ status: 'insufficient', available: 30n });
+      expect(await reserveAbove(-50n, 'c', 30n)).toEqual({ status: 'held', amount: 30n });
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 150n });
+      // The default floor is 0: what is held below zero leaves nothing for a prepaid reservation.
+      expect(await reserve('d', 1n)).toEqual({ status: 'insufficient', available: -50n });
+    });
+
+    it('counts a balance already below zero against the floor', async () => {
+      await reserveAbove(-50n, 'a', 140n);
+      expect(await store.apply(charge('a', 140n))).toBe('applied');
+      expect(await store.balance(account)).toEqual({ balance: -40n, reserved: 0n });
+      expect(await reserveAbove(-50n, 'b', 11n)).toEqual({ status: 'insufficient', available: 10n });
+      expect(await reserveAbove(-50n, 'b', 10n)).toEqual({ status: 'held', amount: 10n });
+      // A raised limit (a lower floor) lets it hold again.
+      expect(await reserveAbove(-1_000n, 'c', 900n)).toEqual({ status: 'held', amount: 900n });
+      expect(await store.balance(account)).toEqual({ balance: -40n, reserved: 910n });
+    });
+
+    it('compares floors beyond 2^53 nano-USD without rounding', async () => {
+      const big = 2n ** 60n + 3n;
+      expect(await reserveAbove(-big, 'a', big + 101n)).toEqual({ status: 'insufficient', available: big + 100n });
+      expect(await reserveAbove(-big, 'a', big + 100n)).toEqual({ status: 'held', amount: big + 100n });
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: big + 100n });
+    });
+
+    it('answers unknown for an account it does not know when the floor is below zero', async () => {
+      const request = {
+        accountId: `acct-${randomUUID()}`,
+        reservationId: 'a',
+        amount: 1n,
+        expiresAtMs: later(),
+        settlementKey: 'charge:a',
+      };
+      expect(await store.reserve({ ...request, floor: -10n })).toEqual({ status: 'unknown' });
+      await store.hydrate(request.accountId, -5n, SNAPSHOT);
+      expect(await store.reserve({ ...request, amount: 6n, floor: -10n })).toEqual({
+        status: 'insufficient',
+        available: 5n,
+      });
+      expect(await store.reserve({ ...request, amount: 5n, floor: -10n })).toEqual({ status: 'held', amount: 5n });
+    });
+
+    it('refuses a floor above zero', async () => {
+      await expect(reserveAbove(1n, 'a', 1n)).rejects.toThrow('never above 0');
+    });
+
+    it('never passes the floor under concurrent reservations', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 50 }, (_, i) => reserveAbove(-100n, `r${i}`, 10n)));
+      expect(outcomes.filter((outcome) => outcome.status === 'held')).toHaveLength(20);
+      expect(await store.balance(account)).toEqual({ balance: 100n, reserved: 200n });
     });
 
     it('never overspends under concurrent reservations', async () => {

@@ -4,7 +4,10 @@
  * hydrated from it and every ledger transaction is applied to the store exactly once.
  */
 export interface BalanceStore {
-  /** Holds `amount` if balance − reserved covers it; a reservation id already held answers its hold again. */
+  /**
+   * Holds `amount` if balance − reserved − amount stays at or above the request's floor (0 unless
+   * given); a reservation id already held answers its hold again.
+   */
   reserve(request: ReserveInStore): Promise<ReserveOutcome>;
   /** What a reservation holds now; null when it holds nothing (never held, released, settled or expired). */
   held(accountId: string, reservationId: string): Promise<bigint | null>;
@@ -59,10 +62,30 @@ export interface ReserveInStore {
   expiresAtMs: number;
   /** Idempotency key of the charge that would settle this reservation: once applied, no new hold. */
   settlementKey: string;
+  /**
+   * The lowest balance the holds may take the account to: 0 (prepaid, the default) or minus an
+   * invoiced plan's credit limit. Never above 0.
+   */
+  floor?: bigint;
 }
 
+/**
+ * `available`: what could still be held (balance − reserved − floor). `unknown`: the store does not
+ * know the account and the floor is below zero (hydrate it: its debt may already be near the floor);
+ * with a floor of 0 an unknown account is `insufficient`, as it has nothing to spend.
+ */
 export type ReserveOutcome =
-  { status: 'held'; amount: bigint } | { status: 'insufficient'; available: bigint } | { status: 'settled' };
+  | { status: 'held'; amount: bigint }
+  | { status: 'insufficient'; available: bigint }
+  | { status: 'settled' }
+  | { status: 'unknown' };
+
+/** The floor of a reservation, checked: a positive one would refuse what the account holds. */
+export const floorOf = (request: ReserveInStore): bigint => {
+  const floor = request.floor ?? 0n;
+  if (floor > 0n) throw new Error(`a balance floor is never above 0, got ${floor}`);
+  return floor;
+};
 
 export interface LedgerEffect {
   accountId: string;

@@ -7,7 +7,7 @@ import type {
   ReserveInStore,
   ReserveOutcome,
 } from './balance.store';
-import { APPLIED_MARKER_TTL_SECONDS, snapshotCounts } from './balance.store';
+import { APPLIED_MARKER_TTL_SECONDS, floorOf, snapshotCounts } from './balance.store';
 
 interface Account {
   balance: bigint;
@@ -33,8 +33,9 @@ export class MemoryBalanceStore implements BalanceStore {
     const hold = account?.holds.get(request.reservationId);
     if (hold) return { status: 'held', amount: hold.amount };
     if (this.isApplied(request.accountId, request.settlementKey)) return { status: 'settled' };
-    if (!account) return { status: 'insufficient', available: 0n };
-    const available = account.balance - account.reserved;
+    const floor = floorOf(request);
+    if (!account) return floor < 0n ? { status: 'unknown' } : { status: 'insufficient', available: 0n };
+    const available = account.balance - account.reserved - floor;
     if (available < request.amount) return { status: 'insufficient', available };
     account.reserved += request.amount;
     account.holds.set(request.reservationId, { amount: request.amount, expiresAtMs: request.expiresAtMs });

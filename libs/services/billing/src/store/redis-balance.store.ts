@@ -9,7 +9,7 @@ import type {
   ReserveInStore,
   ReserveOutcome,
 } from './balance.store';
-import { APPLIED_MARKER_TTL_SECONDS } from './balance.store';
+import { APPLIED_MARKER_TTL_SECONDS, floorOf } from './balance.store';
 import { releaseDueHolds } from './expiry-index';
 import { HOLD_ACCOUNTS_INDEX, accountKeys } from './redis-keys';
 import { defineBillingScripts } from './redis-scripts';
@@ -24,6 +24,7 @@ export class RedisBalanceStore implements BalanceStore {
 
   async reserve(request: ReserveInStore): Promise<ReserveOutcome> {
     const keys = accountKeys(request.accountId);
+    const floor = floorOf(request);
     // Sent together on one connection: the index update runs right after the script, and a refused
     // reservation leaves at most a stale index entry, which the sweeper drops.
     const [[status, first, second]] = await Promise.all([
@@ -35,12 +36,13 @@ export class RedisBalanceStore implements BalanceStore {
         request.reservationId,
         request.amount.toString(),
         String(request.expiresAtMs),
+        floor.toString(),
       ),
       this.redis.zadd(HOLD_ACCOUNTS_INDEX, 'LT', request.expiresAtMs, request.accountId),
     ]);
     if (status === 'held') return { status, amount: BigInt(first) };
-    if (status === 'settled') return { status };
-    if (status === 'insufficient') return { status, available: BigInt(first) - BigInt(second) };
+    if (status === 'settled' || status === 'unknown') return { status };
+    if (status === 'insufficient') return { status, available: BigInt(first) - BigInt(second) - floor };
     throw new Error(`unexpected reserve script answer ${status}`);
   }
 

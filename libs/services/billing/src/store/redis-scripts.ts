@@ -10,6 +10,7 @@ declare module 'ioredis' {
       reservationId: string,
       amount: string,
       expiresAtMs: string,
+      floor: string,
     ): Result<string[], Context>;
     billingRelease(account: string, holds: string, expiries: string, reservationId: string): Result<number, Context>;
     billingExpire(
@@ -74,16 +75,30 @@ local function release(account, holds, expiries, id)
 end
 `;
 
-/** KEYS account, holds, expiries, settled marker; ARGV reservation id, amount, expires at. */
+/**
+ * KEYS account, holds, expiries, settled marker; ARGV reservation id, amount, expires at, floor
+ * (0 or negative). Holds while balance >= reserved + floor; the sum is Redis's exact HINCRBY in a
+ * scratch field of the account's hash, read back as a string.
+ */
 const RESERVE = `${HELPERS}
 local held = redis.call('HGET', KEYS[2], ARGV[1])
 if held then return {'held', held} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {'settled'} end
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'insufficient', '0', '0'} end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  if ARGV[4] == '0' then return {'insufficient', '0', '0'} end
+  return {'unknown'}
+end
 redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[2])
 local reserved = redis.call('HGET', KEYS[1], 'reserved')
 local balance = redis.call('HGET', KEYS[1], 'balance') or '0'
-if cmp(balance, reserved) < 0 then
+local bound = reserved
+if ARGV[4] ~= '0' then
+  redis.call('HSET', KEYS[1], 'bound', reserved)
+  redis.call('HINCRBY', KEYS[1], 'bound', ARGV[4])
+  bound = redis.call('HGET', KEYS[1], 'bound')
+  redis.call('HDEL', KEYS[1], 'bound')
+end
+if cmp(balance, bound) < 0 then
   redis.call('HINCRBY', KEYS[1], 'reserved', neg(ARGV[2]))
   return {'insufficient', balance, redis.call('HGET', KEYS[1], 'reserved')}
 end

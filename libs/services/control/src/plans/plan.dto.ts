@@ -45,6 +45,10 @@ const EnterpriseSettings = z
       .max(20)
       .default([]),
     rates: z.array(Rate).max(200).default([]),
+    /** Invoiced: each project account may spend down to minus this; absent, prepaid. */
+    creditLimitUsd: usd
+      .pipe(z.string().refine((amount) => usdToNano(amount) > 0n, { message: 'a credit limit is positive' }))
+      .optional(),
   })
   .refine(
     ({ tiers }) => tiers.every((tier, i) => i === 0 || usdToNano(tiers[i - 1]!.aboveUsd) < usdToNano(tier.aboveUsd)),

@@ -5,7 +5,7 @@ import { MessagingClient } from '@polymux/messaging';
 
 import { ControlRepository } from '../control.repository';
 import type { Actor } from '../control.service';
-import { ControlService, isUuid } from '../control.service';
+import { ControlService, accountOf, isUuid } from '../control.service';
 import type { SetPlan } from './plan.dto';
 import { specOf } from './plan.views';
 
@@ -39,12 +39,21 @@ export class PlanService {
       settings: JSON.stringify(change.spec.settings),
       previousSettings: JSON.stringify(change.previous.settings),
     });
-    return answer;
+    return { change, plans: answer.plans.invoice ? await this.query(orgId) : answer.plans };
   }
 
   async get(orgId: string): Promise<OrgPlans> {
     await this.requireOrg(orgId);
-    return this.messaging.request(Subjects.plans, { orgId });
+    return this.query(orgId);
+  }
+
+  /** The org's plans, with its project accounts for an invoiced plan's invoice. */
+  private async query(orgId: string): Promise<OrgPlans> {
+    const projects = await this.tenancy.listProjects(orgId);
+    return this.messaging.request(Subjects.plans, {
+      orgId,
+      accounts: projects.map((project) => accountOf(project.id)),
+    });
   }
 
   private async requireOrg(orgId: string): Promise<void> {

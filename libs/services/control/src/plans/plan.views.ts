@@ -1,4 +1,4 @@
-import type { OrgPlanChange, OrgPlans, PlanSpec } from '@polymux/contracts';
+import type { OrgInvoice, OrgPlanChange, OrgPlans, PlanSpec } from '@polymux/contracts';
 import { nanoToUsd, usdToNano } from '@polymux/contracts';
 
 import type { SetPlan } from './plan.dto';
@@ -28,6 +28,9 @@ export const specOf = (body: SetPlan): PlanSpec => {
             ...(inputPerMTokUsd === undefined ? {} : { inputPerMTok: usdToNano(inputPerMTokUsd).toString() }),
             ...(outputPerMTokUsd === undefined ? {} : { outputPerMTok: usdToNano(outputPerMTokUsd).toString() }),
           })),
+          ...(body.settings.creditLimitUsd === undefined
+            ? {}
+            : { creditLimit: usdToNano(body.settings.creditLimitUsd).toString() }),
         },
       };
   }
@@ -55,6 +58,9 @@ export const planView = (spec: PlanSpec) => {
             ...(inputPerMTok === undefined ? {} : { inputPerMTokUsd: nanoToUsd(BigInt(inputPerMTok)) }),
             ...(outputPerMTok === undefined ? {} : { outputPerMTokUsd: nanoToUsd(BigInt(outputPerMTok)) }),
           })),
+          ...(spec.settings.creditLimit === undefined
+            ? {}
+            : { creditLimitUsd: nanoToUsd(BigInt(spec.settings.creditLimit)) }),
         },
       };
   }
@@ -79,4 +85,18 @@ export const plansView = (plans: OrgPlans) => ({
   },
   scheduled: plans.scheduled.map(changeView),
   history: plans.history.map(changeView),
+  ...(plans.invoice ? { invoice: invoiceView(plans.invoice) } : {}),
+});
+
+/** What an invoiced org owes, per project (its account's balance below zero) and in total. */
+const invoiceView = (invoice: OrgInvoice) => ({
+  creditLimitUsd: nanoToUsd(BigInt(invoice.creditLimit)),
+  owedUsd: nanoToUsd(BigInt(invoice.owed)),
+  owedNanoUsd: invoice.owed,
+  projects: invoice.accounts.map((account) => ({
+    projectId: account.accountId.replace(/^project:/, ''),
+    balanceUsd: nanoToUsd(BigInt(account.balance)),
+    owedUsd: nanoToUsd(BigInt(account.owed)),
+    owedNanoUsd: account.owed,
+  })),
 });

@@ -71,7 +71,11 @@ export const describeRateLimitStore = (name: string, create: () => RateLimitStor
       const limits = [key({ tpm: 100 })];
       const first = await admit(limits, { callId: 'a', tokens: 80 });
       expect(first).toMatchObject({ admitted: true, use: [{ tokens: 80 }] });
-      expect(await admit(limits, { tokens: 30 })).toMatchObject({ admitted: false, limit: 'tpm', use: [{ tokens: 80 }] });
+      expect(await admit(limits, { tokens: 30 })).toMatchObject({
+        admitted: false,
+        limit: 'tpm',
+        use: [{ tokens: 80 }],
+      });
       await store.end({ orgId, callId: 'a', windowStartMs: NOW, tokenDelta: 25 - 80, limits });
       expect(await admit(limits, { tokens: 30 })).toMatchObject({ admitted: true, use: [{ tokens: 55 }] });
     });

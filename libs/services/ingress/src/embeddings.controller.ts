@@ -45,7 +45,7 @@ export class EmbeddingsController {
       route: [],
       labels,
     };
-    const ticket = await this.limits.admit(key, requestId, this.calls.tokenBound(call), (name, value) => {
+    call.rateLimit = await this.limits.admit(key, requestId, this.calls.tokenBound(call), (name, value) => {
       void reply.header(name, value);
     });
     let embedded: Embedded;
@@ -58,7 +58,7 @@ export class EmbeddingsController {
       await this.calls.failed(call, error);
       throw error;
     } finally {
-      this.limits.end(ticket, call.usedTokens ?? 0);
+      void call.rateLimit?.end(0); // a no-op once settled: the settlement ended it with its tokens
     }
     const { deployment, response, inputTokens } = embedded;
     describeRoute(reply, call, deployment);

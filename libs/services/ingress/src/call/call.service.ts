@@ -27,6 +27,7 @@ import {
 } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
+import type { RateLimitTicket } from '../rate-limits/rate-limiter';
 import type { PublishBudget } from './call-events';
 import type { CallLabels } from './call-labels';
 import { CallEvents } from './call-events';
@@ -53,8 +54,8 @@ export interface Call<R extends CallRequest = ChatRequest> {
   labels?: CallLabels;
   /** What the router plans from, derived once (`CallService.tokenBound` needs it before the plan). */
   intake?: Intake;
-  /** The tokens a settled call was charged for; absent for a call that was not. */
-  usedTokens?: number;
+  /** The call's hold on its rate limits, ended with the tokens it used once its usage is recorded. */
+  rateLimit?: RateLimitTicket;
 }
 
 export interface OpenedStream {
@@ -262,7 +263,8 @@ export class CallService {
       },
       budget,
     );
-    call.usedTokens = usage.inputTokens + usage.outputTokens;
+    // Before the answer's last bytes: the caller's next call already sees the bound corrected.
+    await call.rateLimit?.end(usage.inputTokens + usage.outputTokens);
   }
 
   /**

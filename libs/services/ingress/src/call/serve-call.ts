@@ -68,7 +68,7 @@ export const serveCall = async (
     labels,
   };
   // Before the plan: a refused call reserves nothing; the headers go out with any answer, a refusal's too.
-  const ticket = await limits.admit(
+  call.rateLimit = await limits.admit(
     key,
     requestId,
     calls.tokenBound(call),
@@ -129,6 +129,7 @@ export const serveCall = async (
     }
     await reply.status(200).send(format.encode({ ...response, usage }, call.request));
   } finally {
-    limits.end(ticket, call.usedTokens ?? 0);
+    // A call settled ended its hold with its tokens already; any other used none.
+    void call.rateLimit?.end(0);
   }
 };

@@ -8,13 +8,14 @@ import { rateLimitHeaders, resetDuration } from './rate-limit-headers';
 import type { Admission, LimitKind, RateLimitStore } from './rate-limit.store';
 import { RATE_LIMIT_STORE, WINDOW_MS } from './rate-limit.store';
 
-/** An admitted call's hold on its scopes' limits, until `RateLimiter.end`. */
+/** An admitted call's hold on its scopes' limits. */
 export interface RateLimitTicket {
-  key: ApiKeyRecord;
-  limits: readonly ScopedRateLimits[];
-  callId: string;
-  windowStartMs: number;
-  tokens: number;
+  /**
+   * The call ended having used `usedTokens` (0 when it failed): its bound corrected to them, its
+   * slot freed. Only the first end counts; never rejects (a lost end is undone by the window's and
+   * the lease's expiry).
+   */
+  end(usedTokens: number): Promise<void>;
 }
 
 const NAMES: Record<LimitKind, string> = {
@@ -67,19 +68,17 @@ export class RateLimiter {
     const resetMs = admission.windowStartMs + WINDOW_MS - nowMs;
     for (const [name, value] of Object.entries(rateLimitHeaders(limits, admission.use, resetMs))) header(name, value);
     if (!admission.admitted) throw this.refusal(limits, admission, resetMs);
-    return { key, limits, callId, windowStartMs: admission.windowStartMs, tokens };
-  }
-
-  /** The call ended having used `usedTokens` (0 when it failed): its bound corrected, its slot freed. */
-  end(ticket: RateLimitTicket | undefined, usedTokens: number): void {
-    if (!ticket) return;
-    const { key, limits, callId, windowStartMs, tokens } = ticket;
-    void this.store
-      .end({ orgId: key.orgId, callId, windowStartMs, tokenDelta: usedTokens - tokens, limits })
-      .catch((error: unknown) =>
-        // The bound stays counted until the window ends, the slot until its lease does.
-        logger.warn(`rate-limit end of request ${callId} not recorded: ${(error as Error).message}`),
-      );
+    let ended: Promise<void> | undefined;
+    const { windowStartMs } = admission;
+    return {
+      end: (usedTokens) =>
+        (ended ??= this.store
+          .end({ orgId: key.orgId, callId, windowStartMs, tokenDelta: usedTokens - tokens, limits })
+          .catch((error: unknown) =>
+            // The bound stays counted until the window ends, the slot until its lease does.
+            logger.warn(`rate-limit end of request ${callId} not recorded: ${(error as Error).message}`),
+          )),
+    };
   }
 
   private refusal(

@@ -51,7 +51,7 @@ const LOADED_ONLY_BY: Array<[origin: string, services: readonly Service[]]> = [
   ['kysely', ['control', 'billing', 'audit']],
   ['pg', ['control', 'billing', 'audit']],
   // The router keeps deployment health in Redis, shared by its replicas; ingress its rate limits.
-  ['ioredis', ['router', 'billing', 'ingress']],
+  ['ioredis', ['ingress', 'router', 'billing']],
   ['undici', ['executor']],
   ['libs/catalog', ['router', 'executor']],
 ];

@@ -121,7 +121,11 @@ const declaredRoutes = (): string[] =>
   [AdminController, CatalogLayerController, RoutingPolicyController, RateLimitController].flatMap(routesOf).sort();
 
 const routesOf = (
-  controller: typeof AdminController | typeof CatalogLayerController | typeof RoutingPolicyController,
+  controller:
+    | typeof AdminController
+    | typeof CatalogLayerController
+    | typeof RoutingPolicyController
+    | typeof RateLimitController,
 ): string[] => {
   const prefix = Reflect.getMetadata(PATH_METADATA, controller) as string;
   const prototype = controller.prototype as unknown as Record<string, object>;

@@ -159,6 +159,17 @@ describe.each(MODES)('rate limits (%s mode)', (mode) => {
     });
 
     await gateway.admin('DELETE', `/rate-limits/project/${project.id}`);
+    // Both changes are audited, by the scope they changed.
+    const audited = await pollUntil(
+      async () =>
+        (await gateway.admin<{ data: Array<{ action: string; target: string }> }>('GET', '/audit?limit=1000')).data
+          .filter((record) => record.target === `rate_limit:project:${project.id}`)
+          .map((record) => record.action)
+          .sort(),
+      (actions) => actions.length === 2,
+      { timeoutMs: 10_000 },
+    );
+    expect(audited).toEqual(['rate_limit.delete', 'rate_limit.set']);
     const lifted = await pollUntil(
       () => chat(b.key),
       (response) => response.status === 200,

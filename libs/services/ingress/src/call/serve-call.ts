@@ -32,8 +32,9 @@ export interface CallDependencies {
 
 /**
  * One model call in any inbound format, the same pipeline for all: authenticate, decode, admit by
- * the rate limits (until the call ends, however it ends), plan and reserve, open the first candidate that answers, then relay a stream or settle and answer. Errors
- * propagate to the controller's filter, which answers them in the same format.
+ * the rate limits (held until the call ends, however it ends), plan and reserve, open the first
+ * candidate that answers, then relay a stream or settle and answer. Errors propagate to the
+ * controller's filter, which answers them in the same format.
  */
 export const serveCall = async (
   { keys, calls, limits }: CallDependencies,

@@ -178,6 +178,31 @@ describe.each(MODES)('rate limits (%s mode)', (mode) => {
     expect(lifted.headers.get('x-ratelimit-limit-requests')).toBeNull();
   });
 
+  it('answers bad limits with a clear error in OpenAI’s format', async () => {
+    const raw = async (method: string, path: string, body: unknown) => {
+      const response = await fetch(`${gateway.stack.controlUrl}/admin/v1${path}`, {
+        method,
+        headers: { authorization: 'Bearer pmx-e2e-bootstrap-key-0123456789abcdef', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { error: { message: string } } };
+    };
+    expect(await raw('PUT', `/rate-limits/project/${gateway.projectId}`, {})).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringMatching(/at least one of rpm, tpm and maxConcurrent/) } },
+    });
+    expect((await raw('PUT', `/rate-limits/project/${gateway.projectId}`, { rpm: 0 })).status).toBe(400);
+    expect((await raw('PUT', `/rate-limits/project/${gateway.projectId}`, { rpm: 1.5 })).status).toBe(400);
+    expect((await raw('PUT', `/rate-limits/galaxy/${gateway.projectId}`, { rpm: 1 })).status).toBe(404);
+    expect((await raw('PUT', '/rate-limits/project/00000000-0000-4000-8000-000000000000', { rpm: 1 })).status).toBe(
+      404,
+    );
+    const key = await newKey();
+    expect((await raw('PATCH', `/keys/${key.id}`, { rpm: -1 })).status).toBe(400);
+    await gateway.admin('DELETE', `/keys/${key.id}`);
+    expect((await raw('PATCH', `/keys/${key.id}`, { rpm: 5 })).status).toBe(404);
+  });
+
   it('counts a call’s token bound against the tpm at admission and its actual tokens once it ends', async () => {
     const key = await newKey({ tpm: 1_000 });
     await freshWindow();

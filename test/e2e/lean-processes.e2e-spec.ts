@@ -50,8 +50,8 @@ const LOADED_ONLY_BY: Array<[origin: string, services: readonly Service[]]> = [
   ['@opentelemetry/instrumentation-http', ['ingress', 'control']],
   ['kysely', ['control', 'billing', 'audit']],
   ['pg', ['control', 'billing', 'audit']],
-  // The router keeps deployment health in Redis, shared by its replicas.
-  ['ioredis', ['router', 'billing']],
+  // The router keeps deployment health in Redis, shared by its replicas; ingress its rate limits.
+  ['ioredis', ['ingress', 'router', 'billing']],
   ['undici', ['executor']],
   ['libs/catalog', ['router', 'executor']],
 ];

@@ -185,7 +185,10 @@ export const Subjects = {
     publishers: ['control'],
     consumers: ['ingress'],
   }),
-  /** A routing policy changed: every ingress replica drops its cached keys, which carry the merged policy. */
+  /**
+   * A routing policy or a rate limit changed: every ingress replica drops its cached keys, which carry
+   * the merged policy and the limits of their scopes.
+   */
   policiesChanged: defineEvent('control.policies.changed.v1', PoliciesChanged, {
     delivery: 'broadcast',
     publishers: ['control'],

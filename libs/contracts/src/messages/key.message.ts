@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { RoutingPolicy } from '../routing/routing-policy';
 import type { CallScopes } from './budget.message';
+import { ScopedRateLimits } from './rate-limit.message';
 
 export const ApiKeyRecord = z.object({
   id: z.string(),
@@ -21,6 +22,8 @@ export const ApiKeyRecord = z.object({
   dataRetention: z.boolean().optional(),
   /** The routing policies of the key's org, team, project and the key itself, merged; absent: none. */
   routingPolicy: RoutingPolicy.optional(),
+  /** The rate limits of the key, its project, team and org that are set; absent: none. */
+  rateLimits: z.array(ScopedRateLimits).optional(),
 });
 export type ApiKeyRecord = z.infer<typeof ApiKeyRecord>;
 

@@ -35,6 +35,9 @@ export const EnvSchema = z.object({
   POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: millis.default(30_000),
   POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS: millis.default(600_000),
   POLYMUX_KEY_CACHE_TTL_MS: millis.default(60_000),
+  /** Failed key checks from one source address in a window, after which it gets 429 before any lookup. */
+  POLYMUX_FAILED_AUTH_LIMIT: z.coerce.number().int().positive().default(20),
+  POLYMUX_FAILED_AUTH_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   POLYMUX_RESERVATION_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   /** Oldest unsettled usage event after which billing refuses new reservations (fails closed). */
   POLYMUX_SETTLEMENT_LAG_MAX_MS: millis.default(60_000),

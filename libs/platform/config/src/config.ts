@@ -42,6 +42,8 @@ export interface PolymuxConfig {
   /** Image and document URLs the executor fetches and inlines for providers that cannot fetch them. */
   media: { maxBytes: number; fetchTimeoutMs: number };
   keys: { cacheTtlMs: number };
+  /** Ingress: how many failed key checks one source address may make per window before it is throttled. */
+  failedAuth: { limit: number; windowSeconds: number };
   billing: {
     reservationTtlSeconds: number;
     settlementLagMaxMs: number;
@@ -133,6 +135,7 @@ export const loadConfig = (
     },
     media: { maxBytes: env.POLYMUX_MEDIA_MAX_BYTES, fetchTimeoutMs: env.POLYMUX_MEDIA_FETCH_TIMEOUT_MS },
     keys: { cacheTtlMs: env.POLYMUX_KEY_CACHE_TTL_MS },
+    failedAuth: { limit: env.POLYMUX_FAILED_AUTH_LIMIT, windowSeconds: env.POLYMUX_FAILED_AUTH_WINDOW_SECONDS },
     billing: {
       reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS,
       settlementLagMaxMs: env.POLYMUX_SETTLEMENT_LAG_MAX_MS,

@@ -54,6 +54,12 @@ describe('error mapping', () => {
     });
   });
 
+  it("spells the gateway's own rate limit as OpenAI does", () => {
+    expect(toOpenAiError({ code: ErrorCode.RateLimited, message: 'Rate limit reached' })).toEqual({
+      error: { message: 'Rate limit reached', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' },
+    });
+  });
+
   it('keeps upstream details out of the body', () => {
     const body = toOpenAiError({ code: ErrorCode.UpstreamError, message: 'upstream failed', upstreamStatus: 503 });
     expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);

@@ -62,6 +62,9 @@ const openAiType = (code: ErrorCode): string => {
   return 'invalid_request_error';
 };
 
-/** A Polymux failure in OpenAI's error body; `code` is the Polymux error code. */
+/** Codes OpenAI itself spells otherwise: a gateway rate limit is OpenAI's own `rate_limit_exceeded`. */
+const openAiCode = (code: ErrorCode): string => (code === ErrorCode.RateLimited ? 'rate_limit_exceeded' : code);
+
+/** A Polymux failure in OpenAI's error body; `code` is the Polymux error code (OpenAI's where it has one). */
 export const toOpenAiError = (payload: ErrorPayload): OpenAiErrorBody =>
-  openAiErrorBody(payload.message, openAiType(payload.code), payload.param ?? null, payload.code);
+  openAiErrorBody(payload.message, openAiType(payload.code), payload.param ?? null, openAiCode(payload.code));

@@ -92,7 +92,9 @@ describe('sendOpenAiError', () => {
     sendOpenAiError(asReply(reply), { code, message: 'wait', retryAfterSeconds: 7 });
     expect(reply.statusCode).toBe(status);
     expect(reply.headers['retry-after']).toBe('7');
-    expect(reply.body).toEqual({ error: { message: 'wait', type: expect.any(String), param: null, code } });
+    // The gateway's own limit is spelled as OpenAI spells it.
+    const wire = code === ErrorCode.RateLimited ? 'rate_limit_exceeded' : code;
+    expect(reply.body).toEqual({ error: { message: 'wait', type: expect.any(String), param: null, code: wire } });
   });
 
   it('writes retry-after in whole seconds and leaves out values that are no delay', () => {

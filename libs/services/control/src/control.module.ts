@@ -19,6 +19,9 @@ import { PlanService } from './plans/plan.service';
 import { RoutingPolicyController } from './policies/routing-policy.controller';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
+import { RateLimitController } from './rate-limits/rate-limit.controller';
+import { RateLimitRepository } from './rate-limits/rate-limit.repository';
+import { RateLimitService } from './rate-limits/rate-limit.service';
 import { controlMigrations } from './schema/migrations';
 import { StatementController } from './statements/statement.controller';
 import { StatementService } from './statements/statement.service';
@@ -34,6 +37,7 @@ import { WebhookService } from './webhooks/webhook.service';
     CreditsController,
     CatalogLayerController,
     RoutingPolicyController,
+    RateLimitController,
     BudgetController,
     PlanController,
     UsageController,
@@ -51,6 +55,8 @@ import { WebhookService } from './webhooks/webhook.service';
     CatalogLayerService,
     RoutingPolicyRepository,
     RoutingPolicyService,
+    RateLimitRepository,
+    RateLimitService,
     BudgetService,
     PlanService,
     UsageService,

@@ -6,12 +6,14 @@ import { OnRequest } from '@polymux/messaging';
 
 import { ControlService } from './control.service';
 import { RoutingPolicyService } from './policies/routing-policy.service';
+import { RateLimitService } from './rate-limits/rate-limit.service';
 
 @Controller()
 export class KeyHandler {
   constructor(
     private readonly control: ControlService,
     private readonly policies: RoutingPolicyService,
+    private readonly rateLimits: RateLimitService,
   ) {}
 
   @OnRequest(Subjects.resolveKey)
@@ -20,8 +22,12 @@ export class KeyHandler {
   ): Promise<ResponseOf<typeof Subjects.resolveKey>> {
     const key = await this.control.resolveKey(payload.keyHash);
     if (!key) return { key: null };
-    // The key's policy travels with it to ingress, and from there with each plan to the router.
-    const routingPolicy = await this.policies.resolvedFor(key);
-    return { key: routingPolicy ? { ...key, routingPolicy } : key };
+    // The key's policy travels with it to ingress, and from there with each plan to the router; its
+    // rate limits (its own, its project's, team's and org's) to ingress, which enforces them.
+    const [routingPolicy, rateLimits] = await Promise.all([
+      this.policies.resolvedFor(key),
+      this.rateLimits.forKey(key),
+    ]);
+    return { key: { ...key, ...(routingPolicy ? { routingPolicy } : {}), ...(rateLimits ? { rateLimits } : {}) } };
   }
 }

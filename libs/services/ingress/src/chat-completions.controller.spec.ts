@@ -4,10 +4,14 @@ import type { ChatResponse, InvokeFrame } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, countInputTokens, countOutputTokens } from '@polymux/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import type { ApiKeyCache } from './auth/api-key.cache';
+import type { PolymuxConfig } from '@polymux/config';
+
+import type { Authenticator } from './auth/authenticator';
 import type { CallService } from './call/call.service';
 import { deferred, deployment, key, plan } from './call/testing/call-fixtures';
 import { ChatCompletionsController } from './chat-completions.controller';
+import { MemoryRateLimitStore } from './rate-limits/memory-rate-limit.store';
+import { RateLimiter } from './rate-limits/rate-limiter';
 
 const response = (usage: ChatResponse['usage']): ChatResponse => ({
   id: 'chatcmpl-1',
@@ -29,8 +33,12 @@ const setup = (settle: () => Promise<void> = () => Promise.resolve(), first?: In
     })),
     settle: jest.fn(settle),
     failed: jest.fn(async () => undefined),
+    tokenBound: jest.fn(() => 100),
   };
-  const keys = { resolve: jest.fn(async () => key) };
+  const keys = { authenticate: jest.fn(async () => key) };
+  const limits = new RateLimiter(new MemoryRateLimitStore(), {
+    billing: { reservationTtlSeconds: 900 },
+  } as PolymuxConfig);
   const raw = Object.assign(new EventEmitter(), { writableFinished: false });
   interface FakeReply {
     raw: typeof raw;
@@ -53,7 +61,11 @@ const setup = (settle: () => Promise<void> = () => Promise.resolve(), first?: In
       reply.sent = body;
     }),
   };
-  const controller = new ChatCompletionsController(keys as unknown as ApiKeyCache, calls as unknown as CallService);
+  const controller = new ChatCompletionsController(
+    keys as unknown as Authenticator,
+    calls as unknown as CallService,
+    limits,
+  );
   const request = { headers: { authorization: 'Bearer pmx-test' } } as unknown as FastifyRequest;
   const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] };
   const create = () => controller.create(request, reply as unknown as FastifyReply, body);

@@ -2,8 +2,9 @@ import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { OpenAiErrorFilter } from '@polymux/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { ApiKeyCache } from './auth/api-key.cache';
+import { Authenticator } from './auth/authenticator';
 import { CallService } from './call/call.service';
+import { RateLimiter } from './rate-limits/rate-limiter';
 import { serveCall } from './call/serve-call';
 import { chatCompletions } from './openai/chat-completions.format';
 
@@ -12,8 +13,9 @@ import { chatCompletions } from './openai/chat-completions.format';
 @UseFilters(OpenAiErrorFilter)
 export class ChatCompletionsController {
   constructor(
-    readonly keys: ApiKeyCache,
+    readonly keys: Authenticator,
     readonly calls: CallService,
+    readonly limits: RateLimiter,
   ) {}
 
   @Post('v1/chat/completions')

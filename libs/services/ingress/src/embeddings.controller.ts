@@ -4,8 +4,7 @@ import { Headers } from '@polymux/contracts';
 import { OpenAiErrorFilter } from '@polymux/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { ApiKeyCache } from './auth/api-key.cache';
-import { authenticate } from './auth/api-key.guard';
+import { Authenticator } from './auth/authenticator';
 import { CallService } from './call/call.service';
 import type { Embedded, EmbeddingsCall } from './embeddings/embeddings.service';
 import { EmbeddingsService } from './embeddings/embeddings.service';
@@ -13,6 +12,7 @@ import { decodeEmbeddingsBody } from './openai/embeddings.schema';
 import { toEmbeddingsList } from './openai/embeddings.response';
 import { callLabelsOf } from './call/call-labels';
 import { describeRoute } from './call/route';
+import { RateLimiter } from './rate-limits/rate-limiter';
 import { newRequestId } from './request-id';
 
 /** `POST /v1/embeddings`, OpenAI's wire format: planned, reserved and charged like a chat call. */
@@ -20,9 +20,10 @@ import { newRequestId } from './request-id';
 @UseFilters(OpenAiErrorFilter)
 export class EmbeddingsController {
   constructor(
-    private readonly keys: ApiKeyCache,
+    private readonly keys: Authenticator,
     private readonly calls: CallService,
     private readonly embeddings: EmbeddingsService,
+    private readonly limits: RateLimiter,
   ) {}
 
   @Post('v1/embeddings')
@@ -30,7 +31,7 @@ export class EmbeddingsController {
     const requestId = newRequestId();
     trace.getActiveSpan()?.setAttributes({ 'polymux.request_id': requestId, 'polymux.service': 'ingress' });
     void reply.header(Headers.requestId, requestId).header(Headers.task, 'embeddings');
-    const key = await authenticate(this.keys, httpRequest.headers, requestId);
+    const key = await this.keys.authenticate(httpRequest, requestId);
     const { request, encoding } = decodeEmbeddingsBody(body);
     void reply.header(Headers.model, request.model);
     const labels = callLabelsOf(httpRequest.headers);
@@ -44,6 +45,9 @@ export class EmbeddingsController {
       route: [],
       labels,
     };
+    call.rateLimit = await this.limits.admit(key, requestId, this.calls.tokenBound(call), (name, value) => {
+      void reply.header(name, value);
+    });
     let embedded: Embedded;
     try {
       await this.calls.plan(call);
@@ -53,6 +57,8 @@ export class EmbeddingsController {
     } catch (error) {
       await this.calls.failed(call, error);
       throw error;
+    } finally {
+      void call.rateLimit?.end(0); // a no-op once settled: the settlement ended it with its tokens
     }
     const { deployment, response, inputTokens } = embedded;
     describeRoute(reply, call, deployment);

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import type { Redis } from '@polymux/redis';
+import { REDIS, RedisModule } from '@polymux/redis';
 
 import { ApiKeyCache } from './auth/api-key.cache';
+import { Authenticator } from './auth/authenticator';
+import { FailedAuthThrottle } from './auth/failed-auth.throttle';
 import { CallEvents } from './call/call-events';
 import { CallService } from './call/call.service';
 import { ChatCompletionsController } from './chat-completions.controller';
@@ -9,10 +13,17 @@ import { EmbeddingsService } from './embeddings/embeddings.service';
 import { KeyRevokedHandler } from './key-revoked.handler';
 import { MessagesController } from './messages.controller';
 import { ModelsController } from './models.controller';
+import { MemoryRateLimitStore } from './rate-limits/memory-rate-limit.store';
+import type { RateLimitStore } from './rate-limits/rate-limit.store';
+import { RATE_LIMIT_STORE } from './rate-limits/rate-limit.store';
+import { RateLimiter } from './rate-limits/rate-limiter';
+import { RedisRateLimitStore } from './rate-limits/redis-rate-limit.store';
 import { ResponsesController } from './openai-responses/responses.controller';
 import { RoutingExplainController } from './routing-explain.controller';
 
 @Module({
+  // Rate limits and failed-authentication counts are shared by every replica (Redis), or in memory (embedded).
+  imports: [RedisModule.forRoot()],
   controllers: [
     ChatCompletionsController,
     ResponsesController,
@@ -22,6 +33,20 @@ import { RoutingExplainController } from './routing-explain.controller';
     RoutingExplainController,
     KeyRevokedHandler,
   ],
-  providers: [ApiKeyCache, CallService, CallEvents, EmbeddingsService],
+  providers: [
+    {
+      provide: RATE_LIMIT_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null): RateLimitStore =>
+        redis ? new RedisRateLimitStore(redis) : new MemoryRateLimitStore(),
+    },
+    ApiKeyCache,
+    FailedAuthThrottle,
+    Authenticator,
+    RateLimiter,
+    CallService,
+    CallEvents,
+    EmbeddingsService,
+  ],
 })
 export class IngressModule {}

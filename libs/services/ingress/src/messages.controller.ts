@@ -9,9 +9,9 @@ import { checkAnthropicVersion } from './anthropic/anthropic-version';
 import { fromMessagesBody } from './anthropic/anthropic-request.mapper';
 import { anthropicMessages } from './anthropic/messages.format';
 import { parseCountTokensBody } from './anthropic/messages.schema';
-import { ApiKeyCache } from './auth/api-key.cache';
-import { authenticate } from './auth/api-key.guard';
+import { Authenticator } from './auth/authenticator';
 import { CallService } from './call/call.service';
+import { RateLimiter } from './rate-limits/rate-limiter';
 import { headersNamed, serveCall } from './call/serve-call';
 import { newRequestId } from './request-id';
 
@@ -20,8 +20,9 @@ import { newRequestId } from './request-id';
 @UseFilters(AnthropicErrorFilter)
 export class MessagesController {
   constructor(
-    readonly keys: ApiKeyCache,
+    readonly keys: Authenticator,
     readonly calls: CallService,
+    readonly limits: RateLimiter,
     private readonly messaging: MessagingClient,
   ) {}
 
@@ -47,7 +48,7 @@ export class MessagesController {
     checkAnthropicVersion(httpRequest.headers);
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header('request-id', requestId);
-    const key = await authenticate(this.keys, httpRequest.headers, requestId);
+    const key = await this.keys.authenticate(httpRequest, requestId);
     // The betas as /v1/messages reads them: the same allowlist, the same report of what is ignored.
     const dropped: string[] = [];
     const betas = headersNamed(httpRequest.headers, [ANTHROPIC_BETA_HEADER])[ANTHROPIC_BETA_HEADER];

@@ -5,9 +5,8 @@ import { MessagingClient } from '@polymux/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { checkAnthropicVersion } from './anthropic/anthropic-version';
-import { ApiKeyCache } from './auth/api-key.cache';
+import { Authenticator } from './auth/authenticator';
 import { CallerFormatErrorFilter } from './formats/caller-format.filter';
-import { authenticate } from './auth/api-key.guard';
 import { anthropicModelPage, isAnthropicCaller, toAnthropicModel } from './models/anthropic-models';
 import { newRequestId } from './request-id';
 
@@ -71,7 +70,7 @@ const toOpenAiModel = (model: ModelInfo) => ({
 @UseFilters(CallerFormatErrorFilter)
 export class ModelsController {
   constructor(
-    private readonly keys: ApiKeyCache,
+    private readonly keys: Authenticator,
     private readonly messaging: MessagingClient,
   ) {}
 
@@ -79,7 +78,7 @@ export class ModelsController {
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const anthropic = this.caller(request);
     const requestId = this.start(reply, anthropic);
-    const key = await authenticate(this.keys, request.headers, requestId);
+    const key = await this.keys.authenticate(request, requestId);
     const models = await this.models(key, requestId);
     await reply.send(
       anthropic ? anthropicModelPage(models, request.query) : { object: 'list', data: models.map(toOpenAiModel) },
@@ -94,7 +93,7 @@ export class ModelsController {
   ): Promise<void> {
     const anthropic = this.caller(request);
     const requestId = this.start(reply, anthropic);
-    const key = await authenticate(this.keys, request.headers, requestId);
+    const key = await this.keys.authenticate(request, requestId);
     const model = (await this.models(key, requestId)).find((candidate) => candidate.id === id);
     if (!model) {
       throw new PolymuxException(

@@ -5,8 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { anthropicMessages } from './anthropic/messages.format';
 import { checkAnthropicVersion } from './anthropic/anthropic-version';
-import { ApiKeyCache } from './auth/api-key.cache';
-import { authenticate } from './auth/api-key.guard';
+import { Authenticator } from './auth/authenticator';
 import { headersNamed } from './call/serve-call';
 import { CallerFormatErrorFilter } from './formats/caller-format.filter';
 import { isAnthropicCaller } from './models/anthropic-models';
@@ -24,7 +23,7 @@ import { newRequestId } from './request-id';
 @UseFilters(CallerFormatErrorFilter)
 export class RoutingExplainController {
   constructor(
-    private readonly keys: ApiKeyCache,
+    private readonly keys: Authenticator,
     private readonly messaging: MessagingClient,
   ) {}
 
@@ -35,7 +34,7 @@ export class RoutingExplainController {
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId);
     if (anthropic) void reply.header('request-id', requestId);
-    const key = await authenticate(this.keys, httpRequest.headers, requestId);
+    const key = await this.keys.authenticate(httpRequest, requestId);
     const format = anthropic ? anthropicMessages : chatCompletions;
     const request = format.decode(body, {
       dataRetention: key.dataRetention === true,

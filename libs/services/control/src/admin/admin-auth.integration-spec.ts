@@ -9,6 +9,7 @@ import { deleteNatsNamespace, isolatedServiceEnv } from '@polymux/testing';
 import { CatalogLayerController } from '../catalog/catalog-layer.controller';
 import { ControlModule } from '../control.module';
 import { RoutingPolicyController } from '../policies/routing-policy.controller';
+import { RateLimitController } from '../rate-limits/rate-limit.controller';
 import { AdminController } from './admin.controller';
 
 jest.setTimeout(60_000);
@@ -87,6 +88,7 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'GET', path: `/admin/v1/users/${ids.user}` },
   { method: 'POST', path: `/admin/v1/projects/${ids.project}/keys`, body: { name: 'must-not-exist', admin: true } },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/keys` },
+  { method: 'PATCH', path: `/admin/v1/keys/${ids.key}`, body: { rpm: 1 } },
   { method: 'DELETE', path: `/admin/v1/keys/${ids.key}` },
   { method: 'POST', path: `/admin/v1/projects/${ids.project}/credits`, body: { amountUsd: '1000.00' } },
   { method: 'PATCH', path: `/admin/v1/projects/${ids.project}`, body: { dataRetention: true } },
@@ -109,14 +111,21 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'PUT', path: `/admin/v1/routing-policies/project/${ids.project}`, body: { denyModels: ['x'] } },
   { method: 'GET', path: `/admin/v1/routing-policies/project/${ids.project}` },
   { method: 'DELETE', path: `/admin/v1/routing-policies/project/${ids.project}` },
+  { method: 'PUT', path: `/admin/v1/rate-limits/project/${ids.project}`, body: { rpm: 1 } },
+  { method: 'GET', path: `/admin/v1/rate-limits/project/${ids.project}` },
+  { method: 'DELETE', path: `/admin/v1/rate-limits/project/${ids.project}` },
 ];
 
 /** `METHOD /path/:param` of every route the admin controllers declare. */
 const declaredRoutes = (): string[] =>
-  [AdminController, CatalogLayerController, RoutingPolicyController].flatMap(routesOf).sort();
+  [AdminController, CatalogLayerController, RoutingPolicyController, RateLimitController].flatMap(routesOf).sort();
 
 const routesOf = (
-  controller: typeof AdminController | typeof CatalogLayerController | typeof RoutingPolicyController,
+  controller:
+    | typeof AdminController
+    | typeof CatalogLayerController
+    | typeof RoutingPolicyController
+    | typeof RateLimitController,
 ): string[] => {
   const prefix = Reflect.getMetadata(PATH_METADATA, controller) as string;
   const prototype = controller.prototype as unknown as Record<string, object>;
@@ -152,6 +161,7 @@ describe('admin API authorisation', () => {
           .replace('models/must-not-exist', 'models/:modelId')
           .replace('deployments/must-not-exist', 'deployments/:deploymentId')
           .replace('routing-policies/project', 'routing-policies/:scope')
+          .replace('rate-limits/project', 'rate-limits/:scope')
           .replace(`:scope/:projectId`, ':scope/:scopeId'),
       )
       .sort();

@@ -18,6 +18,7 @@ import { MessagingClient } from '@polymux/messaging';
 
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
+import { RateLimitService } from '../rate-limits/rate-limit.service';
 import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard';
 import {
   AuditParams,
@@ -28,6 +29,7 @@ import {
   IdempotencyKey,
   LedgerParams,
   TopUp,
+  UpdateKey,
   UpdateProject,
 } from './admin.dto';
 import { balanceView, entryView, keyView, userView } from './admin.views';
@@ -60,6 +62,7 @@ export class AdminController {
   constructor(
     private readonly control: ControlService,
     private readonly messaging: MessagingClient,
+    private readonly rateLimits: RateLimitService,
   ) {}
 
   @Post('orgs')
@@ -118,13 +121,28 @@ export class AdminController {
   /** The only response that ever contains the key's secret. */
   @Post('projects/:projectId/keys')
   async createKey(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
-    const { key, secret } = await this.control.createKey(actorOf(request), projectId, parseBody(CreateKey, body));
-    return { ...keyView(key), key: secret };
+    const { rpm, tpm, maxConcurrent, ...options } = parseBody(CreateKey, body);
+    const { key, secret } = await this.control.createKey(actorOf(request), projectId, options);
+    const limits = await this.rateLimits.setForNewKey(key.id, {
+      ...(rpm === undefined ? {} : { rpm }),
+      ...(tpm === undefined ? {} : { tpm }),
+      ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
+    });
+    return { ...keyView(key, limits), key: secret };
   }
 
   @Get('projects/:projectId/keys')
   async listKeys(@Param('projectId') projectId: string) {
-    return { data: (await this.control.listKeys(projectId)).map(keyView) };
+    const keys = await this.control.listKeys(projectId);
+    const limits = await this.rateLimits.ofKeys(keys.map((key) => key.id));
+    return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)) };
+  }
+
+  /** Changes a key's rate limits; every ingress replica refetches its keys (`control.policies.changed.v1`). */
+  @Patch('keys/:keyId')
+  async updateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
+    const { key, limits } = await this.rateLimits.updateKey(actorOf(request), keyId, parseBody(UpdateKey, body));
+    return keyView(key, limits);
   }
 
   @Delete('keys/:keyId')

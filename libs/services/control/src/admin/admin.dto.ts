@@ -24,13 +24,24 @@ export const CreateProject = z.object({
   dataRetention: z.boolean().optional(),
 });
 export const UpdateProject = z.object({ dataRetention: z.boolean() });
+const limit = z.number().int().positive().max(1_000_000_000);
 export const CreateKey = z.object({
   name,
+  /** The key's own rate limits (`PATCH /admin/v1/keys/:id` changes them). */
+  rpm: limit.optional(),
+  tpm: limit.optional(),
+  maxConcurrent: limit.optional(),
   admin: z.boolean().optional(),
   allowedModels: z.array(modelName).min(1).max(1000).nullable().optional(),
   expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
   /** A personal key of this user of the project's org. */
   userId: z.string().max(64).nullable().optional(),
+});
+/** A key's rate limits changed: a number sets one, null lifts it, absent keeps it. */
+export const UpdateKey = z.strictObject({
+  rpm: limit.nullable().optional(),
+  tpm: limit.nullable().optional(),
+  maxConcurrent: limit.nullable().optional(),
 });
 export const CreateUser = z.object({
   email: z.email().max(320),

@@ -1,4 +1,4 @@
-import type { Balance, LedgerEntry } from '@polymux/contracts';
+import type { Balance, LedgerEntry, RateLimits } from '@polymux/contracts';
 import { nanoToUsd } from '@polymux/contracts';
 
 import type { ApiKey, User } from '../control.repository';
@@ -12,7 +12,8 @@ export const userView = (user: User) => ({
   createdAt: user.created_at.toISOString(),
 });
 
-export const keyView = (key: ApiKey) => ({
+/** A key with its own rate limits (null: not limited at the key; its project, team or org may be). */
+export const keyView = (key: ApiKey, limits: RateLimits | null = null) => ({
   id: key.id,
   name: key.name,
   prefix: key.key_prefix,
@@ -21,6 +22,9 @@ export const keyView = (key: ApiKey) => ({
   admin: key.admin,
   allowedModels: key.allowed_models,
   expiresAt: key.expires_at?.toISOString() ?? null,
+  rpm: limits?.rpm ?? null,
+  tpm: limits?.tpm ?? null,
+  maxConcurrent: limits?.maxConcurrent ?? null,
   revokedAt: key.revoked_at?.toISOString() ?? null,
   createdAt: key.created_at.toISOString(),
 });

@@ -27,6 +27,7 @@ import {
 } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
+import type { RateLimitTicket } from '../rate-limits/rate-limiter';
 import type { PublishBudget } from './call-events';
 import type { CallLabels } from './call-labels';
 import { CallEvents } from './call-events';
@@ -51,6 +52,10 @@ export interface Call<R extends CallRequest = ChatRequest> {
   route: string[];
   /** The caller's tags, session and parent request ids, for the usage row only. */
   labels?: CallLabels;
+  /** What the router plans from, derived once (`CallService.tokenBound` needs it before the plan). */
+  intake?: Intake;
+  /** The call's hold on its rate limits, ended with the tokens it used once its usage is recorded. */
+  rateLimit?: RateLimitTicket;
 }
 
 export interface OpenedStream {
@@ -106,6 +111,16 @@ export class CallService {
   ) {}
 
   /**
+   * The most tokens the call can use as far as ingress knows before planning, what its rate limits
+   * count until it ends: the prompt's bound plus `max_tokens`, `n` times. A call without `max_tokens`
+   * counts its prompt only until its end corrects it (the output bound is each deployment's own).
+   */
+  tokenBound(call: Call<CallRequest>): number {
+    const intake = (call.intake ??= intakeFor(call.request));
+    return (intake.signals.inputTokensUpperBound + (intake.maxOutputTokens ?? 0)) * (intake.n ?? 1);
+  }
+
+  /**
    * Plans the call and holds its maximum possible cost in one round trip: the router classifies and
    * reserves at the same time, so no balance is ever overspent. Only the intake travels, not the body.
    */
@@ -114,7 +129,7 @@ export class CallService {
     call.plan = await this.messaging.request(
       Subjects.plan,
       {
-        intake: intakeFor(request),
+        intake: (call.intake ??= intakeFor(request)),
         allowedModels: key.allowedModels,
         ...(key.routingPolicy ? { policy: key.routingPolicy } : {}),
         scopes: callScopesOf(key),
@@ -248,6 +263,8 @@ export class CallService {
       },
       budget,
     );
+    // Before the answer's last bytes: the caller's next call already sees the bound corrected.
+    await call.rateLimit?.end(usage.inputTokens + usage.outputTokens);
   }
 
   /**

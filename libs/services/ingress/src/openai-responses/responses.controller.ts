@@ -3,9 +3,9 @@ import { ErrorCode, Headers, PolymuxException } from '@polymux/contracts';
 import { OpenAiErrorFilter } from '@polymux/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { ApiKeyCache } from '../auth/api-key.cache';
-import { authenticate } from '../auth/api-key.guard';
+import { Authenticator } from '../auth/authenticator';
 import { CallService } from '../call/call.service';
+import { RateLimiter } from '../rate-limits/rate-limiter';
 import { serveCall } from '../call/serve-call';
 import { newRequestId } from '../request-id';
 import { responses } from './responses.format';
@@ -18,8 +18,9 @@ import { responses } from './responses.format';
 @UseFilters(OpenAiErrorFilter)
 export class ResponsesController {
   constructor(
-    readonly keys: ApiKeyCache,
+    readonly keys: Authenticator,
     readonly calls: CallService,
+    readonly limits: RateLimiter,
   ) {}
 
   @Post('v1/responses')
@@ -51,7 +52,7 @@ export class ResponsesController {
   private async notStored(httpRequest: FastifyRequest, reply: FastifyReply): Promise<never> {
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header(Headers.model, 'none').header(Headers.task, 'none');
-    await authenticate(this.keys, httpRequest.headers, requestId);
+    await this.keys.authenticate(httpRequest, requestId);
     throw new PolymuxException(
       ErrorCode.NotFound,
       'responses are not stored: Polymux keeps no responses or conversation state, so none can be retrieved, listed, cancelled or deleted',

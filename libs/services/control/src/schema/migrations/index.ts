@@ -5,6 +5,7 @@ import * as projectDataRetention from './1764633600000-ProjectDataRetention';
 import * as catalogLayer from './1796300000000-CatalogLayer';
 import * as routingPolicies from './1796400000000-RoutingPolicies';
 import * as users from './1796900000000-Users';
+import * as rateLimits from './1797100000000-RateLimits';
 
 export const controlMigrations: MigrationSet = {
   '1763712000000-Init': init,
@@ -12,4 +13,5 @@ export const controlMigrations: MigrationSet = {
   '1796300000000-CatalogLayer': catalogLayer,
   '1796400000000-RoutingPolicies': routingPolicies,
   '1796900000000-Users': users,
+  '1797100000000-RateLimits': rateLimits,
 };

@@ -100,6 +100,18 @@ export interface RoutingPolicyTable {
   updated_at: UpdatedAt;
 }
 
+/** The rate limits of an org, team, project or key; a null limit is not limited. */
+export interface RateLimitTable {
+  id: Generated<string>;
+  scope: 'org' | 'team' | 'project' | 'key';
+  scope_id: string;
+  rpm: number | null;
+  tpm: number | null;
+  max_concurrent: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 /** Tables of the `control` schema; no other service reads them. */
 export interface ControlDB {
   orgs: OrgTable;
@@ -112,4 +124,5 @@ export interface ControlDB {
   catalog_deployments: CatalogDeploymentTable;
   catalog_revision: CatalogRevisionTable;
   routing_policies: RoutingPolicyTable;
+  rate_limits: RateLimitTable;
 }

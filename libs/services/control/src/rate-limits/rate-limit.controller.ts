@@ -1,0 +1,65 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { ErrorCode, PolymuxException, RateLimitScope, RateLimits } from '@polymux/contracts';
+import { OpenAiErrorFilter, parseBody } from '@polymux/http';
+
+import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
+import { actorOf } from '../admin/admin.controller';
+import type { StoredRateLimit } from './rate-limit.repository';
+import { RateLimitService, limitsOf } from './rate-limit.service';
+
+const view = (stored: StoredRateLimit) => ({
+  id: stored.id,
+  scope: stored.scope,
+  scopeId: stored.scope_id,
+  ...limitsOf(stored),
+  createdAt: stored.created_at.toISOString(),
+  updatedAt: stored.updated_at.toISOString(),
+});
+
+const scopeOf = (scope: string): RateLimitScope => {
+  const parsed = RateLimitScope.safeParse(scope);
+  if (parsed.success) return parsed.data;
+  throw new PolymuxException(ErrorCode.NotFound, `no such rate-limit scope ${scope}: use org, team, project or key`, {
+    param: 'scope',
+  });
+};
+
+/** A body setting at least one limit (`DELETE` removes them all). */
+const limitsIn = (body: unknown): RateLimits => {
+  const limits = parseBody(RateLimits, body);
+  if (Object.keys(limits).length === 0)
+    throw new PolymuxException(ErrorCode.InvalidRequest, 'set at least one of rpm, tpm and maxConcurrent');
+  return limits;
+};
+
+/**
+ * Rate limits: `PUT`, `GET` and `DELETE /admin/v1/rate-limits/{scope}/{id}`, where scope is `org`,
+ * `team`, `project` or `key`. `PUT` replaces the scope's limits (a limit left out is not limited).
+ */
+@Controller('admin/v1')
+@UseGuards(AdminAuthGuard)
+@UseFilters(OpenAiErrorFilter)
+export class RateLimitController {
+  constructor(private readonly limits: RateLimitService) {}
+
+  @Put('rate-limits/:scope/:scopeId')
+  async set(
+    @Req() request: AdminRequest,
+    @Param('scope') scope: string,
+    @Param('scopeId') scopeId: string,
+    @Body() body: unknown,
+  ) {
+    return view(await this.limits.set(actorOf(request), scopeOf(scope), scopeId, limitsIn(body)));
+  }
+
+  @Get('rate-limits/:scope/:scopeId')
+  async get(@Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    return view(await this.limits.get(scopeOf(scope), scopeId));
+  }
+
+  @Delete('rate-limits/:scope/:scopeId')
+  @HttpCode(200)
+  async delete(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    return view(await this.limits.delete(actorOf(request), scopeOf(scope), scopeId));
+  }
+}

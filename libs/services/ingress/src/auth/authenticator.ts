@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { ApiKeyRecord } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, hashApiKey } from '@polymux/contracts';
+import type { FastifyRequest } from 'fastify';
+
+import { ApiKeyCache } from './api-key.cache';
+import { FailedAuthThrottle } from './failed-auth.throttle';
+
+/**
+ * Authenticates `Authorization: Bearer <key>` (or Anthropic's `x-api-key`) against the key cache,
+ * after checking that the source address is not throttled for failed key checks.
+ */
+@Injectable()
+export class Authenticator {
+  constructor(
+    private readonly cache: ApiKeyCache,
+    private readonly throttle: FailedAuthThrottle,
+  ) {}
+
+  async authenticate(request: Pick<FastifyRequest, 'headers' | 'ip'>, requestId: string): Promise<ApiKeyRecord> {
+    const { headers } = request;
+    const authorization = headers.authorization;
+    const bearer = typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
+    const token = bearer ?? (typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined);
+    if (!token) {
+      throw new PolymuxException(
+        ErrorCode.Unauthenticated,
+        'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".',
+      );
+    }
+    await this.throttle.check(request.ip);
+    const key = await this.cache.resolve(hashApiKey(token), requestId);
+    if (!key || (key.expiresAt !== null && Date.parse(key.expiresAt) <= Date.now())) {
+      await this.throttle.failed(request.ip);
+      throw new PolymuxException(ErrorCode.Unauthenticated, 'Incorrect API key provided.');
+    }
+    return key;
+  }
+}

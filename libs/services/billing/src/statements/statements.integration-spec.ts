@@ -58,10 +58,20 @@ const NEIGHBOUR = `${A}0`;
 const grantA = grantAccount(A, `g-${run}`);
 
 let sequence = 0;
-const tx = (kind: NewTransaction['kind'], postings: NewTransaction['postings'], reason: string | null = null) => ({
+/**
+ * A transaction of this run. A charge gets a request id of its own; an overrun or a refund names the
+ * charge it belongs to (`of`), so the ledger this suite leaves keeps the invariants the other suites
+ * reconcile on the same database (one charge a request, refunds within it).
+ */
+const tx = (
+  kind: NewTransaction['kind'],
+  postings: NewTransaction['postings'],
+  reason: string | null = null,
+  of?: string,
+) => ({
   kind,
   idempotencyKey: `${kind}:${run}:${sequence++}`,
-  requestId: kind === 'charge' || kind === 'overrun' || kind === 'refund' ? `req-${run}-${sequence}` : null,
+  requestId: kind === 'charge' ? `req-${run}-${sequence}` : (of ?? null),
   postings,
   reason,
 });
@@ -104,26 +114,28 @@ beforeAll(async () => {
   // After it, every kind on A: a grant spent first by a discounted charge split over grant and paid credit.
   await record([tx('grant', grantPostings(grantA, 2_000n), 'trial')]);
   const splitter = new DebitSplitter(A, [{ account: grantA, remaining: 2_000n, expiresAt: new Date() }]);
+  const first = tx('charge', chargePostings(A, 1_500n, { discount: 500n, splitter }));
+  const second = tx('charge', chargePostings(A, 1_000n, { discount: 250n, splitter }));
   await record([
-    tx('charge', chargePostings(A, 1_500n, { discount: 500n, splitter })),
-    tx('charge', chargePostings(A, 1_000n, { discount: 250n, splitter })),
-    tx('overrun', chargePostings(A, 300n)),
-    tx('refund', refundPostings(A, 400n), 'upstream timeout'),
+    first,
+    second,
+    tx('overrun', chargePostings(A, 300n), null, second.requestId!),
+    tx('refund', refundPostings(A, 400n), 'upstream timeout', first.requestId!),
     tx('adjustment', adjustmentPostings(A, 50n, splitter), 'goodwill'),
     tx('adjustment', adjustmentPostings(A, -20n, splitter), 'correction'),
   ]);
   // The grant's remainder (2,000 - 1,500 - 500) is 0; expire another one with 700 left.
-  const second = grantAccount(A, `g2-${run}`);
-  await record([tx('grant', grantPostings(second, 900n), 'promo')]);
+  const secondGrant = grantAccount(A, `g2-${run}`);
+  await record([tx('grant', grantPostings(secondGrant, 900n), 'promo')]);
   await record([
     tx(
       'charge',
       chargePostings(A, 200n, {
-        splitter: new DebitSplitter(A, [{ account: second, remaining: 900n, expiresAt: null }]),
+        splitter: new DebitSplitter(A, [{ account: secondGrant, remaining: 900n, expiresAt: null }]),
       }),
     ),
   ]);
-  await record([tx('grant_expiry', grantExpiryPostings(second, 700n))]);
+  await record([tx('grant_expiry', grantExpiryPostings(secondGrant, 700n))]);
   await record([tx('charge', chargePostings(B, 100n))]);
   end = await databaseInstant();
 });

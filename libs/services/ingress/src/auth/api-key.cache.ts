@@ -45,6 +45,11 @@ export class ApiKeyCache {
     return entry.record;
   }
 
+  /** Whether the key behind this hash is cached as a valid key (a revoked one is cached as null). */
+  holdsValid(keyHash: string): boolean {
+    return this.entries.get(keyHash)?.record != null;
+  }
+
   /** Every key refetched on its next use: a routing policy changed, and which keys it reaches is control's to know. */
   forgetAll(): void {
     this.entries.clear();

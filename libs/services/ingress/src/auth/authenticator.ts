@@ -8,7 +8,9 @@ import { FailedAuthThrottle } from './failed-auth.throttle';
 
 /**
  * Authenticates `Authorization: Bearer <key>` (or Anthropic's `x-api-key`) against the key cache,
- * after checking that the source address is not throttled for failed key checks.
+ * after checking that the source address is not throttled for failed key checks — for a key the
+ * cache does not hold as valid, which is every guess: the calls of known keys, nearly all traffic,
+ * cost no throttle round trip.
  */
 @Injectable()
 export class Authenticator {
@@ -28,8 +30,9 @@ export class Authenticator {
         'You didn\'t provide an API key. Send it as "Authorization: Bearer <key>".',
       );
     }
-    await this.throttle.check(request.ip);
-    const key = await this.cache.resolve(hashApiKey(token), requestId);
+    const keyHash = hashApiKey(token);
+    if (!this.cache.holdsValid(keyHash)) await this.throttle.check(request.ip);
+    const key = await this.cache.resolve(keyHash, requestId);
     if (!key || (key.expiresAt !== null && Date.parse(key.expiresAt) <= Date.now())) {
       await this.throttle.failed(request.ip);
       throw new PolymuxException(ErrorCode.Unauthenticated, 'Incorrect API key provided.');

@@ -580,12 +580,14 @@ const hasUrlMedia = (request: ChatRequest): boolean =>
   );
 
 /** The request without images and documents, for a provider whose API reads text only. */
+/** The request without images and documents; a turn that held nothing else keeps a word of text, as a turn needs content. */
 const textOnly = (request: ChatRequest): ChatRequest => ({
   ...request,
-  messages: request.messages.map((message) => ({
-    ...message,
-    content: message.content.filter((part) => part.type !== 'image' && part.type !== 'document'),
-  })),
+  messages: request.messages.map((message) => {
+    const content = message.content.filter((part) => part.type !== 'image' && part.type !== 'document');
+    const emptied = content.length === 0 && message.content.length > 0;
+    return { ...message, content: emptied ? [{ type: 'text' as const, text: 'attachment' }] : content };
+  }),
 });
 
 describe.each(PAIRS)('request %s → %s (property)', (format, name) => {

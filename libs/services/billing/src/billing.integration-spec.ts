@@ -8,7 +8,7 @@ import type { Bus } from '@polymux/messaging';
 import { BUS, MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
+import { deleteNatsNamespace, isolatedServiceEnv, pollUntil, usageEvent } from '@polymux/testing';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -96,29 +96,8 @@ const balanceOf = async (accountId: string) => {
   const answer = await client.request(Subjects.balance, { accountId });
   return { balance: BigInt(answer.balance), reserved: BigInt(answer.reserved) };
 };
-const usage = (accountId: string, requestId: string, cost: bigint): UsageRecorded => ({
-  requestId,
-  accountId,
-  reservationId: requestId,
-  orgId: 'org-test',
-  teamId: null,
-  projectId: 'project-test',
-  keyId: 'key-test',
-  requestedModel: 'fast',
-  model: 'gpt-test',
-  deploymentId: 'sim/gpt-test',
-  provider: 'openai',
-  task: 'chat',
-  api: 'chat.completions',
-  inputTokens: 10,
-  outputTokens: 20,
-  cost: cost.toString(),
-  outcome: 'success',
-  stream: false,
-  attempts: [{ deploymentId: 'sim/gpt-test', outcome: 'success' }],
-  durationMs: 12,
-  occurredAt: new Date().toISOString(),
-});
+const usage = (accountId: string, requestId: string, cost: bigint): UsageRecorded =>
+  usageEvent({ requestId, accountId, cost: cost.toString() });
 /** Publishes a usage event; a distinct message id passes JetStream's de-duplication, as a late redelivery would. */
 const emitUsage = (event: UsageRecorded, messageId = event.requestId) =>
   client.emit(Subjects.usageRecorded, event, { messageId, requestId: event.requestId });

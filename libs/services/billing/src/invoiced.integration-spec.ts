@@ -5,7 +5,7 @@ import { ErrorCode, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { deleteNatsNamespace, isolatedServiceEnv } from '@polymux/testing';
+import { deleteNatsNamespace, isolatedServiceEnv, usageEvent } from '@polymux/testing';
 import { Redis } from 'ioredis';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 
@@ -76,29 +76,8 @@ const reserveOn = (replica: number, accountId: string, orgId: string, amount: bi
     { accountId, amount: amount.toString(), ttlSeconds: 300, scopes: scopesOf(orgId, accountId.slice(8)) },
     randomUUID(),
   );
-const usage = (accountId: string, orgId: string, requestId: string, cost: bigint): UsageRecorded => ({
-  requestId,
-  accountId,
-  reservationId: requestId,
-  orgId,
-  teamId: null,
-  projectId: accountId.slice(8),
-  keyId: 'key-it',
-  requestedModel: 'fast',
-  model: 'gpt-test',
-  deploymentId: 'sim/gpt-test',
-  provider: 'openai',
-  task: 'chat',
-  api: 'chat.completions',
-  inputTokens: 10,
-  outputTokens: 20,
-  cost: cost.toString(),
-  outcome: 'success',
-  stream: false,
-  attempts: [{ deploymentId: 'sim/gpt-test', outcome: 'success' }],
-  durationMs: 12,
-  occurredAt: new Date().toISOString(),
-});
+const usage = (accountId: string, orgId: string, requestId: string, cost: bigint): UsageRecorded =>
+  usageEvent({ requestId, accountId, orgId, projectId: accountId.slice(8), keyId: 'key-it', cost: cost.toString() });
 const outcomesOf = async (calls: Array<Promise<unknown>>) => {
   const outcomes = await Promise.allSettled(calls);
   const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));

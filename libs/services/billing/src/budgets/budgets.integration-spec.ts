@@ -5,7 +5,7 @@ import { ErrorCode, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
-import { deleteNatsNamespace, isolatedServiceEnv, pollUntil } from '@polymux/testing';
+import { deleteNatsNamespace, isolatedServiceEnv, pollUntil, usageEvent } from '@polymux/testing';
 import { Redis } from 'ioredis';
 import { connect } from 'nats';
 
@@ -90,26 +90,7 @@ const usage = (
   { scopes, accountId }: { scopes: CallScopes; accountId: string },
   requestId: string,
   cost: bigint,
-): UsageRecorded => ({
-  requestId,
-  accountId,
-  reservationId: requestId,
-  ...scopes,
-  requestedModel: 'fast',
-  model: 'gpt-test',
-  deploymentId: 'sim/gpt-test',
-  provider: 'openai',
-  task: 'chat',
-  api: 'chat.completions',
-  inputTokens: 10,
-  outputTokens: 20,
-  cost: cost.toString(),
-  outcome: 'success',
-  stream: false,
-  attempts: [{ deploymentId: 'sim/gpt-test', outcome: 'success' }],
-  durationMs: 12,
-  occurredAt: new Date().toISOString(),
-});
+): UsageRecorded => usageEvent({ requestId, accountId, ...scopes, cost: cost.toString() });
 /** The durable events JetStream holds on one subject of this file's namespace whose payload names `needle`. */
 const streamed = async <T>(stream: string, subject: string, needle: string): Promise<T[]> => {
   const nats = await connect({ servers: env.NATS_URL });

@@ -1,4 +1,5 @@
 import { Body, Controller, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import type { AuditRecorded } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects, usdToNano } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
@@ -7,6 +8,7 @@ import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
 import { actorOf, idempotencyKeyOf } from '../admin/admin.controller';
 import { Adjustment, Grant, Refund } from '../admin/admin.dto';
 import { balanceView } from '../admin/admin.views';
+import type { Project } from '../control.repository';
 import { ControlService, accountOf } from '../control.service';
 
 const positive = (amountUsd: string): bigint => {
@@ -44,14 +46,12 @@ export class CreditsController {
       reason,
       idempotencyKey: `${project.id}:${idempotencyKey}`,
     });
-    if (result.applied) {
-      await this.control.audit(actorOf(request), 'credits.grant', `project:${project.id}`, project.org_id, project.id, {
-        amountNanoUsd: amount.toString(),
-        grantId: result.grantId,
-        expiresAt: result.expiresAt,
-        reason,
-      });
-    }
+    await this.auditApplied(request, result.applied, 'credits.grant', project, {
+      amountNanoUsd: amount.toString(),
+      grantId: result.grantId,
+      expiresAt: result.expiresAt,
+      reason,
+    });
     return { applied: result.applied, grantId: result.grantId, expiresAt: result.expiresAt, ...balanceView(result) };
   }
 
@@ -68,20 +68,11 @@ export class CreditsController {
       reason,
       idempotencyKey: `${project.id}:${idempotencyKey}`,
     });
-    if (result.applied) {
-      await this.control.audit(
-        actorOf(request),
-        'credits.refund',
-        `project:${project.id}`,
-        project.org_id,
-        project.id,
-        {
-          amountNanoUsd: amount.toString(),
-          requestId,
-          reason,
-        },
-      );
-    }
+    await this.auditApplied(request, result.applied, 'credits.refund', project, {
+      amountNanoUsd: amount.toString(),
+      requestId,
+      reason,
+    });
     return { applied: result.applied, ...balanceView(result) };
   }
 
@@ -99,19 +90,22 @@ export class CreditsController {
       reason,
       idempotencyKey: `${project.id}:${idempotencyKey}`,
     });
-    if (result.applied) {
-      await this.control.audit(
-        actorOf(request),
-        'credits.adjustment',
-        `project:${project.id}`,
-        project.org_id,
-        project.id,
-        {
-          amountNanoUsd: amount.toString(),
-          reason,
-        },
-      );
-    }
+    await this.auditApplied(request, result.applied, 'credits.adjustment', project, {
+      amountNanoUsd: amount.toString(),
+      reason,
+    });
     return { applied: result.applied, ...balanceView(result) };
+  }
+
+  /** Audits a movement billing applied (a retried request with the same key applies nothing again). */
+  private async auditApplied(
+    request: AdminRequest,
+    applied: boolean,
+    action: string,
+    project: Project,
+    metadata: AuditRecorded['metadata'],
+  ): Promise<void> {
+    if (applied)
+      await this.control.audit(actorOf(request), action, `project:${project.id}`, project.org_id, project.id, metadata);
   }
 }

@@ -158,6 +158,24 @@ describe.each(MODES)('grants, refunds and adjustments (%s mode)', (mode) => {
     const expiry = entries.filter((entry) => entry.kind === 'grant_expiry');
     expect(expiry).toEqual([expect.objectContaining({ amountNanoUsd: `${-(granted - spent)}` })]);
     expect(await balance()).toEqual({ balance: paid - 50_000_000n, reserved: 0n });
+    // Each applied movement is audited once with its reason (the retried grant applied nothing again).
+    const movements = async () =>
+      (
+        await gateway.admin<{ data: Array<{ action: string; target: string; metadata: { reason?: string } }> }>(
+          'GET',
+          '/audit?limit=1000',
+        )
+      ).data
+        .filter((record) => record.target === `project:${gateway.projectId}`)
+        .filter((record) => record.action.startsWith('credits.') && record.action !== 'credits.top_up')
+        .map((record) => [record.action, record.metadata.reason])
+        .sort();
+    expect(await pollUntil(movements, (found) => found.length >= 4, { timeoutMs: 15_000 })).toEqual([
+      ['credits.adjustment', 'duplicate top-up'],
+      ['credits.adjustment', 'goodwill'],
+      ['credits.grant', 'trial credit'],
+      ['credits.refund', 'upstream timeout'],
+    ]);
 
     if (mode === 'distributed') {
       expect(await gateway.reconcile()).toEqual({ code: 0, output: expect.stringContaining('reconcile') });

@@ -4,7 +4,7 @@ import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { ChatRequest, UsageRecorded } from '@polymux/contracts';
 import { ErrorCode, Headers, PolymuxException, Subjects, intakeOf } from '@polymux/contracts';
-import { deleteNatsNamespace, pollUntil } from '@polymux/testing';
+import { deleteNatsNamespace, pollUntil, usageEvent } from '@polymux/testing';
 import { connect } from 'nats';
 import { from } from 'rxjs';
 
@@ -43,29 +43,7 @@ const planOf = (request: ChatRequest) => ({
   reservationTtlSeconds: 60,
 });
 
-const usage = (requestId: string): UsageRecorded => ({
-  requestId,
-  accountId: 'account-test',
-  reservationId: requestId,
-  orgId: 'org-test',
-  teamId: null,
-  projectId: 'project-test',
-  keyId: 'key-test',
-  requestedModel: 'fast',
-  model: 'gpt-test',
-  deploymentId: 'sim/gpt-test',
-  provider: 'openai',
-  task: 'chat',
-  api: 'chat.completions',
-  inputTokens: 10,
-  outputTokens: 20,
-  cost: '1000',
-  outcome: 'success',
-  stream: false,
-  attempts: [{ deploymentId: 'sim/gpt-test', outcome: 'success' }],
-  durationMs: 12,
-  occurredAt: new Date().toISOString(),
-});
+const usage = (requestId: string): UsageRecorded => usageEvent({ requestId, accountId: 'account-test', cost: '1000' });
 
 const listen = (transport: BusTransport) =>
   new Promise<void>((resolve, reject) => void transport.listen((error) => (error ? reject(error) : resolve())));

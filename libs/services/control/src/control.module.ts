@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '@polymux/database';
 
-import { AdminAuthGuard } from './admin/admin-auth.guard';
+import { AccessService } from './access/access.service';
+import { AdminAuthGuard } from './access/admin-auth.guard';
+import { RolesRepository } from './access/roles.repository';
 import { AdminController } from './admin/admin.controller';
 import { BootstrapService } from './bootstrap.service';
 import { BudgetController } from './budgets/budget.controller';
@@ -50,6 +52,8 @@ import { WebhookService } from './webhooks/webhook.service';
     ControlRepository,
     ControlService,
     AdminAuthGuard,
+    AccessService,
+    RolesRepository,
     BootstrapService,
     CatalogLayerRepository,
     CatalogLayerService,

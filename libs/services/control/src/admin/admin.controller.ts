@@ -19,7 +19,7 @@ import { MessagingClient } from '@polymux/messaging';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
 import { RateLimitService } from '../rate-limits/rate-limit.service';
-import { AdminAuthGuard, type AdminRequest } from './admin-auth.guard';
+import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
 import {
   AuditParams,
   CreateKey,
@@ -50,8 +50,8 @@ export const idempotencyKeyOf = (request: AdminRequest): string => {
 };
 
 export const actorOf = (request: AdminRequest): Actor => ({
-  keyId: request.adminKey?.id ?? null,
-  orgId: request.adminKey?.orgId ?? null,
+  keyId: request.principal?.keyId ?? null,
+  orgId: request.principal?.orgId ?? null,
 });
 
 /** The admin API: tenancy, keys, top-ups, ledger and audit (grants, refunds, adjustments: `CreditsController`). */

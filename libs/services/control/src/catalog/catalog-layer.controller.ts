@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
+import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
 import { actorOf } from '../admin/admin.controller';
 import {
   CreateCredential,

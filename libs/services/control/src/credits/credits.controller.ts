@@ -4,7 +4,7 @@ import { ErrorCode, PolymuxException, Subjects, usdToNano } from '@polymux/contr
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 
-import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
+import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
 import { actorOf, idempotencyKeyOf } from '../admin/admin.controller';
 import { Adjustment, Grant, Refund } from '../admin/admin.dto';
 import { balanceView } from '../admin/admin.views';

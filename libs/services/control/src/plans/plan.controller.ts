@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
+import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
 import { actorOf } from '../admin/admin.controller';
 import { SetPlan } from './plan.dto';
 import { PlanService } from './plan.service';

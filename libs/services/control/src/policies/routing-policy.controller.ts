@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, UseFilters, U
 import { ErrorCode, PolicyScope, PolymuxException, RoutingPolicy } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../admin/admin-auth.guard';
+import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
 import { actorOf } from '../admin/admin.controller';
 import type { StoredPolicy } from './routing-policy.repository';
 import { RoutingPolicyService } from './routing-policy.service';

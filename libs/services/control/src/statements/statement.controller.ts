@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Res, UseFilters, UseGuards } from '@nest
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import type { FastifyReply } from 'fastify';
 
-import { AdminAuthGuard } from '../admin/admin-auth.guard';
+import { AdminAuthGuard } from '../access/admin-auth.guard';
 import { StatementParams } from './statement.dto';
 import { StatementService } from './statement.service';
 import { statementCsv, statementView } from './statement.views';

@@ -2,7 +2,7 @@ import { Controller, Get, Query, Res, UseFilters, UseGuards } from '@nestjs/comm
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import type { FastifyReply } from 'fastify';
 
-import { AdminAuthGuard } from '../admin/admin-auth.guard';
+import { AdminAuthGuard } from '../access/admin-auth.guard';
 import { UsageCallsParams, UsageReportParams } from './usage.dto';
 import { UsageService } from './usage.service';
 import { usageCallView, usageCallsCsv, usageGroupView, usageReportCsv } from './usage.views';

@@ -6,6 +6,7 @@ import * as catalogLayer from './1796300000000-CatalogLayer';
 import * as routingPolicies from './1796400000000-RoutingPolicies';
 import * as users from './1796900000000-Users';
 import * as rateLimits from './1797100000000-RateLimits';
+import * as roles from './1797200000000-Roles';
 
 export const controlMigrations: MigrationSet = {
   '1763712000000-Init': init,
@@ -14,4 +15,5 @@ export const controlMigrations: MigrationSet = {
   '1796400000000-RoutingPolicies': routingPolicies,
   '1796900000000-Users': users,
   '1797100000000-RateLimits': rateLimits,
+  '1797200000000-Roles': roles,
 };

@@ -34,6 +34,16 @@ export interface UserTable {
   created_at: CreatedAt;
 }
 
+/** A role a user holds in an org (`team_id` null) or in one of its teams; `place` is the team or org id. */
+export interface UserRoleTable {
+  user_id: string;
+  org_id: string;
+  team_id: string | null;
+  role: string;
+  place: string;
+  created_at: CreatedAt;
+}
+
 export interface ApiKeyTable {
   id: Generated<string>;
   org_id: string;
@@ -118,6 +128,7 @@ export interface ControlDB {
   teams: TeamTable;
   projects: ProjectTable;
   users: UserTable;
+  user_roles: UserRoleTable;
   api_keys: ApiKeyTable;
   provider_credentials: ProviderCredentialTable;
   catalog_models: CatalogModelTable;

@@ -1,0 +1,56 @@
+/**
+ * Roles and what they may do. A user holds roles in their organisation, org-wide or in one team;
+ * the instance operator (an operator key, or later an operator session) may do everything. Each
+ * permission names the roles that hold it; `developer` holds the key permissions for its own
+ * personal keys only (`OWN_ONLY`).
+ */
+export const ORG_ROLES = ['owner', 'admin', 'billing_admin', 'developer', 'viewer', 'auditor'] as const;
+export const TEAM_ROLES = ['team_admin', 'developer', 'viewer'] as const;
+export const ROLES = ['owner', 'admin', 'billing_admin', 'team_admin', 'developer', 'viewer', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALL: readonly Role[] = ROLES;
+
+export const PERMISSIONS = {
+  /** Create organisations and list every one: the instance operator only. */
+  'org.manage': [],
+  'org.read': ALL,
+  'member.read': ['owner', 'admin', 'team_admin', 'viewer', 'auditor'],
+  'member.write': ['owner', 'admin'],
+  'team.read': ALL,
+  'team.write': ['owner', 'admin'],
+  'project.read': ALL,
+  'project.write': ['owner', 'admin', 'team_admin'],
+  'key.read': ['owner', 'admin', 'team_admin', 'developer', 'viewer'],
+  'key.write': ['owner', 'admin', 'team_admin', 'developer'],
+  'credits.read': ['owner', 'admin', 'billing_admin', 'team_admin', 'auditor'],
+  /** Top-ups, grants, refunds and adjustments create or move credit: the instance operator only. */
+  'credits.write': [],
+  'plan.read': ['owner', 'admin', 'billing_admin', 'auditor'],
+  'plan.write': [],
+  'budget.read': ['owner', 'admin', 'billing_admin', 'team_admin', 'viewer', 'auditor'],
+  'budget.write': ['owner', 'admin', 'billing_admin', 'team_admin'],
+  'webhook.read': ['owner', 'admin', 'billing_admin'],
+  'webhook.write': ['owner', 'admin', 'billing_admin'],
+  'policy.read': ['owner', 'admin', 'team_admin', 'developer', 'viewer', 'auditor'],
+  'policy.write': ['owner', 'admin', 'team_admin'],
+  'usage.read': ['owner', 'admin', 'billing_admin', 'team_admin', 'viewer', 'auditor'],
+  'audit.read': ['owner', 'auditor'],
+  /** The catalog (models, deployments, their prices) is instance-wide: everyone reads it. */
+  'catalog.read': ALL,
+  'catalog.write': [],
+  'credential.read': [],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Permissions a role holds only over the principal's own objects (a developer's own keys). */
+export const OWN_ONLY: ReadonlySet<string> = new Set(['developer:key.read', 'developer:key.write']);
+
+export const holds = (role: Role, permission: Permission): boolean =>
+  (PERMISSIONS[permission] as readonly Role[]).includes(role);
+
+/** `key.write` → `key.read`: what a principal must hold to learn that an object exists at all. */
+export const readOf = (permission: Permission): Permission => {
+  const read = `${permission.split('.')[0]}.read`;
+  return (read in PERMISSIONS ? read : permission) as Permission;
+};

@@ -18,6 +18,8 @@ export interface Gateway {
   apiKey: string;
   orgId: string;
   projectId: string;
+  /** The bootstrap key: the instance operator's. */
+  adminKey: string;
   /** Calls control's admin API with the bootstrap key; throws on a non-2xx answer. */
   admin<T>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
   /** The ledger entries of one request, once billing has settled it. */
@@ -110,6 +112,7 @@ export const startGateway = async ({
   return {
     stack,
     apiKey,
+    adminKey: BOOTSTRAP_KEY,
     reconcile,
     redisKeyPrefix: stores.REDIS_KEY_PREFIX,
     orgId: org.id,

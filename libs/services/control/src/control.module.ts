@@ -3,6 +3,7 @@ import { DatabaseModule } from '@polymux/database';
 
 import { AccessService } from './access/access.service';
 import { AdminAuthGuard } from './access/admin-auth.guard';
+import { MembersService } from './access/members.service';
 import { RolesRepository } from './access/roles.repository';
 import { AdminController } from './admin/admin.controller';
 import { BootstrapService } from './bootstrap.service';
@@ -16,6 +17,7 @@ import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
 import { CreditsController } from './credits/credits.controller';
 import { KeyHandler } from './key.handler';
+import { KeyController } from './keys/key.controller';
 import { PlanController } from './plans/plan.controller';
 import { PlanService } from './plans/plan.service';
 import { RoutingPolicyController } from './policies/routing-policy.controller';
@@ -36,6 +38,7 @@ import { WebhookService } from './webhooks/webhook.service';
   imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
   controllers: [
     AdminController,
+    KeyController,
     CreditsController,
     CatalogLayerController,
     RoutingPolicyController,
@@ -54,6 +57,7 @@ import { WebhookService } from './webhooks/webhook.service';
     AdminAuthGuard,
     AccessService,
     RolesRepository,
+    MembersService,
     BootstrapService,
     CatalogLayerRepository,
     CatalogLayerService,

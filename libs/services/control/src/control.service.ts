@@ -229,7 +229,7 @@ export class ControlService {
     );
   }
 
-  private async requireOrg(orgId: string): Promise<Org> {
+  async requireOrg(orgId: string): Promise<Org> {
     const org = isUuid(orgId) ? await this.repository.findOrg(orgId) : undefined;
     if (!org) throw new PolymuxException(ErrorCode.NotFound, `org ${orgId} not found`);
     return org;

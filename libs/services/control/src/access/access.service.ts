@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
+import type { BudgetScope, PolicyScope } from '@polymux/contracts';
+
+import type { ApiKey, Project, User } from '../control.repository';
 import { ControlRepository } from '../control.repository';
+import { isUuid } from '../control.service';
+import type { ScopeOwner } from '../scope-owner';
+import { scopeOwner } from '../scope-owner';
 import type { AccessTarget, Principal } from './principal';
 import { RolesRepository } from './roles.repository';
 import type { Permission } from './roles';
@@ -45,6 +51,63 @@ export class AccessService {
     const visible = read !== permission && this.may(principal, read, target);
     if (!visible) throw new PolymuxException(ErrorCode.NotFound, `${what} not found`);
     throw new PolymuxException(ErrorCode.Forbidden, `your roles do not allow ${permission} on ${what}`);
+  }
+
+  /** Checks a permission on an org, team, project, key or user scope; answers the scope's owner. */
+  async requireScope(
+    principal: Principal,
+    permission: Permission,
+    scope: PolicyScope | BudgetScope,
+    scopeId: string,
+  ): Promise<ScopeOwner> {
+    const owner = await scopeOwner(this.tenancy, scope, scopeId);
+    this.require(principal, permission, owner, `${scope} ${scopeId}`);
+    return owner;
+  }
+
+  async requireOrg(principal: Principal, permission: Permission, orgId: string): Promise<void> {
+    await this.requireScope(principal, permission, 'org', orgId);
+  }
+
+  async requireProject(principal: Principal, permission: Permission, projectId: string): Promise<Project> {
+    const project = isUuid(projectId) ? await this.tenancy.findProject(projectId) : undefined;
+    if (!project) throw new PolymuxException(ErrorCode.NotFound, `project ${projectId} not found`);
+    this.require(principal, permission, { orgId: project.org_id, teamId: project.team_id }, `project ${projectId}`);
+    return project;
+  }
+
+  async requireKey(principal: Principal, permission: Permission, keyId: string): Promise<ApiKey> {
+    const key = isUuid(keyId) ? await this.tenancy.findKey(keyId) : undefined;
+    if (!key) throw new PolymuxException(ErrorCode.NotFound, `key ${keyId} not found`);
+    const target = { orgId: key.org_id, teamId: key.team_id, ownerUserId: key.user_id };
+    this.require(principal, permission, target, `key ${keyId}`);
+    return key;
+  }
+
+  /** A user may always read themselves. */
+  async requireUser(principal: Principal, permission: Permission, userId: string): Promise<User> {
+    const user = isUuid(userId) ? await this.tenancy.findUser(userId) : undefined;
+    if (!user) throw new PolymuxException(ErrorCode.NotFound, `user ${userId} not found`);
+    if (permission === 'member.read' && principal.userId === user.id) return user;
+    const teams = (await this.roles.rolesOf(user.id)).map((grant) => grant.teamId);
+    // A team admin reads and manages the users of their team; org-wide roles all of the org's.
+    const allowed =
+      this.may(principal, permission, { orgId: user.org_id }) ||
+      teams.some((teamId) => teamId !== null && this.may(principal, permission, { orgId: user.org_id, teamId }));
+    if (!allowed) this.require(principal, permission, { orgId: user.org_id }, `user ${userId}`);
+    return user;
+  }
+
+  /**
+   * Org-wide reports (usage): a principal with org-wide roles reads the whole org; one whose roles
+   * are all in teams must filter by one of its teams.
+   */
+  requireReport(principal: Principal, permission: Permission, orgId: string, teamId: string | undefined): void {
+    const visibility = this.visibility(principal, permission, orgId);
+    if (visibility.all || (teamId !== undefined && visibility.teams.has(teamId))) return;
+    throw new PolymuxException(ErrorCode.Forbidden, 'your roles cover single teams: filter by the teamId of one', {
+      param: 'teamId',
+    });
   }
 
   /** Instance-wide actions (organisations, credit, plans, the catalog's changes): the operator only. */

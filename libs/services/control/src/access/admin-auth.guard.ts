@@ -1,11 +1,15 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ErrorCode, PolymuxException, hashApiKey } from '@polymux/contracts';
 import type { FastifyRequest } from 'fastify';
 
 import { ControlService } from '../control.service';
 import { AccessService } from './access.service';
 import type { Principal } from './principal';
+import { REQUIRES } from './requires';
+import type { Permission } from './roles';
+import { holds } from './roles';
 
 export type AdminRequest = FastifyRequest & { principal?: Principal };
 
@@ -19,6 +23,7 @@ export class AdminAuthGuard implements CanActivate {
   constructor(
     private readonly control: ControlService,
     private readonly access: AccessService,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -26,7 +31,12 @@ export class AdminAuthGuard implements CanActivate {
     const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
     if (!token)
       throw new PolymuxException(ErrorCode.Unauthenticated, 'missing admin key: send Authorization: Bearer <key>');
-    request.principal = await this.principalOf(token);
+    const principal = await this.principalOf(token);
+    const permission = this.reflector.get<Permission | null | undefined>(REQUIRES, context.getHandler());
+    if (permission === undefined) throw new PolymuxException(ErrorCode.Forbidden, 'this endpoint names no permission');
+    if (permission !== null && !principal.operator && !principal.roles.some((grant) => holds(grant.role, permission)))
+      throw new PolymuxException(ErrorCode.Forbidden, `your roles do not allow ${permission}`);
+    request.principal = principal;
     return true;
   }
 
@@ -35,8 +45,7 @@ export class AdminAuthGuard implements CanActivate {
     if (!key) throw new PolymuxException(ErrorCode.Unauthenticated, 'invalid admin key');
     if (key.admin && !key.userId) return { operator: true, keyId: key.id, userId: null, orgId: null, roles: [] };
     const principal = key.userId ? await this.access.forUser(key.userId, key.id) : null;
-    // Until every endpoint checks roles, users' keys stay out of the admin API.
-    if (!principal || !principal.operator)
+    if (!principal)
       throw new PolymuxException(ErrorCode.Forbidden, 'this key has no admin rights');
     return principal;
   }

@@ -7,6 +7,7 @@ import { startService } from '@polymux/runtime';
 import { deleteNatsNamespace, isolatedServiceEnv } from '@polymux/testing';
 
 import { CatalogLayerController } from '../catalog/catalog-layer.controller';
+import { KeyController } from '../keys/key.controller';
 import { ControlModule } from '../control.module';
 import { RoutingPolicyController } from '../policies/routing-policy.controller';
 import { RateLimitController } from '../rate-limits/rate-limit.controller';
@@ -86,6 +87,7 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'POST', path: `/admin/v1/orgs/${ids.org}/users`, body: { email: 'must-not-exist@example.com' } },
   { method: 'GET', path: `/admin/v1/orgs/${ids.org}/users` },
   { method: 'GET', path: `/admin/v1/users/${ids.user}` },
+  { method: 'PUT', path: `/admin/v1/users/${ids.user}/roles`, body: { roles: [{ role: 'owner' }] } },
   { method: 'POST', path: `/admin/v1/projects/${ids.project}/keys`, body: { name: 'must-not-exist', admin: true } },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/keys` },
   { method: 'PATCH', path: `/admin/v1/keys/${ids.key}`, body: { rpm: 1 } },
@@ -118,11 +120,14 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
 
 /** `METHOD /path/:param` of every route the admin controllers declare. */
 const declaredRoutes = (): string[] =>
-  [AdminController, CatalogLayerController, RoutingPolicyController, RateLimitController].flatMap(routesOf).sort();
+  [AdminController, KeyController, CatalogLayerController, RoutingPolicyController, RateLimitController]
+    .flatMap(routesOf)
+    .sort();
 
 const routesOf = (
   controller:
     | typeof AdminController
+    | typeof KeyController
     | typeof CatalogLayerController
     | typeof RoutingPolicyController
     | typeof RateLimitController,

@@ -1,38 +1,26 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Req,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ErrorCode, PolymuxException, Subjects, usdToNano } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 
+import { AccessService, visible } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { MembersService } from '../access/members.service';
+import { Requires } from '../access/requires';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
-import { RateLimitService } from '../rate-limits/rate-limit.service';
-import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
 import {
   AuditParams,
-  CreateKey,
   CreateNamed,
   CreateProject,
   CreateUser,
   IdempotencyKey,
   LedgerParams,
+  SetRoles,
   TopUp,
-  UpdateKey,
   UpdateProject,
 } from './admin.dto';
-import { balanceView, entryView, keyView, userView } from './admin.views';
+import { balanceView, entryView, userView } from './admin.views';
 
 /** The request's `Idempotency-Key` header, or a clear error. */
 export const idempotencyKeyOf = (request: AdminRequest): string => {
@@ -54,105 +42,124 @@ export const actorOf = (request: AdminRequest): Actor => ({
   orgId: request.principal?.orgId ?? null,
 });
 
-/** The admin API: tenancy, keys, top-ups, ledger and audit (grants, refunds, adjustments: `CreditsController`). */
+/**
+ * The admin API's tenancy: organisations, teams, users and their roles, projects; a project's
+ * credit, balance and ledger; the audit trail. Keys: `KeyController`; grants, refunds,
+ * adjustments: `CreditsController`. Each endpoint names its permission (`@Requires`) and checks it
+ * on the object it touches.
+ */
 @Controller('admin/v1')
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class AdminController {
   constructor(
     private readonly control: ControlService,
+    private readonly access: AccessService,
+    private readonly members: MembersService,
     private readonly messaging: MessagingClient,
-    private readonly rateLimits: RateLimitService,
   ) {}
 
   @Post('orgs')
+  @Requires('org.manage')
   createOrg(@Req() request: AdminRequest, @Body() body: unknown) {
     return this.control.createOrg(actorOf(request), parseBody(CreateNamed, body).name);
   }
 
+  /** The operator sees every org; a user their own. */
   @Get('orgs')
-  async listOrgs() {
-    return { data: await this.control.listOrgs() };
+  @Requires('org.read')
+  async listOrgs(@Req() request: AdminRequest) {
+    const principal = principalOf(request);
+    const orgs = await this.control.listOrgs();
+    return { data: principal.operator ? orgs : orgs.filter((org) => org.id === principal.orgId) };
   }
 
   @Post('orgs/:orgId/teams')
-  createTeam(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+  @Requires('team.write')
+  async createTeam(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+    await this.access.requireOrg(principalOf(request), 'team.write', orgId);
     return this.control.createTeam(actorOf(request), orgId, parseBody(CreateNamed, body).name);
   }
 
   @Get('orgs/:orgId/teams')
-  async listTeams(@Param('orgId') orgId: string) {
-    return { data: await this.control.listTeams(orgId) };
+  @Requires('team.read')
+  async listTeams(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+    await this.control.requireOrg(orgId);
+    const visibility = this.access.visibility(principalOf(request), 'team.read', orgId);
+    return { data: (await this.control.listTeams(orgId)).filter((team) => visible(visibility, team.id)) };
   }
 
-  /** Users of an org; a personal key names one (`userId` on key creation). */
+  /** Users of an org, with their roles; a personal key names one (`userId` on key creation). */
   @Post('orgs/:orgId/users')
+  @Requires('member.write')
   async createUser(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
-    const { email, name } = parseBody(CreateUser, body);
-    return userView(await this.control.createUser(actorOf(request), orgId, email, name ?? null));
+    const principal = principalOf(request);
+    await this.access.requireOrg(principal, 'member.write', orgId);
+    const { email, name, roles } = parseBody(CreateUser, body);
+    const user = await this.control.createUser(actorOf(request), orgId, email, name ?? null);
+    const grants = roles ? await this.members.setRoles(actorOf(request), principal, user, roles) : [];
+    return userView(user, grants);
   }
 
   @Get('orgs/:orgId/users')
-  async listUsers(@Param('orgId') orgId: string) {
-    return { data: (await this.control.listUsers(orgId)).map(userView) };
+  @Requires('member.read')
+  async listUsers(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+    await this.control.requireOrg(orgId);
+    const visibility = this.access.visibility(principalOf(request), 'member.read', orgId);
+    const users = await this.control.listUsers(orgId);
+    const roles = await this.members.rolesOfUsers(users.map((user) => user.id));
+    const shown = users.filter(
+      (user) => visibility.all || (roles.get(user.id) ?? []).some((grant) => visible(visibility, grant.teamId)),
+    );
+    return { data: shown.map((user) => userView(user, roles.get(user.id) ?? [])) };
   }
 
+  /** Anyone may read themselves. */
   @Get('users/:userId')
-  async getUser(@Param('userId') userId: string) {
-    return userView(await this.control.requireUser(userId));
+  @Requires(null)
+  async getUser(@Req() request: AdminRequest, @Param('userId') userId: string) {
+    const user = await this.access.requireUser(principalOf(request), 'member.read', userId);
+    return userView(user, await this.members.rolesOf(user.id));
+  }
+
+  /** Replaces the user's roles (org-wide, or in a team with `teamId`). */
+  @Put('users/:userId/roles')
+  @Requires('member.write')
+  async setRoles(@Req() request: AdminRequest, @Param('userId') userId: string, @Body() body: unknown) {
+    const principal = principalOf(request);
+    const user = await this.access.requireUser(principal, 'member.write', userId);
+    const { roles } = parseBody(SetRoles, body);
+    return userView(user, await this.members.setRoles(actorOf(request), principal, user, roles));
   }
 
   @Post('orgs/:orgId/projects')
-  createProject(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+  @Requires('project.write')
+  async createProject(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
+    await this.control.requireOrg(orgId);
     const { name, teamId, dataRetention } = parseBody(CreateProject, body);
+    this.access.require(principalOf(request), 'project.write', { orgId, teamId: teamId ?? null }, `org ${orgId}`);
     return this.control.createProject(actorOf(request), orgId, name, teamId ?? null, dataRetention);
   }
 
   @Patch('projects/:projectId')
-  updateProject(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
+  @Requires('project.write')
+  async updateProject(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
+    await this.access.requireProject(principalOf(request), 'project.write', projectId);
     return this.control.updateProject(actorOf(request), projectId, parseBody(UpdateProject, body));
   }
 
   @Get('orgs/:orgId/projects')
-  async listProjects(@Param('orgId') orgId: string) {
-    return { data: await this.control.listProjects(orgId) };
-  }
-
-  /** The only response that ever contains the key's secret. */
-  @Post('projects/:projectId/keys')
-  async createKey(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
-    const { rpm, tpm, maxConcurrent, ...options } = parseBody(CreateKey, body);
-    const { key, secret } = await this.control.createKey(actorOf(request), projectId, options);
-    const limits = await this.rateLimits.setForNewKey(key.id, {
-      ...(rpm === undefined ? {} : { rpm }),
-      ...(tpm === undefined ? {} : { tpm }),
-      ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
-    });
-    return { ...keyView(key, limits), key: secret };
-  }
-
-  @Get('projects/:projectId/keys')
-  async listKeys(@Param('projectId') projectId: string) {
-    const keys = await this.control.listKeys(projectId);
-    const limits = await this.rateLimits.ofKeys(keys.map((key) => key.id));
-    return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)) };
-  }
-
-  /** Changes a key's rate limits; every ingress replica refetches its keys (`control.policies.changed.v1`). */
-  @Patch('keys/:keyId')
-  async updateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
-    const { key, limits } = await this.rateLimits.updateKey(actorOf(request), keyId, parseBody(UpdateKey, body));
-    return keyView(key, limits);
-  }
-
-  @Delete('keys/:keyId')
-  @HttpCode(200)
-  async revokeKey(@Req() request: AdminRequest, @Param('keyId') keyId: string) {
-    return keyView(await this.control.revokeKey(actorOf(request), keyId));
+  @Requires('project.read')
+  async listProjects(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+    await this.control.requireOrg(orgId);
+    const visibility = this.access.visibility(principalOf(request), 'project.read', orgId);
+    const projects = await this.control.listProjects(orgId);
+    return { data: projects.filter((project) => visible(visibility, project.team_id)) };
   }
 
   /** Idempotent by the `Idempotency-Key` header: a retried top-up is applied once. */
   @Post('projects/:projectId/credits')
+  @Requires('credits.write')
   async topUp(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const amount = usdToNano(parseBody(TopUp, body).amountUsd);
@@ -178,14 +185,16 @@ export class AdminController {
   }
 
   @Get('projects/:projectId/balance')
-  async balance(@Param('projectId') projectId: string) {
-    const project = await this.control.requireProject(projectId);
+  @Requires('credits.read')
+  async balance(@Req() request: AdminRequest, @Param('projectId') projectId: string) {
+    const project = await this.access.requireProject(principalOf(request), 'credits.read', projectId);
     return balanceView(await this.messaging.request(Subjects.balance, { accountId: accountOf(project.id) }));
   }
 
   @Get('projects/:projectId/ledger')
-  async ledger(@Param('projectId') projectId: string, @Query() query: unknown) {
-    const project = await this.control.requireProject(projectId);
+  @Requires('credits.read')
+  async ledger(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Query() query: unknown) {
+    const project = await this.access.requireProject(principalOf(request), 'credits.read', projectId);
     const { requestId, limit } = parseBody(LedgerParams, query);
     const { entries } = await this.messaging.request(Subjects.ledger, {
       accountId: accountOf(project.id),
@@ -195,10 +204,14 @@ export class AdminController {
     return { data: entries.map(entryView) };
   }
 
+  /** The operator reads every org's trail; an owner or auditor their own org's. */
   @Get('audit')
-  async audit(@Query() query: unknown) {
+  @Requires('audit.read')
+  async audit(@Req() request: AdminRequest, @Query() query: unknown) {
+    const principal = principalOf(request);
     const { requestId, limit } = parseBody(AuditParams, query);
-    const { records } = await this.messaging.request(Subjects.auditQuery, { requestId, limit });
+    const orgId = principal.operator ? undefined : (principal.orgId ?? undefined);
+    const { records } = await this.messaging.request(Subjects.auditQuery, { requestId, orgId, limit });
     return { data: records };
   }
 }

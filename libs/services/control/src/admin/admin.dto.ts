@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { ROLES } from '../access/roles';
+
 /** No control characters (Postgres refuses NUL in text; newlines would forge log lines). */
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
 export const name = z.string().trim().min(1).max(200).regex(NO_CONTROL, 'must not contain control characters');
@@ -43,10 +45,18 @@ export const UpdateKey = z.strictObject({
   tpm: limit.nullable().optional(),
   maxConcurrent: limit.nullable().optional(),
 });
+/** A role held org-wide (no `teamId`) or in one team of the user's org. */
+export const RoleGrantBody = z.strictObject({
+  role: z.enum(ROLES),
+  teamId: z.uuid().nullable().optional(),
+});
+export const RoleGrants = z.array(RoleGrantBody).max(50);
 export const CreateUser = z.object({
   email: z.email().max(320),
   name: z.string().trim().min(1).max(200).optional(),
+  roles: RoleGrants.optional(),
 });
+export const SetRoles = z.strictObject({ roles: RoleGrants });
 export const TopUp = z.object({
   amountUsd: z.string().regex(/^\d+(\.\d{1,9})?$/, 'a positive USD amount such as "10.00"'),
 });

@@ -1,18 +1,19 @@
 import type { Balance, LedgerEntry, RateLimits } from '@polymux/contracts';
 import { nanoToUsd } from '@polymux/contracts';
 
+import type { RoleGrant } from '../access/principal';
 import type { ApiKey, User } from '../control.repository';
 
-/** A key as listings show it: never the secret, never the hash. */
-export const userView = (user: User) => ({
+export const userView = (user: User, roles: readonly RoleGrant[]) => ({
   id: user.id,
   orgId: user.org_id,
   email: user.email,
   name: user.name,
+  roles: roles.map((grant) => ({ role: grant.role, teamId: grant.teamId })),
   createdAt: user.created_at.toISOString(),
 });
 
-/** A key with its own rate limits (null: not limited at the key; its project, team or org may be). */
+/** A key as listings show it, never the secret or the hash; with its own rate limits (null: not limited at the key; its project, team or org may be). */
 export const keyView = (key: ApiKey, limits: RateLimits | null = null) => ({
   id: key.id,
   name: key.name,

@@ -14,7 +14,9 @@ import {
 } from '@nestjs/common';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { AccessService } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import { BudgetListParams, CreateBudget, UpdateBudget } from './budget.dto';
 import { BudgetService } from './budget.service';
@@ -28,31 +30,57 @@ import { budgetView } from './budget.views';
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class BudgetController {
-  constructor(private readonly budgets: BudgetService) {}
+  constructor(
+    private readonly budgets: BudgetService,
+    private readonly access: AccessService,
+  ) {}
 
-  @Post('budgets')
-  async create(@Req() request: AdminRequest, @Body() body: unknown) {
-    return budgetView(await this.budgets.create(actorOf(request), parseBody(CreateBudget, body)));
+  /** The budget, when the principal may `permission` on its scope. */
+  private async budget(request: AdminRequest, permission: 'budget.read' | 'budget.write', budgetId: string) {
+    const budget = await this.budgets.get(budgetId);
+    this.access.require(principalOf(request), permission, await this.budgets.ownerOf(budget), `budget ${budgetId}`);
+    return budget;
   }
 
+  @Post('budgets')
+  @Requires('budget.write')
+  async create(@Req() request: AdminRequest, @Body() body: unknown) {
+    const params = parseBody(CreateBudget, body);
+    await this.access.requireScope(principalOf(request), 'budget.write', params.scope, params.scopeId);
+    return budgetView(await this.budgets.create(actorOf(request), params));
+  }
+
+  /** The org's budgets the principal may read (a team role: its teams' scopes). */
   @Get('budgets')
-  async list(@Query() query: unknown) {
-    return { data: (await this.budgets.list(parseBody(BudgetListParams, query))).map(budgetView) };
+  @Requires('budget.read')
+  async list(@Req() request: AdminRequest, @Query() query: unknown) {
+    const principal = principalOf(request);
+    const params = parseBody(BudgetListParams, query);
+    this.access.visibility(principal, 'budget.read', params.orgId);
+    const budgets = await this.budgets.list(params);
+    const owners = await Promise.all(budgets.map((budget) => this.budgets.ownerOf(budget)));
+    const shown = budgets.filter((_, index) => this.access.may(principal, 'budget.read', owners[index]!));
+    return { data: shown.map(budgetView) };
   }
 
   @Get('budgets/:budgetId')
-  async get(@Param('budgetId') budgetId: string) {
-    return budgetView(await this.budgets.get(budgetId));
+  @Requires('budget.read')
+  async get(@Req() request: AdminRequest, @Param('budgetId') budgetId: string) {
+    return budgetView(await this.budget(request, 'budget.read', budgetId));
   }
 
   @Patch('budgets/:budgetId')
+  @Requires('budget.write')
   async update(@Req() request: AdminRequest, @Param('budgetId') budgetId: string, @Body() body: unknown) {
+    await this.budget(request, 'budget.write', budgetId);
     return budgetView(await this.budgets.update(actorOf(request), budgetId, parseBody(UpdateBudget, body)));
   }
 
   @Delete('budgets/:budgetId')
   @HttpCode(200)
+  @Requires('budget.write')
   async delete(@Req() request: AdminRequest, @Param('budgetId') budgetId: string) {
+    await this.budget(request, 'budget.write', budgetId);
     return budgetView(await this.budgets.delete(actorOf(request), budgetId));
   }
 }

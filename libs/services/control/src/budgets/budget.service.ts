@@ -89,10 +89,13 @@ export class BudgetService {
     return budget;
   }
 
-  private async ownerOf(budget: Budget): Promise<ScopeOwner> {
+  /** The budget's scope owner; the budget's org alone if the scope is gone. */
+  async ownerOf(budget: Budget): Promise<ScopeOwner> {
     return scopeOwner(this.tenancy, budget.scope, budget.scopeId).catch(() => ({
       orgId: budget.orgId,
       projectId: null,
+      teamId: null,
+      ownerUserId: null,
     }));
   }
 

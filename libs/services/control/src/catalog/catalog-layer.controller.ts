@@ -14,6 +14,7 @@ import {
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import {
   CreateCredential,
@@ -37,17 +38,20 @@ export class CatalogLayerController {
   constructor(private readonly layer: CatalogLayerService) {}
 
   @Post('credentials')
+  @Requires('catalog.write')
   async createCredential(@Req() request: AdminRequest, @Body() body: unknown) {
     const { name, value } = parseBody(CreateCredential, body);
     return credentialView(await this.layer.createCredential(actorOf(request), name, value));
   }
 
   @Get('credentials')
+  @Requires('credential.read')
   async listCredentials() {
     return { data: (await this.layer.listCredentials()).map(credentialView) };
   }
 
   @Patch('credentials/:credentialId')
+  @Requires('catalog.write')
   async updateCredential(
     @Req() request: AdminRequest,
     @Param('credentialId') credentialId: string,
@@ -58,44 +62,52 @@ export class CatalogLayerController {
   }
 
   @Delete('credentials/:credentialId')
+  @Requires('catalog.write')
   @HttpCode(200)
   async deleteCredential(@Req() request: AdminRequest, @Param('credentialId') credentialId: string) {
     return credentialView(await this.layer.deleteCredential(actorOf(request), credentialId));
   }
 
   @Post('models')
+  @Requires('catalog.write')
   async createModel(@Req() request: AdminRequest, @Body() body: unknown) {
     return modelView(await this.layer.createModel(actorOf(request), parseBody(CreateModel, body)));
   }
 
   @Get('models')
+  @Requires('catalog.read')
   async listModels() {
     return { data: (await this.layer.listModels()).map(modelView) };
   }
 
   @Patch('models/:modelId')
+  @Requires('catalog.write')
   async updateModel(@Req() request: AdminRequest, @Param('modelId') modelId: string, @Body() body: unknown) {
     return modelView(await this.layer.updateModel(actorOf(request), modelId, parseBody(UpdateModel, body)));
   }
 
   @Delete('models/:modelId')
+  @Requires('catalog.write')
   @HttpCode(200)
   async deleteModel(@Req() request: AdminRequest, @Param('modelId') modelId: string) {
     return modelView(await this.layer.deleteModel(actorOf(request), modelId));
   }
 
   @Post('deployments')
+  @Requires('catalog.write')
   async createDeployment(@Req() request: AdminRequest, @Body() body: unknown) {
     const { model, ...spec } = parseBody(CreateDeployment, body);
     return deploymentView(await this.layer.createDeployment(actorOf(request), model, spec));
   }
 
   @Get('deployments')
+  @Requires('catalog.read')
   async listDeployments() {
     return { data: (await this.layer.listDeployments()).map(deploymentView) };
   }
 
   @Patch('deployments/:deploymentId')
+  @Requires('catalog.write')
   async updateDeployment(
     @Req() request: AdminRequest,
     @Param('deploymentId') deploymentId: string,
@@ -106,6 +118,7 @@ export class CatalogLayerController {
   }
 
   @Delete('deployments/:deploymentId')
+  @Requires('catalog.write')
   @HttpCode(200)
   async deleteDeployment(@Req() request: AdminRequest, @Param('deploymentId') deploymentId: string) {
     return deploymentView(await this.layer.deleteDeployment(actorOf(request), deploymentId));

@@ -5,6 +5,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 
 import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { actorOf, idempotencyKeyOf } from '../admin/admin.controller';
 import { Adjustment, Grant, Refund } from '../admin/admin.dto';
 import { balanceView } from '../admin/admin.views';
@@ -22,7 +23,7 @@ const positive = (amountUsd: string): bigint => {
  * Operators' credit movements on a project, each a ledger transfer in billing with a required
  * reason, idempotent by the `Idempotency-Key` header and audited when applied: grants of
  * promotional credit (spent first, optionally expiring), refunds of a charged request, and signed
- * adjustments. (Grants are for operators; until roles exist, any admin key may make them.)
+ * adjustments. Only the instance operator moves credit.
  */
 @Controller('admin/v1')
 @UseGuards(AdminAuthGuard)
@@ -34,6 +35,7 @@ export class CreditsController {
   ) {}
 
   @Post('projects/:projectId/grants')
+  @Requires('credits.write')
   async grant(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const { amountUsd, expiresAt, reason } = parseBody(Grant, body);
@@ -56,6 +58,7 @@ export class CreditsController {
   }
 
   @Post('projects/:projectId/refunds')
+  @Requires('credits.write')
   async refund(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const { requestId, amountUsd, reason } = parseBody(Refund, body);
@@ -77,6 +80,7 @@ export class CreditsController {
   }
 
   @Post('projects/:projectId/adjustments')
+  @Requires('credits.write')
   async adjust(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const { amountUsd, reason } = parseBody(Adjustment, body);

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, Param, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { AccessService } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import { SetPlan } from './plan.dto';
 import { PlanService } from './plan.service';
@@ -16,16 +18,23 @@ import { changeView, plansView } from './plan.views';
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class PlanController {
-  constructor(private readonly plans: PlanService) {}
+  constructor(
+    private readonly plans: PlanService,
+    private readonly access: AccessService,
+  ) {}
 
+  /** Plans are the operator's commercial terms. */
   @Put('orgs/:orgId/plan')
+  @Requires('plan.write')
   async set(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     const { change, plans } = await this.plans.set(actorOf(request), orgId, parseBody(SetPlan, body));
     return { change: changeView(change), ...plansView(plans) };
   }
 
   @Get('orgs/:orgId/plan')
-  async get(@Param('orgId') orgId: string) {
+  @Requires('plan.read')
+  async get(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+    await this.access.requireOrg(principalOf(request), 'plan.read', orgId);
     return plansView(await this.plans.get(orgId));
   }
 }

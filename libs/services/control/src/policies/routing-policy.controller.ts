@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, UseFilters, U
 import { ErrorCode, PolicyScope, PolymuxException, RoutingPolicy } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { AccessService } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import type { StoredPolicy } from './routing-policy.repository';
 import { RoutingPolicyService } from './routing-policy.service';
@@ -32,31 +34,54 @@ const scopeOf = (scope: string): PolicyScope => {
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class RoutingPolicyController {
-  constructor(private readonly policies: RoutingPolicyService) {}
+  constructor(
+    private readonly policies: RoutingPolicyService,
+    private readonly access: AccessService,
+  ) {}
 
+  /** Every policy for the operator; a user the ones of scopes they may read. */
   @Get('routing-policies')
-  async list() {
-    return { data: (await this.policies.list()).map(view) };
+  @Requires('policy.read')
+  async list(@Req() request: AdminRequest) {
+    const principal = principalOf(request);
+    const policies = await this.policies.list();
+    const readable = await Promise.all(
+      policies.map(
+        async (stored) =>
+          principal.operator ||
+          (await this.access.requireScope(principal, 'policy.read', stored.scope, stored.scope_id).then(
+            () => true,
+            () => false,
+          )),
+      ),
+    );
+    return { data: policies.filter((_, index) => readable[index]).map(view) };
   }
 
   @Put('routing-policies/:scope/:scopeId')
+  @Requires('policy.write')
   async set(
     @Req() request: AdminRequest,
     @Param('scope') scope: string,
     @Param('scopeId') scopeId: string,
     @Body() body: unknown,
   ) {
+    await this.access.requireScope(principalOf(request), 'policy.write', scopeOf(scope), scopeId);
     return view(await this.policies.set(actorOf(request), scopeOf(scope), scopeId, parseBody(RoutingPolicy, body)));
   }
 
   @Get('routing-policies/:scope/:scopeId')
-  async get(@Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+  @Requires('policy.read')
+  async get(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    await this.access.requireScope(principalOf(request), 'policy.read', scopeOf(scope), scopeId);
     return view(await this.policies.get(scopeOf(scope), scopeId));
   }
 
   @Delete('routing-policies/:scope/:scopeId')
   @HttpCode(200)
+  @Requires('policy.write')
   async delete(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    await this.access.requireScope(principalOf(request), 'policy.write', scopeOf(scope), scopeId);
     return view(await this.policies.delete(actorOf(request), scopeOf(scope), scopeId));
   }
 }

@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, UseFilters, U
 import { ErrorCode, PolymuxException, RateLimitScope, RateLimits } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { AccessService } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import type { StoredRateLimit } from './rate-limit.repository';
 import { RateLimitService, limitsOf } from './rate-limit.service';
@@ -40,26 +42,35 @@ const limitsIn = (body: unknown): RateLimits => {
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class RateLimitController {
-  constructor(private readonly limits: RateLimitService) {}
+  constructor(
+    private readonly limits: RateLimitService,
+    private readonly access: AccessService,
+  ) {}
 
   @Put('rate-limits/:scope/:scopeId')
+  @Requires('policy.write')
   async set(
     @Req() request: AdminRequest,
     @Param('scope') scope: string,
     @Param('scopeId') scopeId: string,
     @Body() body: unknown,
   ) {
+    await this.access.requireScope(principalOf(request), 'policy.write', scopeOf(scope), scopeId);
     return view(await this.limits.set(actorOf(request), scopeOf(scope), scopeId, limitsIn(body)));
   }
 
   @Get('rate-limits/:scope/:scopeId')
-  async get(@Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+  @Requires('policy.read')
+  async get(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    await this.access.requireScope(principalOf(request), 'policy.read', scopeOf(scope), scopeId);
     return view(await this.limits.get(scopeOf(scope), scopeId));
   }
 
   @Delete('rate-limits/:scope/:scopeId')
   @HttpCode(200)
+  @Requires('policy.write')
   async delete(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
+    await this.access.requireScope(principalOf(request), 'policy.write', scopeOf(scope), scopeId);
     return view(await this.limits.delete(actorOf(request), scopeOf(scope), scopeId));
   }
 }

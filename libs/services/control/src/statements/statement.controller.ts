@@ -1,8 +1,10 @@
-import { Controller, Get, Param, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import type { FastifyReply } from 'fastify';
 
-import { AdminAuthGuard } from '../access/admin-auth.guard';
+import { AccessService } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { StatementParams } from './statement.dto';
 import { StatementService } from './statement.service';
 import { statementCsv, statementView } from './statement.views';
@@ -12,14 +14,20 @@ import { statementCsv, statementView } from './statement.views';
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class StatementController {
-  constructor(private readonly statements: StatementService) {}
+  constructor(
+    private readonly statements: StatementService,
+    private readonly access: AccessService,
+  ) {}
 
   @Get('orgs/:orgId/statement')
+  @Requires('credits.read')
   async statement(
+    @Req() request: AdminRequest,
     @Param('orgId') orgId: string,
     @Query() query: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    await this.access.requireOrg(principalOf(request), 'credits.read', orgId);
     const params = parseBody(StatementParams, query);
     const { statement, projects } = await this.statements.statement(orgId, params);
     if (params.format === 'csv') {

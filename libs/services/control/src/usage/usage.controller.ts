@@ -1,8 +1,10 @@
-import { Controller, Get, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import type { FastifyReply } from 'fastify';
 
-import { AdminAuthGuard } from '../access/admin-auth.guard';
+import { AccessService } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { UsageCallsParams, UsageReportParams } from './usage.dto';
 import { UsageService } from './usage.service';
 import { usageCallView, usageCallsCsv, usageGroupView, usageReportCsv } from './usage.views';
@@ -24,11 +26,16 @@ const asCsv = (reply: FastifyReply, nextCursor: string | null, body: string): st
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class UsageController {
-  constructor(private readonly usage: UsageService) {}
+  constructor(
+    private readonly usage: UsageService,
+    private readonly access: AccessService,
+  ) {}
 
   @Get('usage')
-  async report(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  @Requires('usage.read')
+  async report(@Req() request: AdminRequest, @Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const params = parseBody(UsageReportParams, query);
+    this.access.requireReport(principalOf(request), 'usage.read', params.orgId, params.teamId);
     const { groups, nextCursor } = await this.usage.report(params);
     if (params.format === 'csv')
       return asCsv(reply, nextCursor, usageReportCsv(groups, params.groupBy, params.bucket !== undefined));
@@ -36,8 +43,10 @@ export class UsageController {
   }
 
   @Get('usage/calls')
-  async calls(@Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  @Requires('usage.read')
+  async calls(@Req() request: AdminRequest, @Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const params = parseBody(UsageCallsParams, query);
+    this.access.requireReport(principalOf(request), 'usage.read', params.orgId, params.teamId);
     const { calls, nextCursor } = await this.usage.calls(params);
     if (params.format === 'csv') return asCsv(reply, nextCursor, usageCallsCsv(calls));
     return { data: calls.map(usageCallView), nextCursor };

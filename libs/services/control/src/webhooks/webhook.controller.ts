@@ -14,7 +14,9 @@ import {
 } from '@nestjs/common';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
-import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { AccessService } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import { CreateWebhook, DeliveryListParams, UpdateWebhook, WebhookListParams } from './webhook.dto';
 import { WebhookService } from './webhook.service';
@@ -29,44 +31,69 @@ import { WebhookService } from './webhook.service';
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
 export class WebhookController {
-  constructor(private readonly webhooks: WebhookService) {}
+  constructor(
+    private readonly webhooks: WebhookService,
+    private readonly access: AccessService,
+  ) {}
+
+  /** Webhook endpoints belong to an org; team roles hold no webhook permission. */
+  private async endpoint(request: AdminRequest, permission: 'webhook.read' | 'webhook.write', endpointId: string) {
+    const endpoint = await this.webhooks.get(endpointId);
+    this.access.require(principalOf(request), permission, { orgId: endpoint.orgId }, `webhook ${endpointId}`);
+    return endpoint;
+  }
 
   @Post('webhooks')
+  @Requires('webhook.write')
   async create(@Req() request: AdminRequest, @Body() body: unknown) {
-    const { endpoint, secret } = await this.webhooks.create(actorOf(request), parseBody(CreateWebhook, body));
+    const params = parseBody(CreateWebhook, body);
+    await this.access.requireOrg(principalOf(request), 'webhook.write', params.orgId);
+    const { endpoint, secret } = await this.webhooks.create(actorOf(request), params);
     return { ...endpoint, secret };
   }
 
   @Get('webhooks')
-  async list(@Query() query: unknown) {
-    return { data: await this.webhooks.list(parseBody(WebhookListParams, query).orgId) };
+  @Requires('webhook.read')
+  async list(@Req() request: AdminRequest, @Query() query: unknown) {
+    const { orgId } = parseBody(WebhookListParams, query);
+    await this.access.requireOrg(principalOf(request), 'webhook.read', orgId);
+    return { data: await this.webhooks.list(orgId) };
   }
 
   @Get('webhooks/:endpointId')
-  get(@Param('endpointId') endpointId: string) {
-    return this.webhooks.get(endpointId);
+  @Requires('webhook.read')
+  get(@Req() request: AdminRequest, @Param('endpointId') endpointId: string) {
+    return this.endpoint(request, 'webhook.read', endpointId);
   }
 
   @Patch('webhooks/:endpointId')
-  update(@Req() request: AdminRequest, @Param('endpointId') endpointId: string, @Body() body: unknown) {
+  @Requires('webhook.write')
+  async update(@Req() request: AdminRequest, @Param('endpointId') endpointId: string, @Body() body: unknown) {
+    await this.endpoint(request, 'webhook.write', endpointId);
     return this.webhooks.update(actorOf(request), endpointId, parseBody(UpdateWebhook, body));
   }
 
   @Post('webhooks/:endpointId/rotate-secret')
   @HttpCode(200)
+  @Requires('webhook.write')
   async rotate(@Req() request: AdminRequest, @Param('endpointId') endpointId: string) {
+    await this.endpoint(request, 'webhook.write', endpointId);
     const { endpoint, secret } = await this.webhooks.rotate(actorOf(request), endpointId);
     return { ...endpoint, secret };
   }
 
   @Delete('webhooks/:endpointId')
   @HttpCode(200)
-  delete(@Req() request: AdminRequest, @Param('endpointId') endpointId: string) {
+  @Requires('webhook.write')
+  async delete(@Req() request: AdminRequest, @Param('endpointId') endpointId: string) {
+    await this.endpoint(request, 'webhook.write', endpointId);
     return this.webhooks.delete(actorOf(request), endpointId);
   }
 
   @Get('webhooks/:endpointId/deliveries')
-  async deliveries(@Param('endpointId') endpointId: string, @Query() query: unknown) {
+  @Requires('webhook.read')
+  async deliveries(@Req() request: AdminRequest, @Param('endpointId') endpointId: string, @Query() query: unknown) {
+    await this.endpoint(request, 'webhook.read', endpointId);
     return { data: await this.webhooks.deliveries(endpointId, parseBody(DeliveryListParams, query).limit) };
   }
 }

@@ -1,0 +1,96 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Req,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import { OpenAiErrorFilter, parseBody } from '@polymux/http';
+
+import { AccessService, visible } from '../access/access.service';
+import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { Requires } from '../access/requires';
+import { actorOf } from '../admin/admin.controller';
+import { CreateKey, UpdateKey } from '../admin/admin.dto';
+import { keyView } from '../admin/admin.views';
+import { ControlService } from '../control.service';
+import { RateLimitService } from '../rate-limits/rate-limit.service';
+
+/**
+ * API keys of a project: service keys, and personal keys of a user (`userId`). A developer manages
+ * only their own personal keys; operator keys (`admin`) only the operator creates.
+ */
+@Controller('admin/v1')
+@UseGuards(AdminAuthGuard)
+@UseFilters(OpenAiErrorFilter)
+export class KeyController {
+  constructor(
+    private readonly control: ControlService,
+    private readonly access: AccessService,
+    private readonly rateLimits: RateLimitService,
+  ) {}
+
+  /** The only response that ever contains the key's secret. */
+  @Post('projects/:projectId/keys')
+  @Requires('key.write')
+  async createKey(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
+    const principal = principalOf(request);
+    const project = await this.access.requireProject(principal, 'project.read', projectId);
+    const { rpm, tpm, maxConcurrent, ...options } = parseBody(CreateKey, body);
+    const target = { orgId: project.org_id, teamId: project.team_id, ownerUserId: options.userId ?? null };
+    this.access.require(principal, 'key.write', target, `project ${projectId}`);
+    if (options.admin && !principal.operator)
+      throw new PolymuxException(ErrorCode.Forbidden, 'only the instance operator creates operator keys', {
+        param: 'admin',
+      });
+    if (options.admin && options.userId)
+      throw new PolymuxException(ErrorCode.InvalidRequest, 'an operator key is a service key: drop userId', {
+        param: 'admin',
+      });
+    const { key, secret } = await this.control.createKey(actorOf(request), projectId, options);
+    const limits = await this.rateLimits.setForNewKey(key.id, {
+      ...(rpm === undefined ? {} : { rpm }),
+      ...(tpm === undefined ? {} : { tpm }),
+      ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
+    });
+    return { ...keyView(key, limits), key: secret };
+  }
+
+  /** The keys the caller may see: all of the project's, or (a developer) their own. */
+  @Get('projects/:projectId/keys')
+  @Requires('key.read')
+  async listKeys(@Req() request: AdminRequest, @Param('projectId') projectId: string) {
+    const principal = principalOf(request);
+    const project = await this.access.requireProject(principal, 'project.read', projectId);
+    const visibility = this.access.visibility(principal, 'key.read', project.org_id);
+    const keys = (await this.control.listKeys(projectId)).filter((key) =>
+      visible(visibility, key.team_id, key.user_id),
+    );
+    const limits = await this.rateLimits.ofKeys(keys.map((key) => key.id));
+    return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)) };
+  }
+
+  /** Changes a key's rate limits; every ingress replica refetches its keys (`control.policies.changed.v1`). */
+  @Patch('keys/:keyId')
+  @Requires('key.write')
+  async updateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
+    await this.access.requireKey(principalOf(request), 'key.write', keyId);
+    const { key, limits } = await this.rateLimits.updateKey(actorOf(request), keyId, parseBody(UpdateKey, body));
+    return keyView(key, limits);
+  }
+
+  @Delete('keys/:keyId')
+  @HttpCode(200)
+  @Requires('key.write')
+  async revokeKey(@Req() request: AdminRequest, @Param('keyId') keyId: string) {
+    await this.access.requireKey(principalOf(request), 'key.write', keyId);
+    return keyView(await this.control.revokeKey(actorOf(request), keyId));
+  }
+}

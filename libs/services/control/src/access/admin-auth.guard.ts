@@ -45,8 +45,7 @@ export class AdminAuthGuard implements CanActivate {
     if (!key) throw new PolymuxException(ErrorCode.Unauthenticated, 'invalid admin key');
     if (key.admin && !key.userId) return { operator: true, keyId: key.id, userId: null, orgId: null, roles: [] };
     const principal = key.userId ? await this.access.forUser(key.userId, key.id) : null;
-    if (!principal)
-      throw new PolymuxException(ErrorCode.Forbidden, 'this key has no admin rights');
+    if (!principal) throw new PolymuxException(ErrorCode.Forbidden, 'this key has no admin rights');
     return principal;
   }
 }

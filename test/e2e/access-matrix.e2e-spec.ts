@@ -82,6 +82,7 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       make: () => ({ method: 'POST', path: '/orgs', body: { name: 'x' } }),
     },
     { route: 'GET /admin/v1/orgs', allowed: ALL, make: () => ({ method: 'GET', path: '/orgs' }) },
+    { route: 'GET /admin/v1/me', allowed: ALL, make: () => ({ method: 'GET', path: '/me' }) },
     {
       route: 'POST /admin/v1/orgs/:orgId/teams',
       allowed: ['owner', 'admin'],

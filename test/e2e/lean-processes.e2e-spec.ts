@@ -39,6 +39,8 @@ const LOADED_ONLY_BY: Array<[origin: string, services: readonly Service[]]> = [
   ['@smithy/signature-v4', []],
   ['@smithy/eventstream-codec', []],
   ['@aws-crypto/sha256-js', []],
+  // SSO's client library (ESM-only) is imported by the first login, never at start.
+  ['openid-client', []],
   // Telemetry: the trace SDK and one exporter, never the NodeSDK with metrics, logs and gRPC.
   ['@opentelemetry/sdk-node', []],
   ['@opentelemetry/sdk-logs', []],

@@ -1,6 +1,8 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
+import { RoleMapSchema } from './sso-config';
+
 const port = z.coerce.number().int().min(0).max(65535);
 const millis = z.coerce.number().int().positive();
 
@@ -111,6 +113,30 @@ export const EnvSchema = z.object({
   POLYMUX_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   /** Wait before a webhook's second attempt; each later one waits four times longer (capped at an hour), with jitter. */
   POLYMUX_WEBHOOK_RETRY_BASE_MS: millis.default(1_000),
+  /** OIDC login for the admin API (docs/governance.md#sso): issuer, client, redirect URI and role map, all or none. */
+  POLYMUX_SSO_ISSUER: z.url().optional(),
+  POLYMUX_SSO_CLIENT_ID: z.string().min(1).optional(),
+  /** Absent: a public client (PKCE only). */
+  POLYMUX_SSO_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where the IdP sends the browser back: this deployment's `/admin/v1/sso/callback`. */
+  POLYMUX_SSO_REDIRECT_URI: z.url().optional(),
+  POLYMUX_SSO_POST_LOGOUT_REDIRECT_URI: z.url().optional(),
+  POLYMUX_SSO_SCOPES: z
+    .string()
+    .default('openid email profile')
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean)),
+  /** The claim naming the user's org (its id or name). */
+  POLYMUX_SSO_ORG_CLAIM: z.string().min(1).default('polymux_org'),
+  /** The claim listing the user's IdP groups, which `POLYMUX_SSO_ROLE_MAP` maps to roles. */
+  POLYMUX_SSO_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  POLYMUX_SSO_ROLE_MAP: RoleMapSchema.optional(),
+  POLYMUX_SSO_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
+  POLYMUX_SSO_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(43_200),
+  /** Development only: an issuer on plain http. */
+  POLYMUX_SSO_ALLOW_HTTP: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 
 import type { Env } from './config.schema';
 import { EnvSchema } from './config.schema';
+import type { SsoConfig } from './sso-config';
+import { ssoConfigOf } from './sso-config';
 
 export type RunMode = 'embedded' | 'distributed';
 
@@ -61,6 +63,8 @@ export interface PolymuxConfig {
    * absent means off; `belowConfidence` is the calibrated confidence under which it is asked.
    */
   secondOpinion: { model?: string; belowConfidence: number; timeoutMs: number };
+  /** Control: OIDC login for the admin API; absent, SSO is off. */
+  sso?: SsoConfig;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -98,6 +102,8 @@ export const loadConfig = (
   if ((env.NATS_USER === undefined) !== (env.NATS_PASSWORD === undefined)) {
     throw new ConfigError(['NATS_USER, NATS_PASSWORD: set both or neither']);
   }
+  const { sso, problems } = ssoConfigOf(env);
+  if (problems.length > 0) throw new ConfigError(problems);
   const embedded = env.POLYMUX_MODE === 'embedded';
   const dataDir = resolve(env.POLYMUX_DATA_DIR);
   const providerSimUrl = env.PROVIDER_SIM_URL ?? `http://127.0.0.1:${env.PROVIDER_SIM_PORT}`;
@@ -164,6 +170,7 @@ export const loadConfig = (
       belowConfidence: env.POLYMUX_SECOND_OPINION_BELOW,
       timeoutMs: env.POLYMUX_SECOND_OPINION_TIMEOUT_MS,
     },
+    ...(sso ? { sso } : {}),
     logLevel: env.LOG_LEVEL,
   };
 };

@@ -3,6 +3,7 @@ import { DatabaseModule } from '@polymux/database';
 
 import { AccessService } from './access/access.service';
 import { AdminAuthGuard } from './access/admin-auth.guard';
+import { MeController } from './access/me.controller';
 import { MembersService } from './access/members.service';
 import { RolesRepository } from './access/roles.repository';
 import { AdminController } from './admin/admin.controller';
@@ -27,6 +28,11 @@ import { RateLimitController } from './rate-limits/rate-limit.controller';
 import { RateLimitRepository } from './rate-limits/rate-limit.repository';
 import { RateLimitService } from './rate-limits/rate-limit.service';
 import { controlMigrations } from './schema/migrations';
+import { OidcClient } from './sso/oidc.client';
+import { SsoSessionService } from './sso/sso-session.service';
+import { SsoController } from './sso/sso.controller';
+import { SsoRepository } from './sso/sso.repository';
+import { SsoService } from './sso/sso.service';
 import { StatementController } from './statements/statement.controller';
 import { StatementService } from './statements/statement.service';
 import { UsageController } from './usage/usage.controller';
@@ -48,6 +54,8 @@ import { WebhookService } from './webhooks/webhook.service';
     UsageController,
     StatementController,
     WebhookController,
+    SsoController,
+    MeController,
     KeyHandler,
     CatalogLayerHandler,
   ],
@@ -70,6 +78,10 @@ import { WebhookService } from './webhooks/webhook.service';
     UsageService,
     StatementService,
     WebhookService,
+    OidcClient,
+    SsoRepository,
+    SsoSessionService,
+    SsoService,
   ],
 })
 export class ControlModule {}

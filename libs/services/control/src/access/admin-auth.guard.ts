@@ -5,6 +5,7 @@ import { ErrorCode, PolymuxException, hashApiKey } from '@polymux/contracts';
 import type { FastifyRequest } from 'fastify';
 
 import { ControlService } from '../control.service';
+import { SESSION_PREFIX, SsoSessionService } from '../sso/sso-session.service';
 import { AccessService } from './access.service';
 import type { Principal } from './principal';
 import { REQUIRES } from './requires';
@@ -13,10 +14,15 @@ import { holds } from './roles';
 
 export type AdminRequest = FastifyRequest & { principal?: Principal };
 
+/** The credential of an `Authorization: Bearer <token>` header. */
+export const bearerTokenOf = (request: FastifyRequest): string | undefined =>
+  /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() || undefined;
+
 /**
  * Admin endpoints take a bearer credential: an operator key (a service key with the `admin` flag:
- * the instance operator) or a user's personal key (that user, with their roles). Each endpoint then
- * checks the principal's permission on the object it touches (`AccessService`).
+ * the instance operator), a user's personal key or an SSO session token (that user, with their
+ * roles). Each endpoint then checks the principal's permission on the object it touches
+ * (`AccessService`).
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
@@ -24,11 +30,12 @@ export class AdminAuthGuard implements CanActivate {
     private readonly control: ControlService,
     private readonly access: AccessService,
     private readonly reflector: Reflector,
+    private readonly sessions: SsoSessionService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AdminRequest>();
-    const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+    const token = bearerTokenOf(request);
     if (!token)
       throw new PolymuxException(ErrorCode.Unauthenticated, 'missing admin key: send Authorization: Bearer <key>');
     const principal = await this.principalOf(token);
@@ -41,6 +48,11 @@ export class AdminAuthGuard implements CanActivate {
   }
 
   private async principalOf(token: string): Promise<Principal> {
+    if (token.startsWith(SESSION_PREFIX)) {
+      const principal = await this.access.forUser(await this.sessions.userOf(token), null);
+      if (!principal) throw new PolymuxException(ErrorCode.Unauthenticated, 'the SSO session has no user any more');
+      return principal;
+    }
     const key = await this.control.resolveKey(hashApiKey(token));
     if (!key) throw new PolymuxException(ErrorCode.Unauthenticated, 'invalid admin key');
     if (key.admin && !key.userId) return { operator: true, keyId: key.id, userId: null, orgId: null, roles: [] };

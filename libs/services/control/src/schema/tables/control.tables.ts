@@ -31,6 +31,9 @@ export interface UserTable {
   org_id: string;
   email: string;
   name: string | null;
+  /** The user's identity at the SSO IdP: issuer and subject, unique together; null when not linked. */
+  idp_issuer: ColumnType<string | null, string | null | undefined, string | null>;
+  idp_subject: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -122,6 +125,35 @@ export interface RateLimitTable {
   updated_at: UpdatedAt;
 }
 
+/** An SSO login between the redirect to the IdP and its callback; `state_hash` is the sha256 of its `state`. */
+export interface SsoLoginTable {
+  state_hash: string;
+  /** sha256 of the cookie the login's browser holds: the callback must come from that browser. */
+  browser_hash: string;
+  code_verifier: string;
+  nonce: string;
+  expires_at: Date;
+  created_at: CreatedAt;
+}
+
+/** A session of an SSO login: its token and refresh token as sha256, and the IdP's refresh token, sealed. */
+export interface SsoSessionTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  refresh_hash: string;
+  /** The refresh token the last refresh replaced: presented again, it revokes the session (reuse). */
+  previous_refresh_hash: string | null;
+  /** Sealed with POLYMUX_CREDENTIALS_KEY (the session id as additional data); null without one. */
+  idp_refresh_token: string | null;
+  expires_at: Date;
+  /** After this, no refresh: the user logs in again. */
+  absolute_expires_at: Date;
+  created_at: CreatedAt;
+  refreshed_at: Date | null;
+  revoked_at: Date | null;
+}
+
 /** Tables of the `control` schema; no other service reads them. */
 export interface ControlDB {
   orgs: OrgTable;
@@ -129,6 +161,8 @@ export interface ControlDB {
   projects: ProjectTable;
   users: UserTable;
   user_roles: UserRoleTable;
+  sso_logins: SsoLoginTable;
+  sso_sessions: SsoSessionTable;
   api_keys: ApiKeyTable;
   provider_credentials: ProviderCredentialTable;
   catalog_models: CatalogModelTable;

@@ -23,6 +23,8 @@ import { RateLimitController } from './rate-limits/rate-limit.controller';
 import { RateLimitRepository } from './rate-limits/rate-limit.repository';
 import { RateLimitService } from './rate-limits/rate-limit.service';
 import { controlMigrations } from './schema/migrations';
+import { SessionController } from './sessions/session.controller';
+import { SessionService } from './sessions/session.service';
 import { StatementController } from './statements/statement.controller';
 import { StatementService } from './statements/statement.service';
 import { UsageController } from './usage/usage.controller';
@@ -41,6 +43,7 @@ import { WebhookService } from './webhooks/webhook.service';
     BudgetController,
     PlanController,
     UsageController,
+    SessionController,
     StatementController,
     WebhookController,
     KeyHandler,
@@ -60,6 +63,7 @@ import { WebhookService } from './webhooks/webhook.service';
     BudgetService,
     PlanService,
     UsageService,
+    SessionService,
     StatementService,
     WebhookService,
   ],

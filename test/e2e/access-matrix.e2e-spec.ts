@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import { pollUntil } from '@polymux/testing';
+
 import { declaredAdminRoutes } from './support/admin-routes';
 import type { Gateway } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
@@ -33,6 +35,8 @@ interface Fixture {
   users: Record<Role, string>;
   budget: string;
   webhook: string;
+  /** An agent session of one call in the project. */
+  session: string;
 }
 interface Entry {
   /** `METHOD /admin/v1/...` with `:params`, as the controllers declare it. */
@@ -274,6 +278,12 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       allowed: ['owner', 'admin', 'billing_admin', 'auditor'],
       make: (f) => ({ method: 'GET', path: `/orgs/${f.org}/statement?period=2026-01` }),
     },
+    {
+      route: 'GET /admin/v1/sessions/:sessionId',
+      note: 'org-wide usage readers only (a session has no team filter)',
+      allowed: ['owner', 'admin', 'billing_admin', 'viewer', 'auditor'],
+      make: (f) => ({ method: 'GET', path: `/sessions/${f.session}?orgId=${f.org}` }),
+    },
     ...(['usage', 'usage/calls'] as const).flatMap((what): Entry[] => [
       {
         route: `GET /admin/v1/${what}`,
@@ -426,7 +436,27 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
     const webhook = (
       await gateway.admin<{ id: string }>('POST', '/webhooks', { orgId: org, url: 'http://127.0.0.1:9/hook' })
     ).id;
-    return { fixture: { org, team, project, users, budget, webhook }, keys: roleKeys };
+    const session = `matrix-${randomUUID()}`;
+    await gateway.admin('POST', `/projects/${project}/credits`, { amountUsd: '5.00' }, { 'idempotency-key': session });
+    const call = await fetch(`${gateway.stack.ingressUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${roleKeys.developer}`,
+        'content-type': 'application/json',
+        'x-polymux-session-id': session,
+      },
+      body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Say hi.' }], max_tokens: 5 }),
+    });
+    expect(call.status).toBe(200);
+    await pollUntil(
+      () =>
+        fetch(`${gateway.stack.controlUrl}/admin/v1/sessions/${session}`, {
+          headers: { authorization: `Bearer ${gateway.adminKey}` },
+        }),
+      (response) => response.status === 200,
+      { timeoutMs: 15_000 },
+    );
+    return { fixture: { org, team, project, users, budget, webhook, session }, keys: roleKeys };
   };
 
   beforeAll(async () => {

@@ -21,6 +21,7 @@ export * from './messages/org-plan.message';
 export * from './messages/money';
 export * from './messages/plan.message';
 export * from './messages/rate-limit.message';
+export * from './messages/session.message';
 export * from './messages/usage.event';
 export * from './messages/webhook.message';
 export * from './nats-names';

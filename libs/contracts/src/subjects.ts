@@ -44,6 +44,7 @@ import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { OrgPlanQuery, OrgPlans, SetPlanAnswer, SetPlanRequest } from './messages/org-plan.message';
 import { Statement, StatementQuery } from './messages/statement.message';
+import { SessionAnswer, SessionQuery } from './messages/session.message';
 import { UsageRecorded } from './messages/usage.event';
 import { UsageCalls, UsageCallsQuery, UsageReport, UsageReportQuery } from './messages/usage-report.message';
 import {
@@ -120,6 +121,10 @@ export const Subjects = {
     callers: ['control'],
   }),
   usageCalls: defineRequest('billing.usage.calls.query.v1', 'billing', UsageCallsQuery, UsageCalls, {
+    callers: ['control'],
+  }),
+  /** One session's call chain from its usage rows: `GET /admin/v1/sessions/:sessionId`. */
+  usageSession: defineRequest('billing.usage.session.query.v1', 'billing', SessionQuery, SessionAnswer, {
     callers: ['control'],
   }),
   /** An org's statement for a period, summed from the ledger; control names the org's project accounts. */

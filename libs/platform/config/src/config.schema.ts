@@ -79,6 +79,11 @@ export const EnvSchema = z.object({
   POLYMUX_BREAKER_OPEN_MS: millis.default(30_000),
   /** How long a deployment cools down after a 429 that names no `retry-after`. */
   POLYMUX_COOLDOWN_MS: millis.default(5_000),
+  /**
+   * How long ingress keeps a session call's trace span context, found by its request id, so that a
+   * later call naming it in `x-polymux-parent-request-id` links its span to it (Redis, or memory embedded).
+   */
+  POLYMUX_SESSION_LINK_TTL_SECONDS: z.coerce.number().int().positive().max(604_800).default(3_600),
   /** Retries of a failed attempt on the same deployment, before falling back to the next one. */
   POLYMUX_RETRIES_PER_DEPLOYMENT: z.coerce.number().int().min(0).max(10).default(1),
   /** Attempts a call may make after its first one (retries and fallbacks together). */

@@ -56,6 +56,8 @@ export interface PolymuxConfig {
   webhooks: { allowLoopbackHttp: boolean; timeoutMs: number; maxAttempts: number; retryBaseMs: number };
   /** Deployment health (router): when a breaker opens, how long it stays open, a 429's default cooldown. */
   health: { breakerFailures: number; breakerOpenMs: number; cooldownMs: number };
+  /** Ingress: how long a session call's span context stays findable for its children's span links. */
+  sessions: { spanLinkTtlSeconds: number };
   /** Ingress's attempts of one call: retries per deployment, the call's budget, backoff and deadline. */
   retry: { perDeployment: number; budget: number; backoffMs: number; backoffMaxMs: number; deadlineMs: number };
   /**
@@ -158,6 +160,7 @@ export const loadConfig = (
       breakerOpenMs: env.POLYMUX_BREAKER_OPEN_MS,
       cooldownMs: env.POLYMUX_COOLDOWN_MS,
     },
+    sessions: { spanLinkTtlSeconds: env.POLYMUX_SESSION_LINK_TTL_SECONDS },
     retry: {
       perDeployment: env.POLYMUX_RETRIES_PER_DEPLOYMENT,
       budget: env.POLYMUX_RETRY_BUDGET,

@@ -77,6 +77,8 @@ export const startService = async (
     new FastifyAdapter({
       bodyLimit: config.http.maxBodyBytes,
       trustProxy: true,
+      // Above the longest id a route takes (a session id, 128): a route's own validation names a longer one.
+      maxParamLength: 256,
       // What the router refuses before any route or filter runs (malformed URL, over-long path parameter).
       frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
         sendError(reply, toErrorPayload(error), errorWireForUrl(request.url)),

@@ -76,6 +76,14 @@ describe('the audit record of a charged call', () => {
     });
   });
 
+  it('names the call’s session and parent request when it has them, never its tags', () => {
+    const record = callRecordOf(usage({ sessionId: 'run-7', parentRequestId: 'req-0', tags: { team: 'search' } }));
+    expect(record.metadata).toMatchObject({ sessionId: 'run-7', parentRequestId: 'req-0' });
+    expect(Object.values(record.metadata)).not.toContain('search');
+    expect(callRecordOf(usage({ sessionId: 'run-7' })).metadata).not.toHaveProperty('parentRequestId');
+    expect(callRecordOf(usage()).metadata).not.toHaveProperty('sessionId');
+  });
+
   it('carries no more than the metadata the usage event has', () => {
     const record = callRecordOf(usage());
     const values = new Set(Object.values(usage()).map(String));

@@ -26,6 +26,9 @@ export const callRecordOf = (usage: UsageRecorded): AuditRecorded => ({
     outputTokens: usage.outputTokens,
     costNanoUsd: usage.cost,
     outcome: usage.outcome,
+    // Links the record to its session's other calls (`GET /admin/v1/sessions/:sessionId`): ids only.
+    ...(usage.sessionId === undefined ? {} : { sessionId: usage.sessionId }),
+    ...(usage.parentRequestId === undefined ? {} : { parentRequestId: usage.parentRequestId }),
   },
   occurredAt: usage.occurredAt,
 });

@@ -28,6 +28,8 @@ import { RateLimitController } from './rate-limits/rate-limit.controller';
 import { RateLimitRepository } from './rate-limits/rate-limit.repository';
 import { RateLimitService } from './rate-limits/rate-limit.service';
 import { controlMigrations } from './schema/migrations';
+import { SessionController } from './sessions/session.controller';
+import { SessionService } from './sessions/session.service';
 import { OidcClient } from './sso/oidc.client';
 import { SsoSessionService } from './sso/sso-session.service';
 import { SsoController } from './sso/sso.controller';
@@ -52,6 +54,7 @@ import { WebhookService } from './webhooks/webhook.service';
     BudgetController,
     PlanController,
     UsageController,
+    SessionController,
     StatementController,
     WebhookController,
     SsoController,
@@ -76,6 +79,7 @@ import { WebhookService } from './webhooks/webhook.service';
     BudgetService,
     PlanService,
     UsageService,
+    SessionService,
     StatementService,
     WebhookService,
     OidcClient,

@@ -12,6 +12,8 @@ import { deferred, deployment, key, plan } from './call/testing/call-fixtures';
 import { ChatCompletionsController } from './chat-completions.controller';
 import { MemoryRateLimitStore } from './rate-limits/memory-rate-limit.store';
 import { RateLimiter } from './rate-limits/rate-limiter';
+import { MemorySpanLinkStore } from './sessions/memory-span-link.store';
+import { SessionTraces } from './sessions/session-traces';
 
 const response = (usage: ChatResponse['usage']): ChatResponse => ({
   id: 'chatcmpl-1',
@@ -65,6 +67,7 @@ const setup = (settle: () => Promise<void> = () => Promise.resolve(), first?: In
     keys as unknown as Authenticator,
     calls as unknown as CallService,
     limits,
+    new SessionTraces(new MemorySpanLinkStore(), { sessions: { spanLinkTtlSeconds: 60 } } as PolymuxConfig),
   );
   const request = { headers: { authorization: 'Bearer pmx-test' } } as unknown as FastifyRequest;
   const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] };

@@ -7,6 +7,7 @@ import { CallService } from './call/call.service';
 import { RateLimiter } from './rate-limits/rate-limiter';
 import { serveCall } from './call/serve-call';
 import { chatCompletions } from './openai/chat-completions.format';
+import { SessionTraces } from './sessions/session-traces';
 
 /** `POST /v1/chat/completions`, OpenAI's wire format, streaming or not. */
 @Controller()
@@ -16,6 +17,7 @@ export class ChatCompletionsController {
     readonly keys: Authenticator,
     readonly calls: CallService,
     readonly limits: RateLimiter,
+    readonly sessions: SessionTraces,
   ) {}
 
   @Post('v1/chat/completions')

@@ -14,6 +14,7 @@ import { callLabelsOf } from './call/call-labels';
 import { describeRoute } from './call/route';
 import { RateLimiter } from './rate-limits/rate-limiter';
 import { newRequestId } from './request-id';
+import { SessionTraces } from './sessions/session-traces';
 
 /** `POST /v1/embeddings`, OpenAI's wire format: planned, reserved and charged like a chat call. */
 @Controller()
@@ -24,6 +25,7 @@ export class EmbeddingsController {
     private readonly calls: CallService,
     private readonly embeddings: EmbeddingsService,
     private readonly limits: RateLimiter,
+    private readonly sessions: SessionTraces,
   ) {}
 
   @Post('v1/embeddings')
@@ -45,6 +47,7 @@ export class EmbeddingsController {
       route: [],
       labels,
     };
+    this.sessions.link(call);
     call.rateLimit = await this.limits.admit(key, requestId, this.calls.tokenBound(call), (name, value) => {
       void reply.header(name, value);
     });

@@ -20,9 +20,15 @@ import { RateLimiter } from './rate-limits/rate-limiter';
 import { RedisRateLimitStore } from './rate-limits/redis-rate-limit.store';
 import { ResponsesController } from './openai-responses/responses.controller';
 import { RoutingExplainController } from './routing-explain.controller';
+import { MemorySpanLinkStore } from './sessions/memory-span-link.store';
+import { RedisSpanLinkStore } from './sessions/redis-span-link.store';
+import { SessionTraces } from './sessions/session-traces';
+import type { SpanLinkStore } from './sessions/span-link.store';
+import { SPAN_LINK_STORE } from './sessions/span-link.store';
 
 @Module({
-  // Rate limits and failed-authentication counts are shared by every replica (Redis), or in memory (embedded).
+  // Rate limits, failed-authentication counts and session span links are shared by every replica
+  // (Redis), or in memory (embedded).
   imports: [RedisModule.forRoot()],
   controllers: [
     ChatCompletionsController,
@@ -40,6 +46,13 @@ import { RoutingExplainController } from './routing-explain.controller';
       useFactory: (redis: Redis | null): RateLimitStore =>
         redis ? new RedisRateLimitStore(redis) : new MemoryRateLimitStore(),
     },
+    {
+      provide: SPAN_LINK_STORE,
+      inject: [REDIS],
+      useFactory: (redis: Redis | null): SpanLinkStore =>
+        redis ? new RedisSpanLinkStore(redis) : new MemorySpanLinkStore(),
+    },
+    SessionTraces,
     ApiKeyCache,
     FailedAuthThrottle,
     Authenticator,

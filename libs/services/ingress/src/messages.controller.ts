@@ -14,6 +14,7 @@ import { CallService } from './call/call.service';
 import { RateLimiter } from './rate-limits/rate-limiter';
 import { headersNamed, serveCall } from './call/serve-call';
 import { newRequestId } from './request-id';
+import { SessionTraces } from './sessions/session-traces';
 
 /** `POST /v1/messages` and `POST /v1/messages/count_tokens`, Anthropic's wire format, errors included. */
 @Controller()
@@ -23,6 +24,7 @@ export class MessagesController {
     readonly keys: Authenticator,
     readonly calls: CallService,
     readonly limits: RateLimiter,
+    readonly sessions: SessionTraces,
     private readonly messaging: MessagingClient,
   ) {}
 

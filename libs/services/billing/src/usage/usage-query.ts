@@ -93,7 +93,24 @@ const after = (keys: Expression<unknown>[], values: Expression<unknown>[], opera
 export const reportShape = (query: UsageReportQuery): string =>
   [query.bucket ? `${query.bucket}@${query.timezone}` : '-', ...query.groupBy].join('|');
 
-const total = (column: string, alias: string) => sql<string>`coalesce(sum(${sql.ref(column)}), 0)::text`.as(alias);
+const total = (column: string) => sql<string>`coalesce(sum(${sql.ref(column)}), 0)::text`.as(column);
+
+/** The totals of a group of rows, as text: its calls, tokens by kind and money. */
+export const totalsSelection = () => [
+  sql<string>`count(*)::text`.as('calls'),
+  ...(
+    [
+      'input_tokens',
+      'cached_input_tokens',
+      'cache_write_tokens',
+      'output_tokens',
+      'reasoning_tokens',
+      'list_cost',
+      'discount',
+      'charged',
+    ] as const
+  ).map(total),
+];
 
 /**
  * The grouped report: one row per bucket (the hour or day in the query's zone, when bucketed) and
@@ -108,15 +125,7 @@ export const reportQuery = (db: Kysely<DB>, query: UsageReportQuery) => {
   ];
   let select = filtered(db.selectFrom('usage'), query).select([
     ...keys.map((key, index) => key.as(`k${index}`)),
-    sql<string>`count(*)::text`.as('calls'),
-    total('input_tokens', 'input_tokens'),
-    total('cached_input_tokens', 'cached_input_tokens'),
-    total('cache_write_tokens', 'cache_write_tokens'),
-    total('output_tokens', 'output_tokens'),
-    total('reasoning_tokens', 'reasoning_tokens'),
-    total('list_cost', 'list_cost'),
-    total('discount', 'discount'),
-    total('charged', 'charged'),
+    ...totalsSelection(),
   ]);
   if (query.cursor !== undefined) {
     const values = decodeCursor(query.cursor, reportShape(query), keys.length);

@@ -20,4 +20,11 @@ export class UsageReportHandler {
   calls(@Payload() query: RequestOf<typeof Subjects.usageCalls>): Promise<ResponseOf<typeof Subjects.usageCalls>> {
     return this.reports.calls(query);
   }
+
+  @OnRequest(Subjects.usageSession)
+  session(
+    @Payload() query: RequestOf<typeof Subjects.usageSession>,
+  ): Promise<ResponseOf<typeof Subjects.usageSession>> {
+    return this.reports.session(query);
+  }
 }

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { ErrorCode, PolymuxException } from '@polymux/contracts';
 import type {
+  SessionAnswer,
+  SessionQuery,
   UsageCall,
   UsageCalls,
   UsageCallsQuery,
@@ -11,7 +14,7 @@ import type { Selectable } from 'kysely';
 
 import type { UsageTable } from '../schema/tables/usage.table';
 import { encodeCursor, reportShape } from './usage-query';
-import type { ReportRow } from './usage.repository';
+import type { ReportRow, SessionTotalsRow } from './usage.repository';
 import { UsageRepository } from './usage.repository';
 
 const isoOf = (value: unknown): string => (value instanceof Date ? value : new Date(String(value))).toISOString();
@@ -64,7 +67,14 @@ const callOf = (row: Selectable<UsageTable>): UsageCall => ({
   occurredAt: isoOf(row.occurred_at),
 });
 
-/** Billing's usage reports (`billing.usage.query.v1`, `billing.usage.calls.query.v1`): rows to the contract's shapes. */
+const sessionTotalsOf = (row: SessionTotalsRow) => ({
+  ...totalsOf(row),
+  latencyMs: Number(row.latency_ms),
+  startedAt: isoOf(row.started_at),
+  endedAt: isoOf(row.ended_at),
+});
+
+/** Billing's usage reports (`billing.usage.{query,calls.query,session.query}.v1`): rows to the contract's shapes. */
 @Injectable()
 export class UsageReports {
   constructor(private readonly repository: UsageRepository) {}
@@ -95,5 +105,30 @@ export class UsageReports {
     const calls = rows.map(callOf);
     const last = calls.at(-1);
     return { calls, nextCursor: more && last ? encodeCursor('calls', [last.occurredAt, last.requestId]) : null };
+  }
+
+  /**
+   * A session's calls and totals. Its id is the caller's, unique only within an org: without an
+   * org named, an id that two orgs use is refused rather than two sessions merged into one.
+   */
+  async session(query: SessionQuery): Promise<SessionAnswer> {
+    const orgs = await this.repository.sessionTotals(query);
+    const [totals] = orgs;
+    if (!totals) return { session: null };
+    if (orgs.length > 1)
+      throw new PolymuxException(
+        ErrorCode.InvalidRequest,
+        `session ${query.sessionId} has calls in more than one org: name one with orgId`,
+        { param: 'orgId' },
+      );
+    const { rows, more } = page(await this.repository.sessionCalls(totals.org_id, query), query.limit);
+    return {
+      session: {
+        orgId: totals.org_id,
+        calls: rows.map((row) => ({ ...callOf(row), startedAt: isoOf(row.started_at) })),
+        totals: sessionTotalsOf(totals),
+        truncated: more,
+      },
+    };
   }
 }

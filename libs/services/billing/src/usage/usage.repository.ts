@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { UsageCallsQuery, UsageReportQuery } from '@polymux/contracts';
+import type { SessionQuery, UsageCallsQuery, UsageReportQuery } from '@polymux/contracts';
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 import type { DB } from '../schema/db';
 import { BILLING_DB } from '../schema/db';
 import type { UsageTable } from '../schema/tables/usage.table';
+import { sessionCallsQuery, sessionTotalsQuery } from './session-query';
 import { callsQuery, reportQuery } from './usage-query';
 
 /** A report row as Postgres answers it: the keys `k0…` (bucket first), then the totals as text. */
@@ -19,6 +20,16 @@ export type ReportRow = Record<string, unknown> & {
   discount: string;
   charged: string;
 };
+
+/** A session's totals in one org: the report's totals, its summed latency and when it began and ended. */
+export type SessionTotalsRow = ReportRow & {
+  org_id: string;
+  latency_ms: string;
+  started_at: Date;
+  ended_at: Date;
+};
+
+export type SessionCallRow = Selectable<UsageTable> & { started_at: Date };
 
 const byRequestId = (left: Insertable<UsageTable>, right: Insertable<UsageTable>) =>
   left.request_id < right.request_id ? -1 : left.request_id > right.request_id ? 1 : 0;
@@ -47,5 +58,13 @@ export class UsageRepository {
 
   calls(query: UsageCallsQuery): Promise<Array<Selectable<UsageTable>>> {
     return callsQuery(this.db, query).execute();
+  }
+
+  sessionTotals(query: SessionQuery): Promise<SessionTotalsRow[]> {
+    return sessionTotalsQuery(this.db, query).$castTo<SessionTotalsRow>().execute();
+  }
+
+  sessionCalls(orgId: string, query: SessionQuery): Promise<SessionCallRow[]> {
+    return sessionCallsQuery(this.db, orgId, query).execute();
   }
 }

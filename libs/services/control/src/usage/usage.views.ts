@@ -17,9 +17,8 @@ const TOTAL_COLUMNS = [
   'charged_nano_usd',
 ] as const;
 
-/** Totals as the admin API shows them: USD strings for people, nano-USD for programs. */
-const totalsView = (totals: UsageTotals) => ({
-  calls: totals.calls,
+/** Tokens and money as the admin API shows them: USD strings for people, nano-USD for programs. */
+export const usedView = (totals: Omit<UsageTotals, 'calls'>) => ({
   inputTokens: totals.inputTokens,
   cachedInputTokens: totals.cachedInputTokens,
   cacheWriteTokens: totals.cacheWriteTokens,
@@ -32,6 +31,8 @@ const totalsView = (totals: UsageTotals) => ({
   discountNanoUsd: totals.discount,
   chargedNanoUsd: totals.charged,
 });
+
+const totalsView = (totals: UsageTotals) => ({ calls: totals.calls, ...usedView(totals) });
 
 const totalsCells = (totals: UsageTotals): Array<string | number> => Object.values(totalsView(totals));
 

@@ -2,7 +2,10 @@ import type { CallTags } from '@polymux/contracts';
 import { CallId, ErrorCode, Headers, MAX_TAGS, PolymuxException, parseTagList } from '@polymux/contracts';
 import type { FastifyRequest } from 'fastify';
 
-/** What a caller labels a call with, for its usage row only (never spans, metrics or logs). */
+/**
+ * What a caller labels a call with. Tags go to its usage row only (never spans, metrics or logs);
+ * the session and parent request ids, opaque ids, also to its audit record and its ingress span.
+ */
 export interface CallLabels {
   tags: CallTags;
   sessionId?: string;

@@ -173,6 +173,17 @@ describe('CallService', () => {
         }),
       }),
     ]);
+    expect(emitted[0]?.payload.metadata).not.toHaveProperty('sessionId');
+  });
+
+  it('names a failed call’s session and parent request in its audit record, never its tags', async () => {
+    const { emitted, messaging, service } = setup();
+    messaging.request.mockResolvedValue({ released: true });
+    const labels = { tags: { team: 'search' }, sessionId: 'run-7', parentRequestId: 'req-0' };
+    await service.failed(call({ labels }), new PolymuxException(ErrorCode.Timeout, 'late'));
+    const metadata = emitted[0]?.payload.metadata as Record<string, unknown>;
+    expect(metadata).toMatchObject({ sessionId: 'run-7', parentRequestId: 'req-0' });
+    expect(Object.values(metadata)).not.toContain('search');
   });
 });
 

@@ -50,7 +50,7 @@ export interface Call<R extends CallRequest = ChatRequest> {
   attempts: Attempt[];
   /** What happened on the way to the answer, for `x-polymux-route` (`fallback after 429 on a/b`). */
   route: string[];
-  /** The caller's tags, session and parent request ids, for the usage row only. */
+  /** The caller's tags (usage row only), session and parent request ids (usage, audit and the span). */
   labels?: CallLabels;
   /** What the router plans from, derived once (`CallService.tokenBound` needs it before the plan). */
   intake?: Intake;
@@ -83,11 +83,16 @@ const tokenKinds = ({ cachedInputTokens, cacheWriteTokens, reasoningTokens }: Us
   ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
 });
 
+/** The session and parent request ids a call carries, for its usage event and audit record. */
+const sessionFields = (labels: CallLabels | undefined) => ({
+  ...(labels?.sessionId === undefined ? {} : { sessionId: labels.sessionId }),
+  ...(labels?.parentRequestId === undefined ? {} : { parentRequestId: labels.parentRequestId }),
+});
+
 /** The labels a call carries into its usage event; an unlabelled call's event carries none. */
 const labelFields = (labels: CallLabels | undefined) => ({
   ...(labels && Object.keys(labels.tags).length > 0 ? { tags: labels.tags } : {}),
-  ...(labels?.sessionId === undefined ? {} : { sessionId: labels.sessionId }),
-  ...(labels?.parentRequestId === undefined ? {} : { parentRequestId: labels.parentRequestId }),
+  ...sessionFields(labels),
 });
 
 const MARGIN_MS = 2_000;
@@ -301,6 +306,7 @@ export class CallService {
             durationMs: Date.now() - call.startedAt,
             errorCode: isPolymuxException(error) ? error.code : ErrorCode.Internal,
             attempts: call.attempts.length,
+            ...sessionFields(call.labels),
           },
           occurredAt: new Date().toISOString(),
         },

@@ -7,6 +7,7 @@ import { dropDisallowedFields } from '../dropped-fields';
 import type { DecodeContext, InboundFormat } from '../formats/inbound-format';
 import type { RateLimiter } from '../rate-limits/rate-limiter';
 import { newRequestId } from '../request-id';
+import type { SessionTraces } from '../sessions/session-traces';
 import { callLabelsOf } from './call-labels';
 import type { Call, CallService, OpenedStream } from './call.service';
 import { Delivered } from './delivered';
@@ -28,6 +29,7 @@ export interface CallDependencies {
   keys: Authenticator;
   calls: CallService;
   limits: RateLimiter;
+  sessions: SessionTraces;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface CallDependencies {
  * controller's filter, which answers them in the same format.
  */
 export const serveCall = async (
-  { keys, calls, limits }: CallDependencies,
+  { keys, calls, limits, sessions }: CallDependencies,
   format: InboundFormat,
   httpRequest: FastifyRequest,
   reply: FastifyReply,
@@ -68,6 +70,7 @@ export const serveCall = async (
     route: [],
     labels,
   };
+  sessions.link(call);
   // Before the plan: a refused call reserves nothing; the headers go out with any answer, a refusal's too.
   call.rateLimit = await limits.admit(
     key,

@@ -8,6 +8,7 @@ import { CallService } from '../call/call.service';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { serveCall } from '../call/serve-call';
 import { newRequestId } from '../request-id';
+import { SessionTraces } from '../sessions/session-traces';
 import { responses } from './responses.format';
 
 /**
@@ -21,6 +22,7 @@ export class ResponsesController {
     readonly keys: Authenticator,
     readonly calls: CallService,
     readonly limits: RateLimiter,
+    readonly sessions: SessionTraces,
   ) {}
 
   @Post('v1/responses')

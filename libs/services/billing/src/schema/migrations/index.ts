@@ -9,6 +9,7 @@ import * as plans from './1796700000000-Plans';
 import * as webhooks from './1796800000000-Webhooks';
 import * as userBudgets from './1796950000000-UserBudgets';
 import * as statementIndexes from './1797000000000-StatementIndexes';
+import * as sessionIndex from './1797500000000-SessionIndex';
 
 /** Billing's migrations, applied in key order to the `billing` schema. */
 export const billingMigrations: Record<string, Migration> = {
@@ -21,4 +22,5 @@ export const billingMigrations: Record<string, Migration> = {
   '1796800000000-Webhooks': webhooks,
   '1796950000000-UserBudgets': userBudgets,
   '1797000000000-StatementIndexes': statementIndexes,
+  '1797500000000-SessionIndex': sessionIndex,
 };

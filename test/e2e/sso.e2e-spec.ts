@@ -176,6 +176,10 @@ describe.each(MODES)('SSO (%s mode)', (mode) => {
     expect((await api('GET', '/me', first.body.sessionToken)).status).toBe(401);
     const me = await api<MeView>('GET', '/me', refreshed.body.sessionToken);
     expect(me.body.roles).toEqual([{ role: 'viewer', teamId: null, team: null }]);
+    // The session's roles limit it as a personal key's would: a viewer reads, and changes nothing.
+    expect((await api('GET', `/orgs/${orgId}/projects`, refreshed.body.sessionToken)).status).toBe(200);
+    const create = await api<ErrorView>('POST', `/orgs/${orgId}/teams`, refreshed.body.sessionToken, { name: 'no' });
+    expect(create).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
 
     const reused = await api<ErrorView>('POST', '/sso/refresh', undefined, { refreshToken: first.body.refreshToken });
     expect(reused.status).toBe(401);

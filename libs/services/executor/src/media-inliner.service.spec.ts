@@ -69,7 +69,7 @@ const adapter = (fetchesMediaUrls: boolean) => {
 const executor = (fake: ProviderAdapter, env: Record<string, string> = {}) => {
   const config = loadConfig(
     'executor',
-    { POLYMUX_MEDIA_MAX_BYTES: String(MAX_BYTES), POLYMUX_MEDIA_FETCH_TIMEOUT_MS: '1000', ...env },
+    { POLYMUX_MEDIA_MAX_BYTES: String(MAX_BYTES), POLYMUX_MEDIA_FETCH_TIMEOUT_MS: '3000', ...env },
     {},
   );
   const guard = new UpstreamGuard(config);
@@ -134,7 +134,7 @@ describe('media URL inlining', () => {
         response.end();
       } else if (request.url === '/page.html') response.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
       else if (request.url === '/moved.png') response.writeHead(302, { location: `${base}/cat.png` }).end();
-      else if (request.url === '/slow.png') setTimeout(() => response.end(PNG), 3_000).unref();
+      else if (request.url === '/slow.png') setTimeout(() => response.end(PNG), 10_000).unref();
       else response.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -192,7 +192,7 @@ describe('media URL inlining', () => {
     ['not an image', '/page.html', /did not answer an image/],
     ['missing', '/missing.png', /could not be fetched \(HTTP 404\)/],
     ['a redirect', '/moved.png', /redirect, which is not followed/],
-    ['too slow', '/slow.png', /not fetched within 1000 ms/],
+    ['too slow', '/slow.png', /not fetched within 3000 ms/],
   ])('refuses an image URL that is %s, as InvalidRequest naming the part', async (_what, path, message) => {
     const { service, calls } = make(false);
     const error = await failure(run(service, withParts({ type: 'image', url: `${base}${path}` })));

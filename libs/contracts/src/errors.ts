@@ -8,6 +8,10 @@ export enum ErrorCode {
   Conflict = 'conflict',
   ModelNotFound = 'model_not_found',
   ModelNotAllowed = 'model_not_allowed',
+  /** The key's scope does not include the endpoint called (`allowedEndpoints`). */
+  EndpointNotAllowed = 'endpoint_not_allowed',
+  /** The key may not be used from the caller's address (`ipAllowlist`). */
+  AddressNotAllowed = 'address_not_allowed',
   NoCapableModel = 'no_capable_model',
   InsufficientCredits = 'insufficient_credits',
   /** A hard budget would be exceeded by the call's maximum cost: refused before the call. */

@@ -39,7 +39,7 @@ import {
 import { EmbedRequest } from './messages/embed.message';
 import { DeploymentOutcome } from './messages/health.event';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
-import { KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
+import { KeyChanged, KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
 import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { OrgPlanQuery, OrgPlans, SetPlanAnswer, SetPlanRequest } from './messages/org-plan.message';
@@ -186,6 +186,12 @@ export const Subjects = {
   }),
   auditQuery: defineRequest('audit.records.query.v1', 'audit', AuditQuery, AuditRecords, { callers: ['control'] }),
   keyRevoked: defineEvent('control.key.revoked.v1', KeyRevoked, {
+    delivery: 'broadcast',
+    publishers: ['control'],
+    consumers: ['ingress'],
+  }),
+  /** A key's scopes, own limits or secrets changed (a rotation): every ingress replica refetches it. */
+  keyChanged: defineEvent('control.key.changed.v1', KeyChanged, {
     delivery: 'broadcast',
     publishers: ['control'],
     consumers: ['ingress'],

@@ -3,6 +3,16 @@ import { z } from 'zod';
 import { RoutingPolicy } from '../routing/routing-policy';
 import type { CallScopes } from './budget.message';
 import { ScopedRateLimits } from './rate-limit.message';
+import { CallApi } from './usage.event';
+
+/**
+ * The public APIs a key's scope names (`allowedEndpoints`): the model-call APIs (`CallApi`), the
+ * model list (`GET /v1/models`, `GET /v1/models/{id}`) and the routing explanation
+ * (`POST /v1/routing/explain`). `messages` covers `POST /v1/messages/count_tokens` too, and
+ * `responses` the routes of stored responses (which answer that none are stored).
+ */
+export const KeyEndpoint = z.enum([...CallApi.options, 'models', 'routing.explain']);
+export type KeyEndpoint = z.infer<typeof KeyEndpoint>;
 
 export const ApiKeyRecord = z.object({
   id: z.string(),
@@ -18,6 +28,15 @@ export const ApiKeyRecord = z.object({
   /** Models the key may call; null means any. */
   allowedModels: z.array(z.string()).nullable(),
   expiresAt: z.string().nullable(),
+  /** The public APIs the key may call; null or absent: every one. */
+  allowedEndpoints: z.array(KeyEndpoint).nullable().optional(),
+  /** CIDR ranges the caller's address must be in; null or absent: any address. */
+  ipAllowlist: z.array(z.string()).nullable().optional(),
+  /**
+   * Set when the secret presented is the key's previous one, during a rotation's overlap: the
+   * secret stops working at this time (the key itself does not).
+   */
+  secretExpiresAt: z.string().optional(),
   /** The project lets providers retain data (`store`, `metadata`, …); absent means it does not. */
   dataRetention: z.boolean().optional(),
   /** The routing policies of the key's org, team, project and the key itself, merged; absent: none. */
@@ -36,10 +55,24 @@ export const callScopesOf = (key: ApiKeyRecord): CallScopes => ({
   ...(key.userId ? { userId: key.userId } : {}),
 });
 
-export const ResolveKeyRequest = z.object({ keyHash: z.string().length(64) });
-export const ResolvedKey = z.object({ key: ApiKeyRecord.nullable() });
+/** Why a secret that belongs, or belonged, to a key is refused, and since when. */
+export const KeyRefusal = z.object({ reason: z.enum(['revoked', 'expired', 'rotated']), at: z.string() });
+export type KeyRefusal = z.infer<typeof KeyRefusal>;
 
-export const KeyRevoked = z.object({ keyId: z.string(), keyHash: z.string() });
+export const ResolveKeyRequest = z.object({ keyHash: z.string().length(64) });
+/** A usable key, or null: with a `refusal` when the secret is a key's that may no longer be used. */
+export const ResolvedKey = z.object({ key: ApiKeyRecord.nullable(), refusal: KeyRefusal.optional() });
+export type ResolvedKey = z.infer<typeof ResolvedKey>;
+
+export const KeyRevoked = z.object({
+  keyId: z.string(),
+  keyHash: z.string(),
+  /** The key's previous secret, when it was revoked during a rotation's overlap. */
+  previousKeyHash: z.string().optional(),
+});
+
+/** A key's scopes, limits or secrets changed: ingress refetches these secrets' records on their next use. */
+export const KeyChanged = z.object({ keyId: z.string(), keyHashes: z.array(z.string().length(64)).min(1) });
 
 /** Some routing policy changed; which keys it reaches is control's to know, so every key is refetched. */
 export const PoliciesChanged = z.object({ policyId: z.string() });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { RoleMapSchema } from './sso-config';
 
+/** The range names Fastify's `trustProxy` (proxy-addr) knows. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 const port = z.coerce.number().int().min(0).max(65535);
 const millis = z.coerce.number().int().positive();
 
@@ -64,6 +66,29 @@ export const EnvSchema = z.object({
     )
     .refine((cidrs) => cidrs.every((cidr) => ipaddr.isValidCIDR(cidr)), 'comma-separated CIDR ranges')
     .optional(),
+  /**
+   * Peers whose `X-Forwarded-For` is believed (load balancers, ingress controllers): comma-separated
+   * addresses, CIDR ranges or the names `loopback`, `linklocal` and `uniquelocal` (private ranges);
+   * `none`: no peer, the socket's address is the client's. A request's client address (key IP
+   * allowlists, failed-authentication throttling) is the nearest one in the chain that is not a
+   * trusted proxy, so a client cannot name itself another address.
+   */
+  POLYMUX_TRUSTED_PROXIES: z
+    .string()
+    .default('loopback,uniquelocal')
+    .transform((value) =>
+      value.trim() === 'none'
+        ? []
+        : value
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter(Boolean),
+    )
+    .refine(
+      (entries) =>
+        entries.every((entry) => PROXY_NAMES.has(entry) || ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry)),
+      'none, or comma-separated addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+    ),
   /** Largest image or document the executor fetches to inline it, and the longest it waits for one. */
   POLYMUX_MEDIA_MAX_BYTES: z.coerce
     .number()

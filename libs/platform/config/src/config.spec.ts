@@ -18,7 +18,13 @@ describe('loadConfig', () => {
     expect(loadConfig('ingress', {}, {})).toMatchObject({
       mode: 'distributed',
       service: 'ingress',
-      http: { host: '0.0.0.0', port: 8080, controlPort: 8081, maxBodyBytes: 1_000_000 },
+      http: {
+        host: '0.0.0.0',
+        port: 8080,
+        controlPort: 8081,
+        maxBodyBytes: 1_000_000,
+        trustedProxies: ['loopback', 'uniquelocal'],
+      },
       bus: { kind: 'nats', natsUrl: 'nats://127.0.0.1:4222', subjectPrefix: '' },
       database: { kind: 'postgres', url: 'postgres://postgres@127.0.0.1:5432/polymux', dataDir: resolve('.polymux') },
       counters: { kind: 'redis', redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'polymux:' },
@@ -87,6 +93,7 @@ describe('loadConfig', () => {
       POLYMUX_BOOTSTRAP_CREDITS_USD: '-5',
       POLYMUX_MAX_BODY_BYTES: '1.5',
       POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS: '0',
+      POLYMUX_TRUSTED_PROXIES: '10.0.0.0/8,the-load-balancer',
       LOG_LEVEL: 'loud',
     });
     expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(
@@ -98,6 +105,7 @@ describe('loadConfig', () => {
         'POLYMUX_BOOTSTRAP_KEY',
         'POLYMUX_MAX_BODY_BYTES',
         'POLYMUX_MODE',
+        'POLYMUX_TRUSTED_PROXIES',
         'POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS',
         'PORT',
         'PROVIDER_SIM_URL',
@@ -112,6 +120,13 @@ describe('loadConfig', () => {
       }
     })();
     expect(error?.message).toMatch(/^invalid configuration:\n {2}PORT: .+\n {2}LOG_LEVEL: .+$/);
+  });
+
+  it('reads the trusted proxies as addresses, ranges and range names, or none', () => {
+    const trusted = (value: string) =>
+      loadConfig('ingress', {}, { POLYMUX_TRUSTED_PROXIES: value }).http.trustedProxies;
+    expect(trusted(' 10.0.0.0/8, 192.0.2.7 ,loopback,')).toEqual(['10.0.0.0/8', '192.0.2.7', 'loopback']);
+    expect(trusted('none')).toEqual([]);
   });
 
   it('has no second opinion unless a model is named, and validates its threshold and timeout', () => {

@@ -12,7 +12,14 @@ export interface PolymuxConfig {
   mode: RunMode;
   /** `ingress`, `billing`, …; `polymux` when every service shares one process. */
   service: string;
-  http: { host: string; port: number; controlPort: number; maxBodyBytes: number };
+  http: {
+    host: string;
+    port: number;
+    controlPort: number;
+    maxBodyBytes: number;
+    /** Fastify's `trustProxy`: the peers whose `X-Forwarded-For` names the client (`POLYMUX_TRUSTED_PROXIES`). */
+    trustedProxies: string[];
+  };
   bus: {
     kind: 'memory' | 'nats';
     natsUrl: string;
@@ -112,7 +119,13 @@ export const loadConfig = (
   return {
     mode: env.POLYMUX_MODE,
     service,
-    http: { host: env.HOST, port: env.PORT, controlPort: env.CONTROL_PORT, maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      controlPort: env.CONTROL_PORT,
+      maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES,
+      trustedProxies: env.POLYMUX_TRUSTED_PROXIES,
+    },
     bus: {
       kind: embedded ? 'memory' : 'nats',
       natsUrl: env.NATS_URL,

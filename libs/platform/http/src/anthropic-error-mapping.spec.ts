@@ -14,6 +14,8 @@ const expected: Record<ErrorCode, { status: number; type: string }> = {
   [ErrorCode.PlanQuotaExceeded]: { status: 402, type: 'billing_error' },
   [ErrorCode.Forbidden]: { status: 403, type: 'permission_error' },
   [ErrorCode.ModelNotAllowed]: { status: 403, type: 'permission_error' },
+  [ErrorCode.EndpointNotAllowed]: { status: 403, type: 'permission_error' },
+  [ErrorCode.AddressNotAllowed]: { status: 403, type: 'permission_error' },
   [ErrorCode.NotFound]: { status: 404, type: 'not_found_error' },
   [ErrorCode.ModelNotFound]: { status: 404, type: 'not_found_error' },
   [ErrorCode.Conflict]: { status: 409, type: 'invalid_request_error' },

@@ -20,6 +20,8 @@ export const httpStatusOf = (code: ErrorCode): number => {
       return 402;
     case ErrorCode.Forbidden:
     case ErrorCode.ModelNotAllowed:
+    case ErrorCode.EndpointNotAllowed:
+    case ErrorCode.AddressNotAllowed:
       return 403;
     case ErrorCode.NotFound:
     case ErrorCode.ModelNotFound:

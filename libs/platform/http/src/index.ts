@@ -1,3 +1,4 @@
+export * from './address-allowlist';
 export * from './anthropic-error-mapping';
 export * from './error-mapping';
 export * from './http-errors';

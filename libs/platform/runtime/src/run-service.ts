@@ -76,7 +76,8 @@ export const startService = async (
     module,
     new FastifyAdapter({
       bodyLimit: config.http.maxBodyBytes,
-      trustProxy: true,
+      // The client address is the nearest one in X-Forwarded-For that no trusted proxy added.
+      trustProxy: config.http.trustedProxies,
       // Above the longest id a route takes (a session id, 128): a route's own validation names a longer one.
       maxParamLength: 256,
       // What the router refuses before any route or filter runs (malformed URL, over-long path parameter).

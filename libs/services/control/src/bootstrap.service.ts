@@ -40,7 +40,7 @@ export class BootstrapService implements OnApplicationBootstrap {
       (await this.repository.findProjectByName(org.id, 'default')) ??
       (await this.control.createProject(SYSTEM, org.id, 'default', null));
     if (key) {
-      const existing = await this.repository.findKeyByHash(hashApiKey(key));
+      const existing = await this.repository.findKeyBySecret(hashApiKey(key));
       if (!existing) await this.control.createKey(SYSTEM, project.id, { name: 'bootstrap', admin: true }, key);
     } else {
       const { secret } = await this.control.createKey(SYSTEM, project.id, { name: 'bootstrap', admin: true });

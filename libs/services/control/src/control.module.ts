@@ -22,6 +22,7 @@ import { KeyController } from './keys/key.controller';
 import { PlanController } from './plans/plan.controller';
 import { PlanService } from './plans/plan.service';
 import { RoutingPolicyController } from './policies/routing-policy.controller';
+import { KeyService } from './keys/key.service';
 import { RoutingPolicyRepository } from './policies/routing-policy.repository';
 import { RoutingPolicyService } from './policies/routing-policy.service';
 import { RateLimitController } from './rate-limits/rate-limit.controller';
@@ -65,6 +66,7 @@ import { WebhookService } from './webhooks/webhook.service';
   providers: [
     ControlRepository,
     ControlService,
+    KeyService,
     AdminAuthGuard,
     AccessService,
     RolesRepository,

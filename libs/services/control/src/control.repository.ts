@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 
+import type { KeyRow } from './keys/key-resolution';
 import type {
   ApiKeyTable,
   ControlDB,
@@ -18,6 +19,10 @@ export type Team = Selectable<TeamTable>;
 export type Project = Selectable<ProjectTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
 export type User = Selectable<UserTable>;
+export type KeyScopeColumns = Pick<
+  Updateable<ApiKeyTable>,
+  'allowed_models' | 'allowed_endpoints' | 'ip_allowlist' | 'expires_at'
+>;
 
 /** Arbitrary, unique to control: the advisory lock key that lets one replica bootstrap at a time. */
 const BOOTSTRAP_LOCK_KEY = 7_146_953_301;
@@ -132,15 +137,61 @@ export class ControlRepository {
     return this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** The key behind a hash with its project's retention setting, which every call needs. */
-  findKeyByHash(keyHash: string): Promise<(ApiKey & { data_retention: boolean }) | undefined> {
+  /** The key a secret's hash is, or was before the last rotation, with its project's retention setting. */
+  findKeyBySecret(keyHash: string): Promise<KeyRow | undefined> {
     return this.db
       .selectFrom('api_keys')
       .innerJoin('projects', 'projects.id', 'api_keys.project_id')
       .selectAll('api_keys')
       .select('projects.data_retention')
-      .where('api_keys.key_hash', '=', keyHash)
+      .where((eb) => eb.or([eb('api_keys.key_hash', '=', keyHash), eb('api_keys.previous_key_hash', '=', keyHash)]))
       .executeTakeFirst();
+  }
+
+  /** Changes an active key's scopes or expiry; undefined when it is unknown or revoked. */
+  updateKey(id: string, values: KeyScopeColumns): Promise<ApiKey | undefined> {
+    return this.db
+      .updateTable('api_keys')
+      .set(values)
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
+   * Gives an active key a new secret; its current one becomes the previous one, working until
+   * `previousExpiresAt`. Answers the key and the previous secret's hash it replaced (whose overlap,
+   * if any was left, ends now), or undefined when the key is unknown or revoked.
+   */
+  rotateKey(
+    id: string,
+    secret: { hash: string; prefix: string },
+    previousExpiresAt: Date,
+  ): Promise<{ key: ApiKey; replaced: string | null } | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await trx
+        .selectFrom('api_keys')
+        .select(['key_hash', 'previous_key_hash'])
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!current) return undefined;
+      const key = await trx
+        .updateTable('api_keys')
+        .set({
+          previous_key_hash: current.key_hash,
+          previous_key_expires_at: previousExpiresAt,
+          key_hash: secret.hash,
+          key_prefix: secret.prefix,
+          rotated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { key, replaced: current.previous_key_hash };
+    });
   }
 
   async anyAdminKey(): Promise<boolean> {

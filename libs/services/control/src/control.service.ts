@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
-import type { ApiKeyRecord, AuditRecorded } from '@polymux/contracts';
+import type { ApiKeyRecord, AuditRecorded, KeyEndpoint, ResolvedKey } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects, hashApiKey } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
 import type { ApiKey, Org, Project, Team, User } from './control.repository';
 import { ControlRepository } from './control.repository';
 import { displayPrefix, generateApiKey } from './keys/api-key';
+import { resolutionOf } from './keys/key-resolution';
 
-export const accountOf = (projectId: string) => `project:${projectId}`;
+export { accountOf } from './keys/key-resolution';
 
 export interface KeyOptions {
   name: string;
   admin?: boolean;
   allowedModels?: string[] | null;
+  allowedEndpoints?: KeyEndpoint[] | null;
+  /** Canonical CIDR ranges (`allowlistEntry`). */
+  ipAllowlist?: string[] | null;
   expiresAt?: string | null;
   /** Makes it a personal key of this user of the project's org. */
   userId?: string | null;
@@ -149,6 +153,8 @@ export class ControlService {
       key_prefix: displayPrefix(secret),
       admin: options.admin ?? false,
       allowed_models: options.allowedModels ?? null,
+      allowed_endpoints: options.allowedEndpoints ?? null,
+      ip_allowlist: options.ipAllowlist ?? null,
       expires_at: options.expiresAt ? new Date(options.expiresAt) : null,
     });
     await this.audit(
@@ -171,28 +177,24 @@ export class ControlService {
   async revokeKey(actor: Actor, keyId: string): Promise<ApiKey> {
     const key = isUuid(keyId) ? await this.repository.revokeKey(keyId) : undefined;
     if (!key) throw new PolymuxException(ErrorCode.NotFound, `active key ${keyId} not found`);
-    await this.messaging.emit(Subjects.keyRevoked, { keyId: key.id, keyHash: key.key_hash }, { messageId: key.id });
+    const previousKeyHash = key.previous_key_hash ?? undefined;
+    await this.messaging.emit(
+      Subjects.keyRevoked,
+      { keyId: key.id, keyHash: key.key_hash, ...(previousKeyHash ? { previousKeyHash } : {}) },
+      { messageId: key.id },
+    );
     await this.audit(actor, 'api_key.revoke', `api_key:${key.id}`, key.org_id, key.project_id);
     return key;
   }
 
-  /** The key behind a hash as ingress needs it, or null when unknown, revoked or expired. */
+  /** The key behind a secret's hash as ingress needs it, or null when unknown, revoked, expired or rotated out. */
   async resolveKey(keyHash: string): Promise<ApiKeyRecord | null> {
-    const key = await this.repository.findKeyByHash(keyHash);
-    if (!key || key.revoked_at !== null || (key.expires_at !== null && key.expires_at.getTime() <= Date.now()))
-      return null;
-    return {
-      id: key.id,
-      orgId: key.org_id,
-      teamId: key.team_id,
-      projectId: key.project_id,
-      userId: key.user_id,
-      accountId: accountOf(key.project_id),
-      admin: key.admin,
-      allowedModels: key.allowed_models,
-      expiresAt: key.expires_at?.toISOString() ?? null,
-      dataRetention: key.data_retention,
-    };
+    return (await this.lookupKey(keyHash)).key;
+  }
+
+  /** As `resolveKey`, with the reason a secret that was a key's is refused (`resolutionOf`). */
+  async lookupKey(keyHash: string): Promise<ResolvedKey> {
+    return resolutionOf(await this.repository.findKeyBySecret(keyHash), keyHash, Date.now());
   }
 
   async requireProject(projectId: string): Promise<Project> {

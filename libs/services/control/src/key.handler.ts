@@ -20,8 +20,8 @@ export class KeyHandler {
   async resolve(
     @Payload() payload: RequestOf<typeof Subjects.resolveKey>,
   ): Promise<ResponseOf<typeof Subjects.resolveKey>> {
-    const key = await this.control.resolveKey(payload.keyHash);
-    if (!key) return { key: null };
+    const { key, refusal } = await this.control.lookupKey(payload.keyHash);
+    if (!key) return refusal ? { key: null, refusal } : { key: null };
     // The key's policy travels with it to ingress, and from there with each plan to the router; its
     // rate limits (its own, its project's, team's and org's) to ingress, which enforces them.
     const [routingPolicy, rateLimits] = await Promise.all([

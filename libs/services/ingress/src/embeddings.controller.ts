@@ -33,7 +33,7 @@ export class EmbeddingsController {
     const requestId = newRequestId();
     trace.getActiveSpan()?.setAttributes({ 'polymux.request_id': requestId, 'polymux.service': 'ingress' });
     void reply.header(Headers.requestId, requestId).header(Headers.task, 'embeddings');
-    const key = await this.keys.authenticate(httpRequest, requestId);
+    const key = await this.keys.authenticate(httpRequest, requestId, 'embeddings');
     const { request, encoding } = decodeEmbeddingsBody(body);
     void reply.header(Headers.model, request.model);
     const labels = callLabelsOf(httpRequest.headers);

@@ -50,7 +50,7 @@ export class MessagesController {
     checkAnthropicVersion(httpRequest.headers);
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header('request-id', requestId);
-    const key = await this.keys.authenticate(httpRequest, requestId);
+    const key = await this.keys.authenticate(httpRequest, requestId, 'messages');
     // The betas as /v1/messages reads them: the same allowlist, the same report of what is ignored.
     const dropped: string[] = [];
     const betas = headersNamed(httpRequest.headers, [ANTHROPIC_BETA_HEADER])[ANTHROPIC_BETA_HEADER];

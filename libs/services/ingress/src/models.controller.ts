@@ -78,7 +78,7 @@ export class ModelsController {
   async list(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const anthropic = this.caller(request);
     const requestId = this.start(reply, anthropic);
-    const key = await this.keys.authenticate(request, requestId);
+    const key = await this.keys.authenticate(request, requestId, 'models');
     const models = await this.models(key, requestId);
     await reply.send(
       anthropic ? anthropicModelPage(models, request.query) : { object: 'list', data: models.map(toOpenAiModel) },
@@ -93,7 +93,7 @@ export class ModelsController {
   ): Promise<void> {
     const anthropic = this.caller(request);
     const requestId = this.start(reply, anthropic);
-    const key = await this.keys.authenticate(request, requestId);
+    const key = await this.keys.authenticate(request, requestId, 'models');
     const model = (await this.models(key, requestId)).find((candidate) => candidate.id === id);
     if (!model) {
       throw new PolymuxException(

@@ -34,7 +34,7 @@ export class RoutingExplainController {
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId);
     if (anthropic) void reply.header('request-id', requestId);
-    const key = await this.keys.authenticate(httpRequest, requestId);
+    const key = await this.keys.authenticate(httpRequest, requestId, 'routing.explain');
     const format = anthropic ? anthropicMessages : chatCompletions;
     const request = format.decode(body, {
       dataRetention: key.dataRetention === true,

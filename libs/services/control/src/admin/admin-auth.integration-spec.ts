@@ -21,7 +21,12 @@ const adminKey = `pmx-test-admin-${randomUUID()}`;
 
 let service: RunningService;
 let ids: { org: string; project: string; key: string; credential: string; user: string };
-const keys: Record<'member' | 'revoked' | 'expired', string> = { member: '', revoked: '', expired: '' };
+const keys: Record<'member' | 'revoked' | 'expired' | 'rotated', string> = {
+  member: '',
+  revoked: '',
+  expired: '',
+  rotated: '',
+};
 
 const call = (method: string, path: string, authorization?: string, body?: unknown) =>
   fetch(`${service.url}${path}`, {
@@ -69,6 +74,12 @@ beforeAll(async () => {
   expect((await call('DELETE', `/admin/v1/keys/${revoked.id}`, `Bearer ${adminKey}`)).status).toBe(200);
   keys.revoked = revoked.key;
   keys.expired = (await createKey({ admin: true, expiresAt: '2020-01-01T00:00:00Z' })).key;
+  const rotated = await createKey({ admin: true });
+  const rotation = await call('POST', `/admin/v1/keys/${rotated.id}/rotate`, `Bearer ${adminKey}`, {
+    overlapSeconds: 0,
+  });
+  expect(rotation.status).toBe(200);
+  keys.rotated = rotated.key;
 });
 
 afterAll(async () => {
@@ -91,6 +102,7 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'POST', path: `/admin/v1/projects/${ids.project}/keys`, body: { name: 'must-not-exist', admin: true } },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/keys` },
   { method: 'PATCH', path: `/admin/v1/keys/${ids.key}`, body: { rpm: 1 } },
+  { method: 'POST', path: `/admin/v1/keys/${ids.key}/rotate`, body: { overlapSeconds: 0 } },
   { method: 'DELETE', path: `/admin/v1/keys/${ids.key}` },
   { method: 'POST', path: `/admin/v1/projects/${ids.project}/credits`, body: { amountUsd: '1000.00' } },
   { method: 'PATCH', path: `/admin/v1/projects/${ids.project}`, body: { dataRetention: true } },
@@ -185,6 +197,7 @@ describe('admin API authorisation', () => {
     ['a key that does not exist', () => `Bearer pmx-${randomUUID()}`],
     ['a revoked admin key', () => `Bearer ${keys.revoked}`],
     ['an expired admin key', () => `Bearer ${keys.expired}`],
+    ['an admin key’s secret rotated out', () => `Bearer ${keys.rotated}`],
     ['a very long bearer', () => `Bearer ${'x'.repeat(6_000)}`],
     ['a bearer with spaces and punctuation', () => `Bearer ${adminKey} ${adminKey}; "admin"`],
   ];

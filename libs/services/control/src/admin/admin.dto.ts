@@ -1,3 +1,5 @@
+import { KeyEndpoint } from '@polymux/contracts';
+import { allowlistEntry } from '@polymux/http';
 import { z } from 'zod';
 
 import { ROLES } from '../access/roles';
@@ -27,6 +29,35 @@ export const CreateProject = z.object({
 });
 export const UpdateProject = z.object({ dataRetention: z.boolean() });
 const limit = z.number().int().positive().max(1_000_000_000);
+/** Models and aliases the key may call (a model admits its aliases too); null: any. */
+const allowedModels = z.array(modelName).min(1).max(1000).nullable().optional();
+/** The public APIs the key may call (`KeyEndpoint`); null: every one. */
+const allowedEndpoints = z
+  .array(KeyEndpoint)
+  .min(1)
+  .max(KeyEndpoint.options.length * 2)
+  .transform((endpoints) => [...new Set(endpoints)])
+  .nullable()
+  .optional();
+/** CIDR ranges or single addresses the key may be used from, stored as canonical ranges; null: any. */
+const ipAllowlist = z
+  .array(
+    z
+      .string()
+      .max(64)
+      .transform((value, context) => {
+        const entry = allowlistEntry(value);
+        if ('cidr' in entry) return entry.cidr;
+        context.issues.push({ code: 'custom', message: entry.problem, input: value });
+        return z.NEVER;
+      }),
+  )
+  .min(1)
+  .max(100)
+  .transform((ranges) => [...new Set(ranges)])
+  .nullable()
+  .optional();
+const expiresAt = z.iso.datetime({ offset: true }).nullable().optional();
 export const CreateKey = z.object({
   name,
   /** The key's own rate limits (`PATCH /admin/v1/keys/:id` changes them). */
@@ -34,16 +65,33 @@ export const CreateKey = z.object({
   tpm: limit.optional(),
   maxConcurrent: limit.optional(),
   admin: z.boolean().optional(),
-  allowedModels: z.array(modelName).min(1).max(1000).nullable().optional(),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  allowedModels,
+  allowedEndpoints,
+  ipAllowlist,
+  expiresAt,
   /** A personal key of this user of the project's org. */
   userId: z.string().max(64).nullable().optional(),
 });
-/** A key's rate limits changed: a number sets one, null lifts it, absent keeps it. */
+/** A key's scopes, expiry and rate limits changed: a value sets one, null lifts it, absent keeps it. */
 export const UpdateKey = z.strictObject({
   rpm: limit.nullable().optional(),
   tpm: limit.nullable().optional(),
   maxConcurrent: limit.nullable().optional(),
+  allowedModels,
+  allowedEndpoints,
+  ipAllowlist,
+  expiresAt,
+});
+/** The longest a rotated-out secret may keep working: 7 days. */
+export const MAX_OVERLAP_SECONDS = 7 * 24 * 3600;
+/** A key's rotation: how long its current secret keeps working beside the new one (default 24 h; 0: it stops now). */
+export const RotateKey = z.strictObject({
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_OVERLAP_SECONDS)
+    .default(24 * 3600),
 });
 /** A role held org-wide (no `teamId`) or in one team of the user's org. */
 export const RoleGrantBody = z.strictObject({

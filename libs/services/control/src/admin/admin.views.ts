@@ -22,7 +22,12 @@ export const keyView = (key: ApiKey, limits: RateLimits | null = null) => ({
   userId: key.user_id,
   admin: key.admin,
   allowedModels: key.allowed_models,
+  allowedEndpoints: key.allowed_endpoints,
+  ipAllowlist: key.ip_allowlist,
   expiresAt: key.expires_at?.toISOString() ?? null,
+  rotatedAt: key.rotated_at?.toISOString() ?? null,
+  /** Until when the secret before the last rotation works (past: it is refused as rotated). */
+  previousSecretExpiresAt: key.previous_key_expires_at?.toISOString() ?? null,
   rpm: limits?.rpm ?? null,
   tpm: limits?.tpm ?? null,
   maxConcurrent: limits?.maxConcurrent ?? null,

@@ -18,10 +18,11 @@ import { AccessService, visible } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
-import { CreateKey, UpdateKey } from '../admin/admin.dto';
+import { CreateKey, RotateKey, UpdateKey } from '../admin/admin.dto';
 import { keyView } from '../admin/admin.views';
 import { ControlService } from '../control.service';
 import { RateLimitService } from '../rate-limits/rate-limit.service';
+import { KeyService } from './key.service';
 
 /**
  * API keys of a project: service keys, and personal keys of a user (`userId`). A developer manages
@@ -35,6 +36,7 @@ export class KeyController {
     private readonly control: ControlService,
     private readonly access: AccessService,
     private readonly rateLimits: RateLimitService,
+    private readonly keys: KeyService,
   ) {}
 
   /** The only response that ever contains the key's secret. */
@@ -77,13 +79,25 @@ export class KeyController {
     return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)) };
   }
 
-  /** Changes a key's rate limits; every ingress replica refetches its keys (`control.policies.changed.v1`). */
+  /** Changes a key's scopes, expiry or rate limits; every ingress replica refetches it (`control.key.changed.v1`). */
   @Patch('keys/:keyId')
   @Requires('key.write')
   async updateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
     await this.access.requireKey(principalOf(request), 'key.write', keyId);
-    const { key, limits } = await this.rateLimits.updateKey(actorOf(request), keyId, parseBody(UpdateKey, body));
+    const { key, limits } = await this.keys.update(actorOf(request), keyId, parseBody(UpdateKey, body));
     return keyView(key, limits);
+  }
+
+  /** A new secret, in this response only; the current one keeps working for `overlapSeconds` (default 24 h). */
+  @Post('keys/:keyId/rotate')
+  @HttpCode(200)
+  @Requires('key.write')
+  async rotateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
+    await this.access.requireKey(principalOf(request), 'key.write', keyId);
+    const { overlapSeconds } = parseBody(RotateKey, body ?? {});
+    const { key, secret } = await this.keys.rotate(actorOf(request), keyId, overlapSeconds);
+    const limits = await this.rateLimits.ofKeys([key.id]);
+    return { ...keyView(key, limits.get(key.id) ?? null), key: secret };
   }
 
   @Delete('keys/:keyId')

@@ -3,7 +3,6 @@ import type { ApiKeyRecord, RateLimitScope, RateLimits, ScopedRateLimits } from 
 import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
-import type { ApiKey } from '../control.repository';
 import { ControlRepository } from '../control.repository';
 import type { Actor } from '../control.service';
 import { ControlService, isUuid } from '../control.service';
@@ -17,6 +16,9 @@ export const limitsOf = (stored: StoredRateLimit): RateLimits => ({
   ...(stored.tpm === null ? {} : { tpm: stored.tpm }),
   ...(stored.max_concurrent === null ? {} : { maxConcurrent: stored.max_concurrent }),
 });
+
+/** A change of a key's own limits: a number sets one, null lifts it, an absent one is kept. */
+export type KeyLimitsPatch = { [name in keyof RateLimits]?: number | null };
 
 const ORDER: readonly RateLimitScope[] = ['org', 'team', 'project', 'key'];
 
@@ -47,30 +49,19 @@ export class RateLimitService {
   }
 
   /**
-   * Changes a key's own limits (a number sets one, null lifts it, absent keeps it): a revoked key
-   * is refused, and a key left with none has no row.
+   * Changes a key's own limits (a number sets one, null lifts it, absent keeps it); a key left with
+   * none has no row. Answers its limits before and after: the key's update (`KeyService.update`)
+   * audits the change and tells ingress.
    */
-  async updateKey(
-    actor: Actor,
-    keyId: string,
-    patch: { [name in keyof RateLimits]?: number | null },
-  ): Promise<{ key: ApiKey; limits: RateLimits | null }> {
-    const key = isUuid(keyId) ? await this.tenancy.findKey(keyId) : undefined;
-    if (!key || key.revoked_at !== null)
-      throw new PolymuxException(ErrorCode.NotFound, `active key ${keyId} not found`);
-    const current = await this.limits.find('key', key.id);
-    const merged = { ...(current ? limitsOf(current) : {}), ...patch };
-    const limits = Object.fromEntries(Object.entries(merged).filter(([, value]) => value != null)) as RateLimits;
-    const stored =
-      Object.keys(limits).length > 0
-        ? await this.limits.upsert('key', key.id, limits)
-        : await this.limits.delete('key', key.id);
-    if (stored) await this.changed(stored, 'update');
-    await this.control.audit(actor, 'api_key.update', `api_key:${key.id}`, key.org_id, key.project_id, {
-      before: JSON.stringify(current ? limitsOf(current) : {}),
-      after: JSON.stringify(limits),
-    });
-    return { key, limits: Object.keys(limits).length > 0 ? limits : null };
+  async changeKeyLimits(keyId: string, patch: KeyLimitsPatch): Promise<{ before: RateLimits; after: RateLimits }> {
+    const current = await this.limits.find('key', keyId);
+    const before = current ? limitsOf(current) : {};
+    if (Object.keys(patch).length === 0) return { before, after: before };
+    const merged = { ...before, ...patch };
+    const after = Object.fromEntries(Object.entries(merged).filter(([, value]) => value != null)) as RateLimits;
+    if (Object.keys(after).length > 0) await this.limits.upsert('key', keyId, after);
+    else await this.limits.delete('key', keyId);
+    return { before, after };
   }
 
   /** A new key's limits: nothing has cached the key yet, so nothing is broadcast (its creation is audited). */

@@ -21,12 +21,22 @@ const record = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
 
 /** Control's side of `control.key.resolve.v1` on an in-memory bus: answers what `answer` says, counts lookups. */
 const fakeControl = (bus: MemoryBus) => {
-  const state = { lookups: 0, answer: record() as ApiKeyRecord | null };
+  const state = {
+    lookups: 0,
+    answer: record() as ApiKeyRecord | null,
+    /** Holds the answers back until `release` is called. */
+    held: false,
+    release: () => {},
+  };
   bus.subscribe(Subjects.resolveKey.subject, (message) => {
     state.lookups += 1;
     const { keyHash } = decode(message.data) as { keyHash: string };
     if (!message.reply) return;
-    bus.publish(message.reply, { data: encode({ key: keyHash === HASH ? state.answer : null }), headers: {} });
+    const reply = message.reply;
+    const answer = () =>
+      bus.publish(reply, { data: encode({ key: keyHash === HASH ? state.answer : null }), headers: {} });
+    if (state.held) state.release = answer;
+    else answer();
   });
   return state;
 };
@@ -52,14 +62,14 @@ describe('ApiKeyCache', () => {
   });
 
   it('asks control the first time and answers from memory afterwards', async () => {
-    expect(await cache.resolve(HASH, 'r1')).toEqual(record());
-    expect(await cache.resolve(HASH, 'r2')).toEqual(record());
+    expect(await cache.resolve(HASH, 'r1')).toEqual({ key: record() });
+    expect(await cache.resolve(HASH, 'r2')).toEqual({ key: record() });
     expect(control.lookups).toBe(1);
   });
 
   it('asks control once for a key that many calls present at the same time', async () => {
     const records = await Promise.all(Array.from({ length: 50 }, (_, index) => cache.resolve(HASH, `r${index}`)));
-    expect(records).toEqual(Array.from({ length: 50 }, () => record()));
+    expect(records).toEqual(Array.from({ length: 50 }, () => ({ key: record() })));
     expect(control.lookups).toBe(1);
   });
 
@@ -67,7 +77,7 @@ describe('ApiKeyCache', () => {
     jest.spyOn(MessagingClient.prototype, 'request').mockRejectedValueOnce(new Error('control unreachable'));
     const both = await Promise.allSettled([cache.resolve(HASH, 'r1'), cache.resolve(HASH, 'r2')]);
     expect(both.map((result) => result.status)).toEqual(['rejected', 'rejected']);
-    expect(await cache.resolve(HASH, 'r3')).toEqual(record());
+    expect(await cache.resolve(HASH, 'r3')).toEqual({ key: record() });
     expect(control.lookups).toBe(1);
   });
 
@@ -75,35 +85,62 @@ describe('ApiKeyCache', () => {
     await cache.resolve(HASH, 'r1');
     control.answer = record({ dataRetention: true });
     now += TTL_MS + 1;
-    expect(await cache.resolve(HASH, 'r2')).toEqual(record());
+    expect(await cache.resolve(HASH, 'r2')).toEqual({ key: record() });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(await cache.resolve(HASH, 'r3')).toEqual(record({ dataRetention: true }));
+    expect(await cache.resolve(HASH, 'r3')).toEqual({ key: record({ dataRetention: true }) });
     expect(control.lookups).toBe(2);
   });
 
   it('remembers an unknown key briefly, then asks again', async () => {
-    expect(await cache.resolve('b'.repeat(64), 'r1')).toBeNull();
-    expect(await cache.resolve('b'.repeat(64), 'r2')).toBeNull();
+    expect(await cache.resolve('b'.repeat(64), 'r1')).toEqual({ key: null });
+    expect(await cache.resolve('b'.repeat(64), 'r2')).toEqual({ key: null });
     expect(control.lookups).toBe(1);
     now += 5_001;
-    expect(await cache.resolve('b'.repeat(64), 'r3')).toBeNull();
+    expect(await cache.resolve('b'.repeat(64), 'r3')).toEqual({ key: null });
     expect(control.lookups).toBe(2);
   });
 
-  it('forgets a revoked key at once, without asking control', async () => {
+  it('forgets a revoked key at once, without asking control, and says it was revoked', async () => {
     await cache.resolve(HASH, 'r1');
     cache.forget(HASH);
-    expect(await cache.resolve(HASH, 'r2')).toBeNull();
+    expect(await cache.resolve(HASH, 'r2')).toEqual({
+      key: null,
+      refusal: { reason: 'revoked', at: new Date(now).toISOString() },
+    });
+    expect(cache.holdsValid(HASH)).toBe(false);
     expect(control.lookups).toBe(1);
+  });
+
+  it('refetches a changed key on its next use, before its time to live is up', async () => {
+    await cache.resolve(HASH, 'r1');
+    control.answer = record({ allowedEndpoints: ['embeddings'] });
+    cache.drop([HASH, 'c'.repeat(64)]);
+    expect(await cache.resolve(HASH, 'r2')).toEqual({ key: record({ allowedEndpoints: ['embeddings'] }) });
+    expect(control.lookups).toBe(2);
+  });
+
+  it('does not keep an answer that was in flight when a broadcast changed the keys', async () => {
+    control.held = true;
+    const inFlight = cache.resolve(HASH, 'r1');
+    await new Promise((resolve) => setImmediate(resolve));
+    cache.forget(HASH);
+    control.release();
+    // The call that asked gets control's answer; the revocation stands for every later call.
+    expect(await inFlight).toEqual({ key: record() });
+    expect((await cache.resolve(HASH, 'r2')).refusal?.reason).toBe('revoked');
+    control.held = false;
+    cache.drop([HASH]);
+    await cache.resolve(HASH, 'r3');
+    expect(cache.holdsValid(HASH)).toBe(true);
   });
 
   it('keeps serving the cached record when a background refresh fails', async () => {
     await cache.resolve(HASH, 'r1');
     now += TTL_MS + 1;
     jest.spyOn(MessagingClient.prototype, 'request').mockRejectedValueOnce(new Error('control unreachable'));
-    expect(await cache.resolve(HASH, 'r2')).toEqual(record());
+    expect(await cache.resolve(HASH, 'r2')).toEqual({ key: record() });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(await cache.resolve(HASH, 'r3')).toEqual(record());
+    expect(await cache.resolve(HASH, 'r3')).toEqual({ key: record() });
   });
 
   it('reports control being unavailable on a first lookup as ServiceUnavailable, not as an unknown key', async () => {

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { ApiKeyRecord } from '@polymux/contracts';
+import type { ApiKeyRecord, KeyEndpoint } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, hashApiKey } from '@polymux/contracts';
 import type { FastifyRequest } from 'fastify';
 
 import { ApiKeyCache } from './api-key.cache';
 import { FailedAuthThrottle } from './failed-auth.throttle';
+import { checkKeyScope, usableKey } from './key-access';
 
 /**
  * Authenticates `Authorization: Bearer <key>` (or Anthropic's `x-api-key`) against the key cache,
  * after checking that the source address is not throttled for failed key checks — for a key the
  * cache does not hold as valid, which is every guess: the calls of known keys, nearly all traffic,
- * cost no throttle round trip.
+ * cost no throttle round trip. Then the key's scope: its IP allowlist and the endpoints it may call.
  */
 @Injectable()
 export class Authenticator {
@@ -19,7 +20,11 @@ export class Authenticator {
     private readonly throttle: FailedAuthThrottle,
   ) {}
 
-  async authenticate(request: Pick<FastifyRequest, 'headers' | 'ip'>, requestId: string): Promise<ApiKeyRecord> {
+  async authenticate(
+    request: Pick<FastifyRequest, 'headers' | 'ip'>,
+    requestId: string,
+    endpoint: KeyEndpoint,
+  ): Promise<ApiKeyRecord> {
     const { headers } = request;
     const authorization = headers.authorization;
     const bearer = typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim() : undefined;
@@ -32,11 +37,16 @@ export class Authenticator {
     }
     const keyHash = hashApiKey(token);
     if (!this.cache.holdsValid(keyHash)) await this.throttle.check(request.ip);
-    const key = await this.cache.resolve(keyHash, requestId);
-    if (!key || (key.expiresAt !== null && Date.parse(key.expiresAt) <= Date.now())) {
+    const resolved = await this.cache.resolve(keyHash, requestId);
+    let key: ApiKeyRecord;
+    try {
+      key = usableKey(resolved, Date.now());
+    } catch (error) {
+      // Wrong, revoked, expired or rotated out: a failed key check of this address.
       await this.throttle.failed(request.ip);
-      throw new PolymuxException(ErrorCode.Unauthenticated, 'Incorrect API key provided.');
+      throw error;
     }
+    checkKeyScope(key, request.ip, endpoint);
     return key;
   }
 }

@@ -50,7 +50,7 @@ export const serveCall = async (
   void reply.header(Headers.requestId, requestId);
   for (const header of format.requestIdHeaders ?? []) void reply.header(header, requestId);
   void reply.header(Headers.task, 'unknown');
-  const key = await keys.authenticate(httpRequest, requestId);
+  const key = await keys.authenticate(httpRequest, requestId, format.api);
   const decoding: DecodeContext = {
     dataRetention: key.dataRetention === true,
     dropped: [],

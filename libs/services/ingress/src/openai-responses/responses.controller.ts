@@ -54,7 +54,7 @@ export class ResponsesController {
   private async notStored(httpRequest: FastifyRequest, reply: FastifyReply): Promise<never> {
     const requestId = newRequestId();
     void reply.header(Headers.requestId, requestId).header(Headers.model, 'none').header(Headers.task, 'none');
-    await this.keys.authenticate(httpRequest, requestId);
+    await this.keys.authenticate(httpRequest, requestId, 'responses');
     throw new PolymuxException(
       ErrorCode.NotFound,
       'responses are not stored: Polymux keeps no responses or conversation state, so none can be retrieved, listed, cancelled or deleted',

@@ -381,6 +381,24 @@ describe('policy filters', () => {
     );
   });
 
+  it("scopes a policy alias by the key's allowed models: the alias's name admits it, a model only itself", () => {
+    const scoped = (model: string, allowedModels: string[], policy: RoutingPolicy) =>
+      new Routing(catalog, NO_HEALTH)
+        .eligible({ intake: intake(model), allowedModels, policy, requestId: 'r' })
+        .route('chat', 'low')
+        .candidates.map((candidate) => candidate.id);
+    const smart: RoutingPolicy = { aliases: { smart: ['big', 'mid'] } };
+    expect(scoped('smart', ['smart'], smart)).toEqual(['anthropic/big', 'openai/mid', 'azure/mid']);
+    expect(scoped('smart', ['mid'], smart)).toEqual(['openai/mid', 'azure/mid']);
+    expect(refusal(() => scoped('smart', ['nano'], smart))).toEqual({
+      code: ErrorCode.ModelNotAllowed,
+      message: 'this key may not use the model `smart`',
+      param: 'model',
+    });
+    // The alias's name does not admit its models under their own names.
+    expect(refusal(() => scoped('big', ['smart'], smart))).toMatchObject({ code: ErrorCode.ModelNotAllowed });
+  });
+
   it('never plans past a hard bound, whatever the policy asks for', () => {
     expect(
       ids('auto', { strategy: { type: 'ordered', order: ['nano'] } }, { overrides: { hasTools: true } }),

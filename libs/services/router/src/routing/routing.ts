@@ -177,6 +177,11 @@ export class Routing {
         const resolved = this.catalog.resolve(target);
         return resolved ? [resolved.model] : [];
       });
+      // As for a named model: a key that may use neither the alias nor any model it names is refused as such.
+      if (!targets.some((model) => scoped(model, intake.model)))
+        throw new PolymuxException(ErrorCode.ModelNotAllowed, `this key may not use the model \`${intake.model}\``, {
+          param: 'model',
+        });
       const examined = targets.map((model) => examine(model, intake.model));
       const bound = examined.flatMap((entry) => entry.options.map((option) => option.deployment));
       if (bound.length === 0)

@@ -7,6 +7,7 @@ import * as routingPolicies from './1796400000000-RoutingPolicies';
 import * as users from './1796900000000-Users';
 import * as rateLimits from './1797100000000-RateLimits';
 import * as roles from './1797200000000-Roles';
+import * as keyScopes from './1797300000000-KeyScopes';
 import * as sso from './1797600000000-Sso';
 
 export const controlMigrations: MigrationSet = {
@@ -17,5 +18,6 @@ export const controlMigrations: MigrationSet = {
   '1796900000000-Users': users,
   '1797100000000-RateLimits': rateLimits,
   '1797200000000-Roles': roles,
+  '1797300000000-KeyScopes': keyScopes,
   '1797600000000-Sso': sso,
 };

@@ -61,7 +61,15 @@ export interface ApiKeyTable {
   key_prefix: string;
   admin: boolean;
   allowed_models: string[] | null;
+  /** The public APIs the key may call (`KeyEndpoint`); null: every one. */
+  allowed_endpoints: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** Canonical CIDR ranges the caller's address must be in; null: any address. */
+  ip_allowlist: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   expires_at: Date | null;
+  /** The secret before the last rotation, working until `previous_key_expires_at`. */
+  previous_key_hash: ColumnType<string | null, never, string | null>;
+  previous_key_expires_at: ColumnType<Date | null, never, Date | null>;
+  rotated_at: ColumnType<Date | null, never, Date>;
   revoked_at: Date | null;
   created_at: CreatedAt;
 }

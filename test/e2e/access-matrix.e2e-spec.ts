@@ -171,6 +171,22 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       make: async (f, role) => ({ method: 'PATCH', path: `/keys/${await ownKey(f, role)}`, body: { rpm: 100 } }),
     },
     {
+      route: 'POST /admin/v1/keys/:keyId/rotate',
+      note: 'a service key',
+      allowed: ['owner', 'admin', 'team_admin'],
+      make: async () => ({ method: 'POST', path: `/keys/${await serviceKey()}/rotate`, body: { overlapSeconds: 0 } }),
+    },
+    {
+      route: 'POST /admin/v1/keys/:keyId/rotate',
+      note: "the caller's own personal key",
+      allowed: ['owner', 'admin', 'team_admin', 'developer'],
+      make: async (f, role) => ({
+        method: 'POST',
+        path: `/keys/${await ownKey(f, role)}/rotate`,
+        body: { overlapSeconds: 0 },
+      }),
+    },
+    {
       route: 'DELETE /admin/v1/keys/:keyId',
       note: 'a service key',
       allowed: ['owner', 'admin', 'team_admin'],

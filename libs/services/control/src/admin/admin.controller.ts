@@ -6,9 +6,12 @@ import { MessagingClient } from '@polymux/messaging';
 import { AccessService, visible } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
 import { MembersService } from '../access/members.service';
+import type { RoleGrant } from '../access/principal';
 import { Requires } from '../access/requires';
+import type { User } from '../control.repository';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
+import { PageParams, keysetOf, paginate } from '../pagination';
 import {
   AuditParams,
   CreateNamed,
@@ -16,6 +19,7 @@ import {
   CreateUser,
   IdempotencyKey,
   LedgerParams,
+  ProjectListParams,
   SetRoles,
   TopUp,
   UpdateProject,
@@ -68,10 +72,16 @@ export class AdminController {
   /** The operator sees every org; a user their own. */
   @Get('orgs')
   @Requires('org.read')
-  async listOrgs(@Req() request: AdminRequest) {
+  async listOrgs(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
-    const orgs = await this.control.listOrgs();
-    return { data: principal.operator ? orgs : orgs.filter((org) => org.id === principal.orgId) };
+    const { rows, nextCursor } = await paginate(
+      'orgs',
+      parseBody(PageParams, query),
+      (after, size) => this.control.listOrgs({ after, size }),
+      keysetOf,
+      (orgs) => (principal.operator ? orgs : orgs.filter((org) => org.id === principal.orgId)),
+    );
+    return { data: rows, nextCursor };
   }
 
   @Post('orgs/:orgId/teams')
@@ -83,10 +93,17 @@ export class AdminController {
 
   @Get('orgs/:orgId/teams')
   @Requires('team.read')
-  async listTeams(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+  async listTeams(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'team.read', orgId);
-    return { data: (await this.control.listTeams(orgId)).filter((team) => visible(visibility, team.id)) };
+    const { rows, nextCursor } = await paginate(
+      'teams',
+      parseBody(PageParams, query),
+      (after, size) => this.control.listTeams(orgId, { after, size }),
+      keysetOf,
+      (teams) => teams.filter((team) => visible(visibility, team.id)),
+    );
+    return { data: rows, nextCursor };
   }
 
   /** Users of an org, with their roles; a personal key names one (`userId` on key creation). */
@@ -103,15 +120,23 @@ export class AdminController {
 
   @Get('orgs/:orgId/users')
   @Requires('member.read')
-  async listUsers(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+  async listUsers(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'member.read', orgId);
-    const users = await this.control.listUsers(orgId);
-    const roles = await this.members.rolesOfUsers(users.map((user) => user.id));
-    const shown = users.filter(
-      (user) => visibility.all || (roles.get(user.id) ?? []).some((grant) => visible(visibility, grant.teamId)),
+    const grants = new Map<string, RoleGrant[]>();
+    const { rows, nextCursor } = await paginate(
+      'users',
+      parseBody(PageParams, query),
+      (after, size) => this.control.listUsers(orgId, { after, size }),
+      keysetOf,
+      async (users) => {
+        for (const [userId, roles] of await this.members.rolesOfUsers(users.map((user) => user.id)))
+          grants.set(userId, roles);
+        const shown = (user: User) => (grants.get(user.id) ?? []).some((grant) => visible(visibility, grant.teamId));
+        return users.filter((user) => visibility.all || shown(user));
+      },
     );
-    return { data: shown.map((user) => userView(user, roles.get(user.id) ?? [])) };
+    return { data: rows.map((user) => userView(user, grants.get(user.id) ?? [])), nextCursor };
   }
 
   /** Anyone may read themselves. */
@@ -150,11 +175,18 @@ export class AdminController {
 
   @Get('orgs/:orgId/projects')
   @Requires('project.read')
-  async listProjects(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+  async listProjects(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'project.read', orgId);
-    const projects = await this.control.listProjects(orgId);
-    return { data: projects.filter((project) => visible(visibility, project.team_id)) };
+    const { teamId, ...page } = parseBody(ProjectListParams, query);
+    const { rows, nextCursor } = await paginate(
+      'projects',
+      page,
+      (after, size) => this.control.listProjects(orgId, { after, size, teamId }),
+      keysetOf,
+      (projects) => projects.filter((project) => visible(visibility, project.team_id)),
+    );
+    return { data: rows, nextCursor };
   }
 
   /** Idempotent by the `Idempotency-Key` header: a retried top-up is applied once. */

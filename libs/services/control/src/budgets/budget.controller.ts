@@ -18,6 +18,7 @@ import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
+import { inMemory, keysetOfView, paginate } from '../pagination';
 import { BudgetListParams, CreateBudget, UpdateBudget } from './budget.dto';
 import { BudgetService } from './budget.service';
 import { budgetView } from './budget.views';
@@ -57,10 +58,17 @@ export class BudgetController {
     const principal = principalOf(request);
     const params = parseBody(BudgetListParams, query);
     this.access.visibility(principal, 'budget.read', params.orgId);
-    const budgets = await this.budgets.list(params);
-    const owners = await Promise.all(budgets.map((budget) => this.budgets.ownerOf(budget)));
-    const shown = budgets.filter((_, index) => this.access.may(principal, 'budget.read', owners[index]!));
-    return { data: shown.map(budgetView) };
+    const { rows, nextCursor } = await paginate(
+      'budgets',
+      params,
+      inMemory(await this.budgets.list(params), keysetOfView),
+      keysetOfView,
+      async (budgets) => {
+        const owners = await Promise.all(budgets.map((budget) => this.budgets.ownerOf(budget)));
+        return budgets.filter((_, index) => this.access.may(principal, 'budget.read', owners[index]!));
+      },
+    );
+    return { data: rows.map(budgetView), nextCursor };
   }
 
   @Get('budgets/:budgetId')

@@ -7,6 +7,7 @@ import {
   Param,
   Patch,
   Post,
+  Query,
   Req,
   UseFilters,
   UseGuards,
@@ -16,6 +17,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
+import { PageParams, inMemory, keysetOf, paginate } from '../pagination';
 import {
   CreateCredential,
   CreateDeployment,
@@ -46,8 +48,10 @@ export class CatalogLayerController {
 
   @Get('credentials')
   @Requires('credential.read')
-  async listCredentials() {
-    return { data: (await this.layer.listCredentials()).map(credentialView) };
+  async listCredentials(@Query() query: unknown) {
+    const source = inMemory(await this.layer.listCredentials(), keysetOf);
+    const { rows, nextCursor } = await paginate('credentials', parseBody(PageParams, query), source, keysetOf);
+    return { data: rows.map(credentialView), nextCursor };
   }
 
   @Patch('credentials/:credentialId')
@@ -76,8 +80,10 @@ export class CatalogLayerController {
 
   @Get('models')
   @Requires('catalog.read')
-  async listModels() {
-    return { data: (await this.layer.listModels()).map(modelView) };
+  async listModels(@Query() query: unknown) {
+    const source = inMemory(await this.layer.listModels(), keysetOf);
+    const { rows, nextCursor } = await paginate('models', parseBody(PageParams, query), source, keysetOf);
+    return { data: rows.map(modelView), nextCursor };
   }
 
   @Patch('models/:modelId')
@@ -102,8 +108,10 @@ export class CatalogLayerController {
 
   @Get('deployments')
   @Requires('catalog.read')
-  async listDeployments() {
-    return { data: (await this.layer.listDeployments()).map(deploymentView) };
+  async listDeployments(@Query() query: unknown) {
+    const source = inMemory(await this.layer.listDeployments(), keysetOf);
+    const { rows, nextCursor } = await paginate('deployments', parseBody(PageParams, query), source, keysetOf);
+    return { data: rows.map(deploymentView), nextCursor };
   }
 
   @Patch('deployments/:deploymentId')

@@ -7,6 +7,7 @@ import {
   Param,
   Patch,
   Post,
+  Query,
   Req,
   UseFilters,
   UseGuards,
@@ -18,9 +19,10 @@ import { AccessService, visible } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
-import { CreateKey, UpdateKey } from '../admin/admin.dto';
+import { CreateKey, KeyListParams, UpdateKey } from '../admin/admin.dto';
 import { keyView } from '../admin/admin.views';
 import { ControlService } from '../control.service';
+import { keysetOf, paginate } from '../pagination';
 import { RateLimitService } from '../rate-limits/rate-limit.service';
 
 /**
@@ -66,15 +68,20 @@ export class KeyController {
   /** The keys the caller may see: all of the project's, or (a developer) their own. */
   @Get('projects/:projectId/keys')
   @Requires('key.read')
-  async listKeys(@Req() request: AdminRequest, @Param('projectId') projectId: string) {
+  async listKeys(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Query() query: unknown) {
     const principal = principalOf(request);
     const project = await this.access.requireProject(principal, 'project.read', projectId);
     const visibility = this.access.visibility(principal, 'key.read', project.org_id);
-    const keys = (await this.control.listKeys(projectId)).filter((key) =>
-      visible(visibility, key.team_id, key.user_id),
+    const { limit, cursor, ...filters } = parseBody(KeyListParams, query);
+    const { rows: keys, nextCursor } = await paginate(
+      'keys',
+      { limit, cursor },
+      (after, size) => this.control.listKeys(projectId, { after, size, ...filters }),
+      keysetOf,
+      (batch) => batch.filter((key) => visible(visibility, key.team_id, key.user_id)),
     );
     const limits = await this.rateLimits.ofKeys(keys.map((key) => key.id));
-    return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)) };
+    return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)), nextCursor };
   }
 
   /** Changes a key's rate limits; every ingress replica refetches its keys (`control.policies.changed.v1`). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ErrorCode, PolicyScope, PolymuxException, RoutingPolicy } from '@polymux/contracts';
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
@@ -6,6 +6,7 @@ import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
+import { PageParams, inMemory, keysetOf, paginate } from '../pagination';
 import type { StoredPolicy } from './routing-policy.repository';
 import { RoutingPolicyService } from './routing-policy.service';
 
@@ -42,20 +43,26 @@ export class RoutingPolicyController {
   /** Every policy for the operator; a user the ones of scopes they may read. */
   @Get('routing-policies')
   @Requires('policy.read')
-  async list(@Req() request: AdminRequest) {
+  async list(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
-    const policies = await this.policies.list();
-    const readable = await Promise.all(
-      policies.map(
-        async (stored) =>
-          principal.operator ||
-          (await this.access.requireScope(principal, 'policy.read', stored.scope, stored.scope_id).then(
-            () => true,
-            () => false,
-          )),
-      ),
+    const page = parseBody(PageParams, query);
+    const readable = async (stored: StoredPolicy) =>
+      principal.operator ||
+      (await this.access.requireScope(principal, 'policy.read', stored.scope, stored.scope_id).then(
+        () => true,
+        () => false,
+      ));
+    const { rows, nextCursor } = await paginate(
+      'routing-policies',
+      page,
+      inMemory(await this.policies.list(), keysetOf),
+      keysetOf,
+      async (policies) => {
+        const shown = await Promise.all(policies.map(readable));
+        return policies.filter((_, index) => shown[index]);
+      },
     );
-    return { data: policies.filter((_, index) => readable[index]).map(view) };
+    return { data: rows.map(view), nextCursor };
   }
 
   @Put('routing-policies/:scope/:scopeId')

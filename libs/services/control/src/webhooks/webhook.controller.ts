@@ -18,6 +18,7 @@ import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
+import { inMemory, keysetOfView, paginate } from '../pagination';
 import { CreateWebhook, DeliveryListParams, UpdateWebhook, WebhookListParams } from './webhook.dto';
 import { WebhookService } from './webhook.service';
 
@@ -55,9 +56,11 @@ export class WebhookController {
   @Get('webhooks')
   @Requires('webhook.read')
   async list(@Req() request: AdminRequest, @Query() query: unknown) {
-    const { orgId } = parseBody(WebhookListParams, query);
+    const { orgId, ...page } = parseBody(WebhookListParams, query);
     await this.access.requireOrg(principalOf(request), 'webhook.read', orgId);
-    return { data: await this.webhooks.list(orgId) };
+    const source = inMemory(await this.webhooks.list(orgId), keysetOfView);
+    const { rows, nextCursor } = await paginate('webhooks', page, source, keysetOfView);
+    return { data: rows, nextCursor };
   }
 
   @Get('webhooks/:endpointId')

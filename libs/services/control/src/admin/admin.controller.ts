@@ -5,6 +5,7 @@ import { MessagingClient } from '@polymux/messaging';
 
 import { AccessService, visible } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { MembersService } from '../access/members.service';
 import type { RoleGrant } from '../access/principal';
 import { Requires } from '../access/requires';
@@ -65,6 +66,7 @@ export class AdminController {
 
   @Post('orgs')
   @Requires('org.manage')
+  @ApiContract({ summary: 'Create an organisation (instance operator)', body: CreateNamed })
   createOrg(@Req() request: AdminRequest, @Body() body: unknown) {
     return this.control.createOrg(actorOf(request), parseBody(CreateNamed, body).name);
   }
@@ -72,6 +74,7 @@ export class AdminController {
   /** The operator sees every org; a user their own. */
   @Get('orgs')
   @Requires('org.read')
+  @ApiContract({ summary: 'List organisations (the operator: all; a user: their own)', query: PageParams })
   async listOrgs(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
     const { rows, nextCursor } = await paginate(
@@ -86,6 +89,7 @@ export class AdminController {
 
   @Post('orgs/:orgId/teams')
   @Requires('team.write')
+  @ApiContract({ summary: 'Create a team in an organisation', body: CreateNamed })
   async createTeam(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     await this.access.requireOrg(principalOf(request), 'team.write', orgId);
     return this.control.createTeam(actorOf(request), orgId, parseBody(CreateNamed, body).name);
@@ -93,6 +97,7 @@ export class AdminController {
 
   @Get('orgs/:orgId/teams')
   @Requires('team.read')
+  @ApiContract({ summary: 'List the teams of an organisation the caller may see', query: PageParams })
   async listTeams(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'team.read', orgId);
@@ -109,6 +114,7 @@ export class AdminController {
   /** Users of an org, with their roles; a personal key names one (`userId` on key creation). */
   @Post('orgs/:orgId/users')
   @Requires('member.write')
+  @ApiContract({ summary: 'Create a user of an organisation, optionally with roles', body: CreateUser })
   async createUser(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     const principal = principalOf(request);
     await this.access.requireOrg(principal, 'member.write', orgId);
@@ -120,6 +126,7 @@ export class AdminController {
 
   @Get('orgs/:orgId/users')
   @Requires('member.read')
+  @ApiContract({ summary: 'List the users of an organisation, with their roles', query: PageParams })
   async listUsers(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'member.read', orgId);
@@ -142,6 +149,7 @@ export class AdminController {
   /** Anyone may read themselves. */
   @Get('users/:userId')
   @Requires(null)
+  @ApiContract({ summary: 'Read a user and their roles' })
   async getUser(@Req() request: AdminRequest, @Param('userId') userId: string) {
     const user = await this.access.requireUser(principalOf(request), 'member.read', userId);
     return userView(user, await this.members.rolesOf(user.id));
@@ -150,6 +158,7 @@ export class AdminController {
   /** Replaces the user's roles (org-wide, or in a team with `teamId`). */
   @Put('users/:userId/roles')
   @Requires('member.write')
+  @ApiContract({ summary: 'Replace the roles of a user', body: SetRoles })
   async setRoles(@Req() request: AdminRequest, @Param('userId') userId: string, @Body() body: unknown) {
     const principal = principalOf(request);
     const user = await this.access.requireUser(principal, 'member.write', userId);
@@ -159,6 +168,7 @@ export class AdminController {
 
   @Post('orgs/:orgId/projects')
   @Requires('project.write')
+  @ApiContract({ summary: 'Create a project in an organisation', body: CreateProject })
   async createProject(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     await this.control.requireOrg(orgId);
     const { name, teamId, dataRetention } = parseBody(CreateProject, body);
@@ -168,6 +178,7 @@ export class AdminController {
 
   @Patch('projects/:projectId')
   @Requires('project.write')
+  @ApiContract({ summary: 'Change a project', body: UpdateProject })
   async updateProject(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     await this.access.requireProject(principalOf(request), 'project.write', projectId);
     return this.control.updateProject(actorOf(request), projectId, parseBody(UpdateProject, body));
@@ -175,6 +186,7 @@ export class AdminController {
 
   @Get('orgs/:orgId/projects')
   @Requires('project.read')
+  @ApiContract({ summary: 'List the projects of an organisation', query: ProjectListParams })
   async listProjects(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'project.read', orgId);
@@ -192,6 +204,7 @@ export class AdminController {
   /** Idempotent by the `Idempotency-Key` header: a retried top-up is applied once. */
   @Post('projects/:projectId/credits')
   @Requires('credits.write')
+  @ApiContract({ summary: 'Top up a project (Idempotency-Key header required)', body: TopUp })
   async topUp(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const amount = usdToNano(parseBody(TopUp, body).amountUsd);
@@ -218,6 +231,7 @@ export class AdminController {
 
   @Get('projects/:projectId/balance')
   @Requires('credits.read')
+  @ApiContract({ summary: 'Read the balance of a project' })
   async balance(@Req() request: AdminRequest, @Param('projectId') projectId: string) {
     const project = await this.access.requireProject(principalOf(request), 'credits.read', projectId);
     return balanceView(await this.messaging.request(Subjects.balance, { accountId: accountOf(project.id) }));
@@ -225,6 +239,7 @@ export class AdminController {
 
   @Get('projects/:projectId/ledger')
   @Requires('credits.read')
+  @ApiContract({ summary: 'Read the ledger entries of a project', query: LedgerParams })
   async ledger(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Query() query: unknown) {
     const project = await this.access.requireProject(principalOf(request), 'credits.read', projectId);
     const { requestId, limit } = parseBody(LedgerParams, query);
@@ -239,6 +254,7 @@ export class AdminController {
   /** The operator reads every org's trail; an owner or auditor their own org's. */
   @Get('audit')
   @Requires('audit.read')
+  @ApiContract({ summary: 'Read the audit trail', query: AuditParams })
   async audit(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
     const { requestId, limit } = parseBody(AuditParams, query);

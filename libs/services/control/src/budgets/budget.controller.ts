@@ -16,6 +16,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import { inMemory, keysetOfView, paginate } from '../pagination';
@@ -45,6 +46,7 @@ export class BudgetController {
 
   @Post('budgets')
   @Requires('budget.write')
+  @ApiContract({ summary: 'Create a budget', body: CreateBudget })
   async create(@Req() request: AdminRequest, @Body() body: unknown) {
     const params = parseBody(CreateBudget, body);
     await this.access.requireScope(principalOf(request), 'budget.write', params.scope, params.scopeId);
@@ -54,6 +56,7 @@ export class BudgetController {
   /** The org's budgets the principal may read (a team role: its teams' scopes). */
   @Get('budgets')
   @Requires('budget.read')
+  @ApiContract({ summary: 'List the budgets of an organisation', query: BudgetListParams })
   async list(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
     const params = parseBody(BudgetListParams, query);
@@ -73,12 +76,14 @@ export class BudgetController {
 
   @Get('budgets/:budgetId')
   @Requires('budget.read')
+  @ApiContract({ summary: 'Read a budget with its current period' })
   async get(@Req() request: AdminRequest, @Param('budgetId') budgetId: string) {
     return budgetView(await this.budget(request, 'budget.read', budgetId));
   }
 
   @Patch('budgets/:budgetId')
   @Requires('budget.write')
+  @ApiContract({ summary: 'Change a budget', body: UpdateBudget })
   async update(@Req() request: AdminRequest, @Param('budgetId') budgetId: string, @Body() body: unknown) {
     await this.budget(request, 'budget.write', budgetId);
     return budgetView(await this.budgets.update(actorOf(request), budgetId, parseBody(UpdateBudget, body)));
@@ -87,6 +92,7 @@ export class BudgetController {
   @Delete('budgets/:budgetId')
   @HttpCode(200)
   @Requires('budget.write')
+  @ApiContract({ summary: 'Delete a budget' })
   async delete(@Req() request: AdminRequest, @Param('budgetId') budgetId: string) {
     await this.budget(request, 'budget.write', budgetId);
     return budgetView(await this.budgets.delete(actorOf(request), budgetId));

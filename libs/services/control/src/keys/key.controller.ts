@@ -17,6 +17,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService, visible } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import { CreateKey, KeyListParams, UpdateKey } from '../admin/admin.dto';
@@ -42,6 +43,7 @@ export class KeyController {
   /** The only response that ever contains the key's secret. */
   @Post('projects/:projectId/keys')
   @Requires('key.write')
+  @ApiContract({ summary: 'Create an API key (the only answer with its secret)', body: CreateKey })
   async createKey(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const principal = principalOf(request);
     const project = await this.access.requireProject(principal, 'project.read', projectId);
@@ -68,6 +70,7 @@ export class KeyController {
   /** The keys the caller may see: all of the project's, or (a developer) their own. */
   @Get('projects/:projectId/keys')
   @Requires('key.read')
+  @ApiContract({ summary: 'List the keys of a project', query: KeyListParams })
   async listKeys(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Query() query: unknown) {
     const principal = principalOf(request);
     const project = await this.access.requireProject(principal, 'project.read', projectId);
@@ -87,6 +90,7 @@ export class KeyController {
   /** Changes a key's rate limits; every ingress replica refetches its keys (`control.policies.changed.v1`). */
   @Patch('keys/:keyId')
   @Requires('key.write')
+  @ApiContract({ summary: 'Change the rate limits of a key', body: UpdateKey })
   async updateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
     await this.access.requireKey(principalOf(request), 'key.write', keyId);
     const { key, limits } = await this.rateLimits.updateKey(actorOf(request), keyId, parseBody(UpdateKey, body));
@@ -96,6 +100,7 @@ export class KeyController {
   @Delete('keys/:keyId')
   @HttpCode(200)
   @Requires('key.write')
+  @ApiContract({ summary: 'Revoke a key' })
   async revokeKey(@Req() request: AdminRequest, @Param('keyId') keyId: string) {
     await this.access.requireKey(principalOf(request), 'key.write', keyId);
     return keyView(await this.control.revokeKey(actorOf(request), keyId));

@@ -4,6 +4,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import { PageParams, inMemory, keysetOf, paginate } from '../pagination';
@@ -43,6 +44,7 @@ export class RoutingPolicyController {
   /** Every policy for the operator; a user the ones of scopes they may read. */
   @Get('routing-policies')
   @Requires('policy.read')
+  @ApiContract({ summary: 'List the routing policies the caller may read', query: PageParams })
   async list(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
     const page = parseBody(PageParams, query);
@@ -67,6 +69,7 @@ export class RoutingPolicyController {
 
   @Put('routing-policies/:scope/:scopeId')
   @Requires('policy.write')
+  @ApiContract({ summary: 'Set the routing policy of a scope', body: RoutingPolicy })
   async set(
     @Req() request: AdminRequest,
     @Param('scope') scope: string,
@@ -79,6 +82,7 @@ export class RoutingPolicyController {
 
   @Get('routing-policies/:scope/:scopeId')
   @Requires('policy.read')
+  @ApiContract({ summary: 'Read the routing policy of a scope' })
   async get(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
     await this.access.requireScope(principalOf(request), 'policy.read', scopeOf(scope), scopeId);
     return view(await this.policies.get(scopeOf(scope), scopeId));
@@ -87,6 +91,7 @@ export class RoutingPolicyController {
   @Delete('routing-policies/:scope/:scopeId')
   @HttpCode(200)
   @Requires('policy.write')
+  @ApiContract({ summary: 'Remove the routing policy of a scope' })
   async delete(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
     await this.access.requireScope(principalOf(request), 'policy.write', scopeOf(scope), scopeId);
     return view(await this.policies.delete(actorOf(request), scopeOf(scope), scopeId));

@@ -9,16 +9,23 @@ import { API_CONTRACT, type Contract } from './api-contract';
 
 type JsonSchema = Record<string, unknown>;
 
-/** A zod DTO as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as a client sends it. */
-const schemaOf = (schema: z.ZodType): JsonSchema => {
-  const json: JsonSchema = z.toJSONSchema(schema, {
+/**
+ * A zod DTO as JSON Schema 2020-12 (OpenAPI 3.1's dialect), as a client sends it. Its own
+ * definitions (a recursive JSON value) move to `components.schemas` as `<name>.<def>`: a `#/$defs`
+ * reference inside an operation would resolve against the document's root.
+ */
+const schemaOf = (schema: z.ZodType, name: string, components: Record<string, JsonSchema>): JsonSchema => {
+  const { $defs, ...json }: JsonSchema = z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',
     // A transform's or refinement's output has no JSON Schema; its input is still described.
     unrepresentable: 'any',
   });
   delete json.$schema; // the document's `jsonSchemaDialect` says it once
-  return json;
+  const rewrite = (text: string) => text.replaceAll('"#/$defs/', `"#/components/schemas/${name}.`);
+  for (const [def, value] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>))
+    components[`${name}.${def}`] = JSON.parse(rewrite(JSON.stringify(value))) as JsonSchema;
+  return JSON.parse(rewrite(JSON.stringify(json))) as JsonSchema;
 };
 
 const ERROR_SCHEMA: JsonSchema = {
@@ -56,7 +63,10 @@ interface Route {
   operation: JsonSchema;
 }
 
-const routesOf = (controller: object & { name: string; prototype: Record<string, unknown> }): Route[] => {
+const routesOf = (
+  controller: object & { name: string; prototype: Record<string, unknown> },
+  components: Record<string, JsonSchema>,
+): Route[] => {
   const prefix = Reflect.getMetadata(PATH_METADATA, controller) as string | undefined;
   if (prefix === undefined || !`${prefix}/`.startsWith('admin/v1/')) return [];
   const guarded = ((Reflect.getMetadata(GUARDS_METADATA, controller) ?? []) as unknown[]).length > 0;
@@ -76,7 +86,8 @@ const routesOf = (controller: object & { name: string; prototype: Record<string,
       required: true,
       schema: { type: 'string' },
     }));
-    const query = contract?.query ? schemaOf(contract.query) : undefined;
+    const operationId = `${tag}_${name}`;
+    const query = contract?.query ? schemaOf(contract.query, `${operationId}.query`, components) : undefined;
     const queryProperties = (query?.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((query?.required ?? []) as string[]);
     const queryParameters = Object.entries(queryProperties).map(([param, schema]) => ({
@@ -87,13 +98,15 @@ const routesOf = (controller: object & { name: string; prototype: Record<string,
     }));
     const paged = 'cursor' in queryProperties;
     const operation: JsonSchema = {
-      operationId: `${tag}_${name}`,
+      operationId,
       tags: [tag],
       ...(contract ? { summary: contract.summary } : {}),
       ...(guarded ? { 'x-polymux-permission': (Reflect.getMetadata(REQUIRES, handler) as string | null) ?? null } : {}),
       security: guarded ? [{ bearer: [] }] : [],
       parameters: [...pathParameters, ...queryParameters],
-      ...(contract?.body ? { requestBody: { required: true, content: json(schemaOf(contract.body)) } } : {}),
+      ...(contract?.body
+        ? { requestBody: { required: true, content: json(schemaOf(contract.body, `${operationId}.body`, components)) } }
+        : {}),
       responses: {
         [String(status)]: { description: 'Success', content: json(paged ? PAGE_SCHEMA : { type: 'object' }) },
         '4XX': ERROR_RESPONSE,
@@ -114,7 +127,9 @@ const isController = (value: unknown): value is object & { name: string; prototy
  */
 export const openApiDocument = (controllers: readonly unknown[]): JsonSchema => {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const { method, path, operation } of controllers.filter(isController).flatMap(routesOf)) {
+  const schemas: Record<string, JsonSchema> = { Error: ERROR_SCHEMA };
+  const routes = controllers.filter(isController).flatMap((controller) => routesOf(controller, schemas));
+  for (const { method, path, operation } of routes) {
     paths[path] = { ...paths[path], [method]: operation };
   }
   const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
@@ -137,7 +152,7 @@ export const openApiDocument = (controllers: readonly unknown[]): JsonSchema => 
           description: 'An admin API key, or an SSO session token',
         },
       },
-      schemas: { Error: ERROR_SCHEMA },
+      schemas,
       responses: {
         Error: {
           description: 'An error, OpenAI-style',

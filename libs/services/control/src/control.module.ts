@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { DatabaseModule } from '@polymux/database';
 
 import { AccessService } from './access/access.service';
@@ -19,6 +20,7 @@ import { ControlService } from './control.service';
 import { CreditsController } from './credits/credits.controller';
 import { KeyHandler } from './key.handler';
 import { KeyController } from './keys/key.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 import { PlanController } from './plans/plan.controller';
 import { PlanService } from './plans/plan.service';
 import { RoutingPolicyController } from './policies/routing-policy.controller';
@@ -44,7 +46,10 @@ import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookService } from './webhooks/webhook.service';
 
 @Module({
-  imports: [DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB })],
+  imports: [
+    DatabaseModule.forService({ schema: 'control', migrations: controlMigrations, token: CONTROL_DB }),
+    DiscoveryModule,
+  ],
   controllers: [
     AdminController,
     KeyController,
@@ -60,6 +65,7 @@ import { WebhookService } from './webhooks/webhook.service';
     WebhookController,
     SsoController,
     MeController,
+    OpenApiController,
     KeyHandler,
     CatalogLayerHandler,
   ],

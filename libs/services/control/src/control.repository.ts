@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 import { sql } from 'kysely';
 
 import type { KeyRow } from './keys/key-resolution';
+import { type Keyset, keysetWindow } from './pagination';
 import type {
   ApiKeyTable,
   ControlDB,
@@ -11,6 +12,20 @@ import type {
   TeamTable,
   UserTable,
 } from './schema/tables/control.tables';
+
+/** A page of a list (`pagination.ts`); without one a list is read whole. */
+export interface Window {
+  after?: Keyset | undefined;
+  size: number;
+}
+
+export interface KeyFilters {
+  userId?: string | undefined;
+  status?: 'active' | 'revoked' | undefined;
+}
+
+const windowed = <DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, window: Window | undefined) =>
+  window === undefined ? query.orderBy(sql`created_at`) : keysetWindow(query, window.after, window.size);
 
 export const CONTROL_DB = Symbol('polymux.control.db');
 
@@ -51,8 +66,8 @@ export class ControlRepository {
     return this.db.insertInto('orgs').values({ name }).returningAll().executeTakeFirstOrThrow();
   }
 
-  listOrgs(): Promise<Org[]> {
-    return this.db.selectFrom('orgs').selectAll().orderBy('created_at').execute();
+  listOrgs(window?: Window): Promise<Org[]> {
+    return windowed(this.db.selectFrom('orgs').selectAll(), window).execute();
   }
 
   findOrg(id: string): Promise<Org | undefined> {
@@ -63,8 +78,8 @@ export class ControlRepository {
     return this.db.insertInto('teams').values({ org_id: orgId, name }).returningAll().executeTakeFirstOrThrow();
   }
 
-  listTeams(orgId: string): Promise<Team[]> {
-    return this.db.selectFrom('teams').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  listTeams(orgId: string, window?: Window): Promise<Team[]> {
+    return windowed(this.db.selectFrom('teams').selectAll().where('org_id', '=', orgId), window).execute();
   }
 
   findTeam(id: string): Promise<Team | undefined> {
@@ -75,8 +90,10 @@ export class ControlRepository {
     return this.db.insertInto('projects').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
-  listProjects(orgId: string): Promise<Project[]> {
-    return this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  listProjects(orgId: string, window?: Window & { teamId?: string | undefined }): Promise<Project[]> {
+    let query = this.db.selectFrom('projects').selectAll().where('org_id', '=', orgId);
+    if (window?.teamId !== undefined) query = query.where('team_id', '=', window.teamId);
+    return windowed(query, window).execute();
   }
 
   updateProject(id: string, values: Pick<Updateable<ProjectTable>, 'data_retention'>): Promise<Project | undefined> {
@@ -112,8 +129,8 @@ export class ControlRepository {
     return this.db.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
-  listUsers(orgId: string): Promise<User[]> {
-    return this.db.selectFrom('users').selectAll().where('org_id', '=', orgId).orderBy('created_at').execute();
+  listUsers(orgId: string, window?: Window): Promise<User[]> {
+    return windowed(this.db.selectFrom('users').selectAll().where('org_id', '=', orgId), window).execute();
   }
 
   findUser(id: string): Promise<User | undefined> {
@@ -124,13 +141,12 @@ export class ControlRepository {
     return this.db.insertInto('api_keys').values(values).returningAll().executeTakeFirstOrThrow();
   }
 
-  listKeys(projectId: string): Promise<ApiKey[]> {
-    return this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('project_id', '=', projectId)
-      .orderBy('created_at')
-      .execute();
+  listKeys(projectId: string, window?: Window & KeyFilters): Promise<ApiKey[]> {
+    let query = this.db.selectFrom('api_keys').selectAll().where('project_id', '=', projectId);
+    if (window?.userId !== undefined) query = query.where('user_id', '=', window.userId);
+    if (window?.status === 'active') query = query.where('revoked_at', 'is', null);
+    if (window?.status === 'revoked') query = query.where('revoked_at', 'is not', null);
+    return windowed(query, window).execute();
   }
 
   findKey(id: string): Promise<ApiKey | undefined> {

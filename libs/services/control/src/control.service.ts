@@ -5,7 +5,7 @@ import type { ApiKeyRecord, AuditRecorded, KeyEndpoint, ResolvedKey } from '@pol
 import { ErrorCode, PolymuxException, Subjects, hashApiKey } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
-import type { ApiKey, Org, Project, Team, User } from './control.repository';
+import type { ApiKey, KeyFilters, Org, Project, Team, User, Window } from './control.repository';
 import { ControlRepository } from './control.repository';
 import { displayPrefix, generateApiKey } from './keys/api-key';
 import { resolutionOf } from './keys/key-resolution';
@@ -46,8 +46,8 @@ export class ControlService {
     return org;
   }
 
-  listOrgs(): Promise<Org[]> {
-    return this.repository.listOrgs();
+  listOrgs(window?: Window): Promise<Org[]> {
+    return this.repository.listOrgs(window);
   }
 
   async createTeam(actor: Actor, orgId: string, name: string): Promise<Team> {
@@ -57,9 +57,9 @@ export class ControlService {
     return team;
   }
 
-  async listTeams(orgId: string): Promise<Team[]> {
+  async listTeams(orgId: string, window?: Window): Promise<Team[]> {
     await this.requireOrg(orgId);
-    return this.repository.listTeams(orgId);
+    return this.repository.listTeams(orgId, window);
   }
 
   async createProject(
@@ -99,9 +99,9 @@ export class ControlService {
     return project;
   }
 
-  async listProjects(orgId: string): Promise<Project[]> {
+  async listProjects(orgId: string, window?: Window & { teamId?: string | undefined }): Promise<Project[]> {
     await this.requireOrg(orgId);
-    return this.repository.listProjects(orgId);
+    return this.repository.listProjects(orgId, window);
   }
 
   async createUser(actor: Actor, orgId: string, email: string, name: string | null): Promise<User> {
@@ -116,9 +116,9 @@ export class ControlService {
     return user;
   }
 
-  async listUsers(orgId: string): Promise<User[]> {
+  async listUsers(orgId: string, window?: Window): Promise<User[]> {
     await this.requireOrg(orgId);
-    return this.repository.listUsers(orgId);
+    return this.repository.listUsers(orgId, window);
   }
 
   async requireUser(userId: string): Promise<User> {
@@ -168,9 +168,9 @@ export class ControlService {
     return { key, secret };
   }
 
-  async listKeys(projectId: string): Promise<ApiKey[]> {
+  async listKeys(projectId: string, window?: Window & KeyFilters): Promise<ApiKey[]> {
     await this.requireProject(projectId);
-    return this.repository.listKeys(projectId);
+    return this.repository.listKeys(projectId, window);
   }
 
   /** Revokes a key and tells every ingress replica to forget it at once. */

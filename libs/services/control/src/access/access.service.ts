@@ -65,8 +65,15 @@ export class AccessService {
     return owner;
   }
 
-  async requireOrg(principal: Principal, permission: Permission, orgId: string): Promise<void> {
-    await this.requireScope(principal, permission, 'org', orgId);
+  /** `param`: the request field that named the org, for the 404's error. */
+  async requireOrg(principal: Principal, permission: Permission, orgId: string, param?: string): Promise<void> {
+    try {
+      await this.requireScope(principal, permission, 'org', orgId);
+    } catch (error) {
+      if (param && error instanceof PolymuxException && error.code === ErrorCode.NotFound)
+        throw new PolymuxException(ErrorCode.NotFound, error.message, { param });
+      throw error;
+    }
   }
 
   async requireProject(principal: Principal, permission: Permission, projectId: string): Promise<Project> {

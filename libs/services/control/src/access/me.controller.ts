@@ -4,6 +4,7 @@ import { OpenAiErrorFilter } from '@polymux/http';
 import { ControlRepository } from '../control.repository';
 import { AdminAuthGuard, type AdminRequest, principalOf } from './admin-auth.guard';
 import { Requires } from './requires';
+import { ApiContract } from '../openapi/api-contract';
 
 /** `GET /admin/v1/me`: who the credential is — the operator, or a user with their org and roles. */
 @Controller('admin/v1')
@@ -14,6 +15,7 @@ export class MeController {
 
   @Get('me')
   @Requires(null)
+  @ApiContract({ summary: 'Who the credential is' })
   async me(@Req() request: AdminRequest) {
     const principal = principalOf(request);
     const user = principal.userId ? await this.tenancy.findUser(principal.userId) : undefined;

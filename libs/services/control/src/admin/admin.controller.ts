@@ -5,10 +5,14 @@ import { MessagingClient } from '@polymux/messaging';
 
 import { AccessService, visible } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { MembersService } from '../access/members.service';
+import type { RoleGrant } from '../access/principal';
 import { Requires } from '../access/requires';
+import type { User } from '../control.repository';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
+import { PageParams, keysetOf, paginate } from '../pagination';
 import {
   AuditParams,
   CreateNamed,
@@ -16,6 +20,7 @@ import {
   CreateUser,
   IdempotencyKey,
   LedgerParams,
+  ProjectListParams,
   SetRoles,
   TopUp,
   UpdateProject,
@@ -61,6 +66,7 @@ export class AdminController {
 
   @Post('orgs')
   @Requires('org.manage')
+  @ApiContract({ summary: 'Create an organisation (instance operator)', body: CreateNamed })
   createOrg(@Req() request: AdminRequest, @Body() body: unknown) {
     return this.control.createOrg(actorOf(request), parseBody(CreateNamed, body).name);
   }
@@ -68,14 +74,22 @@ export class AdminController {
   /** The operator sees every org; a user their own. */
   @Get('orgs')
   @Requires('org.read')
-  async listOrgs(@Req() request: AdminRequest) {
+  @ApiContract({ summary: 'List organisations (the operator: all; a user: their own)', query: PageParams })
+  async listOrgs(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
-    const orgs = await this.control.listOrgs();
-    return { data: principal.operator ? orgs : orgs.filter((org) => org.id === principal.orgId) };
+    const { rows, nextCursor } = await paginate(
+      'orgs',
+      parseBody(PageParams, query),
+      (after, size) => this.control.listOrgs({ after, size }),
+      keysetOf,
+      (orgs) => (principal.operator ? orgs : orgs.filter((org) => org.id === principal.orgId)),
+    );
+    return { data: rows, nextCursor };
   }
 
   @Post('orgs/:orgId/teams')
   @Requires('team.write')
+  @ApiContract({ summary: 'Create a team in an organisation', body: CreateNamed })
   async createTeam(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     await this.access.requireOrg(principalOf(request), 'team.write', orgId);
     return this.control.createTeam(actorOf(request), orgId, parseBody(CreateNamed, body).name);
@@ -83,15 +97,24 @@ export class AdminController {
 
   @Get('orgs/:orgId/teams')
   @Requires('team.read')
-  async listTeams(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+  @ApiContract({ summary: 'List the teams of an organisation the caller may see', query: PageParams })
+  async listTeams(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'team.read', orgId);
-    return { data: (await this.control.listTeams(orgId)).filter((team) => visible(visibility, team.id)) };
+    const { rows, nextCursor } = await paginate(
+      'teams',
+      parseBody(PageParams, query),
+      (after, size) => this.control.listTeams(orgId, { after, size }),
+      keysetOf,
+      (teams) => teams.filter((team) => visible(visibility, team.id)),
+    );
+    return { data: rows, nextCursor };
   }
 
   /** Users of an org, with their roles; a personal key names one (`userId` on key creation). */
   @Post('orgs/:orgId/users')
   @Requires('member.write')
+  @ApiContract({ summary: 'Create a user of an organisation, optionally with roles', body: CreateUser })
   async createUser(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     const principal = principalOf(request);
     await this.access.requireOrg(principal, 'member.write', orgId);
@@ -103,20 +126,30 @@ export class AdminController {
 
   @Get('orgs/:orgId/users')
   @Requires('member.read')
-  async listUsers(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+  @ApiContract({ summary: 'List the users of an organisation, with their roles', query: PageParams })
+  async listUsers(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'member.read', orgId);
-    const users = await this.control.listUsers(orgId);
-    const roles = await this.members.rolesOfUsers(users.map((user) => user.id));
-    const shown = users.filter(
-      (user) => visibility.all || (roles.get(user.id) ?? []).some((grant) => visible(visibility, grant.teamId)),
+    const grants = new Map<string, RoleGrant[]>();
+    const { rows, nextCursor } = await paginate(
+      'users',
+      parseBody(PageParams, query),
+      (after, size) => this.control.listUsers(orgId, { after, size }),
+      keysetOf,
+      async (users) => {
+        for (const [userId, roles] of await this.members.rolesOfUsers(users.map((user) => user.id)))
+          grants.set(userId, roles);
+        const shown = (user: User) => (grants.get(user.id) ?? []).some((grant) => visible(visibility, grant.teamId));
+        return users.filter((user) => visibility.all || shown(user));
+      },
     );
-    return { data: shown.map((user) => userView(user, roles.get(user.id) ?? [])) };
+    return { data: rows.map((user) => userView(user, grants.get(user.id) ?? [])), nextCursor };
   }
 
   /** Anyone may read themselves. */
   @Get('users/:userId')
   @Requires(null)
+  @ApiContract({ summary: 'Read a user and their roles' })
   async getUser(@Req() request: AdminRequest, @Param('userId') userId: string) {
     const user = await this.access.requireUser(principalOf(request), 'member.read', userId);
     return userView(user, await this.members.rolesOf(user.id));
@@ -125,6 +158,7 @@ export class AdminController {
   /** Replaces the user's roles (org-wide, or in a team with `teamId`). */
   @Put('users/:userId/roles')
   @Requires('member.write')
+  @ApiContract({ summary: 'Replace the roles of a user', body: SetRoles })
   async setRoles(@Req() request: AdminRequest, @Param('userId') userId: string, @Body() body: unknown) {
     const principal = principalOf(request);
     const user = await this.access.requireUser(principal, 'member.write', userId);
@@ -134,6 +168,7 @@ export class AdminController {
 
   @Post('orgs/:orgId/projects')
   @Requires('project.write')
+  @ApiContract({ summary: 'Create a project in an organisation', body: CreateProject })
   async createProject(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     await this.control.requireOrg(orgId);
     const { name, teamId, dataRetention } = parseBody(CreateProject, body);
@@ -143,6 +178,7 @@ export class AdminController {
 
   @Patch('projects/:projectId')
   @Requires('project.write')
+  @ApiContract({ summary: 'Change a project', body: UpdateProject })
   async updateProject(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     await this.access.requireProject(principalOf(request), 'project.write', projectId);
     return this.control.updateProject(actorOf(request), projectId, parseBody(UpdateProject, body));
@@ -150,16 +186,25 @@ export class AdminController {
 
   @Get('orgs/:orgId/projects')
   @Requires('project.read')
-  async listProjects(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
+  @ApiContract({ summary: 'List the projects of an organisation', query: ProjectListParams })
+  async listProjects(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Query() query: unknown) {
     await this.control.requireOrg(orgId);
     const visibility = this.access.visibility(principalOf(request), 'project.read', orgId);
-    const projects = await this.control.listProjects(orgId);
-    return { data: projects.filter((project) => visible(visibility, project.team_id)) };
+    const { teamId, ...page } = parseBody(ProjectListParams, query);
+    const { rows, nextCursor } = await paginate(
+      'projects',
+      page,
+      (after, size) => this.control.listProjects(orgId, { after, size, teamId }),
+      keysetOf,
+      (projects) => projects.filter((project) => visible(visibility, project.team_id)),
+    );
+    return { data: rows, nextCursor };
   }
 
   /** Idempotent by the `Idempotency-Key` header: a retried top-up is applied once. */
   @Post('projects/:projectId/credits')
   @Requires('credits.write')
+  @ApiContract({ summary: 'Top up a project (Idempotency-Key header required)', body: TopUp })
   async topUp(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const amount = usdToNano(parseBody(TopUp, body).amountUsd);
@@ -186,6 +231,7 @@ export class AdminController {
 
   @Get('projects/:projectId/balance')
   @Requires('credits.read')
+  @ApiContract({ summary: 'Read the balance of a project' })
   async balance(@Req() request: AdminRequest, @Param('projectId') projectId: string) {
     const project = await this.access.requireProject(principalOf(request), 'credits.read', projectId);
     return balanceView(await this.messaging.request(Subjects.balance, { accountId: accountOf(project.id) }));
@@ -193,6 +239,7 @@ export class AdminController {
 
   @Get('projects/:projectId/ledger')
   @Requires('credits.read')
+  @ApiContract({ summary: 'Read the ledger entries of a project', query: LedgerParams })
   async ledger(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Query() query: unknown) {
     const project = await this.access.requireProject(principalOf(request), 'credits.read', projectId);
     const { requestId, limit } = parseBody(LedgerParams, query);
@@ -207,6 +254,7 @@ export class AdminController {
   /** The operator reads every org's trail; an owner or auditor their own org's. */
   @Get('audit')
   @Requires('audit.read')
+  @ApiContract({ summary: 'Read the audit trail', query: AuditParams })
   async audit(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
     const { requestId, limit } = parseBody(AuditParams, query);

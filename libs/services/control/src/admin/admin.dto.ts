@@ -3,6 +3,7 @@ import { allowlistEntry } from '@polymux/http';
 import { z } from 'zod';
 
 import { ROLES } from '../access/roles';
+import { PAGE_FIELDS } from '../pagination';
 
 /** No control characters (Postgres refuses NUL in text; newlines would forge log lines). */
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
@@ -132,4 +133,14 @@ export const LedgerParams = z.object({
 export const AuditParams = z.object({
   requestId: z.string().max(256).optional(),
   limit: z.coerce.number().int().positive().max(1000).default(100),
+});
+
+/** `GET /admin/v1/orgs/:orgId/projects?teamId=`: paged, optionally one team's. */
+export const ProjectListParams = z.strictObject({ ...PAGE_FIELDS, teamId: z.uuid().optional() });
+
+/** `GET /admin/v1/projects/:projectId/keys?userId=&status=`: paged, filtered by owner and state. */
+export const KeyListParams = z.strictObject({
+  ...PAGE_FIELDS,
+  userId: z.uuid().optional(),
+  status: z.enum(['active', 'revoked']).optional(),
 });

@@ -16,8 +16,10 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
+import { inMemory, keysetOfView, paginate } from '../pagination';
 import { BudgetListParams, CreateBudget, UpdateBudget } from './budget.dto';
 import { BudgetService } from './budget.service';
 import { budgetView } from './budget.views';
@@ -44,6 +46,7 @@ export class BudgetController {
 
   @Post('budgets')
   @Requires('budget.write')
+  @ApiContract({ summary: 'Create a budget', body: CreateBudget })
   async create(@Req() request: AdminRequest, @Body() body: unknown) {
     const params = parseBody(CreateBudget, body);
     await this.access.requireScope(principalOf(request), 'budget.write', params.scope, params.scopeId);
@@ -53,24 +56,34 @@ export class BudgetController {
   /** The org's budgets the principal may read (a team role: its teams' scopes). */
   @Get('budgets')
   @Requires('budget.read')
+  @ApiContract({ summary: 'List the budgets of an organisation', query: BudgetListParams })
   async list(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
     const params = parseBody(BudgetListParams, query);
     this.access.visibility(principal, 'budget.read', params.orgId);
-    const budgets = await this.budgets.list(params);
-    const owners = await Promise.all(budgets.map((budget) => this.budgets.ownerOf(budget)));
-    const shown = budgets.filter((_, index) => this.access.may(principal, 'budget.read', owners[index]!));
-    return { data: shown.map(budgetView) };
+    const { rows, nextCursor } = await paginate(
+      'budgets',
+      params,
+      inMemory(await this.budgets.list(params), keysetOfView),
+      keysetOfView,
+      async (budgets) => {
+        const owners = await Promise.all(budgets.map((budget) => this.budgets.ownerOf(budget)));
+        return budgets.filter((_, index) => this.access.may(principal, 'budget.read', owners[index]!));
+      },
+    );
+    return { data: rows.map(budgetView), nextCursor };
   }
 
   @Get('budgets/:budgetId')
   @Requires('budget.read')
+  @ApiContract({ summary: 'Read a budget with its current period' })
   async get(@Req() request: AdminRequest, @Param('budgetId') budgetId: string) {
     return budgetView(await this.budget(request, 'budget.read', budgetId));
   }
 
   @Patch('budgets/:budgetId')
   @Requires('budget.write')
+  @ApiContract({ summary: 'Change a budget', body: UpdateBudget })
   async update(@Req() request: AdminRequest, @Param('budgetId') budgetId: string, @Body() body: unknown) {
     await this.budget(request, 'budget.write', budgetId);
     return budgetView(await this.budgets.update(actorOf(request), budgetId, parseBody(UpdateBudget, body)));
@@ -79,6 +92,7 @@ export class BudgetController {
   @Delete('budgets/:budgetId')
   @HttpCode(200)
   @Requires('budget.write')
+  @ApiContract({ summary: 'Delete a budget' })
   async delete(@Req() request: AdminRequest, @Param('budgetId') budgetId: string) {
     await this.budget(request, 'budget.write', budgetId);
     return budgetView(await this.budgets.delete(actorOf(request), budgetId));

@@ -1,6 +1,8 @@
 import { BudgetPeriod, BudgetScope, BudgetThresholds, TimeZone } from '@polymux/contracts';
 import { z } from 'zod';
 
+import { PAGE_FIELDS } from '../pagination';
+
 const usd = z.string().regex(/^\d+(\.\d{1,9})?$/, 'a USD amount such as "100.00"');
 
 /** `POST /admin/v1/budgets`. Thresholds are percentages of `amountUsd`; without `hardLimitUsd` nothing is refused. */
@@ -27,6 +29,7 @@ export const UpdateBudget = z
 
 /** `GET /admin/v1/budgets?orgId=…[&scope=…&scopeId=…]`. */
 export const BudgetListParams = z.object({
+  ...PAGE_FIELDS,
   orgId: z.string().min(1).max(64),
   scope: BudgetScope.optional(),
   scopeId: z.string().min(1).max(64).optional(),

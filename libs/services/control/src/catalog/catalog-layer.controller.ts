@@ -7,6 +7,7 @@ import {
   Param,
   Patch,
   Post,
+  Query,
   Req,
   UseFilters,
   UseGuards,
@@ -14,8 +15,10 @@ import {
 import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
+import { PageParams, inMemory, keysetOf, paginate } from '../pagination';
 import {
   CreateCredential,
   CreateDeployment,
@@ -39,6 +42,7 @@ export class CatalogLayerController {
 
   @Post('credentials')
   @Requires('catalog.write')
+  @ApiContract({ summary: 'Store a provider credential', body: CreateCredential })
   async createCredential(@Req() request: AdminRequest, @Body() body: unknown) {
     const { name, value } = parseBody(CreateCredential, body);
     return credentialView(await this.layer.createCredential(actorOf(request), name, value));
@@ -46,12 +50,16 @@ export class CatalogLayerController {
 
   @Get('credentials')
   @Requires('credential.read')
-  async listCredentials() {
-    return { data: (await this.layer.listCredentials()).map(credentialView) };
+  @ApiContract({ summary: 'List provider credentials (never their values)', query: PageParams })
+  async listCredentials(@Query() query: unknown) {
+    const source = inMemory(await this.layer.listCredentials(), keysetOf);
+    const { rows, nextCursor } = await paginate('credentials', parseBody(PageParams, query), source, keysetOf);
+    return { data: rows.map(credentialView), nextCursor };
   }
 
   @Patch('credentials/:credentialId')
   @Requires('catalog.write')
+  @ApiContract({ summary: 'Change a provider credential', body: UpdateCredential })
   async updateCredential(
     @Req() request: AdminRequest,
     @Param('credentialId') credentialId: string,
@@ -64,24 +72,30 @@ export class CatalogLayerController {
   @Delete('credentials/:credentialId')
   @Requires('catalog.write')
   @HttpCode(200)
+  @ApiContract({ summary: 'Delete a provider credential' })
   async deleteCredential(@Req() request: AdminRequest, @Param('credentialId') credentialId: string) {
     return credentialView(await this.layer.deleteCredential(actorOf(request), credentialId));
   }
 
   @Post('models')
   @Requires('catalog.write')
+  @ApiContract({ summary: 'Add a model to the catalog', body: CreateModel })
   async createModel(@Req() request: AdminRequest, @Body() body: unknown) {
     return modelView(await this.layer.createModel(actorOf(request), parseBody(CreateModel, body)));
   }
 
   @Get('models')
   @Requires('catalog.read')
-  async listModels() {
-    return { data: (await this.layer.listModels()).map(modelView) };
+  @ApiContract({ summary: 'List the models of the admin catalog layer', query: PageParams })
+  async listModels(@Query() query: unknown) {
+    const source = inMemory(await this.layer.listModels(), keysetOf);
+    const { rows, nextCursor } = await paginate('models', parseBody(PageParams, query), source, keysetOf);
+    return { data: rows.map(modelView), nextCursor };
   }
 
   @Patch('models/:modelId')
   @Requires('catalog.write')
+  @ApiContract({ summary: 'Change a model', body: UpdateModel })
   async updateModel(@Req() request: AdminRequest, @Param('modelId') modelId: string, @Body() body: unknown) {
     return modelView(await this.layer.updateModel(actorOf(request), modelId, parseBody(UpdateModel, body)));
   }
@@ -89,12 +103,14 @@ export class CatalogLayerController {
   @Delete('models/:modelId')
   @Requires('catalog.write')
   @HttpCode(200)
+  @ApiContract({ summary: 'Delete a model' })
   async deleteModel(@Req() request: AdminRequest, @Param('modelId') modelId: string) {
     return modelView(await this.layer.deleteModel(actorOf(request), modelId));
   }
 
   @Post('deployments')
   @Requires('catalog.write')
+  @ApiContract({ summary: 'Add a deployment of a model', body: CreateDeployment })
   async createDeployment(@Req() request: AdminRequest, @Body() body: unknown) {
     const { model, ...spec } = parseBody(CreateDeployment, body);
     return deploymentView(await this.layer.createDeployment(actorOf(request), model, spec));
@@ -102,12 +118,16 @@ export class CatalogLayerController {
 
   @Get('deployments')
   @Requires('catalog.read')
-  async listDeployments() {
-    return { data: (await this.layer.listDeployments()).map(deploymentView) };
+  @ApiContract({ summary: 'List the deployments of the admin catalog layer', query: PageParams })
+  async listDeployments(@Query() query: unknown) {
+    const source = inMemory(await this.layer.listDeployments(), keysetOf);
+    const { rows, nextCursor } = await paginate('deployments', parseBody(PageParams, query), source, keysetOf);
+    return { data: rows.map(deploymentView), nextCursor };
   }
 
   @Patch('deployments/:deploymentId')
   @Requires('catalog.write')
+  @ApiContract({ summary: 'Change a deployment', body: UpdateDeployment })
   async updateDeployment(
     @Req() request: AdminRequest,
     @Param('deploymentId') deploymentId: string,
@@ -120,6 +140,7 @@ export class CatalogLayerController {
   @Delete('deployments/:deploymentId')
   @Requires('catalog.write')
   @HttpCode(200)
+  @ApiContract({ summary: 'Delete a deployment' })
   async deleteDeployment(@Req() request: AdminRequest, @Param('deploymentId') deploymentId: string) {
     return deploymentView(await this.layer.deleteDeployment(actorOf(request), deploymentId));
   }

@@ -5,6 +5,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 
 import { AdminAuthGuard, type AdminRequest } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf, idempotencyKeyOf } from '../admin/admin.controller';
 import { Adjustment, Grant, Refund } from '../admin/admin.dto';
@@ -36,6 +37,7 @@ export class CreditsController {
 
   @Post('projects/:projectId/grants')
   @Requires('credits.write')
+  @ApiContract({ summary: 'Grant credit to a project (Idempotency-Key header required)', body: Grant })
   async grant(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const { amountUsd, expiresAt, reason } = parseBody(Grant, body);
@@ -59,6 +61,7 @@ export class CreditsController {
 
   @Post('projects/:projectId/refunds')
   @Requires('credits.write')
+  @ApiContract({ summary: 'Refund a call to a project (Idempotency-Key header required)', body: Refund })
   async refund(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const { requestId, amountUsd, reason } = parseBody(Refund, body);
@@ -81,6 +84,7 @@ export class CreditsController {
 
   @Post('projects/:projectId/adjustments')
   @Requires('credits.write')
+  @ApiContract({ summary: 'Adjust the balance of a project (Idempotency-Key header required)', body: Adjustment })
   async adjust(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const idempotencyKey = idempotencyKeyOf(request);
     const { amountUsd, reason } = parseBody(Adjustment, body);

@@ -7,6 +7,7 @@ import {
   Param,
   Patch,
   Post,
+  Query,
   Req,
   UseFilters,
   UseGuards,
@@ -16,11 +17,13 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService, visible } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
-import { CreateKey, RotateKey, UpdateKey } from '../admin/admin.dto';
+import { CreateKey, KeyListParams, RotateKey, UpdateKey } from '../admin/admin.dto';
 import { keyView } from '../admin/admin.views';
 import { ControlService } from '../control.service';
+import { keysetOf, paginate } from '../pagination';
 import { RateLimitService } from '../rate-limits/rate-limit.service';
 import { KeyService } from './key.service';
 
@@ -42,6 +45,7 @@ export class KeyController {
   /** The only response that ever contains the key's secret. */
   @Post('projects/:projectId/keys')
   @Requires('key.write')
+  @ApiContract({ summary: 'Create an API key (the only answer with its secret)', body: CreateKey })
   async createKey(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Body() body: unknown) {
     const principal = principalOf(request);
     const project = await this.access.requireProject(principal, 'project.read', projectId);
@@ -68,20 +72,27 @@ export class KeyController {
   /** The keys the caller may see: all of the project's, or (a developer) their own. */
   @Get('projects/:projectId/keys')
   @Requires('key.read')
-  async listKeys(@Req() request: AdminRequest, @Param('projectId') projectId: string) {
+  @ApiContract({ summary: 'List the keys of a project', query: KeyListParams })
+  async listKeys(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Query() query: unknown) {
     const principal = principalOf(request);
     const project = await this.access.requireProject(principal, 'project.read', projectId);
     const visibility = this.access.visibility(principal, 'key.read', project.org_id);
-    const keys = (await this.control.listKeys(projectId)).filter((key) =>
-      visible(visibility, key.team_id, key.user_id),
+    const { limit, cursor, ...filters } = parseBody(KeyListParams, query);
+    const { rows: keys, nextCursor } = await paginate(
+      'keys',
+      { limit, cursor },
+      (after, size) => this.control.listKeys(projectId, { after, size, ...filters }),
+      keysetOf,
+      (batch) => batch.filter((key) => visible(visibility, key.team_id, key.user_id)),
     );
     const limits = await this.rateLimits.ofKeys(keys.map((key) => key.id));
-    return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)) };
+    return { data: keys.map((key) => keyView(key, limits.get(key.id) ?? null)), nextCursor };
   }
 
   /** Changes a key's scopes, expiry or rate limits; every ingress replica refetches it (`control.key.changed.v1`). */
   @Patch('keys/:keyId')
   @Requires('key.write')
+  @ApiContract({ summary: 'Change the scopes, expiry or rate limits of a key', body: UpdateKey })
   async updateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
     await this.access.requireKey(principalOf(request), 'key.write', keyId);
     const { key, limits } = await this.keys.update(actorOf(request), keyId, parseBody(UpdateKey, body));
@@ -92,6 +103,7 @@ export class KeyController {
   @Post('keys/:keyId/rotate')
   @HttpCode(200)
   @Requires('key.write')
+  @ApiContract({ summary: 'Rotate a key: a new secret, the old one valid for the overlap', body: RotateKey })
   async rotateKey(@Req() request: AdminRequest, @Param('keyId') keyId: string, @Body() body: unknown) {
     await this.access.requireKey(principalOf(request), 'key.write', keyId);
     const { overlapSeconds } = parseBody(RotateKey, body ?? {});
@@ -103,6 +115,7 @@ export class KeyController {
   @Delete('keys/:keyId')
   @HttpCode(200)
   @Requires('key.write')
+  @ApiContract({ summary: 'Revoke a key' })
   async revokeKey(@Req() request: AdminRequest, @Param('keyId') keyId: string) {
     await this.access.requireKey(principalOf(request), 'key.write', keyId);
     return keyView(await this.control.revokeKey(actorOf(request), keyId));

@@ -3,6 +3,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import { SetPlan } from './plan.dto';
@@ -26,6 +27,7 @@ export class PlanController {
   /** Plans are the operator's commercial terms. */
   @Put('orgs/:orgId/plan')
   @Requires('plan.write')
+  @ApiContract({ summary: 'Set the plan of an organisation', body: SetPlan })
   async set(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     const { change, plans } = await this.plans.set(actorOf(request), orgId, parseBody(SetPlan, body));
     return { change: changeView(change), ...plansView(plans) };
@@ -33,6 +35,7 @@ export class PlanController {
 
   @Get('orgs/:orgId/plan')
   @Requires('plan.read')
+  @ApiContract({ summary: 'Read the plan of an organisation' })
   async get(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
     await this.access.requireOrg(principalOf(request), 'plan.read', orgId);
     return plansView(await this.plans.get(orgId));

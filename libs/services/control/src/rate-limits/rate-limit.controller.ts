@@ -4,6 +4,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { actorOf } from '../admin/admin.controller';
 import type { StoredRateLimit } from './rate-limit.repository';
@@ -49,6 +50,7 @@ export class RateLimitController {
 
   @Put('rate-limits/:scope/:scopeId')
   @Requires('policy.write')
+  @ApiContract({ summary: 'Replace the rate limits of a scope', body: RateLimits })
   async set(
     @Req() request: AdminRequest,
     @Param('scope') scope: string,
@@ -61,6 +63,7 @@ export class RateLimitController {
 
   @Get('rate-limits/:scope/:scopeId')
   @Requires('policy.read')
+  @ApiContract({ summary: 'Read the rate limits of a scope' })
   async get(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
     await this.access.requireScope(principalOf(request), 'policy.read', scopeOf(scope), scopeId);
     return view(await this.limits.get(scopeOf(scope), scopeId));
@@ -69,6 +72,7 @@ export class RateLimitController {
   @Delete('rate-limits/:scope/:scopeId')
   @HttpCode(200)
   @Requires('policy.write')
+  @ApiContract({ summary: 'Remove the rate limits of a scope' })
   async delete(@Req() request: AdminRequest, @Param('scope') scope: string, @Param('scopeId') scopeId: string) {
     await this.access.requireScope(principalOf(request), 'policy.write', scopeOf(scope), scopeId);
     return view(await this.limits.delete(actorOf(request), scopeOf(scope), scopeId));

@@ -3,6 +3,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { SessionParams, SessionPath } from './session.dto';
 import { SessionService } from './session.service';
@@ -24,6 +25,7 @@ export class SessionController {
 
   @Get('sessions/:sessionId')
   @Requires('usage.read')
+  @ApiContract({ summary: 'The call chain of an agent session', query: SessionParams })
   async session(@Req() request: AdminRequest, @Param('sessionId') sessionId: string, @Query() query: unknown) {
     const principal = principalOf(request);
     const path = parseBody(SessionPath, { sessionId });

@@ -6,6 +6,7 @@ import { OpenAiErrorFilter, parseBody } from '@polymux/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { bearerTokenOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { LogoutSession, RefreshSession } from './sso.dto';
 import { SsoService } from './sso.service';
 import { sessionView } from './sso.views';
@@ -41,6 +42,7 @@ export class SsoController {
 
   @Get('login')
   @Redirect()
+  @ApiContract({ summary: 'Start an SSO login: redirects to the identity provider' })
   async login(@Res({ passthrough: true }) reply: FastifyReply) {
     const { url, browserSecret } = await this.sso.start();
     void reply.header('set-cookie', this.cookie(browserSecret, 600)).header('cache-control', 'no-store');
@@ -48,6 +50,7 @@ export class SsoController {
   }
 
   @Get('callback')
+  @ApiContract({ summary: 'Finish an SSO login: answers the session' })
   async callback(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('set-cookie', this.cookie('', 0)).header('cache-control', 'no-store');
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
@@ -56,6 +59,7 @@ export class SsoController {
 
   @Post('refresh')
   @HttpCode(200)
+  @ApiContract({ summary: 'Rotate an SSO session', body: RefreshSession })
   async refresh(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('cache-control', 'no-store');
     return sessionView(await this.sso.refresh(parseBody(RefreshSession, body).refreshToken));
@@ -63,6 +67,7 @@ export class SsoController {
 
   @Post('logout')
   @HttpCode(200)
+  @ApiContract({ summary: 'Revoke an SSO session', body: LogoutSession })
   async logout(@Req() request: FastifyRequest, @Body() body: unknown) {
     const token =
       bearerTokenOf(request) ?? (body === undefined ? undefined : parseBody(LogoutSession, body).refreshToken);

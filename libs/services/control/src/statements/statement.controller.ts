@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { StatementParams } from './statement.dto';
 import { StatementService } from './statement.service';
@@ -21,6 +22,7 @@ export class StatementController {
 
   @Get('orgs/:orgId/statement')
   @Requires('credits.read')
+  @ApiContract({ summary: 'The statement of an organisation for a period (JSON or CSV)', query: StatementParams })
   async statement(
     @Req() request: AdminRequest,
     @Param('orgId') orgId: string,

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 
 import { AccessService } from '../access/access.service';
 import { AdminAuthGuard, type AdminRequest, principalOf } from '../access/admin-auth.guard';
+import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { UsageCallsParams, UsageReportParams } from './usage.dto';
 import { UsageService } from './usage.service';
@@ -33,6 +34,7 @@ export class UsageController {
 
   @Get('usage')
   @Requires('usage.read')
+  @ApiContract({ summary: 'Spend and usage of an organisation, grouped (JSON or CSV)', query: UsageReportParams })
   async report(@Req() request: AdminRequest, @Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const params = parseBody(UsageReportParams, query);
     this.access.requireReport(principalOf(request), 'usage.read', params.orgId, params.teamId);
@@ -44,6 +46,7 @@ export class UsageController {
 
   @Get('usage/calls')
   @Requires('usage.read')
+  @ApiContract({ summary: 'The usage rows of an organisation (JSON or CSV)', query: UsageCallsParams })
   async calls(@Req() request: AdminRequest, @Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const params = parseBody(UsageCallsParams, query);
     this.access.requireReport(principalOf(request), 'usage.read', params.orgId, params.teamId);

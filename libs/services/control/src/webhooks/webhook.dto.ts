@@ -1,6 +1,8 @@
 import { WebhookEventType } from '@polymux/contracts';
 import { z } from 'zod';
 
+import { PAGE_FIELDS } from '../pagination';
+
 const EventTypes = z
   .array(WebhookEventType)
   .min(1)
@@ -25,7 +27,7 @@ export const UpdateWebhook = z
   .refine((changes) => Object.keys(changes).length > 0, { message: 'name at least one of url, eventTypes, enabled' });
 
 /** `GET /admin/v1/webhooks?orgId=…`. */
-export const WebhookListParams = z.object({ orgId: z.string().min(1).max(64) });
+export const WebhookListParams = z.object({ ...PAGE_FIELDS, orgId: z.string().min(1).max(64) });
 
 /** `GET /admin/v1/webhooks/:id/deliveries?limit=…`, newest first. */
 export const DeliveryListParams = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });

@@ -91,7 +91,7 @@ export class AdminController {
   @Requires('team.write')
   @ApiContract({ summary: 'Create a team in an organisation', body: CreateNamed })
   async createTeam(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
-    await this.access.requireOrg(principalOf(request), 'team.write', orgId);
+    await this.access.requireOrg(principalOf(request), 'team.write', orgId, 'orgId');
     return this.control.createTeam(actorOf(request), orgId, parseBody(CreateNamed, body).name);
   }
 
@@ -117,7 +117,7 @@ export class AdminController {
   @ApiContract({ summary: 'Create a user of an organisation, optionally with roles', body: CreateUser })
   async createUser(@Req() request: AdminRequest, @Param('orgId') orgId: string, @Body() body: unknown) {
     const principal = principalOf(request);
-    await this.access.requireOrg(principal, 'member.write', orgId);
+    await this.access.requireOrg(principal, 'member.write', orgId, 'orgId');
     const { email, name, roles } = parseBody(CreateUser, body);
     const user = await this.control.createUser(actorOf(request), orgId, email, name ?? null);
     const grants = roles ? await this.members.setRoles(actorOf(request), principal, user, roles) : [];

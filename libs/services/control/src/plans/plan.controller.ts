@@ -37,7 +37,7 @@ export class PlanController {
   @Requires('plan.read')
   @ApiContract({ summary: 'Read the plan of an organisation' })
   async get(@Req() request: AdminRequest, @Param('orgId') orgId: string) {
-    await this.access.requireOrg(principalOf(request), 'plan.read', orgId);
+    await this.access.requireOrg(principalOf(request), 'plan.read', orgId, 'orgId');
     return plansView(await this.plans.get(orgId));
   }
 }

@@ -29,7 +29,7 @@ export class StatementController {
     @Query() query: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    await this.access.requireOrg(principalOf(request), 'credits.read', orgId);
+    await this.access.requireOrg(principalOf(request), 'credits.read', orgId, 'orgId');
     const params = parseBody(StatementParams, query);
     const { statement, projects } = await this.statements.statement(orgId, params);
     if (params.format === 'csv') {

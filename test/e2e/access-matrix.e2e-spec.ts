@@ -586,6 +586,19 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
     expect(await operatorKey.json()).toMatchObject({ error: { param: 'admin' } });
   });
 
+  it("holds a key's IP allowlist on the admin API too", async () => {
+    const fenced = await gateway.admin<{ id: string; key: string }>('POST', `/projects/${fixture.project}/keys`, {
+      name: 'fenced',
+      userId: fixture.users.owner,
+      ipAllowlist: ['10.0.0.0/8'],
+    });
+    const refused = await as(fenced.key, { method: 'GET', path: '/me' });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'address_not_allowed' } });
+    await gateway.admin('PATCH', `/keys/${fenced.id}`, { ipAllowlist: ['127.0.0.0/8', '::1/128'] });
+    expect((await as(fenced.key, { method: 'GET', path: '/me' })).status).toBe(200);
+  });
+
   /** What the foreign owner could change: org A's tenancy, keys, roles, budgets, webhooks, policies, limits. */
   const snapshot = async () => {
     const get = (path: string) => gateway.admin<unknown>('GET', path);

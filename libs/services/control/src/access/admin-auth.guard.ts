@@ -2,6 +2,7 @@ import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ErrorCode, PolymuxException, hashApiKey } from '@polymux/contracts';
+import { addressAllowed } from '@polymux/http';
 import type { FastifyRequest } from 'fastify';
 
 import { ControlService } from '../control.service';
@@ -38,7 +39,7 @@ export class AdminAuthGuard implements CanActivate {
     const token = bearerTokenOf(request);
     if (!token)
       throw new PolymuxException(ErrorCode.Unauthenticated, 'missing admin key: send Authorization: Bearer <key>');
-    const principal = await this.principalOf(token);
+    const principal = await this.principalOf(token, request.ip);
     const permission = this.reflector.get<Permission | null | undefined>(REQUIRES, context.getHandler());
     if (permission === undefined) throw new PolymuxException(ErrorCode.Forbidden, 'this endpoint names no permission');
     if (permission !== null && !principal.operator && !principal.roles.some((grant) => holds(grant.role, permission)))
@@ -47,7 +48,7 @@ export class AdminAuthGuard implements CanActivate {
     return true;
   }
 
-  private async principalOf(token: string): Promise<Principal> {
+  private async principalOf(token: string, address: string): Promise<Principal> {
     if (token.startsWith(SESSION_PREFIX)) {
       const principal = await this.access.forUser(await this.sessions.userOf(token), null);
       if (!principal) throw new PolymuxException(ErrorCode.Unauthenticated, 'the SSO session has no user any more');
@@ -55,6 +56,9 @@ export class AdminAuthGuard implements CanActivate {
     }
     const key = await this.control.resolveKey(hashApiKey(token));
     if (!key) throw new PolymuxException(ErrorCode.Unauthenticated, 'invalid admin key');
+    // A key's IP allowlist holds on the admin API as on the model APIs.
+    if (key.ipAllowlist && !addressAllowed(address, key.ipAllowlist))
+      throw new PolymuxException(ErrorCode.AddressNotAllowed, `this key may not be used from ${address}`);
     if (key.admin && !key.userId) return { operator: true, keyId: key.id, userId: null, orgId: null, roles: [] };
     const principal = key.userId ? await this.access.forUser(key.userId, key.id) : null;
     if (!principal) throw new PolymuxException(ErrorCode.Forbidden, 'this key has no admin rights');

@@ -237,6 +237,16 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       make: (f) => ({ method: 'GET', path: `/projects/${f.project}/${what}` }),
     })),
     { route: 'GET /admin/v1/audit', allowed: ['owner', 'auditor'], make: () => ({ method: 'GET', path: '/audit' }) },
+    {
+      route: 'GET /admin/v1/audit/export',
+      allowed: ['owner', 'auditor'],
+      make: (f) => ({ method: 'GET', path: `/audit/export?format=csv&orgId=${f.org}` }),
+    },
+    {
+      route: 'GET /admin/v1/audit/verify',
+      allowed: ['owner', 'auditor'],
+      make: (f) => ({ method: 'GET', path: `/audit/verify?orgId=${f.org}` }),
+    },
     ...catalogEntries(),
     ...scopedEntries('routing-policies', { denyModels: ['nothing'] }),
     ...scopedEntries('rate-limits', { rpm: 1000 }),

@@ -1,4 +1,5 @@
 export * from './api-key';
+export * from './secret-patterns';
 export * from './canonical/chat';
 export * from './canonical/complexity';
 export * from './canonical/embeddings';

@@ -1,7 +1,7 @@
 import { EmbeddingResponse } from './canonical/embeddings';
 import { Classification } from './canonical/task';
 import { defineEvent, defineRequest } from './contract';
-import { AuditQuery, AuditRecorded, AuditRecords } from './messages/audit.event';
+import { AuditQuery, AuditRecorded, AuditRecords, AuditVerification, AuditVerify } from './messages/audit.event';
 import {
   AdjustmentRequest,
   Balance,
@@ -185,6 +185,10 @@ export const Subjects = {
     callers: ['control'],
   }),
   auditQuery: defineRequest('audit.records.query.v1', 'audit', AuditQuery, AuditRecords, { callers: ['control'] }),
+  /** Recomputes the hash chains (all, or one organisation's) and reports the first broken link. */
+  auditVerify: defineRequest('audit.chains.verify.v1', 'audit', AuditVerify, AuditVerification, {
+    callers: ['control'],
+  }),
   keyRevoked: defineEvent('control.key.revoked.v1', KeyRevoked, {
     delivery: 'broadcast',
     publishers: ['control'],

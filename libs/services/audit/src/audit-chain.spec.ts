@@ -57,6 +57,12 @@ describe('audit hash chain', () => {
     expect(chainHash('f'.repeat(64), record('a', { tokens: 3 }))).not.toBe(hash);
   });
 
+  it('leaves undefined members out, as JSON does, so optional fields absent hash as before', () => {
+    expect(canonicalJson({ a: 1, b: undefined })).toBe('{"a":1}');
+    const withAbsent = { ...record('a'), actorUserId: undefined, before: undefined };
+    expect(chainHash(GENESIS_HASH, withAbsent)).toBe(chainHash(GENESIS_HASH, record('a')));
+  });
+
   it('gives each organisation its own chain and records without one a shared chain', () => {
     expect(chainIdOf('org-1')).toBe('org:org-1');
     expect(chainIdOf('org-2')).not.toBe(chainIdOf('org-1'));
@@ -78,22 +84,33 @@ describe('audit hash chain', () => {
       valid: false,
       records: 1,
       reason: 'hash does not match',
-      brokenAt: { id: 'b', seq: 20, position: 2 },
+      // What the edited record hashes to now, against the hash stored with it.
+      brokenAt: {
+        id: 'b',
+        seq: 20,
+        position: 2,
+        expected: chainHash(links[0].hash, edited[1].record),
+        found: links[1].hash,
+      },
     });
   });
 
   it('names the record after one that was deleted, and a missing end', () => {
+    // The record after the gap links to the deleted one: the chain expected the hash of the one before.
     expect(verify([links[0], links[2]], head)).toMatchObject({
       reason: 'prev_hash does not link',
-      brokenAt: { id: 'c', position: 3 },
+      brokenAt: { id: 'c', position: 3, expected: links[0].hash, found: links[1].hash },
     });
     expect(verify(links.slice(0, 2), head)).toMatchObject({
       records: 2,
       reason: 'records missing at the end',
-      brokenAt: { id: null, seq: null, position: 3 },
+      brokenAt: { id: null, seq: null, position: 3, expected: 'length 3', found: 'length 2' },
     });
     expect(verify(links, undefined)).toMatchObject({ reason: 'chain has no head' });
-    expect(verify(links, { hash: links[1].hash, length: 3 })).toMatchObject({ reason: 'head does not match' });
+    expect(verify(links, { hash: links[1].hash, length: 3 })).toMatchObject({
+      reason: 'head does not match',
+      brokenAt: { expected: links[2].hash, found: links[1].hash },
+    });
   });
 
   it('names the first record out of order', () => {
@@ -103,11 +120,11 @@ describe('audit hash chain', () => {
     });
     expect(verify([links[0], { ...links[1], position: 5 }, links[2]], head)).toMatchObject({
       reason: 'position does not follow',
-      brokenAt: { id: 'b', position: 5 },
+      brokenAt: { id: 'b', position: 5, expected: 'position 2', found: 'position 5' },
     });
     expect(verify([links[0], { ...links[1], seq: 5 }, links[2]], head)).toMatchObject({
       reason: 'seq out of order',
-      brokenAt: { id: 'b', seq: 5 },
+      brokenAt: { id: 'b', seq: 5, expected: 'seq above 10', found: 'seq 5' },
     });
   });
 });

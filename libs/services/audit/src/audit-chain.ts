@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { AuditRecorded } from '@polymux/contracts';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue | undefined };
 
 /** `prev_hash` of the first record of every chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -13,12 +13,14 @@ export const LEGACY_CHAIN = 'legacy';
 /** Each organisation has its own chain; records without one share `no-org`. */
 export const chainIdOf = (orgId: string | null): string => (orgId === null ? 'no-org' : `org:${orgId}`);
 
-/** JSON with object keys sorted at every depth and no whitespace: one text per value. */
+/** JSON with object keys sorted at every depth and no whitespace: one text per value. Undefined members are left out. */
 export const canonicalJson = (value: JsonValue): string => {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
+    const keys = Object.keys(value)
+      .filter((key) => value[key] !== undefined)
+      .sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 };
@@ -45,8 +47,18 @@ export type ChainVerification =
       records: number;
       reason: ChainBreak;
       /** The first record that breaks the chain; null when it is missing (deleted from the end). */
-      brokenAt: { id: string | null; seq: number | null; position: number };
+      brokenAt: BrokenAt;
     };
+
+/** Where a chain breaks, and what the verifier expected there against what it found. */
+export interface BrokenAt {
+  id: string | null;
+  seq: number | null;
+  position: number;
+  /** Hashes for a broken link, record or head; positions, seqs or lengths for a record out of place or missing. */
+  expected: string;
+  found: string;
+}
 
 /** One stored record as the verifier walks it. */
 export interface ChainLink {
@@ -67,11 +79,21 @@ export class ChainVerifier {
 
   /** Checks the next record; a verification result when it breaks the chain, undefined otherwise. */
   check(link: ChainLink): ChainVerification | undefined {
-    const at = { id: link.record.id, seq: link.seq, position: link.position };
-    if (link.prevHash !== this.previous) return this.broken('prev_hash does not link', at);
-    if (link.hash !== chainHash(link.prevHash, link.record)) return this.broken('hash does not match', at);
-    if (link.position !== this.count + 1) return this.broken('position does not follow', at);
-    if (link.seq <= this.previousSeq) return this.broken('seq out of order', at);
+    const at = (expected: string, found: string) => ({
+      id: link.record.id,
+      seq: link.seq,
+      position: link.position,
+      expected,
+      found,
+    });
+    if (link.prevHash !== this.previous)
+      return this.broken('prev_hash does not link', at(this.previous, link.prevHash));
+    const hash = chainHash(link.prevHash, link.record);
+    if (link.hash !== hash) return this.broken('hash does not match', at(hash, link.hash));
+    if (link.position !== this.count + 1)
+      return this.broken('position does not follow', at(`position ${this.count + 1}`, `position ${link.position}`));
+    if (link.seq <= this.previousSeq)
+      return this.broken('seq out of order', at(`seq above ${this.previousSeq}`, `seq ${link.seq}`));
     this.previous = link.hash;
     this.previousSeq = link.seq;
     this.count += 1;
@@ -80,14 +102,23 @@ export class ChainVerifier {
 
   /** The verdict once every record was checked, against the chain's stored head. */
   finish(head: { hash: string; length: number } | undefined): ChainVerification {
-    const next = { id: null, seq: null, position: this.count + 1 };
-    if (!head) return this.broken('chain has no head', next);
-    if (head.length > this.count) return this.broken('records missing at the end', next);
-    if (head.length !== this.count || head.hash !== this.previous) return this.broken('head does not match', next);
+    const next = (expected: string, found: string) => ({
+      id: null,
+      seq: null,
+      position: this.count + 1,
+      expected,
+      found,
+    });
+    if (!head) return this.broken('chain has no head', next(`a head at ${this.previous}`, 'no head'));
+    if (head.length > this.count)
+      return this.broken('records missing at the end', next(`length ${head.length}`, `length ${this.count}`));
+    if (head.length !== this.count)
+      return this.broken('head does not match', next(`length ${this.count}`, `length ${head.length}`));
+    if (head.hash !== this.previous) return this.broken('head does not match', next(this.previous, head.hash));
     return { chainId: this.chainId, valid: true, records: this.count, head: this.previous };
   }
 
-  private broken(reason: ChainBreak, brokenAt: { id: string | null; seq: number | null; position: number }) {
+  private broken(reason: ChainBreak, brokenAt: BrokenAt) {
     return { chainId: this.chainId, valid: false as const, records: this.count, reason, brokenAt };
   }
 }

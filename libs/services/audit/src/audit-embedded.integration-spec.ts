@@ -108,7 +108,16 @@ describe('audit in the embedded mode (PGlite, in-process bus)', () => {
       valid: false,
       records: 2,
       reason: 'hash does not match',
-      brokenAt: { id: victim.id, seq: victim.seq, position: 3 },
+      brokenAt: {
+        id: victim.id,
+        seq: victim.seq,
+        position: 3,
+        expected: chainHash(records[3].hash, {
+          ...events.find((event) => event.id === victim.id)!,
+          metadata: { index: 99 },
+        }),
+        found: victim.hash,
+      },
     });
 
     // Re-sealing the changed record does not help: the next record no longer links to it.

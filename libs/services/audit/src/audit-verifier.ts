@@ -1,25 +1,11 @@
-import type { AuditRecorded } from '@polymux/contracts';
+import type { AuditChainBreak, AuditVerification } from '@polymux/contracts';
 
 import type { ChainVerification } from './audit-chain';
 import { ChainVerifier } from './audit-chain';
-import type { AuditRepository, StoredRecord } from './audit.repository';
+import type { AuditRepository } from './audit.repository';
+import { toRecord } from './record-form';
 
 const PAGE = 1_000;
-
-/** The stored form of a fact: what its hash covers. */
-export const toRecord = (row: StoredRecord): AuditRecorded => ({
-  id: row.id,
-  category: row.category,
-  action: row.action,
-  outcome: row.outcome,
-  actorKeyId: row.actor_key_id,
-  orgId: row.org_id,
-  projectId: row.project_id,
-  requestId: row.request_id,
-  target: row.target,
-  metadata: row.metadata,
-  occurredAt: row.occurred_at.toISOString(),
-});
 
 /** Recomputes chains from their first record and compares them with their stored heads. */
 export class AuditVerifier {
@@ -54,3 +40,18 @@ export class AuditVerifier {
     return verifier.finish(head);
   }
 }
+
+/** What an auditor reads: whether every chain verified, how many records did, and the first break (lowest seq). */
+export const summarise = (results: ChainVerification[]): AuditVerification => {
+  const breaks: AuditChainBreak[] = results.flatMap((result) =>
+    result.valid ? [] : [{ chainId: result.chainId, reason: result.reason, ...result.brokenAt }],
+  );
+  // A missing end has no seq: it comes after every break that names a record.
+  breaks.sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+  return {
+    ok: breaks.length === 0,
+    checked: results.reduce((sum, result) => sum + result.records, 0),
+    chains: results.length,
+    firstBroken: breaks[0] ?? null,
+  };
+};

@@ -12,9 +12,12 @@ export const VerifyExit = { valid: 0, broken: 1, failed: 2 } as const;
 
 export const describeVerification = (result: ChainVerification): string => {
   if (result.valid) return `audit chain ${result.chainId}: ok, ${result.records} records, head ${result.head}`;
-  const { id, seq, position } = result.brokenAt;
+  const { id, seq, position, expected, found } = result.brokenAt;
   const where = id === null ? `position ${position} (missing)` : `record ${id} (seq ${seq}, position ${position})`;
-  return `audit chain ${result.chainId}: BROKEN at ${where}: ${result.reason}; ${result.records} records before it verify`;
+  return (
+    `audit chain ${result.chainId}: BROKEN at ${where}: ${result.reason} (expected ${expected}, found ${found}); ` +
+    `${result.records} records before it verify`
+  );
 };
 
 /**

@@ -145,17 +145,30 @@ describe('npm run audit:verify against a live Postgres', () => {
   it('exits 1 naming the record that was edited', async () => {
     const chainId = `org:${orgs.edited}`;
     const victim = await idAt(chainId, 2);
+    const stored = (await db.query('select hash from audit.records where id = $1', [victim])).rows[0].hash as string;
     await tamper([`update audit.records set metadata = '{"index": 99}' where id = $1`, [victim]]);
     const result = await verify();
     expect(result.code).toBe(1);
+    // What the edited record hashes to now, against the hash stored with it.
     expect(result.stderr).toMatch(
-      new RegExp(`audit chain ${chainId}: BROKEN at record ${victim} \\(seq \\d+, position 2\\): hash does not match`),
+      new RegExp(
+        `audit chain ${chainId}: BROKEN at record ${victim} \\(seq \\d+, position 2\\): hash does not match ` +
+          `\\(expected (?!${stored})[0-9a-f]{64}, found ${stored}\\)`,
+      ),
     );
   });
 
   it('exits 1 naming the record after one that was deleted, and the missing end of a chain', async () => {
     const deletedChain = `org:${orgs.deleted}`;
     const after = await idAt(deletedChain, 3);
+    const hashAt = async (position: number) =>
+      (
+        await db.query('select hash from audit.records where chain_id = $1 and chain_pos = $2', [
+          deletedChain,
+          position,
+        ])
+      ).rows[0].hash as string;
+    const [first, deleted] = [await hashAt(1), await hashAt(2)];
     await tamper(['delete from audit.records where id = $1', [await idAt(deletedChain, 2)]]);
     const truncatedChain = `org:${orgs.truncated}`;
     await tamper(['delete from audit.records where id = $1', [await idAt(truncatedChain, 4)]]);
@@ -163,7 +176,9 @@ describe('npm run audit:verify against a live Postgres', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       new RegExp(
-        `audit chain ${deletedChain}: BROKEN at record ${after} \\(seq \\d+, position 3\\): prev_hash does not link`,
+        `audit chain ${deletedChain}: BROKEN at record ${after} \\(seq \\d+, position 3\\): prev_hash does not link ` +
+          // The record after the gap links to the deleted one, not to the one before it.
+          `\\(expected ${first}, found ${deleted}\\)`,
       ),
     );
     expect(result.stderr).toContain(

@@ -7,7 +7,7 @@ import { OnEvent, OnRequest } from '@polymux/messaging';
 import { AuditService } from './audit.service';
 import { callRecordOf } from './call-record';
 
-/** Events stored per batch: at most one transaction per chain each (15 parameters a record, far below 65,535). */
+/** Events stored per batch: at most one transaction per chain each (19 parameters a record, far below 65,535). */
 export const AUDIT_BATCH = 256;
 
 /** Consumes audit facts and charged calls' usage durably, in batches, and answers queries over them. */
@@ -29,5 +29,10 @@ export class AuditHandler {
   @OnRequest(Subjects.auditQuery)
   query(@Payload() query: RequestOf<typeof Subjects.auditQuery>): Promise<ResponseOf<typeof Subjects.auditQuery>> {
     return this.audit.query(query);
+  }
+
+  @OnRequest(Subjects.auditVerify)
+  verify(@Payload() request: RequestOf<typeof Subjects.auditVerify>): Promise<ResponseOf<typeof Subjects.auditVerify>> {
+    return this.audit.verify(request);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { AuditFilters } from '@polymux/contracts';
 import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 
 import type { DB } from './schema/db';
@@ -6,6 +7,15 @@ import { AUDIT_DB } from './schema/db';
 import type { RecordsTable } from './schema/tables/records.table';
 
 export type StoredRecord = Selectable<RecordsTable>;
+
+/** The filters that name one column's value. */
+const EQUALITY_FILTERS = [
+  ['action', 'action'],
+  ['category', 'category'],
+  ['orgId', 'org_id'],
+  ['projectId', 'project_id'],
+  ['requestId', 'request_id'],
+] as const satisfies ReadonlyArray<[keyof AuditFilters, keyof RecordsTable]>;
 
 export interface ChainHead {
   hash: string;
@@ -59,12 +69,24 @@ export class AuditRepository {
     });
   }
 
-  /** Newest first. */
-  find(filter: { requestId?: string; orgId?: string; limit: number }): Promise<StoredRecord[]> {
+  /** Newest first: the records matching every filter given, below `beforeSeq`, `offset` of them skipped. */
+  find(filter: AuditFilters & { beforeSeq?: number; offset?: number; limit: number }): Promise<StoredRecord[]> {
     let query = this.db.selectFrom('records').selectAll();
-    if (filter.requestId !== undefined) query = query.where('request_id', '=', filter.requestId);
-    if (filter.orgId !== undefined) query = query.where('org_id', '=', filter.orgId);
-    return query.orderBy('seq', 'desc').limit(filter.limit).execute();
+    const { actor } = filter;
+    if (actor !== undefined)
+      query = query.where((row) => row.or([row('actor_key_id', '=', actor), row('actor_user_id', '=', actor)]));
+    for (const [name, column] of EQUALITY_FILTERS) {
+      const value = filter[name];
+      if (value !== undefined) query = query.where(column, '=', value);
+    }
+    if (filter.from !== undefined) query = query.where('occurred_at', '>=', new Date(filter.from));
+    if (filter.to !== undefined) query = query.where('occurred_at', '<', new Date(filter.to));
+    if (filter.beforeSeq !== undefined) query = query.where('seq', '<', String(filter.beforeSeq));
+    return query
+      .orderBy('seq', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset ?? 0)
+      .execute();
   }
 
   /** Every chain that has a head or a record, so a chain whose head vanished is still verified. */

@@ -3,59 +3,12 @@ import type { AuditRecorded, RequestOf, ResponseOf, Subjects } from '@polymux/co
 import type { Insertable } from 'kysely';
 
 import type { ChainVerification } from './audit-chain';
-import { GENESIS_HASH, chainHash, chainIdOf } from './audit-chain';
-import { AuditVerifier, toRecord } from './audit-verifier';
+import { GENESIS_HASH, chainIdOf } from './audit-chain';
+import { AuditVerifier, summarise } from './audit-verifier';
 import { AuditRepository } from './audit.repository';
 import { ChainAppender } from './chain-appender';
+import { normalise, toRecord, toRow } from './record-form';
 import type { RecordsTable } from './schema/tables/records.table';
-
-/** The row of a record at `position` in its chain, after `prevHash`. */
-const toRow = (
-  chainId: string,
-  position: number,
-  record: AuditRecorded,
-  prevHash: string,
-): Insertable<RecordsTable> => ({
-  id: record.id,
-  category: record.category,
-  action: record.action,
-  outcome: record.outcome,
-  actor_key_id: record.actorKeyId,
-  org_id: record.orgId,
-  project_id: record.projectId,
-  request_id: record.requestId,
-  target: record.target,
-  metadata: JSON.stringify(record.metadata),
-  occurred_at: record.occurredAt,
-  chain_id: chainId,
-  chain_pos: position,
-  prev_hash: prevHash,
-  hash: chainHash(prevHash, record),
-});
-
-/** Postgres stores no NUL in text or jsonb: such a fact would fail on every redelivery. */
-const storable = (text: string): string => text.replaceAll('\u0000', '\uFFFD');
-const storableOrNull = (text: string | null): string | null => (text === null ? null : storable(text));
-
-/** The fact as it can be stored, and therefore as it is hashed: NUL characters become U+FFFD. */
-const normalise = (event: AuditRecorded, occurredAt: Date): AuditRecorded => ({
-  id: storable(event.id),
-  category: event.category,
-  action: storable(event.action),
-  outcome: event.outcome,
-  actorKeyId: storableOrNull(event.actorKeyId),
-  orgId: storableOrNull(event.orgId),
-  projectId: storableOrNull(event.projectId),
-  requestId: storableOrNull(event.requestId),
-  target: storableOrNull(event.target),
-  metadata: Object.fromEntries(
-    Object.entries(event.metadata).map(([key, value]) => [
-      storable(key),
-      typeof value === 'string' ? storable(value) : value,
-    ]),
-  ),
-  occurredAt: occurredAt.toISOString(),
-});
 
 /** Appends audit facts to their tenant's tamper-evident hash chain, once each, and reads them back. */
 @Injectable()
@@ -89,9 +42,20 @@ export class AuditService {
     if (failure) throw failure.reason;
   }
 
+  /** A page of the trail, newest first; `more` when records match beyond it. */
   async query(query: RequestOf<typeof Subjects.auditQuery>): Promise<ResponseOf<typeof Subjects.auditQuery>> {
-    const rows = await this.repository.find(query);
-    return { records: rows.map((row) => ({ ...toRecord(row), seq: Number(row.seq), hash: row.hash })) };
+    const rows = await this.repository.find({ ...query, limit: query.limit + 1 });
+    return {
+      records: rows.slice(0, query.limit).map((row) => ({ ...toRecord(row), seq: Number(row.seq), hash: row.hash })),
+      more: rows.length > query.limit,
+    };
+  }
+
+  /** Every chain, or one organisation's, recomputed; the answer names the first broken link. */
+  async verify(request: RequestOf<typeof Subjects.auditVerify>): Promise<ResponseOf<typeof Subjects.auditVerify>> {
+    const results =
+      request.orgId === undefined ? await this.verifier.verifyAll() : [await this.verifyOrgChain(request.orgId)];
+    return summarise(results);
   }
 
   /** Every chain recomputed from its first record; each result names the first record that breaks it. */

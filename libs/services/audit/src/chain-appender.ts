@@ -9,7 +9,7 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Records per transaction at most (15 parameters each, far below Postgres's 65,535). */
+/** Records per transaction at most (19 parameters each, far below Postgres's 65,535). */
 const MAX_BATCH = 256;
 
 /**

@@ -6,9 +6,10 @@ import { ErrorCode, PolymuxException, Subjects, hashApiKey, usdToNano } from '@p
 import { MessagingClient } from '@polymux/messaging';
 
 import { ControlRepository } from './control.repository';
+import type { Actor } from './control.service';
 import { ControlService, accountOf } from './control.service';
 
-const SYSTEM: { keyId: null; orgId: null } = { keyId: null, orgId: null };
+const SYSTEM: Actor = { keyId: null, userId: null, orgId: null, sourceAddress: null };
 const BILLING_WAIT_MS = 60_000;
 
 /**

@@ -8,6 +8,8 @@ import { MeController } from './access/me.controller';
 import { MembersService } from './access/members.service';
 import { RolesRepository } from './access/roles.repository';
 import { AdminController } from './admin/admin.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuditTrailService } from './audit/audit-trail.service';
 import { BootstrapService } from './bootstrap.service';
 import { BudgetController } from './budgets/budget.controller';
 import { BudgetService } from './budgets/budget.service';
@@ -53,6 +55,7 @@ import { WebhookService } from './webhooks/webhook.service';
   controllers: [
     AdminController,
     KeyController,
+    AuditController,
     CreditsController,
     CatalogLayerController,
     RoutingPolicyController,
@@ -73,6 +76,7 @@ import { WebhookService } from './webhooks/webhook.service';
     ControlRepository,
     ControlService,
     KeyService,
+    AuditTrailService,
     AdminAuthGuard,
     AccessService,
     RolesRepository,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
-import type { ApiKeyRecord, AuditRecorded, KeyEndpoint, ResolvedKey } from '@polymux/contracts';
+import type { ApiKeyRecord, AuditRecorded, AuditState, KeyEndpoint, RateLimits, ResolvedKey } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects, hashApiKey } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
+import { metadataWithoutSecrets, withoutSecrets } from './audit/audit-state';
 import type { ApiKey, KeyFilters, Org, Project, Team, User, Window } from './control.repository';
 import { ControlRepository } from './control.repository';
 import { displayPrefix, generateApiKey } from './keys/api-key';
@@ -22,12 +23,39 @@ export interface KeyOptions {
   expiresAt?: string | null;
   /** Makes it a personal key of this user of the project's org. */
   userId?: string | null;
+  /** The rate limits it is created with (stored by `RateLimitService.setForNewKey`), for the audit trail. */
+  limits?: RateLimits | null;
 }
 
-/** What an admin action is and who did it, for the audit trail. */
+/** A key as the audit trail records it: never the secret or its hash (the shown prefix only). */
+export const keyState = (key: ApiKey, limits: RateLimits | null = null): AuditState => ({
+  id: key.id,
+  name: key.name,
+  prefix: key.key_prefix,
+  projectId: key.project_id,
+  userId: key.user_id,
+  admin: key.admin,
+  allowedModels: key.allowed_models,
+  allowedEndpoints: key.allowed_endpoints,
+  ipAllowlist: key.ip_allowlist,
+  expiresAt: key.expires_at?.toISOString() ?? null,
+  limits: limits ?? {},
+});
+
+/** Who did an admin action and from where, for the audit trail (`actorOf` reads it off the request). */
 export interface Actor {
   keyId: string | null;
+  /** The user the key belongs to (a personal key), or null. */
+  userId: string | null;
   orgId: string | null;
+  /** The caller's source address as the HTTP edge resolved it; null for control's own actions. */
+  sourceAddress: string | null;
+}
+
+/** What an admin action changed: the target before and after it (null: absent). Secrets are removed in `audit`. */
+export interface Change {
+  before?: AuditState | null;
+  after?: AuditState | null;
 }
 
 export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
@@ -42,7 +70,7 @@ export class ControlService {
 
   async createOrg(actor: Actor, name: string): Promise<Org> {
     const org = await this.repository.createOrg(name);
-    await this.audit(actor, 'org.create', `org:${org.id}`, org.id, null);
+    await this.audit(actor, 'org.create', `org:${org.id}`, org.id, null, {}, { after: { id: org.id, name: org.name } });
     return org;
   }
 
@@ -53,7 +81,7 @@ export class ControlService {
   async createTeam(actor: Actor, orgId: string, name: string): Promise<Team> {
     await this.requireOrg(orgId);
     const team = await this.repository.createTeam(orgId, name);
-    await this.audit(actor, 'team.create', `team:${team.id}`, orgId, null);
+    await this.audit(actor, 'team.create', `team:${team.id}`, orgId, null, {}, { after: { id: team.id, orgId, name } });
     return team;
   }
 
@@ -81,7 +109,15 @@ export class ControlService {
       name,
       data_retention: dataRetention,
     });
-    await this.audit(actor, 'project.create', `project:${project.id}`, orgId, project.id, { dataRetention });
+    await this.audit(
+      actor,
+      'project.create',
+      `project:${project.id}`,
+      orgId,
+      project.id,
+      { dataRetention },
+      { after: { id: project.id, orgId, teamId, name, dataRetention } },
+    );
     return project;
   }
 
@@ -90,12 +126,18 @@ export class ControlService {
    * their cached key records refresh (`keys.cacheTtlMs`).
    */
   async updateProject(actor: Actor, projectId: string, changes: { dataRetention: boolean }): Promise<Project> {
-    await this.requireProject(projectId);
+    const before = await this.requireProject(projectId);
     const project = await this.repository.updateProject(projectId, { data_retention: changes.dataRetention });
     if (!project) throw new PolymuxException(ErrorCode.NotFound, `project ${projectId} not found`);
-    await this.audit(actor, 'project.update', `project:${project.id}`, project.org_id, project.id, {
-      dataRetention: changes.dataRetention,
-    });
+    await this.audit(
+      actor,
+      'project.update',
+      `project:${project.id}`,
+      project.org_id,
+      project.id,
+      { dataRetention: changes.dataRetention },
+      { before: { dataRetention: before.data_retention }, after: { dataRetention: project.data_retention } },
+    );
     return project;
   }
 
@@ -112,7 +154,7 @@ export class ControlService {
         param: 'email',
       });
     // The email is personal data: the audit record names the user by id only.
-    await this.audit(actor, 'user.create', `user:${user.id}`, orgId, null);
+    await this.audit(actor, 'user.create', `user:${user.id}`, orgId, null, {}, { after: { id: user.id, orgId } });
     return user;
   }
 
@@ -164,6 +206,7 @@ export class ControlService {
       project.org_id,
       project.id,
       userId ? { userId } : {},
+      { after: keyState(key, options.limits) },
     );
     return { key, secret };
   }
@@ -183,7 +226,15 @@ export class ControlService {
       { keyId: key.id, keyHash: key.key_hash, ...(previousKeyHash ? { previousKeyHash } : {}) },
       { messageId: key.id },
     );
-    await this.audit(actor, 'api_key.revoke', `api_key:${key.id}`, key.org_id, key.project_id);
+    await this.audit(
+      actor,
+      'api_key.revoke',
+      `api_key:${key.id}`,
+      key.org_id,
+      key.project_id,
+      {},
+      { before: { revokedAt: null }, after: { revokedAt: key.revoked_at?.toISOString() ?? null } },
+    );
     return key;
   }
 
@@ -203,6 +254,10 @@ export class ControlService {
     return project;
   }
 
+  /**
+   * Records an admin action: who (the actor's key and user), from where, what (action, target) and
+   * what it changed, every secret removed from the metadata and the states (`withoutSecrets`).
+   */
   async audit(
     actor: Actor,
     action: string,
@@ -210,6 +265,7 @@ export class ControlService {
     orgId: string | null,
     projectId: string | null,
     metadata: AuditRecorded['metadata'] = {},
+    change: Change = {},
   ): Promise<void> {
     const id = randomUUID();
     await this.messaging.emit(
@@ -220,11 +276,15 @@ export class ControlService {
         action,
         outcome: 'success',
         actorKeyId: actor.keyId,
+        actorUserId: actor.userId,
+        sourceAddress: actor.sourceAddress,
         orgId: orgId ?? actor.orgId,
         projectId,
         requestId: null,
         target,
-        metadata,
+        metadata: metadataWithoutSecrets(metadata),
+        before: change.before == null ? null : withoutSecrets(change.before),
+        after: change.after == null ? null : withoutSecrets(change.after),
         occurredAt: new Date().toISOString(),
       },
       { messageId: id },

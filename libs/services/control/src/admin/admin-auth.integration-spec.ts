@@ -6,6 +6,7 @@ import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
 import { deleteNatsNamespace, isolatedServiceEnv } from '@polymux/testing';
 
+import { AuditController } from '../audit/audit.controller';
 import { CatalogLayerController } from '../catalog/catalog-layer.controller';
 import { KeyController } from '../keys/key.controller';
 import { ControlModule } from '../control.module';
@@ -109,6 +110,8 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/balance` },
   { method: 'GET', path: `/admin/v1/projects/${ids.project}/ledger` },
   { method: 'GET', path: '/admin/v1/audit' },
+  { method: 'GET', path: '/admin/v1/audit/export' },
+  { method: 'GET', path: '/admin/v1/audit/verify' },
   { method: 'POST', path: '/admin/v1/credentials', body: { name: 'must-not-exist', value: 'sk-x' } },
   { method: 'GET', path: '/admin/v1/credentials' },
   { method: 'PATCH', path: `/admin/v1/credentials/${ids.credential}`, body: { value: 'sk-y' } },
@@ -132,7 +135,14 @@ const endpoints = (): Array<{ method: string; path: string; body?: unknown }> =>
 
 /** `METHOD /path/:param` of every route the admin controllers declare. */
 const declaredRoutes = (): string[] =>
-  [AdminController, KeyController, CatalogLayerController, RoutingPolicyController, RateLimitController]
+  [
+    AdminController,
+    AuditController,
+    KeyController,
+    CatalogLayerController,
+    RoutingPolicyController,
+    RateLimitController,
+  ]
     .flatMap(routesOf)
     .sort();
 
@@ -140,6 +150,7 @@ const routesOf = (
   controller:
     | typeof AdminController
     | typeof KeyController
+    | typeof AuditController
     | typeof CatalogLayerController
     | typeof RoutingPolicyController
     | typeof RateLimitController,

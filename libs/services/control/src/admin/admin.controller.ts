@@ -14,7 +14,6 @@ import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
 import { PageParams, keysetOf, paginate } from '../pagination';
 import {
-  AuditParams,
   CreateNamed,
   CreateProject,
   CreateUser,
@@ -42,16 +41,23 @@ export const idempotencyKeyOf = (request: AdminRequest): string => {
   return header.data;
 };
 
+/**
+ * Who acts, and from where: the key presented (null for an SSO session), its user, and the source
+ * address Fastify resolved (`trustProxy`: the client `X-Forwarded-For` names, as the failed-auth
+ * throttle sees it).
+ */
 export const actorOf = (request: AdminRequest): Actor => ({
   keyId: request.principal?.keyId ?? null,
+  userId: request.principal?.userId ?? null,
   orgId: request.principal?.orgId ?? null,
+  sourceAddress: request.ip ?? null,
 });
 
 /**
  * The admin API's tenancy: organisations, teams, users and their roles, projects; a project's
- * credit, balance and ledger; the audit trail. Keys: `KeyController`; grants, refunds,
- * adjustments: `CreditsController`. Each endpoint names its permission (`@Requires`) and checks it
- * on the object it touches.
+ * credit, balance and ledger. Keys: `KeyController`; grants, refunds, adjustments:
+ * `CreditsController`; the audit trail: `AuditController`. Each endpoint names its permission
+ * (`@Requires`) and checks it on the object it touches.
  */
 @Controller('admin/v1')
 @UseGuards(AdminAuthGuard)
@@ -224,6 +230,7 @@ export class AdminController {
         project.org_id,
         project.id,
         { amountNanoUsd: amount.toString() },
+        { after: { balanceNanoUsd: result.balance } },
       );
     }
     return { applied: result.applied, ...balanceView(result) };
@@ -249,17 +256,5 @@ export class AdminController {
       limit,
     });
     return { data: entries.map(entryView) };
-  }
-
-  /** The operator reads every org's trail; an owner or auditor their own org's. */
-  @Get('audit')
-  @Requires('audit.read')
-  @ApiContract({ summary: 'Read the audit trail', query: AuditParams })
-  async audit(@Req() request: AdminRequest, @Query() query: unknown) {
-    const principal = principalOf(request);
-    const { requestId, limit } = parseBody(AuditParams, query);
-    const orgId = principal.operator ? undefined : (principal.orgId ?? undefined);
-    const { records } = await this.messaging.request(Subjects.auditQuery, { requestId, orgId, limit });
-    return { data: records };
   }
 }

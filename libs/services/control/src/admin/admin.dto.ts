@@ -130,11 +130,6 @@ export const LedgerParams = z.object({
   requestId: z.string().max(256).optional(),
   limit: z.coerce.number().int().positive().max(1000).default(100),
 });
-export const AuditParams = z.object({
-  requestId: z.string().max(256).optional(),
-  limit: z.coerce.number().int().positive().max(1000).default(100),
-});
-
 /** `GET /admin/v1/orgs/:orgId/projects?teamId=`: paged, optionally one team's. */
 export const ProjectListParams = z.strictObject({ ...PAGE_FIELDS, teamId: z.uuid().optional() });
 

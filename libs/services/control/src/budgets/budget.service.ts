@@ -5,11 +5,16 @@ import { MessagingClient } from '@polymux/messaging';
 import type { z } from 'zod';
 
 import { ControlRepository } from '../control.repository';
-import type { Actor } from '../control.service';
+import { stateOf } from '../audit/audit-state';
+import type { Actor, Change } from '../control.service';
 import { ControlService, isUuid } from '../control.service';
 import type { ScopeOwner } from '../scope-owner';
 import { scopeOwner } from '../scope-owner';
 import type { BudgetListParams, CreateBudget, UpdateBudget } from './budget.dto';
+
+/** A budget's settings as the audit trail records them (not its period's spend). */
+const budgetState = ({ id: _id, createdAt: _created, updatedAt: _updated, state: _state, ...spec }: Budget) =>
+  stateOf(spec);
 
 const nano = (usd: string, param: string, { zero = false } = {}): string => {
   const amount = usdToNano(usd);
@@ -44,7 +49,7 @@ export class BudgetService {
       hardLimit: body.hardLimitUsd === null ? null : nano(body.hardLimitUsd, 'hardLimitUsd', { zero: true }),
       thresholds: body.thresholds,
     });
-    await this.audited(actor, 'budget.create', budget, owner);
+    await this.audited(actor, 'budget.create', budget, owner, {}, { before: null, after: budgetState(budget) });
     return budget;
   }
 
@@ -67,6 +72,7 @@ export class BudgetService {
   }
 
   async update(actor: Actor, budgetId: string, body: z.infer<typeof UpdateBudget>): Promise<Budget> {
+    const [before] = (await this.messaging.request(Subjects.budgets, { budgetId })).budgets;
     const { budget } = await this.messaging.request(Subjects.updateBudget, {
       budgetId,
       changes: {
@@ -77,15 +83,30 @@ export class BudgetService {
         ...(body.thresholds === undefined ? {} : { thresholds: body.thresholds }),
       },
     });
-    await this.audited(actor, 'budget.update', budget, await this.ownerOf(budget), {
-      fields: Object.keys(body).sort().join(','),
-    });
+    await this.audited(
+      actor,
+      'budget.update',
+      budget,
+      await this.ownerOf(budget),
+      { fields: Object.keys(body).sort().join(',') },
+      { before: before ? budgetState(before) : null, after: budgetState(budget) },
+    );
     return budget;
   }
 
   async delete(actor: Actor, budgetId: string): Promise<Budget> {
     const { budget } = await this.messaging.request(Subjects.deleteBudget, { budgetId });
-    await this.audited(actor, 'budget.delete', budget, await this.ownerOf(budget));
+    await this.audited(
+      actor,
+      'budget.delete',
+      budget,
+      await this.ownerOf(budget),
+      {},
+      {
+        before: budgetState(budget),
+        after: null,
+      },
+    );
     return budget;
   }
 
@@ -104,15 +125,24 @@ export class BudgetService {
     action: string,
     budget: Budget,
     owner: ScopeOwner,
-    metadata: Record<string, string> = {},
+    metadata: Record<string, string>,
+    change: Change,
   ): Promise<void> {
-    return this.control.audit(actor, action, `budget:${budget.id}`, owner.orgId, owner.projectId, {
-      scope: budget.scope,
-      scopeId: budget.scopeId,
-      period: budget.period,
-      amountNanoUsd: budget.amount,
-      hardLimitNanoUsd: budget.hardLimit,
-      ...metadata,
-    });
+    return this.control.audit(
+      actor,
+      action,
+      `budget:${budget.id}`,
+      owner.orgId,
+      owner.projectId,
+      {
+        scope: budget.scope,
+        scopeId: budget.scopeId,
+        period: budget.period,
+        amountNanoUsd: budget.amount,
+        hardLimitNanoUsd: budget.hardLimit,
+        ...metadata,
+      },
+      change,
+    );
   }
 }

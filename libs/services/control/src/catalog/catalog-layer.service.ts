@@ -10,6 +10,7 @@ import { checkUpstreamUrl, upstreamAddressPolicy } from '@polymux/http';
 import { MessagingClient } from '@polymux/messaging';
 import type { Transaction } from 'kysely';
 
+import { stateOf } from '../audit/audit-state';
 import type { Actor } from '../control.service';
 import { ControlService, isUuid } from '../control.service';
 import type { ControlDB, Spec } from '../schema/tables/control.tables';
@@ -72,7 +73,17 @@ export class CatalogLayerService {
     const credential = await this.changeUnique(`a credential named ${name} exists`, (trx) =>
       this.repository.insertCredential(trx, { id, name, sealed: sealCredential(key, id, value) }),
     );
-    await this.control.audit(actor, 'credential.create', `credential:${id}`, null, null, { name });
+    await this.control.audit(
+      actor,
+      'credential.create',
+      `credential:${id}`,
+      null,
+      null,
+      { name },
+      {
+        after: { id, name },
+      },
+    );
     return credential;
   }
 
@@ -84,6 +95,7 @@ export class CatalogLayerService {
   ): Promise<CredentialInfo> {
     const key = changes.value === undefined ? undefined : this.requireKey();
     this.requireUuid(id, 'credential');
+    const [before] = await this.repository.findCredentials([id]);
     const credential = await this.changeUnique(`a credential named ${changes.name} exists`, (trx) =>
       this.repository.updateCredential(trx, id, {
         ...(changes.name === undefined ? {} : { name: changes.name }),
@@ -91,10 +103,19 @@ export class CatalogLayerService {
       }),
     );
     if (!credential) throw new PolymuxException(ErrorCode.NotFound, `credential ${id} not found`);
-    await this.control.audit(actor, 'credential.update', `credential:${id}`, null, null, {
-      ...(changes.name === undefined ? {} : { name: changes.name }),
-      rotated: changes.value !== undefined,
-    });
+    // A rotation shows as the value changing, never as the value.
+    await this.control.audit(
+      actor,
+      'credential.update',
+      `credential:${id}`,
+      null,
+      null,
+      { ...(changes.name === undefined ? {} : { name: changes.name }), rotated: changes.value !== undefined },
+      {
+        before: before ? { name: before.name } : null,
+        after: { name: credential.name, ...(changes.value === undefined ? {} : { value: '[redacted]' }) },
+      },
+    );
     return credential;
   }
 
@@ -111,7 +132,18 @@ export class CatalogLayerService {
       return this.repository.deleteCredential(trx, id);
     });
     if (!credential) throw new PolymuxException(ErrorCode.NotFound, `credential ${id} not found`);
-    await this.control.audit(actor, 'credential.delete', `credential:${id}`, null, null);
+    await this.control.audit(
+      actor,
+      'credential.delete',
+      `credential:${id}`,
+      null,
+      null,
+      {},
+      {
+        before: { id, name: credential.name },
+        after: null,
+      },
+    );
     return credential;
   }
 
@@ -124,7 +156,7 @@ export class CatalogLayerService {
     const deployment = await this.changeUnique(`deployment ${spec.id} exists`, (trx) =>
       this.repository.insertDeployment(trx, { id: spec.id, model, spec, credentialIds }),
     );
-    await this.audited(actor, 'deployment.create', deployment);
+    await this.audited(actor, 'deployment.create', deployment, undefined);
     return deployment;
   }
 
@@ -141,14 +173,14 @@ export class CatalogLayerService {
       this.repository.updateDeployment(trx, { id, model, spec, credentialIds }),
     );
     if (!deployment) throw new PolymuxException(ErrorCode.NotFound, `deployment ${id} not found`);
-    await this.audited(actor, 'deployment.update', deployment);
+    await this.audited(actor, 'deployment.update', deployment, existing);
     return deployment;
   }
 
   async deleteDeployment(actor: Actor, id: string): Promise<StoredDeployment> {
     const deployment = await this.change((trx) => this.repository.deleteDeployment(trx, id));
     if (!deployment) throw new PolymuxException(ErrorCode.NotFound, `deployment ${id} not found`);
-    await this.audited(actor, 'deployment.delete', deployment);
+    await this.audited(actor, 'deployment.delete', deployment, deployment, { deleted: true });
     return deployment;
   }
 
@@ -164,7 +196,15 @@ export class CatalogLayerService {
     const model = await this.changeUnique(`model ${spec.id} exists`, (trx) =>
       this.repository.insertModel(trx, spec.id, spec),
     );
-    await this.control.audit(actor, 'model.create', `model:${model.id}`, null, null);
+    await this.control.audit(
+      actor,
+      'model.create',
+      `model:${model.id}`,
+      null,
+      null,
+      {},
+      { after: stateOf(model.spec) },
+    );
     return model;
   }
 
@@ -182,7 +222,18 @@ export class CatalogLayerService {
     }));
     const model = await this.change((trx) => this.repository.updateModel(trx, id, spec));
     if (!model) throw new PolymuxException(ErrorCode.NotFound, `model ${id} not found`);
-    await this.control.audit(actor, 'model.update', `model:${id}`, null, null);
+    await this.control.audit(
+      actor,
+      'model.update',
+      `model:${id}`,
+      null,
+      null,
+      {},
+      {
+        before: stateOf(existing.spec),
+        after: stateOf(model.spec),
+      },
+    );
     return model;
   }
 
@@ -196,7 +247,7 @@ export class CatalogLayerService {
     }
     const model = await this.change((trx) => this.repository.deleteModel(trx, id));
     if (!model) throw new PolymuxException(ErrorCode.NotFound, `model ${id} not found`);
-    await this.control.audit(actor, 'model.delete', `model:${id}`, null, null);
+    await this.control.audit(actor, 'model.delete', `model:${id}`, null, null, {}, { before: stateOf(model.spec) });
     return model;
   }
 
@@ -247,11 +298,27 @@ export class CatalogLayerService {
     }
   }
 
-  private audited(actor: Actor, action: string, deployment: StoredDeployment): Promise<void> {
-    return this.control.audit(actor, action, `deployment:${deployment.id}`, null, null, {
-      model: deployment.model,
-      ...(typeof deployment.spec.provider === 'string' ? { provider: deployment.spec.provider } : {}),
-    });
+  /** Audits a deployment change with the deployment before it (undefined: new) and after it (none when deleted). */
+  private audited(
+    actor: Actor,
+    action: string,
+    deployment: StoredDeployment,
+    before: StoredDeployment | undefined,
+    { deleted = false } = {},
+  ): Promise<void> {
+    const state = (stored: StoredDeployment) => stateOf({ model: stored.model, spec: stored.spec });
+    return this.control.audit(
+      actor,
+      action,
+      `deployment:${deployment.id}`,
+      null,
+      null,
+      {
+        model: deployment.model,
+        ...(typeof deployment.spec.provider === 'string' ? { provider: deployment.spec.provider } : {}),
+      },
+      { before: before ? state(before) : null, after: deleted ? null : state(deployment) },
+    );
   }
 
   private requireKey(): Buffer {

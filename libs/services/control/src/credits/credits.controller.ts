@@ -50,7 +50,7 @@ export class CreditsController {
       reason,
       idempotencyKey: `${project.id}:${idempotencyKey}`,
     });
-    await this.auditApplied(request, result.applied, 'credits.grant', project, {
+    await this.auditApplied(request, result, 'credits.grant', project, {
       amountNanoUsd: amount.toString(),
       grantId: result.grantId,
       expiresAt: result.expiresAt,
@@ -74,7 +74,7 @@ export class CreditsController {
       reason,
       idempotencyKey: `${project.id}:${idempotencyKey}`,
     });
-    await this.auditApplied(request, result.applied, 'credits.refund', project, {
+    await this.auditApplied(request, result, 'credits.refund', project, {
       amountNanoUsd: amount.toString(),
       requestId,
       reason,
@@ -98,22 +98,32 @@ export class CreditsController {
       reason,
       idempotencyKey: `${project.id}:${idempotencyKey}`,
     });
-    await this.auditApplied(request, result.applied, 'credits.adjustment', project, {
+    await this.auditApplied(request, result, 'credits.adjustment', project, {
       amountNanoUsd: amount.toString(),
       reason,
     });
     return { applied: result.applied, ...balanceView(result) };
   }
 
-  /** Audits a movement billing applied (a retried request with the same key applies nothing again). */
+  /** Audits a movement billing applied (a retried request with the same key applies nothing again), with the balance after it. */
   private async auditApplied(
     request: AdminRequest,
-    applied: boolean,
+    result: { applied: boolean; balance: string },
     action: string,
     project: Project,
     metadata: AuditRecorded['metadata'],
   ): Promise<void> {
-    if (applied)
-      await this.control.audit(actorOf(request), action, `project:${project.id}`, project.org_id, project.id, metadata);
+    if (result.applied)
+      await this.control.audit(
+        actorOf(request),
+        action,
+        `project:${project.id}`,
+        project.org_id,
+        project.id,
+        metadata,
+        {
+          after: { balanceNanoUsd: result.balance },
+        },
+      );
   }
 }

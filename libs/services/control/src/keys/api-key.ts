@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-const PREFIX = 'pmx-';
+import { API_KEY_PREFIX as PREFIX } from '@polymux/contracts';
 
 /** A new secret API key: `pmx-` and 32 random bytes, base64url. */
 export const generateApiKey = (): string => `${PREFIX}${randomBytes(32).toString('base64url')}`;

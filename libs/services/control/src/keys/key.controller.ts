@@ -60,12 +60,17 @@ export class KeyController {
       throw new PolymuxException(ErrorCode.InvalidRequest, 'an operator key is a service key: drop userId', {
         param: 'admin',
       });
-    const { key, secret } = await this.control.createKey(actorOf(request), projectId, options);
-    const limits = await this.rateLimits.setForNewKey(key.id, {
+    const requested = {
       ...(rpm === undefined ? {} : { rpm }),
       ...(tpm === undefined ? {} : { tpm }),
       ...(maxConcurrent === undefined ? {} : { maxConcurrent }),
+    };
+    // The limits are stored after the key, and recorded with its creation.
+    const { key, secret } = await this.control.createKey(actorOf(request), projectId, {
+      ...options,
+      limits: requested,
     });
+    const limits = await this.rateLimits.setForNewKey(key.id, requested);
     return { ...keyView(key, limits), key: secret };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { KeyEndpoint, RateLimits } from '@polymux/contracts';
+import type { AuditState, KeyEndpoint, RateLimits } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects, hashApiKey } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
@@ -58,8 +58,9 @@ export class KeyService {
     let key = await this.requireActive(keyId);
     const scopeFields = (Object.keys(SCOPE_COLUMNS) as ScopeField[]).filter((field) => patch[field] !== undefined);
     const limitFields = LIMIT_FIELDS.filter((field) => patch[field] !== undefined);
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
+    // The fields changed, before and after: scopes, expiry and limits (null: unset).
+    const before: AuditState = {};
+    const after: AuditState = {};
     if (scopeFields.length > 0) {
       const columns: KeyScopeColumns = {};
       for (const field of scopeFields) {
@@ -83,10 +84,18 @@ export class KeyService {
     }
     if (scopeFields.length + limitFields.length > 0) {
       await this.changed(key);
-      await this.control.audit(actor, 'api_key.update', `api_key:${key.id}`, key.org_id, key.project_id, {
-        before: JSON.stringify(before),
-        after: JSON.stringify(after),
-      });
+      await this.control.audit(
+        actor,
+        'api_key.update',
+        `api_key:${key.id}`,
+        key.org_id,
+        key.project_id,
+        {},
+        {
+          before,
+          after,
+        },
+      );
     }
     return { key, limits: Object.keys(limits.after).length > 0 ? limits.after : null };
   }
@@ -98,6 +107,7 @@ export class KeyService {
    */
   async rotate(actor: Actor, keyId: string, overlapSeconds: number): Promise<{ key: ApiKey; secret: string }> {
     const secret = generateApiKey();
+    const previousPrefix = (isUuid(keyId) ? await this.repository.findKey(keyId) : undefined)?.key_prefix ?? null;
     const previousExpiresAt = new Date(Date.now() + overlapSeconds * 1_000);
     const rotated = isUuid(keyId)
       ? await this.repository.rotateKey(
@@ -109,10 +119,16 @@ export class KeyService {
     if (!rotated) throw new PolymuxException(ErrorCode.NotFound, `active key ${keyId} not found`);
     const { key, replaced } = rotated;
     await this.changed(key, replaced);
-    await this.control.audit(actor, 'api_key.rotate', `api_key:${key.id}`, key.org_id, key.project_id, {
-      overlapSeconds,
-      previousSecretExpiresAt: previousExpiresAt.toISOString(),
-    });
+    // The shown prefixes tell the secrets apart; neither secret nor hash is recorded.
+    await this.control.audit(
+      actor,
+      'api_key.rotate',
+      `api_key:${key.id}`,
+      key.org_id,
+      key.project_id,
+      { overlapSeconds, previousSecretExpiresAt: previousExpiresAt.toISOString() },
+      { before: { prefix: previousPrefix }, after: { prefix: key.key_prefix } },
+    );
     return { key, secret };
   }
 

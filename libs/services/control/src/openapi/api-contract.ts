@@ -10,6 +10,8 @@ export interface Contract {
   body?: z.ZodType;
   /** The query the handler parses; a query with `cursor` makes the answer a page. */
   query?: z.ZodType;
+  /** The media types of an answer that is not a JSON object (a streamed export); it is then no page. */
+  answers?: readonly string[];
 }
 
 /**

@@ -108,7 +108,12 @@ const routesOf = (
         ? { requestBody: { required: true, content: json(schemaOf(contract.body, `${operationId}.body`, components)) } }
         : {}),
       responses: {
-        [String(status)]: { description: 'Success', content: json(paged ? PAGE_SCHEMA : { type: 'object' }) },
+        [String(status)]: {
+          description: 'Success',
+          content: contract?.answers
+            ? Object.fromEntries(contract.answers.map((type) => [type, { schema: { type: 'string' } }]))
+            : json(paged ? PAGE_SCHEMA : { type: 'object' }),
+        },
         '4XX': ERROR_RESPONSE,
         '5XX': ERROR_RESPONSE,
       },

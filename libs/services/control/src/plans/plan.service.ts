@@ -3,6 +3,7 @@ import type { OrgPlanChange, OrgPlans } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
+import { stateOf } from '../audit/audit-state';
 import { ControlRepository } from '../control.repository';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf, isUuid } from '../control.service';
@@ -31,14 +32,22 @@ export class PlanService {
       changedBy: actor.keyId,
     });
     const { change } = answer;
-    await this.control.audit(actor, 'plan.change', `org:${orgId}`, orgId, null, {
-      changeId: change.id,
-      plan: change.spec.plan,
-      previousPlan: change.previous.plan,
-      effectiveFrom: change.effectiveFrom,
-      settings: JSON.stringify(change.spec.settings),
-      previousSettings: JSON.stringify(change.previous.settings),
-    });
+    await this.control.audit(
+      actor,
+      'plan.change',
+      `org:${orgId}`,
+      orgId,
+      null,
+      {
+        changeId: change.id,
+        plan: change.spec.plan,
+        previousPlan: change.previous.plan,
+        effectiveFrom: change.effectiveFrom,
+        settings: JSON.stringify(change.spec.settings),
+        previousSettings: JSON.stringify(change.previous.settings),
+      },
+      { before: stateOf(change.previous), after: stateOf(change.spec) },
+    );
     return { change, plans: answer.plans.invoice ? await this.query(orgId) : answer.plans };
   }
 

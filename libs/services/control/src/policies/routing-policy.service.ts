@@ -4,7 +4,8 @@ import { ErrorCode, PolymuxException, Subjects, mergePolicies } from '@polymux/c
 import { MessagingClient } from '@polymux/messaging';
 
 import { ControlRepository } from '../control.repository';
-import type { Actor } from '../control.service';
+import { stateOf } from '../audit/audit-state';
+import type { Actor, Change } from '../control.service';
 import { ControlService, isUuid } from '../control.service';
 import type { ScopeOwner } from '../scope-owner';
 import { scopeOwner } from '../scope-owner';
@@ -28,8 +29,19 @@ export class RoutingPolicyService {
 
   async set(actor: Actor, scope: PolicyScope, scopeId: string, policy: RoutingPolicy): Promise<StoredPolicy> {
     const owner = await this.owner(scope, scopeId);
+    const before = await this.policies.find(scope, scopeId);
     const stored = await this.policies.upsert(scope, scopeId, policy);
-    await this.changed(actor, 'routing_policy.set', stored, owner, { fields: Object.keys(policy).sort().join(',') });
+    await this.changed(
+      actor,
+      'routing_policy.set',
+      stored,
+      owner,
+      { fields: Object.keys(policy).sort().join(',') },
+      {
+        before: before ? stateOf(before.policy) : null,
+        after: stateOf(stored.policy),
+      },
+    );
     return stored;
   }
 
@@ -47,7 +59,14 @@ export class RoutingPolicyService {
     const owner = await this.owner(scope, scopeId);
     const stored = await this.policies.delete(scope, scopeId);
     if (!stored) throw new PolymuxException(ErrorCode.NotFound, `no routing policy is attached to ${scope} ${scopeId}`);
-    await this.changed(actor, 'routing_policy.delete', stored, owner, {});
+    await this.changed(
+      actor,
+      'routing_policy.delete',
+      stored,
+      owner,
+      {},
+      { before: stateOf(stored.policy), after: null },
+    );
     return stored;
   }
 
@@ -71,6 +90,7 @@ export class RoutingPolicyService {
     stored: StoredPolicy,
     owner: ScopeOwner,
     metadata: Record<string, string>,
+    change: Change,
   ): Promise<void> {
     await this.messaging.emit(
       Subjects.policiesChanged,
@@ -87,6 +107,7 @@ export class RoutingPolicyService {
         scope: stored.scope,
         ...metadata,
       },
+      change,
     );
   }
 

@@ -39,12 +39,18 @@ export class RateLimitService {
   /** Replaces a scope's limits; with none left set, the scope has none (as `delete`). */
   async set(actor: Actor, scope: RateLimitScope, scopeId: string, limits: RateLimits): Promise<StoredRateLimit> {
     const owner = await scopeOwner(this.tenancy, scope, scopeId);
+    const before = await this.limits.find(scope, scopeId);
     const stored = await this.limits.upsert(scope, scopeId, limits);
     await this.changed(stored, 'set');
-    await this.control.audit(actor, `rate_limit.set`, `rate_limit:${scope}:${scopeId}`, owner.orgId, owner.projectId, {
-      scope,
-      ...Object.fromEntries(Object.entries(limits).map(([name, value]) => [name, String(value)])),
-    });
+    await this.control.audit(
+      actor,
+      `rate_limit.set`,
+      `rate_limit:${scope}:${scopeId}`,
+      owner.orgId,
+      owner.projectId,
+      { scope, ...Object.fromEntries(Object.entries(limits).map(([name, value]) => [name, String(value)])) },
+      { before: before ? limitsOf(before) : null, after: limitsOf(stored) },
+    );
     return stored;
   }
 
@@ -92,9 +98,8 @@ export class RateLimitService {
       `rate_limit:${scope}:${scopeId}`,
       owner.orgId,
       owner.projectId,
-      {
-        scope,
-      },
+      { scope },
+      { before: limitsOf(stored), after: null },
     );
     return stored;
   }

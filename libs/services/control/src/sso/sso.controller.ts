@@ -54,7 +54,7 @@ export class SsoController {
   async callback(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('set-cookie', this.cookie('', 0)).header('cache-control', 'no-store');
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
-    return sessionView(await this.sso.callback(query, cookieOf(request, LOGIN_COOKIE)));
+    return sessionView(await this.sso.callback(query, cookieOf(request, LOGIN_COOKIE), request.ip ?? null));
   }
 
   @Post('refresh')
@@ -76,6 +76,6 @@ export class SsoController {
         ErrorCode.Unauthenticated,
         'send the session token (Authorization: Bearer) or {"refreshToken": ...}',
       );
-    return { revoked: true, ...(await this.sso.logout(token)) };
+    return { revoked: true, ...(await this.sso.logout(token, request.ip ?? null)) };
   }
 }

@@ -17,6 +17,9 @@ import type { IssuedSession } from './sso-session.service';
 import { SsoSessionService } from './sso-session.service';
 import { SsoRepository } from './sso.repository';
 
+/** Who provisions and syncs users from the IdP's claims: the SSO integration itself, no key or caller. */
+const SSO_SYNC = (orgId: string) => ({ keyId: null, userId: null, orgId, sourceAddress: null });
+
 /** How long a login may take between the redirect to the IdP and its callback. */
 const LOGIN_TTL_MS = 10 * 60_000;
 
@@ -68,7 +71,11 @@ export class SsoService implements OnModuleInit {
   }
 
   /** The IdP's callback: checks it belongs to a login of this browser, redeems the code, provisions, opens a session. */
-  async callback(query: URLSearchParams, browserSecret: string | undefined): Promise<IssuedSession> {
+  async callback(
+    query: URLSearchParams,
+    browserSecret: string | undefined,
+    sourceAddress: string | null = null,
+  ): Promise<IssuedSession> {
     const { redirectUri } = this.sso;
     const state = query.get('state');
     if (!state) throw new PolymuxException(ErrorCode.InvalidRequest, 'the callback has no state', { param: 'state' });
@@ -89,7 +96,9 @@ export class SsoService implements OnModuleInit {
     });
     const user = await this.provision(mapClaims(tokens.claims, this.sso));
     const session = await this.sessions.open(user.id, tokens.refreshToken);
-    await this.control.audit({ keyId: null, orgId: user.org_id }, 'sso.login', `user:${user.id}`, user.org_id, null, {
+    // The user signs themself in, from the browser's address.
+    const actor = { keyId: null, userId: user.id, orgId: user.org_id, sourceAddress };
+    await this.control.audit(actor, 'sso.login', `user:${user.id}`, user.org_id, null, {
       sessionId: session.sessionId,
     });
     return session;
@@ -118,7 +127,7 @@ export class SsoService implements OnModuleInit {
   }
 
   /** Revokes the session of a session or refresh token; the IdP's logout URL, if it offers one. */
-  async logout(token: string): Promise<{ endSessionUrl: string | null }> {
+  async logout(token: string, sourceAddress: string | null = null): Promise<{ endSessionUrl: string | null }> {
     const session = await this.sessions.forLogout(token);
     await this.sessions.revoke(session);
     const idpRefreshToken = this.sessions.idpRefreshTokenOf(session);
@@ -126,7 +135,7 @@ export class SsoService implements OnModuleInit {
     const user = await this.tenancy.findUser(session.user_id);
     if (user)
       await this.control.audit(
-        { keyId: null, orgId: user.org_id },
+        { keyId: null, userId: user.id, orgId: user.org_id, sourceAddress },
         'sso.logout',
         `user:${user.id}`,
         user.org_id,
@@ -163,7 +172,7 @@ export class SsoService implements OnModuleInit {
     const before = grantsText(await this.roles.rolesOf(user.id));
     await this.roles.replace(user.id, org.id, grants);
     if (grantsText(grants) !== before)
-      await this.control.audit({ keyId: null, orgId: org.id }, 'user.roles_sync', `user:${user.id}`, org.id, null, {
+      await this.control.audit(SSO_SYNC(org.id), 'user.roles_sync', `user:${user.id}`, org.id, null, {
         roles: grantsText(grants),
         via: 'sso',
       });
@@ -184,7 +193,7 @@ export class SsoService implements OnModuleInit {
     });
     if (!user)
       throw new PolymuxException(ErrorCode.Conflict, 'this user is being provisioned by another login: try again');
-    await this.control.audit({ keyId: null, orgId: org.id }, 'user.create', `user:${user.id}`, org.id, null, {
+    await this.control.audit(SSO_SYNC(org.id), 'user.create', `user:${user.id}`, org.id, null, {
       via: 'sso',
     });
     return user;

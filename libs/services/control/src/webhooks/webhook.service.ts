@@ -5,9 +5,21 @@ import { MessagingClient } from '@polymux/messaging';
 import type { z } from 'zod';
 
 import { ControlRepository } from '../control.repository';
-import type { Actor } from '../control.service';
+import type { Actor, Change } from '../control.service';
 import { ControlService, isUuid } from '../control.service';
 import type { CreateWebhook, UpdateWebhook } from './webhook.dto';
+
+/**
+ * An endpoint as the audit trail records it: its URL's host only (a path or query may carry a token,
+ * as Slack's do), never the secret (its shown prefix tells rotations apart).
+ */
+const endpointState = (endpoint: WebhookEndpoint) => ({
+  host: new URL(endpoint.url).host,
+  budgetId: endpoint.budgetId,
+  eventTypes: endpoint.eventTypes,
+  enabled: endpoint.enabled,
+  secretPrefix: endpoint.secretPrefix,
+});
 
 /**
  * Webhook endpoints through the admin API: control checks the org, billing (which signs and
@@ -25,7 +37,13 @@ export class WebhookService {
   async create(actor: Actor, body: z.infer<typeof CreateWebhook>) {
     await this.requireOrg(body.orgId);
     const created = await this.messaging.request(Subjects.createWebhook, body);
-    await this.audited(actor, 'webhook.create', created.endpoint);
+    await this.audited(
+      actor,
+      'webhook.create',
+      created.endpoint,
+      {},
+      { before: null, after: endpointState(created.endpoint) },
+    );
     return created;
   }
 
@@ -39,20 +57,34 @@ export class WebhookService {
   }
 
   async update(actor: Actor, endpointId: string, changes: z.infer<typeof UpdateWebhook>): Promise<WebhookEndpoint> {
+    const before = await this.find(endpointId);
     const { endpoint } = await this.messaging.request(Subjects.updateWebhook, { endpointId, changes });
-    await this.audited(actor, 'webhook.update', endpoint, { fields: Object.keys(changes).sort().join(',') });
+    await this.audited(
+      actor,
+      'webhook.update',
+      endpoint,
+      { fields: Object.keys(changes).sort().join(',') },
+      { before: before ? endpointState(before) : null, after: endpointState(endpoint) },
+    );
     return endpoint;
   }
 
   async rotate(actor: Actor, endpointId: string) {
+    const before = await this.find(endpointId);
     const rotated = await this.messaging.request(Subjects.rotateWebhookSecret, { endpointId });
-    await this.audited(actor, 'webhook.rotate_secret', rotated.endpoint);
+    await this.audited(
+      actor,
+      'webhook.rotate_secret',
+      rotated.endpoint,
+      {},
+      { before: before ? endpointState(before) : null, after: endpointState(rotated.endpoint) },
+    );
     return rotated;
   }
 
   async delete(actor: Actor, endpointId: string): Promise<WebhookEndpoint> {
     const { endpoint } = await this.messaging.request(Subjects.deleteWebhook, { endpointId });
-    await this.audited(actor, 'webhook.delete', endpoint);
+    await this.audited(actor, 'webhook.delete', endpoint, {}, { before: endpointState(endpoint), after: null });
     return endpoint;
   }
 
@@ -69,14 +101,22 @@ export class WebhookService {
     actor: Actor,
     action: string,
     endpoint: WebhookEndpoint,
-    metadata: Record<string, string> = {},
+    metadata: Record<string, string>,
+    change: Change,
   ): Promise<void> {
-    const url = new URL(endpoint.url);
-    return this.control.audit(actor, action, `webhook:${endpoint.id}`, endpoint.orgId, null, {
-      host: url.host,
-      budgetId: endpoint.budgetId,
-      enabled: String(endpoint.enabled),
-      ...metadata,
-    });
+    return this.control.audit(
+      actor,
+      action,
+      `webhook:${endpoint.id}`,
+      endpoint.orgId,
+      null,
+      { host: new URL(endpoint.url).host, budgetId: endpoint.budgetId, enabled: String(endpoint.enabled), ...metadata },
+      change,
+    );
+  }
+
+  /** The endpoint as it is before a change, or undefined when billing knows none (the change then says so). */
+  private async find(endpointId: string): Promise<WebhookEndpoint | undefined> {
+    return (await this.messaging.request(Subjects.webhooks, { endpointId })).endpoints[0];
   }
 }

@@ -1,0 +1,262 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+
+import type { ScratchDatabase } from '@polymux/testing';
+import { createScratchDatabase, pollUntil } from '@polymux/testing';
+import OpenAI from 'openai';
+import { Client } from 'pg';
+
+import type { AuditView } from './support/audit';
+import { adminClient, exportLines } from './support/audit';
+import type { Gateway } from './support/gateway';
+import { MODES, startGateway } from './support/gateway';
+
+jest.setTimeout(180_000);
+
+/*
+ * The audit trail end to end: admin actions through control's HTTP API, published to audit over
+ * NATS, chained in Postgres (PGlite embedded), read back through `GET /admin/v1/audit`, exported
+ * as CSV and JSON lines, and verified through `GET /admin/v1/audit/verify`. The distributed stack
+ * runs on a database of its own, which the last test tampers with.
+ */
+
+const ADDRESS = '203.0.113.9';
+
+describe.each(MODES)('audit trail (%s mode)', (mode) => {
+  let gateway: Gateway;
+  let scratch: ScratchDatabase | undefined;
+  let admin: ReturnType<typeof adminClient>;
+  const started = new Date().toISOString();
+  /** What the test created, and every secret it was shown: none may reach the trail. */
+  const ids = { user: '', adminKey: '', key: '', webhook: '', credential: '' };
+  const secrets: string[] = [];
+  let callRequestId = '';
+
+  beforeAll(async () => {
+    if (mode === 'distributed')
+      scratch = await createScratchDatabase(process.env.E2E_DATABASE_URL!, 'polymux_e2e_audit_trail');
+    gateway = await startGateway({
+      mode,
+      label: 'audittrail',
+      catalogFile: join(__dirname, 'catalog.yaml'),
+      env: {
+        ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+        POLYMUX_CREDENTIALS_KEY: randomBytes(32).toString('base64'),
+        POLYMUX_WEBHOOKS_ALLOW_LOOPBACK_HTTP: 'true',
+      },
+    });
+    // A personal admin key: its actions name the key and its user, from the address it calls from.
+    const user = await gateway.admin<{ id: string }>('POST', `/orgs/${gateway.orgId}/users`, {
+      email: `auditor-${randomUUID()}@example.com`,
+    });
+    const personal = await gateway.admin<{ id: string; key: string }>('POST', `/projects/${gateway.projectId}/keys`, {
+      name: 'personal admin',
+      admin: true,
+      userId: user.id,
+    });
+    Object.assign(ids, { user: user.id, adminKey: personal.id });
+    admin = adminClient(gateway.stack.controlUrl, personal.key, { 'x-forwarded-for': ADDRESS });
+    secrets.push(personal.key, createHash('sha256').update(personal.key).digest('hex'));
+
+    const key = await admin.json<{ id: string; key: string }>('POST', `/projects/${gateway.projectId}/keys`, {
+      name: 'audited',
+      rpm: 10,
+    });
+    ids.key = key.id;
+    secrets.push(key.key, createHash('sha256').update(key.key).digest('hex'));
+    await admin.json('PATCH', `/keys/${key.id}`, { rpm: 20, tpm: 1000 });
+    const webhook = await admin.json<{ id: string; secret: string }>('POST', '/webhooks', {
+      orgId: gateway.orgId,
+      url: 'http://127.0.0.1:9/hooks/T0/B0/path-token?token=query-token',
+    });
+    ids.webhook = webhook.id;
+    secrets.push(webhook.secret, 'path-token', 'query-token');
+    await admin.json('POST', `/webhooks/${webhook.id}/rotate-secret`).then((rotated) => {
+      secrets.push((rotated as { secret: string }).secret);
+    });
+    const credentialValue = `sk-audit-e2e-${randomUUID()}`;
+    ids.credential = (
+      await admin.json<{ id: string }>('POST', '/credentials', { name: `c-${randomUUID()}`, value: credentialValue })
+    ).id;
+    await admin.json('PATCH', `/credentials/${ids.credential}`, { value: `${credentialValue}-rotated` });
+    secrets.push(credentialValue);
+    await admin.json('DELETE', `/keys/${key.id}`);
+
+    const openai = new OpenAI({ apiKey: gateway.apiKey, baseURL: `${gateway.stack.ingressUrl}/v1`, maxRetries: 0 });
+    const { response } = await openai.chat.completions
+      .create({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 5 })
+      .withResponse();
+    callRequestId = response.headers.get('x-request-id')!;
+    // Everything above is in the trail (audit consumes durably, so it may lag a little).
+    await pollUntil(
+      async () => (await admin.json<{ data: AuditView[] }>('GET', `/audit?orgId=${gateway.orgId}&limit=1000`)).data,
+      (records) => records.some((record) => record.requestId === callRequestId) && records.length >= 12,
+      { timeoutMs: 20_000 },
+    );
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await scratch?.drop();
+  });
+
+  const list = (search: string) =>
+    admin.json<{ data: AuditView[]; nextCursor: string | null }>('GET', `/audit?${search}`);
+
+  it('records who, when, from where and what changed for every admin action, and never a secret', async () => {
+    const { data } = await list(`actor=${ids.user}&limit=1000`);
+    expect(data.map((record) => record.action).sort()).toEqual(
+      [
+        'api_key.create',
+        'api_key.revoke',
+        'api_key.update',
+        'credential.create',
+        'credential.update',
+        'webhook.create',
+        'webhook.rotate_secret',
+      ].sort(),
+    );
+    for (const record of data) {
+      expect(record).toMatchObject({
+        category: 'admin',
+        actorKeyId: ids.adminKey,
+        actorUserId: ids.user,
+        sourceAddress: ADDRESS,
+      });
+      expect(record.occurredAt >= started).toBe(true);
+    }
+    const patch = data.find((record) => record.action === 'api_key.update')!;
+    expect(patch).toMatchObject({
+      target: `api_key:${ids.key}`,
+      orgId: gateway.orgId,
+      projectId: gateway.projectId,
+      before: { limits: { rpm: 10 } },
+      after: { limits: { rpm: 20, tpm: 1000 } },
+    });
+    expect(data.find((record) => record.action === 'api_key.revoke')).toMatchObject({
+      before: { revokedAt: null },
+      after: { revokedAt: expect.any(String) },
+    });
+    expect(data.find((record) => record.action === 'webhook.create')?.after).toMatchObject({ host: '127.0.0.1:9' });
+    expect(data.find((record) => record.action === 'credential.update')?.after).toMatchObject({ value: '[redacted]' });
+    // Neither the records nor the exports hold a key, a hash of one, a webhook secret or a credential.
+    const everything = [
+      JSON.stringify((await list(`orgId=${gateway.orgId}&limit=1000`)).data),
+      (await exportLines(admin, `format=jsonl&orgId=${gateway.orgId}`)).body,
+      (await exportLines(admin, `format=csv&orgId=${gateway.orgId}`)).body,
+    ].join('\n');
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+
+  it('filters by actor, action, category, project, request and time, and pages with a cursor', async () => {
+    expect((await list(`actor=${ids.adminKey}`)).data).toHaveLength(7);
+    expect((await list(`action=api_key.update&orgId=${gateway.orgId}`)).data.map((record) => record.target)).toEqual([
+      `api_key:${ids.key}`,
+    ]);
+    const call = (await list(`requestId=${callRequestId}`)).data;
+    expect(call).toEqual([
+      expect.objectContaining({ category: 'call', requestId: callRequestId, sourceAddress: null }),
+    ]);
+    expect((await list(`category=call&projectId=${gateway.projectId}`)).data.map((record) => record.requestId)).toEqual(
+      [callRequestId],
+    );
+    const all = (await list(`orgId=${gateway.orgId}&limit=1000`)).data;
+    // From (inclusive) and to (exclusive) split the trail at any instant.
+    const instant = encodeURIComponent(all.find((record) => record.action === 'api_key.update')!.occurredAt);
+    const [before, after] = [
+      (await list(`orgId=${gateway.orgId}&to=${instant}&limit=1000`)).data,
+      (await list(`orgId=${gateway.orgId}&from=${instant}&limit=1000`)).data,
+    ];
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    expect([...after, ...before].map((record) => record.id).sort()).toEqual(all.map((record) => record.id).sort());
+    expect((await list(`orgId=${gateway.orgId}&from=${encodeURIComponent(new Date().toISOString())}`)).data).toEqual(
+      [],
+    );
+
+    const paged: AuditView[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: AuditView[]; nextCursor: string | null } = await list(
+        `orgId=${gateway.orgId}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.data.length).toBeLessThanOrEqual(3);
+      paged.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged.map((record) => record.seq)).toEqual(all.map((record) => record.seq));
+    expect(new Set(paged.map((record) => record.seq)).size).toBe(paged.length);
+
+    for (const [search, param] of [
+      ['cursor=not-a-cursor', 'cursor'],
+      [`from=${encodeURIComponent(started)}&to=${encodeURIComponent(started)}`, 'from'],
+      ['actorId=x', null],
+      ['category=user', 'category'],
+      ['limit=0', 'limit'],
+    ] as const) {
+      const answer = await admin.raw('GET', `/audit?${search}`);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({
+        error: { type: 'invalid_request_error', ...(param ? { param } : {}) },
+      });
+    }
+  });
+
+  it('exports the same records as CSV and JSON lines, streamed, bounded by limit with the next cursor', async () => {
+    const all = (await list(`orgId=${gateway.orgId}&limit=1000`)).data;
+    const jsonl = await exportLines(admin, `format=jsonl&orgId=${gateway.orgId}`);
+    expect(jsonl.contentType).toMatch(/^application\/x-ndjson/);
+    expect(jsonl.lines.map((line) => JSON.parse(line))).toEqual(all);
+    const csv = await exportLines(admin, `format=csv&orgId=${gateway.orgId}&action=api_key.update`);
+    expect(csv.contentType).toMatch(/^text\/csv/);
+    expect(csv.lines[0]).toMatch(
+      /^seq,id,occurred_at,category,action,outcome,actor_key_id,actor_user_id,source_address,/,
+    );
+    expect(csv.lines.slice(1)).toEqual([
+      expect.stringContaining(`,api_key.update,success,${ids.adminKey},${ids.user},${ADDRESS},`),
+    ]);
+
+    const first = await exportLines(admin, `format=jsonl&orgId=${gateway.orgId}&limit=2`);
+    expect(first.lines.map((line) => JSON.parse(line).seq)).toEqual(all.slice(0, 2).map((record) => record.seq));
+    const next = await exportLines(admin, `format=jsonl&orgId=${gateway.orgId}&limit=1000&cursor=${first.nextCursor}`);
+    expect(next.lines.map((line) => JSON.parse(line).seq)).toEqual(all.slice(2).map((record) => record.seq));
+    expect(next.nextCursor).toBeNull();
+    expect((await admin.raw('GET', '/audit/export?format=xml')).status).toBe(400);
+  });
+
+  it('verifies every chain through the API, and names the first broken link after a row was changed', async () => {
+    const verified = await admin.json<Record<string, unknown>>('GET', '/audit/verify');
+    expect(verified).toEqual({ ok: true, checked: expect.any(Number), chains: expect.any(Number), firstBroken: null });
+    expect(verified.checked).toBeGreaterThanOrEqual(12);
+    expect(await admin.json('GET', `/audit/verify?orgId=${gateway.orgId}`)).toMatchObject({ ok: true, chains: 1 });
+    if (!scratch) return; // The embedded mode's PGlite belongs to the running gateway: no second writer.
+
+    const [victim] = (await list(`action=api_key.update&orgId=${gateway.orgId}`)).data;
+    const db = new Client({ connectionString: scratch.url });
+    await db.connect();
+    try {
+      // As someone with raw database access could: the append-only trigger lifted for one update.
+      await db.query('begin');
+      await db.query('alter table audit.records disable trigger records_append_only');
+      await db.query(`update audit.records set after_state = '{"limits": {"rpm": 1000000}}' where seq = $1`, [
+        victim!.seq,
+      ]);
+      await db.query('alter table audit.records enable trigger records_append_only');
+      await db.query('commit');
+    } finally {
+      await db.end();
+    }
+    const broken = await admin.json<{ ok: boolean; firstBroken: Record<string, unknown> }>('GET', '/audit/verify');
+    expect(broken).toMatchObject({
+      ok: false,
+      firstBroken: {
+        chainId: `org:${gateway.orgId}`,
+        reason: 'hash does not match',
+        id: victim!.id,
+        seq: victim!.seq,
+        found: victim!.hash,
+        expected: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
+    });
+    expect(broken.firstBroken.expected).not.toBe(victim!.hash);
+  });
+});

@@ -8,7 +8,11 @@ const common = { rootDir: __dirname, transform, testEnvironment: 'node', moduleF
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,bench}/**/*.spec.ts', '<rootDir>/test/log-scan/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
@@ -17,5 +21,9 @@ module.exports = {
       globalTeardown: '<rootDir>/test/integration-teardown.ts',
     },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    // `npm test`'s last step (scripts/test.js), once the suite has written the logs it scans.
+    ...(process.env.POLYMUX_LOG_SCAN_DIR
+      ? [{ ...common, displayName: 'log-scan', testMatch: ['<rootDir>/test/log-scan/**/*.scan-spec.ts'] }]
+      : []),
   ],
 };

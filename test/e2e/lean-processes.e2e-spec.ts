@@ -67,6 +67,8 @@ describe('lean processes (distributed mode)', () => {
   beforeAll(async () => {
     stack = await startStack({
       mode: 'distributed',
+      // A key of its own: on an empty database control would otherwise print a generated one, which the log scan refuses.
+      bootstrapKey: 'pmx-e2e-lean-processes-key-0123456789abcdef',
       env: {
         POLYMUX_CATALOG_FILE: join(__dirname, 'catalog.yaml'),
         DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/polymux_e2e',

@@ -199,7 +199,8 @@ const ownNats = async (options: StackOptions, logFile: string): Promise<Authenti
  * plus provider-sim in the distributed mode, the single standalone process in the embedded mode.
  */
 export const startStack = async (options: StackOptions): Promise<Stack> => {
-  const logDir = mkdtempSync(join(tmpdir(), `polymux-${options.mode}-`));
+  // `npm test` collects every stack's logs in one folder (POLYMUX_TEST_LOG_DIR), to scan them for secrets.
+  const logDir = mkdtempSync(join(process.env.POLYMUX_TEST_LOG_DIR ?? tmpdir(), `polymux-${options.mode}-`));
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const processes = new Map<string, ChildProcess>();
   const context: SpawnContext = { logDir, timeoutMs, processes, processEnv: options.processEnv ?? {} };

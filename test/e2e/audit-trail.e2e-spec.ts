@@ -126,8 +126,9 @@ describe.each(MODES)('audit trail (%s mode)', (mode) => {
       target: `api_key:${ids.key}`,
       orgId: gateway.orgId,
       projectId: gateway.projectId,
-      before: { limits: { rpm: 10 } },
-      after: { limits: { rpm: 20, tpm: 1000 } },
+      // The fields the PATCH changed, before and after it.
+      before: { rpm: 10, tpm: null },
+      after: { rpm: 20, tpm: 1000 },
     });
     expect(data.find((record) => record.action === 'api_key.revoke')).toMatchObject({
       before: { revokedAt: null },

@@ -42,9 +42,9 @@ export const idempotencyKeyOf = (request: AdminRequest): string => {
 };
 
 /**
- * Who acts, and from where: the key presented (null for an SSO session), its user, and the source
- * address Fastify resolved (`trustProxy`: the client `X-Forwarded-For` names, as the failed-auth
- * throttle sees it).
+ * Who acts, and from where: the key presented (null for an SSO session), its user, and the client
+ * address Fastify resolved through the trusted proxies (`POLYMUX_TRUSTED_PROXIES`), as ingress's
+ * IP allowlists and failed-auth throttle see it.
  */
 export const actorOf = (request: AdminRequest): Actor => ({
   keyId: request.principal?.keyId ?? null,

@@ -223,6 +223,14 @@ describe.each(MODES)('audit trail (%s mode)', (mode) => {
     expect(next.lines.map((line) => JSON.parse(line).seq)).toEqual(all.slice(2).map((record) => record.seq));
     expect(next.nextCursor).toBeNull();
     expect((await admin.raw('GET', '/audit/export?format=xml')).status).toBe(400);
+    // The OpenAPI document describes the export as the streams it is, not as a page of JSON.
+    const document = await operator.json<{
+      paths: Record<string, Record<string, { responses: Record<string, { content: object }> }>>;
+    }>('GET', '/openapi.json');
+    expect(Object.keys(document.paths['/admin/v1/audit/export']!.get!.responses['200']!.content).sort()).toEqual([
+      'application/x-ndjson',
+      'text/csv',
+    ]);
   });
 
   it("reads, exports and verifies the owner's own org only; another org's id answers 404", async () => {

@@ -253,6 +253,24 @@ describe.each(MODES)('budget webhooks (%s mode)', (mode) => {
     expect(JSON.parse(next!.body)).toMatchObject({ data: { thresholdPercent: 100 } });
     expect(verify(rotated.secret!, next!.headers, next!.body)).toBe(true);
     expect(verify(steady.secret!, next!.headers, next!.body)).toBe(false);
+
+    // The endpoint's two deliveries, newest first, one page each.
+    const both = await pollUntil(
+      () => deliveries(steady.id),
+      (rows) => rows.length === 2 && rows.every((row) => row.status !== 'pending'),
+      { timeoutMs: 30_000 },
+    );
+    const first = await gateway.admin<{ data: DeliveryView[]; nextCursor: string | null }>(
+      'GET',
+      `/webhooks/${steady.id}/deliveries?limit=1`,
+    );
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await gateway.admin<{ data: DeliveryView[]; nextCursor: string | null }>(
+      'GET',
+      `/webhooks/${steady.id}/deliveries?limit=1&cursor=${first.nextCursor}`,
+    );
+    expect([...first.data, ...second.data].map((row) => row.id)).toEqual(both.map((row) => row.id));
+    expect(second.nextCursor).toBeNull();
   });
 
   it('gives up after the attempts on 5xx, at once on a 4xx or a redirect (never followed), and records why', async () => {

@@ -20,6 +20,7 @@ jest.setTimeout(180_000);
  */
 
 interface Entry {
+  id: string;
   account: string;
   kind: string;
   requestId: string | null;
@@ -190,5 +191,37 @@ describe.each(MODES)('grants, refunds and adjustments (%s mode)', (mode) => {
         await redis.quit();
       }
     }
+  });
+
+  it('pages the ledger newest first with a cursor, filters by kind, and refuses a foreign cursor', async () => {
+    await call();
+    await call();
+    const all = await ledger();
+    expect(all.length).toBeGreaterThan(4);
+    const walked: Entry[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: Entry[]; nextCursor: string | null } = await gateway.admin(
+        'GET',
+        `/projects/${gateway.projectId}/ledger?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      walked.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(walked.map((entry) => entry.id)).toEqual(all.map((entry) => entry.id));
+    const charges = await gateway.admin<{ data: Entry[] }>('GET', `/projects/${gateway.projectId}/ledger?kind=charge`);
+    expect(charges.data.length).toBeGreaterThan(1);
+    expect(new Set(charges.data.map((entry) => entry.kind))).toEqual(new Set(['charge']));
+    const projects = await gateway.admin<{ nextCursor: string | null }>(
+      'GET',
+      `/orgs/${gateway.orgId}/projects?limit=1`,
+    );
+    const foreign = await fetch(
+      `${gateway.stack.controlUrl}/admin/v1/projects/${gateway.projectId}/ledger?cursor=${projects.nextCursor ?? 'x'}`,
+      { headers: { authorization: `Bearer ${gateway.adminKey}` } },
+    );
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({ error: { param: 'cursor' } });
   });
 });

@@ -80,17 +80,24 @@ export const AdjustmentRequest = z.object({
 /** Refunds and adjustments answer like top-ups. */
 export const CreditResult = TopUpResult;
 
+export const LedgerKind = z.enum(['top_up', 'charge', 'overrun', 'grant', 'grant_expiry', 'refund', 'adjustment']);
+/** An account's entries, newest first; `beforeId` pages on (the last entry id of the page before). */
 export const LedgerQuery = z.object({
   accountId: z.string(),
   requestId: z.string().optional(),
-  limit: z.number().int().positive().max(1000).default(100),
+  kind: LedgerKind.optional(),
+  beforeId: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
+  limit: z.number().int().positive().max(1001).default(100),
 });
 export const LedgerEntry = z.object({
   id: z.string(),
   transactionId: z.string(),
   account: z.string(),
   amount: Money,
-  kind: z.enum(['top_up', 'charge', 'overrun', 'grant', 'grant_expiry', 'refund', 'adjustment']),
+  kind: LedgerKind,
   requestId: z.string().nullable(),
   reason: z.string().nullable(),
   createdAt: z.string(),

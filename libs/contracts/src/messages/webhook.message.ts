@@ -62,5 +62,10 @@ export const WebhookDelivery = z.object({
   deliveredAt: z.string().nullable(),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
-export const WebhookDeliveriesQuery = z.object({ endpointId: z.string(), limit: z.number().int().min(1).max(100) });
+/** An endpoint's deliveries, newest first; `before` pages on (the last delivery of the page before). */
+export const WebhookDeliveriesQuery = z.object({
+  endpointId: z.string(),
+  before: z.object({ createdAt: z.iso.datetime(), id: z.string().max(128) }).optional(),
+  limit: z.number().int().min(1).max(101),
+});
 export const WebhookDeliveryList = z.object({ deliveries: z.array(WebhookDelivery) });

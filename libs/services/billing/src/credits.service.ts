@@ -249,6 +249,8 @@ export class CreditsService implements OnApplicationBootstrap {
     const rows = await this.ledger.entries({
       account: query.accountId,
       requestId: query.requestId,
+      kind: query.kind,
+      beforeId: query.beforeId,
       limit: query.limit,
     });
     return rows.map((row) => ({ ...row, amount: row.amount.toString(), createdAt: row.createdAt.toISOString() }));

@@ -232,7 +232,13 @@ export class LedgerRepository {
   }
 
   /** An account's entries and its grant sub-accounts', newest first. */
-  async entries(filter: { account: string; requestId?: string; limit: number }): Promise<LedgerRow[]> {
+  async entries(filter: {
+    account: string;
+    requestId?: string;
+    kind?: LedgerRow['kind'];
+    beforeId?: string;
+    limit: number;
+  }): Promise<LedgerRow[]> {
     let query = this.db
       .selectFrom('entries')
       .innerJoin('transactions', 'transactions.id', 'entries.transaction_id')
@@ -248,6 +254,8 @@ export class LedgerRepository {
       ])
       .where((eb) => inFamily(eb, filter.account, 'entries.account'));
     if (filter.requestId !== undefined) query = query.where('transactions.request_id', '=', filter.requestId);
+    if (filter.kind !== undefined) query = query.where('transactions.kind', '=', filter.kind);
+    if (filter.beforeId !== undefined) query = query.where('entries.id', '<', filter.beforeId);
     const rows = await query.orderBy('entries.id', 'desc').limit(filter.limit).execute();
     return rows.map((row) => ({
       id: String(row.id),

@@ -106,9 +106,14 @@ export class WebhookAdmin {
     return (await this.repository.listByOrg(query.orgId)).map(endpointView);
   }
 
-  async deliveries({ endpointId, limit }: RequestOf<typeof Subjects.webhookDeliveries>): Promise<WebhookDelivery[]> {
+  async deliveries({
+    endpointId,
+    before,
+    limit,
+  }: RequestOf<typeof Subjects.webhookDeliveries>): Promise<WebhookDelivery[]> {
     await this.require(endpointId);
-    return (await this.repository.recentDeliveries(endpointId, limit)).map(deliveryView);
+    const after = before ? { createdAt: new Date(before.createdAt), id: before.id } : undefined;
+    return (await this.repository.recentDeliveries(endpointId, limit, after)).map(deliveryView);
   }
 
   private async require(endpointId: string): Promise<StoredEndpoint> {

@@ -97,14 +97,20 @@ export class WebhookRepository {
   }
 
   /** An endpoint's latest deliveries, newest first. */
-  recentDeliveries(endpointId: string, limit: number): Promise<StoredDelivery[]> {
-    return this.db
-      .selectFrom('webhook_deliveries')
-      .selectAll()
-      .where('endpoint_id', '=', endpointId)
-      .orderBy('created_at', 'desc')
-      .orderBy('delivery_id', 'desc')
-      .limit(limit)
-      .execute();
+  /** Newest first; `before`: only those older than this one (by creation, then delivery id). */
+  recentDeliveries(
+    endpointId: string,
+    limit: number,
+    before?: { createdAt: Date; id: string },
+  ): Promise<StoredDelivery[]> {
+    let query = this.db.selectFrom('webhook_deliveries').selectAll().where('endpoint_id', '=', endpointId);
+    if (before)
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', before.createdAt),
+          eb.and([eb('created_at', '=', before.createdAt), eb('delivery_id', '<', before.id)]),
+        ]),
+      );
+    return query.orderBy('created_at', 'desc').orderBy('delivery_id', 'desc').limit(limit).execute();
   }
 }

@@ -12,7 +12,7 @@ import { Requires } from '../access/requires';
 import type { User } from '../control.repository';
 import type { Actor } from '../control.service';
 import { ControlService, accountOf } from '../control.service';
-import { PageParams, keysetOf, paginate } from '../pagination';
+import { PageParams, keysetOf, keysetOfView, paginate } from '../pagination';
 import {
   CreateNamed,
   CreateProject,
@@ -25,6 +25,13 @@ import {
   UpdateProject,
 } from './admin.dto';
 import { balanceView, entryView, userView } from './admin.views';
+
+/** A ledger cursor's entry id: digits, or the cursor was not one of the ledger's. */
+const ledgerId = (id: string): string => {
+  if (!/^\d{1,19}$/.test(id))
+    throw new PolymuxException(ErrorCode.InvalidRequest, 'cursor is not a cursor of this list', { param: 'cursor' });
+  return id;
+};
 
 /** The request's `Idempotency-Key` header, or a clear error. */
 export const idempotencyKeyOf = (request: AdminRequest): string => {
@@ -249,12 +256,22 @@ export class AdminController {
   @ApiContract({ summary: 'Read the ledger entries of a project', query: LedgerParams })
   async ledger(@Req() request: AdminRequest, @Param('projectId') projectId: string, @Query() query: unknown) {
     const project = await this.access.requireProject(principalOf(request), 'credits.read', projectId);
-    const { requestId, limit } = parseBody(LedgerParams, query);
-    const { entries } = await this.messaging.request(Subjects.ledger, {
-      accountId: accountOf(project.id),
-      requestId,
-      limit,
-    });
-    return { data: entries.map(entryView) };
+    const { limit, cursor, ...filters } = parseBody(LedgerParams, query);
+    // Newest first, by entry id: a page's cursor is its last (oldest) entry.
+    const { rows, nextCursor } = await paginate(
+      'ledger',
+      { limit, cursor },
+      async (after, size) =>
+        (
+          await this.messaging.request(Subjects.ledger, {
+            accountId: accountOf(project.id),
+            ...filters,
+            ...(after ? { beforeId: ledgerId(after.id) } : {}),
+            limit: size,
+          })
+        ).entries,
+      keysetOfView,
+    );
+    return { data: rows.map(entryView), nextCursor };
   }
 }

@@ -1,4 +1,4 @@
-import { KeyEndpoint } from '@polymux/contracts';
+import { KeyEndpoint, LedgerKind } from '@polymux/contracts';
 import { allowlistEntry } from '@polymux/http';
 import { z } from 'zod';
 
@@ -126,9 +126,11 @@ export const Adjustment = z.object({
   amountUsd: z.string().regex(/^-?\d+(\.\d{1,9})?$/, 'a signed USD amount such as "5.00" or "-1.50"'),
   reason,
 });
-export const LedgerParams = z.object({
+/** A project's ledger, newest first, paged like every admin list. */
+export const LedgerParams = z.strictObject({
   requestId: z.string().max(256).optional(),
-  limit: z.coerce.number().int().positive().max(1000).default(100),
+  kind: LedgerKind.optional(),
+  ...PAGE_FIELDS,
 });
 /** `GET /admin/v1/orgs/:orgId/projects?teamId=`: paged, optionally one team's. */
 export const ProjectListParams = z.strictObject({ ...PAGE_FIELDS, teamId: z.uuid().optional() });

@@ -105,6 +105,13 @@ export class WebhookController {
   @ApiContract({ summary: 'The latest deliveries of a webhook endpoint', query: DeliveryListParams })
   async deliveries(@Req() request: AdminRequest, @Param('endpointId') endpointId: string, @Query() query: unknown) {
     await this.endpoint(request, 'webhook.read', endpointId);
-    return { data: await this.webhooks.deliveries(endpointId, parseBody(DeliveryListParams, query).limit) };
+    const { limit, cursor } = parseBody(DeliveryListParams, query);
+    const { rows, nextCursor } = await paginate(
+      'webhook-deliveries',
+      { limit, cursor },
+      (after, size) => this.webhooks.deliveries(endpointId, size, after && { createdAt: after.at, id: after.id }),
+      keysetOfView,
+    );
+    return { data: rows, nextCursor };
   }
 }

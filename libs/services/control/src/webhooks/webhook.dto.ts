@@ -29,5 +29,8 @@ export const UpdateWebhook = z
 /** `GET /admin/v1/webhooks?orgId=…`. */
 export const WebhookListParams = z.object({ ...PAGE_FIELDS, orgId: z.string().min(1).max(64) });
 
-/** `GET /admin/v1/webhooks/:id/deliveries?limit=…`, newest first. */
-export const DeliveryListParams = z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) });
+/** `GET /admin/v1/webhooks/:id/deliveries?limit=…&cursor=…`, newest first. */
+export const DeliveryListParams = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: PAGE_FIELDS.cursor,
+});

@@ -88,8 +88,15 @@ export class WebhookService {
     return endpoint;
   }
 
-  async deliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
-    return (await this.messaging.request(Subjects.webhookDeliveries, { endpointId, limit })).deliveries;
+  /** Newest first, older than `before` when given. */
+  async deliveries(
+    endpointId: string,
+    limit: number,
+    before?: { createdAt: string; id: string },
+  ): Promise<WebhookDelivery[]> {
+    return (
+      await this.messaging.request(Subjects.webhookDeliveries, { endpointId, limit, ...(before ? { before } : {}) })
+    ).deliveries;
   }
 
   private async requireOrg(orgId: string): Promise<void> {

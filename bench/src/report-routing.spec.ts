@@ -34,6 +34,7 @@ const result = (classifyP99: number): RoutingBenchResult => ({
     classify: summary(0.05, classifyP99),
     route: summary(0.08, 0.3),
     target: { thresholdMs: 1, measuredMs: classifyP99, met: classifyP99 <= 1 },
+    load: { average: 0.84, cpus: 2 },
   },
   saving: {
     requests: 30,
@@ -96,6 +97,7 @@ describe('the routing sections of the report', () => {
       'Target: classification p99 ≤ 1 ms for a typical request — 0.4 ms over all the requests above',
     );
     expect(met).toMatch(/: met\.$/m);
+    expect(met).toContain('Load average 0.8 on 2 CPUs when the timed rounds ended');
     const missed = routingSections(result(1.7)).join('\n');
     expect(missed).toContain('— 1.7 ms over all the requests above');
     expect(missed).toContain('(CPU time p99 0.85 ms, slowest call 3.4 ms): **not met**.');

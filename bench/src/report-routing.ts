@@ -50,6 +50,7 @@ export const latencySection = (latency: RoutingLatency): string[] => {
     ),
     `Target: classification p99 ≤ ${target.thresholdMs} ms for a typical request — ${ms(target.measuredMs)} over all the requests above` +
       ` (CPU time p99 ${ms(latency.classify.cpuP99Ms)}, slowest call ${ms(latency.classify.wallMaxMs)}): ${target.met ? 'met' : '**not met**'}.`,
+    `Load average ${latency.load.average.toFixed(1)} on ${latency.load.cpus} CPUs when the timed rounds ended (above the CPU count, other processes preempt the timed calls).`,
     '',
     `Policy: \`${JSON.stringify(latency.policy)}\``,
     '',

@@ -59,6 +59,8 @@ describe('measureRoutingLatency', () => {
   it('plans under the policy over the shipped catalog, with what the classifier made of each request', () => {
     const latency = measureRoutingLatency(real, MIX, { rounds: 3, warmupRounds: 1 });
     expect(latency.catalogModels).toBe(real.catalog.models().length);
+    expect(latency.load.cpus).toBeGreaterThan(0);
+    expect(latency.load.average).toBeGreaterThanOrEqual(0);
     expect(latency.policy).toEqual(LATENCY_POLICY);
     for (const kind of latency.kinds) {
       // The policy denies gpt-4.1 and asks for a frontier model for code.

@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 import type { Complexity, Intake, RoutingPolicy, TaskType } from '@polymux/contracts';
 import { RoutingPolicy as RoutingPolicySchema, intakeOf } from '@polymux/contracts';
 
@@ -71,6 +73,11 @@ export interface RoutingLatency {
   classify: LatencySummary;
   route: LatencySummary;
   target: { thresholdMs: number; measuredMs: number; met: boolean };
+  /**
+   * The machine's 1-minute load average when the timed rounds end, and its CPUs: above the CPU
+   * count other processes preempt the timed calls, and the wall-time tail is theirs.
+   */
+  load: { average: number; cpus: number };
 }
 
 interface Times {
@@ -165,5 +172,6 @@ export const measureRoutingLatency = (
       measuredMs: classify.wallP99Ms,
       met: classify.wallP99Ms <= CLASSIFICATION_P99_TARGET_MS,
     },
+    load: { average: os.loadavg()[0]!, cpus: os.cpus().length },
   };
 };

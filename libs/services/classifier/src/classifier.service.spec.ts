@@ -30,6 +30,15 @@ describe('ClassifierService', () => {
     expect(scores.macroAccuracy).toBeGreaterThanOrEqual(0.92);
   });
 
+  it('answers each request as a classifier of its own would: nothing of one request is left for the next', () => {
+    const intakes = readJsonl<LabelledRow>(join(__dirname, '../testdata/held-out.jsonl')).map((row) =>
+      intakeOf(toChatRequest(row)),
+    );
+    const reversed = new ClassifierService(TaskModel.load(), LanguageModel.load());
+    const backwards = [...intakes].reverse().map((intake) => reversed.classify(intake));
+    expect(intakes.map((intake) => classifier.classify(intake))).toEqual(backwards.reverse());
+  });
+
   it('classes a price question and a greeting as chat, not reasoning or translation', () => {
     expect(classify(ask('How much does a Tesla Model 3 cost?'))).toMatchObject({ task: 'chat', complexity: 'low' });
     expect(classify(ask('Say hello.')).task).toBe('chat');

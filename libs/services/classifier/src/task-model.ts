@@ -5,7 +5,7 @@ import type { TaskType } from '@polymux/contracts';
 import { TaskType as TaskTypes } from '@polymux/contracts';
 
 import { FastTextModel } from './fasttext/fasttext-model';
-import { taskTokens, textViews } from './task-text';
+import { TextTokens, taskLine, tokenViews } from './task-text';
 
 /** The committed task model (`npm run classifier:train` writes it; `model/report.md` has its scores). */
 export const TASK_MODEL_FILE = join(__dirname, 'model', 'task-model.ftz');
@@ -22,15 +22,24 @@ export interface TextVerdict {
   probabilities: ReadonlyMap<TaskType, number>;
 }
 
-/** The supervised fastText model over a prompt's words, served in-process (see `FastTextModel`). */
+/**
+ * The supervised fastText model over a prompt's words, served in-process (see `FastTextModel`).
+ * Its buffers (the sample's tokens, a view's line, the probabilities) are reused by every call:
+ * `classify` runs to its end before the next starts, as everything on the event loop does.
+ */
 export class TaskModel {
   private readonly tasks: TaskType[];
+  private readonly text = new TextTokens();
+  private readonly line: string[] = [];
+  private readonly views = new Int32Array(6);
+  private readonly scores: Float64Array;
 
   constructor(
     private readonly model: FastTextModel,
     private readonly temperature = 1,
   ) {
     this.tasks = model.labels.map((label) => TaskTypes.parse(label.slice(LABEL_PREFIX.length)));
+    this.scores = new Float64Array(this.tasks.length);
   }
 
   static load(file = TASK_MODEL_FILE, calibration: string | null = CALIBRATION_FILE): TaskModel {
@@ -38,22 +47,26 @@ export class TaskModel {
     return new TaskModel(FastTextModel.fromBytes(readFileSync(file)), temperature);
   }
 
-  /** The task of the most confident view (the whole sample, its head, its tail). */
+  /** The task of the most confident view (the whole sample, its head, its tail), the sample read once. */
   classify(sample: string, structuredOutput: boolean): TextVerdict {
     const highest = new Map<TaskType, number>();
     let task = this.tasks[0];
     let probability = -1;
     let confidence = 0;
-    for (const view of textViews(sample)) {
-      const probabilities = this.model.probabilities(taskTokens(view, structuredOutput));
-      probabilities.forEach((p, i) => {
+    const views = tokenViews(this.text.read(sample), this.views);
+    for (let view = 0; view < views; view++) {
+      const from = this.views[2 * view];
+      const count = taskLine(this.text, from, this.views[2 * view + 1], structuredOutput, this.line);
+      const probabilities = this.model.probabilitiesInto(this.line, this.scores, count);
+      for (let i = 0; i < probabilities.length; i++) {
+        const p = probabilities[i];
         highest.set(this.tasks[i], Math.max(p, highest.get(this.tasks[i]) ?? 0));
         if (p > probability) {
           probability = p;
           task = this.tasks[i];
           confidence = atTemperature(probabilities, i, this.temperature);
         }
-      });
+      }
     }
     return { task, probability, confidence, probabilities: highest };
   }

@@ -44,9 +44,50 @@ export interface FastTextFile {
   labels: string[];
   labelCounts: number[];
   /** Bucket → input row offset after `nwords` (quantized with a cutoff); null: every bucket has its row. */
-  pruned: Map<number, number> | null;
+  pruned: BucketRows | null;
   input: Matrix;
   output: Matrix;
+}
+
+/**
+ * The buckets a quantized model kept and their rows: open addressing with linear probing over two
+ * typed arrays (at most half full), looked up for every word pair of every line — a `Map` of
+ * numbers costs a hash of a boxed key and an entry object per bucket; this, a multiply and a load.
+ */
+export class BucketRows {
+  private readonly keys: Int32Array;
+  private readonly values: Int32Array;
+  private readonly shift: number;
+
+  constructor(size: number) {
+    const bits = Math.max(4, Math.ceil(Math.log2(2 * Math.max(1, size))));
+    this.keys = new Int32Array(2 ** bits).fill(-1);
+    this.values = new Int32Array(2 ** bits);
+    this.shift = 32 - bits;
+  }
+
+  /** Fibonacci hashing of a bucket (0 ≤ bucket < 2^31) to its first slot. */
+  private slot(bucket: number): number {
+    return Math.imul(bucket, 0x9e3779b1) >>> this.shift;
+  }
+
+  set(bucket: number, row: number): void {
+    const mask = this.keys.length - 1;
+    let at = this.slot(bucket);
+    while (this.keys[at] !== -1 && this.keys[at] !== bucket) at = (at + 1) & mask;
+    this.keys[at] = bucket;
+    this.values[at] = row;
+  }
+
+  /** The bucket's row, or -1 when it was pruned. */
+  get(bucket: number): number {
+    const mask = this.keys.length - 1;
+    for (let at = this.slot(bucket); ; at = (at + 1) & mask) {
+      const key = this.keys[at];
+      if (key === bucket) return this.values[at];
+      if (key === -1) return -1;
+    }
+  }
 }
 
 class Reader {
@@ -147,9 +188,9 @@ export const readFastText = (bytes: Uint8Array): FastTextFile => {
       labelCounts.push(count);
     }
   }
-  let pruned: Map<number, number> | null = null;
+  let pruned: BucketRows | null = null;
   if (prunedSize >= 0) {
-    pruned = new Map();
+    pruned = new BucketRows(prunedSize);
     for (let i = 0; i < prunedSize; i++) pruned.set(read.i32(), read.i32());
   }
   const input = matrix(read, read.bool());

@@ -1,5 +1,6 @@
 import type { FastTextFile, Matrix, ProductQuantizer } from './fasttext-file';
 import { KSUB, Loss, readFastText } from './fasttext-file';
+import { FNV_OFFSET, MAX_BUCKETS, TWO_32, fnvStep, mod64, ngramStep } from './fasttext-hash';
 
 /*
  * fastText's supervised prediction in TypeScript, from the C++ (`Dictionary::getLine`,
@@ -10,17 +11,6 @@ import { KSUB, Loss, readFastText } from './fasttext-file';
  */
 
 const EOS = '</s>';
-const FNV_OFFSET = 2_166_136_261 | 0;
-const FNV_PRIME = 16_777_619;
-const WORD_NGRAM_PRIME = 116_049_371;
-const TWO_32 = 4_294_967_296;
-
-/**
- * FNV-1a over UTF-8 bytes, each byte sign-extended as fastText's `hash` does. Kept as an int32 (the
- * same bits as fastText's uint32) so that it stays a small integer; `>>> 0` where the value matters.
- */
-const fnvStep = (hash: number, byte: number): number => Math.imul(hash ^ ((byte << 24) >> 24), FNV_PRIME);
-
 const MAX_SIGMOID = 8;
 const SIGMOID_TABLE_SIZE = 512;
 /** fastText's sigmoid lookup table (`Loss::t_sigmoid_`, float entries), which its losses read instead of `exp`. */
@@ -77,25 +67,6 @@ const dotRow = (matrix: Matrix, x: Float64Array, i: number): number => {
   return norms ? sum * norms.pq.centroids[centroid(norms.pq, 0, norms.codes[i])] : sum;
 };
 
-/** (h · 116049371 + next) mod 2^64 on a 64-bit value held as two 32-bit halves. */
-const ngramStep = (hi: number, lo: number, next: number): [number, number] => {
-  const low = (lo & 0xffff) * WORD_NGRAM_PRIME;
-  const high = (lo >>> 16) * WORD_NGRAM_PRIME;
-  const sum = (high % 0x10000) * 0x10000 + low;
-  let newLo = sum % TWO_32;
-  let newHi = (Math.imul(hi, WORD_NGRAM_PRIME) + Math.floor(high / 0x10000) + Math.floor(sum / TWO_32)) >>> 0;
-  // `next` is an int32 sign-extended to 64 bits.
-  newLo += next >>> 0;
-  if (newLo >= TWO_32) {
-    newLo -= TWO_32;
-    newHi = (newHi + 1) >>> 0;
-  }
-  if (next < 0) newHi = (newHi + 0xffffffff) >>> 0;
-  return [newHi, newLo];
-};
-
-const mod64 = (hi: number, lo: number, m: number): number => ((((((hi % m) * 0x10000) % m) * 0x10000) % m) + lo) % m;
-
 /** Distinct tokens whose features are kept: 20,000 × dim floats, 5 MB at dim 32. */
 const TOKEN_CACHE_SIZE = 20_000;
 
@@ -113,11 +84,22 @@ export interface Prediction {
   probability: number;
 }
 
+/**
+ * Not reentrant: a line's features are summed in buffers the model keeps (the hidden vector, the
+ * line's word hashes, the n-gram hash), reused by every call instead of allocated per call; a call
+ * runs to its end before the next starts.
+ */
 export class FastTextModel {
   private readonly encoder = new TextEncoder();
   private readonly bytes = new Uint8Array(4096);
   private readonly tree: { left: Int32Array; right: Int32Array } | null;
   private readonly slots: TokenSlots;
+  private readonly hiddenBuffer: Float64Array;
+  private wordHashes = new Int32Array(512);
+  private readonly ngram = new Float64Array(2);
+  private readonly twoPow32ModBucket: number;
+  /** The best leaf of the running `topLeaf` walk. */
+  private readonly best = { leaf: 0, probability: 0 };
 
   private constructor(private readonly file: FastTextFile) {
     this.tree = file.loss === Loss.hs ? huffmanTree(file.labelCounts) : null;
@@ -127,6 +109,9 @@ export class FastTextModel {
       rows: new Int32Array(TOKEN_CACHE_SIZE),
       sums: new Float64Array(TOKEN_CACHE_SIZE * file.dim),
     };
+    this.hiddenBuffer = new Float64Array(file.dim);
+    if (file.bucket > MAX_BUCKETS) throw new Error(`fastText model has ${file.bucket} buckets, above ${MAX_BUCKETS}`);
+    this.twoPow32ModBucket = file.bucket > 0 ? TWO_32 % file.bucket : 0;
   }
 
   static fromBytes(bytes: Uint8Array): FastTextModel {
@@ -139,17 +124,30 @@ export class FastTextModel {
 
   /** Every label's probability for a line of whitespace-separated tokens, in label order. */
   probabilities(tokens: readonly string[]): Float64Array {
-    const hidden = this.hidden(tokens);
-    const { output, labels } = this.file;
-    const out = new Float64Array(labels.length);
-    if (hidden === null) return out;
-    if (this.tree) return this.leafProbabilities(hidden);
+    return this.probabilitiesInto(tokens, new Float64Array(this.file.labels.length));
+  }
+
+  /**
+   * `probabilities` of the line's first `count` tokens into `out` (one entry per label), which it
+   * returns: with the caller's buffers, the hot path allocates nothing.
+   */
+  probabilitiesInto(tokens: readonly string[], out: Float64Array, count = tokens.length): Float64Array {
+    const hidden = this.hidden(tokens, count);
+    const { output } = this.file;
+    if (hidden === null) return out.fill(0);
+    if (this.tree) {
+      this.leafProbabilities(hidden, out, 2 * out.length - 2, 1);
+      return out;
+    }
     let max = -Infinity;
     for (let i = 0; i < out.length; i++) {
       out[i] = dotRow(output, hidden, i);
       max = Math.max(max, out[i]);
     }
-    if (this.file.loss === Loss.ova) return out.map(sigmoid);
+    if (this.file.loss === Loss.ova) {
+      for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]);
+      return out;
+    }
     let z = 0;
     for (let i = 0; i < out.length; i++) {
       out[i] = Math.exp(out[i] - max);
@@ -159,39 +157,47 @@ export class FastTextModel {
     return out;
   }
 
-  /** The most probable label (ties: the first). */
-  predict(tokens: readonly string[]): Prediction {
+  /** The most probable label for the line's first `count` tokens (ties: the first). */
+  predict(tokens: readonly string[], count = tokens.length): Prediction {
     if (this.tree) {
-      const hidden = this.hidden(tokens);
-      return hidden === null ? { label: this.file.labels[0], probability: 0 } : this.topLeaf(hidden);
+      const hidden = this.hidden(tokens, count);
+      if (hidden === null) return { label: this.file.labels[0], probability: 0 };
+      this.best.leaf = 0;
+      this.best.probability = 0;
+      this.topLeaf(hidden, 2 * this.file.labels.length - 2, 1);
+      return { label: this.file.labels[this.best.leaf], probability: this.best.probability };
     }
-    const probabilities = this.probabilities(tokens);
+    const probabilities = this.probabilitiesInto(tokens, new Float64Array(this.file.labels.length), count);
     let best = 0;
     for (let i = 1; i < probabilities.length; i++) if (probabilities[i] > probabilities[best]) best = i;
     return { label: this.file.labels[best], probability: probabilities[best] };
   }
 
-  /** The average input row of the line's features, or null for a line without any. */
-  private hidden(tokens: readonly string[]): Float64Array | null {
+  /**
+   * The average input row of the line's features (in the model's own buffer, valid until the next
+   * call), or null for a line without any.
+   */
+  private hidden(tokens: readonly string[], length: number): Float64Array | null {
     const { input, dim, wordNgrams, bucket } = this.file;
-    const hidden = new Float64Array(dim);
-    const wordHashes: number[] = [];
+    const hidden = this.hiddenBuffer.fill(0);
+    if (this.wordHashes.length <= length) this.wordHashes = new Int32Array(2 * (length + 1));
+    const wordHashes = this.wordHashes;
+    const { sums, rows, hashes } = this.slots;
     let count = 0;
-    const addToken = (token: string) => {
-      const slot = this.tokenSlot(token);
-      wordHashes.push(this.slots.hashes[slot]);
-      const sums = this.slots.sums;
+    for (let t = 0; t <= length; t++) {
+      const slot = this.tokenSlot(t < length ? tokens[t] : EOS);
+      wordHashes[t] = hashes[slot];
       for (let n = 0, at = slot * dim; n < dim; n++) hidden[n] += sums[at + n];
-      count += this.slots.rows[slot];
-    };
-    for (const token of tokens) addToken(token);
-    addToken(EOS);
-    for (let i = 0; i < wordHashes.length; i++) {
-      let hi = wordHashes[i] < 0 ? 0xffffffff : 0;
-      let lo = wordHashes[i] >>> 0;
-      for (let j = i + 1; j < wordHashes.length && j < i + wordNgrams; j++) {
-        [hi, lo] = ngramStep(hi, lo, wordHashes[j]);
-        const row = this.bucketRow(mod64(hi, lo, bucket));
+      count += rows[slot];
+    }
+    const words = length + 1;
+    const ngram = this.ngram;
+    for (let i = 0; i < words; i++) {
+      ngram[0] = wordHashes[i] < 0 ? 0xffffffff : 0;
+      ngram[1] = wordHashes[i] >>> 0;
+      for (let j = i + 1; j < words && j < i + wordNgrams; j++) {
+        ngramStep(ngram, wordHashes[j]);
+        const row = this.bucketRow(mod64(ngram[0], ngram[1], bucket, this.twoPow32ModBucket));
         if (row >= 0) {
           addRow(input, hidden, row, 1);
           count++;
@@ -233,7 +239,7 @@ export class FastTextModel {
     const { pruned, nwords } = this.file;
     if (pruned === null) return nwords + id;
     const row = pruned.get(id);
-    return row === undefined ? -1 : nwords + row;
+    return row < 0 ? -1 : nwords + row;
   }
 
   private hash(token: string): number {
@@ -269,43 +275,32 @@ export class FastTextModel {
   }
 
   /** Hierarchical softmax: each leaf's probability is the product of the sigmoids on its path. */
-  private leafProbabilities(hidden: Float64Array): Float64Array {
-    const tree = this.tree!;
-    const osz = this.file.labels.length;
-    const out = new Float64Array(osz);
-    const walk = (node: number, probability: number): void => {
-      if (node < osz) {
-        out[node] = probability;
-        return;
-      }
-      const f = sigmoid(dotRow(this.file.output, hidden, node - osz));
-      walk(tree.left[node], probability * (1 - f));
-      walk(tree.right[node], probability * f);
-    };
-    walk(2 * osz - 2, 1);
-    return out;
+  private leafProbabilities(hidden: Float64Array, out: Float64Array, node: number, probability: number): void {
+    const osz = out.length;
+    if (node < osz) {
+      out[node] = probability;
+      return;
+    }
+    const f = sigmoid(dotRow(this.file.output, hidden, node - osz));
+    this.leafProbabilities(hidden, out, this.tree!.left[node], probability * (1 - f));
+    this.leafProbabilities(hidden, out, this.tree!.right[node], probability * f);
   }
 
   /** The likeliest leaf, best branch first: a subtree less likely than the best leaf so far is skipped. */
-  private topLeaf(hidden: Float64Array): Prediction {
+  private topLeaf(hidden: Float64Array, node: number, probability: number): void {
+    if (probability <= this.best.probability) return;
     const tree = this.tree!;
     const osz = this.file.labels.length;
-    let best = 0;
-    let bestProbability = 0;
-    const walk = (node: number, probability: number): void => {
-      if (probability <= bestProbability) return;
-      if (node < osz) {
-        best = node;
-        bestProbability = probability;
-        return;
-      }
-      const f = sigmoid(dotRow(this.file.output, hidden, node - osz));
-      const [first, second] = f > 0.5 ? [tree.right, tree.left] : [tree.left, tree.right];
-      walk(first[node], probability * Math.max(f, 1 - f));
-      walk(second[node], probability * Math.min(f, 1 - f));
-    };
-    walk(2 * osz - 2, 1);
-    return { label: this.file.labels[best], probability: bestProbability };
+    if (node < osz) {
+      this.best.leaf = node;
+      this.best.probability = probability;
+      return;
+    }
+    const f = sigmoid(dotRow(this.file.output, hidden, node - osz));
+    const likelier = f > 0.5 ? tree.right[node] : tree.left[node];
+    const other = f > 0.5 ? tree.left[node] : tree.right[node];
+    this.topLeaf(hidden, likelier, probability * Math.max(f, 1 - f));
+    this.topLeaf(hidden, other, probability * Math.min(f, 1 - f));
   }
 }
 

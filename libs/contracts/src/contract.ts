@@ -14,6 +14,12 @@ export interface RequestContract<Req extends z.ZodType = z.ZodType, Res extends 
   readonly response: Res;
   /** Replies arrive as a sequence of frames on the caller's inbox. */
   readonly streaming: boolean;
+  /**
+   * Streaming: whether a frame is the last one (the responder sends nothing after it). It then
+   * travels as the stream's end, so no separate end message follows and the caller, done, sends no
+   * cancel: one message instead of three for a one-frame answer.
+   */
+  readonly lastFrame?: (frame: z.infer<Res>) => boolean;
   /** The services that send this request; NATS permissions are derived from it (`@polymux/nats-auth`). */
   readonly callers: readonly ServiceName[];
 }
@@ -46,7 +52,7 @@ export const defineRequest = <Req extends z.ZodType, Res extends z.ZodType>(
   owner: ServiceName,
   request: Req,
   response: Res,
-  options: { callers: readonly ServiceName[]; streaming?: boolean },
+  options: { callers: readonly ServiceName[]; streaming?: boolean; lastFrame?: (frame: z.infer<Res>) => boolean },
 ): RequestContract<Req, Res> => ({
   kind: 'request',
   subject,
@@ -54,6 +60,7 @@ export const defineRequest = <Req extends z.ZodType, Res extends z.ZodType>(
   request,
   response,
   streaming: options.streaming ?? false,
+  ...(options.lastFrame ? { lastFrame: options.lastFrame } : {}),
   callers: options.callers,
 });
 

@@ -162,6 +162,8 @@ export const Subjects = {
   invoke: defineRequest('executor.invoke.v1', 'executor', InvokeRequest, InvokeFrame, {
     callers: ['ingress', 'router'],
     streaming: true,
+    // A whole answer, or a stream's closing usage: nothing follows either.
+    lastFrame: (frame) => frame.type === 'response' || frame.type === 'done',
   }),
   /** One embeddings call: request/reply on core NATS (the input is content, never durable). */
   embed: defineRequest('executor.embed.v1', 'executor', EmbedRequest, EmbeddingResponse, { callers: ['ingress'] }),

@@ -92,8 +92,13 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
       if (request.model === 'unencodable') return { tokens: 1n };
       return { ok: request.model };
     }) as MessageHandler);
-    transport.addHandler(Subjects.invoke.subject, (async (_payload: unknown, context: BusContext) => {
+    transport.addHandler(Subjects.invoke.subject, (async (payload: { request: ChatRequest }, context: BusContext) => {
       streamSignal = context.signal;
+      if (payload.request.model === 'whole')
+        return new Observable<object>((subscriber) => {
+          subscriber.next({ type: 'response', response: { id: 'r1' } });
+          subscriber.complete();
+        });
       return new Observable<object>((subscriber) => {
         subscriber.next({ type: 'chunk', n: 1 });
         const timer = setInterval(() => subscriber.next({ type: 'chunk', text: 'y'.repeat(LIMIT_BYTES * 2) }), 5);
@@ -203,6 +208,28 @@ describe('BusTransport with MessagingClient over the memory bus', () => {
     expect(frames).toEqual([{ type: 'chunk', n: 1 }]);
     expect(error).toMatchObject({ code: ErrorCode.UpstreamError });
     expect(streamSignal?.aborted).toBe(true);
+  });
+
+  it('sends a last frame as the stream end: one message answers, with no end message and no cancel', async () => {
+    const published: Array<{ subject: string; end: boolean }> = [];
+    const publish = bus.publish.bind(bus);
+    jest.spyOn(bus, 'publish').mockImplementation((subject, message, reply) => {
+      published.push({ subject, end: Boolean(message.headers[Headers.streamEnd]) });
+      publish(subject, message, reply);
+    });
+    const frames: unknown[] = [];
+    for await (const reply of bus.requestMany(
+      Subjects.invoke.subject,
+      { data: encode({ ...invokePayload, request: chat('whole') }), headers: {} },
+      { firstTimeoutMs: 1_000, idleTimeoutMs: 1_000 },
+    ))
+      frames.push(decode(reply.data));
+    expect(frames).toEqual([{ type: 'response', response: { id: 'r1' } }]);
+    // The request, then its one answer, which ends the stream.
+    expect(published).toEqual([
+      { subject: Subjects.invoke.subject, end: false },
+      { subject: expect.any(String), end: true },
+    ]);
   });
 
   it('aborts the handler when the caller stops a stream early', async () => {

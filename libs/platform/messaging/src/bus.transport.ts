@@ -177,8 +177,10 @@ export class BusTransport extends Server implements CustomTransportStrategy {
     return this.process(contract.subject, contract.owner, message.headers, SpanKind.SERVER, async (span) => {
       const abort = new AbortController();
       let failed = false;
+      /** The last frame went out as the stream's end: nothing more is sent, an error neither. */
+      let ended = false;
       const fail = (error: unknown) => {
-        if (failed) return;
+        if (failed || ended) return;
         failed = true;
         recordError(span, error);
         try {
@@ -196,9 +198,10 @@ export class BusTransport extends Server implements CustomTransportStrategy {
        * throw would surface as an uncaught exception and stop the process.
        */
       const respond = (frame: () => Uint8Array, headers: BusHeaders) => {
-        if (failed) return;
+        if (failed || ended) return;
         try {
           this.bus.publish(reply, { data: frame(), headers });
+          if (headers[Headers.streamEnd]) ended = true;
         } catch (error) {
           fail(unsendable(error));
           abort.abort();
@@ -223,13 +226,17 @@ export class BusTransport extends Server implements CustomTransportStrategy {
         );
         await new Promise<void>((resolve) => {
           const subscription = result$.subscribe({
-            next: (value) => respond(() => encode(value), contract.streaming ? {} : { [Headers.streamEnd]: '1' }),
+            next: (value) =>
+              respond(
+                () => encode(value),
+                !contract.streaming || contract.lastFrame?.(value) ? { [Headers.streamEnd]: '1' } : {},
+              ),
             error: (error) => {
               fail(error);
               resolve();
             },
             complete: () => {
-              if (contract.streaming) respond(() => END, { [Headers.streamEnd]: '1' });
+              if (contract.streaming && !ended) respond(() => END, { [Headers.streamEnd]: '1' });
               resolve();
             },
           });

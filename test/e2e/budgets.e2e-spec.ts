@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 
 import type { Gateway } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
+import { countingFetch } from './support/counting-fetch';
 
 jest.setTimeout(180_000);
 
@@ -69,14 +70,6 @@ describe.each(MODES)('budgets (%s mode)', (mode) => {
       { timeoutMs: 20_000 },
     );
   /** A fetch that counts the requests an SDK makes, to show it does not retry. */
-  const countingFetch = () => {
-    const counter = { requests: 0 };
-    const counted: typeof fetch = (input, init) => {
-      counter.requests += 1;
-      return fetch(input, init);
-    };
-    return { counter, fetch: counted };
-  };
   const chat = (key: string, maxTokens = 15) =>
     fetch(`${gateway.stack.ingressUrl}/v1/chat/completions`, {
       method: 'POST',

@@ -11,6 +11,7 @@ import OpenAI from 'openai';
 
 import type { Gateway, LedgerEntry } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
+import { countingFetch } from './support/counting-fetch';
 
 jest.setTimeout(180_000);
 
@@ -94,15 +95,6 @@ auto:
 };
 
 /** A fetch that counts the requests an SDK makes through it, to show whether it retried. */
-const countingFetch = () => {
-  const counter = { requests: 0 };
-  const counted: typeof fetch = (input, init) => {
-    counter.requests += 1;
-    return fetch(input, init);
-  };
-  return { counter, fetch: counted };
-};
-
 describe.each(MODES)('charging rules (%s mode)', (mode) => {
   let gateway: Gateway;
   let sim: ProviderSim;

@@ -9,6 +9,7 @@ import type { Gateway } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
 import type { KeyView } from './support/keys';
 import { callFrom } from './support/keys';
+import { countingFetch } from './support/counting-fetch';
 
 jest.setTimeout(180_000);
 
@@ -28,15 +29,6 @@ const status =
   (expected: number) =>
   (answer: { status: number }): boolean =>
     answer.status === expected;
-
-const countingFetch = () => {
-  const counter = { requests: 0 };
-  const counted: typeof fetch = (input, init) => {
-    counter.requests += 1;
-    return fetch(input, init);
-  };
-  return { counter, fetch: counted };
-};
 
 describe.each(MODES)('API key scopes (%s mode)', (mode) => {
   let gateway: Gateway;

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 
 import type { Gateway } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
+import { countingFetch } from './support/counting-fetch';
 
 jest.setTimeout(180_000);
 
@@ -35,15 +36,6 @@ const headerOf = (headers: unknown, name: string): string | null | undefined =>
 const freshWindow = async (needMs = 25_000) => {
   const left = 60_000 - (Date.now() % 60_000);
   if (left < needMs) await new Promise((resolve) => setTimeout(resolve, left + 100));
-};
-
-const countingFetch = () => {
-  const counter = { requests: 0 };
-  const counted: typeof fetch = (input, init) => {
-    counter.requests += 1;
-    return fetch(input, init);
-  };
-  return { counter, fetch: counted };
 };
 
 describe.each(MODES)('rate limits (%s mode)', (mode) => {

@@ -7,6 +7,7 @@ import { MessagingClient } from '@polymux/messaging';
 
 import { metadataWithoutSecrets, withoutSecrets } from './audit/audit-state';
 import type { ApiKey, KeyFilters, Org, Project, Team, User, Window } from './control.repository';
+import { keyView } from './admin/admin.views';
 import { ControlRepository } from './control.repository';
 import { displayPrefix, generateApiKey } from './keys/api-key';
 import { resolutionOf } from './keys/key-resolution';
@@ -28,19 +29,23 @@ export interface KeyOptions {
 }
 
 /** A key as the audit trail records it: never the secret or its hash (the shown prefix only). */
-export const keyState = (key: ApiKey, limits: RateLimits | null = null): AuditState => ({
-  id: key.id,
-  name: key.name,
-  prefix: key.key_prefix,
-  projectId: key.project_id,
-  userId: key.user_id,
-  admin: key.admin,
-  allowedModels: key.allowed_models,
-  allowedEndpoints: key.allowed_endpoints,
-  ipAllowlist: key.ip_allowlist,
-  expiresAt: key.expires_at?.toISOString() ?? null,
-  limits: limits ?? {},
-});
+export const keyState = (key: ApiKey, limits: RateLimits | null = null): AuditState => {
+  const { id, name, prefix, projectId, userId, admin, allowedModels, allowedEndpoints, ipAllowlist, expiresAt } =
+    keyView(key);
+  return {
+    id,
+    name,
+    prefix,
+    projectId,
+    userId,
+    admin,
+    allowedModels,
+    allowedEndpoints,
+    ipAllowlist,
+    expiresAt,
+    limits: limits ?? {},
+  };
+};
 
 /** Who did an admin action and from where, for the audit trail (`actorOf` reads it off the request). */
 export interface Actor {

@@ -61,6 +61,13 @@ describe('CallService retries, fallback, budget and deadline', () => {
     return { current, ...(await settled) };
   };
 
+  it('refuses a plan without candidates as no capable model, invoking nothing', async () => {
+    const { calls, invoke } = scripted();
+    const { error } = await run(serviceWith(), invoke);
+    expect(error).toMatchObject({ code: ErrorCode.NoCapableModel });
+    expect(calls).toEqual([]);
+  });
+
   it('retries a 5xx on the same deployment after the backoff, recording the failed attempt', async () => {
     const { calls, invoke } = scripted(http500());
     const { current, answered } = await run(serviceWith(), invoke, a, b);

@@ -190,7 +190,8 @@ export class CallService {
     const deadline = call.startedAt + retry.deadlineMs;
     const candidates = call.plan?.candidates ?? [];
     let spare = retry.budget;
-    let failure: unknown = new PolymuxException(ErrorCode.NoCapableModel, 'no candidate deployment');
+    // Built only when needed: an exception's stack trace costs on every call otherwise.
+    let failure: unknown;
     for (const deployment of candidates) {
       for (let tries = 1; ; tries++) {
         try {
@@ -214,7 +215,7 @@ export class CallService {
         break;
       }
     }
-    throw failure;
+    throw failure ?? new PolymuxException(ErrorCode.NoCapableModel, 'no candidate deployment');
   }
 
   /** How long an invoke that answers in one piece may take, the executor's own timeout included. */

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { simServiceAccount } from '@polymux/provider-sim';
@@ -14,20 +13,10 @@ import { openAiResponsesCases } from './conformance/openai-responses.cases';
 import type { Suite } from './conformance/suite';
 import { CREDENTIALS_ENV, createSuite } from './conformance/suite';
 import type { Mode } from './support/gateway';
+import { freePort } from './support/free-port';
 import { MODES, startGateway } from './support/gateway';
 
 jest.setTimeout(120_000);
-
-/** A port free right now, for the simulator: the Vertex service-account key names its token endpoint. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * The official SDKs (and LangChain) against the gateway, unchanged but for the base URL and the key,

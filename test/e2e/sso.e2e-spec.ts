@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Gateway } from './support/gateway';
 import { MODES, startGateway } from './support/gateway';
 import type { TestProvider } from './support/oidc';
-import { Browser, authorize, freePort, logIn, startProvider } from './support/oidc';
+import { freePort } from './support/free-port';
+import { Browser, authorize, logIn, startProvider } from './support/oidc';
 
 jest.setTimeout(180_000);
 

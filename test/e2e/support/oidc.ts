@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -16,17 +15,6 @@ export interface TestProvider {
   setClaims(accountId: string, claims: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
 }
-
-/** A free TCP port on loopback, for a service whose URL must be known before it starts. */
-export const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** Starts `oidc-provider` (fixtures/oidc-provider.mjs) in a child process with these clients and accounts. */
 export const startProvider = async (

@@ -296,9 +296,10 @@ export class ControlService {
     );
   }
 
-  async requireOrg(orgId: string): Promise<Org> {
+  /** The org, or a 404 (naming `param`, the request field that gave its id, when there is one). */
+  async requireOrg(orgId: string, param?: string): Promise<Org> {
     const org = isUuid(orgId) ? await this.repository.findOrg(orgId) : undefined;
-    if (!org) throw new PolymuxException(ErrorCode.NotFound, `org ${orgId} not found`);
+    if (!org) throw new PolymuxException(ErrorCode.NotFound, `org ${orgId} not found`, param ? { param } : {});
     return org;
   }
 }

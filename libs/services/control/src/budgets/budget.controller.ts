@@ -60,6 +60,7 @@ export class BudgetController {
   async list(@Req() request: AdminRequest, @Query() query: unknown) {
     const principal = principalOf(request);
     const params = parseBody(BudgetListParams, query);
+    // Another org's list answers 404, as its objects do (the check throws; what it answers is not needed).
     this.access.visibility(principal, 'budget.read', params.orgId);
     const { rows, nextCursor } = await paginate(
       'budgets',

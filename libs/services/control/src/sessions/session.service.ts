@@ -3,8 +3,7 @@ import type { SessionUsage } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
-import { ControlRepository } from '../control.repository';
-import { isUuid } from '../control.service';
+import { ControlService } from '../control.service';
 import type { SessionParams } from './session.dto';
 
 /**
@@ -14,12 +13,12 @@ import type { SessionParams } from './session.dto';
 @Injectable()
 export class SessionService {
   constructor(
-    private readonly tenancy: ControlRepository,
+    private readonly control: ControlService,
     private readonly messaging: MessagingClient,
   ) {}
 
   async session(sessionId: string, params: SessionParams): Promise<SessionUsage> {
-    const orgId = params.orgId === undefined ? undefined : await this.orgOf(params.orgId);
+    const orgId = params.orgId === undefined ? undefined : (await this.control.requireOrg(params.orgId, 'orgId')).id;
     const { session } = await this.messaging.request(Subjects.usageSession, {
       sessionId,
       ...(orgId === undefined ? {} : { orgId }),
@@ -30,11 +29,5 @@ export class SessionService {
       throw new PolymuxException(ErrorCode.NotFound, `session ${sessionId} not found${where}`, { param: 'sessionId' });
     }
     return session;
-  }
-
-  private async orgOf(orgId: string): Promise<string> {
-    const org = isUuid(orgId) ? await this.tenancy.findOrg(orgId) : undefined;
-    if (!org) throw new PolymuxException(ErrorCode.NotFound, `org ${orgId} not found`, { param: 'orgId' });
-    return org.id;
   }
 }

@@ -11,7 +11,7 @@ import { scopeOwner } from '../scope-owner';
 import type { AccessTarget, Principal } from './principal';
 import { RolesRepository } from './roles.repository';
 import type { Permission } from './roles';
-import { OWN_ONLY, holds, readOf } from './roles';
+import { holds, ownOnly, readOf } from './roles';
 
 /**
  * Every admin decision: whether a principal may do something to an object, and which of an org's
@@ -39,8 +39,7 @@ export class AccessService {
       (grant) =>
         holds(grant.role, permission) &&
         (grant.teamId === null || grant.teamId === (target.teamId ?? null)) &&
-        (!OWN_ONLY.has(`${grant.role}:${permission}`) ||
-          (target.ownerUserId != null && target.ownerUserId === principal.userId)),
+        (!ownOnly(grant.role, permission) || (target.ownerUserId != null && target.ownerUserId === principal.userId)),
     );
   }
 
@@ -117,12 +116,6 @@ export class AccessService {
     });
   }
 
-  /** Instance-wide actions (organisations, credit, plans, the catalog's changes): the operator only. */
-  requireOperator(principal: Principal, permission: Permission): void {
-    if (principal.operator) return;
-    throw new PolymuxException(ErrorCode.Forbidden, `only the instance operator may ${permission}`);
-  }
-
   /**
    * Which of an org's objects a list may show: `all`, or only those of these teams (a principal
    * whose roles granting `permission` are all team roles), or `own` (a developer's own keys).
@@ -135,13 +128,11 @@ export class AccessService {
       throw new PolymuxException(ErrorCode.Forbidden, `your roles do not allow ${permission}`);
     }
     const orgWide = grants.filter((grant) => grant.teamId === null);
-    if (orgWide.some((grant) => !OWN_ONLY.has(`${grant.role}:${permission}`))) return { all: true };
+    if (orgWide.some((grant) => !ownOnly(grant.role, permission))) return { all: true };
     const teams = new Set(
-      grants
-        .filter((grant) => grant.teamId !== null && !OWN_ONLY.has(`${grant.role}:${permission}`))
-        .map((g) => g.teamId!),
+      grants.filter((grant) => grant.teamId !== null && !ownOnly(grant.role, permission)).map((g) => g.teamId!),
     );
-    const own = grants.some((grant) => OWN_ONLY.has(`${grant.role}:${permission}`));
+    const own = grants.some((grant) => ownOnly(grant.role, permission));
     return { all: false, teams, ownerUserId: own ? principal.userId : null };
   }
 }

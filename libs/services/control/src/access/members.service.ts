@@ -8,7 +8,7 @@ import { ControlService, isUuid } from '../control.service';
 import type { Principal, RoleGrant } from './principal';
 import { RolesRepository } from './roles.repository';
 import type { Role } from './roles';
-import { ORG_ROLES, TEAM_ROLES } from './roles';
+import { heldIn } from './roles';
 
 /** Users' roles: which may be held where, who may grant them, and the audited change. */
 @Injectable()
@@ -57,10 +57,10 @@ export class MembersService {
     const grants: RoleGrant[] = [];
     for (const [index, { role, teamId = null }] of requested.entries()) {
       const param = `roles[${index}]`;
-      if (teamId === null && !(ORG_ROLES as readonly string[]).includes(role))
+      if (teamId === null && !heldIn(role, false))
         throw new PolymuxException(ErrorCode.InvalidRequest, `${role} is held in a team: give its teamId`, { param });
       if (teamId !== null) {
-        if (!(TEAM_ROLES as readonly string[]).includes(role))
+        if (!heldIn(role, true))
           throw new PolymuxException(ErrorCode.InvalidRequest, `${role} is an org-wide role: drop its teamId`, {
             param,
           });

@@ -44,7 +44,12 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 /** Permissions a role holds only over the principal's own objects (a developer's own keys). */
-export const OWN_ONLY: ReadonlySet<string> = new Set(['developer:key.read', 'developer:key.write']);
+const OWN_ONLY: ReadonlySet<string> = new Set(['developer:key.read', 'developer:key.write']);
+export const ownOnly = (role: Role, permission: Permission): boolean => OWN_ONLY.has(`${role}:${permission}`);
+
+/** Whether a role may be held there: team roles in a team, the others org-wide. */
+export const heldIn = (role: string, inTeam: boolean): boolean =>
+  ((inTeam ? TEAM_ROLES : ORG_ROLES) as readonly string[]).includes(role);
 
 export const holds = (role: Role, permission: Permission): boolean =>
   (PERMISSIONS[permission] as readonly Role[]).includes(role);

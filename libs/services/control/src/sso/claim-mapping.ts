@@ -3,7 +3,7 @@ import { ErrorCode, PolymuxException } from '@polymux/contracts';
 
 import type { RoleGrant } from '../access/principal';
 import type { Role } from '../access/roles';
-import { ORG_ROLES, ROLES, TEAM_ROLES } from '../access/roles';
+import { ROLES, heldIn } from '../access/roles';
 
 export type Claims = Record<string, unknown>;
 
@@ -84,10 +84,9 @@ export const roleMapProblems = (roleMap: SsoConfig['roleMap']): string[] =>
     grants.flatMap(({ role, team }) => {
       const where = `POLYMUX_SSO_ROLE_MAP: group ${JSON.stringify(group)}`;
       if (!(ROLES as readonly string[]).includes(role)) return [`${where}: unknown role ${role} (${ROLES.join(', ')})`];
-      if (team === null && !(ORG_ROLES as readonly string[]).includes(role))
+      if (team === null && !heldIn(role, false))
         return [`${where}: ${role} is a team role: name its team ({"role": "${role}", "team": "<name>"})`];
-      if (team !== null && !(TEAM_ROLES as readonly string[]).includes(role))
-        return [`${where}: ${role} is an org-wide role: it takes no team`];
+      if (team !== null && !heldIn(role, true)) return [`${where}: ${role} is an org-wide role: it takes no team`];
       return [];
     }),
   );

@@ -37,7 +37,7 @@ import {
   SealedCredentials,
 } from './messages/catalog.message';
 import { EmbedRequest } from './messages/embed.message';
-import { DeploymentOutcome } from './messages/health.event';
+import { DeploymentOutcomes } from './messages/health.event';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
 import { KeyChanged, KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
 import { ListModelsRequest, ModelList } from './messages/models.message';
@@ -216,8 +216,8 @@ export const Subjects = {
     publishers: ['control'],
     consumers: ['router', 'executor'],
   }),
-  /** Each upstream call's outcome, for the deployment health every router replica reads (Redis). */
-  deploymentOutcome: defineEvent('health.outcome.recorded.v1', DeploymentOutcome, {
+  /** Upstream calls' outcomes, batched by each executor, for the deployment health every router replica reads (Redis). */
+  deploymentOutcomes: defineEvent('health.outcomes.recorded.v2', DeploymentOutcomes, {
     delivery: 'queue',
     publishers: ['executor'],
     consumers: ['router'],

@@ -28,3 +28,10 @@ export const DeploymentOutcome = z.object({
   retryAfterMs: z.number().int().nonnegative().optional(),
 });
 export type DeploymentOutcome = z.infer<typeof DeploymentOutcome>;
+
+/**
+ * The outcomes one executor replica saw in a short window, in the order they ended: one message for
+ * many calls, so reporting health costs the hot path no message of its own.
+ */
+export const DeploymentOutcomes = z.object({ outcomes: z.array(DeploymentOutcome).min(1).max(1_000) });
+export type DeploymentOutcomes = z.infer<typeof DeploymentOutcomes>;

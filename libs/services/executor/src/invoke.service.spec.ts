@@ -2,7 +2,14 @@ import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Catalog, CatalogFileSchema, CatalogSource } from '@polymux/catalog';
 import { loadConfig } from '@polymux/config';
-import type { ChatChunk, ChatRequest, ChatResponse, DeploymentOutcome, InvokeFrame } from '@polymux/contracts';
+import type {
+  ChatChunk,
+  ChatRequest,
+  ChatResponse,
+  DeploymentOutcome,
+  DeploymentOutcomes,
+  InvokeFrame,
+} from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
 import { MemoryBus, MessagingClient, decode } from '@polymux/messaging';
 import type { ProviderAdapter, ProviderCall } from '@polymux/providers';
@@ -13,7 +20,7 @@ import { DeploymentResolver } from './deployment-resolver.service';
 import { GenAi } from './gen-ai.span';
 import { InvokeService } from './invoke.service';
 import { MediaInliner } from './media-inliner.service';
-import { OutcomeReporter } from './outcome-reporter.service';
+import { OUTCOME_BATCH_MAX, OUTCOME_BATCH_MS, OutcomeReporter } from './outcome-reporter.service';
 import { UpstreamGuard } from './upstream-guard.service';
 
 const PROMPT = 'a secret prompt that must never reach telemetry';
@@ -67,6 +74,8 @@ const deployment = catalog.entry('dep-1')!.deployment;
 const environment = { POLYMUX_TEST_UPSTREAM_KEY: 'sk-test', POLYMUX_UNREFERENCED_SECRET: 'sk-unreferenced' };
 /** Where the executors built here report their outcomes. */
 const outcomeBus = new MemoryBus();
+/** Every reporter built here: each test's outcomes are flushed before the next test listens. */
+const reporters: OutcomeReporter[] = [];
 const executorWith = (adapter: ProviderAdapter, env: Record<string, string> = environment) => {
   const config = loadConfig('executor', {}, env);
   const credentials = new CredentialStore(new MessagingClient(new MemoryBus()), config);
@@ -76,7 +85,7 @@ const executorWith = (adapter: ProviderAdapter, env: Record<string, string> = en
     new DeploymentResolver(new CatalogSource(catalog), credentials, config),
     guard,
     new MediaInliner(guard, config),
-    new OutcomeReporter(new MessagingClient(outcomeBus)),
+    reporters[reporters.push(new OutcomeReporter(new MessagingClient(outcomeBus))) - 1]!,
   );
 };
 const request = (stream: boolean): ChatRequest => ({
@@ -248,21 +257,26 @@ describe('InvokeService', () => {
 
   describe('outcomes for deployment health', () => {
     let outcomes: DeploymentOutcome[];
+    let messages: number;
     let unsubscribe: () => void;
     const invoked = (stream: boolean, signal = new AbortController().signal) =>
       lastValueFrom(service.invoke({ deploymentId: 'dep-1', request: request(stream) }, signal).pipe(toArray()));
     const reported = async (count: number) => {
-      // Core NATS events arrive on a later tick of the memory bus.
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // A batch leaves after OUTCOME_BATCH_MS; core NATS events arrive on a later tick of the memory bus.
+      await new Promise((resolve) => setTimeout(resolve, OUTCOME_BATCH_MS + 10));
       expect(outcomes).toHaveLength(count);
       return outcomes;
     };
 
-    beforeEach(() => {
+    beforeEach(async () => {
+      for (const reporter of reporters) reporter.onApplicationShutdown();
+      await new Promise((resolve) => setImmediate(resolve));
       outcomes = [];
-      unsubscribe = outcomeBus.subscribe(Subjects.deploymentOutcome.subject, (message) =>
-        outcomes.push(decode(message.data) as DeploymentOutcome),
-      );
+      messages = 0;
+      unsubscribe = outcomeBus.subscribe(Subjects.deploymentOutcomes.subject, (message) => {
+        messages += 1;
+        outcomes.push(...(decode(message.data) as DeploymentOutcomes).outcomes);
+      });
     });
     afterEach(() => unsubscribe());
 
@@ -293,6 +307,7 @@ describe('InvokeService', () => {
       await invoked(true);
       await invoked(false);
       const [streamed, whole] = await reported(2);
+      expect(messages).toBe(1); // one batch for the window's two calls
       expect(streamed).toEqual({
         deploymentId: 'dep-1',
         outcome: 'success',
@@ -361,6 +376,18 @@ describe('InvokeService', () => {
       );
       await ended;
       await reported(0);
+    });
+
+    it('sends a full batch at once, without waiting for its window', async () => {
+      const reporter = new OutcomeReporter(new MessagingClient(outcomeBus));
+      for (let call = 0; call < OUTCOME_BATCH_MAX; call += 1) reporter.succeeded('dep-2', { startedAt: Date.now() });
+      reporter.succeeded('dep-3', { startedAt: Date.now() });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(messages).toBe(1);
+      expect(outcomes.map((outcome) => outcome.deploymentId)).toEqual(Array(OUTCOME_BATCH_MAX).fill('dep-2'));
+      reporter.onApplicationShutdown(); // what is left goes when the service stops
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(outcomes.at(-1)?.deploymentId).toBe('dep-3');
     });
   });
 

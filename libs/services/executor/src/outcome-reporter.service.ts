@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import type { DeploymentOutcome } from '@polymux/contracts';
 import { ErrorCode, Subjects, isPolymuxException } from '@polymux/contracts';
@@ -30,13 +31,22 @@ const generation = ({ firstAt, lastAt }: CallTimes, outputTokens: number | undef
     ? {}
     : { outputTokens, generationMs: lastAt - firstAt };
 
+/** How long an outcome may wait for others before its batch goes, and the most a batch carries. */
+export const OUTCOME_BATCH_MS = 50;
+export const OUTCOME_BATCH_MAX = 500;
+
 /**
- * Tells the routers how each upstream call ended (`health.outcome.recorded.v1`, core NATS, one
+ * Tells the routers how each upstream call ended (`health.outcomes.recorded.v2`, core NATS, one
  * router replica stores it for all): codes, timings and token counts only, never content. A call
- * its caller abandoned and a request the provider refused as invalid are not reported.
+ * its caller abandoned and a request the provider refused as invalid are not reported. Outcomes go
+ * in batches, one message per `OUTCOME_BATCH_MS` at most (sooner when `OUTCOME_BATCH_MAX` are
+ * waiting), so health costs a call no message of its own; the routers see an outcome that much later.
  */
 @Injectable()
-export class OutcomeReporter {
+export class OutcomeReporter implements OnApplicationShutdown {
+  private pending: DeploymentOutcome[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(private readonly messaging: MessagingClient) {}
 
   /** `outputTokens`: a streamed answer's, for its speed (see `DeploymentOutcome.outputTokens`). */
@@ -64,10 +74,25 @@ export class OutcomeReporter {
     });
   }
 
+  onApplicationShutdown(): void {
+    this.flush();
+  }
+
   private emit(outcome: DeploymentOutcome): void {
-    // Fire-and-forget on core NATS: health is advisory, and a lost outcome costs one sample.
+    this.pending.push(outcome);
+    if (this.pending.length >= OUTCOME_BATCH_MAX) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), OUTCOME_BATCH_MS).unref();
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const outcomes = this.pending;
+    this.pending = [];
+    // Fire-and-forget on core NATS: health is advisory, and a lost batch costs its samples.
     void this.messaging
-      .emit(Subjects.deploymentOutcome, outcome, { messageId: outcome.deploymentId })
+      .emit(Subjects.deploymentOutcomes, { outcomes }, { messageId: outcomes[0]!.deploymentId })
       .catch(() => undefined);
   }
 }

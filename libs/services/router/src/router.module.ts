@@ -7,6 +7,7 @@ import { CatalogHandler } from './catalog.handler';
 import { HealthHandler } from './health/health.handler';
 import { HealthService } from './health/health.service';
 import type { HealthStore } from './health/health.store';
+import { CachedHealthStore } from './health/cached-health.store';
 import { HEALTH_STORE } from './health/health.store';
 import { MemoryHealthStore } from './health/memory-health.store';
 import { RedisHealthStore } from './health/redis-health.store';
@@ -21,7 +22,8 @@ import { SecondOpinionService } from './second-opinion/second-opinion.service';
     {
       provide: HEALTH_STORE,
       inject: [REDIS],
-      useFactory: (redis: Redis | null): HealthStore => (redis ? new RedisHealthStore(redis) : new MemoryHealthStore()),
+      useFactory: (redis: Redis | null): HealthStore =>
+        redis ? new CachedHealthStore(new RedisHealthStore(redis)) : new MemoryHealthStore(),
     },
     HealthService,
     SecondOpinionService,

@@ -6,13 +6,13 @@ import { OnEvent } from '@polymux/messaging';
 
 import { HealthService } from './health.service';
 
-/** Each executor outcome, consumed by one router replica (a queue group) and stored for all of them. */
+/** Each executor's batch of outcomes, consumed by one router replica (a queue group) and stored for all of them. */
 @Controller()
 export class HealthHandler {
   constructor(private readonly health: HealthService) {}
 
-  @OnEvent(Subjects.deploymentOutcome, 'router')
-  recorded(@Payload() outcome: PayloadOf<typeof Subjects.deploymentOutcome>): Promise<void> {
-    return this.health.record(outcome);
+  @OnEvent(Subjects.deploymentOutcomes, 'router')
+  recorded(@Payload() { outcomes }: PayloadOf<typeof Subjects.deploymentOutcomes>): Promise<void> {
+    return this.health.recordAll(outcomes);
   }
 }

@@ -39,6 +39,12 @@ export class HealthService {
     return this.store.record(outcome, Date.now(), this.rules);
   }
 
+  /** A batch in the order its calls ended (each deployment's records apply in that order; Redis pipelines them). */
+  async recordAll(outcomes: readonly DeploymentOutcome[]): Promise<void> {
+    const now = Date.now();
+    await Promise.all(outcomes.map((outcome) => this.store.record(outcome, now, this.rules)));
+  }
+
   /** The health of these deployments now: what strategies read to order by latency or error rate. */
   async snapshot(deploymentIds: readonly string[]): Promise<HealthSnapshot> {
     try {

@@ -80,8 +80,7 @@ const withControl = fc
   .tuple(fc.string({ maxLength: 20 }), controlChar, fc.string({ maxLength: 20 }))
   .map(([before, control, after]) => `a${before}${control}${after}z`);
 // Bounded by letters so that trimming (names are trimmed before the length check) cannot bring it under `min`.
-const tooLong = (min: number) =>
-  fc.string({ minLength: min - 2, maxLength: min + 198 }).map((inner) => `a${inner}z`);
+const tooLong = (min: number) => fc.string({ minLength: min - 2, maxLength: min + 198 }).map((inner) => `a${inner}z`);
 const notAnInteger = fc.oneof(
   notAString.filter((value) => typeof value !== 'number' && value !== null),
   fc.string(),

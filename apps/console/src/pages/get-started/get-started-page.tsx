@@ -43,19 +43,23 @@ export default function GetStartedPage() {
         <ol className="steps">
           <li>
             <h2>Create a key</h2>
-            {can(me, 'key.write') ? (
-              created && created.projectId === project.id ? (
-                <SecretOnce created={created} />
+            <div className="step-body">
+              {can(me, 'key.write') ? (
+                created && created.projectId === project.id ? (
+                  <SecretOnce created={created} />
+                ) : (
+                  <CreateKeyButton project={project} onCreated={setCreated} />
+                )
               ) : (
-                <CreateKeyButton project={project} onCreated={setCreated} />
-              )
-            ) : (
-              <p>Your roles do not create keys: ask a developer, team admin or admin of your organisation for one.</p>
-            )}
+                <p>Your roles do not create keys: ask a developer, team admin or admin of your organisation for one.</p>
+              )}
+            </div>
           </li>
           <li>
             <h2>Top up credits</h2>
-            <CreditsStep project={project} />
+            <div className="step-body">
+              <CreditsStep project={project} />
+            </div>
           </li>
           <li>
             <h2>Replace the base URL and the key</h2>

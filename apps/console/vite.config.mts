@@ -9,6 +9,8 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   base: '/console/',
+  // Vite's and Vitest's caches under the workspace's tmp/, not a node_modules of the app.
+  cacheDir: fileURLToPath(new URL('../../tmp/vite-console', import.meta.url)),
   plugins: [react()],
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),

@@ -1,6 +1,6 @@
 // `npm test` (after `npm run build`): the whole Jest suite with its output captured, then the scan of
-// that output and of every log the suite's stacks wrote for keys and secrets (the `log-scan` project).
-// Fails when either fails. Arguments go to the suite's Jest run (`npm test -- --selectProjects unit`).
+// that output and of every log the suite's stacks wrote for keys and secrets (the `log-scan` project),
+// then the console's component tests (Vitest). Fails when any fails. Arguments go to the suite's Jest run (`npm test -- --selectProjects unit`).
 const { spawn } = require('node:child_process');
 const { createWriteStream, mkdirSync, rmSync } = require('node:fs');
 const { join } = require('node:path');
@@ -12,9 +12,11 @@ const logDir = join(root, 'tmp', 'test-logs');
 rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
 
-const run = (args, env, capture) =>
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+
+const run = (args, env, capture, bin = jest) =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [jest, ...args], {
+    const child = spawn(process.execPath, [bin, ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['inherit', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'],
@@ -34,5 +36,6 @@ const run = (args, env, capture) =>
     join(logDir, 'jest.log'),
   );
   const scan = await run(['--selectProjects', 'log-scan'], { POLYMUX_LOG_SCAN_DIR: logDir });
-  process.exit(suite || scan);
+  const components = await run(['run', '--config', 'apps/console/vitest.config.mts'], {}, undefined, vitest);
+  process.exit(suite || scan || components);
 })();

@@ -14,6 +14,11 @@ export const EnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: port.default(8080),
   CONTROL_PORT: port.default(8081),
+  /**
+   * The data plane's address as applications reach it (`https://ai.example.com`): the console's Get
+   * started page shows it. Absent: the console's own origin (embedded) or its host on `PORT`.
+   */
+  POLYMUX_PUBLIC_URL: z.url().optional(),
   PROVIDER_SIM_PORT: port.default(8090),
   PROVIDER_SIM_URL: z.url().optional(),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),

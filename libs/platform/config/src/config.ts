@@ -16,6 +16,8 @@ export interface PolymuxConfig {
     host: string;
     port: number;
     controlPort: number;
+    /** `POLYMUX_PUBLIC_URL`: the data plane's address as applications reach it. */
+    publicUrl?: string;
     maxBodyBytes: number;
     /** Fastify's `trustProxy`: the peers whose `X-Forwarded-For` names the client (`POLYMUX_TRUSTED_PROXIES`). */
     trustedProxies: string[];
@@ -123,6 +125,7 @@ export const loadConfig = (
       host: env.HOST,
       port: env.PORT,
       controlPort: env.CONTROL_PORT,
+      ...(env.POLYMUX_PUBLIC_URL ? { publicUrl: env.POLYMUX_PUBLIC_URL.replace(/\/+$/, '') } : {}),
       maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES,
       trustedProxies: env.POLYMUX_TRUSTED_PROXIES,
     },

@@ -17,6 +17,8 @@ import { CatalogLayerController } from './catalog/catalog-layer.controller';
 import { CatalogLayerHandler } from './catalog/catalog-layer.handler';
 import { CatalogLayerRepository } from './catalog/catalog-layer.repository';
 import { CatalogLayerService } from './catalog/catalog-layer.service';
+import { ConsoleAssets } from './console/console-assets';
+import { ConsoleController } from './console/console.controller';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
 import { CreditsController } from './credits/credits.controller';
@@ -69,6 +71,7 @@ import { WebhookService } from './webhooks/webhook.service';
     SsoController,
     MeController,
     OpenApiController,
+    ConsoleController,
     KeyHandler,
     CatalogLayerHandler,
   ],
@@ -98,6 +101,7 @@ import { WebhookService } from './webhooks/webhook.service';
     SsoRepository,
     SsoSessionService,
     SsoService,
+    ConsoleAssets,
   ],
 })
 export class ControlModule {}

@@ -4,9 +4,13 @@ import { OpenAiErrorFilter } from '@polymux/http';
 import { ControlRepository } from '../control.repository';
 import { AdminAuthGuard, type AdminRequest, principalOf } from './admin-auth.guard';
 import { Requires } from './requires';
+import { heldPermissions } from './roles';
 import { ApiContract } from '../openapi/api-contract';
 
-/** `GET /admin/v1/me`: who the credential is — the operator, or a user with their org and roles. */
+/**
+ * `GET /admin/v1/me`: who the credential is — the operator, or a user with their org and roles —
+ * and what it may do (`permissions`: each one held, where, and whether over its own objects only).
+ */
 @Controller('admin/v1')
 @UseGuards(AdminAuthGuard)
 @UseFilters(OpenAiErrorFilter)
@@ -32,6 +36,7 @@ export class MeController {
         teamId: grant.teamId,
         team: grant.teamId ? (teams.get(grant.teamId) ?? null) : null,
       })),
+      permissions: heldPermissions(principal.operator, principal.roles),
     };
   }
 }

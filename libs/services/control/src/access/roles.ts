@@ -59,3 +59,24 @@ export const readOf = (permission: Permission): Permission => {
   const read = `${permission.split('.')[0]}.read`;
   return (read in PERMISSIONS ? read : permission) as Permission;
 };
+
+/** One permission a principal holds: where (`teamId` null: org-wide) and whether over its own objects only. */
+export interface HeldPermission {
+  permission: Permission;
+  teamId: string | null;
+  ownOnly: boolean;
+}
+
+/** Every permission a principal holds, for clients that offer only what it may do (the console). */
+export const heldPermissions = (
+  operator: boolean,
+  grants: ReadonlyArray<{ role: Role; teamId: string | null }>,
+): HeldPermission[] => {
+  const all = Object.keys(PERMISSIONS) as Permission[];
+  if (operator) return all.map((permission) => ({ permission, teamId: null, ownOnly: false }));
+  return grants.flatMap(({ role, teamId }) =>
+    all
+      .filter((permission) => holds(role, permission))
+      .map((permission) => ({ permission, teamId, ownOnly: ownOnly(role, permission) })),
+  );
+};

@@ -1,0 +1,23 @@
+import '@testing-library/jest-dom/vitest';
+
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+import { credentialStore } from '../auth/credential';
+
+// jsdom has <dialog> without its modal methods.
+if (!HTMLDialogElement.prototype.showModal) {
+  HTMLDialogElement.prototype.showModal = function showModal(this: HTMLDialogElement) {
+    this.setAttribute('open', '');
+  };
+  HTMLDialogElement.prototype.close = function close(this: HTMLDialogElement) {
+    this.removeAttribute('open');
+  };
+}
+
+afterEach(() => {
+  cleanup();
+  credentialStore.set(null);
+  localStorage.clear();
+  document.documentElement.removeAttribute('data-theme');
+});

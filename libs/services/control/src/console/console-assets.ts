@@ -1,0 +1,89 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import type { OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** `dist/console` beside `dist/libs/...`: `npm run build`'s `vite build` writes it. */
+export const CONSOLE_DIR = resolve(__dirname, '../../../../..', 'console');
+const PREFIX = '/console';
+
+/** An admin UI: its own scripts, styles and API only, never framed, no referrer sent anywhere. */
+export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), clipboard-write=(self)',
+};
+
+/** Hashed file names never change content: cached for a year; the rest (index.html) revalidated. */
+const cacheControlOf = (file: string) =>
+  file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+
+const decoded = (path: string): string => {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path; // not a file name then: the page, whose router shows its own "not found"
+  }
+};
+
+const filesIn = (dir: string): Set<string> =>
+  new Set(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) =>
+        join(entry.parentPath, entry.name)
+          .slice(dir.length + 1)
+          .replaceAll('\\', '/'),
+      ),
+  );
+
+/**
+ * Serves the console's static build at `/console` on control's HTTP server (both run modes):
+ * its files as built (only those: no path is resolved from the URL), any other path under
+ * `/console/` as `index.html` for the client's routes, and a plain 404 that says how to build it
+ * when `dist/console` is missing.
+ */
+@Injectable()
+export class ConsoleAssets implements OnModuleInit {
+  private readonly logger = new Logger('Console');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  async onModuleInit(): Promise<void> {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (fastify) await this.register(fastify, CONSOLE_DIR);
+  }
+
+  async register(fastify: FastifyInstance, dir: string): Promise<void> {
+    const files = existsSync(join(dir, 'index.html')) ? filesIn(dir) : undefined;
+    if (files) {
+      // Loaded only with a build to serve: it requires an ES module, which Jest's module system cannot.
+      const { default: fastifyStatic } = await import('@fastify/static');
+      void fastify.register(fastifyStatic, { root: dir, serve: false });
+    } else this.logger.warn(`no console build at ${dir}: /console answers 404 (npm run build builds it)`);
+    const handler = (request: FastifyRequest, reply: FastifyReply) => {
+      void reply.headers(CONSOLE_HEADERS);
+      if (!files)
+        return reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .send('The console is not built: run `npm run build` (it builds dist/console), then restart.\n');
+      const path = decoded(request.url.split('?')[0]!.slice(PREFIX.length + 1));
+      const file = files.has(path) ? path : 'index.html';
+      // A missing asset is a 404, not the page: a stale script must not be answered with HTML.
+      if (file !== path && (path.startsWith('assets/') || /\.\w+$/.test(path)))
+        return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+      return reply.header('cache-control', cacheControlOf(file)).sendFile(file, { cacheControl: false });
+    };
+    fastify.get(PREFIX, (_request, reply) => reply.redirect(`${PREFIX}/`));
+    fastify.get(`${PREFIX}/*`, handler);
+  }
+}

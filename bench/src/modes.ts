@@ -30,6 +30,8 @@ export interface TracingResult {
   bytes: number;
   spans: number;
   spansPerRequest: number;
+  /** Spans per traced call: per request over the share the ratio samples (NaN at ratio 0). */
+  spansPerSampledRequest: number;
   contentTypes: string[];
   unreadable: number;
 }
@@ -88,6 +90,10 @@ const measureTraced = async (
       requests: results.requestsSent,
       ...seen,
       spansPerRequest: results.requestsSent > 0 ? seen.spans / results.requestsSent : NaN,
+      spansPerSampledRequest:
+        results.requestsSent > 0 && settings.traceRatio > 0
+          ? seen.spans / (results.requestsSent * settings.traceRatio)
+          : NaN,
       contentTypes: after.contentTypes,
       unreadable: after.unreadable - before.unreadable,
     },

@@ -149,7 +149,8 @@ const tracingLine = (result: ModeResult): string[] => {
   return [
     `Tracing: every Polymux process exported to a local OTLP/HTTP receiver (${tracing.contentTypes.join(', ') || 'nothing received'};`,
     `sampler ${tracing.sampler}, ratio ${tracing.ratio}). While Polymux was measured: ${tracing.traceExports} trace exports,`,
-    `${tracing.spans} spans (${fmt(tracing.spansPerRequest)} per request over ${tracing.requests} requests), ${fmt(tracing.bytes / 1024 / 1024)} MiB` +
+    `${tracing.spans} spans (${fmt(tracing.spansPerRequest)} per request over ${tracing.requests} requests` +
+      `${tracing.ratio < 1 && tracing.ratio > 0 ? `, ${fmt(tracing.spansPerSampledRequest ?? NaN)} per traced request` : ''}), ${fmt(tracing.bytes / 1024 / 1024)} MiB` +
       `${tracing.unreadable > 0 ? `, ${tracing.unreadable} bodies unreadable` : ''}.`,
     '',
   ];

@@ -72,7 +72,8 @@ export const toMarkdown = (report: BenchReport): string => {
     `simulator directly, through Polymux${compared}, on the same machine; "adds" is the difference. The simulator`,
     `answers with scenario \`${report.scenario}\` (${settings.streamTokens} completion tokens, streamed one event per token at`,
     `${settings.streamRate} tokens/s). Tracing is on as in production: every Polymux process exports its spans over OTLP/HTTP`,
-    `to a local receiver (parent-based trace-id ratio sampler, ratio ${settings.traceRatio}).`,
+    `to a local receiver (parent-based trace-id ratio sampler, ratio ${settings.traceRatio}` +
+      `${settings.traceRatioFrom === 'production' ? ": the Kubernetes manifests' production default" : ', BENCH_TRACE_RATIO'}).`,
     `Each phase runs ${settings.durationS} s after ${settings.warmupS} s of warm-up (the first of each target, at ${settings.connections} connections, after ${settings.initialWarmupS} s). The load generator, the simulator, the`,
     'gateways and the backing services share the same cores, so absolute numbers depend on the machine; the targets',
     "below are the performance issue's, judged on this run.",

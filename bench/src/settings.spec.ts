@@ -1,4 +1,10 @@
-import { readSettings } from './settings';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { parse } from 'yaml';
+
+import { productionTraceRatio, readSettings } from './settings';
 
 describe('bench settings: warm-up', () => {
   const saved = { ...process.env };
@@ -38,5 +44,35 @@ describe('bench settings: the routing benchmark', () => {
     expect(withEnv({ BENCH_ROUTING_ROUNDS: '300' }).routingRounds).toBe(300);
     expect(withEnv({ BENCH_ROUTING: '0', BENCH_ROUTING_ROUNDS: '300' }).routingRounds).toBeUndefined();
     expect(() => withEnv({ BENCH_ROUTING_ROUNDS: '0' })).toThrow('BENCH_ROUTING_ROUNDS must be a number between 1');
+  });
+});
+
+describe('bench settings: the trace sampler', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("traces at the Kubernetes manifests' ratio by default, which Compose defaults to as well", () => {
+    delete process.env.BENCH_TRACE_RATIO;
+    const compose = readFileSync('docker-compose.yml', 'utf8');
+    const composeRatio = /OTEL_TRACES_SAMPLER_ARG: \$\{OTEL_TRACES_SAMPLER_ARG:-([0-9.]+)\}/.exec(compose)?.[1];
+    const manifests = parse(readFileSync('deploy/k8s/configmap.yaml', 'utf8')) as { data: Record<string, string> };
+    expect(readSettings([]).traceRatio).toBe(Number(manifests.data.OTEL_TRACES_SAMPLER_ARG));
+    expect(Number(composeRatio)).toBe(readSettings([]).traceRatio);
+    expect(withRatio('1')).toBe(1);
+  });
+
+  const withRatio = (ratio: string) => {
+    process.env.BENCH_TRACE_RATIO = ratio;
+    return readSettings([]).traceRatio;
+  };
+
+  it('refuses a config map without a ratio sampler', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bench-settings-')), 'configmap.yaml');
+    writeFileSync(file, 'data:\n  OTEL_TRACES_SAMPLER: always_on\n');
+    expect(() => productionTraceRatio(file)).toThrow('names no parent-based trace-id ratio sampler');
+    writeFileSync(file, "data:\n  OTEL_TRACES_SAMPLER: parentbased_traceidratio\n  OTEL_TRACES_SAMPLER_ARG: '0.25'\n");
+    expect(productionTraceRatio(file)).toBe(0.25);
   });
 });

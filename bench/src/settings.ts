@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { parse } from 'yaml';
+
 /**
  * Benchmark settings, read once from `BENCH_*` variables (and the `--soak` / `--scale` flags) so a
  * quick run is one variable away.
@@ -28,8 +33,13 @@ export interface BenchSettings {
   /** Completion tokens the simulator answers, and its streaming pace (tokens/s): a multi-chunk stream. */
   streamTokens: number;
   streamRate: number;
-  /** `OTEL_TRACES_SAMPLER_ARG` of the Polymux processes (parent-based trace-id ratio); tracing is always on. */
+  /**
+   * `OTEL_TRACES_SAMPLER_ARG` of the Polymux processes (parent-based trace-id ratio); tracing is always
+   * on. By default the production sampler's: the Kubernetes manifests' ratio (`productionTraceRatio`).
+   */
   traceRatio: number;
+  /** Where `traceRatio` came from: the manifests (the default) or `BENCH_TRACE_RATIO`. */
+  traceRatioFrom: 'production' | 'BENCH_TRACE_RATIO';
   /** RSS sampling period during the measured phases. */
   memorySampleMs: number;
   /** Requests of the distributed soak at `connections`; undefined when no soak is asked for. */
@@ -83,6 +93,20 @@ const pairs = (raw: string): Record<string, string> =>
       .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
   );
 
+/**
+ * The trace ratio production runs with: `OTEL_TRACES_SAMPLER_ARG` of the Kubernetes manifests'
+ * config map (Compose defaults to the same), so the bench measures tracing as deployed. The bench runs
+ * from the repository root, as `bench/results` says.
+ */
+export const productionTraceRatio = (configMap = join(process.cwd(), 'deploy', 'k8s', 'configmap.yaml')): number => {
+  const data = (parse(readFileSync(configMap, 'utf8')) as { data?: Record<string, string> }).data ?? {};
+  const ratio = Number(data.OTEL_TRACES_SAMPLER_ARG);
+  if (data.OTEL_TRACES_SAMPLER !== 'parentbased_traceidratio' || !(ratio >= 0 && ratio <= 1)) {
+    throw new Error(`${configMap} names no parent-based trace-id ratio sampler`);
+  }
+  return ratio;
+};
+
 /** `BENCH_ROUTING_ROUNDS`: recorded rounds over the routing benchmark's requests (also `npm run bench:routing`'s). */
 export const readRoutingRounds = (): number => Math.floor(number('BENCH_ROUTING_ROUNDS', 2_000, 1));
 
@@ -106,7 +130,8 @@ export const readSettings = (argv: readonly string[] = process.argv.slice(2)): B
     portkey: flag('BENCH_PORTKEY', true),
     streamTokens: Math.floor(number('BENCH_STREAM_TOKENS', 32, 2, 1_000_000)),
     streamRate: Math.floor(number('BENCH_STREAM_RATE', 1000, 1, 1_000_000)),
-    traceRatio: number('BENCH_TRACE_RATIO', 1, 0, 1),
+    traceRatio: process.env.BENCH_TRACE_RATIO ? number('BENCH_TRACE_RATIO', 1, 0, 1) : productionTraceRatio(),
+    traceRatioFrom: process.env.BENCH_TRACE_RATIO ? 'BENCH_TRACE_RATIO' : 'production',
     memorySampleMs: Math.floor(number('BENCH_MEMORY_SAMPLE_MS', 250, 10)),
     soakRequests: soak ? Math.floor(number('BENCH_SOAK', DEFAULT_SOAK_REQUESTS, 1)) : undefined,
     soakSampleS: number('BENCH_SOAK_SAMPLE_S', 5, 0.1),

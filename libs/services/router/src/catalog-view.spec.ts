@@ -85,7 +85,10 @@ describe('the catalog view', () => {
       ['openai/best', { inputPerMTok: '3000000000', outputPerMTok: '15000000000' }, null],
     ]);
     expect(JSON.stringify(view)).not.toMatch(/sim\.test|Bearer|authorization/);
-    expect(view.models.find((entry) => entry.id === 'untiered')).toMatchObject({ qualityTier: 'standard', auto: false });
+    expect(view.models.find((entry) => entry.id === 'untiered')).toMatchObject({
+      qualityTier: 'standard',
+      auto: false,
+    });
   });
 
   it("takes as reference the cheapest of auto's strongest tier, at its first priced deployment's prices", () => {

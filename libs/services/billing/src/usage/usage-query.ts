@@ -142,7 +142,8 @@ const costAt = (pricing: Pricing): RawBuilder<unknown> => {
 export const referenceCostExpression = (pricing: Pricing): RawBuilder<unknown> => {
   const tiers = [...(pricing.tiers ?? [])].sort((a, b) => b.aboveInputTokens - a.aboveInputTokens);
   const levels = tiers.map(
-    (tier) => sql`when input_tokens > ${tier.aboveInputTokens} then ${costAt(pricesAt(pricing, tier.aboveInputTokens + 1))}`,
+    (tier) =>
+      sql`when input_tokens > ${tier.aboveInputTokens} then ${costAt(pricesAt(pricing, tier.aboveInputTokens + 1))}`,
   );
   return sql`case when api = 'embeddings' then list_cost::numeric ${sql.join(levels, sql` `)} else ${costAt(pricing)} end`;
 };

@@ -338,7 +338,7 @@ describe('the reference cost of a report (the routing saving)', () => {
     );
   });
 
-  it("prices each call on the reference as callCost does, rounded up per call, in integer nano-USD", async () => {
+  it('prices each call on the reference as callCost does, rounded up per call, in integer nano-USD', async () => {
     const { groups } = await report({ orgId: refOrg, groupBy: ['api'], reference: { pricing } });
     expect(groups.map(({ group, calls: count, referenceCost }) => [group.api, count, referenceCost])).toEqual([
       ['chat.completions', 3, String(expected['chat.completions'])],

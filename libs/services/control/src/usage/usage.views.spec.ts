@@ -41,7 +41,9 @@ describe('usage report views', () => {
   });
 
   it('adds the reference cost and saving columns to the CSV of a report priced on a reference', () => {
-    const csv = usageReportCsv([group({ referenceCost: '2000000' })], ['model'], false, true).trim().split('\n');
+    const csv = usageReportCsv([group({ referenceCost: '2000000' })], ['model'], false, true)
+      .trim()
+      .split('\n');
     expect(csv[0]).toBe(
       'model,calls,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,reasoning_tokens,list_cost_usd,discount_usd,charged_usd,list_cost_nano_usd,discount_nano_usd,charged_nano_usd,reference_cost_usd,saving_usd,reference_cost_nano_usd,saving_nano_usd',
     );

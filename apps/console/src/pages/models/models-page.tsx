@@ -110,7 +110,7 @@ export default function ModelsPage() {
                 ))}
               </select>
             </label>
-            <label className="checkbox">
+            <label className="check">
               <input
                 type="checkbox"
                 checked={filters.unhealthyOnly}

@@ -52,10 +52,10 @@ export function SpendChart({ series, dimensionLabel }: { series: SpendSeries; di
     <figure className="chart">
       <figcaption>Spend over time by {dimensionLabel.toLowerCase()} (charged, USD)</figcaption>
       <div className="chart-canvas" aria-hidden="true">
-        <BarChart responsive data={series.rows} className="chart-svg">
+        <BarChart responsive accessibilityLayer={false} data={series.rows} className="chart-svg">
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="bucket" />
-          <YAxis tickFormatter={(value: number) => usd(String(value))} width={72} />
+          <YAxis tickFormatter={(value: number) => usd(String(value))} width={96} />
           <Tooltip formatter={(value) => usd(String(value))} />
           <Legend />
           {series.names.map((name, index) => (
@@ -114,7 +114,7 @@ export function TopChart({ groups, dimension }: { groups: UsageGroup[]; dimensio
     <figure className="chart">
       <figcaption>Top models by cost</figcaption>
       <div className="chart-canvas small" aria-hidden="true">
-        <BarChart responsive layout="vertical" data={top} className="chart-svg">
+        <BarChart responsive accessibilityLayer={false} layout="vertical" data={top} className="chart-svg">
           <XAxis type="number" tickFormatter={(value: number) => usd(String(value))} />
           <YAxis type="category" dataKey="name" width={140} />
           <Tooltip formatter={(value) => usd(String(value))} />

@@ -30,9 +30,14 @@ export const catalogView = (catalog: Catalog, revision: number, health: HealthSn
   return {
     revision,
     models: catalog.file.models.map((model) => {
-      const { pricing: _listed, qualityTier: _tier, ...info } = listed.get(model.id)!;
+      const info = listed.get(model.id)!;
       return {
-        ...info,
+        id: info.id,
+        ownedBy: info.ownedBy,
+        aliases: info.aliases,
+        contextWindow: info.contextWindow,
+        maxOutputTokens: info.maxOutputTokens,
+        capabilities: info.capabilities,
         qualityTier: tierOf(model),
         auto: auto.has(model),
         deployments: model.deployments.map((deployment) => {

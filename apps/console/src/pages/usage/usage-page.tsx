@@ -121,7 +121,7 @@ export default function UsagePage() {
     [orgId, period, dimension, tagKey, projectId, teamId],
   );
   // One instant per choice of filters: every report of the page covers the same period.
-  const now = useMemo(() => Date.now(), [filters]); // eslint-disable-line react-hooks/exhaustive-deps
+  const now = useMemo(() => (filters ? Date.now() : 0), [filters]);
   const reports = useUsageReports(filters, now);
   const label = dimension === 'tag' ? `Tag ${tagKey || '…'}` : DIMENSIONS[dimension];
   const groupBy = filters ? groupByOf(filters) : '';

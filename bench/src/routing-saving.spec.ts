@@ -8,7 +8,7 @@ import type { RoutingSubjects } from './routing-decision';
 import { loadRoutingSubjects } from './routing-decision';
 import type { RequestKind } from './routing-mix';
 import { MIX } from './routing-mix';
-import { mixedWorkloadSaving, savingPercent, strongestModel } from './routing-saving';
+import { baselineModel, mixedWorkloadSaving, savingPercent } from './routing-saving';
 
 const RANK = { economy: 0, standard: 1, frontier: 2 };
 
@@ -120,7 +120,7 @@ describe('the mixed workload computation on a small catalog', () => {
   };
 
   it("takes the cheapest model of auto's strongest tier as the baseline, not a model auto never picks", () => {
-    expect(strongestModel(catalog).id).toBe('best');
+    expect(baselineModel(catalog).id).toBe('best');
   });
 
   it('prices auto and the baseline for the stated tokens and count', () => {

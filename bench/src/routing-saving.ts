@@ -1,7 +1,7 @@
 import type { Catalog, CatalogModel } from '@polymux/catalog';
 import type { Complexity, Deployment, QualityTier, TaskType } from '@polymux/contracts';
 import { callCost, intakeOf } from '@polymux/contracts';
-import { strongestTier, tierOf } from '@polymux/router';
+import { strongestModel, tierOf } from '@polymux/router';
 
 import type { RoutingSubjects } from './routing-decision';
 import { decide } from './routing-decision';
@@ -42,28 +42,9 @@ export interface MixedWorkloadSaving {
   savingPercent: number;
 }
 
-/** Input plus output list price per million tokens of a model's first deployment: how cheap it is. */
-const listPrice = (catalog: Catalog, model: CatalogModel): bigint => {
-  const [first] = catalog.deployments(model);
-  return first ? BigInt(first.pricing.inputPerMTok) + BigInt(first.pricing.outputPerMTok) : 0n;
-};
-
-/**
- * "The strongest model" by the router's quality tiers: among the priced chat models `auto` chooses
- * from for any task, those of the highest tier; of several, the cheapest by list price, so the
- * baseline is the least expensive way to always use that tier (the saving is not inflated).
- */
-export const strongestModel = (catalog: Catalog): CatalogModel => {
-  const models = catalog
-    .autoModelsOfAnyTask()
-    .filter((model) => !model.capabilities.embeddings && catalog.isPriced(model));
-  const tier = strongestTier(models);
-  const [strongest] = models
-    .filter((model) => tierOf(model) === tier)
-    .sort((a, b) => {
-      const difference = listPrice(catalog, a) - listPrice(catalog, b);
-      return difference < 0n ? -1 : difference > 0n ? 1 : 0;
-    });
+/** The baseline: the router's strongest model (`strongestModel`); a catalog without one has nothing to compare. */
+export const baselineModel = (catalog: Catalog): CatalogModel => {
+  const strongest = strongestModel(catalog);
   if (!strongest) throw new Error('the catalog has no priced model for auto to choose');
   return strongest;
 };
@@ -96,7 +77,7 @@ export const mixedWorkloadSaving = (
   { catalog, classifier }: RoutingSubjects,
   mix: readonly RequestKind[],
 ): MixedWorkloadSaving => {
-  const strongest = strongestModel(catalog);
+  const strongest = baselineModel(catalog);
   const kinds = mix.map((kind): PlannedKind => {
     const intake = intakeOf(kind.request);
     const classification = classifier.classify({ sample: intake.sample, signals: intake.signals });

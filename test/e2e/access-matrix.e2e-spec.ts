@@ -324,6 +324,12 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
         make: (f) => ({ method: 'GET', path: `/${what}?orgId=${f.org}&teamId=${f.team}` }),
       },
     ]),
+    {
+      route: 'GET /admin/v1/usage',
+      note: 'with the routing saving (savings=true)',
+      allowed: ['owner', 'admin', 'billing_admin', 'viewer', 'auditor'],
+      make: (f) => ({ method: 'GET', path: `/usage?orgId=${f.org}&savings=true` }),
+    },
   ];
 
   function catalogEntries(): Entry[] {
@@ -344,6 +350,7 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
       write('DELETE', 'models/must-not-exist'),
       write('POST', 'deployments', { id: 'must-not-exist', model: 'm', baseUrl: 'https://x' }),
       { route: 'GET /admin/v1/deployments', allowed: ALL, make: () => ({ method: 'GET', path: '/deployments' }) },
+      { route: 'GET /admin/v1/catalog', allowed: ALL, make: () => ({ method: 'GET', path: '/catalog' }) },
       write('PATCH', 'deployments/must-not-exist', { upstreamModel: 'x' }),
       write('DELETE', 'deployments/must-not-exist'),
     ];

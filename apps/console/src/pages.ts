@@ -22,4 +22,16 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'key.read',
     component: lazy(() => import('./pages/api-keys/api-keys-page')),
   },
+  {
+    path: 'usage',
+    label: 'Usage and costs',
+    permission: 'usage.read',
+    component: lazy(() => import('./pages/usage/usage-page')),
+  },
+  {
+    path: 'models',
+    label: 'Models',
+    permission: 'catalog.read',
+    component: lazy(() => import('./pages/models/models-page')),
+  },
 ];

@@ -13,6 +13,7 @@ export * from './messages/audit.event';
 export * from './messages/billing.message';
 export * from './messages/budget.message';
 export * from './messages/catalog.message';
+export * from './messages/catalog-view.message';
 export * from './messages/embed.message';
 export * from './messages/health.event';
 export * from './messages/invoke.message';

@@ -36,6 +36,7 @@ import {
   CatalogLayerRequest,
   SealedCredentials,
 } from './messages/catalog.message';
+import { CatalogView, CatalogViewRequest } from './messages/catalog-view.message';
 import { EmbedRequest } from './messages/embed.message';
 import { DeploymentOutcomes } from './messages/health.event';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
@@ -184,6 +185,13 @@ export const Subjects = {
   ),
   /** Control asks a router whether a changed layer merges over the catalog file, before storing it. */
   checkCatalogLayer: defineRequest('router.catalog.check.v1', 'router', CatalogLayerEntries, CatalogLayerProblems, {
+    callers: ['control'],
+  }),
+  /**
+   * The effective catalog with each deployment's prices and health, and the routing saving's
+   * reference model: `GET /admin/v1/catalog`, and `GET /admin/v1/usage?savings=true`.
+   */
+  catalogView: defineRequest('router.catalog.get.v1', 'router', CatalogViewRequest, CatalogView, {
     callers: ['control'],
   }),
   auditQuery: defineRequest('audit.records.query.v1', 'audit', AuditQuery, AuditRecords, { callers: ['control'] }),

@@ -90,6 +90,23 @@ export interface paths {
         patch: operations["Budget_update"];
         trace?: never;
     };
+    "/admin/v1/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The effective catalog: models, charged prices, deployment health, the reference model */
+        get: operations["CatalogView_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/console/config": {
         parameters: {
             query?: never;
@@ -1092,6 +1109,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    CatalogView_catalog: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            "4XX": components["responses"]["Error"];
+            "5XX": components["responses"]["Error"];
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: unknown[];
+                        /** @description Pass as `cursor` for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
                 };
             };
         };
@@ -2720,6 +2766,7 @@ export interface operations {
                 parentRequestId?: string;
                 projectId?: string;
                 provider?: string;
+                savings?: "true" | "false";
                 sessionId?: string;
                 tags?: string;
                 task?: "chat" | "summarization" | "code" | "reasoning" | "agent" | "extraction" | "creative" | "translation" | "vision" | "embeddings";

@@ -80,3 +80,103 @@ export interface SsoSession {
   refreshExpiresAt: string;
   userId: string;
 }
+
+/** Totals of a usage report's group (`GET /admin/v1/usage`); money in USD strings and nano-USD. */
+export interface UsageGroup {
+  bucket: string | null;
+  group: Record<string, string | null>;
+  calls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  listCostUsd: string;
+  discountUsd: string;
+  chargedUsd: string;
+  listCostNanoUsd: string;
+  chargedNanoUsd: string;
+  /** With `savings=true` and a reference model. */
+  referenceCostUsd?: string;
+  referenceCostNanoUsd?: string;
+  savingUsd?: string;
+  savingNanoUsd?: string;
+}
+
+export interface UsageReport extends Page<UsageGroup> {
+  reference?: { model: string; deploymentId: string; qualityTier: string } | null;
+}
+
+/** One usage row (`GET /admin/v1/usage/calls`): metadata only. */
+export interface UsageCall {
+  requestId: string;
+  occurredAt: string;
+  projectId: string;
+  keyId: string;
+  requestedModel: string;
+  model: string;
+  provider: string;
+  api: string;
+  task: string;
+  outcome: string;
+  inputTokens: number;
+  outputTokens: number;
+  chargedUsd: string;
+  chargedNanoUsd: string;
+}
+
+export interface Price {
+  usdPerMTok: string;
+  nanoUsdPerMTok: string;
+}
+
+/** One level of a deployment's prices as `GET /admin/v1/catalog` answers it (every kind filled in). */
+export interface PriceLevel {
+  input: Price;
+  cachedInput: Price;
+  cacheWrite: Price;
+  output: Price;
+  reasoning: Price;
+  imageInput: Price;
+  perRequest: { usd: string; nanoUsd: string };
+}
+
+export interface DeploymentHealth {
+  breaker: 'closed' | 'open' | 'half-open';
+  cooling: boolean;
+  availableAt: string | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  outputTokensPerSecond: number | null;
+  errorRate: number;
+  samples: number;
+}
+
+export interface CatalogDeployment {
+  id: string;
+  provider: string;
+  upstreamModel: string;
+  region: string | null;
+  admin: boolean;
+  pricing: (PriceLevel & { tiers: Array<PriceLevel & { aboveInputTokens: number }> }) | null;
+  health: DeploymentHealth | null;
+}
+
+export type Capability = 'tools' | 'parallelTools' | 'vision' | 'jsonSchema' | 'reasoning' | 'embeddings' | 'streaming';
+
+export interface CatalogModel {
+  id: string;
+  ownedBy: string;
+  aliases: string[];
+  contextWindow: number;
+  maxOutputTokens: number;
+  capabilities: Record<Capability, boolean>;
+  qualityTier: 'frontier' | 'standard' | 'economy';
+  auto: boolean;
+  deployments: CatalogDeployment[];
+}
+
+export interface CatalogAnswer extends Page<CatalogModel> {
+  revision: number;
+  reference: { model: string; deploymentId: string; qualityTier: string } | null;
+}

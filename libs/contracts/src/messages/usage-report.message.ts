@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { TAG_KEY } from '../usage-tags';
 import { Money } from './money';
+import { Pricing } from './plan.message';
 
 /** What usage can be grouped by: a call's ids and route, a tag's value (`tag:<key>`), or its session. */
 export const USAGE_DIMENSIONS = [
@@ -60,6 +61,11 @@ export const UsageReportQuery = UsageFilters.extend({
   bucket: UsageBucket.optional(),
   /** IANA zone the buckets' hours and days follow. */
   timezone: z.string().default('UTC'),
+  /**
+   * Prices the groups' calls on this model too (`referenceCost`): the reference of the routing
+   * saving, the strongest model (`CatalogView.reference`), at the prices a call on it is charged.
+   */
+  reference: z.object({ pricing: Pricing }).optional(),
   ...Page,
 });
 export type UsageReportQuery = z.infer<typeof UsageReportQuery>;
@@ -85,6 +91,11 @@ export type UsageTotals = z.infer<typeof UsageTotals>;
 export const UsageGroup = UsageTotals.extend({
   bucket: z.string().nullable(),
   group: z.record(z.string(), z.string().nullable()),
+  /**
+   * With the query's `reference`: the list cost of the group's calls had each been made on it, priced
+   * per call like a charge (`callCost`); embeddings calls at their own list cost (`auto` routes none).
+   */
+  referenceCost: Money.optional(),
 });
 export type UsageGroup = z.infer<typeof UsageGroup>;
 

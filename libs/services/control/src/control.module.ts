@@ -14,6 +14,7 @@ import { BootstrapService } from './bootstrap.service';
 import { BudgetController } from './budgets/budget.controller';
 import { BudgetService } from './budgets/budget.service';
 import { CatalogLayerController } from './catalog/catalog-layer.controller';
+import { CatalogViewController } from './catalog/catalog-view.controller';
 import { CatalogLayerHandler } from './catalog/catalog-layer.handler';
 import { CatalogLayerRepository } from './catalog/catalog-layer.repository';
 import { CatalogLayerService } from './catalog/catalog-layer.service';
@@ -60,6 +61,7 @@ import { WebhookService } from './webhooks/webhook.service';
     AuditController,
     CreditsController,
     CatalogLayerController,
+    CatalogViewController,
     RoutingPolicyController,
     RateLimitController,
     BudgetController,

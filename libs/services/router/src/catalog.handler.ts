@@ -5,13 +5,27 @@ import type { PayloadOf, RequestOf, ResponseOf } from '@polymux/contracts';
 import { Subjects } from '@polymux/contracts';
 import { OnEvent, OnRequest } from '@polymux/messaging';
 
-/** The router's side of the admin catalog layer: checks a proposed layer, reloads on every change. */
+import { catalogView } from './catalog-view';
+import { HealthService } from './health/health.service';
+
+/**
+ * The router's side of the admin catalog: checks a proposed layer, reloads on every change, and
+ * answers the effective catalog with its deployments' health.
+ */
 @Controller()
 export class CatalogHandler {
   constructor(
     private readonly source: CatalogSource,
     private readonly reloader: CatalogReloader,
+    private readonly health: HealthService,
   ) {}
+
+  @OnRequest(Subjects.catalogView)
+  async view(): Promise<ResponseOf<typeof Subjects.catalogView>> {
+    const catalog = this.source.current;
+    const ids = catalog.file.models.flatMap((model) => model.deployments.map((deployment) => deployment.id));
+    return catalogView(catalog, this.source.revision, await this.health.snapshot(ids));
+  }
 
   @OnRequest(Subjects.checkCatalogLayer)
   check(

@@ -7,3 +7,4 @@ export type { Eligible, RouteRequest, Routed } from './routing/routing';
 export { Routing } from './routing/routing';
 export { NO_HEALTH } from './routing/deployment-health';
 export { strongestTier, tierOf } from './routing/quality-tier';
+export { strongestModel } from './routing/reference-model';

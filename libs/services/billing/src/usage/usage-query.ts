@@ -1,5 +1,5 @@
-import type { UsageCallsQuery, UsageDimension, UsageFilters, UsageReportQuery } from '@polymux/contracts';
-import { ErrorCode, PolymuxException } from '@polymux/contracts';
+import type { Pricing, UsageCallsQuery, UsageDimension, UsageFilters, UsageReportQuery } from '@polymux/contracts';
+import { ErrorCode, PolymuxException, pricesAt } from '@polymux/contracts';
 import type { Expression, ExpressionBuilder, Kysely, RawBuilder, SelectQueryBuilder } from 'kysely';
 import { sql } from 'kysely';
 
@@ -112,6 +112,46 @@ export const totalsSelection = () => [
   ).map(total),
 ];
 
+/** A nano-USD amount or token count as an exact numeric parameter (products of two exceed bigint). */
+const exact = (value: string | bigint) => sql`${String(value)}::numeric`;
+
+/**
+ * A row's cost at one set of prices, exactly as `callCost` prices a call: cached reads and cache
+ * writes (part of the input) and reasoning (part of the output) at their own prices, counts capped
+ * as it caps them, rounded up to a whole nano-USD per call, plus the fee per request.
+ */
+const costAt = (pricing: Pricing): RawBuilder<unknown> => {
+  const input = exact(pricing.inputPerMTok);
+  const output = exact(pricing.outputPerMTok);
+  const cached = sql`least(cached_input_tokens, input_tokens)`;
+  const written = sql`least(cache_write_tokens, input_tokens - ${cached})`;
+  const reasoning = sql`least(reasoning_tokens, output_tokens)`;
+  const tokens = sql`(input_tokens - ${cached} - ${written})::numeric * ${input}
+    + ${cached}::numeric * ${exact(pricing.cachedInputPerMTok ?? pricing.inputPerMTok)}
+    + ${written}::numeric * ${exact(pricing.cacheWritePerMTok ?? pricing.inputPerMTok)}
+    + (output_tokens - ${reasoning})::numeric * ${output}
+    + ${reasoning}::numeric * ${exact(pricing.reasoningPerMTok ?? pricing.outputPerMTok)}`;
+  return sql`ceil((${tokens}) / 1000000) + ${exact(pricing.perRequest ?? '0')}`;
+};
+
+/**
+ * What a row would have cost on the reference pricing: at the long-context tier its input passes
+ * (the highest, as `pricesAt` takes it), else the base prices. An embeddings call keeps its own list
+ * cost: `auto` routes chat calls only, so there is nothing routing could have chosen instead.
+ */
+export const referenceCostExpression = (pricing: Pricing): RawBuilder<unknown> => {
+  const tiers = [...(pricing.tiers ?? [])].sort((a, b) => b.aboveInputTokens - a.aboveInputTokens);
+  const levels = tiers.map(
+    (tier) =>
+      sql`when input_tokens > ${tier.aboveInputTokens} then ${costAt(pricesAt(pricing, tier.aboveInputTokens + 1))}`,
+  );
+  return sql`case when api = 'embeddings' then list_cost::numeric ${sql.join(levels, sql` `)} else ${costAt(pricing)} end`;
+};
+
+/** The reference cost of a group of rows, as text (a whole number of nano-USD). */
+const referenceTotal = (pricing: Pricing) =>
+  sql<string>`trunc(coalesce(sum(${referenceCostExpression(pricing)}), 0))::text`.as('reference_cost');
+
 /**
  * The grouped report: one row per bucket (the hour or day in the query's zone, when bucketed) and
  * value of each grouped dimension, ordered by them, with its totals. Grouped and ordered by select
@@ -126,6 +166,7 @@ export const reportQuery = (db: Kysely<DB>, query: UsageReportQuery) => {
   let select = filtered(db.selectFrom('usage'), query).select([
     ...keys.map((key, index) => key.as(`k${index}`)),
     ...totalsSelection(),
+    ...(query.reference ? [referenceTotal(query.reference.pricing)] : []),
   ]);
   if (query.cursor !== undefined) {
     const values = decodeCursor(query.cursor, reportShape(query), keys.length);

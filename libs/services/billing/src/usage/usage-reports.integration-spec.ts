@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import type { UsageRecorded } from '@polymux/contracts';
-import { ErrorCode, Subjects } from '@polymux/contracts';
+import type { Pricing, UsageRecorded } from '@polymux/contracts';
+import { ErrorCode, Subjects, callCost } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { RunningService } from '@polymux/runtime';
 import { startService } from '@polymux/runtime';
@@ -299,5 +299,60 @@ describe('usage rows and reports (billing over NATS, Postgres)', () => {
       tags: { feature: 'search' },
     });
     expect(filtered.calls.map((call) => call.requestId)).toEqual([4, 2, 0].map((index) => CALLS[index]!.requestId));
+  });
+});
+
+describe('the reference cost of a report (the routing saving)', () => {
+  const refOrg = `${orgId}-ref`;
+  // Odd nano-USD prices, so that every call's rounding up shows; a long-context tier above 102 tokens.
+  const pricing: Pricing = {
+    inputPerMTok: '3000000007',
+    outputPerMTok: '15000000011',
+    cachedInputPerMTok: '300000001',
+    cacheWritePerMTok: '3750000003',
+    perRequest: '17',
+    tiers: [{ aboveInputTokens: 102, inputPerMTok: '6000000013', outputPerMTok: '22500000019' }],
+  };
+  const call = (index: number, changes: Partial<UsageRecorded>): UsageRecorded =>
+    usage(index, { requestId: `req_${refOrg}_${index}`, orgId: refOrg, accountId: `${accountId}-ref`, ...changes });
+  const tokens = { cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  const calls = [
+    // (85 × 3000000007 + 10 × 300000001 + 5 × 3750000003 + 20 × 15000000011) / 1e6 = 576750.00084 → 576751, + 17.
+    call(0, { inputTokens: 100, cachedInputTokens: 10, cacheWriteTokens: 5, outputTokens: 20, reasoningTokens: 3 }),
+    // Above the tier: (200 × 6000000013 + 10 × 22500000019) / 1e6 = 1425000.00279 → 1425001, + 17.
+    call(1, { ...tokens, inputTokens: 200, outputTokens: 10 }),
+    // Embeddings keep their own list cost.
+    call(2, { ...tokens, api: 'embeddings', task: 'embeddings', inputTokens: 50, outputTokens: 0, cost: '1234' }),
+    // Counts a provider reported inconsistently are capped as callCost caps them: 10 cached, 4 reasoning.
+    // (10 × 300000001 + 4 × 15000000011) / 1e6 = 63000.000054 → 63001, + 17.
+    call(3, { inputTokens: 10, cachedInputTokens: 50, cacheWriteTokens: 5, outputTokens: 4, reasoningTokens: 9 }),
+  ];
+  const expected = { 'chat.completions': 576_768n + 1_425_018n + 63_018n, embeddings: 1_234n };
+
+  beforeAll(async () => {
+    for (const event of calls) await emit(event);
+    await pollUntil(
+      () => db.selectFrom('usage').select('request_id').where('org_id', '=', refOrg).execute(),
+      (rows) => rows.length === calls.length,
+      { timeoutMs: 15_000 },
+    );
+  });
+
+  it('prices each call on the reference as callCost does, rounded up per call, in integer nano-USD', async () => {
+    const { groups } = await report({ orgId: refOrg, groupBy: ['api'], reference: { pricing } });
+    expect(groups.map(({ group, calls: count, referenceCost }) => [group.api, count, referenceCost])).toEqual([
+      ['chat.completions', 3, String(expected['chat.completions'])],
+      ['embeddings', 1, String(expected.embeddings)],
+    ]);
+    const chat = calls.filter((event) => event.api !== 'embeddings');
+    expect(chat.reduce((sum, event) => sum + callCost(pricing, event), 0n)).toBe(expected['chat.completions']);
+    const [total] = (await report({ orgId: refOrg, reference: { pricing } })).groups;
+    expect(total!.referenceCost).toBe(String(expected['chat.completions'] + expected.embeddings));
+  });
+
+  it('leaves the reference cost out of a report that names no reference, and totals an empty range as 0', async () => {
+    expect((await report({ orgId: refOrg })).groups[0]).not.toHaveProperty('referenceCost');
+    const empty = await report({ orgId: refOrg, to: '2020-01-01T00:00:00Z', reference: { pricing } });
+    expect(empty.groups[0]).toMatchObject({ calls: 0, referenceCost: '0' });
   });
 });

@@ -95,6 +95,7 @@ export class UsageReports {
         }),
       ),
       ...totalsOf(row),
+      ...(row.reference_cost === undefined ? {} : { referenceCost: row.reference_cost }),
     }));
     const last = rows.at(-1);
     return { groups, nextCursor: more && last ? encodeCursor(reportShape(query), keysOf(last)) : null };

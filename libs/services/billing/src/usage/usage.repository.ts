@@ -19,6 +19,8 @@ export type ReportRow = Record<string, unknown> & {
   list_cost: string;
   discount: string;
   charged: string;
+  /** With a reference pricing: the rows' cost on it. */
+  reference_cost?: string;
 };
 
 /** A session's totals in one org: the report's totals, its summed latency and when it began and ended. */

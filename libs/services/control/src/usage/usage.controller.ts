@@ -8,7 +8,7 @@ import { ApiContract } from '../openapi/api-contract';
 import { Requires } from '../access/requires';
 import { UsageCallsParams, UsageReportParams } from './usage.dto';
 import { UsageService } from './usage.service';
-import { usageCallView, usageCallsCsv, usageGroupView, usageReportCsv } from './usage.views';
+import { referenceView, usageCallView, usageCallsCsv, usageGroupView, usageReportCsv } from './usage.views';
 
 /** The next page's cursor of a CSV answer (a JSON answer carries it in its body). */
 export const NEXT_CURSOR_HEADER = 'x-polymux-next-cursor';
@@ -38,10 +38,18 @@ export class UsageController {
   async report(@Req() request: AdminRequest, @Query() query: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const params = parseBody(UsageReportParams, query);
     this.access.requireReport(principalOf(request), 'usage.read', params.orgId, params.teamId);
-    const { groups, nextCursor } = await this.usage.report(params);
+    const { groups, nextCursor, reference } = await this.usage.report(params);
     if (params.format === 'csv')
-      return asCsv(reply, nextCursor, usageReportCsv(groups, params.groupBy, params.bucket !== undefined));
-    return { data: groups.map(usageGroupView), nextCursor };
+      return asCsv(
+        reply,
+        nextCursor,
+        usageReportCsv(groups, params.groupBy, params.bucket !== undefined, reference !== undefined),
+      );
+    return {
+      data: groups.map(usageGroupView),
+      nextCursor,
+      ...(reference === undefined ? {} : { reference: referenceView(reference) }),
+    };
   }
 
   @Get('usage/calls')

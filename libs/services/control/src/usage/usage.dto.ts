@@ -87,6 +87,11 @@ export const UsageReportParams = z
     groupBy: groupBy.default([]),
     bucket: UsageBucket.optional(),
     timezone: TimeZone.default('UTC'),
+    /** `true`: each group also priced on the strongest model, and the saving from routing. */
+    savings: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((flag) => flag === 'true'),
   })
   .refine(orderedRange, RANGE);
 export type UsageReportParams = z.infer<typeof UsageReportParams>;

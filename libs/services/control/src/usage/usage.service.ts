@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { UsageCalls, UsageFilters, UsageReport } from '@polymux/contracts';
+import type { ReferenceModel, UsageCalls, UsageFilters, UsageReport } from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
@@ -10,7 +10,7 @@ import type { UsageCallsParams, UsageReportParams } from './usage.dto';
 type FilterParams = UsageCallsParams | UsageReportParams;
 
 /** What is not one of billing's filters: the answer's format, and the report's own fields. */
-const NOT_FILTERS = new Set(['orgId', 'format', 'groupBy', 'bucket', 'timezone']);
+const NOT_FILTERS = new Set(['orgId', 'format', 'groupBy', 'bucket', 'timezone', 'savings']);
 
 /** The filters and page of a request, as billing's query takes them (undefined ones left out). */
 const filtersOf = (orgId: string, params: FilterParams): UsageFilters & { limit: number; cursor?: string } => {
@@ -29,15 +29,22 @@ export class UsageService {
     private readonly messaging: MessagingClient,
   ) {}
 
-  async report(params: UsageReportParams): Promise<UsageReport> {
+  /**
+   * With `savings`, a router names the reference (the strongest model, `CatalogView.reference`) and
+   * billing prices the groups' calls on it too; `reference` is null when the catalog has none.
+   */
+  async report(params: UsageReportParams): Promise<UsageReport & { reference?: ReferenceModel | null }> {
     const orgId = await this.orgOf(params.orgId);
     const { groupBy, bucket, timezone } = params;
-    return this.messaging.request(Subjects.usageReport, {
+    const reference = params.savings ? (await this.messaging.request(Subjects.catalogView, {})).reference : undefined;
+    const report = await this.messaging.request(Subjects.usageReport, {
       ...filtersOf(orgId, params),
       groupBy,
       ...(bucket === undefined ? {} : { bucket }),
       timezone,
+      ...(reference ? { reference: { pricing: reference.pricing } } : {}),
     });
+    return reference === undefined ? report : { ...report, reference };
   }
 
   async calls(params: UsageCallsParams): Promise<UsageCalls> {

@@ -1,4 +1,4 @@
-import type { UsageCall, UsageGroup, UsageTotals } from '@polymux/contracts';
+import type { ReferenceModel, UsageCall, UsageGroup, UsageTotals } from '@polymux/contracts';
 import { nanoToUsd } from '@polymux/contracts';
 import { stringify } from 'csv-stringify/sync';
 
@@ -36,7 +36,30 @@ const totalsView = (totals: UsageTotals) => ({ calls: totals.calls, ...usedView(
 
 const totalsCells = (totals: UsageTotals): Array<string | number> => Object.values(totalsView(totals));
 
-export const usageGroupView = ({ bucket, group, ...totals }: UsageGroup) => ({ bucket, group, ...totalsView(totals) });
+/**
+ * The routing saving of a group priced on the reference: what its calls would have cost there,
+ * less their list cost (both at list prices: a plan's discount is the plan's, not routing's).
+ */
+const savingView = (referenceCost: string, listCost: string) => {
+  const saving = BigInt(referenceCost) - BigInt(listCost);
+  return {
+    referenceCostUsd: nanoToUsd(BigInt(referenceCost)),
+    savingUsd: nanoToUsd(saving),
+    referenceCostNanoUsd: referenceCost,
+    savingNanoUsd: saving.toString(),
+  };
+};
+
+export const usageGroupView = ({ bucket, group, referenceCost, ...totals }: UsageGroup) => ({
+  bucket,
+  group,
+  ...totalsView(totals),
+  ...(referenceCost === undefined ? {} : savingView(referenceCost, totals.listCost)),
+});
+
+/** The reference a report with `savings` was priced on (its prices are the catalog's: `GET /admin/v1/catalog`). */
+export const referenceView = (reference: ReferenceModel | null) =>
+  reference && { model: reference.model, deploymentId: reference.deploymentId, qualityTier: reference.qualityTier };
 
 export const usageCallView = ({ listCost, discount, charged, ...call }: UsageCall) => ({
   ...call,
@@ -52,14 +75,24 @@ export const usageCallView = ({ listCost, discount, charged, ...call }: UsageCal
 const csv = (header: string[], rows: Array<Array<string | number | boolean | null>>): string =>
   stringify([header, ...rows], { escape_formulas: true, cast: { boolean: (value) => String(value) } });
 
-/** A grouped report as CSV: the bucket (when bucketed), each dimension's value, then the totals. */
-export const usageReportCsv = (groups: UsageGroup[], dimensions: string[], bucketed: boolean): string =>
+const SAVING_COLUMNS = ['reference_cost_usd', 'saving_usd', 'reference_cost_nano_usd', 'saving_nano_usd'];
+
+/**
+ * A grouped report as CSV: the bucket (when bucketed), each dimension's value, the totals, then
+ * (priced on a reference) the reference cost and the saving.
+ */
+export const usageReportCsv = (groups: UsageGroup[], dimensions: string[], bucketed: boolean, saving = false): string =>
   csv(
-    [...(bucketed ? ['bucket'] : []), ...dimensions, ...TOTAL_COLUMNS],
+    [...(bucketed ? ['bucket'] : []), ...dimensions, ...TOTAL_COLUMNS, ...(saving ? SAVING_COLUMNS : [])],
     groups.map((group) => [
       ...(bucketed ? [group.bucket] : []),
       ...dimensions.map((dimension) => group.group[dimension] ?? null),
       ...totalsCells(group),
+      ...(saving && group.referenceCost !== undefined
+        ? Object.values(savingView(group.referenceCost, group.listCost))
+        : saving
+          ? SAVING_COLUMNS.map(() => null)
+          : []),
     ]),
   );
 

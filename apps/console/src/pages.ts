@@ -22,4 +22,16 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'key.read',
     component: lazy(() => import('./pages/api-keys/api-keys-page')),
   },
+  {
+    path: 'credits',
+    label: 'Credits and billing',
+    permission: 'credits.read',
+    component: lazy(() => import('./pages/credits/credits-page')),
+  },
+  {
+    path: 'budgets',
+    label: 'Budgets and alerts',
+    permission: 'budget.read',
+    component: lazy(() => import('./pages/budgets/budgets-page')),
+  },
 ];

@@ -125,7 +125,7 @@ export function BudgetForm({
           {scope === 'org' && <p className="hint">{orgName}: every call of the organisation.</p>}
           {choices && (
             <label>
-              {SCOPE_LABELS[scope]}
+              {SCOPE_LABELS[scope]} of the budget
               <select value={scopeId} onChange={(event) => setScopeId(event.target.value)}>
                 {choices.map((choice) => (
                   <option key={choice.id} value={choice.id}>

@@ -120,7 +120,7 @@ export function CreditForm({ project }: { project: Project }) {
               inputMode="decimal"
               value={fields.amount}
               onChange={set('amount')}
-              aria-describedby="credit-problem"
+              aria-describedby={problem ? 'credit-problem' : undefined}
             />
           </label>
           {movement === 'refund' && (
@@ -145,9 +145,11 @@ export function CreditForm({ project }: { project: Project }) {
             {MOVEMENTS[movement].label}
           </button>
         </div>
-        <p id="credit-problem" className="error-text" role="status">
-          {problem}
-        </p>
+        {problem && (
+          <p id="credit-problem" className="error-text" role="alert">
+            {problem}
+          </p>
+        )}
         {apply.error && <ErrorState error={apply.error} what={MOVEMENTS[movement].label.toLowerCase()} />}
         {apply.data && (
           <p role="status">

@@ -1,15 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { pollUntil } from '@polymux/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 import {
   SCREENSHOTS,
   accessibilityProblems,
   launchBrowser,
-  newContext as contextOf,
-  signIn as signInAt,
+  newContext,
+  openPage,
+  personalKey,
+  signIn,
 } from './support/console';
 import type { Gateway } from './support/gateway';
 import { startGateway } from './support/gateway';
@@ -36,15 +37,9 @@ describe('console (embedded mode)', () => {
       body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hello' }] }),
     });
 
-  const signIn = (context: BrowserContext, key: string) => signInAt(context, url, key);
-  const open = async (page: Page, path: string) => {
-    await page.goto(`${url}/console/${path}?org=${gateway.orgId}&project=${gateway.projectId}`);
-    await page.getByRole('heading', { level: 1 }).waitFor();
-  };
-  const newContext = () => contextOf(browser);
+  const open = (page: Parameters<typeof openPage>[0], path: string) => openPage(page, gateway, path);
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     gateway = await startGateway({ mode: 'embedded', label: 'console', catalogFile: join(__dirname, 'catalog.yaml') });
     url = gateway.stack.controlUrl;
     browser = await launchBrowser();
@@ -73,7 +68,7 @@ describe('console (embedded mode)', () => {
   });
 
   it('signs in with the admin key, creates a key that calls the API, and revokes it', async () => {
-    const context = await newContext();
+    const context = await newContext(browser);
     const login = await context.newPage();
     await login.goto(`${url}/console/`);
     await login.getByLabel('Admin key').waitFor();
@@ -81,7 +76,7 @@ describe('console (embedded mode)', () => {
     await login.screenshot({ path: join(SCREENSHOTS, 'login.png') });
     await login.close();
 
-    const page = await signIn(context, gateway.adminKey);
+    const page = await signIn(context, url, gateway.adminKey);
     await open(page, 'get-started');
     await page.getByRole('button', { name: 'Create a key for app' }).waitFor();
     expect(await page.getByTestId('base-url').textContent()).toBe(`${url}/v1`);
@@ -125,16 +120,9 @@ describe('console (embedded mode)', () => {
   });
 
   it('offers a viewer no key creation', async () => {
-    const viewer = await gateway.admin<{ id: string }>('POST', `/orgs/${gateway.orgId}/users`, {
-      email: `viewer-${Date.now()}@example.com`,
-      roles: [{ role: 'viewer' }],
-    });
-    const { key } = await gateway.admin<{ key: string }>('POST', `/projects/${gateway.projectId}/keys`, {
-      name: 'viewer personal key',
-      userId: viewer.id,
-    });
-    const context = await newContext();
-    const page = await signIn(context, key);
+    const key = await personalKey(gateway, 'viewer');
+    const context = await newContext(browser);
+    const page = await signIn(context, url, key);
     expect(await page.getByTestId('principal').textContent()).toContain('viewer');
     await open(page, 'get-started');
     await page.getByText('Your roles do not create keys').waitFor();

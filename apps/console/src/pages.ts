@@ -34,4 +34,16 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'catalog.read',
     component: lazy(() => import('./pages/models/models-page')),
   },
+  {
+    path: 'credits',
+    label: 'Credits and billing',
+    permission: 'credits.read',
+    component: lazy(() => import('./pages/credits/credits-page')),
+  },
+  {
+    path: 'budgets',
+    label: 'Budgets and alerts',
+    permission: 'budget.read',
+    component: lazy(() => import('./pages/budgets/budgets-page')),
+  },
 ];

@@ -1,10 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 
-/** The console's end-to-end support: headless Chromium, sign-in, axe-core, where screenshots go. */
+import type { Gateway } from './gateway';
+
+/*
+ * What the console's end-to-end specs share: headless Chromium, axe-core, the screenshots'
+ * folder (docs/console/), signing in with a key and opening a page on the gateway's project.
+ */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(__dirname, '../../../docs/console');
@@ -27,8 +32,10 @@ export const accessibilityProblems = async (page: Page) => {
     .map((violation) => ({ id: violation.id, targets: violation.nodes.map((node) => node.target.join(' ')) }));
 };
 
-export const launchBrowser = (): Promise<Browser> =>
-  chromium.launch({
+/** Headless Chromium, as the console's specs run it; the screenshots' folder made. */
+export const launchBrowser = (): Promise<Browser> => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -40,17 +47,37 @@ export const launchBrowser = (): Promise<Browser> =>
       '--no-first-run',
     ],
   });
+};
 
-/** A laptop-sized light-theme window. */
+/** A laptop-sized window in the light theme. */
 export const newContext = (browser: Browser) =>
   browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', acceptDownloads: true });
 
-/** Signs in on the console's login page with an admin key (the bootstrap key or a personal key). */
-export const signIn = async (context: BrowserContext, consoleUrl: string, key: string) => {
+/** The console at `url`, signed in with an admin key (the operator's or a personal one). */
+export const signIn = async (context: BrowserContext, url: string, key: string) => {
   const page = await context.newPage();
-  await page.goto(`${consoleUrl}/console/`);
+  await page.goto(`${url}/console/`);
   await page.getByLabel('Admin key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('principal').waitFor();
   return page;
+};
+
+/** A console page on the gateway's org and project. */
+export const openPage = async (page: Page, gateway: Gateway, path: string) => {
+  await page.goto(`${gateway.stack.controlUrl}/console/${path}?org=${gateway.orgId}&project=${gateway.projectId}`);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+};
+
+/** A personal key of a new user of the gateway's org holding `role`. */
+export const personalKey = async (gateway: Gateway, role: string) => {
+  const user = await gateway.admin<{ id: string }>('POST', `/orgs/${gateway.orgId}/users`, {
+    email: `${role}-${Date.now()}@example.com`,
+    roles: [{ role }],
+  });
+  const { key } = await gateway.admin<{ key: string }>('POST', `/projects/${gateway.projectId}/keys`, {
+    name: `${role} personal key`,
+    userId: user.id,
+  });
+  return key;
 };

@@ -71,6 +71,149 @@ export type KeyWithSecret = ApiKey & { key: string };
 export interface Balance {
   balanceUsd: string;
   reservedUsd: string;
+  balanceNanoUsd: string;
+  reservedNanoUsd: string;
+}
+
+export type LedgerKind = 'top_up' | 'charge' | 'overrun' | 'grant' | 'grant_expiry' | 'refund' | 'adjustment';
+
+export interface LedgerEntry {
+  id: string;
+  transactionId: string;
+  /** `project:<id>`, or a grant's sub-account `project:<id>/grant:<grant id>`. */
+  account: string;
+  kind: LedgerKind;
+  amountNanoUsd: string;
+  requestId: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+export type StatementLineName =
+  'top_ups' | 'grants' | 'charges' | 'discounts' | 'refunds' | 'adjustments' | 'grant_expiries';
+
+export interface StatementPart {
+  openingBalanceNanoUsd: string;
+  lines: Array<{ line: StatementLineName; amountNanoUsd: string }>;
+  closingBalanceNanoUsd: string;
+}
+
+export interface Statement {
+  orgId: string;
+  from: string;
+  to: string;
+  period: string | null;
+  timezone: string;
+  projects: Array<StatementPart & { projectId: string; projectName: string }>;
+  totals: StatementPart;
+}
+
+export type PlanName = 'payg' | 'free' | 'enterprise';
+
+export interface PlanSettings {
+  timezone?: string;
+  allowedModels?: string[];
+  dailyQuota?: { unit: 'tokens' | 'calls'; limit: number };
+  tiers?: Array<{ aboveUsd: string; percent: number }>;
+  rates?: Array<{
+    model?: string;
+    provider?: string;
+    percent?: number;
+    inputPerMTokUsd?: string;
+    outputPerMTokUsd?: string;
+  }>;
+  creditLimitUsd?: string;
+}
+
+export interface PlanChange {
+  id: string;
+  plan: PlanName;
+  settings: PlanSettings;
+  effectiveFrom: string;
+  createdAt: string;
+  changedBy: string | null;
+  previous: { plan: PlanName; settings: PlanSettings };
+}
+
+export interface OrgPlans {
+  orgId: string;
+  current: {
+    plan: PlanName;
+    settings: PlanSettings;
+    since: string | null;
+    changeId: string | null;
+    quota?: { unit: 'tokens' | 'calls'; limit: number; used: string; held: string; periodEnd: string };
+  };
+  scheduled: PlanChange[];
+  history: PlanChange[];
+  invoice?: { creditLimitUsd: string; owedNanoUsd: string };
+}
+
+export type BudgetScope = 'org' | 'team' | 'project' | 'key' | 'user';
+export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
+
+export interface Budget {
+  id: string;
+  orgId: string;
+  scope: BudgetScope;
+  scopeId: string;
+  period: BudgetPeriod;
+  timezone: string;
+  amountUsd: string;
+  hardLimitUsd: string | null;
+  thresholds: number[];
+  amountNanoUsd: string;
+  hardLimitNanoUsd: string | null;
+  createdAt: string;
+  current: {
+    periodStart: string;
+    periodEnd: string;
+    spentNanoUsd: string;
+    heldNanoUsd: string;
+    usedPercent: number;
+    alertedPercent: number;
+  };
+}
+
+export interface Team {
+  id: string;
+  name: string;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  orgId: string;
+  budgetId: string | null;
+  url: string;
+  eventTypes: string[];
+  enabled: boolean;
+  secretPrefix: string;
+  createdAt: string;
+}
+
+/** Creation and rotation answers: the only ones holding the signing secret. */
+export type WebhookWithSecret = WebhookEndpoint & { secret: string };
+
+export interface WebhookDelivery {
+  /** `<budget id>:<period start ms>:<percent>`, the same on every attempt. */
+  id: string;
+  eventType: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** An audit record, as far as the budget alerts need it. */
+export interface AuditRecord {
+  id: string;
+  occurredAt: string;
+  action: string;
+  requestId: string | null;
+  target: string | null;
+  metadata: Record<string, unknown>;
 }
 
 export interface SsoSession {

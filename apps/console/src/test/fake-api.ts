@@ -10,11 +10,11 @@ export interface Recorded {
   body: unknown;
 }
 
-type Handler = (request: Recorded) => { status?: number; body: unknown } | unknown;
+type Handler = (request: Recorded) => { status?: number; body: unknown } | { text: string; type: string } | unknown;
 
 /**
  * Replaces `fetch` with the admin API's answers, by `METHOD /path`; records every request. An
- * unlisted route answers 404 in the API's error shape.
+ * unlisted route answers 404 in the API's error shape; `{text, type}` answers that text as is (CSV).
  */
 export const fakeApi = (routes: Record<string, Handler>) => {
   const requests: Recorded[] = [];
@@ -33,6 +33,10 @@ export const fakeApi = (routes: Record<string, Handler>) => {
     const answer = handler
       ? handler(request)
       : { status: 404, body: { error: { message: `no ${url.pathname}`, type: 'not_found', param: null, code: null } } };
+    if (answer && typeof answer === 'object' && 'text' in answer) {
+      const { text: raw, type } = answer as { text: string; type: string };
+      return new Response(raw, { status: 200, headers: { 'content-type': type } });
+    }
     const { status = 200, body } =
       answer && typeof answer === 'object' && 'body' in answer
         ? (answer as { status?: number; body: unknown })
@@ -42,7 +46,22 @@ export const fakeApi = (routes: Record<string, Handler>) => {
   return requests;
 };
 
-const ALL = ['org.read', 'project.read', 'key.read', 'key.write', 'credits.read', 'credits.write'];
+const ALL = [
+  'org.read',
+  'project.read',
+  'team.read',
+  'key.read',
+  'key.write',
+  'credits.read',
+  'credits.write',
+  'plan.read',
+  'plan.write',
+  'budget.read',
+  'budget.write',
+  'webhook.read',
+  'webhook.write',
+  'audit.read',
+];
 
 export const OPERATOR: Me = {
   operator: true,
@@ -75,6 +94,34 @@ export const DEVELOPER: Me = {
     { permission: 'key.read', teamId: null, ownOnly: true },
     { permission: 'key.write', teamId: null, ownOnly: true },
   ],
+};
+
+/** Reads credits, plans, budgets and the audit trail; changes nothing. */
+export const AUDITOR: Me = {
+  ...VIEWER,
+  user: { id: 'user-a', email: 'auditor@example.com', name: 'Ada Auditor' },
+  roles: [{ role: 'auditor', teamId: null, team: null }],
+  permissions: ['org.read', 'project.read', 'team.read', 'credits.read', 'plan.read', 'budget.read', 'audit.read'].map(
+    (permission) => ({ permission, teamId: null, ownOnly: false }),
+  ),
+};
+
+/** Owns the org's money short of moving credit: budgets and webhooks, no top-up, no plan change. */
+export const BILLING_ADMIN: Me = {
+  ...VIEWER,
+  user: { id: 'user-b', email: 'billing@example.com', name: 'Bill Admin' },
+  roles: [{ role: 'billing_admin', teamId: null, team: null }],
+  permissions: [
+    'org.read',
+    'project.read',
+    'team.read',
+    'credits.read',
+    'plan.read',
+    'budget.read',
+    'budget.write',
+    'webhook.read',
+    'webhook.write',
+  ].map((permission) => ({ permission, teamId: null, ownOnly: false })),
 };
 
 export const CONFIG = { object: 'console.config', mode: 'embedded', sso: false, publicUrl: null, dataPlanePort: 8080 };
@@ -114,5 +161,10 @@ export const baseRoutes = (me: Me) => ({
   'GET /admin/v1/me': () => me,
   'GET /admin/v1/orgs': () => ORGS,
   'GET /admin/v1/orgs/org-1/projects': () => PROJECTS,
-  'GET /admin/v1/projects/proj-1/balance': () => ({ balanceUsd: '10', reservedUsd: '0' }),
+  'GET /admin/v1/projects/proj-1/balance': () => ({
+    balanceUsd: '10',
+    reservedUsd: '0',
+    balanceNanoUsd: '10000000000',
+    reservedNanoUsd: '0',
+  }),
 });

@@ -1,9 +1,12 @@
 import '@testing-library/jest-dom/vitest';
 
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 import { credentialStore } from '../auth/credential';
+
+// Pages load lazily and the test files run in parallel on shared cores: a find waits up to 5 s, not 1 s.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has <dialog> without its modal methods.
 if (!HTMLDialogElement.prototype.showModal) {

@@ -71,7 +71,7 @@ export default function ApiKeysPage() {
               </button>
             )}
           </div>
-          {created && <SecretOnce created={created} onDone={() => setCreated(null)} />}
+          {created && <SecretOnce name={created.name} secret={created.key} onDone={() => setCreated(null)} />}
           {creating && (
             <CreateKeyForm
               project={project}

@@ -36,7 +36,7 @@ export function RotateDialog({ apiKey, onClose }: { apiKey: ApiKey; onClose: () 
   return (
     <Dialog title={`Rotate “${apiKey.name}”`} onClose={onClose}>
       {rotate.data ? (
-        <SecretOnce created={rotate.data} onDone={onClose} />
+        <SecretOnce name={rotate.data.name} secret={rotate.data.key} onDone={onClose} />
       ) : (
         <form onSubmit={submit}>
           <label>

@@ -46,7 +46,7 @@ export default function GetStartedPage() {
             <div className="step-body">
               {can(me, 'key.write') ? (
                 created && created.projectId === project.id ? (
-                  <SecretOnce created={created} />
+                  <SecretOnce name={created.name} secret={created.key} />
                 ) : (
                   <CreateKeyButton project={project} onCreated={setCreated} />
                 )

@@ -22,4 +22,22 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'key.read',
     component: lazy(() => import('./pages/api-keys/api-keys-page')),
   },
+  {
+    path: 'routing',
+    label: 'Routing',
+    permission: 'policy.read',
+    component: lazy(() => import('./pages/routing/routing-page')),
+  },
+  {
+    path: 'sessions',
+    label: 'Sessions',
+    permission: 'usage.read',
+    component: lazy(() => import('./pages/sessions/sessions-page')),
+  },
+  {
+    path: 'audit',
+    label: 'Audit',
+    permission: 'audit.read',
+    component: lazy(() => import('./pages/audit/audit-page')),
+  },
 ];

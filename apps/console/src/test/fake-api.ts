@@ -42,7 +42,18 @@ export const fakeApi = (routes: Record<string, Handler>) => {
   return requests;
 };
 
-const ALL = ['org.read', 'project.read', 'key.read', 'key.write', 'credits.read', 'credits.write'];
+const ALL = [
+  'org.read',
+  'project.read',
+  'key.read',
+  'key.write',
+  'credits.read',
+  'credits.write',
+  'policy.read',
+  'policy.write',
+  'usage.read',
+  'audit.read',
+];
 
 export const OPERATOR: Me = {
   operator: true,
@@ -66,6 +77,17 @@ export const VIEWER: Me = {
   })),
 };
 
+export const AUDITOR: Me = {
+  ...VIEWER,
+  user: { id: 'user-a', email: 'auditor@example.com', name: 'Ada Auditor' },
+  roles: [{ role: 'auditor', teamId: null, team: null }],
+  permissions: ['org.read', 'project.read', 'policy.read', 'usage.read', 'audit.read'].map((permission) => ({
+    permission,
+    teamId: null,
+    ownOnly: false,
+  })),
+};
+
 export const DEVELOPER: Me = {
   ...VIEWER,
   user: { id: 'user-d', email: 'dev@example.com', name: 'Dev' },
@@ -77,7 +99,14 @@ export const DEVELOPER: Me = {
   ],
 };
 
-export const CONFIG = { object: 'console.config', mode: 'embedded', sso: false, publicUrl: null, dataPlanePort: 8080 };
+export const CONFIG = {
+  object: 'console.config',
+  mode: 'embedded',
+  sso: false,
+  publicUrl: null,
+  dataPlanePort: 8080,
+  jaeger: null,
+};
 export const ORGS = { data: [{ id: 'org-1', name: 'Acme' }], nextCursor: null };
 export const PROJECTS = {
   data: [

@@ -23,7 +23,7 @@ export function AuditRecordDetails({ record, onClose }: { record: AuditRecord; o
   ];
   return (
     <Dialog title={`Audit record ${record.seq}: ${record.action}`} onClose={onClose}>
-      <div className="record-details" data-testid="audit-record">
+      <div className="record-details" data-testid="audit-record" tabIndex={0} role="region" aria-label="Record">
         <dl className="facts">
           {facts.map(([label, value]) => (
             <div key={label} className="fact">

@@ -118,7 +118,7 @@ export function PoliciesSection({ selection }: { selection: ReturnType<typeof us
                     <td>
                       <button
                         type="button"
-                        aria-label={`Open the policy of ${label}`}
+                        aria-label={`${canWrite ? 'Edit' : 'View'} the policy of ${label}`}
                         onClick={() => setTarget({ scope: stored.scope, scopeId: stored.scopeId, label })}
                       >
                         {canWrite ? 'Edit' : 'View'}

@@ -5,6 +5,7 @@ import { pollUntil } from '@polymux/testing';
 import type { Browser, Page } from 'playwright-core';
 
 import { SCREENSHOTS, accessibilityProblems, consoleDriver, launchChromium } from './support/console';
+import { freePort } from './support/free-port';
 import type { Gateway } from './support/gateway';
 import { startGateway } from './support/gateway';
 
@@ -17,7 +18,8 @@ jest.setTimeout(300_000);
  * key created on Get started in the same tab; calls sent with a session and parent ids seen as a
  * chain with cost, latency and Jaeger links on Sessions; their audit records on Audit, filtered by
  * action, with the chain verified intact and an export downloaded; an auditor reads the trail and
- * the policy but is offered no edit. axe-core on each page; screenshots into docs/console/.
+ * the policy but is offered no edit. axe-core on each page; screenshots into docs/console/. In the
+ * distributed mode the playground calls the data plane on its own port (CSP and CORS allow it).
  */
 
 const STRONG = 'claude-sonnet-4-5';
@@ -221,6 +223,59 @@ describe('console: routing, sessions and audit (embedded mode)', () => {
     expect(await page.getByRole('button', { name: /Save policy|Remove policy/ }).count()).toBe(0);
     expect(await page.getByLabel('Denied models').count()).toBe(0);
     await noProblems(page);
+    await context.close();
+  });
+});
+
+describe('console: the routing playground (distributed mode: the data plane on another origin)', () => {
+  let gateway: Gateway;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Known before the start: the console computes the data plane's address from control's PORT.
+    const port = await freePort();
+    gateway = await startGateway({
+      mode: 'distributed',
+      label: 'trail',
+      catalogFile: join(__dirname, 'routing-policies.catalog.yaml'),
+      env: { PORT: String(port) },
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  it("explains from the console on control's port, through explain's CORS", async () => {
+    const control = new URL(gateway.stack.controlUrl);
+    const ingress = new URL(gateway.stack.ingressUrl);
+    expect(control.origin).not.toBe(ingress.origin);
+    const preflight = await fetch(`${gateway.stack.ingressUrl}/v1/routing/explain`, {
+      method: 'OPTIONS',
+      headers: { origin: control.origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    // Any other data-plane endpoint stays closed to other origins.
+    const models = await fetch(`${gateway.stack.ingressUrl}/v1/models`, { headers: { origin: control.origin } });
+    expect(models.headers.get('access-control-allow-origin')).toBeNull();
+
+    const driver = consoleDriver(browser, gateway.stack.controlUrl, gateway);
+    const context = await driver.newContext();
+    const page = await driver.signIn(context, gateway.adminKey);
+    await driver.open(page, 'routing');
+    expect(await page.getByText('/v1/routing/explain').first().textContent()).toContain(`:${ingress.port}/`);
+    await page.getByLabel('API key').fill(gateway.apiKey);
+    await page.getByLabel('Content of message 1').fill('Hi there, how are you today?');
+    await page.getByRole('button', { name: 'Explain routing' }).click();
+    await page.getByTestId('choice').waitFor();
+    expect(await page.getByTestId('choice').textContent()).toContain(SMALL);
+    // A refusal crosses the origin too, with what to do.
+    await page.getByLabel('API key').fill('pmx-not-a-key-of-this-gateway');
+    await page.getByRole('button', { name: 'Explain routing' }).click();
+    await page.getByText('The API key was refused').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();
   });
 });

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
 import { api, call } from '../../api/client';
 import { ApiError } from '../../api/errors';
@@ -22,6 +22,9 @@ const path = (target: PolicyTarget) => ({ params: { path: { scope: target.scope,
 
 /** The policy attached to one level: read, or edited and removed by those who may. */
 export function PolicyEditor({ target, canWrite }: { target: PolicyTarget; canWrite: boolean }) {
+  // Here, not in the form: a save reloads the policy, which starts the form afresh.
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => setSaved(null), [target.scope, target.scopeId]);
   const stored = useQuery({
     queryKey: ['routing-policy', target.scope, target.scopeId],
     queryFn: () =>
@@ -48,16 +51,27 @@ export function PolicyEditor({ target, canWrite }: { target: PolicyTarget; canWr
       key={`${target.scope}:${target.scopeId}:${stored.data?.updatedAt}`}
       target={target}
       stored={stored.data}
+      saved={saved}
+      setSaved={setSaved}
     />
   );
 }
 
-function PolicyForm({ target, stored }: { target: PolicyTarget; stored: StoredPolicy | null }) {
+function PolicyForm({
+  target,
+  stored,
+  saved,
+  setSaved,
+}: {
+  target: PolicyTarget;
+  stored: StoredPolicy | null;
+  saved: string | null;
+  setSaved: (saved: string | null) => void;
+}) {
   const queryClient = useQueryClient();
   const [values, setValues] = useState<PolicyFormValues>(() => policyFormOf(stored?.policy));
   const [error, setError] = useState<FieldError | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
   const refreshAll = () => {
     void queryClient.invalidateQueries({ queryKey: ['routing-policies'] });
     void queryClient.invalidateQueries({ queryKey: ['routing-policy', target.scope, target.scopeId] });

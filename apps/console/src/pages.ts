@@ -46,4 +46,22 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'budget.read',
     component: lazy(() => import('./pages/budgets/budgets-page')),
   },
+  {
+    path: 'routing',
+    label: 'Routing',
+    permission: 'policy.read',
+    component: lazy(() => import('./pages/routing/routing-page')),
+  },
+  {
+    path: 'sessions',
+    label: 'Sessions',
+    permission: 'usage.read',
+    component: lazy(() => import('./pages/sessions/sessions-page')),
+  },
+  {
+    path: 'audit',
+    label: 'Audit',
+    permission: 'audit.read',
+    component: lazy(() => import('./pages/audit/audit-page')),
+  },
 ];

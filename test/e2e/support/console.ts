@@ -64,10 +64,8 @@ export const signIn = async (context: BrowserContext, url: string, key: string) 
 };
 
 /** A console page on the gateway's org and project. */
-export const openPage = async (page: Page, gateway: Gateway, path: string) => {
-  await page.goto(`${gateway.stack.controlUrl}/console/${path}?org=${gateway.orgId}&project=${gateway.projectId}`);
-  await page.getByRole('heading', { level: 1 }).waitFor();
-};
+export const openPage = (page: Page, gateway: Gateway, path: string) =>
+  consoleDriver(page.context().browser()!, gateway.stack.controlUrl, gateway).open(page, path);
 
 /** A personal key of a new user of the gateway's org holding `role`. */
 export const personalKey = async (gateway: Gateway, role: string) => {
@@ -81,3 +79,13 @@ export const personalKey = async (gateway: Gateway, role: string) => {
   });
   return key;
 };
+
+/** The console served at `url` for one org's project: a context, sign-in with a key, opening a page. */
+export const consoleDriver = (browser: Browser, url: string, selection: { orgId: string; projectId: string }) => ({
+  newContext: () => newContext(browser),
+  signIn: (context: BrowserContext, key: string): Promise<Page> => signIn(context, url, key),
+  async open(page: Page, path: string): Promise<void> {
+    await page.goto(`${url}/console/${path}?org=${selection.orgId}&project=${selection.projectId}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+  },
+});

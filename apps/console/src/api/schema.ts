@@ -114,7 +114,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What the console needs before sign-in: SSO on or off, the data plane address */
+        /** What the console needs before sign-in: SSO on or off, the data plane address, the Jaeger UI */
         get: operations["Console_consoleConfig"];
         put?: never;
         post?: never;

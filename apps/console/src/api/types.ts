@@ -1,3 +1,5 @@
+import type { paths } from './schema';
+
 /**
  * The answers the console reads, typed narrowly. The OpenAPI document types request bodies and
  * query parameters exactly (schema.ts) but most answers only as objects, so the fields used here
@@ -14,6 +16,8 @@ export interface ConsoleConfig {
   sso: boolean;
   publicUrl: string | null;
   dataPlanePort: number;
+  /** The Jaeger UI and the service name ingress's spans carry there; null: no trace links. */
+  jaeger: { url: string; service: string } | null;
 }
 
 export interface HeldPermission {
@@ -322,4 +326,134 @@ export interface CatalogModel {
 export interface CatalogAnswer extends Page<CatalogModel> {
   revision: number;
   reference: { model: string; deploymentId: string; qualityTier: string } | null;
+}
+
+export type PolicyScope = 'org' | 'team' | 'project' | 'key';
+
+/** A routing policy as `PUT /admin/v1/routing-policies/{scope}/{id}` takes it (docs/routing.md). */
+export type RoutingPolicy =
+  paths['/admin/v1/routing-policies/{scope}/{scopeId}']['put']['requestBody']['content']['application/json'];
+export type RoutingStrategy = NonNullable<RoutingPolicy['strategy']>;
+
+export interface StoredPolicy {
+  id: string;
+  scope: PolicyScope;
+  scopeId: string;
+  policy: RoutingPolicy;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `POST /v1/routing/explain`'s answer (`RoutingExplanation` in libs/contracts). */
+export interface RoutingExplanation {
+  task: string;
+  complexity: 'low' | 'medium' | 'high';
+  confidence: number;
+  language?: string;
+  inputTokens?: number;
+  signals: {
+    estimatedInputTokens: number;
+    inputTokensUpperBound: number;
+    messageCount: number;
+    hasTools: boolean;
+    hasImages: boolean;
+    hasResponseFormat: boolean;
+    hasCodeFence: boolean;
+    complexity: string;
+  };
+  resolvedFrom: 'model' | 'alias' | 'auto';
+  strategy: string;
+  tier?: string;
+  budgetPressure?: { budgetId: string; scope: string; usedPercent: number; atPercent: number };
+  candidates: Array<{
+    deploymentId: string;
+    model: string;
+    provider: string;
+    kept: boolean;
+    score?: number;
+    reason: string;
+    retainsData?: boolean;
+  }>;
+  model: string;
+  deploymentId: string;
+  fallbacks: Array<{ model: string; deploymentId: string }>;
+  secondOpinion?: { model: string; outcome: string; classifierTask: string };
+}
+
+export interface AuditRecord {
+  seq: number;
+  id: string;
+  occurredAt: string;
+  category: 'admin' | 'call';
+  action: string;
+  outcome: string;
+  actorKeyId: string | null;
+  actorUserId: string | null;
+  sourceAddress: string | null;
+  orgId: string | null;
+  projectId: string | null;
+  requestId: string | null;
+  target: string | null;
+  metadata: Record<string, unknown>;
+  before: unknown;
+  after: unknown;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  chains: number;
+  firstBroken: {
+    chainId: string;
+    reason: string;
+    id: string | null;
+    seq: number | null;
+    position: number;
+    expected: string;
+    found: string;
+  } | null;
+}
+
+/** Tokens and money as the usage and session answers give them. */
+export interface Used {
+  inputTokens: number;
+  outputTokens: number;
+  chargedUsd: string;
+  listCostUsd: string;
+}
+
+export interface SessionCall extends Used {
+  requestId: string;
+  parentRequestId: string | null;
+  depth: number;
+  children: string[];
+  projectId: string;
+  keyId: string;
+  requestedModel: string;
+  model: string;
+  provider: string;
+  deploymentId: string;
+  api: string;
+  task: string;
+  status: string;
+  stream: boolean;
+  latencyMs: number;
+  startedAt: string;
+  endedAt: string;
+}
+
+export interface Session {
+  sessionId: string;
+  orgId: string;
+  totals: Used & { calls: number; latencyMs: number; wallClockMs: number; startedAt: string; endedAt: string };
+  roots: string[];
+  calls: SessionCall[];
+  truncated: boolean;
+}
+
+/** A row of `GET /admin/v1/usage` grouped by session. */
+export interface SessionGroup extends Used {
+  group: { session: string | null };
+  calls: number;
 }

@@ -5,6 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExte
 import { api, call } from '../api/client';
 import { ApiError } from '../api/errors';
 import type { Me, SsoSession } from '../api/types';
+import { createdKeys } from './created-keys';
 import type { Credential } from './credential';
 import { credentialStore, ssoCredential } from './credential';
 
@@ -35,6 +36,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const forget = useCallback(() => {
     credentialStore.set(null);
+    createdKeys.clear();
     queryClient.clear();
   }, [queryClient]);
 

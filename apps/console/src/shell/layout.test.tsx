@@ -16,7 +16,16 @@ describe('the shell', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Get started', 'API keys', 'Credits and billing', 'Budgets and alerts']);
+    ).toEqual([
+      'Get started',
+      'API keys',
+      'Usage and costs',
+      'Credits and billing',
+      'Budgets and alerts',
+      'Routing',
+      'Sessions',
+      'Audit',
+    ]);
     expect(within(nav).getByRole('link', { name: 'Get started' })).toHaveAttribute('aria-current', 'page');
   });
 

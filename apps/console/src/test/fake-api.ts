@@ -60,6 +60,9 @@ const ALL = [
   'budget.write',
   'webhook.read',
   'webhook.write',
+  'policy.read',
+  'policy.write',
+  'usage.read',
   'audit.read',
 ];
 
@@ -96,14 +99,22 @@ export const DEVELOPER: Me = {
   ],
 };
 
-/** Reads credits, plans, budgets and the audit trail; changes nothing. */
+/** Reads credits, plans, budgets, policies, usage and the audit trail; changes nothing. */
 export const AUDITOR: Me = {
   ...VIEWER,
   user: { id: 'user-a', email: 'auditor@example.com', name: 'Ada Auditor' },
   roles: [{ role: 'auditor', teamId: null, team: null }],
-  permissions: ['org.read', 'project.read', 'team.read', 'credits.read', 'plan.read', 'budget.read', 'audit.read'].map(
-    (permission) => ({ permission, teamId: null, ownOnly: false }),
-  ),
+  permissions: [
+    'org.read',
+    'project.read',
+    'team.read',
+    'credits.read',
+    'plan.read',
+    'budget.read',
+    'policy.read',
+    'usage.read',
+    'audit.read',
+  ].map((permission) => ({ permission, teamId: null, ownOnly: false })),
 };
 
 /** Owns the org's money short of moving credit: budgets and webhooks, no top-up, no plan change. */
@@ -124,7 +135,14 @@ export const BILLING_ADMIN: Me = {
   ].map((permission) => ({ permission, teamId: null, ownOnly: false })),
 };
 
-export const CONFIG = { object: 'console.config', mode: 'embedded', sso: false, publicUrl: null, dataPlanePort: 8080 };
+export const CONFIG = {
+  object: 'console.config',
+  mode: 'embedded',
+  sso: false,
+  publicUrl: null,
+  dataPlanePort: 8080,
+  jaeger: null,
+};
 export const ORGS = { data: [{ id: 'org-1', name: 'Acme' }], nextCursor: null };
 export const PROJECTS = {
   data: [

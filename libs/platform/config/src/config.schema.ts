@@ -19,6 +19,10 @@ export const EnvSchema = z.object({
    * started page shows it. Absent: the console's own origin (embedded) or its host on `PORT`.
    */
   POLYMUX_PUBLIC_URL: z.url().optional(),
+  /** The Jaeger UI (`http://localhost:16686`): the console's Sessions page links each call to its trace there. */
+  POLYMUX_JAEGER_URL: z.url().optional(),
+  /** The service name ingress's spans carry in Jaeger; default `polymux-ingress`, embedded `OTEL_SERVICE_NAME` or `standalone`. */
+  POLYMUX_JAEGER_SERVICE: z.string().min(1).max(256).optional(),
   PROVIDER_SIM_PORT: port.default(8090),
   PROVIDER_SIM_URL: z.url().optional(),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),

@@ -49,6 +49,20 @@ describe('loadConfig', () => {
     });
   });
 
+  it('names the Jaeger UI and ingress’s service there only when POLYMUX_JAEGER_URL is set', () => {
+    expect(loadConfig('control', {}, {}).http.jaeger).toBeUndefined();
+    const jaeger = (source: Record<string, string>) => loadConfig('control', {}, source).http.jaeger;
+    expect(jaeger({ POLYMUX_JAEGER_URL: 'http://jaeger:16686/' })).toEqual({
+      url: 'http://jaeger:16686',
+      service: 'polymux-ingress',
+    });
+    const embedded = { POLYMUX_MODE: 'embedded', POLYMUX_JAEGER_URL: 'http://localhost:16686' };
+    expect(jaeger(embedded)?.service).toBe('standalone');
+    expect(jaeger({ ...embedded, OTEL_SERVICE_NAME: 'polymux-standalone' })?.service).toBe('polymux-standalone');
+    expect(jaeger({ ...embedded, POLYMUX_JAEGER_SERVICE: 'edge' })?.service).toBe('edge');
+    expect(problemsOf({ POLYMUX_JAEGER_URL: 'not a url' })[0]).toMatch(/^POLYMUX_JAEGER_URL:/);
+  });
+
   it('reads and converts values, overrides winning over the environment', () => {
     const config = loadConfig(
       'control',

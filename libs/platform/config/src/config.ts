@@ -19,6 +19,11 @@ export interface PolymuxConfig {
     /** `POLYMUX_PUBLIC_URL`: the data plane's address as applications reach it. */
     publicUrl?: string;
     maxBodyBytes: number;
+    /**
+     * `POLYMUX_JAEGER_URL` and the service name ingress's spans carry there: the console links a
+     * session's calls to Jaeger's search by request id. Absent: no link.
+     */
+    jaeger?: { url: string; service: string };
     /** Fastify's `trustProxy`: the peers whose `X-Forwarded-For` names the client (`POLYMUX_TRUSTED_PROXIES`). */
     trustedProxies: string[];
   };
@@ -99,6 +104,18 @@ const EMPTY_MEANS_EMPTY: ReadonlySet<string> = new Set<keyof Env>(['NATS_SUBJECT
 const withoutEmpty = (values: Record<string, string | undefined>): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(values).filter(([key, value]) => value !== '' || EMPTY_MEANS_EMPTY.has(key)));
 
+/**
+ * Where the console finds a call's trace: the Jaeger UI and ingress's service name there. One process
+ * embedded (its `OTEL_SERVICE_NAME`, else the telemetry default `standalone`); distributed, ingress
+ * is its own service, `polymux-ingress` in the Compose and Kubernetes files.
+ */
+const jaegerOf = (url: string, env: Env, otelServiceName: string | undefined): { url: string; service: string } => ({
+  url: url.replace(/\/+$/, ''),
+  service:
+    env.POLYMUX_JAEGER_SERVICE ??
+    (env.POLYMUX_MODE === 'embedded' ? otelServiceName || 'standalone' : 'polymux-ingress'),
+});
+
 /** Validates the environment once, failing with every bad key listed. */
 export const loadConfig = (
   service: string,
@@ -127,6 +144,7 @@ export const loadConfig = (
       controlPort: env.CONTROL_PORT,
       ...(env.POLYMUX_PUBLIC_URL ? { publicUrl: env.POLYMUX_PUBLIC_URL.replace(/\/+$/, '') } : {}),
       maxBodyBytes: env.POLYMUX_MAX_BODY_BYTES,
+      ...(env.POLYMUX_JAEGER_URL ? { jaeger: jaegerOf(env.POLYMUX_JAEGER_URL, env, source.OTEL_SERVICE_NAME) } : {}),
       trustedProxies: env.POLYMUX_TRUSTED_PROXIES,
     },
     bus: {

@@ -1,4 +1,4 @@
-import { Body, Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Options, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { Headers, Subjects, callScopesOf, intakeOf } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +11,19 @@ import { CallerFormatErrorFilter } from './formats/caller-format.filter';
 import { isAnthropicCaller } from './models/anthropic-models';
 import { chatCompletions } from './openai/chat-completions.format';
 import { newRequestId } from './request-id';
+
+/**
+ * Browsers may call explain from another origin — the console on control's port, in the distributed
+ * mode — with the key in `Authorization` (or `x-api-key`), never a cookie, so any origin is allowed.
+ * Explain only: no other data-plane endpoint answers CORS.
+ */
+export const EXPLAIN_CORS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST',
+  'access-control-allow-headers': 'authorization, content-type, x-api-key, anthropic-version',
+  'access-control-expose-headers': 'x-request-id, x-polymux-model, x-polymux-task',
+  'access-control-max-age': '600',
+};
 
 /**
  * `POST /v1/routing/explain`: how a chat request would be routed for this key — task, complexity,
@@ -27,8 +40,16 @@ export class RoutingExplainController {
     private readonly messaging: MessagingClient,
   ) {}
 
+  /** The browser's preflight for a cross-origin explain. */
+  @Options('v1/routing/explain')
+  async preflight(@Res() reply: FastifyReply): Promise<void> {
+    await reply.headers(EXPLAIN_CORS).status(204).send();
+  }
+
   @Post('v1/routing/explain')
   async explain(@Req() httpRequest: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    // First, so that a refusal (a bad key, say) is readable by a cross-origin caller too.
+    void reply.headers(EXPLAIN_CORS);
     const anthropic = isAnthropicCaller(httpRequest.headers);
     if (anthropic) checkAnthropicVersion(httpRequest.headers);
     const requestId = newRequestId();

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { api, call } from '../../api/client';
 import type { KeyEndpoint, KeyWithSecret, Project } from '../../api/types';
 import { useAuth } from '../../auth/auth';
+import { createdKeys } from '../../auth/created-keys';
 import { ownOnly } from '../../auth/permissions';
 import { ErrorState } from '../../ui/states';
 import type { KeyFormValues } from './key-form';
@@ -33,6 +34,7 @@ export function CreateKeyForm({
         }),
       ),
     onSuccess: (created) => {
+      createdKeys.add(created);
       void queryClient.invalidateQueries({ queryKey: ['keys', project.id] });
       onCreated(created);
     },

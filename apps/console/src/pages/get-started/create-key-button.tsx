@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import type { KeyWithSecret, Project } from '../../api/types';
 import { useAuth } from '../../auth/auth';
+import { createdKeys } from '../../auth/created-keys';
 import { ownOnly } from '../../auth/permissions';
 import { ErrorState } from '../../ui/states';
 
@@ -22,6 +23,7 @@ export function CreateKeyButton({ project, onCreated }: { project: Project; onCr
         }),
       ),
     onSuccess: (created) => {
+      createdKeys.add(created);
       void queryClient.invalidateQueries({ queryKey: ['keys', project.id] });
       onCreated(created);
     },

@@ -7,7 +7,7 @@ import { ApiContract } from '../openapi/api-contract';
 
 /**
  * `GET /admin/v1/console/config`: what the console needs before anyone signs in — whether SSO is
- * on, and where the data plane is. Unauthenticated: it names no object and no secret.
+ * on, where the data plane is, and where traces are viewed. Unauthenticated: it names no object and no secret.
  */
 @Controller('admin/v1/console')
 @UseFilters(OpenAiErrorFilter)
@@ -16,7 +16,9 @@ export class ConsoleController {
 
   @Get('config')
   @Header('cache-control', 'no-cache')
-  @ApiContract({ summary: 'What the console needs before sign-in: SSO on or off, the data plane address' })
+  @ApiContract({
+    summary: 'What the console needs before sign-in: SSO on or off, the data plane address, the Jaeger UI',
+  })
   consoleConfig() {
     return {
       object: 'console.config',
@@ -25,6 +27,8 @@ export class ConsoleController {
       /** `POLYMUX_PUBLIC_URL`; null: the console's origin (embedded) or its host on `dataPlanePort`. */
       publicUrl: this.config.http.publicUrl ?? null,
       dataPlanePort: this.config.http.port,
+      /** `POLYMUX_JAEGER_URL` and ingress's service name there; null: the console links no trace. */
+      jaeger: this.config.http.jaeger ?? null,
     };
   }
 }

@@ -22,4 +22,10 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'key.read',
     component: lazy(() => import('./pages/api-keys/api-keys-page')),
   },
+  {
+    path: 'organisation',
+    label: 'Organisation',
+    permission: 'org.read',
+    component: lazy(() => import('./pages/organisation/organisation-page')),
+  },
 ];

@@ -16,7 +16,7 @@ describe('the shell', () => {
       within(nav)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Get started', 'API keys']);
+    ).toEqual(['Get started', 'API keys', 'Organisation']);
     expect(within(nav).getByRole('link', { name: 'Get started' })).toHaveAttribute('aria-current', 'page');
   });
 

@@ -42,7 +42,19 @@ export const fakeApi = (routes: Record<string, Handler>) => {
   return requests;
 };
 
-const ALL = ['org.read', 'project.read', 'key.read', 'key.write', 'credits.read', 'credits.write'];
+const ALL = [
+  'org.read',
+  'team.read',
+  'team.write',
+  'member.read',
+  'member.write',
+  'project.read',
+  'project.write',
+  'key.read',
+  'key.write',
+  'credits.read',
+  'credits.write',
+];
 
 export const OPERATOR: Me = {
   operator: true,
@@ -81,8 +93,22 @@ export const CONFIG = { object: 'console.config', mode: 'embedded', sso: false, 
 export const ORGS = { data: [{ id: 'org-1', name: 'Acme' }], nextCursor: null };
 export const PROJECTS = {
   data: [
-    { id: 'proj-1', name: 'app', org_id: 'org-1', team_id: null },
-    { id: 'proj-2', name: 'batch', org_id: 'org-1', team_id: null },
+    {
+      id: 'proj-1',
+      name: 'app',
+      org_id: 'org-1',
+      team_id: null,
+      data_retention: false,
+      created_at: '2026-01-01T00:00:00.000Z',
+    },
+    {
+      id: 'proj-2',
+      name: 'batch',
+      org_id: 'org-1',
+      team_id: null,
+      data_retention: false,
+      created_at: '2026-01-01T00:00:00.000Z',
+    },
   ],
   nextCursor: null,
 };

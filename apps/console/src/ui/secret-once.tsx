@@ -1,15 +1,29 @@
 import type { KeyWithSecret } from '../api/types';
 import { CopyButton } from './copy-button';
 
-/** A key's secret, in the one answer that holds it: shown once, with copy. */
-export function SecretOnce({ created, onDone }: { created: KeyWithSecret; onDone?: () => void }) {
+/** A secret in the one answer that holds it: shown once, with copy. */
+export function ShownOnce({
+  title,
+  note,
+  value,
+  copyLabel,
+  testId = 'secret',
+  onDone,
+}: {
+  title: string;
+  note: string;
+  value: string;
+  copyLabel: string;
+  testId?: string;
+  onDone?: () => void;
+}) {
   return (
-    <section className="secret" aria-labelledby="secret-title">
-      <h3 id="secret-title">Key “{created.name}” — copy it now</h3>
-      <p>This is the only time the secret is shown. Polymux keeps only its hash.</p>
+    <section className="secret" aria-labelledby={`${testId}-title`}>
+      <h3 id={`${testId}-title`}>{title}</h3>
+      <p>{note}</p>
       <div className="secret-value">
-        <code data-testid="secret">{created.key}</code>
-        <CopyButton text={created.key} label={`Copy the secret of ${created.name}`} />
+        <code data-testid={testId}>{value}</code>
+        <CopyButton text={value} label={copyLabel} />
       </div>
       {onDone && (
         <button type="button" onClick={onDone}>
@@ -17,5 +31,18 @@ export function SecretOnce({ created, onDone }: { created: KeyWithSecret; onDone
         </button>
       )}
     </section>
+  );
+}
+
+/** A key's secret, in the one answer that holds it: shown once, with copy. */
+export function SecretOnce({ created, onDone }: { created: KeyWithSecret; onDone?: () => void }) {
+  return (
+    <ShownOnce
+      title={`Key “${created.name}” — copy it now`}
+      note="This is the only time the secret is shown. Polymux keeps only its hash."
+      value={created.key}
+      copyLabel={`Copy the secret of ${created.name}`}
+      {...(onDone ? { onDone } : {})}
+    />
   );
 }

@@ -1,10 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { pollUntil } from '@polymux/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 
+import {
+  SCREENSHOTS,
+  accessibilityProblems,
+  launchChromium,
+  newContext as laptop,
+  signIn as signInAt,
+} from './support/console';
 import type { Gateway } from './support/gateway';
 import { startGateway } from './support/gateway';
 
@@ -18,27 +24,6 @@ jest.setTimeout(240_000);
  * the README shows are taken here (docs/console/).
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(__dirname, '../../docs/console');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: Array<{ target: unknown[] }>;
-}
-
-/** axe-core's serious and critical violations on the page as it is now. */
-const accessibilityProblems = async (page: Page) => {
-  // Evaluated over the DevTools protocol: the console's CSP (rightly) refuses an inline script tag.
-  await page.evaluate(AXE);
-  // A string, run in the page: the test's own TypeScript has no DOM.
-  const violations = (await page.evaluate('axe.run(document).then((result) => result.violations)')) as AxeViolation[];
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({ id: violation.id, targets: violation.nodes.map((node) => node.target.join(' ')) }));
-};
-
 describe('console (embedded mode)', () => {
   let gateway: Gateway;
   let browser: Browser;
@@ -51,36 +36,18 @@ describe('console (embedded mode)', () => {
       body: JSON.stringify({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hello' }] }),
     });
 
-  const signIn = async (context: BrowserContext, key: string) => {
-    const page = await context.newPage();
-    await page.goto(`${url}/console/`);
-    await page.getByLabel('Admin key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('principal').waitFor();
-    return page;
-  };
+  const signIn = (context: BrowserContext, key: string) => signInAt(context, url, key);
   const open = async (page: Page, path: string) => {
     await page.goto(`${url}/console/${path}?org=${gateway.orgId}&project=${gateway.projectId}`);
     await page.getByRole('heading', { level: 1 }).waitFor();
   };
-  const newContext = () => browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const newContext = () => laptop(browser);
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     gateway = await startGateway({ mode: 'embedded', label: 'console', catalogFile: join(__dirname, 'catalog.yaml') });
     url = gateway.stack.controlUrl;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -155,7 +155,9 @@ export function InvitationsSection({
           </table>
         </div>
       )}
-      <Pager label="Invitation pages" pages={pages} nextCursor={invitations.data?.nextCursor} />
+      {(!pages.first || invitations.data?.nextCursor) && (
+        <Pager label="Invitation pages" pages={pages} nextCursor={invitations.data?.nextCursor} />
+      )}
       {revoking && <RevokeInvitationDialog invitation={revoking} onClose={() => setRevoking(null)} />}
     </section>
   );

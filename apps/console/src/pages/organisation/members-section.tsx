@@ -85,7 +85,9 @@ export function MembersSection({ orgId, teams }: { orgId: string; teams: readonl
           </table>
         </div>
       )}
-      <Pager label="Member pages" pages={pages} nextCursor={members.data?.nextCursor} />
+      {(!pages.first || members.data?.nextCursor) && (
+        <Pager label="Member pages" pages={pages} nextCursor={members.data?.nextCursor} />
+      )}
       {editing && <RolesDialog member={editing} teams={teams} onClose={() => setEditing(null)} />}
     </section>
   );

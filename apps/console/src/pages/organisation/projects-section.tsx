@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 
 import { api, call } from '../../api/client';
 import { PICKER_LIMIT } from '../../api/queries';
@@ -36,8 +36,31 @@ export function ProjectsSection({
       call<Project>(
         api.PATCH('/admin/v1/projects/{projectId}', { params: { path: { projectId: id } }, body: { dataRetention } }),
       ),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['projects', orgId] }),
+    onSuccess: (changed) => {
+      queryClient.setQueriesData<Page<Project>>(
+        { queryKey: ['projects', orgId] },
+        (page) =>
+          page && { ...page, data: page.data.map((project) => (project.id === changed.id ? changed : project)) },
+      );
+    },
   });
+  // While a change is on its way, the switch shows what was asked (set in the event, so at once).
+  const [asked, setAsked] = useState<ReadonlyMap<string, boolean>>(new Map());
+  const retained = (project: Project) => asked.get(project.id) ?? project.data_retention;
+  const switchRetention = (id: string, dataRetention: boolean) => {
+    setAsked((current) => new Map(current).set(id, dataRetention));
+    retention.mutate(
+      { id, dataRetention },
+      {
+        onSettled: () =>
+          setAsked((current) => {
+            const next = new Map(current);
+            next.delete(id);
+            return next;
+          }),
+      },
+    );
+  };
   return (
     <section aria-labelledby="projects-title">
       <h2 id="projects-title">Projects</h2>
@@ -67,14 +90,14 @@ export function ProjectsSection({
                       <label className="switch">
                         <input
                           type="checkbox"
-                          checked={project.data_retention}
+                          checked={retained(project)}
                           disabled={retention.isPending}
                           onChange={(event) =>
                             retention.mutate({ id: project.id, dataRetention: event.target.checked })
                           }
                           aria-label={`Providers may retain the data of ${project.name}`}
                         />
-                        {project.data_retention ? 'Allowed' : 'Off (zero retention)'}
+                        {retained(project) ? 'Allowed' : 'Off (zero retention)'}
                       </label>
                     ) : project.data_retention ? (
                       'Allowed'
@@ -108,6 +131,7 @@ function CreateProjectForm({
   withoutTeam: boolean;
 }) {
   const queryClient = useQueryClient();
+  const teamSelect = useId();
   const [name, setName] = useState('');
   const [teamId, setTeamId] = useState(withoutTeam ? '' : (teams[0]?.id ?? ''));
   const [dataRetention, setDataRetention] = useState(false);
@@ -135,9 +159,10 @@ function CreateProjectForm({
         New project name
         <input required maxLength={200} value={name} onChange={(event) => setName(event.target.value)} />
       </label>
-      <label>
-        Team
-        <select value={teamId} onChange={(event) => setTeamId(event.target.value)}>
+      {/* Labelled by id, not wrapped: a wrapping label's name would take in the chosen option. */}
+      <div className="field">
+        <label htmlFor={teamSelect}>Team</label>
+        <select id={teamSelect} value={teamId} onChange={(event) => setTeamId(event.target.value)}>
           {withoutTeam && <option value="">No team</option>}
           {teams.map((team) => (
             <option key={team.id} value={team.id}>
@@ -145,7 +170,7 @@ function CreateProjectForm({
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <label className="check">
         <input type="checkbox" checked={dataRetention} onChange={(event) => setDataRetention(event.target.checked)} />
         Providers may retain its data

@@ -67,7 +67,7 @@ describe.each(MODES)('console: organisation and invitations (%s mode)', (mode) =
     await page.getByRole('button', { name: 'Create project' }).click();
     const projectRow = page.locator('tr', { has: page.getByRole('rowheader', { name: 'research app' }) });
     await projectRow.waitFor();
-    await page.getByLabel('Providers may retain the data of research app').click();
+    await page.getByLabel('Providers may retain the data of research app').check();
     await projectRow.getByText('Allowed').waitFor();
     const projects = await gateway.admin<{
       data: Array<{ id: string; name: string; team_id: string; data_retention: boolean }>;

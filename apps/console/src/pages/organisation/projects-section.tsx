@@ -92,9 +92,7 @@ export function ProjectsSection({
                           type="checkbox"
                           checked={retained(project)}
                           disabled={retention.isPending}
-                          onChange={(event) =>
-                            retention.mutate({ id: project.id, dataRetention: event.target.checked })
-                          }
+                          onChange={(event) => switchRetention(project.id, event.target.checked)}
                           aria-label={`Providers may retain the data of ${project.name}`}
                         />
                         {retained(project) ? 'Allowed' : 'Off (zero retention)'}

@@ -78,6 +78,13 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
   const ownKey = (f: Fixture, role: Role | 'operator') => newKey(role === 'operator' ? null : f.users[role]);
   const newUser = async (f: Fixture) =>
     (await gateway.admin<{ id: string }>('POST', `/orgs/${f.org}/users`, { email: `${randomUUID()}@example.com` })).id;
+  const invitation = (f: Fixture) => ({
+    email: `${randomUUID()}@example.com`,
+    roles: [{ role: 'viewer' }],
+    projectId: f.project,
+  });
+  const newInvitation = async (f: Fixture) =>
+    (await gateway.admin<{ id: string }>('POST', `/orgs/${f.org}/invitations`, invitation(f))).id;
 
   const matrix: Entry[] = [
     {
@@ -121,6 +128,21 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
         path: `/users/${await newUser(f)}/roles`,
         body: { roles: [{ role: 'viewer' }] },
       }),
+    },
+    {
+      route: 'POST /admin/v1/orgs/:orgId/invitations',
+      allowed: ['owner', 'admin'],
+      make: (f) => ({ method: 'POST', path: `/orgs/${f.org}/invitations`, body: invitation(f) }),
+    },
+    {
+      route: 'GET /admin/v1/orgs/:orgId/invitations',
+      allowed: ['owner', 'admin', 'team_admin', 'viewer', 'auditor'],
+      make: (f) => ({ method: 'GET', path: `/orgs/${f.org}/invitations` }),
+    },
+    {
+      route: 'DELETE /admin/v1/invitations/:invitationId',
+      allowed: ['owner', 'admin'],
+      make: async (f) => ({ method: 'DELETE', path: `/invitations/${await newInvitation(f)}` }),
     },
     {
       route: 'POST /admin/v1/orgs/:orgId/projects',
@@ -616,7 +638,7 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
     expect((await as(fenced.key, { method: 'GET', path: '/me' })).status).toBe(200);
   });
 
-  /** What the foreign owner could change: org A's tenancy, keys, roles, budgets, webhooks, policies, limits. */
+  /** What the foreign owner could change: org A's tenancy, invitations, keys, roles, budgets, webhooks, policies, limits. */
   const snapshot = async () => {
     const get = (path: string) => gateway.admin<unknown>('GET', path);
     const f = fixture;
@@ -625,6 +647,7 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
         get(`/orgs/${f.org}/teams`),
         get(`/orgs/${f.org}/projects`),
         get(`/orgs/${f.org}/users`),
+        get(`/orgs/${f.org}/invitations`),
         get(`/projects/${f.project}/keys`),
         get(`/budgets/${f.budget}`),
         get(`/webhooks?orgId=${f.org}`),
@@ -652,7 +675,8 @@ describe.each(MODES)('access control (%s mode)', (mode) => {
     let tried = 0;
     for (const call of calls) {
       const named =
-        ids.some((id) => JSON.stringify(call).includes(id)) || /\/(keys|users|budgets|webhooks)\//.test(call.path);
+        ids.some((id) => JSON.stringify(call).includes(id)) ||
+        /\/(keys|users|budgets|webhooks|invitations)\//.test(call.path);
       if (!named) continue;
       tried += 1;
       const response = await as(foreign.ownerKey, call);

@@ -134,6 +134,7 @@ describe.each(MODES)('admin API surface (%s mode)', (mode) => {
       expect(byRoute.get('POST /admin/v1/orgs')?.['x-polymux-permission']).toBe('org.manage');
       expect(byRoute.get('GET /admin/v1/me')?.['x-polymux-permission']).toBeNull();
       expect(byRoute.get('POST /admin/v1/sso/refresh')?.security).toEqual([]);
+      expect(byRoute.get('POST /admin/v1/invitations/accept')?.security).toEqual([]);
     });
 
     it('carries the zod DTOs as JSON Schema: bodies, query parameters, paged answers', () => {

@@ -7,6 +7,7 @@ import { AuthProvider, useAuth } from './auth/auth';
 import { LoginPage } from './auth/login-page';
 import { SsoCallback } from './auth/sso-callback';
 import { PAGES } from './pages';
+import { AcceptInvitationPage } from './pages/organisation/accept-invitation-page';
 import { Layout } from './shell/layout';
 import { ThemeProvider } from './shell/theme';
 import { Empty } from './ui/states';
@@ -44,6 +45,7 @@ export const routes = [
     children: [
       { path: '/login', element: <LoginPage /> },
       { path: '/sso/callback', element: <SsoCallback /> },
+      { path: '/invite', element: <AcceptInvitationPage /> },
       {
         path: '/',
         element: <RequireSignIn />,

@@ -64,4 +64,10 @@ export const PAGES: readonly PageEntry[] = [
     permission: 'audit.read',
     component: lazy(() => import('./pages/audit/audit-page')),
   },
+  {
+    path: 'organisation',
+    label: 'Organisation',
+    permission: 'org.read',
+    component: lazy(() => import('./pages/organisation/organisation-page')),
+  },
 ];

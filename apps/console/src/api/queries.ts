@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 
 import { api, call } from './client';
-import type { ConsoleConfig, Org, Page, Project } from './types';
+import type { ConsoleConfig, Org, Page, Project, Team } from './types';
 
 /** Lists the pickers load at once; a longer list shows a note (the pages themselves page). */
 export const PICKER_LIMIT = 200;
@@ -26,6 +26,18 @@ export const useProjects = (orgId: string | undefined) =>
     queryFn: () =>
       call<Page<Project>>(
         api.GET('/admin/v1/orgs/{orgId}/projects', {
+          params: { path: { orgId: orgId! }, query: { limit: PICKER_LIMIT } },
+        }),
+      ),
+    enabled: !!orgId,
+  });
+
+export const useTeams = (orgId: string | undefined) =>
+  useQuery({
+    queryKey: ['teams', orgId],
+    queryFn: () =>
+      call<Page<Team>>(
+        api.GET('/admin/v1/orgs/{orgId}/teams', {
           params: { path: { orgId: orgId! }, query: { limit: PICKER_LIMIT } },
         }),
       ),

@@ -40,11 +40,66 @@ export interface Org {
   name: string;
 }
 
+export interface Team {
+  id: string;
+  name: string;
+  org_id: string;
+  created_at: string;
+}
+
 export interface Project {
   id: string;
   name: string;
   org_id: string;
   team_id: string | null;
+  /** Providers may retain the project's data (fields such as `store` are passed on). */
+  data_retention: boolean;
+  created_at: string;
+}
+
+export type Role = 'owner' | 'admin' | 'billing_admin' | 'team_admin' | 'developer' | 'viewer' | 'auditor';
+
+/** A role held org-wide (`teamId` null) or in one team. */
+export interface RoleGrant {
+  role: Role;
+  teamId: string | null;
+}
+
+export interface Member {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string | null;
+  roles: RoleGrant[];
+  createdAt: string;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+export interface Invitation {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string | null;
+  roles: RoleGrant[];
+  projectId: string;
+  status: InvitationStatus;
+  expiresAt: string;
+  invitedByUserId: string | null;
+  acceptedAt: string | null;
+  userId: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+}
+
+/** The creation answer: the only one holding the one-time token. */
+export type InvitationWithToken = Invitation & { token: string };
+
+/** `POST /admin/v1/invitations/accept`: the new user and their personal key, its secret shown once. */
+export interface Acceptance {
+  invitationId: string;
+  user: Member;
+  key: KeyWithSecret;
 }
 
 export type KeyEndpoint = 'chat.completions' | 'responses' | 'messages' | 'embeddings' | 'models' | 'routing.explain';

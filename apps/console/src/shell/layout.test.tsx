@@ -25,6 +25,7 @@ describe('the shell', () => {
       'Routing',
       'Sessions',
       'Audit',
+      'Organisation',
     ]);
     expect(within(nav).getByRole('link', { name: 'Get started' })).toHaveAttribute('aria-current', 'page');
   });

@@ -2,7 +2,7 @@ import { useCallback, useEffect } from 'react';
 import { useSearchParams } from 'react-router';
 
 import { PICKER_LIMIT, useOrgs, useProjects } from '../api/queries';
-import type { Project } from '../api/types';
+import type { Me, Project } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { Empty, ErrorState, Loading } from '../ui/states';
 
@@ -35,14 +35,28 @@ export const useProjectSelection = () => {
   return { orgId, orgs, projects, project, choose };
 };
 
-export function ProjectPicker({ selection }: { selection: ReturnType<typeof useProjectSelection> }) {
+type Selection = ReturnType<typeof useProjectSelection>;
+
+/** The operator's choice of organisation; nothing for a user (they work in their own). */
+function OrgSelect({ selection: { orgId, orgs, choose } }: { selection: Selection }) {
   const { me } = useAuth();
-  const { orgId, orgs, projects, project, choose } = selection;
-  const selectedProject = project?.id;
-  useEffect(() => {
-    // A project id in the URL that is not one of the org's: fall back to the first.
-    if (projects.data && !project && projects.data.data[0]) choose('project', projects.data.data[0].id);
-  }, [projects.data, project, choose]);
+  if (!me?.operator) return null;
+  return (
+    <label>
+      Organisation
+      <select value={orgId ?? ''} onChange={(event) => choose('org', event.target.value)}>
+        {orgs.data?.data.map((org) => (
+          <option key={org.id} value={org.id}>
+            {org.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The states of the operator's organisation list: loading, failed, none yet; null once there is one to pick. */
+const orgStates = (me: Me | undefined, orgs: Selection['orgs']) => {
   if (me?.operator && orgs.isPending) return <Loading what="organisations" />;
   if (orgs.error) return <ErrorState error={orgs.error} what="load the organisations" onRetry={() => orgs.refetch()} />;
   if (me?.operator && orgs.data?.data.length === 0)
@@ -53,20 +67,36 @@ export function ProjectPicker({ selection }: { selection: ReturnType<typeof useP
         </p>
       </Empty>
     );
+  return null;
+};
+
+/** For an organisation's page: the operator picks the organisation. */
+export function OrgPicker({ selection }: { selection: Selection }) {
+  const { me } = useAuth();
+  const states = orgStates(me, selection.orgs);
+  if (states) return states;
+  if (!me?.operator) return null;
   return (
     <div className="picker">
-      {me?.operator && (
-        <label>
-          Organisation
-          <select value={orgId ?? ''} onChange={(event) => choose('org', event.target.value)}>
-            {orgs.data?.data.map((org) => (
-              <option key={org.id} value={org.id}>
-                {org.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      <OrgSelect selection={selection} />
+      {selection.orgs.data?.nextCursor && <p className="hint">Showing the first {PICKER_LIMIT}.</p>}
+    </div>
+  );
+}
+
+export function ProjectPicker({ selection }: { selection: Selection }) {
+  const { me } = useAuth();
+  const { orgId, orgs, projects, project, choose } = selection;
+  const selectedProject = project?.id;
+  useEffect(() => {
+    // A project id in the URL that is not one of the org's: fall back to the first.
+    if (projects.data && !project && projects.data.data[0]) choose('project', projects.data.data[0].id);
+  }, [projects.data, project, choose]);
+  const states = orgStates(me, orgs);
+  if (states) return states;
+  return (
+    <div className="picker">
+      <OrgSelect selection={selection} />
       {projects.isPending && <Loading what="projects" />}
       {projects.error && (
         <ErrorState error={projects.error} what="load the projects" onRetry={() => projects.refetch()} />

@@ -50,6 +50,10 @@ const ALL = [
   'org.read',
   'project.read',
   'team.read',
+  'team.write',
+  'member.read',
+  'member.write',
+  'project.write',
   'key.read',
   'key.write',
   'credits.read',
@@ -146,8 +150,22 @@ export const CONFIG = {
 export const ORGS = { data: [{ id: 'org-1', name: 'Acme' }], nextCursor: null };
 export const PROJECTS = {
   data: [
-    { id: 'proj-1', name: 'app', org_id: 'org-1', team_id: null },
-    { id: 'proj-2', name: 'batch', org_id: 'org-1', team_id: null },
+    {
+      id: 'proj-1',
+      name: 'app',
+      org_id: 'org-1',
+      team_id: null,
+      data_retention: false,
+      created_at: '2026-01-01T00:00:00.000Z',
+    },
+    {
+      id: 'proj-2',
+      name: 'batch',
+      org_id: 'org-1',
+      team_id: null,
+      data_retention: false,
+      created_at: '2026-01-01T00:00:00.000Z',
+    },
   ],
   nextCursor: null,
 };

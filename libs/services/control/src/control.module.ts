@@ -23,6 +23,10 @@ import { ConsoleController } from './console/console.controller';
 import { CONTROL_DB, ControlRepository } from './control.repository';
 import { ControlService } from './control.service';
 import { CreditsController } from './credits/credits.controller';
+import { InvitationAcceptController } from './invitations/invitation-accept.controller';
+import { InvitationController } from './invitations/invitation.controller';
+import { InvitationRepository } from './invitations/invitation.repository';
+import { InvitationService } from './invitations/invitation.service';
 import { KeyHandler } from './key.handler';
 import { KeyController } from './keys/key.controller';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -70,6 +74,8 @@ import { WebhookService } from './webhooks/webhook.service';
     SessionController,
     StatementController,
     WebhookController,
+    InvitationController,
+    InvitationAcceptController,
     SsoController,
     MeController,
     OpenApiController,
@@ -86,6 +92,8 @@ import { WebhookService } from './webhooks/webhook.service';
     AccessService,
     RolesRepository,
     MembersService,
+    InvitationRepository,
+    InvitationService,
     BootstrapService,
     CatalogLayerRepository,
     CatalogLayerService,

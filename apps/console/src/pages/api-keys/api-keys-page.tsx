@@ -1,11 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 import { api, call } from '../../api/client';
 import type { ApiKey, KeyWithSecret, Page } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { can } from '../../auth/permissions';
 import { ProjectPicker, useProjectSelection } from '../../shell/project-picker';
+import { Pager, useCursors } from '../../ui/pager';
 import { SecretOnce } from '../../ui/secret-once';
 import { Empty, ErrorState, Loading } from '../../ui/states';
 import { CreateKeyForm } from './create-key-form';
@@ -21,11 +22,12 @@ export default function ApiKeysPage() {
   const selection = useProjectSelection();
   const project = selection.project;
   const [status, setStatus] = useState<Status>('active');
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<KeyWithSecret | null>(null);
   const [dialog, setDialog] = useState<{ kind: 'rotate' | 'revoke'; key: ApiKey } | null>(null);
-  const cursor = cursors[cursors.length - 1];
+  // Another project or filter: its own first page (a cursor belongs to one list).
+  const pages = useCursors(`${project?.id}:${status}`);
+  const cursor = pages.cursor;
   const keys = useQuery({
     queryKey: ['keys', project?.id, status, cursor],
     queryFn: () =>
@@ -41,9 +43,6 @@ export default function ApiKeysPage() {
     placeholderData: keepPreviousData,
   });
   const canWrite = can(me, 'key.write');
-  const restart = () => setCursors([undefined]);
-  // Another project: its own first page (a cursor belongs to one list).
-  useEffect(() => setCursors([undefined]), [project?.id]);
   return (
     <article className="page">
       <h1>API keys</h1>
@@ -53,13 +52,7 @@ export default function ApiKeysPage() {
           <div className="toolbar">
             <label>
               Show
-              <select
-                value={status}
-                onChange={(event) => {
-                  setStatus(event.target.value as Status);
-                  restart();
-                }}
-              >
+              <select value={status} onChange={(event) => setStatus(event.target.value as Status)}>
                 <option value="active">Active keys</option>
                 <option value="revoked">Revoked keys</option>
                 <option value="all">All keys</option>
@@ -76,12 +69,12 @@ export default function ApiKeysPage() {
             <CreateKeyForm
               project={project}
               onCancel={() => setCreating(false)}
-              onCreated={(key) => (setCreated(key), setCreating(false), restart())}
+              onCreated={(key) => (setCreated(key), setCreating(false), pages.restart())}
             />
           )}
           {keys.isPending && <Loading what="keys" />}
           {keys.error && <ErrorState error={keys.error} what="load the keys" onRetry={() => keys.refetch()} />}
-          {keys.data && keys.data.data.length === 0 && cursors.length === 1 && (
+          {keys.data && keys.data.data.length === 0 && pages.first && (
             <Empty title={status === 'revoked' ? 'No revoked keys' : 'No keys in this project yet'}>
               {canWrite && status !== 'revoked' && <p>Create one with “Create key”.</p>}
             </Empty>
@@ -94,18 +87,7 @@ export default function ApiKeysPage() {
               onRevoke={(key) => setDialog({ kind: 'revoke', key })}
             />
           )}
-          <nav className="pager" aria-label="Key pages">
-            <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-              Previous page
-            </button>
-            <button
-              type="button"
-              disabled={!keys.data?.nextCursor}
-              onClick={() => setCursors([...cursors, keys.data!.nextCursor!])}
-            >
-              Next page
-            </button>
-          </nav>
+          <Pager label="Key pages" pages={pages} nextCursor={keys.data?.nextCursor} />
         </>
       )}
       {dialog?.kind === 'rotate' && <RotateDialog apiKey={dialog.key} onClose={() => setDialog(null)} />}

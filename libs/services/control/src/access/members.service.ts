@@ -34,19 +34,33 @@ export class MembersService {
     user: User,
     requested: ReadonlyArray<{ role: Role; teamId?: string | null }>,
   ): Promise<RoleGrant[]> {
-    const grants = await this.validated(user.org_id, requested);
     const current = await this.roles.rolesOf(user.id);
+    const grants = await this.grantable(principal, user.org_id, requested, current);
+    await this.roles.replace(user.id, user.org_id, grants);
+    await this.control.audit(actor, 'user.roles.set', `user:${user.id}`, user.org_id, null, {
+      before: describeGrants(current),
+      after: describeGrants(grants),
+    });
+    return grants;
+  }
+
+  /**
+   * The roles requested, checked: each held where it may be (team roles in a team of the org), and
+   * `owner` (given, or among the `current` ones replaced) only by an owner or the operator.
+   */
+  async grantable(
+    principal: Principal,
+    orgId: string,
+    requested: ReadonlyArray<{ role: Role; teamId?: string | null }>,
+    current: readonly RoleGrant[] = [],
+  ): Promise<RoleGrant[]> {
+    const grants = await this.validated(orgId, requested);
     const touchesOwner = [...grants, ...current].some((grant) => grant.role === 'owner');
     const isOwner = principal.roles.some((grant) => grant.role === 'owner' && grant.teamId === null);
     if (touchesOwner && !principal.operator && !isOwner)
       throw new PolymuxException(ErrorCode.Forbidden, "only an owner may make an owner or change an owner's roles", {
         param: 'roles',
       });
-    await this.roles.replace(user.id, user.org_id, grants);
-    await this.control.audit(actor, 'user.roles.set', `user:${user.id}`, user.org_id, null, {
-      before: describe(current),
-      after: describe(grants),
-    });
     return grants;
   }
 
@@ -75,5 +89,5 @@ export class MembersService {
 }
 
 /** Roles as one audit value: `owner,developer@<team>`. */
-const describe = (grants: readonly RoleGrant[]): string =>
+export const describeGrants = (grants: readonly RoleGrant[]): string =>
   grants.map((grant) => (grant.teamId ? `${grant.role}@${grant.teamId}` : grant.role)).join(',');

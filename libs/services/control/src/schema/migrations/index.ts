@@ -9,6 +9,7 @@ import * as rateLimits from './1797100000000-RateLimits';
 import * as roles from './1797200000000-Roles';
 import * as keyScopes from './1797300000000-KeyScopes';
 import * as sso from './1797600000000-Sso';
+import * as invitations from './1797800000000-Invitations';
 
 export const controlMigrations: MigrationSet = {
   '1763712000000-Init': init,
@@ -20,4 +21,5 @@ export const controlMigrations: MigrationSet = {
   '1797200000000-Roles': roles,
   '1797300000000-KeyScopes': keyScopes,
   '1797600000000-Sso': sso,
+  '1797800000000-Invitations': invitations,
 };

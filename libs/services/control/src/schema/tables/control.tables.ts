@@ -47,6 +47,28 @@ export interface UserRoleTable {
   created_at: CreatedAt;
 }
 
+/**
+ * An invitation to an org: the roles (`[{role, teamId}]`) and the project of the first personal
+ * key the invitee gets on accepting; the one-time token as its sha256 only.
+ */
+export interface InvitationTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  name: string | null;
+  roles: ColumnType<Array<{ role: string; teamId: string | null }>, string, never>;
+  project_id: string;
+  token_hash: string;
+  expires_at: Date;
+  invited_by_user_id: string | null;
+  invited_by_key_id: string | null;
+  accepted_at: ColumnType<Date | null, never, Date | null>;
+  /** The user the acceptance created. */
+  user_id: ColumnType<string | null, never, string | null>;
+  revoked_at: ColumnType<Date | null, never, Date>;
+  created_at: CreatedAt;
+}
+
 export interface ApiKeyTable {
   id: Generated<string>;
   org_id: string;
@@ -171,6 +193,7 @@ export interface ControlDB {
   user_roles: UserRoleTable;
   sso_logins: SsoLoginTable;
   sso_sessions: SsoSessionTable;
+  invitations: InvitationTable;
   api_keys: ApiKeyTable;
   provider_credentials: ProviderCredentialTable;
   catalog_models: CatalogModelTable;

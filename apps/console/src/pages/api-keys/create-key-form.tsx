@@ -7,6 +7,7 @@ import type { KeyEndpoint, KeyWithSecret, Project } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { createdKeys } from '../../auth/created-keys';
 import { ownOnly } from '../../auth/permissions';
+import { FormActions } from '../../ui/dialog';
 import { ErrorState } from '../../ui/states';
 import type { KeyFormValues } from './key-form';
 import { EMPTY_FORM, ENDPOINTS, createKeyBody } from './key-form';
@@ -119,14 +120,11 @@ export function CreateKeyForm({
         Addresses or CIDR ranges, comma-separated; empty: any address.
       </p>
       {create.error && <ErrorState error={create.error} what="create the key" />}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create key'}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        submit={create.isPending ? 'Creating…' : 'Create key'}
+        pending={create.isPending}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 import { api, call } from '../../api/client';
 import type { ApiKey, KeyWithSecret } from '../../api/types';
-import { Dialog } from '../../ui/dialog';
+import { Dialog, FormActions } from '../../ui/dialog';
 import { SecretOnce } from '../../ui/secret-once';
 import { ErrorState } from '../../ui/states';
 
@@ -50,14 +50,7 @@ export function RotateDialog({ apiKey, onClose }: { apiKey: ApiKey; onClose: () 
             </select>
           </label>
           {rotate.error && <ErrorState error={rotate.error} what="rotate the key" />}
-          <div className="actions">
-            <button type="submit" className="primary" disabled={rotate.isPending}>
-              Rotate
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
+          <FormActions submit="Rotate" pending={rotate.isPending} onCancel={onClose} />
         </form>
       )}
     </Dialog>

@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 import { api, call } from '../../api/client';
 import type { Budget } from '../../api/types';
-import { Dialog } from '../../ui/dialog';
+import { Dialog, FormActions } from '../../ui/dialog';
 import { ErrorState } from '../../ui/states';
 import type { BudgetLimits } from './budget-form';
 import { LimitFields, limitsOf } from './budget-form';
@@ -43,14 +43,7 @@ export function EditBudgetDialog({ budget, label, onClose }: { budget: Budget; l
           </p>
         )}
         {save.error && <ErrorState error={save.error} what="change the budget" />}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save budget
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Save budget" pending={save.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -7,6 +7,7 @@ import type { Budget, BudgetPeriod, BudgetScope, Project, Team } from '../../api
 import { parseUsd } from '../../ui/money';
 import { ErrorState } from '../../ui/states';
 import { PERIOD_LABELS, SCOPE_LABELS, thresholdsOf } from './budget-labels';
+import { FormActions } from '../../ui/dialog';
 
 export interface BudgetLimits {
   amountUsd: string;
@@ -171,14 +172,7 @@ export function BudgetForm({
           </p>
         )}
         {create.error && <ErrorState error={create.error} what="create the budget" />}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={create.isPending}>
-            Create budget
-          </button>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Create budget" pending={create.isPending} onCancel={onCancel} />
       </form>
     </section>
   );

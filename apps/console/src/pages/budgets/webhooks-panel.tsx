@@ -6,7 +6,7 @@ import { api, call } from '../../api/client';
 import type { Budget, Page, WebhookEndpoint, WebhookWithSecret } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { can } from '../../auth/permissions';
-import { Dialog } from '../../ui/dialog';
+import { Dialog, FormActions } from '../../ui/dialog';
 import { SecretOnce } from '../../ui/secret-once';
 import { Empty, ErrorState, Loading } from '../../ui/states';
 import type { ScopeNames } from './budget-labels';
@@ -194,14 +194,7 @@ function WebhookForm({
       </label>
       <p className="hint">https to a public address; plain http only to this machine, when the gateway allows it.</p>
       {create.error && <ErrorState error={create.error} what="add the endpoint" />}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={create.isPending}>
-          Add endpoint
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submit="Add endpoint" pending={create.isPending} onCancel={onCancel} />
     </form>
   );
 }

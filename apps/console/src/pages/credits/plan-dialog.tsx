@@ -4,7 +4,7 @@ import { useState } from 'react';
 
 import { api, call } from '../../api/client';
 import type { OrgPlans, PlanName } from '../../api/types';
-import { Dialog } from '../../ui/dialog';
+import { Dialog, FormActions } from '../../ui/dialog';
 import { ErrorState } from '../../ui/states';
 import type { PlanBody, PlanDraft } from './plan-form';
 import { PLAN_LABELS, draftOf, planBodyOf } from './plan-form';
@@ -234,14 +234,7 @@ export function PlanDialog({
           </p>
         )}
         {save.error && <ErrorState error={save.error} what="change the plan" />}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save plan
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Save plan" pending={save.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

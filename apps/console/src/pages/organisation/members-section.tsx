@@ -6,7 +6,7 @@ import { api, call } from '../../api/client';
 import type { Member, Page, RoleGrant, Team } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { can, mayTouchOwner } from '../../auth/permissions';
-import { Dialog } from '../../ui/dialog';
+import { Dialog, FormActions } from '../../ui/dialog';
 import { Pager, useCursors } from '../../ui/pager';
 import { Empty, ErrorState, Loading } from '../../ui/states';
 import { RoleGrantsEditor, describeRoles } from './roles';
@@ -120,14 +120,7 @@ function RolesDialog({ member, teams, onClose }: { member: Member; teams: readon
       <form onSubmit={submit}>
         <RoleGrantsEditor value={roles} onChange={setRoles} teams={teams} allowOwner={mayTouchOwner(me)} />
         {save.error && <ErrorState error={save.error} what="change the roles" />}
-        <div className="actions">
-          <button type="submit" className="primary" disabled={save.isPending}>
-            Save roles
-          </button>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Save roles" pending={save.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -48,6 +48,8 @@ export interface Footprint {
   /** Largest sum of the gateway's (and its backing services') RSS at one sample of the throughput phase. */
   peakRssMb: number;
   endRssMb: number;
+  /** Largest sum of their PSS (shared pages divided among the processes sharing them) at one sample. */
+  peakPssMb?: number;
   endPssMb?: number;
   /** The gateway's own process with the largest peak RSS in the throughput phase. */
   largest?: { label: string; peakRssMb: number };
@@ -64,6 +66,7 @@ export const footprint = (memory: { load: MemoryUsage; end: MemoryUsage } | unde
   return {
     peakRssMb: memory.load.stack.peakRssMb,
     endRssMb: memory.end.stack.endRssMb,
+    ...(memory.load.stack.peakPssMb === undefined ? {} : { peakPssMb: memory.load.stack.peakPssMb }),
     endPssMb: memory.end.stack.endPssMb,
     largest,
   };
@@ -167,16 +170,18 @@ export const checkTargets = (results: ModeFigures[], connections: number): Targe
       ' ms',
       'throughput phase',
     ),
+    // The machine's memory the stack takes: PSS, which counts a page several processes share (the
+    // Postgres backends' buffers) once; the sum of RSS, which counts it in each, is shown beside it.
     check(
-      'Whole stack RSS (Polymux + nats-server + redis-server + postgres)',
+      'Whole stack memory under load (Polymux + nats-server + redis-server + postgres)',
       'distributed',
-      memory?.peakRssMb,
+      memory?.peakPssMb ?? memory?.peakRssMb,
       '<=',
       800,
       ' MB',
-      memory?.endPssMb !== undefined
-        ? `peak sum of RSS; PSS at the end ${memory.endPssMb.toFixed(1)} MB`
-        : 'peak sum of RSS',
+      memory?.peakPssMb !== undefined
+        ? `peak sum of PSS; peak sum of RSS ${memory.peakRssMb.toFixed(1)} MB`
+        : 'peak sum of RSS (no PSS readable)',
     ),
     check(
       'No Polymux service above 150 MB RSS',

@@ -26,7 +26,8 @@ export const processRssMb = (pid: number): number | undefined => {
 
 /**
  * Proportional set size (shared pages divided among the processes sharing them) from
- * `/proc/<pid>/smaps_rollup`, in MiB. About 1 ms per read, so only taken once at the end of a phase.
+ * `/proc/<pid>/smaps_rollup`, in MiB: what a process's memory costs the machine. About 1 ms per
+ * read, so sampled less often than RSS (every `pssEvery` samples) and once at the end of a phase.
  */
 export const processPssMb = (pid: number): number | undefined => {
   try {
@@ -45,30 +46,41 @@ export interface ProcessMemory {
   processes: number;
   peakRssMb: number;
   endRssMb: number;
+  peakPssMb?: number;
   endPssMb?: number;
 }
 
 export interface MemoryUsage {
   samples: number;
   processes: ProcessMemory[];
-  /** The labels of `stackGroups` together: the largest sum seen at one sample, and at the end. */
-  stack: { groups: CpuGroup[]; peakRssMb: number; endRssMb: number; endPssMb?: number };
+  /**
+   * The labels of `stackGroups` together: the largest sum seen at one sample, and at the end. RSS
+   * counts a page shared by several processes (Postgres's buffers) once for each; PSS divides it.
+   */
+  stack: { groups: CpuGroup[]; peakRssMb: number; endRssMb: number; peakPssMb?: number; endPssMb?: number };
 }
 
-/** One sample: per label, the summed RSS of its processes (MiB). */
+/** One sample: per label, the summed RSS of its processes (MiB), and on some samples their PSS. */
 export interface MemorySample {
   atS: number;
   rssMb: Record<string, number>;
+  pssMb?: Record<string, number>;
 }
 
-const sampleOf = (probes: CpuProbe[], startedAt: number): MemorySample => {
-  const rssMb: Record<string, number> = {};
+const sumBy = (probes: CpuProbe[], read: (pid: number) => number | undefined): Record<string, number> => {
+  const sums: Record<string, number> = {};
   for (const probe of probes) {
-    const rss = processRssMb(probe.pid);
-    if (rss !== undefined) rssMb[probe.label] = (rssMb[probe.label] ?? 0) + rss;
+    const value = read(probe.pid);
+    if (value !== undefined) sums[probe.label] = (sums[probe.label] ?? 0) + value;
   }
-  return { atS: (performance.now() - startedAt) / 1000, rssMb };
+  return sums;
 };
+
+const sampleOf = (probes: CpuProbe[], startedAt: number, withPss: boolean): MemorySample => ({
+  atS: (performance.now() - startedAt) / 1000,
+  rssMb: sumBy(probes, processRssMb),
+  ...(withPss ? { pssMb: sumBy(probes, processPssMb) } : {}),
+});
 
 /**
  * Samples the RSS of `probes()` every `periodMs` until `stop()`, re-listing the processes every
@@ -79,6 +91,7 @@ export const startMemorySampler = (
   periodMs: number,
   stackGroups: CpuGroup[],
   relistEvery = 8,
+  pssEvery = 4,
 ) => {
   const startedAt = performance.now();
   const series: MemorySample[] = [];
@@ -89,7 +102,7 @@ export const startMemorySampler = (
     if (ticks % relistEvery === 0) current = probes();
     ticks += 1;
     for (const probe of current) groups.set(probe.label, probe.group);
-    series.push(sampleOf(current, startedAt));
+    series.push(sampleOf(current, startedAt, (ticks - 1) % pssEvery === 0));
   };
   take();
   const timer = setInterval(take, periodMs);
@@ -100,15 +113,12 @@ export const startMemorySampler = (
       clearInterval(timer);
       current = probes();
       ticks = 0;
-      take();
-      const pss: Record<string, number> = {};
+      take(); // the last sample: with PSS, as the first of a series is
       const counts: Record<string, number> = {};
-      for (const probe of current) {
-        counts[probe.label] = (counts[probe.label] ?? 0) + 1;
-        const value = processPssMb(probe.pid);
-        if (value !== undefined) pss[probe.label] = (pss[probe.label] ?? 0) + value;
-      }
-      const end = series[series.length - 1];
+      for (const probe of current) counts[probe.label] = (counts[probe.label] ?? 0) + 1;
+      const end = series[series.length - 1]!;
+      const pss = end.pssMb ?? {};
+      const pssSamples = series.flatMap((sample) => (sample.pssMb ? [sample.pssMb] : []));
       const inStack = (label: string) => stackGroups.includes(groups.get(label) ?? 'other');
       const stackSum = (values: Record<string, number>) =>
         Object.entries(values).reduce((sum, [label, mb]) => sum + (inStack(label) ? mb : 0), 0);
@@ -118,6 +128,7 @@ export const startMemorySampler = (
         processes: counts[label] ?? 0,
         peakRssMb: Math.max(0, ...series.map((sample) => sample.rssMb[label] ?? 0)),
         endRssMb: end.rssMb[label] ?? 0,
+        peakPssMb: Math.max(0, ...pssSamples.map((sample) => sample[label] ?? 0)),
         endPssMb: pss[label],
       }));
       const havePss = Object.keys(pss).length > 0;
@@ -128,6 +139,7 @@ export const startMemorySampler = (
           groups: stackGroups,
           peakRssMb: Math.max(0, ...series.map((sample) => stackSum(sample.rssMb))),
           endRssMb: stackSum(end.rssMb),
+          peakPssMb: havePss ? Math.max(0, ...pssSamples.map(stackSum)) : undefined,
           endPssMb: havePss ? stackSum(pss) : undefined,
         },
       };

@@ -118,12 +118,14 @@ const memoryRows = (load: MemoryUsage, end: MemoryUsage, totalLabel: string): st
   const rows = own.map((process) => [
     `${process.label}${process.processes > 1 ? ` (${process.processes} processes)` : ''}`,
     fmt(process.peakRssMb),
+    fmt(process.peakPssMb),
     fmt(endOf(process.label)?.endRssMb),
     fmt(endOf(process.label)?.endPssMb),
   ]);
   rows.push([
     `**${totalLabel}**`,
     `**${fmt(load.stack.peakRssMb)}**`,
+    `**${fmt(load.stack.peakPssMb)}**`,
     `**${fmt(end.stack.endRssMb)}**`,
     `**${fmt(end.stack.endPssMb)}**`,
   ]);
@@ -136,10 +138,10 @@ const memoryTable = (result: ModeResult): string[] => {
   const rows = memoryRows(gateway.memory.load, gateway.memory.end, 'Polymux stack');
   if (portkey?.memory) rows.push(...memoryRows(portkey.memory.load, portkey.memory.end, 'Portkey'));
   return [
-    'Memory (MB): RSS sampled every few hundred ms during the throughput phase (peak), and after the last phase (end); PSS',
+    'Memory (MB): RSS sampled every few hundred ms and PSS every fourth sample during the throughput phase (peak), and both after the last phase (end); PSS',
     'divides shared pages among the processes that share them (Postgres backends share their buffers):',
     '',
-    ...table(['Process', 'Peak RSS, throughput', 'RSS at end', 'PSS at end'], rows),
+    ...table(['Process', 'Peak RSS, throughput', 'Peak PSS, throughput', 'RSS at end', 'PSS at end'], rows),
   ];
 };
 

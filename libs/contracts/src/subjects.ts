@@ -40,7 +40,14 @@ import { CatalogView, CatalogViewRequest } from './messages/catalog-view.message
 import { EmbedRequest } from './messages/embed.message';
 import { DeploymentOutcomes } from './messages/health.event';
 import { InvokeFrame, InvokeRequest } from './messages/invoke.message';
-import { KeyChanged, KeyRevoked, PoliciesChanged, ResolvedKey, ResolveKeyRequest } from './messages/key.message';
+import {
+  KeyChanged,
+  KeyRevoked,
+  KeyUses,
+  PoliciesChanged,
+  ResolvedKey,
+  ResolveKeyRequest,
+} from './messages/key.message';
 import { ListModelsRequest, ModelList } from './messages/models.message';
 import { ClassifyRequest, Plan, PlanRequest } from './messages/plan.message';
 import { OrgPlanQuery, OrgPlans, SetPlanAnswer, SetPlanRequest } from './messages/org-plan.message';
@@ -229,6 +236,15 @@ export const Subjects = {
     delivery: 'queue',
     publishers: ['executor'],
     consumers: ['router'],
+  }),
+  /**
+   * The keys each ingress replica accepted calls of, batched (one message per
+   * `POLYMUX_KEY_USE_FLUSH_MS` at most): one control replica stores each key's last use.
+   */
+  keyUses: defineEvent('key.uses.recorded.v1', KeyUses, {
+    delivery: 'queue',
+    publishers: ['ingress'],
+    consumers: ['control'],
   }),
   usageRecorded: defineEvent('usage.recorded.v1', UsageRecorded, {
     delivery: 'durable',

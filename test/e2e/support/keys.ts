@@ -13,6 +13,7 @@ export interface KeyView {
   previousSecretExpiresAt: string | null;
   rpm: number | null;
   revokedAt: string | null;
+  lastUsedAt: string | null;
 }
 
 export interface Answer {

@@ -121,6 +121,8 @@ export interface ApiKey {
   tpm: number | null;
   maxConcurrent: number | null;
   revokedAt: string | null;
+  /** The latest call ingress accepted with the key (reported in batches, so up to a flush interval late); null: never. */
+  lastUsedAt: string | null;
   createdAt: string;
 }
 

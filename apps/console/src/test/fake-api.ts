@@ -187,6 +187,7 @@ export const keyOf = (id: string, overrides: Record<string, unknown> = {}) => ({
   tpm: null,
   maxConcurrent: null,
   revokedAt: null,
+  lastUsedAt: null,
   createdAt: '2026-01-02T03:04:05.000Z',
   ...overrides,
 });

@@ -76,3 +76,19 @@ export const KeyChanged = z.object({ keyId: z.string(), keyHashes: z.array(z.str
 
 /** Some routing policy changed; which keys it reaches is control's to know, so every key is refetched. */
 export const PoliciesChanged = z.object({ policyId: z.string() });
+
+/** The most key uses one `key.uses.recorded.v1` carries; a replica with more sends several. */
+export const KEY_USES_MAX = 1_000;
+
+/**
+ * The keys one ingress replica accepted calls of since its last report, each with the time of its
+ * latest accepted call: ids and times only. Control keeps each key's greatest time, so reports may
+ * arrive late or out of order.
+ */
+export const KeyUses = z.object({
+  uses: z
+    .array(z.object({ keyId: z.guid(), at: z.iso.datetime() }))
+    .min(1)
+    .max(KEY_USES_MAX),
+});
+export type KeyUses = z.infer<typeof KeyUses>;

@@ -48,6 +48,8 @@ export const EnvSchema = z.object({
   POLYMUX_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: millis.default(30_000),
   POLYMUX_UPSTREAM_TOTAL_TIMEOUT_MS: millis.default(600_000),
   POLYMUX_KEY_CACHE_TTL_MS: millis.default(60_000),
+  /** How often each ingress replica reports the keys it accepted calls of (their last use) to control. */
+  POLYMUX_KEY_USE_FLUSH_MS: millis.default(30_000),
   /** Failed key checks from one source address in a window, after which it gets 429 before any lookup. */
   POLYMUX_FAILED_AUTH_LIMIT: z.coerce.number().int().positive().default(20),
   POLYMUX_FAILED_AUTH_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),

@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       catalog: { file: resolve('config/catalog.yaml') },
       bootstrap: { key: undefined, creditsUsd: 0 },
       upstream: { connectTimeoutMs: 5_000, firstByteTimeoutMs: 30_000, totalTimeoutMs: 600_000 },
-      keys: { cacheTtlMs: 60_000 },
+      keys: { cacheTtlMs: 60_000, useFlushMs: 30_000 },
       failedAuth: { limit: 20, windowSeconds: 60 },
       billing: { reservationTtlSeconds: 900 },
       logLevel: 'log',

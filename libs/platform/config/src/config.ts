@@ -57,7 +57,7 @@ export interface PolymuxConfig {
   };
   /** Image and document URLs the executor fetches and inlines for providers that cannot fetch them. */
   media: { maxBytes: number; fetchTimeoutMs: number };
-  keys: { cacheTtlMs: number };
+  keys: { cacheTtlMs: number; useFlushMs: number };
   /** Ingress: how many failed key checks one source address may make per window before it is throttled. */
   failedAuth: { limit: number; windowSeconds: number };
   billing: {
@@ -176,7 +176,7 @@ export const loadConfig = (
       allowedCidrs: env.POLYMUX_UPSTREAM_ALLOWED_CIDRS ?? (embedded ? ['127.0.0.0/8', '::1/128'] : []),
     },
     media: { maxBytes: env.POLYMUX_MEDIA_MAX_BYTES, fetchTimeoutMs: env.POLYMUX_MEDIA_FETCH_TIMEOUT_MS },
-    keys: { cacheTtlMs: env.POLYMUX_KEY_CACHE_TTL_MS },
+    keys: { cacheTtlMs: env.POLYMUX_KEY_CACHE_TTL_MS, useFlushMs: env.POLYMUX_KEY_USE_FLUSH_MS },
     failedAuth: { limit: env.POLYMUX_FAILED_AUTH_LIMIT, windowSeconds: env.POLYMUX_FAILED_AUTH_WINDOW_SECONDS },
     billing: {
       reservationTtlSeconds: env.POLYMUX_RESERVATION_TTL_SECONDS,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Insertable, Kysely, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 import { sql } from 'kysely';
+import type { KeyUses } from '@polymux/contracts';
 
 import type { KeyRow } from './keys/key-resolution';
 import { type Keyset, keysetWindow } from './pagination';
@@ -213,6 +214,29 @@ export class ControlRepository {
   async anyAdminKey(): Promise<boolean> {
     const row = await this.db.selectFrom('api_keys').select('id').where('admin', '=', true).limit(1).executeTakeFirst();
     return row !== undefined;
+  }
+
+  /**
+   * Stores each key's last use, in one statement: a time earlier than the one stored (a late or
+   * out-of-order report) changes nothing, and a row already that recent is not rewritten. The rows
+   * are locked in id order, so that control replicas storing overlapping batches never deadlock.
+   */
+  async recordKeyUses(uses: KeyUses['uses']): Promise<void> {
+    const ids = uses.map((use) => use.keyId);
+    const times = uses.map((use) => use.at);
+    await sql`
+      with uses as (
+        select id, max(at) as at from unnest(${ids}::uuid[], ${times}::timestamptz[]) as use(id, at) group by id
+      ), locked as materialized (
+        select keys.id, uses.at from control.api_keys keys join uses on uses.id = keys.id
+        where keys.last_used_at is null or keys.last_used_at < uses.at
+        order by keys.id
+        for update of keys
+      )
+      update control.api_keys set last_used_at = greatest(api_keys.last_used_at, locked.at)
+      from locked
+      where api_keys.id = locked.id and (api_keys.last_used_at is null or api_keys.last_used_at < locked.at)
+    `.execute(this.db);
   }
 
   async revokeKey(id: string): Promise<ApiKey | undefined> {

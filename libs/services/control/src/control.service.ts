@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
-import type { ApiKeyRecord, AuditRecorded, AuditState, KeyEndpoint, RateLimits, ResolvedKey } from '@polymux/contracts';
+import type {
+  ApiKeyRecord,
+  AuditRecorded,
+  AuditState,
+  KeyEndpoint,
+  KeyUses,
+  RateLimits,
+  ResolvedKey,
+} from '@polymux/contracts';
 import { ErrorCode, PolymuxException, Subjects, hashApiKey } from '@polymux/contracts';
 import { MessagingClient } from '@polymux/messaging';
 
@@ -251,6 +259,11 @@ export class ControlService {
   /** As `resolveKey`, with the reason a secret that was a key's is refused (`resolutionOf`). */
   async lookupKey(keyHash: string): Promise<ResolvedKey> {
     return resolutionOf(await this.repository.findKeyBySecret(keyHash), keyHash, Date.now());
+  }
+
+  /** Each key's latest accepted call, as an ingress replica reports it; the greatest time reported is kept. */
+  recordKeyUses(uses: KeyUses['uses']): Promise<void> {
+    return this.repository.recordKeyUses(uses);
   }
 
   async requireProject(projectId: string): Promise<Project> {

@@ -1,8 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import type { RequestOf, ResponseOf } from '@polymux/contracts';
+import type { PayloadOf, RequestOf, ResponseOf } from '@polymux/contracts';
 import { Subjects } from '@polymux/contracts';
-import { OnRequest } from '@polymux/messaging';
+import { OnEvent, OnRequest } from '@polymux/messaging';
 
 import { ControlService } from './control.service';
 import { RoutingPolicyService } from './policies/routing-policy.service';
@@ -29,5 +29,11 @@ export class KeyHandler {
       this.rateLimits.forKey(key),
     ]);
     return { key: { ...key, ...(routingPolicy ? { routingPolicy } : {}), ...(rateLimits ? { rateLimits } : {}) } };
+  }
+
+  /** An ingress replica's batch of key uses (`key.uses.recorded.v1`), stored by one control replica. */
+  @OnEvent(Subjects.keyUses, 'control')
+  used(@Payload() { uses }: PayloadOf<typeof Subjects.keyUses>): Promise<void> {
+    return this.control.recordKeyUses(uses);
   }
 }

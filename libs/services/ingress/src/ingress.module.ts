@@ -5,6 +5,7 @@ import { REDIS, RedisModule } from '@polymux/redis';
 import { ApiKeyCache } from './auth/api-key.cache';
 import { Authenticator } from './auth/authenticator';
 import { FailedAuthThrottle } from './auth/failed-auth.throttle';
+import { KeyUseTracker } from './auth/key-use.tracker';
 import { CallEvents } from './call/call-events';
 import { CallService } from './call/call.service';
 import { ChatCompletionsController } from './chat-completions.controller';
@@ -55,6 +56,7 @@ import { SPAN_LINK_STORE } from './sessions/span-link.store';
     SessionTraces,
     ApiKeyCache,
     FailedAuthThrottle,
+    KeyUseTracker,
     Authenticator,
     RateLimiter,
     CallService,

@@ -8,14 +8,20 @@ import { renderConsole } from '../../test/render';
 
 const KEYS = '/admin/v1/projects/proj-1/keys';
 const page = (keys: unknown[], nextCursor: string | null = null) => ({ data: keys, nextCursor });
+const LAST_USED = '2026-02-03T04:05:06.000Z';
+/** A row's cell under the column header `name`. */
+const cellOf = (row: HTMLElement, name: string) => {
+  const headers = screen.getAllByRole('columnheader').map((header) => header.textContent);
+  return row.children[headers.indexOf(name)]!;
+};
 
 describe('API keys', () => {
-  it("lists the project's active keys with their scopes and limits", async () => {
+  it("lists the project's active keys with their scopes, limits and last use", async () => {
     const requests = fakeApi({
       ...baseRoutes(OPERATOR),
       [`GET ${KEYS}`]: () =>
         page([
-          keyOf('a', { allowedModels: ['fast'], rpm: 60 }),
+          keyOf('a', { allowedModels: ['fast'], rpm: 60, lastUsedAt: LAST_USED }),
           keyOf('b', { userId: 'user-1', ipAllowlist: ['10.0.0.0/8'] }),
         ]),
     });
@@ -23,7 +29,10 @@ describe('API keys', () => {
     const row = (await screen.findByRole('rowheader', { name: /key a/ })).closest('tr')!;
     expect(row).toHaveTextContent('Models: fast');
     expect(row).toHaveTextContent('60 req/min');
-    expect(screen.getByRole('rowheader', { name: /key b/ })).toHaveTextContent('Personal key');
+    expect(cellOf(row, 'Last used')).toHaveTextContent(new Date(LAST_USED).toLocaleString());
+    const other = screen.getByRole('rowheader', { name: /key b/ }).closest('tr')!;
+    expect(other).toHaveTextContent('Personal key');
+    expect(cellOf(other, 'Last used')).toHaveTextContent(/^Never$/);
     expect(requests.find((request) => request.path === KEYS)!.search).toBe('?limit=20&status=active');
   });
 

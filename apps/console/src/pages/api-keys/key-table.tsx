@@ -18,7 +18,10 @@ const limitsOf = (key: ApiKey) => {
   return parts.length > 0 ? parts.join(', ') : 'None at the key';
 };
 
-/** The keys of a page, with their scopes and limits; actions only for those the principal may change. */
+/**
+ * The keys of a page, with their scopes, limits and last use (ingress reports uses in batches: up to
+ * half a minute late); actions only for those the principal may change.
+ */
 export function KeyTable({
   keys,
   canWrite,
@@ -41,6 +44,7 @@ export function KeyTable({
             <th scope="col">Scopes</th>
             <th scope="col">Limits</th>
             <th scope="col">Created</th>
+            <th scope="col">Last used</th>
             <th scope="col">Expires</th>
             <th scope="col">Status</th>
             {canWrite && <th scope="col">Actions</th>}
@@ -71,6 +75,7 @@ export function KeyTable({
                     <div className="hint">Old secret works until {date(key.previousSecretExpiresAt)}</div>
                   )}
                 </td>
+                <td>{key.lastUsedAt ? date(key.lastUsedAt) : 'Never'}</td>
                 <td>{key.expiresAt ? date(key.expiresAt) : 'Never'}</td>
                 <td>{statusOf(key, now)}</td>
                 {canWrite && (

@@ -32,6 +32,8 @@ export const keyView = (key: ApiKey, limits: RateLimits | null = null) => ({
   tpm: limits?.tpm ?? null,
   maxConcurrent: limits?.maxConcurrent ?? null,
   revokedAt: key.revoked_at?.toISOString() ?? null,
+  /** The key's latest call ingress accepted, up to `POLYMUX_KEY_USE_FLUSH_MS` late; null: none yet. */
+  lastUsedAt: key.last_used_at?.toISOString() ?? null,
   createdAt: key.created_at.toISOString(),
 });
 

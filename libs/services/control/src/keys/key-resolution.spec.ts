@@ -23,6 +23,7 @@ const row = (overrides: Partial<KeyRow> = {}): KeyRow => ({
   previous_key_expires_at: null,
   rotated_at: null,
   revoked_at: null,
+  last_used_at: null,
   created_at: at('2026-01-01T00:00:00.000Z'),
   data_retention: false,
   ...overrides,

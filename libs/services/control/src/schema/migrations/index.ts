@@ -10,6 +10,7 @@ import * as roles from './1797200000000-Roles';
 import * as keyScopes from './1797300000000-KeyScopes';
 import * as sso from './1797600000000-Sso';
 import * as invitations from './1797800000000-Invitations';
+import * as keyLastUsed from './1798200000000-KeyLastUsed';
 
 export const controlMigrations: MigrationSet = {
   '1763712000000-Init': init,
@@ -22,4 +23,5 @@ export const controlMigrations: MigrationSet = {
   '1797300000000-KeyScopes': keyScopes,
   '1797600000000-Sso': sso,
   '1797800000000-Invitations': invitations,
+  '1798200000000-KeyLastUsed': keyLastUsed,
 };

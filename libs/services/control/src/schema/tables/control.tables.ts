@@ -93,6 +93,8 @@ export interface ApiKeyTable {
   previous_key_expires_at: ColumnType<Date | null, never, Date | null>;
   rotated_at: ColumnType<Date | null, never, Date>;
   revoked_at: Date | null;
+  /** The key's latest accepted call (`key.uses.recorded.v1`); written only by `recordKeyUses`. */
+  last_used_at: ColumnType<Date | null, never, never>;
   created_at: CreatedAt;
 }
 

@@ -168,7 +168,8 @@ describe.each(MODES)('console SSO (%s mode)', (mode) => {
     // Halfway through the 60 s session, once (not again the moment a session is issued).
     expect(refreshes).toHaveLength(1);
     expect(refreshes[0]! - signedInAt).toBeGreaterThan(25_000);
-    await page.waitForFunction((old) => !sessionStorage.getItem('polymux.console.credential')?.includes(old), before);
+    // A string, run in the page: the test's own TypeScript has no DOM.
+    await page.waitForFunction(`!sessionStorage.getItem('${CREDENTIAL}')?.includes('${before}')`);
     const after = (await sessionToken())!.token;
     expect(after).toMatch(/^pmx_sess_/);
     expect((await me(before)).status).toBe(401);

@@ -26,6 +26,16 @@ const AuthContext = createContext<Auth | null>(null);
 /** Refresh an SSO session this long before it expires. */
 const REFRESH_MARGIN_MS = 60_000;
 
+/**
+ * When to rotate a session expiring at `expiresAt`: a minute before, or halfway through what is
+ * left of a shorter one (a session of `POLYMUX_SSO_SESSION_TTL_SECONDS=60` would otherwise be
+ * due again the moment it is issued, rotating without end).
+ */
+export const refreshDelay = (expiresAt: string, now = Date.now()): number => {
+  const left = Date.parse(expiresAt) - now;
+  return Math.max(left - Math.min(REFRESH_MARGIN_MS, left / 2), 0);
+};
+
 const fetchMe = (token?: string) =>
   call<Me>(api.GET('/admin/v1/me', token ? { headers: { authorization: `Bearer ${token}` } } : {}));
 
@@ -48,16 +58,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // An SSO session is rotated shortly before it expires, until its refresh window ends.
   useEffect(() => {
     if (credential?.kind !== 'sso') return;
-    const due = Date.parse(credential.expiresAt) - Date.now() - REFRESH_MARGIN_MS;
-    const timer = setTimeout(
-      () => {
-        call<SsoSession>(api.POST('/admin/v1/sso/refresh', { body: { refreshToken: credential.refreshToken } })).then(
-          (session) => credentialStore.set(ssoCredential(session)),
-          forget,
-        );
-      },
-      Math.max(due, 0),
-    );
+    const timer = setTimeout(() => {
+      call<SsoSession>(api.POST('/admin/v1/sso/refresh', { body: { refreshToken: credential.refreshToken } })).then(
+        (session) => credentialStore.set(ssoCredential(session)),
+        forget,
+      );
+    }, refreshDelay(credential.expiresAt));
     return () => clearTimeout(timer);
   }, [credential, forget]);
 

@@ -19,7 +19,7 @@ interface Report {
     direct?: Measured;
     gateway?: Measured & { memory?: { load: { stack: { peakRssMb: number } } } };
     portkey?: Measured & { memory?: { load: { stack: { peakRssMb: number } } } };
-    tracing?: { spans: number; spansPerRequest: number; contentTypes: string[] };
+    tracing?: { ratio: number; spans: number; spansPerRequest: number; contentTypes: string[] };
   }>;
 }
 /** A metered phase: CPU per successful request, or why there is none (JSON has no NaN: it would be null). */

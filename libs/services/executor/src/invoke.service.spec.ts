@@ -269,7 +269,7 @@ describe('InvokeService', () => {
     };
 
     beforeEach(async () => {
-      for (const reporter of reporters) reporter.onApplicationShutdown();
+      for (const reporter of reporters) reporter.beforeApplicationShutdown();
       await new Promise((resolve) => setImmediate(resolve));
       outcomes = [];
       messages = 0;
@@ -385,7 +385,7 @@ describe('InvokeService', () => {
       await new Promise((resolve) => setImmediate(resolve));
       expect(messages).toBe(1);
       expect(outcomes.map((outcome) => outcome.deploymentId)).toEqual(Array(OUTCOME_BATCH_MAX).fill('dep-2'));
-      reporter.onApplicationShutdown(); // what is left goes when the service stops
+      reporter.beforeApplicationShutdown(); // what is left goes when the service stops
       await new Promise((resolve) => setImmediate(resolve));
       expect(outcomes.at(-1)?.deploymentId).toBe('dep-3');
     });

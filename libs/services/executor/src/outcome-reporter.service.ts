@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import type { DeploymentOutcome } from '@polymux/contracts';
 import { ErrorCode, Subjects, isPolymuxException } from '@polymux/contracts';
@@ -43,7 +43,7 @@ export const OUTCOME_BATCH_MAX = 500;
  * waiting), so health costs a call no message of its own; the routers see an outcome that much later.
  */
 @Injectable()
-export class OutcomeReporter implements OnApplicationShutdown {
+export class OutcomeReporter implements BeforeApplicationShutdown {
   private pending: DeploymentOutcome[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -74,7 +74,8 @@ export class OutcomeReporter implements OnApplicationShutdown {
     });
   }
 
-  onApplicationShutdown(): void {
+  // Before the bus closes (`onApplicationShutdown`), so the last batch still goes out.
+  beforeApplicationShutdown(): void {
     this.flush();
   }
 

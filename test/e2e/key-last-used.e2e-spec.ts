@@ -117,7 +117,8 @@ describe.each(MODES)('API keys: last used (%s mode)', (mode) => {
     const used = await chat(expiring.key);
     await untilUsed(expiring.id, used.start);
     const refusedAt = await untilRefused(expiring.key);
-    expect(refusedAt).toBeGreaterThanOrEqual(Date.parse(expiring.expiresAt!) - 1);
+    // `refusedAt` is when the test sent the call; ingress judged expiry a moment later on its own clock.
+    expect(refusedAt).toBeGreaterThanOrEqual(Date.parse(expiring.expiresAt!) - 50);
     expect(await usedBefore(expiring.id, refusedAt)).toBe(true);
   });
 });
